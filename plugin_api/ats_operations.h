@@ -1,0 +1,95 @@
+/*
+ * ats_operations.h - the operations of the unified ATS API, by name.
+ *
+ * Each operation is invoked through ats_plugin_entry_t.invoke with a JSON object of arguments and
+ * answers through the ats_sink_t. Record shapes (job, application, candidate, note, attachment,
+ * stage, rejection_reason, custom_field, bulk_result, sync_summary) are JSON Schemas in
+ * plugin_api/schema/; field names follow Kombo's unified ATS model wherever the two overlap.
+ * Times are ISO 8601 UTC strings ("2026-03-29T00:30:00Z") in arguments and results alike.
+ *
+ * "stream" operations call sink.record once per record, in no promised order, without buffering
+ * the stream; the consumer may stop them (ATS_SINK_STOP). Every other operation calls sink.record
+ * exactly once with its result, except the *.get_resume / *.attachments.get operations, which
+ * call sink.blob once.
+ *
+ * Names are frozen; new operations get new names. A provider lists every operation it knows in
+ * its capability matrix.
+ */
+#ifndef ATS_OPERATIONS_H
+#define ATS_OPERATIONS_H
+
+/* {} -> {"ok":true,"details":{...}}. Tests the connection and the credentials upstream. */
+#define ATS_OP_CHECK "check"
+
+/* {"updated_after"?: time, "statuses"?: [string]} -> stream of job */
+#define ATS_OP_JOBS_STREAM "jobs.stream"
+/* {"updated_after"?: time, "job_ids"?: [string]} -> stream of application */
+#define ATS_OP_APPLICATIONS_STREAM "applications.stream"
+/* {"updated_after"?: time} -> stream of candidate */
+#define ATS_OP_CANDIDATES_STREAM "candidates.stream"
+
+/* {"job_id": string} -> job */
+#define ATS_OP_JOBS_GET "jobs.get"
+/* {"job_id": string} -> job with description, client, location, custom_fields, application counts */
+#define ATS_OP_JOBS_GET_ENHANCED "jobs.get_enhanced"
+/* {"job_ids": [string]} -> {"results":[job], "missing":[string]} */
+#define ATS_OP_JOBS_GET_MANY "jobs.get_many"
+
+/* {"application_id": string} -> application */
+#define ATS_OP_APPLICATIONS_GET "applications.get"
+/* {"candidate_id": string} -> candidate */
+#define ATS_OP_CANDIDATES_GET "candidates.get"
+/* {"email"?: string, "phone"?: string, "first_name"?: string, "last_name"?: string}
+ * -> {"results":[{"candidate": candidate, "matched_on": ["email"|"phone"|"name"]}]} */
+#define ATS_OP_CANDIDATES_FIND "candidates.find"
+/* {"candidate_id": string} -> blob (file_name, content_type) */
+#define ATS_OP_CANDIDATES_GET_RESUME "candidates.get_resume"
+
+/* {"candidate_id": string, "job_id": string, "stage"?: string, "source"?: string} -> application */
+#define ATS_OP_APPLICATIONS_CREATE "applications.create"
+/* {"application_id": string, "stage": string (a stage name or id)} -> application */
+#define ATS_OP_APPLICATIONS_MOVE_TO_STAGE "applications.move_to_stage"
+/* {"application_id": string, "rejection_reason_id"?: string, "note"?: string} -> application */
+#define ATS_OP_APPLICATIONS_REJECT "applications.reject"
+/* {"application_ids": [string], "rejection_reason_id"?: string, "note"?: string}
+ * -> {"results":[bulk_result]} (one per id, in order; partial failure is not an error) */
+#define ATS_OP_APPLICATIONS_BULK_REJECT "applications.bulk_reject"
+/* {} -> {"results":[rejection_reason]} */
+#define ATS_OP_REJECTION_REASONS_LIST "rejection_reasons.list"
+/* {"job_id"?: string} -> {"results":[stage]} */
+#define ATS_OP_STAGES_LIST "stages.list"
+
+/* {"application_id": string, "content": string, "content_type"?: "text/plain"|"text/html"} -> note */
+#define ATS_OP_APPLICATION_NOTES_ADD "applications.notes.add"
+/* {"application_id": string} -> {"results":[note]} */
+#define ATS_OP_APPLICATION_NOTES_LIST "applications.notes.list"
+/* {"candidate_id": string, "content": string, "content_type"?: ...} -> note */
+#define ATS_OP_CANDIDATE_NOTES_ADD "candidates.notes.add"
+/* {"candidate_id": string} -> {"results":[note]} */
+#define ATS_OP_CANDIDATE_NOTES_LIST "candidates.notes.list"
+
+/* {"application_id": string, "file_name": string, "content_type"?: string,
+ *  "data_base64": string, "type"?: "RESUME"|"COVER_LETTER"|"OTHER"} -> attachment */
+#define ATS_OP_APPLICATION_ATTACHMENTS_ADD "applications.attachments.add"
+/* {"application_id": string} -> {"results":[attachment]} */
+#define ATS_OP_APPLICATION_ATTACHMENTS_LIST "applications.attachments.list"
+/* {"application_id": string, "attachment_id": string} -> blob */
+#define ATS_OP_APPLICATION_ATTACHMENTS_GET "applications.attachments.get"
+/* {"candidate_id": string, "file_name": ..., "data_base64": ..., ...} -> attachment */
+#define ATS_OP_CANDIDATE_ATTACHMENTS_ADD "candidates.attachments.add"
+/* {"candidate_id": string} -> {"results":[attachment]} */
+#define ATS_OP_CANDIDATE_ATTACHMENTS_LIST "candidates.attachments.list"
+/* {"candidate_id": string, "attachment_id": string} -> blob */
+#define ATS_OP_CANDIDATE_ATTACHMENTS_GET "candidates.attachments.get"
+
+/* {"record_type": "candidate"|"job"|"application", "record_id": string}
+ * -> {"results":[custom_field]} */
+#define ATS_OP_CUSTOM_FIELDS_GET "custom_fields.get"
+/* {"record_type": ..., "record_id": string, "values": {name: value}} -> {"results":[custom_field]} */
+#define ATS_OP_CUSTOM_FIELDS_SET "custom_fields.set"
+
+/* {"full"?: bool} -> sync_summary. Runs a provider's background synchronisation once (the
+ * hybrid provider's Workable -> Tracker sync); reports progress through sink.progress. */
+#define ATS_OP_SYNC "sync"
+
+#endif /* ATS_OPERATIONS_H */
