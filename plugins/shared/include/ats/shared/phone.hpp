@@ -1,0 +1,23 @@
+// phone.hpp - phone numbers compared as people mean them, not as they typed them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ats::shared {
+
+// The E.164 form ("+447700900123") of `raw`, parsed with libphonenumber, or nullopt when it does
+// not parse as a VALID number. Numbers written without a country code are read in
+// `default_region` (ISO 3166 alpha-2, e.g. "GB"); "+", the region's international prefix ("00"
+// in GB) and a bracketed trunk zero ("+44 (0)7700-900-123") are understood; an extension
+// ("x123", "ext. 123") is dropped, so the same line with and without it compares equal.
+// A number that does not parse never equals anything: callers must not match on nullopt.
+// Exception to "valid": Ofcom's fictional ranges (07700 900xxx, 01632 960xxx), which test and
+// demo data use, are accepted although libphonenumber calls them unallocated (see phone.cpp).
+std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, std::string_view default_region);
+
+// True when `region` is a region code libphonenumber knows ("GB", "US", ...).
+bool is_known_phone_region(std::string_view region);
+
+} // namespace ats::shared
