@@ -9,26 +9,8 @@
 namespace ats::shared {
 
 namespace {
-
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
-
-// Ofcom reserves these UK ranges for drama, documentation and test data: correctly formed
-// numbers that are never allocated, so libphonenumber's metadata marks them invalid. Test and demo
-// data (issue 3's generator: "07700 900123") use them, and sync-semantics.md treats
-// "07700 900123" / "+44 (0)7700-900-123" / "00447700900123" as one number, so they are accepted
-// as valid here - a deliberate, listed exception, not a loosening of validation.
-struct ReservedRange { const char *e164_prefix; size_t e164_length; };
-constexpr ReservedRange kFictionalRanges[] = {
-    {"+447700900", 13}, // mobile 07700 900000-900999
-    {"+441632960", 13}, // geographic 01632 960000-960999
-};
-
-bool in_fictional_range(const std::string &e164) {
-    for (const auto &r : kFictionalRanges)
-        if (e164.size() == r.e164_length && e164.rfind(r.e164_prefix, 0) == 0) return true;
-    return false;
-}
 
 } // namespace
 
@@ -43,10 +25,12 @@ std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, 
     // "011" in US), a bracketed trunk zero after the country code ("+44 (0)7700...") and
     // extensions ("x12", "ext. 12", "#12"), which E.164 formatting drops.
     if (util.Parse(std::string(raw), region, &number) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
+    // Validity is libphonenumber's alone: Ofcom's drama range (07700 900xxx) parses but is not a
+    // valid number, so it is never an identity (the sandbox's generator relies on exactly this).
+    if (!util.IsValidNumber(number)) return std::nullopt;
     number.clear_extension();
     std::string e164;
     util.Format(number, PhoneNumberUtil::E164, &e164);
-    if (!util.IsValidNumber(number) && !in_fictional_range(e164)) return std::nullopt;
     return e164;
 }
 

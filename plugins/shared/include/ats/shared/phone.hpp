@@ -13,8 +13,8 @@ namespace ats::shared {
 // in GB) and a bracketed trunk zero ("+44 (0)7700-900-123") are understood; an extension
 // ("x123", "ext. 123") is dropped, so the same line with and without it compares equal.
 // A number that does not parse never equals anything: callers must not match on nullopt.
-// Exception to "valid": Ofcom's fictional ranges (07700 900xxx, 01632 960xxx), which test and
-// demo data use, are accepted although libphonenumber calls them unallocated (see phone.cpp).
+// "Valid" is libphonenumber's IsValidNumber: Ofcom's drama range "07700 900123" is well formed but
+// unallocated, hence NOT valid and never an identity (sync-semantics.md's example notwithstanding).
 std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, std::string_view default_region);
 
 // True when `region` is a region code libphonenumber knows ("GB", "US", ...).
