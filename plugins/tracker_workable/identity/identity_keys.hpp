@@ -1,0 +1,37 @@
+// identity_keys.hpp - the keys that say "this is the same person" (sync-semantics.md, "Who is the
+// same person"; issue 5, item 2).
+//
+// A key is a short string with a one-letter kind prefix:
+//   "e:<email>"  normalised email (trimmed, Unicode case-folded: ats::shared::normalize_email)
+//   "p:<E.164>"  a phone parsed by libphonenumber in the tenant's default region
+//                (ats::shared::normalize_phone_for_comparison); a number that does not parse
+//                gives NO key, so it can never match anything
+//   "k:<id>"     the Kombo candidate id. Workable keeps one candidate per job, so this key only
+//                re-finds the person of the same application (e.g. after the candidate changed
+//                their email), never merges two jobs' candidates by itself.
+// Names are never keys: a name-only match is reported, never merged (name_key() serves reporting).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ats::tracker_workable {
+
+struct PersonIdentity {
+    std::vector<std::string> keys; // de-duplicated, strongest kinds first (k, e, p)
+    std::string name_key;          // "first last" case-folded and trimmed; "" when no name
+};
+
+// Keys of a person given by raw fields as typed.
+PersonIdentity identity_of(const std::vector<std::string> &emails, const std::vector<std::string> &phones,
+                           const std::string &kombo_candidate_id, const std::string &first_name,
+                           const std::string &last_name, std::string_view phone_region);
+
+// The kind letter of a key ('e', 'p' or 'k').
+inline char key_kind(std::string_view key) { return key.empty() ? '?' : key[0]; }
+
+// "first last" lower-cased with inner whitespace collapsed; "" when both are blank.
+std::string name_key(const std::string &first_name, const std::string &last_name);
+
+} // namespace ats::tracker_workable

@@ -1,0 +1,58 @@
+#include "sync/sync_config.hpp"
+
+#include "ats/shared/json.hpp"
+#include "ats/shared/phone.hpp"
+
+namespace sj = ats::shared::json;
+
+namespace ats::tracker_workable {
+
+SyncConfig parse_sync_config(const boost::json::object &w, const std::string &phone_region_fallback) {
+    const std::string where = "provider_config.workable";
+    SyncConfig c;
+    const auto &k = sj::require_object(w, "kombo", where);
+    c.kombo.base_url = sj::require_nonempty_string(k, "base_url", where + ".kombo");
+    c.kombo.api_key = sj::require_nonempty_string(k, "api_key", where + ".kombo");
+    c.kombo.integration_id = sj::require_nonempty_string(k, "integration_id", where + ".kombo");
+    if (auto ps = sj::optional_int(k, "page_size", where + ".kombo")) {
+        if (*ps < 1 || *ps > 250)
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ".kombo.page_size must be 1..250");
+        c.kombo.page_size = static_cast<int>(*ps);
+    }
+    if (auto t = sj::optional_int(k, "timeout_ms", where + ".kombo")) c.kombo.timeout_ms = static_cast<int>(*t);
+
+    if (const auto *jm = sj::optional_object(w, "job_mapping", where)) {
+        if (const auto *t = sj::optional_object(*jm, "table", where + ".job_mapping"))
+            for (const auto &kv : *t) {
+                auto v = sj::scalar_text(kv.value());
+                if (!v || v->empty())
+                    throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ".job_mapping.table['" +
+                                                                        std::string(kv.key()) +
+                                                                        "'] must be a Tracker opportunity id");
+                c.jobs.table[std::string(kv.key())] = *v;
+            }
+        c.jobs.custom_field = sj::optional_string(*jm, "custom_field", where + ".job_mapping").value_or("");
+        c.jobs.by_title = sj::optional_bool(*jm, "by_title", false, where + ".job_mapping");
+    }
+    if (c.jobs.table.empty() && c.jobs.custom_field.empty() && !c.jobs.by_title)
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                              where + ".job_mapping: give at least one of table, custom_field, by_title");
+
+    if (const auto *sm = sj::optional_object(w, "status_mapping", where)) {
+        const std::string sw = where + ".status_mapping";
+        c.statuses.hired = sj::optional_string(*sm, "HIRED", sw).value_or(c.statuses.hired);
+        c.statuses.declined = sj::optional_string(*sm, "DECLINED", sw).value_or(c.statuses.declined);
+        c.statuses.pending = sj::optional_string(*sm, "PENDING", sw).value_or(c.statuses.pending);
+        c.statuses.initial = sj::optional_string(*sm, "initial", sw).value_or(c.statuses.initial);
+    }
+    c.phone_region = sj::optional_string(w, "default_phone_region", where).value_or(phone_region_fallback);
+    if (c.phone_region.empty()) c.phone_region = "GB";
+    if (!ats::shared::is_known_phone_region(c.phone_region))
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                              where + ".default_phone_region: unknown region '" + c.phone_region + "'");
+    c.source_label = sj::optional_string(w, "source_label", where).value_or(c.source_label);
+    if (auto lw = sj::optional_int(w, "lock_wait_ms", where)) c.lock_wait_ms = *lw;
+    return c;
+}
+
+} // namespace ats::tracker_workable

@@ -1,0 +1,91 @@
+#include "sync/sync_state.hpp"
+
+#include <boost/json.hpp>
+
+namespace json = boost::json;
+
+namespace ats::tracker_workable {
+
+namespace {
+std::string str(const json::object &o, std::string_view k) {
+    auto it = o.find(k);
+    return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+std::optional<int64_t> parse_ms(const std::string &v) {
+    try {
+        size_t n = 0;
+        long long x = std::stoll(v, &n);
+        if (n != v.size()) return std::nullopt;
+        return x;
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+} // namespace
+
+std::string encode_app_record(const AppRecord &r) {
+    json::object o;
+    o["l"] = r.link_id;
+    o["r"] = r.resource_id;
+    o["o"] = r.opportunity_id;
+    o["s"] = r.status;
+    o["oc"] = r.outcome;
+    o["u"] = r.remote_updated_at;
+    o["w"] = r.workable_id;
+    return json::serialize(o);
+}
+
+AppRecord decode_app_record(std::string_view text) {
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    AppRecord r;
+    if (ec || !v.is_object()) return r;
+    const auto &o = v.get_object();
+    r.link_id = str(o, "l");
+    r.resource_id = str(o, "r");
+    r.opportunity_id = str(o, "o");
+    r.status = str(o, "s");
+    r.outcome = str(o, "oc");
+    r.remote_updated_at = str(o, "u");
+    r.workable_id = str(o, "w");
+    return r;
+}
+
+std::optional<int64_t> SyncState::checkpoint() const {
+    std::string v;
+    if (!host_.state_get(state_keys::checkpoint, v)) return std::nullopt;
+    return parse_ms(v);
+}
+
+std::optional<int64_t> SyncState::index_watermark() const {
+    std::string v;
+    if (!host_.state_get(state_keys::index_watermark, v)) return std::nullopt;
+    return parse_ms(v);
+}
+
+std::optional<AppRecord> SyncState::app(const std::string &kombo_id) const {
+    std::string v;
+    if (!host_.state_get(state_keys::app(kombo_id), v)) return std::nullopt;
+    AppRecord r = decode_app_record(v);
+    if (r.link_id.empty()) return std::nullopt; // unreadable record: treat as not synced, read back
+    return r;
+}
+
+std::optional<std::pair<std::string, std::string>> SyncState::link_origin(const std::string &link_id) const {
+    std::string v;
+    if (!host_.state_get(state_keys::link(link_id), v)) return std::nullopt;
+    boost::system::error_code ec;
+    json::value j = json::parse(v, ec);
+    if (ec || !j.is_object()) return std::nullopt;
+    return std::make_pair(str(j.get_object(), "k"), str(j.get_object(), "w"));
+}
+
+void SyncState::scan(const std::string &prefix,
+                     const std::function<void(std::string_view, std::string_view)> &fn) const {
+    host_.state_scan(prefix, [&](std::string_view k, std::string_view v) {
+        fn(k, v);
+        return true;
+    });
+}
+
+} // namespace ats::tracker_workable

@@ -1,0 +1,80 @@
+// sync_state.hpp - the durable state of the Workable -> Tracker sync, in the host's per-tenant
+// key-value store (issue 5, item 4).
+//
+// Key layout (one prefix per kind, so a scan reads one kind):
+//   "cp"                 checkpoint: unix ms of the time the last COMPLETE fetch started; the next
+//                        fetch sends it as updated_after (kombo-api.md; sync-semantics.md). It is
+//                        written only after every application of that fetch is durable (synced,
+//                        or parked in "pend/").
+//   "app/<kombo id>"     AppRecord: what this application became in Tracker
+//   "link/<link id>"     {"k": kombo id, "w": workable id}: the reverse map, so the combined
+//                        applications.stream can give a Tracker application its Workable ids
+//   "per/<identity key>" Tracker resource id (identity_keys.hpp): every person known, whether
+//                        created by us or read from Tracker, so a later sync costs no lookup
+//   "nam/<name key>"     a Tracker resource with that name (only to REPORT name-only matches)
+//   "ver/<resource id>"  "": this resource's links are known to us (we created it, or we read its
+//                        links once), so linking it to a new job needs no read-back first
+//   "idx/watermark"      unix ms: resources updated after this are not yet in "per/"
+//   "pend/<kombo id>"    a KomboApplication (JSON) not synced yet: job not mapped, or it failed;
+//                        retried at the start of every sync, never skipped by the checkpoint
+//   "int/<kombo id>"     write intent, recorded BEFORE a Tracker create; its presence after a crash
+//                        or a timeout means "read back before writing" (sync-semantics.md rule 1/4)
+// Every completed application is committed in ONE atomic batch (app + link + per + ver, intent and
+// pending removed), so a crash leaves either the intent or the finished record, never half.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ats_plugin.hpp"
+
+namespace ats::tracker_workable {
+
+struct AppRecord {
+    std::string link_id;
+    std::string resource_id;
+    std::string opportunity_id;
+    std::string status;  // Tracker status name last set by us
+    std::string outcome; // Kombo outcome last synced
+    std::string remote_updated_at;
+    std::string workable_id; // Workable's application id (Kombo remote_id)
+};
+
+std::string encode_app_record(const AppRecord &r);
+AppRecord decode_app_record(std::string_view json);
+
+namespace state_keys {
+inline const std::string checkpoint = "cp";
+inline const std::string index_watermark = "idx/watermark";
+inline std::string app(const std::string &kombo_id) { return "app/" + kombo_id; }
+inline std::string link(const std::string &link_id) { return "link/" + link_id; }
+inline std::string person(const std::string &identity_key) { return "per/" + identity_key; }
+inline std::string name(const std::string &name_key) { return "nam/" + name_key; }
+inline std::string verified(const std::string &resource_id) { return "ver/" + resource_id; }
+inline std::string pending(const std::string &kombo_id) { return "pend/" + kombo_id; }
+inline std::string intent(const std::string &kombo_id) { return "int/" + kombo_id; }
+} // namespace state_keys
+
+class SyncState {
+public:
+    explicit SyncState(ats::sdk::Host host) : host_(host) {}
+
+    std::optional<int64_t> checkpoint() const;
+    std::optional<AppRecord> app(const std::string &kombo_id) const;
+    // Kombo and Workable ids of a Tracker link we created, or nullopt.
+    std::optional<std::pair<std::string, std::string>> link_origin(const std::string &link_id) const;
+    std::optional<int64_t> index_watermark() const;
+
+    // All keys with a prefix (value included); the callback must not touch the store.
+    void scan(const std::string &prefix, const std::function<void(std::string_view key, std::string_view value)> &fn) const;
+
+    void apply(const ats::sdk::Host::Batch &b) const { host_.state_apply(b); }
+
+private:
+    ats::sdk::Host host_;
+};
+
+} // namespace ats::tracker_workable

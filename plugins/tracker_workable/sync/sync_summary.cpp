@@ -1,0 +1,86 @@
+#include "sync/sync_summary.hpp"
+
+#include <boost/json.hpp>
+
+namespace json = boost::json;
+
+namespace ats::tracker_workable {
+
+namespace {
+// Lists are capped so a pathological run cannot print megabytes; counts stay exact.
+constexpr size_t kListCap = 1000;
+
+json::array items(const std::vector<SyncSummary::Item> &v, const char *detail_name) {
+    json::array a;
+    for (size_t i = 0; i < v.size() && i < kListCap; ++i) {
+        json::object o;
+        o["application_id"] = v[i].application_id;
+        if (detail_name) o[detail_name] = v[i].detail;
+        a.push_back(std::move(o));
+    }
+    return a;
+}
+} // namespace
+
+void SyncSummary::add_error(std::string app, std::string msg) {
+    std::lock_guard<std::mutex> g(mu_);
+    errors_.push_back({std::move(app), std::move(msg)});
+}
+void SyncSummary::add_deleted(std::string app) {
+    std::lock_guard<std::mutex> g(mu_);
+    deleted_.push_back({std::move(app), {}});
+}
+void SyncSummary::add_name_only(std::string app, std::string resource_id) {
+    std::lock_guard<std::mutex> g(mu_);
+    name_only_.push_back({std::move(app), std::move(resource_id)});
+}
+void SyncSummary::add_pending(std::string app, std::string reason) {
+    std::lock_guard<std::mutex> g(mu_);
+    pending_.push_back({std::move(app), std::move(reason)});
+}
+size_t SyncSummary::error_count() const {
+    std::lock_guard<std::mutex> g(mu_);
+    return errors_.size();
+}
+
+std::string SyncSummary::to_json(const std::string &tenant, bool full, const std::string &cp_before,
+                                 const std::string &cp_after, int64_t kombo_requests, int64_t tracker_requests,
+                                 int64_t duration_ms) const {
+    std::lock_guard<std::mutex> g(mu_);
+    json::object o;
+    o["tenant"] = tenant;
+    o["mode"] = full ? "full" : "incremental";
+    o["checkpoint_before"] = cp_before.empty() ? json::value(nullptr) : json::value(cp_before);
+    o["checkpoint_after"] = cp_after.empty() ? json::value(nullptr) : json::value(cp_after);
+    o["applications_seen"] = applications_seen.load();
+    json::object people;
+    people["matched_by_email"] = people_matched_email.load();
+    people["matched_by_phone"] = people_matched_phone.load();
+    people["matched_known"] = people_matched_known.load();
+    people["created"] = people_created.load();
+    o["people"] = std::move(people);
+    json::object apps;
+    apps["created"] = applications_created.load();
+    apps["updated"] = applications_updated.load();
+    apps["unchanged"] = applications_unchanged.load();
+    apps["pending"] = applications_pending.load();
+    apps["recovered"] = applications_recovered.load();
+    apps["deleted_reported"] = static_cast<int64_t>(deleted_.size());
+    apps["name_only_reported"] = static_cast<int64_t>(name_only_.size());
+    apps["errors"] = static_cast<int64_t>(errors_.size());
+    o["applications"] = std::move(apps);
+    o["deleted"] = items(deleted_, nullptr);
+    o["name_only_matches"] = items(name_only_, "tracker_resource_id");
+    o["pending"] = items(pending_, "reason");
+    o["errors"] = items(errors_, "message");
+    json::object req;
+    req["kombo"] = kombo_requests;
+    req["tracker"] = tracker_requests;
+    req["kombo_pages"] = kombo_pages.load();
+    req["tracker_identity_refreshes"] = identity_index_reads.load();
+    o["requests"] = std::move(req);
+    o["duration_ms"] = duration_ms;
+    return json::serialize(o);
+}
+
+} // namespace ats::tracker_workable
