@@ -1,0 +1,52 @@
+#include "event_log.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <stdexcept>
+
+namespace ats::serve {
+
+std::string utc_now_iso8601() {
+    auto now = std::chrono::system_clock::now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    return buf;
+}
+
+EventLog::EventLog(const std::string &path) : out_(stderr), owned_(false) {
+    if (!path.empty() && path != "-") {
+        out_ = std::fopen(path.c_str(), "a");
+        if (!out_) throw std::runtime_error("--log-file " + path + ": cannot open for appending");
+        owned_ = true;
+    }
+}
+
+EventLog::~EventLog() {
+    if (owned_) std::fclose(out_);
+}
+
+void EventLog::event(const std::string &name, boost::json::object fields) {
+    fields["event"] = name;
+    write("event", std::move(fields));
+}
+
+void EventLog::write(const char *type, boost::json::object fields) {
+    boost::json::object line;
+    line["ts"] = utc_now_iso8601();
+    line["type"] = type;
+    for (auto &kv : fields) line[kv.key()] = std::move(kv.value());
+    std::string text = boost::json::serialize(line);
+    text += '\n';
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::fwrite(text.data(), 1, text.size(), out_);
+    std::fflush(out_);
+}
+
+}  // namespace ats::serve

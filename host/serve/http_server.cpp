@@ -1,0 +1,513 @@
+#include "http_server.hpp"
+
+#include "api_error.hpp"
+#include "crypto.hpp"
+#include "metrics.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+
+namespace ats::serve {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+    ServerConfig cfg;
+    Dispatch dispatch;
+    Metrics &metrics;
+    SignalHook on_signal;
+
+    asio::io_context ioc;
+    std::optional<asio::ssl::context> ssl;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    // Shutdown steps run on this strand, whichever I/O thread picks them up.
+    asio::strand<asio::io_context::executor_type> control;
+    asio::steady_timer shutdown_timer;
+    asio::thread_pool workers;
+    std::chrono::steady_clock::time_point shutdown_deadline;
+
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> shutdown_timer_started{false};
+    std::atomic<bool> force_cancel{false};  // shutdown deadline passed: cancel in-flight calls
+    std::atomic<int> connections{0};
+    std::atomic<int> in_flight{0};
+
+    // Per open connection: a function that closes it (only_idle = leave busy ones alone).
+    std::mutex closers_mutex;
+    uint64_t next_id = 0;
+    std::map<uint64_t, std::function<void(bool only_idle)>> closers;
+
+    Impl(ServerConfig c, Dispatch d, Metrics &m, SignalHook s)
+        : cfg(std::move(c)), dispatch(std::move(d)), metrics(m), on_signal(std::move(s)),
+          ioc(std::max(1, cfg.io_threads)), acceptor(ioc), signals(ioc, SIGTERM, SIGINT, SIGHUP),
+          control(ioc.get_executor()), shutdown_timer(control), workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
+
+    uint64_t register_closer(std::function<void(bool)> f) {
+        std::lock_guard<std::mutex> lock(closers_mutex);
+        closers[++next_id] = std::move(f);
+        return next_id;
+    }
+    void unregister_closer(uint64_t id) {
+        std::lock_guard<std::mutex> lock(closers_mutex);
+        closers.erase(id);
+    }
+    void close_all(bool only_idle) {
+        std::vector<std::function<void(bool)>> copy;
+        {
+            std::lock_guard<std::mutex> lock(closers_mutex);
+            for (auto &kv : closers) copy.push_back(kv.second);
+        }
+        for (auto &f : copy) f(only_idle);
+    }
+
+    void do_accept();
+    void on_accept(beast::error_code ec, tcp::socket socket);
+    void wait_signal();
+    void shutdown_step();
+    void finish();
+};
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool valid_request_id(const std::string &id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+    return true;
+}
+
+template <class Stream>
+auto &lowest(Stream &s) {
+    return beast::get_lowest_layer(s);
+}
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
+
+public:
+    template <class... Args>
+    Session(std::shared_ptr<HttpServer::Impl> server, bool over_limit, Args &&...args)
+        : server_(std::move(server)), stream_(std::forward<Args>(args)...), over_limit_(over_limit) {
+        ++server_->connections;
+        server_->metrics.set("ats_serve_open_connections", {}, server_->connections.load());
+        try {
+            remote_ = lowest(stream_).socket().remote_endpoint().address().to_string();
+        } catch (...) {
+            remote_ = "unknown";
+        }
+    }
+
+    ~Session() {
+        server_->unregister_closer(closer_id_);
+        --server_->connections;
+        server_->metrics.set("ats_serve_open_connections", {}, server_->connections.load());
+    }
+
+    void start() {
+        std::weak_ptr<Session> weak = this->shared_from_this();
+        auto exec = stream_.get_executor();
+        closer_id_ = server_->register_closer([weak, exec](bool only_idle) {
+            asio::post(exec, [weak, only_idle] {
+                if (auto self = weak.lock()) {
+                    if (!only_idle || !self->busy_) self->close_now();
+                }
+            });
+        });
+        if constexpr (tls) {
+            lowest(stream_).expires_after(timeout());
+            stream_.async_handshake(asio::ssl::stream_base::server,
+                                    [self = this->shared_from_this()](beast::error_code ec) {
+                                        if (ec) return self->close_now();
+                                        self->do_read();
+                                    });
+        } else {
+            asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->do_read(); });
+        }
+    }
+
+    // ----- called from the worker thread through the Writer --------------------------------
+
+    // Runs `op(stream, handler)` on the strand and waits for its completion.
+    template <class Op>
+    bool write_and_wait(Op op) {
+        if (write_failed_) return false;
+        auto promise = std::make_shared<std::promise<beast::error_code>>();
+        auto future = promise->get_future();
+        asio::post(stream_.get_executor(), [self = this->shared_from_this(), op = std::move(op), promise]() mutable {
+            if (self->closed_) return promise->set_value(asio::error::not_connected);
+            lowest(self->stream_).expires_after(self->timeout());
+            op(self->stream_, [promise](beast::error_code ec, std::size_t) { promise->set_value(ec); });
+        });
+        // The strand always completes the write (at worst with the timeout above); the extra
+        // margin here only protects the worker if the I/O threads were stopped under it.
+        if (future.wait_for(timeout() + std::chrono::seconds(5)) != std::future_status::ready) {
+            write_failed_ = true;
+            return false;
+        }
+        if (future.get()) write_failed_ = true;
+        return !write_failed_;
+    }
+
+    bool keep_alive() const { return keep_alive_ && !server_->stopping; }
+    bool write_failed() const { return write_failed_; }
+    HttpServer::Impl &server() { return *server_; }
+    std::chrono::milliseconds timeout() const {
+        return std::chrono::milliseconds(std::max(1, server_->cfg.limits.request_timeout_ms));
+    }
+
+private:
+    void do_read() {
+        if (closed_) return;
+        if (server_->stopping) return close_now();
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(server_->cfg.limits.max_header_bytes));
+        parser_->body_limit(server_->cfg.limits.max_body_bytes);
+        lowest(stream_).expires_after(timeout());
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (closed_) return;
+        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return close_now();
+        if (ec == beast::error::timeout) {
+            // Silence on an idle keep-alive connection is normal; a half-sent request is not.
+            if (parser_->got_some()) return reply_and_close(408, "request_timeout", "the request was not received within " +
+                                                                   std::to_string(server_->cfg.limits.request_timeout_ms) + " ms");
+            return close_now();
+        }
+        if (ec == http::error::header_limit)
+            return reply_and_close(431, "header_too_large", "request line and headers exceed " +
+                                   std::to_string(server_->cfg.limits.max_header_bytes) + " bytes");
+        if (ec == http::error::body_limit)
+            return reply_and_close(413, "body_too_large", "request body exceeds " +
+                                   std::to_string(server_->cfg.limits.max_body_bytes) + " bytes");
+        if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
+            return reply_and_close(400, "malformed_request", "malformed HTTP request: " + ec.message());
+        if (ec) return close_now();  // reset, TLS failure: nobody to answer
+
+        if (over_limit_)
+            return reply_and_close(503, "too_many_connections", "the service holds its maximum of " +
+                                   std::to_string(server_->cfg.limits.max_connections) + " connections");
+        if (server_->stopping) return reply_and_close(503, "shutting_down", "the service is shutting down");
+
+        auto msg = parser_->release();
+        auto req = std::make_shared<HttpRequest>();
+        req->received = std::chrono::steady_clock::now();
+        req->method = std::string(msg.method_string());
+        req->target = std::string(msg.target());
+        req->remote = remote_;
+        for (const auto &field : msg) {
+            auto name = lower(field.name_string());
+            auto &slot = req->headers[name];
+            slot = slot.empty() ? std::string(field.value()) : slot + ", " + std::string(field.value());
+        }
+        std::string client_id = req->header("x-request-id");
+        req->request_id = valid_request_id(client_id) ? client_id : random_hex(8);
+        req->body = std::move(msg.body());
+        keep_alive_ = msg.keep_alive();
+
+        auto parsed = boost::urls::parse_origin_form(req->target);
+        if (!parsed) return reply_and_close(400, "malformed_request", "the request target is not a valid origin-form URL");
+        req->path = std::string(parsed->path());
+        for (auto param : parsed->params()) req->query.emplace(std::string(param.key), std::string(param.value));
+
+        busy_ = true;
+        ++server_->in_flight;
+        asio::post(server_->workers, [self = this->shared_from_this(), req] { self->run_handler(*req); });
+    }
+
+    void run_handler(HttpRequest &req);
+
+    void reply_and_close(int status, const std::string &code, const std::string &message) {
+        auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
+        res->set(http::field::server, "ats-host");
+        res->set(http::field::content_type, "application/json");
+        res->keep_alive(false);
+        res->body() = error_body(code, message, "");
+        res->prepare_payload();
+        server_->metrics.add("ats_serve_rejected_requests_total", {{"reason", code}});
+        lowest(stream_).expires_after(timeout());
+        http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code, std::size_t) {
+            self->close_now();
+        });
+    }
+
+public:
+    void close_now() {
+        if (closed_) return;
+        closed_ = true;
+        beast::error_code ignored;
+        // Plain close even for TLS: a close_notify would need another round trip and a peer we no
+        // longer trust to answer; HTTP framing already tells the client where the message ended.
+        lowest(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest(stream_).close();
+    }
+
+    void after_handler() {
+        busy_ = false;
+        --server_->in_flight;
+        if (write_failed_ || !keep_alive()) return close_now();
+        do_read();
+    }
+
+private:
+    std::shared_ptr<HttpServer::Impl> server_;
+    Stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    bool over_limit_;
+    bool keep_alive_ = false;
+    bool busy_ = false;   // strand-only
+    bool closed_ = false; // strand-only
+    std::atomic<bool> write_failed_{false};
+    uint64_t closer_id_ = 0;
+    std::string remote_;
+};
+
+// Bridges a handler on a worker thread to the connection's strand.
+template <class Stream>
+class Writer final : public ResponseWriter {
+public:
+    Writer(Session<Stream> &session, const HttpRequest &req) : session_(session), req_(req) {}
+
+    bool send(int status, const std::string &content_type, std::string body, const HeaderList &extra) override {
+        if (started_) return false;
+        started_ = true;
+        status_ = status;
+        auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
+        decorate(*res, content_type, extra);
+        res->body() = std::move(body);
+        res->prepare_payload();
+        bytes_ += res->body().size();
+        if (req_.method == "HEAD") res->body().clear();
+        return session_.write_and_wait([res](Stream &s, auto handler) { http::async_write(s, *res, std::move(handler)); });
+    }
+
+    bool begin_stream(int status, const std::string &content_type, const HeaderList &extra) override {
+        if (started_) return false;
+        started_ = true;
+        streaming_ = true;
+        status_ = status;
+        auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(status), 11);
+        decorate(*res, content_type, extra);
+        res->chunked(true);
+        auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+        return session_.write_and_wait([res, sr](Stream &s, auto handler) {
+            http::async_write_header(s, *sr, std::move(handler));
+        });
+    }
+
+    bool write_chunk(std::string_view data) override {
+        if (!streaming_ || data.empty()) return streaming_;
+        bytes_ += data.size();
+        auto copy = std::make_shared<std::string>(data);
+        return session_.write_and_wait([copy](Stream &s, auto handler) {
+            asio::async_write(s, http::make_chunk(asio::buffer(*copy)),
+                              [copy, handler = std::move(handler)](beast::error_code ec, std::size_t n) mutable { handler(ec, n); });
+        });
+    }
+
+    bool end_stream() override {
+        if (!streaming_ || ended_) return false;
+        ended_ = true;
+        return session_.write_and_wait([](Stream &s, auto handler) { asio::async_write(s, http::make_chunk_last(), std::move(handler)); });
+    }
+
+    bool cancelled() const override {
+        if (session_.write_failed() || session_.server().force_cancel) return true;
+        // A non-streaming request has request_timeout_ms in all; a stream is bounded per write.
+        return !streaming_ && std::chrono::steady_clock::now() - req_.received > session_.timeout();
+    }
+    bool started() const override { return started_; }
+    int status() const override { return status_; }
+    size_t bytes_sent() const override { return bytes_; }
+    bool unfinished_stream() const { return streaming_ && !ended_; }
+
+private:
+    template <class Res>
+    void decorate(Res &res, const std::string &content_type, const HeaderList &extra) {
+        res.set(http::field::server, "ats-host");
+        res.set(http::field::content_type, content_type);
+        res.set("X-Request-Id", req_.request_id);
+        for (const auto &[k, v] : extra) res.set(k, v);
+        res.keep_alive(session_.keep_alive());
+    }
+
+    Session<Stream> &session_;
+    const HttpRequest &req_;
+    bool started_ = false, streaming_ = false, ended_ = false;
+    int status_ = 0;
+    size_t bytes_ = 0;
+};
+
+template <class Stream>
+void Session<Stream>::run_handler(HttpRequest &req) {
+    Writer<Stream> writer(*this, req);
+    try {
+        server_->dispatch(req, writer);
+    } catch (const std::exception &e) {
+        if (!writer.started()) send_error(writer, req, 500, "internal", std::string("unexpected error: ") + e.what());
+    } catch (...) {
+        if (!writer.started()) send_error(writer, req, 500, "internal", "unexpected error");
+    }
+    if (!writer.started()) send_error(writer, req, 500, "internal", "the route produced no response");
+    // A stream the handler left open cannot be completed honestly: drop the connection so the
+    // client sees a truncated body instead of a clean end.
+    if (writer.unfinished_stream()) write_failed_ = true;
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->after_handler(); });
+}
+
+}  // namespace
+
+void HttpServer::Impl::do_accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+        self->on_accept(ec, std::move(socket));
+    });
+}
+
+void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (stopping || !acceptor.is_open()) return;
+    if (!ec) {
+        bool over_limit = connections.load() >= cfg.limits.max_connections;
+        if (ssl) std::make_shared<Session<TlsStream>>(shared_from_this(), over_limit, std::move(socket), *ssl)->start();
+        else std::make_shared<Session<PlainStream>>(shared_from_this(), over_limit, std::move(socket))->start();
+    } else if (ec == asio::error::no_descriptors) {
+        // Out of file descriptors: back off briefly instead of spinning.
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    do_accept();
+}
+
+void HttpServer::Impl::wait_signal() {
+    signals.async_wait([self = shared_from_this()](beast::error_code ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+            if (self->on_signal) asio::post(self->workers, [self, signo] { self->on_signal(signo); });
+        } else {
+            self->stopping = true;
+            asio::post(self->control, [self] { self->shutdown_step(); });
+        }
+        if (!self->shutdown_timer_started) self->wait_signal();
+    });
+}
+
+void HttpServer::Impl::shutdown_step() {
+    if (!shutdown_timer_started) {
+        shutdown_timer_started = true;
+        stopping = true;
+        shutdown_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(cfg.limits.shutdown_deadline_ms);
+        beast::error_code ignored;
+        acceptor.close(ignored);
+        close_all(true);  // idle keep-alive connections go now; busy ones after their response
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (connections.load() == 0 && in_flight.load() == 0) return finish();
+    if (now >= shutdown_deadline && !force_cancel) {
+        force_cancel = true;  // plugins see is_cancelled(); writes fail once sockets close
+        close_all(false);
+    }
+    if (now >= shutdown_deadline + std::chrono::seconds(5)) return finish();  // give up waiting
+    shutdown_timer.expires_after(std::chrono::milliseconds(20));
+    shutdown_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec) self->shutdown_step();
+    });
+}
+
+void HttpServer::Impl::finish() {
+    beast::error_code ignored;
+    signals.cancel(ignored);
+    ioc.stop();
+}
+
+HttpServer::HttpServer(ServerConfig config, Dispatch dispatch, Metrics &metrics, SignalHook on_signal)
+    : impl_(std::make_shared<Impl>(std::move(config), std::move(dispatch), metrics, std::move(on_signal))) {}
+
+HttpServer::~HttpServer() {
+    impl_->workers.join();
+}
+
+void HttpServer::start() {
+    auto &cfg = impl_->cfg;
+    if (cfg.tls_cert_file.has_value() != cfg.tls_key_file.has_value())
+        throw std::runtime_error("TLS needs both --tls-cert and --tls-key");
+    if (cfg.tls_cert_file) {
+        impl_->ssl.emplace(asio::ssl::context::tls_server);
+        impl_->ssl->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                                asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                                asio::ssl::context::no_tlsv1_1);
+        beast::error_code ec;
+        impl_->ssl->use_certificate_chain_file(*cfg.tls_cert_file, ec);
+        if (ec) throw std::runtime_error("--tls-cert " + *cfg.tls_cert_file + ": " + ec.message());
+        impl_->ssl->use_private_key_file(*cfg.tls_key_file, asio::ssl::context::pem, ec);
+        if (ec) throw std::runtime_error("--tls-key " + *cfg.tls_key_file + ": " + ec.message());
+    }
+    beast::error_code ec;
+    auto address = asio::ip::make_address(cfg.address, ec);
+    if (ec) throw std::runtime_error("--listen: \"" + cfg.address + "\" is not an IP address");
+    tcp::endpoint endpoint(address, cfg.port);
+    auto &acc = impl_->acceptor;
+    acc.open(endpoint.protocol(), ec);
+    if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acc.bind(endpoint, ec);
+    if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw std::runtime_error("--listen " + cfg.address + ":" + std::to_string(cfg.port) + ": " + ec.message());
+    impl_->do_accept();
+    impl_->wait_signal();
+}
+
+uint16_t HttpServer::port() const {
+    beast::error_code ec;
+    auto ep = impl_->acceptor.local_endpoint(ec);
+    return ec ? 0 : ep.port();
+}
+
+void HttpServer::run() {
+    std::vector<std::thread> threads;
+    for (int i = 1; i < std::max(1, impl_->cfg.io_threads); ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+    impl_->ioc.run();
+    for (auto &t : threads) t.join();
+}
+
+void HttpServer::begin_shutdown() {
+    impl_->stopping = true;
+    asio::post(impl_->control, [impl = impl_] { impl->shutdown_step(); });
+}
+
+bool HttpServer::shutting_down() const { return impl_->stopping; }
+int HttpServer::in_flight() const { return impl_->in_flight; }
+
+}  // namespace ats::serve

@@ -1,0 +1,74 @@
+// http_server.hpp - the asynchronous HTTP/1.1 server of `ats-host serve` (Boost.Beast; the
+// implementation keeps Beast/Asio out of this header).
+//
+// Model: `io_threads` threads run the sockets (accept, TLS, parse, write); every request's
+// handler runs on one of `worker_threads` worker threads, where it may block on a plugin call.
+// Writes from a handler are posted to the connection's strand and the handler waits for them,
+// so a slow reader slows its own stream and nobody else's. Keep-alive, optional TLS, limits on
+// header bytes, body bytes, request time and open connections; every refusal is a JSON 4xx/5xx
+// and the server keeps serving.
+#pragma once
+
+#include "http_exchange.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ats::serve {
+
+class Metrics;
+
+struct ServerLimits {
+    size_t max_body_bytes = 1 << 20;        // larger bodies: 413
+    size_t max_header_bytes = 16 << 10;     // larger request line + headers: 431
+    int request_timeout_ms = 30000;         // waiting for + reading one request; each write;
+                                            // a non-streaming handler (then 503 "deadline")
+    int max_connections = 512;              // more: 503 and close
+    int shutdown_deadline_ms = 10000;       // in-flight requests get this long after SIGTERM
+};
+
+struct ServerConfig {
+    std::string address = "127.0.0.1";
+    uint16_t port = 8080;                   // 0 = any free port (see HttpServer::port())
+    int io_threads = 2;
+    int worker_threads = 16;
+    std::optional<std::string> tls_cert_file;  // both or neither
+    std::optional<std::string> tls_key_file;
+    ServerLimits limits;
+};
+
+class HttpServer {
+public:
+    // The dispatcher must answer through the writer; when it returns without having sent
+    // anything the server answers 500. Exceptions are caught and answered 500 too.
+    using Dispatch = std::function<void(HttpRequest &, ResponseWriter &)>;
+    // Called on an I/O thread for SIGHUP; SIGTERM and SIGINT start the graceful shutdown.
+    using SignalHook = std::function<void(int signo)>;
+
+    HttpServer(ServerConfig config, Dispatch dispatch, Metrics &metrics, SignalHook on_signal);
+    ~HttpServer();
+    HttpServer(const HttpServer &) = delete;
+    HttpServer &operator=(const HttpServer &) = delete;
+
+    // Binds and listens (throws std::runtime_error naming the address or the TLS file at fault).
+    void start();
+    uint16_t port() const;
+    // Runs the I/O threads; returns after a graceful shutdown completed.
+    void run();
+    // Thread-safe: stop accepting, close idle connections, let in-flight requests finish within
+    // the deadline, then cancel what is left.
+    void begin_shutdown();
+    bool shutting_down() const;
+    // Requests currently inside a handler.
+    int in_flight() const;
+
+    struct Impl;  // implementation detail (public only so the .cpp's session templates can name it)
+
+private:
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace ats::serve

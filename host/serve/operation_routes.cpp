@@ -1,0 +1,317 @@
+// operation_routes.cpp - one REST route per ABI operation (plugin_api/ats_operations.h).
+//
+// Arguments come from the JSON body (POST/PUT), then the query string, then the path (the path
+// wins), so `/applications/{application_id}/notes` always acts on the application in its path.
+// Results: single records as JSON; streams as NDJSON (Accept: application/x-ndjson, chunked,
+// one record per write, never buffered) or as JSON pages (?limit=&cursor=); binary results with
+// their content type.
+#include "api_error.hpp"
+#include "ats_plugin.h"
+#include "metrics.hpp"
+#include "provider_catalog.hpp"
+#include "serve_app.hpp"
+#include "serve_state.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+
+namespace ats::serve {
+namespace json = boost::json;
+
+namespace {
+
+enum class Shape { record, stream, blob };
+enum class ArgType { text, csv, boolean };
+
+struct QueryArg {
+    const char *name;
+    ArgType type;
+};
+
+struct OperationRoute {
+    const char *method;
+    const char *pattern;
+    const char *operation;
+    Shape shape;
+    int success_status;
+    std::vector<QueryArg> query;
+};
+
+const std::vector<OperationRoute> &operation_routes() {
+    static const std::vector<OperationRoute> routes = {
+        {"GET", "/v1/tenants/{tenant}/check", ATS_OP_CHECK, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/jobs", ATS_OP_JOBS_STREAM, Shape::stream, 200,
+         {{"updated_after", ArgType::text}, {"statuses", ArgType::csv}}},
+        {"POST", "/v1/tenants/{tenant}/jobs/get-many", ATS_OP_JOBS_GET_MANY, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/jobs/{job_id}", ATS_OP_JOBS_GET, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/jobs/{job_id}/enhanced", ATS_OP_JOBS_GET_ENHANCED, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/applications", ATS_OP_APPLICATIONS_STREAM, Shape::stream, 200,
+         {{"updated_after", ArgType::text}, {"job_ids", ArgType::csv}}},
+        {"POST", "/v1/tenants/{tenant}/applications", ATS_OP_APPLICATIONS_CREATE, Shape::record, 201, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/bulk-reject", ATS_OP_APPLICATIONS_BULK_REJECT, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/applications/{application_id}", ATS_OP_APPLICATIONS_GET, Shape::record, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/stage", ATS_OP_APPLICATIONS_MOVE_TO_STAGE, Shape::record, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/reject", ATS_OP_APPLICATIONS_REJECT, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/notes", ATS_OP_APPLICATION_NOTES_LIST, Shape::record, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/notes", ATS_OP_APPLICATION_NOTES_ADD, Shape::record, 201, {}},
+        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/attachments", ATS_OP_APPLICATION_ATTACHMENTS_LIST, Shape::record, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/attachments", ATS_OP_APPLICATION_ATTACHMENTS_ADD, Shape::record, 201, {}},
+        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/attachments/{attachment_id}", ATS_OP_APPLICATION_ATTACHMENTS_GET, Shape::blob, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates", ATS_OP_CANDIDATES_STREAM, Shape::stream, 200, {{"updated_after", ArgType::text}}},
+        {"GET", "/v1/tenants/{tenant}/candidates/search", ATS_OP_CANDIDATES_FIND, Shape::record, 200,
+         {{"email", ArgType::text}, {"phone", ArgType::text}, {"first_name", ArgType::text}, {"last_name", ArgType::text}}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}", ATS_OP_CANDIDATES_GET, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/resume", ATS_OP_CANDIDATES_GET_RESUME, Shape::blob, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/notes", ATS_OP_CANDIDATE_NOTES_LIST, Shape::record, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/candidates/{candidate_id}/notes", ATS_OP_CANDIDATE_NOTES_ADD, Shape::record, 201, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments", ATS_OP_CANDIDATE_ATTACHMENTS_LIST, Shape::record, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments", ATS_OP_CANDIDATE_ATTACHMENTS_ADD, Shape::record, 201, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments/{attachment_id}", ATS_OP_CANDIDATE_ATTACHMENTS_GET, Shape::blob, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/stages", ATS_OP_STAGES_LIST, Shape::record, 200, {{"job_id", ArgType::text}}},
+        {"GET", "/v1/tenants/{tenant}/rejection-reasons", ATS_OP_REJECTION_REASONS_LIST, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/custom-fields/{record_type}/{record_id}", ATS_OP_CUSTOM_FIELDS_GET, Shape::record, 200, {}},
+        {"PUT", "/v1/tenants/{tenant}/custom-fields/{record_type}/{record_id}", ATS_OP_CUSTOM_FIELDS_SET, Shape::record, 200, {}},
+    };
+    return routes;
+}
+
+json::object body_object(const HttpRequest &req) {
+    if (req.body.empty()) return {};
+    boost::system::error_code ec;
+    auto v = json::parse(req.body, ec);
+    if (ec) throw ApiError(400, "invalid_json", "the request body is not valid JSON: " + ec.message());
+    if (!v.is_object()) throw ApiError(400, "invalid_json", "the request body must be a JSON object");
+    return std::move(v.as_object());
+}
+
+json::object build_args(const OperationRoute &route, const HttpRequest &req, const PathParams &params) {
+    json::object args;
+    if (std::string(route.method) != "GET") args = body_object(req);
+    for (const auto &q : route.query) {
+        if (!req.has_query(q.name)) continue;
+        std::string value = req.query_param(q.name);
+        switch (q.type) {
+        case ArgType::text: args[q.name] = value; break;
+        case ArgType::boolean:
+            if (value != "true" && value != "false")
+                throw ApiError(400, "invalid_argument", std::string("query parameter ") + q.name + " must be true or false");
+            args[q.name] = value == "true";
+            break;
+        case ArgType::csv: {
+            json::array items;
+            size_t start = 0;
+            while (start <= value.size()) {
+                size_t comma = value.find(',', start);
+                if (comma == std::string::npos) comma = value.size();
+                if (comma > start) items.push_back(json::string(value.substr(start, comma - start)));
+                start = comma + 1;
+            }
+            args[q.name] = std::move(items);
+            break;
+        }
+        }
+    }
+    for (const auto &[name, value] : params)
+        if (name != "tenant") args[name] = value;
+    return args;
+}
+
+// JSON records must be one line in NDJSON; a plugin may pretty-print, so re-serialize those.
+std::string one_line(std::string_view json_text) {
+    if (json_text.find('\n') == std::string_view::npos && json_text.find('\r') == std::string_view::npos)
+        return std::string(json_text);
+    boost::system::error_code ec;
+    auto v = json::parse(json_text, ec);
+    if (ec) throw ApiError(502, "invalid_provider_output", "the provider produced a record that is not JSON");
+    return json::serialize(v);
+}
+
+class SingleRecord final : public RecordConsumer {
+public:
+    bool on_record(std::string_view json_text) override {
+        if (!got) record.assign(json_text);
+        got = true;
+        return true;
+    }
+    bool on_blob(std::string_view, std::string_view) override { return false; }
+    std::string record;
+    bool got = false;
+};
+
+class BlobResult final : public RecordConsumer {
+public:
+    bool on_record(std::string_view) override { return false; }
+    bool on_blob(std::string_view meta_json, std::string_view bytes) override {
+        meta.assign(meta_json);
+        data.assign(bytes);
+        got = true;
+        return true;
+    }
+    std::string meta, data;
+    bool got = false;
+};
+
+class NdjsonStream final : public RecordConsumer {
+public:
+    NdjsonStream(ResponseWriter &w, HeaderList headers) : w_(w), headers_(std::move(headers)) {}
+    bool on_record(std::string_view json_text) override {
+        if (!w_.started() && !w_.begin_stream(200, "application/x-ndjson", headers_)) return false;
+        std::string line = one_line(json_text);
+        line += '\n';
+        ++count;
+        return w_.write_chunk(line) && !w_.cancelled();
+    }
+    bool on_blob(std::string_view, std::string_view) override { return false; }
+    size_t count = 0;
+
+private:
+    ResponseWriter &w_;
+    HeaderList headers_;
+};
+
+class JsonPage final : public RecordConsumer {
+public:
+    JsonPage(size_t offset, size_t limit) : offset_(offset), limit_(limit) {}
+    bool on_record(std::string_view json_text) override {
+        if (seen_++ < offset_) return true;
+        if (records.size() == limit_) {
+            has_more = true;
+            return false;  // one past the page: enough to know there is a next page
+        }
+        records.push_back(one_line(json_text));
+        return true;
+    }
+    bool on_blob(std::string_view, std::string_view) override { return false; }
+    std::vector<std::string> records;
+    bool has_more = false;
+
+private:
+    size_t offset_, limit_;
+    size_t seen_ = 0;
+};
+
+size_t parse_size(const HttpRequest &req, const char *name, size_t fallback, size_t min, size_t max) {
+    if (!req.has_query(name)) return fallback;
+    std::string v = req.query_param(name);
+    size_t n = 0;
+    bool ok = !v.empty() && v.size() < 10;
+    for (char c : v) {
+        if (c < '0' || c > '9') ok = false;
+        else n = n * 10 + static_cast<size_t>(c - '0');
+    }
+    if (!ok || n < min || n > max)
+        throw ApiError(400, "invalid_argument", std::string("query parameter ") + name + " must be an integer in [" +
+                                                    std::to_string(min) + ", " + std::to_string(max) + "]");
+    return n;
+}
+
+std::string header_safe_filename(const std::string &name) {
+    std::string out;
+    for (char c : name)
+        if (c != '"' && c != '\\' && c != '\r' && c != '\n' && static_cast<unsigned char>(c) >= 0x20) out += c;
+    return out.empty() ? "download" : out;
+}
+
+}  // namespace
+
+void ServeApp::add_operation_routes() {
+    for (const auto &route : operation_routes()) {
+        router_.add(route.method, route.pattern, [this, &route](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
+            auto runtime = tenant_for(req, params);
+            auto support = runtime->support(route.operation);
+            if (support.support == ATS_NOT_SUPPORTED)
+                throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support " +
+                                                         route.operation + (support.reason.empty() ? "" : ": " + support.reason));
+            json::object args = build_args(route, req, params);
+            size_t page_offset = 0, page_limit = 0;
+            bool ndjson = false;
+            if (route.shape == Shape::stream) {
+                ndjson = req.header("accept").find("application/x-ndjson") != std::string::npos;
+                if (!ndjson) {
+                    page_limit = parse_size(req, "limit", 100, 1, 1000);
+                    page_offset = parse_size(req, "cursor", 0, 0, 999999999);
+                }
+            }
+            CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
+            HeaderList headers{{"X-Ats-Provider", runtime->provider()},
+                               {"X-Ats-Generation", std::to_string(state_.generation())}};
+            std::string args_text = json::serialize(args);
+            auto started = std::chrono::steady_clock::now();
+            auto finish_metrics = [&](const InvokeOutcome &outcome) {
+                double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                Labels labels{{"provider", runtime->provider()}, {"operation", route.operation},
+                              {"outcome", outcome.code == ATS_OK ? "ok" : code_for_abi(outcome.code)}};
+                metrics_.add("ats_provider_calls_total", labels);
+                metrics_.observe("ats_provider_call_duration_seconds",
+                                 {{"provider", runtime->provider()}, {"operation", route.operation}}, secs);
+            };
+            auto fail = [&](const InvokeOutcome &outcome) {
+                throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
+                               outcome.message.empty() ? std::string(route.operation) + " failed" : outcome.message);
+            };
+
+            switch (route.shape) {
+            case Shape::record: {
+                SingleRecord result;
+                auto outcome = runtime->invoke(route.operation, args_text, ctx, result);
+                finish_metrics(outcome);
+                if (outcome.code != ATS_OK) fail(outcome);
+                if (!result.got) throw ApiError(502, "invalid_provider_output", std::string(route.operation) + " returned no result");
+                w.send(route.success_status, "application/json", one_line(result.record) + "\n", headers);
+                return;
+            }
+            case Shape::blob: {
+                BlobResult result;
+                auto outcome = runtime->invoke(route.operation, args_text, ctx, result);
+                finish_metrics(outcome);
+                if (outcome.code != ATS_OK) fail(outcome);
+                if (!result.got) throw ApiError(502, "invalid_provider_output", std::string(route.operation) + " returned no file");
+                std::string content_type = "application/octet-stream", file_name = "download";
+                boost::system::error_code ec;
+                auto meta = json::parse(result.meta, ec);
+                if (!ec && meta.is_object()) {
+                    if (auto *ct = meta.as_object().if_contains("content_type"); ct && ct->is_string() && !ct->as_string().empty())
+                        content_type = std::string(ct->as_string());
+                    if (auto *fn = meta.as_object().if_contains("file_name"); fn && fn->is_string())
+                        file_name = std::string(fn->as_string());
+                }
+                headers.emplace_back("Content-Disposition", "attachment; filename=\"" + header_safe_filename(file_name) + "\"");
+                w.send(200, content_type, std::move(result.data), headers);
+                return;
+            }
+            case Shape::stream: {
+                if (ndjson) {
+                    NdjsonStream stream(w, headers);
+                    auto outcome = runtime->invoke(route.operation, args_text, ctx, stream);
+                    finish_metrics(outcome);
+                    if (outcome.code != ATS_OK && !w.started()) fail(outcome);
+                    if (!w.started()) w.begin_stream(200, "application/x-ndjson", headers);
+                    if (outcome.code != ATS_OK) {
+                        // The status line is gone: the error travels as the stream's last line.
+                        w.write_chunk(error_body(code_for_abi(outcome.code), outcome.message, req.request_id));
+                    }
+                    w.end_stream();
+                    return;
+                }
+                JsonPage page(page_offset, page_limit);
+                auto outcome = runtime->invoke(route.operation, args_text, ctx, page);
+                finish_metrics(outcome);
+                if (outcome.code != ATS_OK) fail(outcome);
+                std::string body = "{\"results\":[";
+                for (size_t i = 0; i < page.records.size(); ++i) {
+                    if (i) body += ',';
+                    body += page.records[i];
+                }
+                body += "],\"next_cursor\":";
+                body += page.has_more ? "\"" + std::to_string(page_offset + page.records.size()) + "\"" : std::string("null");
+                body += "}\n";
+                w.send(200, "application/json", std::move(body), headers);
+                return;
+            }
+            }
+        });
+    }
+}
+
+}  // namespace ats::serve

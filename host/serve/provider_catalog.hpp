@@ -1,0 +1,72 @@
+// provider_catalog.hpp - what the service needs from the loaded providers, as one immutable
+// snapshot. A reload builds a new Catalog and swaps it in (ServeState); requests hold a
+// shared_ptr to the snapshot (and to the tenant runtime) they started with, so an in-flight call
+// or stream finishes on the old provider, whose library is unloaded only once its last instance
+// is gone (host/core keeps the library alive while any instance lives).
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ats::serve {
+
+// Where one invoke's results go. Returning false stops a stream (ATS_SINK_STOP).
+class RecordConsumer {
+public:
+    virtual ~RecordConsumer() = default;
+    virtual bool on_record(std::string_view json) = 0;
+    virtual bool on_blob(std::string_view meta_json, std::string_view data) = 0;
+};
+
+struct CallContext {
+    std::string request_id;           // reaches the plugin (ats_call_t.request_id) and its log lines
+    std::function<bool()> cancelled;  // polled by the plugin through ats_call_t.is_cancelled
+};
+
+struct InvokeOutcome {
+    int code = 0;  // ATS_OK or ATS_ERR_*
+    std::string message;
+    bool retryable = false;
+};
+
+struct OperationSupport {
+    int support = 2;  // ATS_SUPPORTED / ATS_LIMITED / ATS_NOT_SUPPORTED
+    std::string reason;
+};
+
+// One tenant's live provider instance. Thread-safe: invoke may run concurrently.
+class TenantRuntime {
+public:
+    virtual ~TenantRuntime() = default;
+    virtual const std::string &tenant_id() const = 0;
+    virtual const std::string &provider() const = 0;
+    virtual OperationSupport support(const std::string &operation) const = 0;
+    virtual boost::json::value capabilities_json() const = 0;  // {"provider":..,"operations":[..]}
+    // Seconds between scheduled incremental syncs (0 = no schedule), from the tenant's manifest.
+    virtual int sync_interval_seconds() const = 0;
+    virtual InvokeOutcome invoke(const std::string &operation, const std::string &args_json,
+                                 const CallContext &ctx, RecordConsumer &out) = 0;
+};
+
+class Catalog {
+public:
+    virtual ~Catalog() = default;
+    virtual boost::json::value providers_json() const = 0;  // [{"provider":..,..}]
+    virtual std::vector<std::string> tenant_ids() const = 0;
+    // nullptr for an unknown tenant.
+    virtual std::shared_ptr<TenantRuntime> tenant(const std::string &tenant_id) const = 0;
+    // Problems found while loading (bad plugin files, tenants whose instance could not be
+    // created), one line each: readiness reports them.
+    virtual std::vector<std::string> problems() const = 0;
+};
+
+// Builds a fresh catalog from the plugins folder and manifests. Throws std::runtime_error with
+// the reason when the new configuration must not replace the old one.
+using CatalogFactory = std::function<std::shared_ptr<const Catalog>()>;
+
+}  // namespace ats::serve

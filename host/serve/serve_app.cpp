@@ -1,0 +1,220 @@
+#include "serve_app.hpp"
+
+#include "api_error.hpp"
+#include "ats_plugin.h"
+#include "crypto.hpp"
+#include "event_log.hpp"
+#include "metrics.hpp"
+#include "readiness.hpp"
+#include "serve_state.hpp"
+#include "sync_scheduler.hpp"
+#include "webhook.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+
+namespace ats::serve {
+namespace json = boost::json;
+
+ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness, Metrics &metrics, EventLog &log,
+                   std::string openapi_json)
+    : state_(state), syncs_(syncs), readiness_(readiness), metrics_(metrics), log_(log),
+      openapi_json_(std::move(openapi_json)) {
+    metrics_.describe("ats_http_requests_total", "HTTP requests answered, by route pattern, method and status", "counter");
+    metrics_.describe("ats_http_request_duration_seconds", "HTTP request latency by route pattern", "histogram");
+    metrics_.describe("ats_provider_calls_total", "Provider operation calls by provider, operation and outcome", "counter");
+    metrics_.describe("ats_provider_call_duration_seconds", "Provider operation latency", "histogram");
+    metrics_.describe("ats_sync_runs_total", "Sync runs by tenant, trigger and final status", "counter");
+    metrics_.describe("ats_sync_duration_seconds", "Sync run duration by tenant", "histogram");
+    metrics_.describe("ats_serve_open_connections", "Open client connections", "gauge");
+    metrics_.describe("ats_serve_rejected_requests_total", "Requests refused before routing (limits, malformed)", "counter");
+    metrics_.describe("ats_serve_reloads_total", "Configuration reloads by outcome", "counter");
+    metrics_.describe("ats_serve_config_generation", "Configuration generation now serving", "gauge");
+    metrics_.describe("ats_webhooks_total", "Kombo webhooks received, by outcome", "counter");
+    metrics_.set("ats_serve_config_generation", {}, 1);
+    add_service_routes();
+    add_operation_routes();
+}
+
+Principal ServeApp::authenticate(const HttpRequest &req) const {
+    std::string auth = req.header("authorization");
+    if (auth.empty()) throw ApiError(401, "unauthenticated", "missing Authorization: Bearer token");
+    const std::string prefix = "Bearer ";
+    if (auth.size() <= prefix.size() || auth.compare(0, prefix.size(), prefix) != 0)
+        throw ApiError(401, "unauthenticated", "the Authorization header must be \"Bearer <token>\"");
+    auto principal = state_.tokens()->authenticate(auth.substr(prefix.size()));
+    if (!principal) throw ApiError(401, "invalid_token", "the bearer token is not valid");
+    return *principal;
+}
+
+void ServeApp::require_admin(const HttpRequest &req) const {
+    if (!authenticate(req).admin) throw ApiError(403, "forbidden", "this route needs the admin token");
+}
+
+std::shared_ptr<TenantRuntime> ServeApp::tenant_for(const HttpRequest &req, const PathParams &params) const {
+    const std::string &tenant = params.at("tenant");
+    auto principal = authenticate(req);
+    // Refuse before looking the tenant up, so a token cannot learn which other tenants exist.
+    if (!principal.may_access(tenant)) throw ApiError(403, "forbidden", "this token may not access tenant \"" + tenant + "\"");
+    auto runtime = state_.catalog()->tenant(tenant);
+    if (!runtime) throw ApiError(404, "tenant_not_found", "no tenant \"" + tenant + "\" is configured");
+    return runtime;
+}
+
+void ServeApp::add_service_routes() {
+    router_.add("GET", "/healthz", [this](const HttpRequest &, const PathParams &, ResponseWriter &w) {
+        if (shutting_down_) w.send(503, "application/json", "{\"status\":\"shutting_down\"}\n");
+        else w.send(200, "application/json", "{\"status\":\"ok\"}\n");
+    });
+    router_.add("GET", "/readyz", [this](const HttpRequest &, const PathParams &, ResponseWriter &w) {
+        auto report = readiness_.report();
+        bool ready = report["ready"].as_bool() && !shutting_down_;
+        report["ready"] = ready;
+        w.send(ready ? 200 : 503, "application/json", json::serialize(report) + "\n");
+    });
+    router_.add("GET", "/openapi.json", [this](const HttpRequest &, const PathParams &, ResponseWriter &w) {
+        w.send(200, "application/json", openapi_json_);
+    });
+    router_.add("GET", "/metrics", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
+        require_admin(req);
+        w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render());
+    });
+    router_.add("GET", "/v1/providers", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
+        authenticate(req);
+        json::object body{{"providers", state_.catalog()->providers_json()}};
+        w.send(200, "application/json", json::serialize(body) + "\n");
+    });
+    router_.add("GET", "/v1/tenants", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
+        auto principal = authenticate(req);
+        auto catalog = state_.catalog();
+        json::array tenants;
+        for (const auto &id : catalog->tenant_ids()) {
+            if (!principal.may_access(id)) continue;
+            auto runtime = catalog->tenant(id);
+            tenants.push_back(json::object{{"tenant_id", id}, {"provider", runtime ? runtime->provider() : ""}});
+        }
+        w.send(200, "application/json", json::serialize(json::object{{"tenants", std::move(tenants)}}) + "\n");
+    });
+    router_.add("GET", "/v1/tenants/{tenant}/capabilities", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
+        auto runtime = tenant_for(req, params);
+        json::value caps = runtime->capabilities_json();
+        w.send(200, "application/json", json::serialize(caps) + "\n", {{"X-Ats-Provider", runtime->provider()}});
+    });
+    router_.add("POST", "/v1/tenants/{tenant}/sync", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
+        auto runtime = tenant_for(req, params);
+        auto support = runtime->support(ATS_OP_SYNC);
+        if (support.support == ATS_NOT_SUPPORTED)
+            throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support sync" +
+                                                     (support.reason.empty() ? "" : ": " + support.reason));
+        bool full = false;
+        if (!req.body.empty()) {
+            boost::system::error_code ec;
+            auto body = json::parse(req.body, ec);
+            if (ec || !body.is_object()) throw ApiError(400, "invalid_json", "the request body must be a JSON object like {\"full\": false}");
+            if (auto *f = body.as_object().if_contains("full")) {
+                if (!f->is_bool()) throw ApiError(400, "invalid_argument", "\"full\" must be a boolean");
+                full = f->as_bool();
+            }
+        }
+        auto [started, run] = syncs_.trigger(runtime, "api", full, req.request_id);
+        if (started != SyncScheduler::Start::started) {
+            if (run.error_code == "shutting_down") throw ApiError(503, "shutting_down", "the service is shutting down");
+            throw ApiError(409, "sync_running", "sync run " + run.id + " of tenant \"" + run.tenant_id + "\" is still running");
+        }
+        w.send(202, "application/json", json::serialize(json::object{{"run", run.to_json()}}) + "\n");
+    });
+    router_.add("GET", "/v1/tenants/{tenant}/sync", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
+        auto runtime = tenant_for(req, params);
+        json::array runs;
+        for (const auto &run : syncs_.runs(runtime->tenant_id())) runs.push_back(run.to_json());
+        w.send(200, "application/json", json::serialize(json::object{{"runs", std::move(runs)}}) + "\n");
+    });
+    router_.add("POST", "/v1/tenants/{tenant}/webhooks/kombo", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
+        const std::string &tenant = params.at("tenant");
+        auto secret = state_.tokens()->kombo_webhook_secret(tenant);
+        auto runtime = state_.catalog()->tenant(tenant);
+        // Same answer for "unknown tenant" and "no secret": nothing to learn by probing.
+        if (!secret || !runtime) {
+            metrics_.add("ats_webhooks_total", {{"outcome", "not_configured"}});
+            throw ApiError(404, "webhook_not_configured", "no Kombo webhook is configured for tenant \"" + tenant + "\"");
+        }
+        if (!verify_kombo_signature(*secret, req.body, req.header("x-kombo-signature"))) {
+            metrics_.add("ats_webhooks_total", {{"outcome", "bad_signature"}});
+            log_.event("webhook_rejected", {{"tenant", tenant}, {"request_id", req.request_id}, {"reason", "bad signature"}});
+            throw ApiError(401, "invalid_signature", "X-Kombo-Signature is missing or does not match the body");
+        }
+        KomboWebhook hook;
+        try {
+            hook = parse_kombo_webhook(req.body);
+        } catch (const std::invalid_argument &e) {
+            metrics_.add("ats_webhooks_total", {{"outcome", "malformed"}});
+            throw ApiError(400, "invalid_webhook", e.what());
+        }
+        json::object answer{{"received", true}, {"type", hook.type}};
+        if (!hook.triggers_sync) {
+            metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
+            answer["sync"] = nullptr;
+            answer["reason"] = hook.ignore_reason;
+        } else if (runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED) {
+            metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
+            answer["sync"] = nullptr;
+            answer["reason"] = "provider " + runtime->provider() + " does not sync";
+        } else {
+            auto [started, run] = syncs_.trigger(runtime, "webhook", false, req.request_id);
+            metrics_.add("ats_webhooks_total", {{"outcome", started == SyncScheduler::Start::started ? "sync_started" : "sync_running"}});
+            answer["sync"] = run.to_json();
+            answer["reason"] = started == SyncScheduler::Start::started ? "sync started" : "a sync is already running";
+        }
+        w.send(200, "application/json", json::serialize(answer) + "\n");
+    });
+    router_.add("POST", "/v1/admin/reload", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
+        require_admin(req);
+        auto result = state_.reload("admin route (request " + req.request_id + ")");
+        if (!result.ok) throw ApiError(422, "reload_failed", "reload failed, the previous configuration keeps serving: " + result.message);
+        w.send(200, "application/json",
+               json::serialize(json::object{{"reloaded", true}, {"generation", result.generation}, {"message", result.message}}) + "\n");
+    });
+}
+
+void ServeApp::dispatch(HttpRequest &req, ResponseWriter &w) {
+    auto match = router_.match(req.method, req.path);
+    try {
+        if (match.kind == RouteMatch::not_found) throw ApiError(404, "route_not_found", "no route " + req.method + " " + req.path);
+        if (match.kind == RouteMatch::method_not_allowed) {
+            std::string allow;
+            for (const auto &m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+            w.send(405, "application/json",
+                   error_body("method_not_allowed", req.method + " is not allowed on " + match.pattern, req.request_id),
+                   {{"Allow", allow}});
+        } else {
+            (*match.handler)(req, match.params, w);
+        }
+    } catch (const ApiError &e) {
+        if (!w.started()) {
+            HeaderList extra;
+            if (e.status() == 401) extra.emplace_back("WWW-Authenticate", "Bearer");
+            w.send(e.status(), "application/json", error_body(e.code(), e.what(), req.request_id), extra);
+        } else {  // a stream already under way (no-ops for a response already sent)
+            w.write_chunk(error_body(e.code(), e.what(), req.request_id));
+            w.end_stream();
+        }
+    } catch (const std::exception &e) {
+        log_.event("handler_exception", {{"request_id", req.request_id}, {"route", match.pattern}, {"error", e.what()}});
+        if (!w.started()) w.send(500, "application/json", error_body("internal", "internal error", req.request_id));
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received).count();
+    std::string status = std::to_string(w.status());
+    metrics_.add("ats_http_requests_total", {{"route", match.pattern}, {"method", req.method}, {"status", status}});
+    metrics_.observe("ats_http_request_duration_seconds", {{"route", match.pattern}}, secs);
+    // The path, not the target: query strings may carry e-mail addresses and phone numbers.
+    json::object line{{"request_id", req.request_id}, {"method", req.method},   {"path", req.path},
+                      {"route", match.pattern},       {"status", w.status()},   {"bytes", w.bytes_sent()},
+                      {"duration_ms", secs * 1000.0}, {"remote", req.remote}};
+    auto it = match.params.find("tenant");
+    if (it != match.params.end()) line["tenant"] = it->second;
+    if (w.cancelled()) line["cancelled"] = true;
+    log_.access(std::move(line));
+}
+
+}  // namespace ats::serve

@@ -1,0 +1,195 @@
+#include "sync_scheduler.hpp"
+
+#include "ats_plugin.h"
+#include "crypto.hpp"
+#include "event_log.hpp"
+#include "metrics.hpp"
+#include "serve_state.hpp"
+#include "api_error.hpp"
+
+#include <boost/json.hpp>
+
+namespace ats::serve {
+
+namespace {
+constexpr size_t kRunsKept = 20;
+
+class SummaryConsumer final : public RecordConsumer {
+public:
+    bool on_record(std::string_view json) override {
+        summary.assign(json);
+        return true;
+    }
+    bool on_blob(std::string_view, std::string_view) override { return false; }
+    std::string summary;
+};
+}  // namespace
+
+boost::json::object SyncRun::to_json() const {
+    boost::json::object o{{"id", id},         {"tenant_id", tenant_id}, {"provider", provider},
+                          {"trigger", trigger}, {"full", full},           {"status", status},
+                          {"started_at", started_at}};
+    o["finished_at"] = finished_at.empty() ? boost::json::value(nullptr) : boost::json::value(finished_at);
+    o["summary"] = summary;
+    if (!error_code.empty()) o["error"] = boost::json::object{{"code", error_code}, {"message", error_message}};
+    else o["error"] = nullptr;
+    o["request_id"] = request_id.empty() ? boost::json::value(nullptr) : boost::json::value(request_id);
+    return o;
+}
+
+SyncScheduler::SyncScheduler(ServeState &state, EventLog &log, Metrics &metrics)
+    : state_(state), log_(log), metrics_(metrics) {}
+
+SyncScheduler::~SyncScheduler() { stop(); }
+
+void SyncScheduler::start() {
+    loop_thread_ = std::thread([this] { loop(); });
+}
+
+void SyncScheduler::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (loop_thread_.joinable()) loop_thread_.join();
+    std::vector<Worker> workers;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        workers.swap(workers_);
+    }
+    for (auto &w : workers) w.thread.join();
+}
+
+void SyncScheduler::loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+        wake_.wait_for(lock, std::chrono::milliseconds(500));
+        if (stopping_) break;
+        auto catalog = state_.catalog();
+        if (!catalog) continue;
+        auto now = std::chrono::steady_clock::now();
+        std::vector<std::shared_ptr<TenantRuntime>> due;
+        for (const auto &tenant : catalog->tenant_ids()) {
+            auto runtime = catalog->tenant(tenant);
+            if (!runtime || runtime->sync_interval_seconds() <= 0) continue;
+            auto interval = std::chrono::seconds(runtime->sync_interval_seconds());
+            auto it = next_due_.find(tenant);
+            if (it == next_due_.end()) {
+                // First sight of the tenant (start or reload): first run one interval from now.
+                next_due_[tenant] = now + interval;
+                continue;
+            }
+            if (now >= it->second) {
+                it->second = now + interval;
+                due.push_back(runtime);
+            }
+        }
+        lock.unlock();
+        for (auto &runtime : due) trigger(runtime, "schedule", false, "");
+        lock.lock();
+    }
+}
+
+std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::shared_ptr<TenantRuntime> &runtime,
+                                                                const std::string &trigger, bool full,
+                                                                const std::string &request_id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto &list = runs_[runtime->tenant_id()];
+    if (!list.empty() && list.front().status == "running") return {Start::already_running, list.front()};
+    if (stopping_) {
+        SyncRun refused;
+        refused.status = "failed";
+        refused.error_code = "shutting_down";
+        return {Start::already_running, refused};
+    }
+    SyncRun run;
+    run.id = "sync-" + std::to_string(++counter_) + "-" + random_hex(4);
+    run.tenant_id = runtime->tenant_id();
+    run.provider = runtime->provider();
+    run.trigger = trigger;
+    run.request_id = request_id;
+    run.full = full;
+    run.status = "running";
+    run.started_at = utc_now_iso8601();
+    list.push_front(run);
+    while (list.size() > kRunsKept) list.pop_back();
+    // Join the threads of finished runs so a long-lived schedule does not pile them up.
+    for (auto it = workers_.begin(); it != workers_.end();) {
+        if (it->done->load()) {
+            it->thread.join();
+            it = workers_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    workers_.push_back(Worker{std::thread([this, runtime, id = run.id, done] {
+                                  execute(runtime, id);
+                                  done->store(true);
+                              }),
+                              done});
+    log_.event("sync_started", {{"tenant", run.tenant_id}, {"provider", run.provider}, {"run_id", run.id},
+                                {"trigger", trigger}, {"request_id", request_id}});
+    return {Start::started, run};
+}
+
+void SyncScheduler::execute(std::shared_ptr<TenantRuntime> runtime, std::string run_id) {
+    SyncRun final_state;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (auto &r : runs_[runtime->tenant_id()])
+            if (r.id == run_id) final_state = r;
+    }
+    auto started = std::chrono::steady_clock::now();
+    CallContext ctx;
+    ctx.request_id = final_state.request_id.empty() ? run_id : final_state.request_id;
+    ctx.cancelled = [this] {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return stopping_;
+    };
+    SummaryConsumer consumer;
+    boost::json::object args{{"full", final_state.full}};
+    InvokeOutcome outcome;
+    try {
+        outcome = runtime->invoke(ATS_OP_SYNC, boost::json::serialize(args), ctx, consumer);
+    } catch (const std::exception &e) {
+        outcome.code = ATS_ERR_INTERNAL;
+        outcome.message = e.what();
+    }
+    final_state.finished_at = utc_now_iso8601();
+    if (outcome.code == ATS_OK) {
+        final_state.status = "succeeded";
+        boost::system::error_code ec;
+        final_state.summary = consumer.summary.empty() ? boost::json::value(nullptr)
+                                                       : boost::json::parse(consumer.summary, ec);
+        if (ec) final_state.summary = boost::json::string(consumer.summary);
+    } else {
+        final_state.status = "failed";
+        final_state.error_code = code_for_abi(outcome.code);
+        final_state.error_message = outcome.message;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_.add("ats_sync_runs_total", {{"tenant", final_state.tenant_id}, {"trigger", final_state.trigger},
+                                         {"status", final_state.status}});
+    metrics_.observe("ats_sync_duration_seconds", {{"tenant", final_state.tenant_id}}, secs);
+    log_.event("sync_finished", {{"tenant", final_state.tenant_id}, {"run_id", run_id},
+                                 {"status", final_state.status}, {"seconds", secs},
+                                 {"error", final_state.error_message}, {"request_id", ctx.request_id}});
+    finish_run(final_state.tenant_id, run_id, final_state);
+}
+
+void SyncScheduler::finish_run(const std::string &tenant, const std::string &run_id, const SyncRun &final_state) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto &r : runs_[tenant])
+        if (r.id == run_id) r = final_state;
+}
+
+std::vector<SyncRun> SyncScheduler::runs(const std::string &tenant_id) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = runs_.find(tenant_id);
+    if (it == runs_.end()) return {};
+    return {it->second.begin(), it->second.end()};
+}
+
+}  // namespace ats::serve

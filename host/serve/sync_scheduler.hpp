@@ -1,0 +1,80 @@
+// sync_scheduler.hpp - syncs as a service: per-tenant schedules (the interval comes from the
+// tenant's manifest through TenantRuntime::sync_interval_seconds), on-demand runs (POST .../sync)
+// and webhook-triggered runs. At most one run per tenant at a time; the last runs of each tenant
+// are kept in memory with their summaries.
+#pragma once
+
+#include "provider_catalog.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ats::serve {
+
+class EventLog;
+class Metrics;
+class ServeState;
+
+struct SyncRun {
+    std::string id;
+    std::string tenant_id;
+    std::string provider;
+    std::string trigger;      // "schedule" | "api" | "webhook"
+    std::string request_id;   // of the request that started it ("" for the schedule)
+    bool full = false;
+    std::string status;       // "running" | "succeeded" | "failed"
+    std::string started_at, finished_at;
+    boost::json::value summary;  // the provider's sync_summary (null until it succeeded)
+    std::string error_code, error_message;
+    boost::json::object to_json() const;
+};
+
+class SyncScheduler {
+public:
+    SyncScheduler(ServeState &state, EventLog &log, Metrics &metrics);
+    ~SyncScheduler();
+
+    void start();
+    // Cancels running syncs (the plugin sees is_cancelled) and joins every thread.
+    void stop();
+
+    enum class Start { started, already_running };
+    // Starts a run of `runtime`'s tenant now. Returns the new run, or the one already running.
+    std::pair<Start, SyncRun> trigger(const std::shared_ptr<TenantRuntime> &runtime, const std::string &trigger,
+                                      bool full, const std::string &request_id);
+    // Newest first.
+    std::vector<SyncRun> runs(const std::string &tenant_id) const;
+
+private:
+    void loop();
+    void execute(std::shared_ptr<TenantRuntime> runtime, std::string run_id);
+    void finish_run(const std::string &tenant, const std::string &run_id, const SyncRun &final_state);
+
+    ServeState &state_;
+    EventLog &log_;
+    Metrics &metrics_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::map<std::string, std::deque<SyncRun>> runs_;  // per tenant, newest first
+    std::map<std::string, std::chrono::steady_clock::time_point> next_due_;
+    struct Worker {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::vector<Worker> workers_;
+    std::thread loop_thread_;
+    uint64_t counter_ = 0;
+};
+
+}  // namespace ats::serve

@@ -1,0 +1,68 @@
+#include "webhook.hpp"
+
+#include "crypto.hpp"
+
+#include <boost/json.hpp>
+
+#include <cctype>
+
+namespace ats::serve {
+namespace json = boost::json;
+
+bool verify_kombo_signature(const std::string &secret, const std::string &body, const std::string &signature_header) {
+    if (secret.empty() || signature_header.empty()) return false;
+    std::string given = signature_header;
+    if (given.rfind("sha256=", 0) == 0) given = given.substr(7);
+    std::string digest = hmac_sha256(secret, body);
+    std::string hex = to_hex(digest);
+    std::string given_lower = given;
+    for (char &c : given_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Evaluate every candidate (no short-circuit) so timing does not reveal which format matched.
+    bool ok = false;
+    ok |= constant_time_equal(given_lower, hex);
+    ok |= constant_time_equal(given, base64_encode(digest));
+    ok |= constant_time_equal(given, base64url_encode(digest));
+    return ok;
+}
+
+KomboWebhook parse_kombo_webhook(const std::string &body) {
+    boost::system::error_code ec;
+    auto doc = json::parse(body, ec);
+    if (ec) throw std::invalid_argument("webhook body is not valid JSON: " + ec.message());
+    if (!doc.is_object()) throw std::invalid_argument("webhook body must be a JSON object");
+    const auto &root = doc.as_object();
+    KomboWebhook hook;
+    auto *type = root.if_contains("type");
+    if (!type || !type->is_string() || type->as_string().empty())
+        throw std::invalid_argument("webhook field \"type\" must be a non-empty string");
+    hook.type = std::string(type->as_string());
+    if (auto *id = root.if_contains("id"); id && id->is_string()) hook.id = std::string(id->as_string());
+    auto *data = root.if_contains("data");
+    if (!data || !data->is_object()) throw std::invalid_argument("webhook field \"data\" must be an object");
+    if (hook.type != "data-changed") {
+        hook.ignore_reason = "webhook type \"" + hook.type + "\" does not trigger a sync";
+        return hook;
+    }
+    const auto &d = data->as_object();
+    auto *integration = d.if_contains("integration_id");
+    if (!integration || !integration->is_string())
+        throw std::invalid_argument("webhook field \"data.integration_id\" must be a string");
+    hook.integration_id = std::string(integration->as_string());
+    auto *models = d.if_contains("changed_models");
+    if (!models || !models->is_array()) throw std::invalid_argument("webhook field \"data.changed_models\" must be an array");
+    size_t i = 0;
+    for (const auto &m : models->as_array()) {
+        const auto *obj = m.if_object();
+        const json::value *name = obj ? obj->if_contains("name") : nullptr;
+        if (!name || !name->is_string())
+            throw std::invalid_argument("webhook field \"data.changed_models[" + std::to_string(i) + "].name\" must be a string");
+        hook.changed_models.emplace_back(name->as_string());
+        ++i;
+    }
+    for (const auto &name : hook.changed_models)
+        if (name.rfind("ats_", 0) == 0) hook.triggers_sync = true;
+    if (!hook.triggers_sync) hook.ignore_reason = "no ATS model changed";
+    return hook;
+}
+
+}  // namespace ats::serve
