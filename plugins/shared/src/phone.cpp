@@ -4,6 +4,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace ats::shared {
@@ -32,6 +33,34 @@ std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, 
     std::string e164;
     util.Format(number, PhoneNumberUtil::E164, &e164);
     return e164;
+}
+
+std::vector<std::string> phone_digit_spellings(std::string_view e164, std::string_view default_region) {
+    std::vector<std::string> out;
+    const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+    PhoneNumber number;
+    if (util.Parse(std::string(e164), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsValidNumber(number))
+        return out;
+    auto digits_of = [](const std::string &s) {
+        std::string d;
+        for (char c : s)
+            if (c >= '0' && c <= '9') d += c;
+        return d;
+    };
+    auto add = [&out](std::string d) {
+        if (!d.empty() && std::find(out.begin(), out.end(), d) == out.end()) out.push_back(std::move(d));
+    };
+    std::string national, international;
+    util.Format(number, PhoneNumberUtil::NATIONAL, &national);
+    util.Format(number, PhoneNumberUtil::E164, &international);
+    add(digits_of(national));
+    add(digits_of(international));
+    // The international prefix of the default region: "011" in the North American plan, "00" in
+    // most of the rest of the world (ITU-T E.164 recommendation) including the UK.
+    std::string region(default_region);
+    std::transform(region.begin(), region.end(), region.begin(), [](unsigned char c) { return std::toupper(c); });
+    add((util.GetCountryCodeForRegion(region) == 1 ? "011" : "00") + digits_of(international));
+    return out;
 }
 
 bool is_known_phone_region(std::string_view region) {

@@ -58,4 +58,12 @@ BOOST_AUTO_TEST_CASE(region_decides_national_numbers) {
     BOOST_TEST(norm("07400 100123", "gb") == "+447400100123"); // region case does not matter
 }
 
+BOOST_AUTO_TEST_CASE(digit_spellings_for_digit_only_searches) {
+    using V = std::vector<std::string>;
+    BOOST_TEST((ats::shared::phone_digit_spellings("+447400100123", "GB") == V{"07400100123", "447400100123", "00447400100123"}));
+    BOOST_TEST((ats::shared::phone_digit_spellings("+12015550123", "US") == V{"2015550123", "12015550123", "01112015550123"}));
+    BOOST_TEST(ats::shared::phone_digit_spellings("+447700900123", "GB").empty()); // not valid
+    BOOST_TEST(ats::shared::phone_digit_spellings("garbage", "GB").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

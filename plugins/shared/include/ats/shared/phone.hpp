@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ats::shared {
 
@@ -16,6 +17,12 @@ namespace ats::shared {
 // "Valid" is libphonenumber's IsValidNumber: Ofcom's drama range "07700 900123" is well formed but
 // unallocated, hence NOT valid and never an identity (sync-semantics.md's example notwithstanding).
 std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, std::string_view default_region);
+
+// The digit strings under which a number is commonly stored, for upstream searches that compare
+// digits only (Tracker checkPerson, A11): national with trunk prefix ("07400100123"),
+// international ("447400100123") and with the default region's international prefix
+// ("00447400100123"), without duplicates. Empty when `e164` is not a valid E.164 number.
+std::vector<std::string> phone_digit_spellings(std::string_view e164, std::string_view default_region);
 
 // True when `region` is a region code libphonenumber knows ("GB", "US", ...).
 bool is_known_phone_region(std::string_view region);
