@@ -1,0 +1,69 @@
+#pragma once
+// The data model of both emulated services, kept as JSON records (so that the full state, a fixture
+// file and the inspection endpoint are one and the same document) plus id indexes for lookups.
+//
+// Document layout (times are epoch milliseconds UTC in *_ms fields; emulators render them):
+//   params:  {seed, jobs, applications, people, tracker_people}
+//   tracker: {timezone, next_ids{R,O,OR,D,A}, settings{...getSettings picklists...},
+//             resources[], opportunities[], links[] (record type OR, A1), documents[] (A5),
+//             activities[] (A6), oauth{refresh_token, access_tokens{token: expires_ms}}}
+//   kombo:   {jobs[], candidates[], applications[], attachments[], stages[]}
+//   truth:   {people[{key, first_name, last_name, email, phone, link_by, tracker_resource_id}],
+//             application_person{application id: person key},
+//             jobs{kombo job id: {tracker_opportunity_id, link: custom_field|title|unmapped}}}
+//   mutations: number of mutations applied (seeds the next one)
+#include "json_util.hpp"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+namespace ats::sandbox {
+
+struct GeneratorParams {
+  std::uint64_t seed = 1;
+  int jobs = 5;
+  int applications = 40;
+  int people = 25;
+  int tracker_people = 10;
+};
+
+// Tracker record types the emulator stores (tracker-api.md, A1/A5/A6).
+inline const char *tracker_collection(const std::string &record_type) {
+  if (record_type == "R") return "resources";
+  if (record_type == "O") return "opportunities";
+  if (record_type == "OR") return "links";
+  if (record_type == "D") return "documents";
+  if (record_type == "A") return "activities";
+  return nullptr;
+}
+
+class World {
+public:
+  json::object doc;
+
+  // Rebuilds every index from `doc`; call after replacing `doc`.
+  void reindex();
+
+  json::object &tracker() { return doc["tracker"].as_object(); }
+  json::object &kombo() { return doc["kombo"].as_object(); }
+  json::object &truth() { return doc["truth"].as_object(); }
+  json::array &tracker_list(const char *collection) { return tracker()[collection].as_array(); }
+  json::array &kombo_list(const char *collection) { return kombo()[collection].as_array(); }
+
+  // Tracker records by type letter and id; nullptr when absent.
+  json::object *tracker_record(const std::string &record_type, std::int64_t id);
+  // Kombo records by collection ("jobs", "candidates", "applications", "attachments") and id.
+  json::object *kombo_record(const std::string &collection, const std::string &id);
+
+  std::int64_t next_tracker_id(const std::string &record_type);
+  // Appends and indexes; returns the stored record.
+  json::object &add_tracker(const std::string &record_type, json::object record);
+  json::object &add_kombo(const std::string &collection, json::object record);
+
+private:
+  std::unordered_map<std::string, std::unordered_map<std::int64_t, std::size_t>> tracker_index_;
+  std::unordered_map<std::string, std::unordered_map<std::string, std::size_t>> kombo_index_;
+};
+
+} // namespace ats::sandbox
