@@ -7,9 +7,9 @@ namespace sj = ats::shared::json;
 
 namespace ats::tracker_workable {
 
-SyncConfig parse_sync_config(const boost::json::object &w, const std::string &phone_region_fallback) {
+SyncConfig parse_sync_config(const boost::json::object &w, const SyncConfig &defaults) {
     const std::string where = "provider_config.workable";
-    SyncConfig c;
+    SyncConfig c = defaults;
     const auto &k = sj::require_object(w, "kombo", where);
     c.kombo.base_url = sj::require_nonempty_string(k, "base_url", where + ".kombo");
     c.kombo.api_key = sj::require_nonempty_string(k, "api_key", where + ".kombo");
@@ -45,7 +45,7 @@ SyncConfig parse_sync_config(const boost::json::object &w, const std::string &ph
         c.statuses.pending = sj::optional_string(*sm, "PENDING", sw).value_or(c.statuses.pending);
         c.statuses.initial = sj::optional_string(*sm, "initial", sw).value_or(c.statuses.initial);
     }
-    c.phone_region = sj::optional_string(w, "default_phone_region", where).value_or(phone_region_fallback);
+    c.phone_region = sj::optional_string(w, "default_phone_region", where).value_or(defaults.phone_region);
     if (c.phone_region.empty()) c.phone_region = "GB";
     if (!ats::shared::is_known_phone_region(c.phone_region))
         throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,

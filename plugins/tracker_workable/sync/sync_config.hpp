@@ -46,8 +46,10 @@ struct SyncConfig {
     int64_t lock_wait_ms = 30000; // a second sync waits this long for the first, then CONFLICT
 };
 
-// Parses provider_config.workable; `phone_region_fallback` is the Tracker config's default region.
-// Throws ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT) naming the field at fault.
-SyncConfig parse_sync_config(const boost::json::object &workable, const std::string &phone_region_fallback);
+// Parses provider_config.workable. `defaults` carries what the Tracker part of the configuration
+// already says (default phone region; accepted/declined/new-application status names), used when
+// the workable section does not override it. Throws ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT)
+// naming the field at fault.
+SyncConfig parse_sync_config(const boost::json::object &workable, const SyncConfig &defaults);
 
 } // namespace ats::tracker_workable

@@ -1,0 +1,67 @@
+// The tracker_workable provider_config schema: Tracker's properties (shared, not copied) plus
+// "workable". Subset of JSON Schema the host validates (ats_plugin.h, config_schema_json).
+#include "provider/workable_provider.hpp"
+
+#include "ats/tracker/provider_config.hpp"
+
+namespace bj = boost::json;
+
+namespace ats::tracker_workable {
+
+namespace {
+bj::object str(const char *description, int min_len = 1) {
+    return bj::object{{"type", "string"}, {"minLength", min_len}, {"description", description}};
+}
+
+bj::object workable_schema() {
+    bj::object kombo_props{
+        {"base_url", str("Kombo API base URL, e.g. https://api.kombo.dev/v1 (EU) or https://api.us.kombo.dev/v1 (US)")},
+        {"api_key", bj::object{{"type", "string"}, {"minLength", 1}, {"x-secret", true},
+                               {"description", "Kombo API key (Authorization: Bearer): a secret reference"}}},
+        {"integration_id", str("X-Integration-Id, e.g. workable:HWUTwvyx2wLoSUHphiWVrp28")},
+        {"page_size", bj::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 250}, {"default", 250}}},
+        {"timeout_ms", bj::object{{"type", "integer"}, {"minimum", 100}, {"maximum", 600000}, {"default", 30000}}}};
+    bj::object job_props{
+        {"table", bj::object{{"type", "object"},
+                             {"additionalProperties", bj::object{{"type", "string"}, {"minLength", 1}}},
+                             {"description", "Workable job (Kombo job id or Workable remote job id) -> Tracker opportunity id"}}},
+        {"custom_field", str("name of the opportunity custom field holding the Workable job id, e.g. \"Workable Job ID\"")},
+        {"by_title", bj::object{{"type", "boolean"}, {"default", false},
+                                {"description", "map a job to the one opportunity with exactly its title"}}}};
+    bj::object status_props{
+        {"HIRED", str("Tracker status name for Workable HIRED (default: statuses.accepted)")},
+        {"DECLINED", str("Tracker status name for Workable DECLINED (default: statuses.declined)")},
+        {"PENDING", str("Tracker status name for PENDING (default: statuses.new_application)")},
+        {"initial", str("status Tracker gives a new link (default: statuses.new_application)")}};
+    bj::object props{
+        {"kombo", bj::object{{"type", "object"}, {"additionalProperties", false},
+                             {"required", bj::array{"base_url", "api_key", "integration_id"}},
+                             {"properties", std::move(kombo_props)}}},
+        {"job_mapping", bj::object{{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(job_props)}}},
+        {"status_mapping", bj::object{{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(status_props)}}},
+        {"default_phone_region", bj::object{{"type", "string"}, {"pattern", "^[A-Za-z]{2}$"},
+                                            {"description", "region for phone numbers without a country code (default: the Tracker key)"}}},
+        {"source_label", bj::object{{"type", "string"}, {"default", "Workable"},
+                                    {"description", "source recorded on people and applications created by the sync"}}},
+        {"lock_wait_ms", bj::object{{"type", "integer"}, {"minimum", 0}, {"maximum", 3600000}, {"default", 30000},
+                                    {"description", "how long a second sync of the tenant waits for the first before failing with CONFLICT"}}}};
+    return bj::object{{"type", "object"},
+                      {"additionalProperties", false},
+                      {"required", bj::array{"kombo", "job_mapping"}},
+                      {"properties", std::move(props)},
+                      {"description", "Workable applications read through Kombo and synced into Tracker"}};
+}
+} // namespace
+
+std::string workable_config_schema_json() {
+    bj::object props = ats::tracker::tracker_config_schema_properties();
+    props["workable"] = workable_schema();
+    bj::array required = ats::tracker::tracker_config_schema_required();
+    required.push_back("workable");
+    return bj::serialize(bj::object{{"type", "object"},
+                                    {"additionalProperties", false},
+                                    {"required", std::move(required)},
+                                    {"properties", std::move(props)}});
+}
+
+} // namespace ats::tracker_workable
