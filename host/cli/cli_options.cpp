@@ -1,0 +1,52 @@
+#include "cli_options.hpp"
+
+#include <stdexcept>
+
+namespace ats::cli {
+
+Options parse(int argc, char **argv) {
+    Options o;
+    auto need_value = [&](int &i, const std::string &flag) -> std::string {
+        std::string a = argv[i];
+        auto eq = a.find('=');
+        if (eq != std::string::npos) return a.substr(eq + 1);
+        if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
+        return argv[++i];
+    };
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        std::string flag = a.substr(0, a.find('='));
+        if (a == "--help" || a == "-h") o.help = true;
+        else if (a == "--version") o.version = true;
+        else if (a == "--json") o.json = true;
+        else if (a == "--full") o.full = true;
+        else if (flag == "--plugins") o.plugins_dir = need_value(i, flag);
+        else if (flag == "--manifests") o.manifests_dir = need_value(i, flag);
+        else if (flag == "--data-dir") o.data_dir = need_value(i, flag);
+        else if (flag == "--log-file") o.log_file = need_value(i, flag);
+        else if (flag == "--log-level") o.log_level = need_value(i, flag);
+        else if (flag == "--tenant") o.tenant = need_value(i, flag);
+        else if (flag == "--args") o.args = need_value(i, flag);
+        else if (flag == "--output") o.output = need_value(i, flag);
+        else if (flag == "--limit") {
+            std::string v = need_value(i, flag);
+            try {
+                size_t used = 0;
+                long long n = std::stoll(v, &used);
+                if (used != v.size() || n < 0) throw std::invalid_argument("");
+                o.limit = n;
+            } catch (const std::exception &) {
+                throw std::invalid_argument("--limit needs a non-negative integer, got '" + v + "'");
+            }
+        } else if (a.size() > 1 && a[0] == '-') {
+            throw std::invalid_argument("unknown option '" + a + "'");
+        } else if (o.command.empty()) {
+            o.command = a;
+        } else {
+            o.positional.push_back(a);
+        }
+    }
+    return o;
+}
+
+} // namespace ats::cli

@@ -1,0 +1,33 @@
+// cli_options.hpp - the command line of ats-host: global flags anywhere, one subcommand,
+// subcommand flags. Hand-written (no Boost.Program_options in the build) and strict: an unknown
+// flag is a usage error naming it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ats::cli {
+
+struct Options {
+    // global
+    std::string plugins_dir;   // "" = <exe dir>/../plugins
+    std::string manifests_dir = "manifests";
+    std::string data_dir = "var";
+    std::string log_file;      // "" = stderr
+    std::string log_level = "info";
+    bool help = false, version = false, json = false;
+    // command
+    std::string command;
+    std::string tenant;
+    std::vector<std::string> positional; // call: OPERATION
+    std::optional<std::string> args;     // --args JSON or @file
+    std::string output;                  // --output FILE (blob results)
+    std::optional<long long> limit;      // --limit N: stop a stream after N records
+    bool full = false;                   // sync --full
+};
+
+// Throws std::invalid_argument with a message naming the offending flag.
+Options parse(int argc, char **argv);
+
+} // namespace ats::cli

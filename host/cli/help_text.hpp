@@ -1,0 +1,81 @@
+// help_text.hpp - `ats-host --help` and per-command help, including the exit codes.
+#pragma once
+
+namespace ats::cli {
+
+inline constexpr const char *kExitCodes = R"(Exit codes:
+  0    success
+  1    the operation failed in the provider or upstream (not_found, unauthorized, rate_limited,
+       transient, conflict, upstream, forbidden); `check` found the connection unusable
+  2    usage error or invalid arguments (unknown flag, bad --args JSON, invalid_argument)
+  3    plugin or manifest error (unknown tenant, invalid manifest or provider_config, inline
+       secret, missing secret, provider not available or rejected, create() failed)
+  4    the provider does not support the operation (see `ats-host providers`)
+  5    internal error (a bug in the host or the plugin)
+  130  cancelled (SIGINT/SIGTERM)
+On failure, one JSON line on stderr: {"error":{"code":..,"kind":..,"operation":..,"tenant":..,"message":..}}.
+)";
+
+inline constexpr const char *kGlobalHelp = R"(Usage: ats-host [global options] COMMAND [command options]
+
+Serves ATS tenants through provider plugins (*.so, stable C ABI, plugin_api/ats_plugin.h).
+
+Commands:
+  providers                       list every plugin found, its ABI, capability matrix; rejected files and why
+  tenants                         list the tenant manifests and whether each can be served
+  check --tenant T                test the tenant's connection and credentials upstream
+  call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
+                                  run one operation; records print as NDJSON on stdout
+  sync --tenant T [--full]        run the provider's synchronisation once; JSON summary on stdout
+
+Global options:
+  --plugins DIR      plugins folder (default: <folder of ats-host>/../plugins)
+  --manifests DIR    tenant manifests folder (default: ./manifests)
+  --data-dir DIR     state database and lock files (default: ./var)
+  --log-file FILE    JSON-lines log (default: stderr)
+  --log-level LEVEL  debug | info | warn | error (default: info)
+  --json             machine-readable output for providers/tenants (NDJSON)
+  --help             this help, or a command's help after the command
+  --version          host and ABI version
+Environment: ATS_HOST_FIXED_NOW_MS pins the host clock given to plugins (tests).
+
+)";
+
+inline constexpr const char *kProvidersHelp = R"(Usage: ats-host providers [--json] [global options]
+
+Loads every *.so of the plugins folder, screens it (entry symbol, ABI major, descriptor) and
+prints each provider enum with its display name, plugin version, ABI version, file and capability
+matrix (supported / limited / not supported, with the reason). Rejected files are listed last with
+the reason. --json prints one JSON object per plugin (status "ok" or "rejected").
+Exit: 0 even when some files are rejected (they are reported), 2 on usage errors.
+)";
+
+inline constexpr const char *kTenantsHelp = R"(Usage: ats-host tenants [--json] [global options]
+
+Reads every *.json manifest of the manifests folder (*.schema.json excluded) and lists tenant id,
+provider and status: "ok", or the problem (invalid manifest, provider not available).
+Exit: 0 when every manifest is usable, 3 when at least one is not (all are still listed).
+)";
+
+inline constexpr const char *kCheckHelp = R"(Usage: ats-host check --tenant T [global options]
+
+Opens the tenant (manifest, secrets, provider_config validation, plugin create()) and runs the
+"check" operation, printing its result ({"ok":..,"details":..}) as one JSON line.
+)";
+
+inline constexpr const char *kCallHelp = R"(Usage: ats-host call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
+
+Runs OPERATION (e.g. jobs.stream, candidates.get; see plugin_api/ats_operations.h) with the JSON
+object given by --args (default {}; @FILE reads it from a file). Each record prints as one JSON
+line on stdout (NDJSON). Binary results (candidates.get_resume, *.attachments.get) need
+--output FILE: the bytes go there and their metadata prints as one JSON line.
+--limit N stops a stream after N records (the plugin is told to stop).
+)";
+
+inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full]
+
+Runs the provider's "sync" operation once ({"full": true} with --full). Shows a progress bar on
+stderr when stderr is a terminal; prints the summary record as one JSON line on stdout.
+)";
+
+} // namespace ats::cli

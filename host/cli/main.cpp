@@ -1,0 +1,425 @@
+// ats-host: the command-line host. See help_text.hpp for commands and exit codes.
+#include "cli_options.hpp"
+#include "help_text.hpp"
+
+#include "host_error.hpp"
+#include "logger.hpp"
+#include "redactor.hpp"
+#include "runtime.hpp"
+
+#include <boost/filesystem.hpp>
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace json = boost::json;
+using namespace ats;
+using host::ErrorKind;
+using host::HostError;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPluginOrManifest = 3, kExitNotSupported = 4,
+              kExitInternal = 5, kExitCancelled = 130;
+
+std::atomic<bool> g_cancelled{false};
+
+extern "C" void on_signal(int sig) {
+    if (g_cancelled.exchange(true)) { // second signal: leave now
+        std::signal(sig, SIG_DFL);
+        std::raise(sig);
+    }
+}
+
+int exit_code_for(int32_t status) {
+    switch (status) {
+    case ATS_OK: return kExitOk;
+    case ATS_ERR_INVALID_ARGUMENT: return kExitUsage;
+    case ATS_ERR_NOT_SUPPORTED: return kExitNotSupported;
+    case ATS_ERR_INTERNAL: return kExitInternal;
+    case ATS_ERR_CANCELLED: return kExitCancelled;
+    case ATS_ERR_VERSION: return kExitPluginOrManifest;
+    default: return kExitFailed;
+    }
+}
+
+const char *kind_name(ErrorKind k) {
+    switch (k) {
+    case ErrorKind::usage: return "usage";
+    case ErrorKind::manifest: return "manifest";
+    case ErrorKind::plugin: return "plugin";
+    default: return "operation";
+    }
+}
+
+// The one JSON error line on stderr.
+void print_error(const std::string &code, const std::string &kind, const std::string &operation, const std::string &tenant,
+                 const std::string &message, const host::Redactor *redactor) {
+    json::object e{{"code", code}, {"kind", kind}, {"message", redactor ? redactor->redact(message) : message}};
+    if (!operation.empty()) e["operation"] = operation;
+    if (!tenant.empty()) e["tenant"] = tenant;
+    std::string line = json::serialize(json::object{{"error", e}}) + "\n";
+    std::fflush(stdout);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+std::string exe_dir() {
+    char buf[4096];
+    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return ".";
+    buf[n] = '\0';
+    return boost::filesystem::path(buf).parent_path().string();
+}
+
+const char *support_name(int32_t s) {
+    return s == ATS_SUPPORTED ? "supported" : s == ATS_LIMITED ? "limited" : "not supported";
+}
+
+// stdout writer that notices a closed pipe (`| head`): the caller then stops the stream.
+struct Out {
+    bool broken = false;
+    bool line(std::string_view s) {
+        if (broken) return false;
+        if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size() || std::fputc('\n', stdout) == EOF) broken = true;
+        return !broken;
+    }
+};
+
+int cmd_providers(host::Runtime &rt, const cli::Options &o) {
+    auto reg = rt.catalog().current();
+    Out out;
+    if (o.json) {
+        for (const auto &p : reg->plugins()) {
+            json::array caps;
+            for (const auto &c : p->capabilities())
+                caps.push_back(json::object{{"operation", c.operation}, {"support", support_name(c.support)}, {"reason", c.reason}});
+            json::object doc{{"status", "ok"},
+                             {"provider", p->provider()},
+                             {"display_name", p->display_name()},
+                             {"plugin_version", p->plugin_version()},
+                             {"vendor", p->vendor()},
+                             {"description", p->description()},
+                             {"abi", std::to_string(p->abi_version().major) + "." + std::to_string(p->abi_version().minor)},
+                             {"file", p->path()},
+                             {"capabilities", caps},
+                             {"config_schema", p->config_schema()}};
+            if (!p->warnings().empty()) {
+                json::array w;
+                for (const auto &x : p->warnings()) w.push_back(json::string(x));
+                doc["warnings"] = w;
+            }
+            out.line(json::serialize(doc));
+        }
+        for (const auto &r : reg->rejected())
+            out.line(json::serialize(json::object{{"status", "rejected"}, {"file", r.path}, {"provider", r.provider}, {"reason", r.reason}}));
+        return kExitOk;
+    }
+    std::ostringstream s;
+    s << "Plugins folder: " << reg->directory() << "\n";
+    if (reg->plugins().empty()) s << "\n(no usable provider plugins)\n";
+    for (const auto &p : reg->plugins()) {
+        s << "\n" << p->provider() << " - " << p->display_name() << " " << p->plugin_version() << " (ABI "
+          << p->abi_version().major << "." << p->abi_version().minor << ")"
+          << (p->vendor().empty() ? "" : ", " + p->vendor()) << "\n  file: " << p->path() << "\n";
+        for (const auto &w : p->warnings()) s << "  warning: " << w << "\n";
+        for (const auto &c : p->capabilities()) {
+            char row[160];
+            std::snprintf(row, sizeof row, "  %-32s %-14s", c.operation.c_str(), support_name(c.support));
+            s << row << c.reason << "\n";
+        }
+        std::string unlisted;
+        for (const auto &op : host::known_operations()) {
+            bool listed = false;
+            for (const auto &c : p->capabilities()) listed = listed || c.operation == op;
+            if (!listed) unlisted += (unlisted.empty() ? "" : ", ") + op;
+        }
+        if (!unlisted.empty()) s << "  not supported (absent from the matrix): " << unlisted << "\n";
+    }
+    if (!reg->rejected().empty()) {
+        s << "\nRejected:\n";
+        for (const auto &r : reg->rejected())
+            s << "  " << r.path << (r.provider.empty() ? "" : " [" + r.provider + "]") << ": " << r.reason << "\n";
+    }
+    out.line(s.str());
+    return kExitOk;
+}
+
+int cmd_tenants(host::Runtime &rt, const cli::Options &o) {
+    auto set = rt.load_manifests();
+    auto reg = rt.catalog().current();
+    Out out;
+    bool all_ok = set.problems.empty();
+    std::ostringstream s;
+    for (const auto &t : set.tenants) {
+        std::string status = "ok";
+        if (!reg->find(t.provider)) {
+            status = "provider '" + t.provider + "' is not available";
+            all_ok = false;
+        }
+        if (o.json)
+            out.line(json::serialize(json::object{{"tenant_id", t.tenant_id}, {"provider", t.provider},
+                                                  {"display_name", t.display_name}, {"file", t.path}, {"status", status}}));
+        else {
+            char row[256];
+            std::snprintf(row, sizeof row, "%-24s %-20s ", t.tenant_id.c_str(), t.provider.c_str());
+            s << row << status << "  (" << t.path << ")\n";
+        }
+    }
+    for (const auto &p : set.problems) {
+        if (o.json)
+            out.line(json::serialize(json::object{{"file", p.path}, {"status", "invalid"}, {"problem", p.message}}));
+        else
+            s << "invalid: " << p.message << "\n";
+    }
+    if (!o.json) {
+        if (set.tenants.empty() && set.problems.empty()) s << "(no tenant manifests in " << rt.options().manifests_dir << ")\n";
+        std::string text = s.str();
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        out.line(text);
+    }
+    return all_ok ? kExitOk : kExitPluginOrManifest;
+}
+
+bool is_blob_operation(const std::string &op) {
+    return op == ATS_OP_CANDIDATES_GET_RESUME || op == ATS_OP_APPLICATION_ATTACHMENTS_GET ||
+           op == ATS_OP_CANDIDATE_ATTACHMENTS_GET;
+}
+
+std::string read_args(const cli::Options &o) {
+    if (!o.args) return "{}";
+    const std::string &a = *o.args;
+    if (!a.empty() && a[0] == '@') {
+        std::ifstream in(a.substr(1), std::ios::binary);
+        if (!in) throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT, "--args: cannot read file " + a.substr(1));
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    }
+    return a;
+}
+
+// A progress bar on a terminal; nothing otherwise.
+struct ProgressBar {
+    bool enabled = ::isatty(2) == 1;
+    bool drawn = false;
+    void draw(std::string_view phase, int64_t done, int64_t total) {
+        if (!enabled) return;
+        char line[256];
+        if (total > 0) {
+            int width = 30, filled = static_cast<int>(width * std::min<int64_t>(done, total) / total);
+            std::string bar(static_cast<size_t>(filled), '#');
+            bar.resize(static_cast<size_t>(width), '-');
+            std::snprintf(line, sizeof line, "\r%-24.24s [%s] %lld/%lld ", std::string(phase).c_str(), bar.c_str(),
+                          static_cast<long long>(done), static_cast<long long>(total));
+        } else {
+            std::snprintf(line, sizeof line, "\r%-24.24s %lld ", std::string(phase).c_str(), static_cast<long long>(done));
+        }
+        std::fputs(line, stderr);
+        std::fflush(stderr);
+        drawn = true;
+    }
+    void finish() {
+        if (drawn) std::fputs("\n", stderr);
+    }
+};
+
+int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args) {
+    auto tenant = rt.open_tenant(o.tenant);
+    Out out;
+    host::InvokeSink sink;
+    long long emitted = 0;
+    std::string record_error;
+    sink.on_record = [&](std::string_view rec) {
+        boost::system::error_code ec;
+        auto v = json::parse(rec, ec);
+        if (ec) {
+            record_error = operation + ": the plugin sent a record that is not valid JSON (" + ec.message() + ")";
+            return false;
+        }
+        if (!out.line(json::serialize(v))) return false; // stdout closed: stop the stream
+        ++emitted;
+        return !(o.limit && emitted >= *o.limit);
+    };
+    std::string blob_error;
+    if (!o.output.empty()) {
+        sink.on_blob = [&](std::string_view meta, std::string_view data) {
+            std::ofstream f(o.output, std::ios::binary | std::ios::trunc);
+            f.write(data.data(), static_cast<std::streamsize>(data.size()));
+            f.close();
+            if (!f) {
+                blob_error = "cannot write " + o.output;
+                return false;
+            }
+            boost::system::error_code ec;
+            auto m = json::parse(meta, ec);
+            json::object doc = (!ec && m.is_object()) ? m.get_object() : json::object{};
+            doc["path"] = o.output;
+            doc["bytes"] = data.size();
+            out.line(json::serialize(doc));
+            return true;
+        };
+    }
+    ProgressBar bar;
+    if (operation == ATS_OP_SYNC) sink.on_progress = [&](std::string_view phase, int64_t d, int64_t t) { bar.draw(phase, d, t); };
+
+    host::CallOptions copts;
+    copts.cancelled = [] { return g_cancelled.load(); };
+    auto r = tenant->invoke(operation, args, sink, copts);
+    bar.finish();
+    std::fflush(stdout);
+    auto &redactor = rt.environment()->redactor();
+    if (!record_error.empty() || !blob_error.empty()) {
+        print_error("internal", "operation", operation, o.tenant, record_error + blob_error, &redactor);
+        return kExitInternal;
+    }
+    if (r.status != ATS_OK) {
+        print_error(host::status_name(r.status), "operation", operation, o.tenant, r.message, &redactor);
+        return exit_code_for(r.status);
+    }
+    if (operation == ATS_OP_CHECK && r.records == 0) {
+        print_error("internal", "operation", operation, o.tenant, "check returned no result", &redactor);
+        return kExitInternal;
+    }
+    return kExitOk;
+}
+
+bool allowed_flags(const cli::Options &o, std::string &bad) {
+    const std::string &c = o.command;
+    bool tenant_cmd = c == "check" || c == "call" || c == "sync";
+    if (!tenant_cmd && !o.tenant.empty()) bad = "--tenant";
+    else if (c != "call" && o.args) bad = "--args";
+    else if (c != "call" && !o.output.empty()) bad = "--output";
+    else if (c != "call" && o.limit) bad = "--limit";
+    else if (c != "sync" && o.full) bad = "--full";
+    else if (tenant_cmd && o.json) bad = "--json";
+    return bad.empty();
+}
+
+int run(int argc, char **argv) {
+    cli::Options o;
+    try {
+        o = cli::parse(argc, argv);
+    } catch (const std::invalid_argument &e) {
+        print_error("usage", "usage", "", "", std::string(e.what()) + " (see ats-host --help)", nullptr);
+        return kExitUsage;
+    }
+    if (o.version) {
+        std::printf("ats-host 0.1.0 (ATS ABI %d.%d, host services %d.%d)\n", ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR,
+                    ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR);
+        return kExitOk;
+    }
+    const char *help = o.command.empty() ? cli::kGlobalHelp
+                       : o.command == "providers" ? cli::kProvidersHelp
+                       : o.command == "tenants"   ? cli::kTenantsHelp
+                       : o.command == "check"     ? cli::kCheckHelp
+                       : o.command == "call"      ? cli::kCallHelp
+                       : o.command == "sync"      ? cli::kSyncHelp
+                                                  : nullptr;
+    if (o.help || o.command.empty()) {
+        if (!help) {
+            print_error("usage", "usage", "", "", "unknown command '" + o.command + "' (see ats-host --help)", nullptr);
+            return kExitUsage;
+        }
+        std::fputs(help, o.command.empty() && !o.help ? stderr : stdout);
+        std::fputs(cli::kExitCodes, o.command.empty() && !o.help ? stderr : stdout);
+        return o.help ? kExitOk : kExitUsage;
+    }
+    if (!help) {
+        print_error("usage", "usage", "", "", "unknown command '" + o.command + "' (see ats-host --help)", nullptr);
+        return kExitUsage;
+    }
+    std::string bad;
+    if (!allowed_flags(o, bad)) {
+        print_error("usage", "usage", o.command, o.tenant, o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
+        return kExitUsage;
+    }
+    const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync";
+    std::string operation = o.command == "check" ? ATS_OP_CHECK : o.command == "sync" ? ATS_OP_SYNC : "";
+    if (o.command == "call") {
+        if (o.positional.size() != 1) {
+            print_error("usage", "usage", "", o.tenant, "call needs exactly one OPERATION (see ats-host call --help)", nullptr);
+            return kExitUsage;
+        }
+        operation = o.positional[0];
+    } else if (!o.positional.empty()) {
+        print_error("usage", "usage", o.command, o.tenant, "unexpected argument '" + o.positional[0] + "'", nullptr);
+        return kExitUsage;
+    }
+    if (tenant_cmd && o.tenant.empty()) {
+        print_error("usage", "usage", operation, "", o.command + " needs --tenant T", nullptr);
+        return kExitUsage;
+    }
+    if (is_blob_operation(operation) && o.output.empty()) {
+        print_error("usage", "usage", operation, o.tenant, operation + " returns a file: give --output FILE", nullptr);
+        return kExitUsage;
+    }
+    int level = host::Logger::parse_level(o.log_level);
+    if (level < 0) {
+        print_error("usage", "usage", "", "", "--log-level must be debug, info, warn or error", nullptr);
+        return kExitUsage;
+    }
+
+    std::string args = "{}";
+    if (o.command == "call") {
+        try {
+            args = read_args(o);
+        } catch (const HostError &e) {
+            print_error("usage", "usage", operation, o.tenant, e.what(), nullptr);
+            return kExitUsage;
+        }
+        boost::system::error_code ec;
+        auto v = json::parse(args, ec);
+        if (ec || !v.is_object()) {
+            print_error("invalid_argument", "usage", operation, o.tenant,
+                        "--args must be a JSON object" + (ec ? ": " + ec.message() : std::string()), nullptr);
+            return kExitUsage;
+        }
+    } else if (o.command == "sync") {
+        args = o.full ? R"({"full":true})" : R"({"full":false})";
+    }
+
+    host::Runtime::Options ro;
+    ro.plugins_dir = o.plugins_dir.empty() ? exe_dir() + "/../plugins" : o.plugins_dir;
+    ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
+    ro.manifests_dir = o.manifests_dir;
+    ro.environment.data_dir = o.data_dir;
+    ro.environment.log_file = o.log_file;
+    ro.environment.log_level = level;
+    std::unique_ptr<host::Runtime> rt;
+    try {
+        rt = std::make_unique<host::Runtime>(ro);
+    } catch (const std::exception &e) {
+        print_error("usage", "usage", operation, o.tenant, e.what(), nullptr);
+        return kExitUsage;
+    }
+    auto &redactor = rt->environment()->redactor();
+    try {
+        if (o.command == "providers") return cmd_providers(*rt, o);
+        if (o.command == "tenants") return cmd_tenants(*rt, o);
+        return run_operation(*rt, o, operation, args);
+    } catch (const HostError &e) {
+        int code = e.kind() == ErrorKind::usage ? kExitUsage
+                   : e.kind() == ErrorKind::operation ? exit_code_for(e.status())
+                                                       : kExitPluginOrManifest;
+        print_error(host::status_name(e.status()), kind_name(e.kind()), operation, o.tenant, e.what(), &redactor);
+        return code;
+    } catch (const std::exception &e) {
+        print_error("internal", "internal", operation, o.tenant, e.what(), &redactor);
+        return kExitInternal;
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    std::signal(SIGPIPE, SIG_IGN); // a closed stdout is noticed by fwrite and stops the stream
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    return run(argc, argv);
+}

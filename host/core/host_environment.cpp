@@ -1,0 +1,45 @@
+#include "host_environment.hpp"
+
+#include "lock_manager.hpp"
+#include "redactor.hpp"
+#include "state_store.hpp"
+
+#include <boost/filesystem.hpp>
+
+#include <chrono>
+#include <cstdlib>
+
+namespace ats::host {
+
+HostEnvironment::HostEnvironment(Options options)
+    : options_(std::move(options)), redactor_(std::make_shared<Redactor>()) {
+    logger_ = options_.log_file.empty() ? std::make_unique<Logger>(redactor_, options_.log_level)
+                                        : std::make_unique<Logger>(options_.log_file, redactor_, options_.log_level);
+    http_ = std::make_shared<net::HttpClient>(options_.http);
+    if (const char *fixed = std::getenv("ATS_HOST_FIXED_NOW_MS"); fixed && *fixed) fixed_now_ms_ = std::atoll(fixed);
+}
+
+HostEnvironment::~HostEnvironment() = default;
+
+StateStore &HostEnvironment::state() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!state_) {
+        boost::filesystem::create_directories(options_.data_dir);
+        state_ = std::make_unique<StateStore>(options_.data_dir + "/state.sqlite");
+    }
+    return *state_;
+}
+
+LockManager &HostEnvironment::locks() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!locks_) locks_ = std::make_unique<LockManager>(options_.data_dir + "/locks");
+    return *locks_;
+}
+
+int64_t HostEnvironment::now_unix_ms() const {
+    if (fixed_now_ms_ >= 0) return fixed_now_ms_;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace ats::host

@@ -1,0 +1,53 @@
+// host_environment.hpp - the services one host process shares between all its tenants: the
+// redactor, the JSON-lines logger, the HTTP client (one keep-alive pool), the SQLite state store
+// and the lock folder. No globals: a CLI run or a server each create one.
+#pragma once
+
+#include "logger.hpp"
+
+#include "http_client.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace ats::host {
+
+class Redactor;
+class StateStore;
+class LockManager;
+
+class HostEnvironment {
+public:
+    struct Options {
+        std::string data_dir = "var"; // state.sqlite and locks/ live here (created on first use)
+        std::string log_file;         // "" = stderr
+        int log_level = 1;            // ATS_LOG_INFO
+        net::HttpClient::Options http;
+    };
+
+    explicit HostEnvironment(Options options); // throws std::runtime_error when the log file cannot be opened
+    ~HostEnvironment();
+
+    Redactor &redactor() { return *redactor_; }
+    Logger &logger() { return *logger_; }
+    const std::shared_ptr<net::HttpClient> &http_client() { return http_; }
+    StateStore &state();  // opens <data_dir>/state.sqlite on first use; throws std::runtime_error
+    LockManager &locks(); // <data_dir>/locks
+    const Options &options() const { return options_; }
+
+    // Wall clock in ms since the epoch; env ATS_HOST_FIXED_NOW_MS pins it (tests).
+    int64_t now_unix_ms() const;
+
+private:
+    Options options_;
+    std::shared_ptr<Redactor> redactor_;
+    std::unique_ptr<Logger> logger_;
+    std::shared_ptr<net::HttpClient> http_;
+    std::mutex mu_;
+    std::unique_ptr<StateStore> state_;
+    std::unique_ptr<LockManager> locks_;
+    int64_t fixed_now_ms_ = -1;
+};
+
+} // namespace ats::host

@@ -1,0 +1,162 @@
+#include "http_service.hpp"
+
+#include "host_error.hpp"
+
+#include "ats_plugin.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <random>
+#include <thread>
+
+namespace ats::host {
+namespace {
+
+std::string lower(std::string s) {
+    for (auto &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string where(const net::HttpRequest &r) {
+    std::string u = r.url.substr(0, r.url.find('?'));
+    return r.method + " " + u;
+}
+
+bool retryable_status(int s) { return s == 429 || s == 500 || s == 502 || s == 503 || s == 504; }
+
+} // namespace
+
+EgressAllowList::EgressAllowList(const std::vector<std::string> &entries) {
+    for (const auto &e : entries) {
+        Rule r;
+        std::string s = e;
+        if (!s.empty() && s.front() == '[') { // [v6](:port)?
+            auto close = s.find(']');
+            r.host = lower(s.substr(1, close - 1));
+            if (close + 1 < s.size() && s[close + 1] == ':') r.port = std::stoi(s.substr(close + 2));
+        } else {
+            auto colon = s.rfind(':');
+            if (colon != std::string::npos) {
+                r.port = std::stoi(s.substr(colon + 1));
+                s = s.substr(0, colon);
+            }
+            if (s.rfind("*.", 0) == 0) {
+                r.wildcard = true;
+                s = s.substr(1); // ".domain"
+            }
+            r.host = lower(s);
+        }
+        rules_.push_back(r);
+    }
+}
+
+bool EgressAllowList::allows(const std::string &host, unsigned short port) const {
+    std::string h = lower(host);
+    for (const auto &r : rules_) {
+        if (r.port >= 0 && r.port != port) continue;
+        if (r.wildcard ? (h.size() > r.host.size() && h.compare(h.size() - r.host.size(), r.host.size(), r.host) == 0)
+                       : h == r.host)
+            return true;
+    }
+    return false;
+}
+
+TenantHttp::TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy)
+    : client_(std::move(client)), policy_(std::move(policy)), allow_(policy_.egress_allow) {}
+
+int64_t TenantHttp::server_wait_ms(const net::HttpResponse &r, int64_t now_unix_s) {
+    auto digits = [](const std::string &s) {
+        return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    };
+    std::string ra = r.header("Retry-After");
+    while (!ra.empty() && ra.back() == ' ') ra.pop_back();
+    if (digits(ra)) return std::stoll(ra) * 1000;
+    if (!ra.empty()) {
+        std::tm tm{};
+        if (strptime(ra.c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) {
+            int64_t at = static_cast<int64_t>(timegm(&tm));
+            return std::max<int64_t>(0, (at - now_unix_s) * 1000);
+        }
+    }
+    std::string reset = r.header("ratelimit-reset"); // Kombo: seconds until the window resets
+    if (digits(reset)) return std::stoll(reset) * 1000;
+    return -1;
+}
+
+HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const CancelledFn &cancelled, const LogFn &log) {
+    net::UrlParts u;
+    try {
+        u = net::parse_http_url(req.url);
+    } catch (const net::InvalidUrl &e) {
+        throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, req.method + ": invalid URL: " + e.what());
+    }
+    if (!allow_.allows(u.host, u.port))
+        throw HostError(ErrorKind::operation, ATS_ERR_FORBIDDEN,
+                        where(req) + ": host " + u.host + ":" + std::to_string(u.port) +
+                            " is not on this tenant's egress allow-list (manifest host.egress_allow)");
+    if (req.timeout.count() <= 0) req.timeout = std::chrono::milliseconds(policy_.http_timeout_ms);
+
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    const int max_attempts = std::max(1, policy_.retry.max_attempts);
+    int64_t waited_ms = 0;
+    HttpOutcome out;
+    for (int attempt = 1;; ++attempt) {
+        if (cancelled && cancelled())
+            throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(req) + ": cancelled");
+        out.attempts = attempt;
+        total_attempts_.fetch_add(1);
+        std::string why;
+        int64_t server_wait = -1;
+        auto t0 = std::chrono::steady_clock::now();
+        try {
+            out.response = client_->send(req);
+            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+            if (log)
+                log(ATS_LOG_DEBUG, where(req) + " -> " + std::to_string(out.response.status) + " in " + std::to_string(ms) +
+                                       " ms (attempt " + std::to_string(attempt) + ")");
+            if (idempotent && retryable_status(out.response.status)) {
+                why = "HTTP " + std::to_string(out.response.status);
+                server_wait = server_wait_ms(out.response, std::time(nullptr));
+            } else {
+                return out;
+            }
+        } catch (const net::TransportError &e) {
+            if (!(idempotent || !e.sent) || attempt >= max_attempts)
+                throw HostError(ErrorKind::operation, ATS_ERR_TRANSIENT,
+                                std::string(e.what()) + " (after " + std::to_string(attempt) + " attempt" +
+                                    (attempt > 1 ? "s" : "") + ")");
+            why = e.what();
+        } catch (const net::InvalidUrl &e) {
+            throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, req.method + ": invalid URL: " + e.what());
+        }
+        // here: a retryable failure
+        if (attempt >= max_attempts) return out; // the last retryable response goes to the plugin
+        int64_t backoff = policy_.retry.base_delay_ms << std::min(attempt - 1, 20);
+        std::uniform_int_distribution<int64_t> jitter(backoff / 2, std::max<int64_t>(backoff / 2, backoff));
+        int64_t wait = std::max<int64_t>(jitter(rng), server_wait);
+        if (waited_ms + wait > policy_.retry.max_wait_ms) {
+            if (log)
+                log(ATS_LOG_WARN, where(req) + ": " + why + "; not retrying: waiting " + std::to_string(wait) +
+                                      " ms would exceed the retry budget of " + std::to_string(policy_.retry.max_wait_ms) + " ms");
+            if (out.response.status) return out;
+            throw HostError(ErrorKind::operation, ATS_ERR_TRANSIENT, why + " (retry budget exhausted)");
+        }
+        if (log)
+            log(ATS_LOG_INFO, where(req) + ": " + why + "; retrying in " + std::to_string(wait) + " ms (attempt " +
+                                  std::to_string(attempt + 1) + " of " + std::to_string(max_attempts) + ")");
+        auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
+        while (std::chrono::steady_clock::now() < until) {
+            if (cancelled && cancelled())
+                throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(req) + ": cancelled while waiting to retry");
+            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                until - std::chrono::steady_clock::now(), std::chrono::milliseconds(25)));
+        }
+        waited_ms += wait;
+        out.response = {};
+    }
+}
+
+} // namespace ats::host

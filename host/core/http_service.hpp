@@ -1,0 +1,68 @@
+// http_service.hpp - one tenant's HTTP policy on top of the shared ats::net::HttpClient:
+// egress allow-list, default timeout, retries with exponential backoff and jitter, honouring
+// Retry-After and Kombo's ratelimit-reset, capped in attempts and total wait.
+//
+// Retried: idempotent requests on 429/500/502/503/504 and on any transport error; any request
+// (idempotent or not) on a transport error that certainly never reached the server
+// (TransportError::sent == false: DNS, connect, TLS handshake).
+#pragma once
+
+#include "manifest.hpp"
+
+#include "http_client.hpp"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ats::host {
+
+class EgressAllowList {
+public:
+    // Entries: "host" (any port), "host:port", "*.domain" (subdomains of domain, any port),
+    // "[v6]" / "[v6]:port". Host names compare case-insensitively. Empty list: nothing allowed.
+    explicit EgressAllowList(const std::vector<std::string> &entries);
+    bool allows(const std::string &host, unsigned short port) const;
+
+private:
+    struct Rule {
+        std::string host;
+        bool wildcard = false;
+        int port = -1; // -1: any
+    };
+    std::vector<Rule> rules_;
+};
+
+struct HttpOutcome {
+    net::HttpResponse response;
+    int attempts = 0;
+};
+
+class TenantHttp {
+public:
+    using CancelledFn = std::function<bool()>;
+    using LogFn = std::function<void(int level, const std::string &msg)>;
+
+    TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy);
+
+    // Throws HostError(operation, ATS_ERR_FORBIDDEN | ATS_ERR_INVALID_ARGUMENT | ATS_ERR_TRANSIENT |
+    // ATS_ERR_CANCELLED) naming the method and URL (without query string). timeout 0 = policy's.
+    HttpOutcome send(net::HttpRequest request, bool idempotent, const CancelledFn &cancelled, const LogFn &log);
+
+    uint64_t total_attempts() const { return total_attempts_.load(); } // every request sent, retries included
+    const HostPolicy &policy() const { return policy_; }
+
+    // Seconds to wait from Retry-After (delta seconds or HTTP date) or ratelimit-reset; -1 when
+    // neither is usable. `now_unix_s` resolves HTTP dates.
+    static int64_t server_wait_ms(const net::HttpResponse &r, int64_t now_unix_s);
+
+private:
+    std::shared_ptr<net::HttpClient> client_;
+    HostPolicy policy_;
+    EgressAllowList allow_;
+    std::atomic<uint64_t> total_attempts_{0};
+};
+
+} // namespace ats::host

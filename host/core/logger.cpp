@@ -1,0 +1,75 @@
+#include "logger.hpp"
+
+#include "ats_plugin.h"
+#include "redactor.hpp"
+
+#include <boost/json.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+
+namespace ats::host {
+
+std::string iso8601_utc_ms(int64_t unix_ms) {
+    std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
+    return buf;
+}
+
+Logger::Logger(std::shared_ptr<const Redactor> redactor, int min_level)
+    : out_(stderr), owns_(false), redactor_(std::move(redactor)), min_level_(min_level) {}
+
+Logger::Logger(const std::string &path, std::shared_ptr<const Redactor> redactor, int min_level)
+    : out_(std::fopen(path.c_str(), "ae")), owns_(true), redactor_(std::move(redactor)), min_level_(min_level) {
+    if (!out_) throw std::runtime_error("cannot open log file " + path + ": " + std::strerror(errno));
+}
+
+Logger::~Logger() {
+    if (owns_ && out_) std::fclose(out_);
+}
+
+int Logger::parse_level(const std::string &name) {
+    if (name == "debug") return ATS_LOG_DEBUG;
+    if (name == "info") return ATS_LOG_INFO;
+    if (name == "warn" || name == "warning") return ATS_LOG_WARN;
+    if (name == "error") return ATS_LOG_ERROR;
+    return -1;
+}
+
+const char *Logger::level_name(int level) {
+    switch (level) {
+    case ATS_LOG_DEBUG: return "debug";
+    case ATS_LOG_INFO: return "info";
+    case ATS_LOG_WARN: return "warn";
+    default: return "error";
+    }
+}
+
+void Logger::write(int level, const LogContext &ctx, std::string_view msg, const boost::json::object *extra) {
+    if (level < min_level_) return;
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+    boost::json::object line;
+    line["ts"] = iso8601_utc_ms(now);
+    line["level"] = level_name(level);
+    if (!ctx.tenant.empty()) line["tenant"] = ctx.tenant;
+    if (!ctx.provider.empty()) line["provider"] = ctx.provider;
+    if (!ctx.request_id.empty()) line["request_id"] = ctx.request_id;
+    line["msg"] = redactor_ ? redactor_->redact(msg) : std::string(msg);
+    if (extra)
+        for (const auto &[k, v] : *extra) line[k] = v;
+    std::string text = boost::json::serialize(line);
+    text += '\n';
+    std::lock_guard<std::mutex> lk(mu_);
+    std::fwrite(text.data(), 1, text.size(), out_);
+    std::fflush(out_);
+}
+
+} // namespace ats::host

@@ -1,0 +1,66 @@
+// manifest.hpp - tenant manifests: one JSON file per tenant in the manifests folder, validated
+// against host/schema/tenant-manifest.schema.json (compiled in), and the provider_config a plugin
+// receives (inline secrets refused, secret references resolved, plugin schema + defaults applied).
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ats::host {
+
+class LoadedPlugin;
+class Redactor;
+
+struct RetryPolicy {
+    int max_attempts = 4;
+    int64_t max_wait_ms = 30000; // total waiting between attempts of one request
+    int64_t base_delay_ms = 250;
+};
+
+struct HostPolicy {
+    std::vector<std::string> egress_allow; // "host", "host:port", "*.domain"
+    int max_concurrency = 8;
+    int64_t http_timeout_ms = 30000;
+    RetryPolicy retry;
+};
+
+struct TenantManifest {
+    std::string path; // as found (folder given by the user + file name): used in every message
+    std::string tenant_id, provider, display_name;
+    boost::json::object provider_config; // raw: secret references unresolved
+    HostPolicy host;
+    std::optional<int64_t> sync_interval_seconds;
+};
+
+struct ManifestProblem {
+    std::string path;
+    std::string message; // starts with the path
+};
+
+struct ManifestSet {
+    std::vector<TenantManifest> tenants; // sorted by tenant_id
+    std::vector<ManifestProblem> problems;
+    const TenantManifest *find(const std::string &tenant_id) const;
+};
+
+// Loads every *.json (not *.schema.json) of `dir`. Bad files become problems; the rest load.
+// Two files with one tenant_id: both are problems and neither is used.
+ManifestSet load_manifests(const std::string &dir);
+
+// Loads one file. Throws HostError(ErrorKind::manifest) naming the file (and line for bad JSON).
+TenantManifest load_manifest(const std::string &path);
+
+// The JSON text handed to the plugin's create(): refuses inline values for "x-secret" fields,
+// resolves {"$secret":{"env"|"file"}} references (registering each value with `redactor`),
+// validates against the plugin's config schema applying defaults. Throws HostError(manifest)
+// with "<path>: provider_config.<key>: <problem>" messages.
+std::string resolve_provider_config(const TenantManifest &manifest, const LoadedPlugin &plugin, Redactor &redactor);
+
+// The tenant manifest JSON Schema (host/schema/tenant-manifest.schema.json, compiled in).
+const char *tenant_manifest_schema_json();
+
+} // namespace ats::host

@@ -1,0 +1,393 @@
+#include "tenant.hpp"
+
+#include "host_environment.hpp"
+#include "host_error.hpp"
+#include "lock_manager.hpp"
+#include "redactor.hpp"
+#include "state_store.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <random>
+
+namespace ats::host {
+
+struct Tenant::Locks {
+    std::mutex mu;
+    std::map<ats_lock_t *, std::unique_ptr<FileLock>> held;
+};
+
+namespace {
+
+void fill(ats_error_t *err, int32_t code, const std::string &msg, bool retryable = false) {
+    if (!err) return;
+    err->code = code;
+    err->retryable = retryable ? 1 : 0;
+    size_t n = std::min(msg.size(), static_cast<size_t>(ATS_ERROR_MESSAGE_MAX - 1));
+    std::memcpy(err->message, msg.data(), n);
+    err->message[n] = '\0';
+}
+
+std::string request_id_of(const ats_call_t *call) {
+    return call && call->request_id ? std::string(call->request_id) : std::string();
+}
+
+} // namespace
+
+// The host services table's functions. host_data is the Tenant.
+struct Tenant::Services {
+    static Tenant &t(void *host_data) { return *static_cast<Tenant *>(host_data); }
+
+    static LogContext ctx(Tenant &tn, const std::string &request_id) {
+        return {tn.manifest_.tenant_id, tn.plugin_->provider(), request_id};
+    }
+
+    static void log(void *hd, const ats_call_t *call, int32_t level, const char *msg, size_t len) {
+        try {
+            Tenant &tn = t(hd);
+            level = std::clamp<int32_t>(level, ATS_LOG_DEBUG, ATS_LOG_ERROR);
+            tn.env_->logger().write(level, ctx(tn, request_id_of(call)), std::string_view(msg ? msg : "", msg ? len : 0));
+        } catch (...) { // logging never fails towards the plugin
+        }
+    }
+
+    static int32_t http_request(void *hd, const ats_call_t *call, const ats_http_request_t *r, ats_http_response_fn on_response,
+                                void *user, ats_error_t *err) {
+        Tenant &tn = t(hd);
+        try {
+            if (!r || r->struct_size < sizeof(ats_http_request_t) || !r->method || !r->url || !on_response ||
+                (r->header_count && !r->headers) || (r->body_len && !r->body))
+                throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT,
+                                "http_request: malformed request (NULL method/url/callback or inconsistent lengths)");
+            net::HttpRequest req;
+            req.method = r->method;
+            req.url = r->url;
+            for (size_t i = 0; i < r->header_count; ++i) {
+                if (!r->headers[i].name || !r->headers[i].value)
+                    throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "http_request: header with NULL name or value");
+                req.headers.emplace_back(r->headers[i].name, r->headers[i].value);
+            }
+            // Header values named secret (and Authorization) are redacted from every log line.
+            for (const auto &[k, v] : req.headers) {
+                bool secret = strcasecmp(k.c_str(), "authorization") == 0;
+                for (size_t i = 0; i < r->secret_header_count && !secret; ++i)
+                    secret = r->secret_headers && r->secret_headers[i] && strcasecmp(k.c_str(), r->secret_headers[i]) == 0;
+                if (secret) {
+                    tn.env_->redactor().add(v);
+                    if (auto sp = v.find(' '); sp != std::string::npos) tn.env_->redactor().add(v.substr(sp + 1)); // "Bearer x"
+                }
+            }
+            if (r->body_len) req.body.assign(reinterpret_cast<const char *>(r->body), r->body_len);
+            req.timeout = std::chrono::milliseconds(r->timeout_ms > 0 ? r->timeout_ms : 0);
+            auto cancelled = [call] { return call && call->is_cancelled && call->is_cancelled(call->call_data) != 0; };
+            std::string rid = request_id_of(call);
+            auto logfn = [&tn, rid](int level, const std::string &m) { tn.env_->logger().write(level, ctx(tn, rid), m); };
+            HttpOutcome out = tn.http_.send(std::move(req), r->idempotent != 0, cancelled, logfn);
+
+            std::vector<ats_http_header_t> hs;
+            hs.reserve(out.response.headers.size());
+            for (const auto &[k, v] : out.response.headers) hs.push_back({k.c_str(), v.c_str()});
+            ats_http_response_t resp{};
+            resp.struct_size = sizeof resp;
+            resp.status = out.response.status;
+            resp.headers = hs.data();
+            resp.header_count = hs.size();
+            resp.body = reinterpret_cast<const uint8_t *>(out.response.body.data());
+            resp.body_len = out.response.body.size();
+            resp.attempts = out.attempts;
+            on_response(user, &resp);
+            return ATS_OK;
+        } catch (const HostError &e) {
+            std::string msg = tn.env_->redactor().redact(e.what());
+            fill(err, e.status(), msg, e.status() == ATS_ERR_TRANSIENT);
+            tn.env_->logger().write(ATS_LOG_WARN, ctx(tn, request_id_of(call)), msg);
+            return e.status();
+        } catch (const std::exception &e) {
+            fill(err, ATS_ERR_INTERNAL, tn.env_->redactor().redact(std::string("http_request: ") + e.what()));
+            return ATS_ERR_INTERNAL;
+        }
+    }
+
+    template <class Fn>
+    static int32_t guarded(Tenant &tn, const char *what, ats_error_t *err, Fn &&fn) {
+        try {
+            return fn();
+        } catch (const HostError &e) {
+            fill(err, e.status(), e.what());
+            return e.status();
+        } catch (const std::exception &e) {
+            fill(err, ATS_ERR_INTERNAL, std::string(what) + " for tenant '" + tn.manifest_.tenant_id + "': " + e.what(), true);
+            return ATS_ERR_INTERNAL;
+        }
+    }
+
+    static int32_t state_get(void *hd, const char *key, size_t key_len, ats_state_value_fn on_value, void *user,
+                             ats_error_t *err) {
+        Tenant &tn = t(hd);
+        return guarded(tn, "state_get", err, [&]() -> int32_t {
+            if ((!key && key_len) || !on_value)
+                throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "state_get: NULL key or callback");
+            std::string k(key ? key : "", key_len), v;
+            if (!tn.env_->state().get(tn.manifest_.tenant_id, k, v)) {
+                fill(err, ATS_ERR_NOT_FOUND, "state key '" + k + "' not found");
+                return ATS_ERR_NOT_FOUND;
+            }
+            on_value(user, k.data(), k.size(), reinterpret_cast<const uint8_t *>(v.data()), v.size());
+            return ATS_OK;
+        });
+    }
+
+    static int32_t state_apply(void *hd, const ats_state_op_t *ops, size_t n, ats_error_t *err) {
+        Tenant &tn = t(hd);
+        return guarded(tn, "state_apply", err, [&]() -> int32_t {
+            if (n && !ops) throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "state_apply: NULL ops");
+            std::vector<StateOp> batch;
+            batch.reserve(n);
+            for (size_t i = 0; i < n; ++i) {
+                const auto &o = ops[i];
+                if ((o.kind != ATS_STATE_PUT && o.kind != ATS_STATE_DELETE) || (!o.key && o.key_len) ||
+                    (o.kind == ATS_STATE_PUT && !o.value && o.value_len))
+                    throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT,
+                                    "state_apply: op #" + std::to_string(i) + " is malformed");
+                StateOp s;
+                s.erase = o.kind == ATS_STATE_DELETE;
+                s.key.assign(o.key ? o.key : "", o.key_len);
+                if (!s.erase && o.value_len) s.value.assign(reinterpret_cast<const char *>(o.value), o.value_len);
+                batch.push_back(std::move(s));
+            }
+            if (!batch.empty()) tn.env_->state().apply(tn.manifest_.tenant_id, batch);
+            return ATS_OK;
+        });
+    }
+
+    static int32_t state_scan(void *hd, const char *prefix, size_t prefix_len, ats_state_value_fn on_value, void *user,
+                              ats_error_t *err) {
+        Tenant &tn = t(hd);
+        return guarded(tn, "state_scan", err, [&]() -> int32_t {
+            if ((!prefix && prefix_len) || !on_value)
+                throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "state_scan: NULL prefix or callback");
+            tn.env_->state().scan(tn.manifest_.tenant_id, std::string_view(prefix ? prefix : "", prefix_len),
+                                  [&](const std::string &k, const std::string &v) {
+                                      return on_value(user, k.data(), k.size(), reinterpret_cast<const uint8_t *>(v.data()),
+                                                      v.size()) == ATS_SINK_CONTINUE;
+                                  });
+            return ATS_OK;
+        });
+    }
+
+    static int32_t lock_acquire(void *hd, const char *name, int64_t wait_ms, ats_lock_t **out, ats_error_t *err) {
+        Tenant &tn = t(hd);
+        if (out) *out = nullptr;
+        return guarded(tn, "lock_acquire", err, [&]() -> int32_t {
+            if (!name || !out) throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "lock_acquire: NULL name or out");
+            auto lock = tn.env_->locks().acquire(tn.manifest_.tenant_id, name, wait_ms);
+            auto *handle = reinterpret_cast<ats_lock_t *>(lock.get());
+            std::lock_guard<std::mutex> lk(tn.locks_->mu);
+            tn.locks_->held.emplace(handle, std::move(lock));
+            *out = handle;
+            return ATS_OK;
+        });
+    }
+
+    static void lock_release(void *hd, ats_lock_t *lock) {
+        Tenant &tn = t(hd);
+        std::unique_ptr<FileLock> released;
+        {
+            std::lock_guard<std::mutex> lk(tn.locks_->mu);
+            auto it = tn.locks_->held.find(lock);
+            if (it == tn.locks_->held.end()) return; // unknown or already released: ignore
+            released = std::move(it->second);
+            tn.locks_->held.erase(it);
+        }
+    }
+
+    static int64_t now_unix_ms(void *hd) { return t(hd).env_->now_unix_ms(); }
+    static int32_t max_concurrency(void *hd) { return t(hd).manifest_.host.max_concurrency; }
+};
+
+std::string Tenant::new_request_id() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+    return buf;
+}
+
+Tenant::Tenant(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin, TenantManifest manifest)
+    : env_(std::move(env)), plugin_(std::move(plugin)), manifest_(std::move(manifest)),
+      http_(env_->http_client(), manifest_.host), locks_(std::make_unique<Locks>()) {
+    services_.struct_size = sizeof services_;
+    services_.version = {ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR};
+    services_.host_data = this;
+    services_.log = &Services::log;
+    services_.http_request = &Services::http_request;
+    services_.state_get = &Services::state_get;
+    services_.state_apply = &Services::state_apply;
+    services_.state_scan = &Services::state_scan;
+    services_.lock_acquire = &Services::lock_acquire;
+    services_.lock_release = &Services::lock_release;
+    services_.now_unix_ms = &Services::now_unix_ms;
+    services_.max_concurrency = &Services::max_concurrency;
+}
+
+std::shared_ptr<Tenant> Tenant::open(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin,
+                                     const TenantManifest &manifest) {
+    std::string config = resolve_provider_config(manifest, *plugin, env->redactor());
+    std::shared_ptr<Tenant> tn(new Tenant(env, plugin, manifest));
+    ats_error_t err{};
+    ats_instance_t *inst = nullptr;
+    int32_t rc;
+    try {
+        rc = plugin->entry().create(&tn->services_, manifest.tenant_id.c_str(), config.data(), config.size(), &inst, &err);
+    } catch (...) {
+        rc = ATS_ERR_INTERNAL;
+        fill(&err, rc, "create() let a C++ exception cross the C ABI");
+    }
+    if (rc != ATS_OK || !inst) {
+        err.message[ATS_ERROR_MESSAGE_MAX - 1] = '\0';
+        std::string msg = "tenant '" + manifest.tenant_id + "' (" + manifest.path + "): provider '" + plugin->provider() +
+                          "' (" + plugin->path() + ") refused to create an instance: " +
+                          (rc == ATS_OK ? std::string("create() returned OK but no instance")
+                                        : std::string(status_name(rc)) + ": " + err.message);
+        msg = env->redactor().redact(msg);
+        env->logger().write(ATS_LOG_ERROR, {manifest.tenant_id, plugin->provider(), ""}, msg);
+        throw HostError(ErrorKind::plugin, rc == ATS_OK ? ATS_ERR_INTERNAL : rc, msg);
+    }
+    tn->instance_ = inst;
+    return tn;
+}
+
+Tenant::~Tenant() {
+    if (instance_) plugin_->entry().destroy(instance_);
+    instance_ = nullptr;
+    locks_.reset(); // locks the plugin forgot to release
+}
+
+namespace {
+
+struct SinkState {
+    const InvokeSink *sink;
+    InvokeResult *result;
+    std::string host_error; // a host-side callback threw: reported after invoke returns
+};
+
+int32_t sink_record(void *user, const char *json, size_t len) {
+    auto *s = static_cast<SinkState *>(user);
+    if (s->result->stopped || !s->host_error.empty()) {
+        ++s->result->ignored_after_stop;
+        return ATS_SINK_STOP;
+    }
+    ++s->result->records;
+    try {
+        bool more = s->sink->on_record ? s->sink->on_record(std::string_view(json ? json : "", json ? len : 0)) : true;
+        if (!more) s->result->stopped = true;
+        return more ? ATS_SINK_CONTINUE : ATS_SINK_STOP;
+    } catch (const std::exception &e) {
+        s->host_error = e.what();
+        return ATS_SINK_STOP;
+    }
+}
+
+int32_t sink_blob(void *user, const char *meta, size_t meta_len, const uint8_t *data, size_t len) {
+    auto *s = static_cast<SinkState *>(user);
+    if (s->result->stopped || !s->host_error.empty()) return ATS_SINK_STOP;
+    ++s->result->blobs;
+    try {
+        bool more = s->sink->on_blob(std::string_view(meta ? meta : "", meta ? meta_len : 0),
+                                     std::string_view(reinterpret_cast<const char *>(data), data ? len : 0));
+        if (!more) s->result->stopped = true;
+        return more ? ATS_SINK_CONTINUE : ATS_SINK_STOP;
+    } catch (const std::exception &e) {
+        s->host_error = e.what();
+        return ATS_SINK_STOP;
+    }
+}
+
+void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
+    auto *s = static_cast<SinkState *>(user);
+    if (!s->sink->on_progress) return;
+    try {
+        s->sink->on_progress(phase ? phase : "", done, total);
+    } catch (...) {
+    }
+}
+
+int32_t call_cancelled(void *call_data) {
+    const auto *fn = static_cast<const std::function<bool()> *>(call_data);
+    return (*fn && (*fn)()) ? 1 : 0;
+}
+
+} // namespace
+
+InvokeResult Tenant::invoke(const std::string &operation, const std::string &args_json, const InvokeSink &sink,
+                            const CallOptions &options) {
+    InvokeResult result;
+    result.request_id = options.request_id.empty() ? new_request_id() : options.request_id;
+    const std::string who = operation + " for tenant '" + manifest_.tenant_id + "'";
+    LogContext lctx{manifest_.tenant_id, plugin_->provider(), result.request_id};
+
+    Capability cap = plugin_->capability(operation);
+    if (cap.support == ATS_NOT_SUPPORTED) {
+        result.status = ATS_ERR_NOT_SUPPORTED;
+        result.message = operation + " is not supported by provider '" + plugin_->provider() + "': " +
+                         (cap.reason.empty() ? "no reason given" : cap.reason);
+        return result;
+    }
+    boost::system::error_code ec;
+    auto args = boost::json::parse(args_json.empty() ? "{}" : args_json, ec);
+    if (ec || !args.is_object()) {
+        result.status = ATS_ERR_INVALID_ARGUMENT;
+        result.message = who + ": arguments must be a JSON object" + (ec ? " (" + ec.message() + ")" : std::string());
+        return result;
+    }
+    std::string args_text = boost::json::serialize(args);
+
+    SinkState state{&sink, &result, {}};
+    ats_sink_t csink{};
+    csink.struct_size = sizeof csink;
+    csink.user = &state;
+    csink.record = &sink_record;
+    csink.blob = sink.on_blob ? &sink_blob : nullptr;
+    csink.progress = &sink_progress;
+
+    std::function<bool()> cancelled = options.cancelled;
+    ats_call_t call{};
+    call.struct_size = sizeof call;
+    call.request_id = result.request_id.c_str();
+    call.call_data = &cancelled;
+    call.is_cancelled = &call_cancelled;
+
+    ats_error_t err{};
+    auto t0 = std::chrono::steady_clock::now();
+    int32_t rc;
+    try {
+        rc = plugin_->entry().invoke(instance_, &call, operation.c_str(), args_text.data(), args_text.size(), &csink, &err);
+    } catch (...) {
+        rc = ATS_ERR_INTERNAL;
+        fill(&err, rc, "invoke() let a C++ exception cross the C ABI");
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    if (result.ignored_after_stop)
+        env_->logger().write(ATS_LOG_WARN, lctx,
+                             who + ": the plugin ignored STOP and sent " + std::to_string(result.ignored_after_stop) +
+                                 " more record(s); they were dropped");
+    if (!state.host_error.empty()) {
+        result.status = ATS_ERR_INTERNAL;
+        result.message = who + ": the host failed to consume a result: " + state.host_error;
+    } else if (rc != ATS_OK) {
+        err.message[ATS_ERROR_MESSAGE_MAX - 1] = '\0';
+        result.status = rc;
+        result.retryable = err.retryable != 0;
+        result.message = err.message[0] ? std::string(err.message) : std::string(status_name(rc));
+    }
+    result.message = env_->redactor().redact(result.message);
+    boost::json::object extra{{"operation", operation}, {"status", status_name(result.status)},
+                              {"records", result.records}, {"ms", ms}};
+    env_->logger().write(result.status == ATS_OK ? ATS_LOG_DEBUG : ATS_LOG_WARN, lctx,
+                         result.status == ATS_OK ? who + " done" : who + " failed: " + result.message, &extra);
+    return result;
+}
+
+} // namespace ats::host

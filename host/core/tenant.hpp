@@ -1,0 +1,89 @@
+// tenant.hpp - one tenant served by one plugin instance: owns the instance, the host services
+// table handed to it (log, HTTP with the tenant's policy, state, locks, clock, concurrency) and
+// the locks it holds. Usable from a one-shot CLI and from a long-running server alike.
+//
+// Lifetime: a Tenant keeps its LoadedPlugin (and so the library) alive; ~Tenant destroys the
+// instance, then releases its remaining locks. invoke() may run concurrently from many threads.
+#pragma once
+
+#include "http_service.hpp"
+#include "manifest.hpp"
+#include "plugin_registry.hpp"
+
+#include "ats_plugin.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ats::host {
+
+class HostEnvironment;
+
+// Where invoke() results go (host side). All callbacks run on the invoking thread.
+struct InvokeSink {
+    // One JSON document; return false to stop a stream (the host then drops anything the plugin
+    // still sends).
+    std::function<bool(std::string_view json)> on_record;
+    // Binary result; leave empty when the caller accepts none (the plugin is told so).
+    std::function<bool(std::string_view meta_json, std::string_view data)> on_blob;
+    std::function<void(std::string_view phase, int64_t done, int64_t total)> on_progress; // optional
+};
+
+struct CallOptions {
+    std::string request_id;           // "" = generate one
+    std::function<bool()> cancelled;  // optional; polled by the plugin through ats_call_t
+};
+
+struct InvokeResult {
+    int32_t status = ATS_OK; // ATS_OK or an ATS_ERR_*
+    bool retryable = false;
+    std::string message;     // redacted; names operation and tenant
+    std::string request_id;
+    uint64_t records = 0, blobs = 0;
+    bool stopped = false;             // the consumer asked to stop
+    uint64_t ignored_after_stop = 0;  // records the plugin sent anyway (it ignored STOP)
+};
+
+class Tenant {
+public:
+    // Resolves the configuration (secrets, schema, defaults) and creates the instance. Throws
+    // HostError(manifest) for configuration problems, HostError(plugin) when create() fails.
+    static std::shared_ptr<Tenant> open(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin,
+                                        const TenantManifest &manifest);
+    ~Tenant();
+    Tenant(const Tenant &) = delete;
+    Tenant &operator=(const Tenant &) = delete;
+
+    // Never throws for plugin failures: they come back in InvokeResult. Operations the matrix
+    // marks not supported are answered by the host without calling the plugin.
+    InvokeResult invoke(const std::string &operation, const std::string &args_json, const InvokeSink &sink,
+                        const CallOptions &options = {});
+
+    const std::string &id() const { return manifest_.tenant_id; }
+    const TenantManifest &manifest() const { return manifest_; }
+    const std::shared_ptr<const LoadedPlugin> &plugin() const { return plugin_; }
+    uint64_t http_attempts() const { return http_.total_attempts(); }
+    HostEnvironment &environment() { return *env_; }
+
+    static std::string new_request_id();
+
+    struct Services; // C trampolines (tenant.cpp)
+
+private:
+    Tenant(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin, TenantManifest manifest);
+    friend struct Services;
+
+    std::shared_ptr<HostEnvironment> env_;
+    std::shared_ptr<const LoadedPlugin> plugin_; // declared before instance_ state: outlives it
+    TenantManifest manifest_;
+    TenantHttp http_;
+    ats_host_services_t services_{};
+    ats_instance_t *instance_ = nullptr;
+    struct Locks;
+    std::unique_ptr<Locks> locks_;
+};
+
+} // namespace ats::host
