@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace ats::sandbox {
 
@@ -40,7 +41,8 @@ bool access_token_valid(TrackerContext &ctx, const std::string &token) {
 
 std::map<std::string, std::string> parse_form(const std::string &body) {
   std::map<std::string, std::string> out;
-  auto parsed = boost::urls::parse_origin_form("/?" + body);
+  const std::string target = "/?" + body; // the parsed view refers to this string
+  auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed)
     return out;
   for (auto param : parsed->params())
@@ -142,7 +144,12 @@ HttpResponse handle_tracker(TrackerContext &ctx, const HttpRequest &req) {
     return oauth_token(ctx, req);
   }
   if (endpoint == "oauth2/authorize") return oauth_authorize(req);
+  static const std::set<std::string> methods = {"getRecords", "getIndividualRecord", "getSettings", "checkPerson",
+                                                "createResource", "createResourceFromResume", "resourceApplication",
+                                                "updateRecord", "createActivity", "attachDocument"};
   if (endpoint == "unknown") return json_response(404, json::object{{"Message", "No HTTP resource was found that matches the request URI."}});
+  if (!methods.count(endpoint))
+    return json_response(404, json::object{{"Message", "No action was found on the controller 'Widget' that matches '" + endpoint + "'."}});
   if (req.method != "POST") return json_response(405, json::object{{"Message", "The requested resource does not support http method '" + req.method + "'."}});
 
   // TRACKER-ASSUMPTION A9: a bad bearer token is HTTP 401, before the body is looked at.
