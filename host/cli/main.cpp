@@ -6,6 +6,7 @@
 #include "logger.hpp"
 #include "redactor.hpp"
 #include "runtime.hpp"
+#include "serve_command.hpp"
 
 #include <boost/filesystem.hpp>
 #include <boost/json.hpp>
@@ -418,6 +419,7 @@ int run(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
+    if (int rc = ats::serve::run_cli_subcommand(argc, argv); rc >= 0) return rc; // `serve`, `hash-token` (host/serve)
     std::signal(SIGPIPE, SIG_IGN); // a closed stdout is noticed by fwrite and stops the stream
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);

@@ -419,6 +419,7 @@ void HttpServer::Impl::wait_signal() {
             if (self->on_signal) asio::post(self->workers, [self, signo] { self->on_signal(signo); });
         } else {
             self->stopping = true;
+            if (self->on_signal) self->on_signal(signo);
             asio::post(self->control, [self] { self->shutdown_step(); });
         }
         if (!self->shutdown_timer_started) self->wait_signal();

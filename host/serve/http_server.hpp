@@ -45,7 +45,8 @@ public:
     // The dispatcher must answer through the writer; when it returns without having sent
     // anything the server answers 500. Exceptions are caught and answered 500 too.
     using Dispatch = std::function<void(HttpRequest &, ResponseWriter &)>;
-    // Called on an I/O thread for SIGHUP; SIGTERM and SIGINT start the graceful shutdown.
+    // SIGHUP: called on a worker thread (a reload may take a while). SIGTERM/SIGINT: called on an
+    // I/O thread as the graceful shutdown starts (keep it short).
     using SignalHook = std::function<void(int signo)>;
 
     HttpServer(ServerConfig config, Dispatch dispatch, Metrics &metrics, SignalHook on_signal);

@@ -7,6 +7,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -51,6 +52,8 @@ public:
     virtual int sync_interval_seconds() const = 0;
     virtual InvokeOutcome invoke(const std::string &operation, const std::string &args_json,
                                  const CallContext &ctx, RecordConsumer &out) = 0;
+    // Upstream HTTP requests this instance has sent so far, retries included (for /metrics).
+    virtual uint64_t upstream_attempts() const { return 0; }
 };
 
 class Catalog {

@@ -31,6 +31,7 @@ ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness
     metrics_.describe("ats_serve_rejected_requests_total", "Requests refused before routing (limits, malformed)", "counter");
     metrics_.describe("ats_serve_reloads_total", "Configuration reloads by outcome", "counter");
     metrics_.describe("ats_serve_config_generation", "Configuration generation now serving", "gauge");
+    metrics_.describe("ats_upstream_requests_total", "Upstream HTTP requests sent by the host for each tenant's provider, retries included", "counter");
     metrics_.describe("ats_webhooks_total", "Kombo webhooks received, by outcome", "counter");
     metrics_.set("ats_serve_config_generation", {}, 1);
     add_service_routes();
@@ -78,6 +79,13 @@ void ServeApp::add_service_routes() {
     });
     router_.add("GET", "/metrics", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
         require_admin(req);
+        // Upstream totals live in each tenant's instance; read them at scrape time. They restart
+        // from zero when a reload creates new instances (a counter reset, which Prometheus expects).
+        auto catalog = state_.catalog();
+        for (const auto &id : catalog->tenant_ids())
+            if (auto runtime = catalog->tenant(id))
+                metrics_.set("ats_upstream_requests_total", {{"tenant", id}, {"provider", runtime->provider()}},
+                             static_cast<double>(runtime->upstream_attempts()));
         w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render());
     });
     router_.add("GET", "/v1/providers", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {

@@ -1,0 +1,139 @@
+#include "host_catalog.hpp"
+
+#include "runtime.hpp"
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <stdexcept>
+
+namespace ats::serve {
+namespace json = boost::json;
+
+namespace {
+
+const char *support_name(int32_t s) {
+    switch (s) {
+    case ATS_SUPPORTED: return "supported";
+    case ATS_LIMITED: return "limited";
+    default: return "not_supported";
+    }
+}
+
+json::object plugin_json(const ats::host::LoadedPlugin &p) {
+    json::array ops;
+    for (const auto &name : ats::host::known_operations()) {
+        auto cap = p.capability(name);
+        ops.push_back(json::object{{"operation", cap.operation}, {"support", support_name(cap.support)}, {"reason", cap.reason}});
+    }
+    auto abi = p.abi_version();
+    return {{"provider", p.provider()},
+            {"display_name", p.display_name()},
+            {"plugin_version", p.plugin_version()},
+            {"vendor", p.vendor()},
+            {"description", p.description()},
+            {"abi_version", std::to_string(abi.major) + "." + std::to_string(abi.minor)},
+            {"operations", std::move(ops)}};
+}
+
+class HostTenantRuntime final : public TenantRuntime {
+public:
+    explicit HostTenantRuntime(std::shared_ptr<ats::host::Tenant> tenant) : tenant_(std::move(tenant)) {}
+
+    const std::string &tenant_id() const override { return tenant_->id(); }
+    const std::string &provider() const override { return tenant_->plugin()->provider(); }
+    OperationSupport support(const std::string &operation) const override {
+        auto cap = tenant_->plugin()->capability(operation);
+        return {cap.support, cap.reason};
+    }
+    json::value capabilities_json() const override {
+        auto o = plugin_json(*tenant_->plugin());
+        o["tenant_id"] = tenant_->id();
+        return o;
+    }
+    int sync_interval_seconds() const override {
+        auto v = tenant_->manifest().sync_interval_seconds;
+        return v ? static_cast<int>(*v) : 0;
+    }
+    InvokeOutcome invoke(const std::string &operation, const std::string &args_json, const CallContext &ctx,
+                         RecordConsumer &out) override {
+        ats::host::InvokeSink sink;
+        sink.on_record = [&out](std::string_view json_text) { return out.on_record(json_text); };
+        sink.on_blob = [&out](std::string_view meta, std::string_view data) { return out.on_blob(meta, data); };
+        ats::host::CallOptions options;
+        options.request_id = ctx.request_id;
+        options.cancelled = ctx.cancelled;
+        auto result = tenant_->invoke(operation, args_json, sink, options);
+        return {result.status, result.message, result.retryable};
+    }
+    uint64_t upstream_attempts() const override { return tenant_->http_attempts(); }
+
+private:
+    std::shared_ptr<ats::host::Tenant> tenant_;  // keeps the instance, and so its library, alive
+};
+
+class HostCatalog final : public Catalog {
+public:
+    json::value providers_json() const override {
+        json::array out;
+        for (const auto &p : registry_->plugins()) out.push_back(plugin_json(*p));
+        return out;
+    }
+    std::vector<std::string> tenant_ids() const override {
+        std::vector<std::string> ids;
+        for (const auto &kv : tenants_) ids.push_back(kv.first);
+        return ids;
+    }
+    std::shared_ptr<TenantRuntime> tenant(const std::string &id) const override {
+        auto it = tenants_.find(id);
+        return it == tenants_.end() ? nullptr : it->second;
+    }
+    std::vector<std::string> problems() const override { return problems_; }
+
+    std::shared_ptr<const ats::host::PluginRegistry> registry_;
+    std::map<std::string, std::shared_ptr<TenantRuntime>> tenants_;
+    std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+CatalogFactory make_host_catalog_factory(std::shared_ptr<ats::host::Runtime> runtime) {
+    auto first = std::make_shared<bool>(true);
+    return [runtime, first]() -> std::shared_ptr<const Catalog> {
+        auto catalog = std::make_shared<HostCatalog>();
+        // The Runtime scanned the folder when it was built; later calls rescan (unchanged files
+        // keep their loaded image, changed ones load from a private copy - host/core).
+        catalog->registry_ = *first ? runtime->catalog().current() : runtime->catalog().reload();
+        *first = false;
+        auto manifests = runtime->load_manifests();
+        if (!manifests.problems.empty()) {
+            std::string why;
+            for (const auto &p : manifests.problems) why += (why.empty() ? "" : "; ") + p.message;
+            throw std::runtime_error("bad tenant manifest: " + why);
+        }
+        std::map<std::string, std::string> rejected_by_provider;
+        for (const auto &r : catalog->registry_->rejected()) {
+            catalog->problems_.push_back("plugin " + r.path + " rejected: " + r.reason);
+            if (!r.provider.empty()) rejected_by_provider[r.provider] += " (" + r.path + ": " + r.reason + ")";
+        }
+        for (const auto &m : manifests.tenants) {
+            auto plugin = catalog->registry_->find(m.provider);
+            if (!plugin) {
+                std::string available;
+                for (const auto &name : catalog->registry_->provider_names()) available += (available.empty() ? "" : ", ") + name;
+                throw std::runtime_error(m.path + ": tenant \"" + m.tenant_id + "\" needs provider \"" + m.provider +
+                                         "\", which no loaded plugin provides" + rejected_by_provider[m.provider] +
+                                         " (available: " + (available.empty() ? "none" : available) + ")");
+            }
+            try {
+                catalog->tenants_[m.tenant_id] =
+                    std::make_shared<HostTenantRuntime>(ats::host::Tenant::open(runtime->environment(), plugin, m));
+            } catch (const std::exception &e) {
+                throw std::runtime_error("tenant \"" + m.tenant_id + "\": " + e.what());
+            }
+        }
+        return catalog;
+    };
+}
+
+}  // namespace ats::serve
