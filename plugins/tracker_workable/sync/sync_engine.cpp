@@ -29,6 +29,7 @@ constexpr const char *kLockName = "workable-sync";
 constexpr int64_t kWatermarkSlackMs = 5000;
 constexpr int kCreateAttempts = 3;
 constexpr size_t kStateBatchMax = 1000;
+constexpr int64_t kClockSkewMarginMs = 60000;
 
 struct Work {
     KomboApplication app;
@@ -89,7 +90,7 @@ private:
     void run_task(PersonTask &t);
     void fail(Work &w, const std::exception &e);
     std::string create_link_reconciled(const std::string &res, Work &w, bool &recovered);
-    CreatedTrackerPerson create_person_reconciled(Work &w, bool &recovered);
+    CreatedTrackerPerson create_person_reconciled(Work &w, bool &recovered, bool &matched);
     std::string find_link(const std::string &res, const std::string &opp, std::string *status);
     void write_intent(const Work &w, const char *op, const std::string &res);
     void commit_new(Work &w, const std::string &res, const std::string &link, const std::string &status);
@@ -223,7 +224,7 @@ std::string SyncRun::create_link_reconciled(const std::string &res, Work &w, boo
 
 // createResource(+assign to the opportunity), made exactly-once: after an unknown outcome, re-read
 // Tracker's recently changed resources and look the person up before creating again.
-CreatedTrackerPerson SyncRun::create_person_reconciled(Work &w, bool &recovered) {
+CreatedTrackerPerson SyncRun::create_person_reconciled(Work &w, bool &recovered, bool &matched) {
     NewTrackerPerson p;
     p.first_name = w.app.first_name;
     p.last_name = w.app.last_name;
@@ -251,10 +252,14 @@ CreatedTrackerPerson SyncRun::create_person_reconciled(Work &w, bool &recovered)
                 std::this_thread::sleep_for(std::chrono::milliseconds(500 * attempt));
                 continue;
             }
-            if (!is_unknown_outcome(e) || attempt >= kCreateAttempts) throw;
+            // CONFLICT: Tracker says the person exists (createResource status 3, e.g. same email
+            // created by a run that crashed before recording it) - resolve it like an unknown outcome.
+            const bool exists = e.code() == ATS_ERR_CONFLICT;
+            if ((!is_unknown_outcome(e) && !exists) || attempt >= kCreateAttempts) throw;
             refresh_index(true);
             if (auto m = index_.find(w.identity.keys)) {
-                recovered = true;
+                // An existing person Tracker refused to duplicate is a match, not a recovery.
+                (exists ? matched : recovered) = true;
                 std::string link = find_link(m->resource_id, w.opportunity_id, nullptr);
                 if (link.empty()) link = create_link_reconciled(m->resource_id, w, recovered);
                 return {m->resource_id, link};
@@ -328,20 +333,27 @@ void SyncRun::run_task(PersonTask &t) {
         try {
             std::string link, status_now = cfg_.statuses.initial;
             bool recovered = false;
+            bool status_known = true; // false when the link was found by read-back after an unknown outcome
             if (res.empty()) {
                 // Name-only report: someone with this name exists in Tracker but no email/phone matched.
                 auto same_name = w->identity.name_key.empty() ? std::nullopt : index_.find_name(w->identity.name_key);
                 write_intent(*w, "create_person", "");
-                CreatedTrackerPerson c = create_person_reconciled(*w, recovered);
+                bool matched = false;
+                CreatedTrackerPerson c = create_person_reconciled(*w, recovered, matched);
                 res = c.resource_id;
                 link = c.link_id;
-                if (recovered) {
+                status_known = !recovered && !matched;
+                if (matched) {
+                    ++summary.people_matched_email;
+                } else if (recovered) {
                     ++summary.applications_recovered;
                 } else {
                     ++summary.people_created;
                     if (same_name && *same_name != res) summary.add_name_only(w->app.id, *same_name);
                 }
-                links_known = true; // a new person has exactly the link we just made
+                // A new person has exactly the link we just made; a person Tracker already had
+                // (matched) may have more: read them before their next link.
+                links_known = !matched;
                 existing.clear();
             } else {
                 need_links();
@@ -354,13 +366,14 @@ void SyncRun::run_task(PersonTask &t) {
                 } else {
                     write_intent(*w, "create_link", res);
                     link = create_link_reconciled(res, *w, recovered);
+                    status_known = !recovered;
                     if (recovered) ++summary.applications_recovered;
                 }
             }
             if (link.empty())
                 throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Tracker answered no link id for application " + w->app.id);
             const std::string &want = cfg_.statuses.for_outcome(w->app.outcome);
-            if (want != status_now) tracker_.set_link_status(link, want);
+            if (want != status_now || !status_known) tracker_.set_link_status(link, want);
             commit_new(*w, res, link, want);
             existing[w->opportunity_id] = {link, want};
             if (!recovered) ++summary.applications_created;
@@ -565,12 +578,15 @@ std::string SyncEngine::run(bool full, const ats::sdk::Call &call, const ats::sd
     }
     call.throw_if_cancelled();
 
-    // Every application up to fetch_started is now durable (synced or pending): advance.
-    host_.state_put(state_keys::checkpoint, std::to_string(fetch_started));
+    // Every application up to fetch_started is now durable (synced or pending): advance. The
+    // margin covers clock skew between this host and Kombo; re-reading that minute costs only its
+    // share of a page, since unchanged applications cost nothing.
+    const int64_t next_checkpoint = fetch_started - kClockSkewMarginMs;
+    host_.state_put(state_keys::checkpoint, std::to_string(next_checkpoint));
     if (sink) sink->progress("sync: done", done, done);
 
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-    return run.summary.to_json(tenant_, full, checkpoint ? kombo_time(*checkpoint) : "", kombo_time(fetch_started),
+    return run.summary.to_json(tenant_, full, checkpoint ? kombo_time(*checkpoint) : "", kombo_time(next_checkpoint),
                                kombo_.request_count() - kombo_before, tracker_.request_count() - tracker_before, ms);
 }
 

@@ -2,10 +2,10 @@
 // key-value store (issue 5, item 4).
 //
 // Key layout (one prefix per kind, so a scan reads one kind):
-//   "cp"                 checkpoint: unix ms of the time the last COMPLETE fetch started; the next
-//                        fetch sends it as updated_after (kombo-api.md; sync-semantics.md). It is
-//                        written only after every application of that fetch is durable (synced,
-//                        or parked in "pend/").
+//   "cp"                 checkpoint: unix ms of the time the last COMPLETE fetch started (minus a
+//                        one-minute clock-skew margin); the next fetch sends it as updated_after
+//                        (kombo-api.md; sync-semantics.md). It is written only after every
+//                        application of that fetch is durable (synced, or parked in "pend/").
 //   "app/<kombo id>"     AppRecord: what this application became in Tracker
 //   "link/<link id>"     {"k": kombo id, "w": workable id}: the reverse map, so the combined
 //                        applications.stream can give a Tracker application its Workable ids
