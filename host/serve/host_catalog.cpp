@@ -114,7 +114,8 @@ CatalogFactory make_host_catalog_factory(std::shared_ptr<ats::host::Runtime> run
         std::map<std::string, std::string> rejected_by_provider;
         for (const auto &r : catalog->registry_->rejected()) {
             catalog->problems_.push_back("plugin " + r.path + " rejected: " + r.reason);
-            if (!r.provider.empty()) rejected_by_provider[r.provider] += " (" + r.path + ": " + r.reason + ")";
+            // A file whose descriptor could not be read may be the one meant for any provider.
+            rejected_by_provider[r.provider] += "; rejected " + r.path + ": " + r.reason;
         }
         for (const auto &m : manifests.tenants) {
             auto plugin = catalog->registry_->find(m.provider);
@@ -122,8 +123,9 @@ CatalogFactory make_host_catalog_factory(std::shared_ptr<ats::host::Runtime> run
                 std::string available;
                 for (const auto &name : catalog->registry_->provider_names()) available += (available.empty() ? "" : ", ") + name;
                 throw std::runtime_error(m.path + ": tenant \"" + m.tenant_id + "\" needs provider \"" + m.provider +
-                                         "\", which no loaded plugin provides" + rejected_by_provider[m.provider] +
-                                         " (available: " + (available.empty() ? "none" : available) + ")");
+                                         "\", which no loaded plugin provides (available: " +
+                                         (available.empty() ? "none" : available) + ")" + rejected_by_provider[m.provider] +
+                                         rejected_by_provider[""]);
             }
             try {
                 catalog->tenants_[m.tenant_id] =

@@ -221,10 +221,10 @@ public:
             for (const auto &id : ids->as_array()) {
                 std::string s = id.is_string() ? std::string(id.as_string()) : "";
                 try {
-                    reject(s);
-                    results.push_back(json::object{{"application_id", s}, {"ok", true}});
+                    results.push_back(json::object{{"application_id", s}, {"ok", true}, {"application", reject(s)}});
                 } catch (const Error &e) {
-                    results.push_back(json::object{{"application_id", s}, {"ok", false}});
+                    results.push_back(json::object{{"application_id", s}, {"ok", false},
+                                                   {"error", {{"code", e.code()}, {"message", e.what()}, {"retryable", false}}}});
                 }
             }
             return emit(sink, json::object{{"results", results}});

@@ -1,0 +1,123 @@
+#include "serve_fixture.hpp"
+
+#include "paths.hpp"
+
+#include <boost/filesystem.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+namespace ats::test::serve {
+namespace fs = boost::filesystem;
+namespace json = boost::json;
+
+std::string probe_plugin(const std::string &variant) {
+    return test_plugins_dir("serve") + "/libserve_probe_" + variant + ".so";
+}
+
+std::string ats_host_path() { return bin_dir() + "/ats-host"; }
+
+std::string hash_token(const std::string &token) {
+    auto r = run_process({ats_host_path(), "hash-token"}, {}, std::chrono::seconds(20), token + "\n");
+    if (r.exit_code != 0 || r.out.size() < 64) throw std::runtime_error("ats-host hash-token failed: " + r.err);
+    return r.out.substr(0, 64);
+}
+
+static void write_file(const std::string &path, const std::string &text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+ServeInstance::ServeInstance(ServeSetup setup) : setup_(std::move(setup)), dir_("ats-serve-test") {
+    fs::create_directories(plugins_dir());
+    fs::create_directories(manifests_dir());
+    fs::create_directories(dir_ / "data");
+    for (const auto &[name, built] : setup_.plugins) fs::copy_file(built, plugins_dir() + "/" + name);
+    for (const auto &[tenant, text] : setup_.manifests) write_file(manifests_dir() + "/" + tenant + ".json", text);
+
+    json::object tokens{{"admin", hash_token(setup_.admin_token)}};
+    json::object tenants;
+    for (const auto &[tenant, list] : setup_.tokens) {
+        json::array hashes;
+        for (const auto &t : list) hashes.push_back(json::string(hash_token(t)));
+        tenants[tenant] = std::move(hashes);
+    }
+    tokens["tenants"] = std::move(tenants);
+    if (!setup_.webhook_secret_env.empty()) {
+        json::object secrets;
+        for (const auto &[tenant, env] : setup_.webhook_secret_env) secrets[tenant] = json::object{{"env", env}};
+        tokens["kombo_webhook_secrets"] = std::move(secrets);
+    }
+    write_file(dir_ / "tokens.json", json::serialize(tokens));
+
+    std::vector<std::string> argv{ats_host_path(), "--plugins", plugins_dir(), "--manifests", manifests_dir(),
+                                  "--data-dir", dir_ / "data", "--log-level", setup_.log_level, "serve", "--listen", "127.0.0.1:0",
+                                  "--tokens", dir_ / "tokens.json"};
+    argv.insert(argv.end(), setup_.serve_args.begin(), setup_.serve_args.end());
+    process_ = std::make_unique<ChildProcess>(argv, setup_.env);
+    if (!process_->wait_for_output("listening on ", std::chrono::seconds(30)))
+        throw std::runtime_error("ats-host serve did not start: " + process_->read_err());
+    std::smatch m;
+    std::string out = process_->read_out();
+    if (!std::regex_search(out, m, std::regex("listening on https?://127\\.0\\.0\\.1:([0-9]+)")))
+        throw std::runtime_error("no port in: " + out);
+    port_ = static_cast<uint16_t>(std::stoi(m[1]));
+    net::HttpClient::Options options;
+    options.verify_tls = false;  // TLS tests use their own client
+    client_ = std::make_unique<net::HttpClient>(options);
+}
+
+ServeInstance::~ServeInstance() = default;
+
+std::string ServeInstance::url(const std::string &path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+net::HttpResponse ServeInstance::request(const std::string &method, const std::string &path, const std::string &token,
+                                         const std::string &body, std::vector<std::pair<std::string, std::string>> headers) {
+    net::HttpRequest req;
+    req.method = method;
+    req.url = url(path);
+    req.headers = std::move(headers);
+    if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+    if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body;
+    req.timeout = std::chrono::milliseconds(30000);
+    return client_->send(req);
+}
+
+void ServeInstance::install_plugin(const std::string &file_name, const std::string &built_plugin) {
+    std::string tmp = plugins_dir() + "/." + file_name + ".new";
+    fs::copy_file(built_plugin, tmp, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, plugins_dir() + "/" + file_name);
+}
+
+void ServeInstance::write_manifest(const std::string &tenant, const std::string &json_text) {
+    std::string tmp = manifests_dir() + "/." + tenant + ".json.new";
+    write_file(tmp, json_text);
+    fs::rename(tmp, manifests_dir() + "/" + tenant + ".json");
+}
+
+void ServeInstance::remove_plugin(const std::string &file_name) { fs::remove(plugins_dir() + "/" + file_name); }
+
+json::value json_body(const net::HttpResponse &r) {
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    BOOST_TEST(!ec, "response body is not JSON: " << r.body.substr(0, 300));
+    return ec ? json::value() : v;
+}
+
+std::string error_code(const net::HttpResponse &r) {
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    if (ec || !v.is_object()) return "";
+    auto *e = v.as_object().if_contains("error");
+    if (!e || !e->is_object()) return "";
+    auto *c = e->as_object().if_contains("code");
+    return c && c->is_string() ? std::string(c->as_string()) : "";
+}
+
+}  // namespace ats::test::serve

@@ -1,0 +1,279 @@
+// serve_routes_test.cpp - every route of `ats-host serve` through a real HTTP client against the
+// running service (probe providers), and every recorded response checked against the served
+// OpenAPI document with ajv (openapi_check.js), which also fails on any documented operation the
+// test did not exercise.
+#define BOOST_TEST_MODULE serve_routes
+#include <boost/test/unit_test.hpp>
+
+#include "paths.hpp"
+#include "serve_fixture.hpp"
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <thread>
+
+using namespace ats::test;
+using namespace ats::test::serve;
+namespace json = boost::json;
+
+namespace {
+
+const std::string kAcme = "acme-token-1";
+const std::string kAdmin = "admin-token-0";
+
+// Records each exchange with the OpenAPI path template it exercises.
+class Recorder {
+public:
+    explicit Recorder(ServeInstance &s) : s_(s) {}
+    ats::net::HttpResponse call(const std::string &method, const std::string &pattern, const std::string &path,
+                                const std::string &token, const std::string &body = "",
+                                std::vector<std::pair<std::string, std::string>> headers = {}) {
+        auto r = s_.request(method, path, token, body, std::move(headers));
+        exchanges_.push_back(json::object{{"method", method}, {"path", pattern}, {"status", r.status},
+                                          {"content_type", r.header("content-type")}, {"body", r.body}});
+        return r;
+    }
+    void save(const std::string &file) const {
+        std::ofstream(file) << json::serialize(exchanges_);
+    }
+
+private:
+    ServeInstance &s_;
+    json::array exchanges_;
+};
+
+ServeSetup setup_with_webhook() {
+    ServeSetup setup;
+    setup.webhook_secret_env["acme"] = "ACME_KOMBO_SECRET";
+    setup.env["ACME_KOMBO_SECRET"] = "whsec-acme-test";
+    return setup;
+}
+
+std::string hmac_hex(const std::string &key, const std::string &body) {
+    // Computed by openssl(1), independently of the service's own code.
+    auto r = run_process({"openssl", "dgst", "-sha256", "-hmac", key, "-r"}, {}, std::chrono::seconds(20), body);
+    BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+    return r.out.substr(0, 64);
+}
+
+json::object obj(const ats::net::HttpResponse &r) {
+    auto v = json_body(r);
+    BOOST_REQUIRE(v.is_object());
+    return v.as_object();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
+    ServeInstance s(setup_with_webhook());
+    Recorder rec(s);
+    const std::string T = "/v1/tenants/{tenant}";
+    const std::string A = "/v1/tenants/acme";
+
+    // --- operations routes ------------------------------------------------------------------
+    BOOST_TEST(rec.call("GET", "/healthz", "/healthz", "").status == 200);
+    int ready = 0;
+    for (int i = 0; i < 50 && ready != 200; ++i) {
+        ready = rec.call("GET", "/readyz", "/readyz", "").status;
+        if (ready != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    BOOST_TEST(ready == 200);
+    auto openapi = rec.call("GET", "/openapi.json", "/openapi.json", "");
+    BOOST_TEST(openapi.status == 200);
+    std::ifstream source(source_dir() + "/host/serve/openapi.json");
+    std::string source_text((std::istreambuf_iterator<char>(source)), {});
+    BOOST_TEST(json::parse(openapi.body) == json::parse(source_text), "served /openapi.json differs from host/serve/openapi.json");
+
+    auto providers = obj(rec.call("GET", "/v1/providers", "/v1/providers", kAcme));
+    BOOST_TEST(providers["providers"].as_array().size() == 2u);
+    auto tenants = obj(rec.call("GET", "/v1/tenants", "/v1/tenants", kAcme));
+    BOOST_REQUIRE_EQUAL(tenants["tenants"].as_array().size(), 1u);  // only its own tenant
+    BOOST_TEST(tenants["tenants"].as_array()[0].as_object().at("tenant_id").as_string() == "acme");
+    BOOST_TEST(obj(rec.call("GET", "/v1/tenants", "/v1/tenants", kAdmin))["tenants"].as_array().size() == 2u);
+
+    auto caps = obj(rec.call("GET", T + "/capabilities", A + "/capabilities", kAcme));
+    BOOST_TEST(caps["provider"].as_string() == "serve_probe");
+    BOOST_TEST(obj(rec.call("GET", T + "/check", A + "/check", kAcme))["ok"].as_bool());
+
+    // --- jobs ---------------------------------------------------------------------------------
+    auto jobs = obj(rec.call("GET", T + "/jobs", A + "/jobs", kAcme));
+    BOOST_TEST(jobs["results"].as_array().size() == 3u);
+    BOOST_TEST(jobs["next_cursor"].is_null());
+    BOOST_TEST(obj(rec.call("GET", T + "/jobs", A + "/jobs?statuses=CLOSED", kAcme))["results"].as_array().size() == 1u);
+    auto jobs_nd = rec.call("GET", T + "/jobs", A + "/jobs", kAcme, "", {{"Accept", "application/x-ndjson"}});
+    BOOST_TEST(jobs_nd.header("content-type") == "application/x-ndjson");
+    BOOST_TEST(std::count(jobs_nd.body.begin(), jobs_nd.body.end(), '\n') == 3);
+    auto many = obj(rec.call("POST", T + "/jobs/get-many", A + "/jobs/get-many", kAcme, R"({"job_ids":["j1","zz"]})"));
+    BOOST_TEST(many["results"].as_array().size() == 1u);
+    BOOST_TEST(many["missing"].as_array()[0].as_string() == "zz");
+    BOOST_TEST(obj(rec.call("GET", T + "/jobs/{job_id}", A + "/jobs/j1", kAcme))["name"].as_string() == "Probe job 1");
+    auto missing = rec.call("GET", T + "/jobs/{job_id}", A + "/jobs/j404", kAcme);
+    BOOST_TEST(missing.status == 404);
+    BOOST_TEST(error_code(missing) == "not_found");
+    auto enhanced = obj(rec.call("GET", T + "/jobs/{job_id}/enhanced", A + "/jobs/j1/enhanced", kAcme));
+    BOOST_TEST(enhanced["application_counts"].as_object().at("total").as_int64() == 4);
+    // The alt provider does not support it: 501 with the provider's reason.
+    auto unsupported = rec.call("GET", T + "/jobs/{job_id}/enhanced", "/v1/tenants/beta/jobs/j1/enhanced", kAdmin);
+    BOOST_TEST(unsupported.status == 501);
+    BOOST_TEST(error_code(unsupported) == "not_supported");
+    BOOST_TEST(unsupported.body.find("the alt probe keeps no job details") != std::string::npos);
+
+    // --- applications ---------------------------------------------------------------------------
+    auto page1 = obj(rec.call("GET", T + "/applications", A + "/applications?limit=5", kAcme));
+    BOOST_TEST(page1["results"].as_array().size() == 5u);
+    BOOST_TEST(page1["next_cursor"].as_string() == "5");
+    auto page3 = obj(rec.call("GET", T + "/applications", A + "/applications?limit=5&cursor=10", kAcme));
+    BOOST_TEST(page3["results"].as_array().size() == 2u);
+    BOOST_TEST(page3["next_cursor"].is_null());
+    auto bad_limit = rec.call("GET", T + "/applications", A + "/applications?limit=0", kAcme);
+    BOOST_TEST(bad_limit.status == 400);
+    auto apps_nd = rec.call("GET", T + "/applications", A + "/applications?job_ids=j1,j2&updated_after=2026-01-03T00:00:00Z",
+                            kAcme, "", {{"Accept", "application/x-ndjson"}});
+    BOOST_TEST(apps_nd.status == 200);
+    size_t lines = 0;
+    for (size_t pos = 0; (pos = apps_nd.body.find('\n', pos)) != std::string::npos; ++pos) ++lines;
+    BOOST_TEST(lines == 7u);  // a3..a12 minus those on j3, after Jan 3
+    auto created = rec.call("POST", T + "/applications", A + "/applications", kAcme, R"({"candidate_id":"c1","job_id":"j2"})");
+    BOOST_TEST(created.status == 201);
+    BOOST_TEST(obj(created)["job_id"].as_string() == "j2");
+    auto bad_body = rec.call("POST", T + "/applications", A + "/applications", kAcme, "{not json");
+    BOOST_TEST(bad_body.status == 400);
+    BOOST_TEST(error_code(bad_body) == "invalid_json");
+    auto bulk = obj(rec.call("POST", T + "/applications/bulk-reject", A + "/applications/bulk-reject", kAcme,
+                             R"({"application_ids":["a1","a999"]})"));
+    BOOST_TEST(bulk["results"].as_array()[0].as_object().at("ok").as_bool());
+    BOOST_TEST(!bulk["results"].as_array()[1].as_object().at("ok").as_bool());
+    BOOST_TEST(obj(rec.call("GET", T + "/applications/{application_id}", A + "/applications/a2", kAcme))["id"].as_string() == "a2");
+    auto moved = obj(rec.call("POST", T + "/applications/{application_id}/stage", A + "/applications/a2/stage", kAcme,
+                              R"({"stage":"Interview"})"));
+    BOOST_TEST(moved["current_stage"].as_object().at("name").as_string() == "Interview");
+    auto bad_stage = rec.call("POST", T + "/applications/{application_id}/stage", A + "/applications/a2/stage", kAcme,
+                              R"({"stage":"Nowhere"})");
+    BOOST_TEST(bad_stage.status == 400);
+    BOOST_TEST(error_code(bad_stage) == "invalid_argument");
+    auto rejected = obj(rec.call("POST", T + "/applications/{application_id}/reject", A + "/applications/a3/reject", kAcme, "{}"));
+    BOOST_TEST(rejected["outcome"].as_string() == "DECLINED");
+
+    // --- notes and attachments on applications and candidates ------------------------------------
+    for (std::string kind : {"applications", "candidates"}) {
+        std::string idn = kind == "applications" ? "{application_id}" : "{candidate_id}";
+        std::string id = kind == "applications" ? "a2" : "c1";
+        std::string base = T + "/" + kind + "/" + idn, real = A + "/" + kind + "/" + id;
+        auto note = rec.call("POST", base + "/notes", real + "/notes", kAcme, R"({"content":"Called, strong fit"})");
+        BOOST_TEST(note.status == 201);
+        auto notes = obj(rec.call("GET", base + "/notes", real + "/notes", kAcme));
+        BOOST_TEST(notes["results"].as_array().size() == 1u);
+        auto att = rec.call("POST", base + "/attachments", real + "/attachments", kAcme,
+                            R"({"file_name":"cv.txt","content_type":"text/plain","data_base64":"aGVsbG8gd29ybGQ=","type":"RESUME"})");
+        BOOST_TEST(att.status == 201);
+        std::string att_id(obj(att)["id"].as_string());
+        auto atts = obj(rec.call("GET", base + "/attachments", real + "/attachments", kAcme));
+        BOOST_TEST(atts["results"].as_array().size() == 1u);
+        auto file = rec.call("GET", base + "/attachments/{attachment_id}", real + "/attachments/" + att_id, kAcme);
+        BOOST_TEST(file.status == 200);
+        BOOST_TEST(file.body == "hello world");
+        BOOST_TEST(file.header("content-type") == "text/plain");
+        BOOST_TEST(file.header("content-disposition") == "attachment; filename=\"cv.txt\"");
+    }
+
+    // --- candidates -------------------------------------------------------------------------------
+    BOOST_TEST(obj(rec.call("GET", T + "/candidates", A + "/candidates", kAcme))["results"].as_array().size() == 5u);
+    auto cands_nd = rec.call("GET", T + "/candidates", A + "/candidates", kAcme, "", {{"Accept", "application/x-ndjson"}});
+    BOOST_TEST(cands_nd.status == 200);
+    auto found = obj(rec.call("GET", T + "/candidates/search", A + "/candidates/search?email=pat1%40probe.example", kAcme));
+    BOOST_REQUIRE_EQUAL(found["results"].as_array().size(), 1u);
+    BOOST_TEST(found["results"].as_array()[0].as_object().at("matched_on").as_array()[0].as_string() == "email");
+    BOOST_TEST(rec.call("GET", T + "/candidates/search", A + "/candidates/search", kAcme).status == 400);
+    BOOST_TEST(obj(rec.call("GET", T + "/candidates/{candidate_id}", A + "/candidates/c1", kAcme))["first_name"].as_string() == "Pat1");
+    auto resume = rec.call("GET", T + "/candidates/{candidate_id}/resume", A + "/candidates/c1/resume", kAcme);
+    BOOST_TEST(resume.status == 200);
+    BOOST_TEST(resume.header("content-type") == "application/pdf");
+    BOOST_TEST(resume.body.rfind("%PDF-1.4", 0) == 0u);
+
+    // --- reference data and custom fields -------------------------------------------------------------
+    BOOST_TEST(obj(rec.call("GET", T + "/stages", A + "/stages?job_id=j1", kAcme))["results"].as_array().size() == 4u);
+    BOOST_TEST(obj(rec.call("GET", T + "/rejection-reasons", A + "/rejection-reasons", kAcme))["results"].as_array().size() == 2u);
+    std::string cf = T + "/custom-fields/{record_type}/{record_id}";
+    auto set = obj(rec.call("PUT", cf, A + "/custom-fields/candidate/c1", kAcme, R"({"values":{"Notice period":"3 months","Score":7}})"));
+    BOOST_TEST(set["results"].as_array().size() == 2u);
+    BOOST_TEST(obj(rec.call("GET", cf, A + "/custom-fields/candidate/c1", kAcme))["results"].as_array().size() == 2u);
+
+    // --- syncs and the Kombo webhook ------------------------------------------------------------------
+    auto started = rec.call("POST", T + "/sync", A + "/sync", kAcme, R"({"full":true})");
+    BOOST_TEST(started.status == 202);
+    std::string status;
+    for (int i = 0; i < 100 && status != "succeeded"; ++i) {
+        auto runs = obj(rec.call("GET", T + "/sync", A + "/sync", kAcme));
+        status = std::string(runs["runs"].as_array()[0].as_object().at("status").as_string());
+        if (status != "succeeded") std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    BOOST_TEST(status == "succeeded");
+    std::string hook = R"({"id":"wh1","type":"data-changed","data":{"integration_id":"workable:x","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
+    auto delivered = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook,
+                              {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", hook)}, {"Content-Type", "application/json"}});
+    BOOST_TEST(delivered.status == 200);
+    BOOST_TEST(!obj(delivered)["sync"].is_null());
+    auto forged = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook,
+                           {{"X-Kombo-Signature", hmac_hex("wrong-secret", hook)}});
+    BOOST_TEST(forged.status == 401);
+    BOOST_TEST(error_code(forged) == "invalid_signature");
+    std::string malformed = R"({"type":"data-changed","data":{"changed_models":"all"}})";
+    auto bad_hook = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", malformed,
+                             {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", malformed)}});
+    BOOST_TEST(bad_hook.status == 400);
+    BOOST_TEST(error_code(bad_hook) == "invalid_webhook");
+    std::string other = R"({"type":"integration-created","data":{"id":"x"}})";
+    auto ignored = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", other,
+                            {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", other)}});
+    BOOST_TEST(ignored.status == 200);
+    BOOST_TEST(obj(ignored)["sync"].is_null());
+    BOOST_TEST(rec.call("POST", T + "/webhooks/kombo", "/v1/tenants/beta/webhooks/kombo", "", other,
+                        {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", other)}}).status == 404);
+
+    // --- admin ----------------------------------------------------------------------------------------
+    auto metrics = rec.call("GET", "/metrics", "/metrics", kAdmin);
+    BOOST_TEST(metrics.status == 200);
+    BOOST_TEST(metrics.body.find("ats_http_requests_total{route=\"/v1/tenants/{tenant}/jobs\",method=\"GET\",status=\"200\"}") != std::string::npos);
+    BOOST_TEST(metrics.body.find("ats_sync_runs_total{tenant=\"acme\",trigger=\"api\",status=\"succeeded\"} 1") != std::string::npos);
+    BOOST_TEST(metrics.body.find("ats_provider_calls_total") != std::string::npos);
+    auto reload = obj(rec.call("POST", "/v1/admin/reload", "/v1/admin/reload", kAdmin));
+    BOOST_TEST(reload["generation"].as_int64() == 2);
+
+    // --- unknown routes and methods ---------------------------------------------------------------------
+    auto nowhere = s.get("/v1/nowhere", kAcme);
+    BOOST_TEST(nowhere.status == 404);
+    BOOST_TEST(error_code(nowhere) == "route_not_found");
+    auto wrong_method = s.request("DELETE", A + "/jobs", kAcme);
+    BOOST_TEST(wrong_method.status == 405);
+    BOOST_TEST(error_code(wrong_method) == "method_not_allowed");
+    BOOST_TEST(wrong_method.header("allow") == "GET");
+
+    // Every response carries a request id, and it reaches the plugin's log lines.
+    auto traced = s.request("GET", A + "/jobs/j1", kAcme, "", {{"X-Request-Id", "trace-me-42"}});
+    BOOST_TEST(traced.header("x-request-id") == "trace-me-42");
+
+    // --- the document against all of the above ---------------------------------------------------------
+    std::string doc_file = s.dir() / "openapi.json", ex_file = s.dir() / "exchanges.json";
+    std::ofstream(doc_file) << openapi.body;
+    rec.save(ex_file);
+    auto check = run_process({"node", source_dir() + "/tests/serve/openapi_check.js", std::string(ATS_NODE_MODULES), doc_file,
+                              ex_file, source_dir() + "/plugin_api/schema"},
+                             {}, std::chrono::seconds(120));
+    BOOST_TEST(check.exit_code == 0, "openapi_check failed:\n" << check.err << check.out);
+    BOOST_TEST_MESSAGE(check.out);
+
+    // The access log has the request, and the host log has the plugin's line with the same id.
+    std::string log = s.stderr_text();
+    BOOST_TEST(log.find("\"request_id\":\"trace-me-42\"") != std::string::npos);
+    bool plugin_line_traced = false;
+    for (size_t pos = 0, end; (end = log.find('\n', pos)) != std::string::npos; pos = end + 1) {
+        std::string line = log.substr(pos, end - pos);
+        if (line.find("probe jobs.get") != std::string::npos && line.find("trace-me-42") != std::string::npos)
+            plugin_line_traced = true;
+    }
+    BOOST_TEST(plugin_line_traced, "no plugin log line carries the request id");
+    // No token or secret ever reaches the log.
+    for (const std::string &secret : {kAcme, kAdmin, std::string("whsec-acme-test")})
+        BOOST_TEST(log.find(secret) == std::string::npos, "log contains a secret");
+}
