@@ -15,6 +15,16 @@ std::vector<json::object *> live_applications(World &world) {
   return out;
 }
 
+bool applied(World &world, const std::string &person, const std::string &job_id) {
+  const auto &owners = world.truth()["application_person"].as_object();
+  for (const auto &v : world.kombo_list("applications")) {
+    const auto &app = v.as_object();
+    auto it = owners.find(str_of(app, "id"));
+    if (str_of(app, "job_id") == job_id && it != owners.end() && it->value().as_string() == person) return true;
+  }
+  return false;
+}
+
 std::int64_t count_field(const json::object &request, const char *key) {
   auto n = int_of(request, key);
   if (field(request, key) && (!n || *n < 0)) throw std::invalid_argument(std::string("mutate.") + key + ": expected a non-negative integer");
@@ -48,6 +58,26 @@ json::object apply_mutation(World &world, VirtualClock &clock, const json::objec
   const EpochMs now = clock.now();
   json::array changed, added, deleted;
 
+  // Linking first: it is the only change that can be refused, and then nothing has changed.
+  json::value linked = nullptr;
+  if (const json::value *link = field(request, "link_unmapped_job"); link && !(link->is_bool() && !link->as_bool())) {
+    auto &jobs_truth = world.truth()["jobs"].as_object();
+    std::string wanted = link->is_string() ? std::string(link->as_string()) : "";
+    for (auto &kv : jobs_truth) {
+      auto &info = kv.value().as_object();
+      if (str_of(info, "link") != "unmapped" || (!wanted.empty() && wanted != kv.key())) continue;
+      json::object *opp = world.tracker_record("O", int_or(info, "tracker_opportunity_id", -1));
+      json::object *job = world.kombo_record("jobs", std::string(kv.key()));
+      if (!opp || !job) continue;
+      auto field_id = custom_field_id(world.tracker()["settings"].as_object(), "Opportunity", kWorkableJobField);
+      (*opp)["customfields"].as_array().push_back(json::object{{"id", *field_id}, {"value", str_of(*job, "remote_id")}});
+      (*opp)["updated_ms"] = now;
+      info["link"] = "custom_field";
+      linked = json::object{{"kombo_job_id", kv.key()}, {"tracker_opportunity_id", opp->at("id")}};
+      break;
+    }
+    if (linked.is_null()) throw std::invalid_argument("mutate.link_unmapped_job: no unmapped job" + (wanted.empty() ? std::string() : " with id " + wanted));
+  }
   // Outcome changes: PENDING -> HIRED/DECLINED, DECLINED -> PENDING (reconsidered), HIRED stays.
   for (std::int64_t n = 0; n < changes; ++n) {
     auto live = live_applications(world);
@@ -77,11 +107,18 @@ json::object apply_mutation(World &world, VirtualClock &clock, const json::objec
       if (str_of(candidate, "link_by") != "none") person = &candidate; // a further application needs an identity
     }
     if (!person) {
+      // Created able to apply again later (an identity shared by all their applications).
       people.push_back(make_person(rng, static_cast<int>(people.size()), 2));
       person = &people.back().as_object();
+      (*person)["applications"] = 0;
     }
-    (*person)["applications"] = int_or(*person, "applications", 1) + 1;
     const json::object &job = jobs[static_cast<std::size_t>(rng.between(0, static_cast<std::int64_t>(jobs.size()) - 1))].as_object();
+    // One application per person and job: a person who already applied there is replaced by a new one.
+    if (applied(world, str_of(*person, "key"), str_of(job, "id"))) {
+      people.push_back(make_person(rng, static_cast<int>(people.size()), 1));
+      person = &people.back().as_object();
+    }
+    (*person)["applications"] = int_or(*person, "applications", 0) + 1;
     std::string id = add_workable_application(world, rng, *person, job, now, "PENDING");
     json::object *app = world.kombo_record("applications", id);
     (*app)["updated_ms"] = now;
@@ -99,25 +136,6 @@ json::object apply_mutation(World &world, VirtualClock &clock, const json::objec
       (*c)["changed_ms"] = now;
     }
     deleted.push_back(app.at("id"));
-  }
-  json::value linked = nullptr;
-  if (const json::value *link = field(request, "link_unmapped_job"); link && !(link->is_bool() && !link->as_bool())) {
-    auto &jobs_truth = world.truth()["jobs"].as_object();
-    std::string wanted = link->is_string() ? std::string(link->as_string()) : "";
-    for (auto &kv : jobs_truth) {
-      auto &info = kv.value().as_object();
-      if (str_of(info, "link") != "unmapped" || (!wanted.empty() && wanted != kv.key())) continue;
-      json::object *opp = world.tracker_record("O", int_or(info, "tracker_opportunity_id", -1));
-      json::object *job = world.kombo_record("jobs", std::string(kv.key()));
-      if (!opp || !job) continue;
-      auto field_id = custom_field_id(world.tracker()["settings"].as_object(), "Opportunity", kWorkableJobField);
-      (*opp)["customfields"].as_array().push_back(json::object{{"id", *field_id}, {"value", str_of(*job, "remote_id")}});
-      (*opp)["updated_ms"] = now;
-      info["link"] = "custom_field";
-      linked = json::object{{"kombo_job_id", kv.key()}, {"tracker_opportunity_id", opp->at("id")}};
-      break;
-    }
-    if (linked.is_null()) throw std::invalid_argument("mutate.link_unmapped_job: no unmapped job" + (wanted.empty() ? std::string() : " with id " + wanted));
   }
   return json::object{{"now", iso_utc(now)}, {"changed", std::move(changed)}, {"added", std::move(added)},
                       {"deleted", std::move(deleted)}, {"linked", std::move(linked)}};

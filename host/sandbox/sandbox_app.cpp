@@ -149,8 +149,15 @@ HttpResponse SandboxApp::execute(Service service, const HttpRequest &req, const 
     // A response that starts like the real one and then stops being JSON.
     response.body = response.body.substr(0, response.body.size() / 2) + "<!-- upstream error -->";
   }
-  if (kind != "reset" && kind != "stall" && kind != "truncated")
-    count(service, prepared.endpoint, req.method, kind == "malformed" ? "malformed" : std::to_string(response.status));
+  if (kind != "reset" && kind != "stall" && kind != "truncated") {
+    std::string status = kind == "malformed" ? "malformed" : std::to_string(response.status);
+    // Tracker answers errors inside HTTP 200: count them as "200/status=N" (N = 1, 2, 3, 99).
+    const std::string prefix = "{\"status\":";
+    if (service == Service::tracker && response.status == 200 && kind.empty() && response.body.compare(0, prefix.size(), prefix) == 0 &&
+        response.body.compare(prefix.size(), 2, "0,") != 0)
+      status += "/status=" + response.body.substr(prefix.size(), response.body.find(',', prefix.size()) - prefix.size());
+    count(service, prepared.endpoint, req.method, status);
+  }
   return response;
 }
 
@@ -167,6 +174,10 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
     if (what == "state" && req.method == "GET") {
       std::lock_guard<std::mutex> lock(mutex_);
       json::object out = world_.doc;
+      // Tokens are credentials: the state shows how many exist, never their values.
+      auto &oauth = out["tracker"].as_object()["oauth"].as_object();
+      oauth["refresh_token"] = "[redacted]";
+      oauth["access_tokens"] = oauth["access_tokens"].as_object().size();
       out["now"] = iso_utc(clock_.now());
       out["tracker_timezone"] = zone_.name();
       return json_reply(200, out);

@@ -107,6 +107,21 @@ BOOST_AUTO_TEST_CASE(mutations_move_the_expected_state) {
             if (s(r, "application_id") == s(c, "application_id"))
                 BOOST_TEST(s(r, "outcome") == s(c, "to"));
     }
+    // Many additions later, still one application per person and job.
+    sb.admin_post("mutate", json::object{{"add_applications", 60}});
+    std::set<std::pair<std::string, std::string>> person_job;
+    auto many = sb.admin_get("expected");
+    for (const char *list : {"applications", "pending"})
+        for (const auto &r : many.at(list).as_array())
+            BOOST_TEST(person_job.insert({s(r, "person"), s(r, "kombo_job_id")}).second, s(r, "application_id"));
+    // A refused mutation changes nothing.
+    auto state_before = json::serialize(sb.admin_get("expected"));
+    ats::net::HttpRequest refused;
+    refused.method = "POST";
+    refused.url = sb.tracker_url() + "/_sandbox/mutate";
+    refused.body = R"({"add_applications": 2, "link_unmapped_job": "NoSuchJob"})";
+    BOOST_TEST(sb.send(refused).status == 400);
+    BOOST_TEST(json::serialize(sb.admin_get("expected")) == state_before);
     // Unknown mutation fields are refused.
     ats::net::HttpRequest bad;
     bad.method = "POST";

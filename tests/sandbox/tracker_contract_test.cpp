@@ -45,6 +45,12 @@ BOOST_AUTO_TEST_CASE(credentials_every_way_and_errors) {
     BOOST_TEST(n(wrong, "status") == 1); // A9: user not found
     BOOST_TEST(n(call({{"username", "sandbox"}, {"password", "wrong"}}), "status") == 1);
     BOOST_TEST(n(call({}), "status") == 1);
+    // Body-level errors are counted apart from successes.
+    bool counted = false;
+    auto counters = sb.admin_get("counters");
+    for (const auto &row : counters.at("counters").as_array())
+        counted |= s(row, "endpoint") == "getSettings" && s(row, "status") == "200/status=1" && n(row, "count") == 3;
+    BOOST_TEST(counted, json::serialize(counters));
     // A9: invalid bearer -> HTTP 401
     auto r = sb.tracker_raw("/api/widget/getSettings", R"({"trackerrms":{"getSettings":{}}})", {{"Authorization", "Bearer not-a-token"}});
     BOOST_TEST(r.status == 401);
