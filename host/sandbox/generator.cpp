@@ -293,7 +293,29 @@ std::string add_workable_application(World &world, Rng &rng, json::object &perso
   if (outcome == "HIRED")
     offers.push_back(json::object{{"id", kombo_id(rng)}, {"remote_id", std::to_string(rng.between(100, 999))}, {"status", "ACCEPTED"}});
   app["offers"] = std::move(offers);
-  app["interviews"] = json::array{};
+  // Applications that reached an interview carry one; about half answered screening questions.
+  json::array interviews;
+  if (stage_name == "Interview" || stage_name == "Offer" || stage_name == "Hired") {
+    EpochMs start = created_ms + rng.between(2, 10) * kDay + 10 * 3600 * 1000;
+    interviews.push_back(json::object{{"id", kombo_id(rng)},
+                                      {"remote_id", std::to_string(rng.between(10000, 99999))},
+                                      {"title", "Interview with " + str_of(person, "first_name") + " " + str_of(person, "last_name")},
+                                      {"starting_at", iso_utc(start)},
+                                      {"ending_at", iso_utc(start + 3600 * 1000)},
+                                      {"location", json::object{{"city", str_of(job, "city")}, {"country", "GB"},
+                                                                {"raw", str_of(job, "city") + ", United Kingdom"}, {"state", nullptr},
+                                                                {"street_1", nullptr}, {"street_2", nullptr}, {"zip_code", nullptr}}},
+                                      {"canceled", false}});
+  }
+  app["interviews"] = std::move(interviews);
+  json::array answers;
+  if (rng.chance(0.5)) {
+    answers.push_back(json::object{{"answer", json::object{{"choice", rng.chance(0.8) ? "Yes" : "No"}}},
+                                   {"question", json::object{{"remote_id", "rtw"}, {"title", "Do you have the right to work in the UK?"}, {"type", "SINGLE_SELECT"}}}});
+    answers.push_back(json::object{{"answer", json::object{{"content", std::to_string(rng.between(1, 8)) + " weeks"}}},
+                                   {"question", json::object{{"remote_id", "notice"}, {"title", "What is your notice period?"}, {"type", "TEXT"}}}});
+  }
+  app["screening_question_answers"] = std::move(answers);
   app["created_ms"] = created_ms;
   app["updated_ms"] = updated_ms;
   app["changed_ms"] = updated_ms;

@@ -51,7 +51,7 @@ json::object render_kombo_application(World &world, const json::object &app) {
                       {"current_stage_id", stage_id.empty() ? json::value(nullptr) : json::value(stage_id)},
                       {"job_id", app.at("job_id")},
                       {"candidate_id", app.at("candidate_id")},
-                      {"screening_question_answers", json::array{}},
+                      {"screening_question_answers", app.count("screening_question_answers") ? app.at("screening_question_answers") : json::array{}},
                       {"custom_fields", json::object{}},
                       {"integration_fields", json::array{}},
                       {"remote_url", workable_url("applications", str_of(app, "remote_id"))},
@@ -151,8 +151,24 @@ json::object render_kombo_job(World &world, const json::object &job) {
                       {"remote_deleted_at", iso_or_null(job, "deleted_ms")},
                       {"stages", std::move(stages)},
                       {"screening_questions", json::array{}},
-                      {"job_postings", json::array{}},
-                      {"hiring_team", json::array{}}};
+                      {"job_postings", json::array{json::object{{"id", str_of(job, "id").substr(0, 20) + "Post"},
+                                                                {"remote_id", remote_id + "-posting"},
+                                                                {"title", job.at("name")},
+                                                                {"description_html", "<p>" + str_of(job, "name") + "</p>"},
+                                                                {"status", "ACTIVE"},
+                                                                {"visibility", "PUBLIC"},
+                                                                {"url", "https://apply.workable.example.com/sandbox/j/" + remote_id},
+                                                                {"remote_data", nullptr}}}},
+                      {"hiring_team", json::array{json::object{{"id", str_of(job, "id").substr(0, 20) + "Team"},
+                                                               {"remote_id", "user-118"},
+                                                               {"first_name", "Rachel"},
+                                                               {"last_name", "Recruiter"},
+                                                               {"email", "rachel@sandbox.example.com"},
+                                                               {"hiring_team_roles", json::array{"RECRUITER"}},
+                                                               {"job_roles", json::array{json::object{{"remote_id", "recruiter"},
+                                                                                                      {"remote_label", "Recruiter"},
+                                                                                                      {"scope", "JOB"},
+                                                                                                      {"unified_type", "RECRUITER"}}}}}}}};
 }
 
 json::object render_kombo_attachment(const std::string &base_url, const json::object &a, bool candidate_view) {

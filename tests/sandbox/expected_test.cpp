@@ -101,7 +101,11 @@ BOOST_AUTO_TEST_CASE(mutations_move_the_expected_state) {
     std::set<std::string> in_expected;
     for (const auto &r : final_state.at("applications").as_array()) in_expected.insert(s(r, "application_id"));
     for (const auto &r : final_state.at("pending").as_array()) in_expected.insert(s(r, "application_id"));
-    for (const auto &a : changes.at("added").as_array()) BOOST_TEST(in_expected.count(s(a, "application_id")) == 1u);
+    std::set<std::string> deleted_now;
+    for (const auto &d : changes.at("deleted").as_array()) deleted_now.insert(std::string(d.as_string()));
+    // A new application is expected in Tracker (or pending) unless this same mutation deleted it.
+    for (const auto &a : changes.at("added").as_array())
+        BOOST_TEST(in_expected.count(s(a, "application_id")) + deleted_now.count(s(a, "application_id")) == 1u);
     for (const auto &c : changes.at("changed").as_array()) {
         for (const auto &r : final_state.at("applications").as_array())
             if (s(r, "application_id") == s(c, "application_id"))
