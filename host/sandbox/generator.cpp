@@ -542,6 +542,33 @@ json::object generate_world(const GeneratorParams &params) {
       (*cand)["changed_ms"] = when;
     }
   }
+  // One person already in Tracker was already put on a mapped job by hand: a correct sync reuses
+  // that link (expected.existing_link_id) instead of creating a second one.
+  {
+    const auto &owners = world.truth()["application_person"].as_object();
+    const auto &job_truth = world.truth()["jobs"].as_object();
+    const std::int64_t applied_id = *settings_id_by_name(settings, "opportunityResourceStatuses", "Applied");
+    for (const auto &av : world.kombo_list("applications")) {
+      const auto &app = av.as_object();
+      if (!app.at("deleted_ms").is_null()) continue;
+      auto owner = owners.find(str_of(app, "id"));
+      if (owner == owners.end()) continue;
+      const json::object *person = nullptr;
+      for (const auto &pv : truth_people)
+        if (str_of(pv.as_object(), "key") == owner->value().as_string()) person = &pv.as_object();
+      auto job = job_truth.find(str_of(app, "job_id"));
+      if (!person || person->at("tracker_resource_id").is_null() || job == job_truth.end() ||
+          str_of(job->value().as_object(), "link") != "custom_field")
+        continue;
+      std::int64_t lid = world.next_tracker_id("OR");
+      EpochMs when = int_or(app, "created_ms", base) - kDay;
+      world.add_tracker("OR", json::object{{"id", lid}, {"opportunityid", job->value().as_object().at("tracker_opportunity_id")},
+                                           {"resourceid", person->at("tracker_resource_id")}, {"list", "long"},
+                                           {"statusid", applied_id}, {"source", "LinkedIn"}, {"created_ms", when},
+                                           {"updated_ms", when}});
+      break;
+    }
+  }
   // Tracker-native applications of Tracker-only people (the hybrid's "combined set").
   const std::int64_t applied = *settings_id_by_name(settings, "opportunityResourceStatuses", "Applied");
   const std::int64_t shortlisted = *settings_id_by_name(settings, "opportunityResourceStatuses", "Shortlisted");

@@ -71,6 +71,17 @@ BOOST_AUTO_TEST_CASE(expected_state_is_consistent_with_the_services) {
         if (!tracker_email.empty() && email_owner.count(tracker_email)) BOOST_TEST(email_owner[tracker_email] == s(p, "person"));
     }
     BOOST_TEST(existing > 0);
+    // Exactly one expected application already has its Tracker link (made by hand before the sync).
+    int with_link = 0;
+    for (const auto &row : expected.at("applications").as_array()) {
+        if (row.at("existing_link_id").is_null()) continue;
+        ++with_link;
+        auto link = sb.tracker("getIndividualRecord", json::object{{"instructions", json::object{{"recordtype", "OR"}, {"recordid", n(row, "existing_link_id")}}}});
+        const auto &l = link.at("results").as_array()[0];
+        BOOST_TEST(n(l, "resourceid") == n(row, "tracker_resource_id"));
+        BOOST_TEST(n(l, "opportunityid") == n(row, "tracker_opportunity_id"));
+    }
+    BOOST_TEST(with_link == 1);
     // The pending status is a parameter.
     auto interview = sb.admin_get("expected?pending_status=Interview");
     for (const auto &row : interview.at("applications").as_array())
