@@ -145,6 +145,12 @@ HttpResponse SandboxApp::execute(Service service, const HttpRequest &req, const 
       response = handle_kombo(ctx, req);
     }
   }
+  // Under a budget, every Kombo answer tells the client where it stands (ratelimit-* headers).
+  if (service == Service::kombo && prepared.fault.limit > 0) {
+    response.headers.emplace_back("ratelimit-limit", std::to_string(prepared.fault.limit));
+    response.headers.emplace_back("ratelimit-remaining", std::to_string(prepared.fault.remaining));
+    response.headers.emplace_back("ratelimit-reset", std::to_string(prepared.fault.reset_seconds));
+  }
   if (kind == "malformed") {
     // A response that starts like the real one and then stops being JSON.
     response.body = response.body.substr(0, response.body.size() / 2) + "<!-- upstream error -->";

@@ -59,7 +59,10 @@ BOOST_AUTO_TEST_CASE(budget_rate_limit_behaves_like_a_window) {
     std::string last_remaining;
     for (int i = 0; i < 8; ++i) {
         auto r = sb.kombo_get("/ats/jobs");
-        if (r.status == 200) ++ok;
+        if (r.status == 200) {
+            ++ok;
+            BOOST_TEST(r.header("ratelimit-remaining") == std::to_string(5 - ok));
+        }
         if (r.status == 429) {
             ++limited;
             last_remaining = r.header("ratelimit-remaining");
