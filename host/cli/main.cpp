@@ -421,6 +421,9 @@ int run(int argc, char **argv) {
 int main(int argc, char **argv) {
     if (int rc = ats::serve::run_cli_subcommand(argc, argv); rc >= 0) return rc; // `serve`, `hash-token` (host/serve)
     std::signal(SIGPIPE, SIG_IGN); // a closed stdout is noticed by fwrite and stops the stream
+    // Line-buffered stdout: every NDJSON record reaches a reading pipe as soon as it is printed.
+    static char out_buffer[1 << 16];
+    std::setvbuf(stdout, out_buffer, _IOLBF, sizeof out_buffer);
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     return run(argc, argv);
