@@ -120,7 +120,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 public:
     template <class... Args>
     Session(std::shared_ptr<HttpServer::Impl> server, bool over_limit, Args &&...args)
-        : server_(std::move(server)), stream_(std::forward<Args>(args)...), over_limit_(over_limit) {
+        : server_(std::move(server)), stream_(std::forward<Args>(args)...), read_timer_(stream_.get_executor()),
+          over_limit_(over_limit) {
         ++server_->connections;
         server_->metrics.set("ats_serve_open_connections", {}, server_->connections.load());
         try {
@@ -195,20 +196,34 @@ private:
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_->cfg.limits.max_header_bytes));
         parser_->body_limit(server_->cfg.limits.max_body_bytes);
-        lowest(stream_).expires_after(timeout());
+        // The stream's own timeout would close the socket, leaving nobody to tell the client;
+        // this timer only cancels the read, so on_read can still answer 408.
+        lowest(stream_).expires_never();
+        read_timed_out_ = false;
+        read_timer_.expires_after(timeout());
+        read_timer_.async_wait([weak = std::weak_ptr<Session>(this->shared_from_this())](beast::error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self || self->closed_) return;
+            self->read_timed_out_ = true;
+            beast::error_code ignored;
+            lowest(self->stream_).socket().cancel(ignored);
+        });
         http::async_read(stream_, buffer_, *parser_,
-                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->read_timer_.cancel();
+                             self->on_read(ec);
+                         });
     }
 
     void on_read(beast::error_code ec) {
         if (closed_) return;
-        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return close_now();
-        if (ec == beast::error::timeout) {
+        if (ec && read_timed_out_) {
             // Silence on an idle keep-alive connection is normal; a half-sent request is not.
             if (parser_->got_some()) return reply_and_close(408, "request_timeout", "the request was not received within " +
                                                                    std::to_string(server_->cfg.limits.request_timeout_ms) + " ms");
             return close_now();
         }
+        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return close_now();
         if (ec == http::error::header_limit)
             return reply_and_close(431, "header_too_large", "request line and headers exceed " +
                                    std::to_string(server_->cfg.limits.max_header_bytes) + " bytes");
@@ -270,6 +285,7 @@ public:
     void close_now() {
         if (closed_) return;
         closed_ = true;
+        read_timer_.cancel();
         beast::error_code ignored;
         // Plain close even for TLS: a close_notify would need another round trip and a peer we no
         // longer trust to answer; HTTP framing already tells the client where the message ended.
@@ -289,6 +305,8 @@ private:
     Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    asio::steady_timer read_timer_;
+    bool read_timed_out_ = false;  // strand-only
     bool over_limit_;
     bool keep_alive_ = false;
     bool busy_ = false;   // strand-only
