@@ -418,9 +418,10 @@ json::object generate_world(const GeneratorParams &params) {
   // Tracker-only opportunities.
   for (const char *title : {"Office Manager", "Finance Director"}) {
     std::int64_t opp_id = world.next_tracker_id("O");
+    bool closed = std::string(title) == "Finance Director"; // a closed job for state filters
     world.add_tracker("O", json::object{{"id", opp_id}, {"name", "JOB-" + std::to_string(opp_id) + " " + title},
                                         {"company", "Contoso Health"}, {"clientid", 577}, {"contactid", 9044},
-                                        {"status", "Resume Sent"}, {"state", "open"}, {"description", title},
+                                        {"status", closed ? "Closed" : "Resume Sent"}, {"state", closed ? "closed" : "open"}, {"description", title},
                                         {"location", "Leeds"}, {"owners", json::array{3}}, {"customfields", json::array{}},
                                         {"created_ms", base}, {"updated_ms", base + kDay}});
   }

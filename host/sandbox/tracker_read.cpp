@@ -186,9 +186,11 @@ json::object render_activity(TrackerContext &ctx, const json::object &a) {
                       {"datecreated", local(ctx, a, "created_ms")}};
 }
 
-json::object render(TrackerContext &ctx, const std::string &type, const json::object &record, bool custom_fields, bool individual) {
-  if (type == "R") return render_resource(ctx, record, custom_fields || individual);
-  if (type == "O") return render_opportunity(ctx, record, custom_fields, individual);
+json::object render(TrackerContext &ctx, const std::string &type, const json::object &record, bool, bool individual) {
+  // A12/A13 list customfields as part of every R and O row, so rows always carry them
+  // (`includecustomfields` is accepted and changes nothing).
+  if (type == "R") return render_resource(ctx, record, true);
+  if (type == "O") return render_opportunity(ctx, record, true, individual);
   if (type == "OR") return render_link(ctx, record);
   if (type == "D") return render_document(ctx, record, individual);
   return render_activity(ctx, record);

@@ -251,6 +251,13 @@ BOOST_AUTO_TEST_CASE(paging_sorting_and_recordids) {
     // A14: several records in one call.
     auto some = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"recordids", std::to_string(ids[0]) + "," + std::to_string(ids[2]) + ",1"}}));
     BOOST_TEST(n(some, "count") == 2);
+    // state filters opportunities: one Tracker-only job is closed.
+    auto all_opps = sb.tracker("getRecords", instructions({{"recordtype", "O"}, {"numrecords", 500}}));
+    auto open_opps = sb.tracker("getRecords", instructions({{"recordtype", "O"}, {"numrecords", 500}, {"state", "open"}}));
+    auto closed_opps = sb.tracker("getRecords", instructions({{"recordtype", "O"}, {"numrecords", 500}, {"state", "closed"}}));
+    BOOST_TEST(n(closed_opps, "count") == 1);
+    BOOST_TEST(n(open_opps, "count") + 1 == n(all_opps, "count"));
+    BOOST_TEST(all_opps.at("results").as_array()[0].as_object().contains("customfields")); // A13
     auto search = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"searchtext", s(some.at("results").as_array()[0].at("details"), "lastname")}}));
     BOOST_TEST(n(search, "count") >= 1);
 }
