@@ -212,7 +212,8 @@ std::string SyncRun::create_link_reconciled(const std::string &res, Work &w, boo
                 std::this_thread::sleep_for(std::chrono::milliseconds(500 * attempt)); // nothing was written
                 continue;
             }
-            if (!is_unknown_outcome(e) || attempt >= kCreateAttempts) throw;
+            // CONFLICT: Tracker says the resource is already on the opportunity (status 3).
+            if ((!is_unknown_outcome(e) && e.code() != ATS_ERR_CONFLICT) || attempt >= kCreateAttempts) throw;
             std::string link = find_link(res, w.opportunity_id, nullptr);
             if (!link.empty()) {
                 recovered = true;

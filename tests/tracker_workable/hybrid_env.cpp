@@ -1,0 +1,213 @@
+#include "hybrid_env.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "paths.hpp"
+
+namespace json = boost::json;
+
+namespace ats::test::hybrid {
+
+namespace {
+
+std::string str(const json::object &o, const char *k) {
+    auto it = o.find(k);
+    if (it == o.end()) return {};
+    if (it->value().is_string()) return std::string(it->value().get_string());
+    if (it->value().is_int64()) return std::to_string(it->value().get_int64());
+    if (it->value().is_uint64()) return std::to_string(it->value().get_uint64());
+    return {};
+}
+
+void write_file(const std::string &path, const std::string &text) {
+    std::ofstream out(path, std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+} // namespace
+
+HybridEnv::HybridEnv(EnvOptions options) : options_(std::move(options)), dir_("ats-hybrid") {
+    sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
+    boost::filesystem::create_directories(dir_ / "manifests/secrets");
+    boost::filesystem::create_directories(dir_ / "var");
+    write_file(dir_ / "manifests/secrets/tracker", Sandbox::kTrackerApiKey);
+    write_file(dir_ / "manifests/secrets/kombo", Sandbox::kKomboApiKey);
+    write_manifest(options_.max_concurrency, options_.lock_wait_ms);
+}
+
+void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
+    auto hostport = [](int port) { return "127.0.0.1:" + std::to_string(port); };
+    json::object workable{
+        {"kombo", json::object{{"base_url", sandbox_->kombo_url()},
+                               {"api_key", json::object{{"$secret", json::object{{"file", "secrets/kombo"}}}}},
+                               {"integration_id", Sandbox::kKomboIntegrationId}}},
+        {"job_mapping", json::object{{"custom_field", "Workable Job ID"}, {"by_title", true}}},
+        {"status_mapping", json::object{{"PENDING", options_.pending_status}}},
+        {"lock_wait_ms", lock_wait_ms}};
+    json::object manifest{
+        {"tenant_id", tenant_},
+        {"provider", "tracker_workable"},
+        {"provider_config",
+         json::object{{"base_url", sandbox_->tracker_url()},
+                      {"auth", json::object{{"method", "api_key"},
+                                            {"api_key", json::object{{"$secret", json::object{{"file", "secrets/tracker"}}}}}}},
+                      {"timezone", "Europe/London"},
+                      {"default_phone_region", "GB"},
+                      {"page_size", 500},
+                      {"workable", std::move(workable)}}},
+        {"host", json::object{{"egress_allow", json::array{json::value(hostport(sandbox_->tracker_port())),
+                                                            json::value(hostport(sandbox_->kombo_port()))}},
+                              {"max_concurrency", max_concurrency}}}};
+    if (options_.tracker_timeout_ms > 0)
+        manifest["provider_config"].as_object()["request_timeout_ms"] = options_.tracker_timeout_ms;
+    write_file(dir_ / ("manifests/" + tenant_ + ".json"), json::serialize(manifest));
+}
+
+std::vector<std::string> HybridEnv::host_argv(const std::vector<std::string> &command) const {
+    std::vector<std::string> argv = {bin_dir() + "/ats-host", "--plugins", plugins_dir(), "--manifests",
+                                     dir_ / "manifests", "--data-dir", dir_ / "var", "--log-file", dir_ / "host.log"};
+    argv.insert(argv.end(), command.begin(), command.end());
+    return argv;
+}
+
+ProcessResult HybridEnv::sync(bool full, std::chrono::milliseconds timeout) {
+    std::vector<std::string> cmd = {"sync", "--tenant", tenant_};
+    if (full) cmd.push_back("--full");
+    return run_process(host_argv(cmd), {}, timeout);
+}
+
+std::unique_ptr<ChildProcess> HybridEnv::start_sync() const {
+    return std::make_unique<ChildProcess>(host_argv({"sync", "--tenant", tenant_}));
+}
+
+json::object parse_summary(const ProcessResult &r) {
+    if (r.exit_code != 0)
+        throw std::runtime_error("ats-host sync exited " + std::to_string(r.exit_code) + " (signal " +
+                                 std::to_string(r.signal) + "): " + r.err.substr(0, 2000));
+    std::string last;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) last = line;
+    json::value v = json::parse(last);
+    return v.as_object();
+}
+
+std::vector<std::string> verify_against_expected(Sandbox &sandbox, const std::string &pending_status) {
+    std::vector<std::string> problems;
+    json::object state = sandbox.admin_get("state").as_object();
+    json::object expected = sandbox.admin_get("expected?pending_status=" + pending_status).as_object();
+    const json::object &tracker = state.at("tracker").as_object();
+
+    std::map<int64_t, std::string> status_name;
+    for (const auto &s : tracker.at("settings").at("opportunityResourceStatuses").as_array())
+        status_name[s.at("Id").to_number<int64_t>()] = str(s.as_object(), "Name");
+
+    std::map<std::string, const json::object *> resources;
+    for (const auto &r : tracker.at("resources").as_array()) resources[str(r.as_object(), "id")] = &r.as_object();
+    // (resource, opportunity) -> link rows
+    std::map<std::pair<std::string, std::string>, std::vector<const json::object *>> links;
+    std::map<std::string, std::set<std::string>> opps_of_resource;
+    for (const auto &l : tracker.at("links").as_array()) {
+        const auto &o = l.as_object();
+        links[{str(o, "resourceid"), str(o, "opportunityid")}].push_back(&o);
+        opps_of_resource[str(o, "resourceid")].insert(str(o, "opportunityid"));
+    }
+    for (const auto &[key, rows] : links)
+        if (rows.size() > 1)
+            problems.push_back("duplicate application: resource " + key.first + " on opportunity " + key.second + " has " +
+                               std::to_string(rows.size()) + " links");
+
+    // Expected applications by person.
+    std::map<std::string, std::vector<const json::object *>> apps_of_person;
+    for (const auto &a : expected.at("applications").as_array()) apps_of_person[str(a.as_object(), "person")].push_back(&a.as_object());
+
+    // Resources that existed before the sync: those the truth names, and those no expected person
+    // maps to. New people must each be exactly one resource created by the sync.
+    std::set<std::string> used_resources, matched_links;
+    size_t new_people = 0;
+    for (const auto &pv : expected.at("people").as_array()) {
+        const auto &p = pv.as_object();
+        const std::string person = str(p, "person");
+        std::string rid = str(p, "tracker_resource_id");
+        std::set<std::string> want_opps;
+        for (const auto *a : apps_of_person[person]) want_opps.insert(str(*a, "tracker_opportunity_id"));
+        if (rid.empty()) {
+            ++new_people;
+            // Find the created resource: same name, linked to exactly these opportunities (a person
+            // may also have none of the other people's jobs, so the pair identifies them).
+            std::vector<std::string> candidates;
+            for (const auto &[id, r] : resources) {
+                if (used_resources.count(id)) continue;
+                if (str(*r, "firstname") != str(p, "first_name") || str(*r, "lastname") != str(p, "last_name")) continue;
+                if (opps_of_resource[id] == want_opps) candidates.push_back(id);
+            }
+            if (candidates.empty()) {
+                problems.push_back("person " + person + " (" + str(p, "first_name") + " " + str(p, "last_name") +
+                                   "): no single Tracker resource holds exactly their " +
+                                   std::to_string(want_opps.size()) + " application(s)");
+                continue;
+            }
+            rid = candidates.front();
+        }
+        used_resources.insert(rid);
+        for (const auto *a : apps_of_person[person]) {
+            const std::string opp = str(*a, "tracker_opportunity_id");
+            auto it = links.find({rid, opp});
+            if (it == links.end()) {
+                problems.push_back("application " + str(*a, "application_id") + " missing: no link of resource " + rid +
+                                   " on opportunity " + opp);
+                continue;
+            }
+            matched_links.insert(str(*it->second.front(), "id"));
+            std::string got = status_name[it->second.front()->at("statusid").to_number<int64_t>()];
+            if (got != str(*a, "expected_status"))
+                problems.push_back("application " + str(*a, "application_id") + " (link " + str(*it->second.front(), "id") +
+                                   "): status '" + got + "', expected '" + str(*a, "expected_status") + "'");
+        }
+    }
+    // Nothing else was created: every resource and link the sync made (source "Workable") belongs
+    // to an expected person / application. (expected.existing_link_id cannot be used after the
+    // sync: it is computed from the current state, where the sync's own links already exist.)
+    for (const auto &[id, r] : resources)
+        if (str(*r, "source") == "Workable" && !used_resources.count(id))
+            problems.push_back("resource " + id + " (" + str(*r, "firstname") + " " + str(*r, "lastname") +
+                               ") was created but belongs to no expected person");
+    for (const auto &l : tracker.at("links").as_array()) {
+        const auto &o = l.as_object();
+        if (str(o, "source") == "Workable" && !matched_links.count(str(o, "id")))
+            problems.push_back("link " + str(o, "id") + " (resource " + str(o, "resourceid") + ", opportunity " +
+                               str(o, "opportunityid") + ") was created but is no expected application " +
+                               "(pending and deleted applications must not be created)");
+    }
+    return problems;
+}
+
+int64_t kombo_non_get_requests(Sandbox &sandbox) {
+    json::object c = sandbox.admin_get("counters").as_object();
+    int64_t n = c.at("kombo_write_violations").to_number<int64_t>();
+    for (const auto &row : c.at("counters").as_array())
+        if (str(row.as_object(), "service") == "kombo" && str(row.as_object(), "method") != "GET")
+            n += row.at("count").to_number<int64_t>();
+    return n;
+}
+
+std::map<std::string, int64_t> tracker_requests_by_method(Sandbox &sandbox) {
+    std::map<std::string, int64_t> out;
+    json::object c = sandbox.admin_get("counters").as_object();
+    for (const auto &row : c.at("counters").as_array())
+        if (str(row.as_object(), "service") == "tracker")
+            out[str(row.as_object(), "endpoint")] += row.at("count").to_number<int64_t>();
+    return out;
+}
+
+int64_t total_tracker_requests(Sandbox &sandbox) {
+    int64_t n = 0;
+    for (const auto &[k, v] : tracker_requests_by_method(sandbox)) n += v;
+    return n;
+}
+
+} // namespace ats::test::hybrid

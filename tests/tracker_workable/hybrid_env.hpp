@@ -1,0 +1,67 @@
+// hybrid_env.hpp - what every tracker_workable end-to-end test needs: a sandbox (ats-sandbox on
+// ephemeral ports), a demo-like tenant manifest pointing at it (secrets by file reference), a data
+// folder for the host's state, and `ats-host sync` run as a real child process. Plus the one
+// judge of correctness: verify_against_expected() compares the sandbox's final Tracker state
+// (/_sandbox/state) with the generator's ground truth (/_sandbox/expected), never with our code.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+#include "sandbox_fixture.hpp"
+#include "temp_dir.hpp"
+
+namespace ats::test::hybrid {
+
+struct EnvOptions {
+    Sandbox::Options sandbox;
+    int max_concurrency = 16;
+    int64_t lock_wait_ms = 30000;
+    std::string pending_status = "Applied";
+    int tracker_timeout_ms = 0; // provider_config.request_timeout_ms when > 0
+};
+
+class HybridEnv {
+public:
+    explicit HybridEnv(EnvOptions options = {});
+
+    Sandbox &sandbox() { return *sandbox_; }
+    const std::string &tenant() const { return tenant_; }
+
+    // argv of `ats-host <command...>` with this env's plugins, manifests and data folders.
+    std::vector<std::string> host_argv(const std::vector<std::string> &command) const;
+    // Runs `ats-host sync --tenant demo [--full]` to completion.
+    ProcessResult sync(bool full = false, std::chrono::milliseconds timeout = std::chrono::seconds(300));
+    // Starts it in the background (for kill and concurrency tests).
+    std::unique_ptr<ChildProcess> start_sync() const;
+
+    // Rewrites the manifest with other host/workable settings (e.g. lock_wait_ms).
+    void write_manifest(int max_concurrency, int64_t lock_wait_ms);
+
+private:
+    EnvOptions options_;
+    std::unique_ptr<Sandbox> sandbox_;
+    TempDir dir_;
+    std::string tenant_ = "demo";
+};
+
+// The summary JSON a successful `ats-host sync` printed (last stdout line); throws otherwise.
+boost::json::object parse_summary(const ProcessResult &r);
+
+// Every difference between the sandbox's Tracker state and the expected end state: duplicate
+// people, duplicate applications (links), missing or extra links, wrong statuses, pending or
+// deleted applications created. Empty when the sync is right.
+std::vector<std::string> verify_against_expected(Sandbox &sandbox, const std::string &pending_status = "Applied");
+
+// Kombo requests other than GET (from /_sandbox/counters) plus the write-violation count.
+int64_t kombo_non_get_requests(Sandbox &sandbox);
+// Tracker requests by method name (counters), e.g. "createResource".
+std::map<std::string, int64_t> tracker_requests_by_method(Sandbox &sandbox);
+int64_t total_tracker_requests(Sandbox &sandbox);
+
+} // namespace ats::test::hybrid
