@@ -1,0 +1,110 @@
+// Inspection and control of the sandbox: the /_sandbox/ admin API served on both ports
+// (state, counters, writes, expected, faults, mutate, reset). Admin requests are not API traffic.
+#include "sandbox_app.hpp"
+
+#include "expected.hpp"
+#include "mutate.hpp"
+#include "tracker_emulator.hpp"
+
+#include <stdexcept>
+
+namespace ats::sandbox {
+
+namespace {
+HttpResponse json_reply(int status, json::value body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = json::serialize(body);
+  return r;
+}
+
+HttpResponse admin_error(int status, const std::string &message) {
+  return json_reply(status, json::object{{"error", message}});
+}
+
+GeneratorParams params_from(const json::object &o, GeneratorParams base) {
+  base.seed = static_cast<std::uint64_t>(int_or(o, "seed", static_cast<std::int64_t>(base.seed)));
+  base.jobs = static_cast<int>(int_or(o, "jobs", base.jobs));
+  base.applications = static_cast<int>(int_or(o, "applications", base.applications));
+  base.people = static_cast<int>(int_or(o, "people", base.people));
+  base.tracker_people = static_cast<int>(int_or(o, "tracker_people", base.tracker_people));
+  return base;
+}
+} // namespace
+
+HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
+  const std::string what = req.path.substr(std::string("/_sandbox/").size());
+  json::object body;
+  if (req.method == "POST" && !req.body.empty()) {
+    boost::system::error_code ec;
+    json::value v = json::parse(req.body, ec);
+    if (ec || !v.is_object()) return admin_error(400, "/_sandbox/" + what + ": body must be a JSON object");
+    body = std::move(v.as_object());
+  }
+  try {
+    if (what == "state" && req.method == "GET") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      json::object out = world_.doc;
+      // Tokens are credentials: the state shows how many exist, never their values.
+      auto &oauth = out["tracker"].as_object()["oauth"].as_object();
+      oauth["refresh_token"] = "[redacted]";
+      oauth["access_tokens"] = oauth["access_tokens"].as_object().size();
+      out["now"] = iso_utc(clock_.now());
+      out["tracker_timezone"] = zone_.name();
+      return json_reply(200, out);
+    }
+    if (what == "counters" && req.method == "GET") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      json::array rows;
+      json::object totals{{"tracker", 0}, {"kombo", 0}};
+      for (const auto &kv : counters_) {
+        rows.push_back(json::object{{"service", std::get<0>(kv.first)}, {"endpoint", std::get<1>(kv.first)},
+                                    {"method", std::get<2>(kv.first)}, {"status", std::get<3>(kv.first)}, {"count", kv.second}});
+        totals[std::get<0>(kv.first)] = int_or(totals, std::get<0>(kv.first).c_str(), 0) + kv.second;
+      }
+      return json_reply(200, json::object{{"counters", std::move(rows)}, {"totals", std::move(totals)},
+                                          {"kombo_write_violations", violations_}, {"faults_injected", faults_.stats()}});
+    }
+    if (what == "writes" && req.method == "GET") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return json_reply(200, json::object{{"writes", writes_}, {"kombo_write_violations", violations_}});
+    }
+    if (what == "expected" && req.method == "GET") {
+      const std::string *pending = req.query_param("pending_status");
+      std::lock_guard<std::mutex> lock(mutex_);
+      return json_reply(200, expected_end_state(world_, pending ? *pending : "Applied"));
+    }
+    if (what == "faults" && req.method == "GET") return json_reply(200, faults_.describe());
+    if (what == "faults" && req.method == "POST") {
+      faults_.configure(body);
+      return json_reply(200, json::object{{"faults", faults_.describe()}});
+    }
+    if (what == "mutate" && req.method == "POST") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return json_reply(200, apply_mutation(world_, clock_, body));
+    }
+    if (what == "reset" && req.method == "POST") {
+      // {"data": true, "seed": .., "jobs": .., ...} regenerates (or reloads the fixture); without
+      // "data" only counters, the write log, faults and the clock are reset.
+      faults_.configure(json::object{});
+      clock_.reset();
+      std::lock_guard<std::mutex> lock(mutex_);
+      counters_.clear();
+      writes_.clear();
+      violations_ = 0;
+      if (truthy(body, "data")) {
+        config_.params = params_from(body, config_.params);
+        bool use_fixture = !config_.fixture.empty() && !body.count("seed");
+        load_world(config_.params, use_fixture ? config_.fixture : "");
+      }
+      return json_reply(200, json::object{{"reset", true}, {"data", truthy(body, "data")}});
+    }
+  } catch (const std::invalid_argument &e) {
+    return admin_error(400, e.what());
+  }
+  (void)service;
+  return admin_error(404, "unknown admin endpoint " + req.method + " /_sandbox/" + what +
+                              " (GET state|counters|writes|expected|faults, POST reset|faults|mutate)");
+}
+
+} // namespace ats::sandbox
