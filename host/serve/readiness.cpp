@@ -74,7 +74,7 @@ void Readiness::loop() {
             checked_generation = generation;
             last_round = std::chrono::steady_clock::now();
         }
-        wake_.wait_for(lock, std::chrono::milliseconds(200));
+        wake_.wait_for(lock, std::chrono::milliseconds(100));  // notices a new generation quickly
     }
 }
 
