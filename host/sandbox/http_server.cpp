@@ -169,6 +169,12 @@ private:
   void respond(HttpResponse response, bool release_after) {
     bool keep_alive = request_.keep_alive();
     auto res = build(response, keep_alive);
+    if (request_.method() == http::verb::head) {
+      // HEAD: the headers of the GET answer (Content-Length included), no body.
+      auto length = res->body().size();
+      res->body().clear();
+      res->content_length(length);
+    }
     response_ = res;
     http::async_write(socket_, *res, [self = shared_from_this(), keep_alive, release_after](beast::error_code ec, std::size_t) {
       if (release_after) self->release_slot();
