@@ -86,6 +86,27 @@ int64_t TenantHttp::server_wait_ms(const net::HttpResponse &r, int64_t now_unix_
     return -1;
 }
 
+bool TenantHttp::acquire_slot(const CancelledFn &cancelled) {
+    std::unique_lock<std::mutex> lk(slots_mu_);
+    const int limit = std::max(1, policy_.max_concurrency);
+    while (in_flight_ >= limit) {
+        if (cancelled && cancelled()) return false;
+        slots_cv_.wait_for(lk, std::chrono::milliseconds(50));
+    }
+    ++in_flight_;
+    int seen = max_seen_.load();
+    while (in_flight_ > seen && !max_seen_.compare_exchange_weak(seen, in_flight_)) {}
+    return true;
+}
+
+void TenantHttp::release_slot() {
+    {
+        std::lock_guard<std::mutex> lk(slots_mu_);
+        --in_flight_;
+    }
+    slots_cv_.notify_one();
+}
+
 HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const CancelledFn &cancelled, const LogFn &log) {
     net::UrlParts u;
     try {
@@ -103,6 +124,16 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
     const int max_attempts = std::max(1, policy_.retry.max_attempts);
     int64_t waited_ms = 0;
     HttpOutcome out;
+    // Holds one of the tenant's max_concurrency slots for the exchange only (not for backoffs).
+    auto limited_send = [&](const net::HttpRequest &r) {
+        if (!acquire_slot(cancelled))
+            throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(r) + ": cancelled while waiting for a request slot");
+        struct Slot {
+            TenantHttp *self;
+            ~Slot() { self->release_slot(); }
+        } slot{this};
+        return client_->send(r);
+    };
     for (int attempt = 1;; ++attempt) {
         if (cancelled && cancelled())
             throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(req) + ": cancelled");
@@ -112,7 +143,7 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         int64_t server_wait = -1;
         auto t0 = std::chrono::steady_clock::now();
         try {
-            out.response = client_->send(req);
+            out.response = limited_send(req);
             auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
             if (log)
                 log(ATS_LOG_DEBUG, where(req) + " -> " + std::to_string(out.response.status) + " in " + std::to_string(ms) +

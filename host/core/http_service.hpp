@@ -5,6 +5,8 @@
 // Retried: idempotent requests on 429/500/502/503/504 and on any transport error; any request
 // (idempotent or not) on a transport error that certainly never reached the server
 // (TransportError::sent == false: DNS, connect, TLS handshake).
+// At most policy.max_concurrency requests of one tenant are in flight at once; further callers
+// wait (cancellably) for a slot, never during a backoff.
 #pragma once
 
 #include "manifest.hpp"
@@ -12,8 +14,10 @@
 #include "http_client.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -52,6 +56,7 @@ public:
     HttpOutcome send(net::HttpRequest request, bool idempotent, const CancelledFn &cancelled, const LogFn &log);
 
     uint64_t total_attempts() const { return total_attempts_.load(); } // every request sent, retries included
+    int max_in_flight_seen() const { return max_seen_.load(); }         // high-water mark of concurrent requests
     const HostPolicy &policy() const { return policy_; }
 
     // Seconds to wait from Retry-After (delta seconds or HTTP date) or ratelimit-reset; -1 when
@@ -63,6 +68,12 @@ private:
     HostPolicy policy_;
     EgressAllowList allow_;
     std::atomic<uint64_t> total_attempts_{0};
+    std::mutex slots_mu_;
+    std::condition_variable slots_cv_;
+    int in_flight_ = 0;
+    std::atomic<int> max_seen_{0};
+    bool acquire_slot(const CancelledFn &cancelled); // false when cancelled while waiting
+    void release_slot();
 };
 
 } // namespace ats::host

@@ -185,6 +185,28 @@ BOOST_AUTO_TEST_CASE(the_egress_allow_list_is_enforced) {
     BOOST_TEST(!host::EgressAllowList({}).allows("127.0.0.1", 80));
 }
 
+BOOST_AUTO_TEST_CASE(max_concurrency_caps_requests_in_flight) {
+    std::atomic<int> now{0}, peak{0};
+    test::LoopbackHttpServer srv([&](const test::TestRequest &) {
+        int n = ++now;
+        int p = peak.load();
+        while (n > p && !peak.compare_exchange_weak(p, n)) {}
+        std::this_thread::sleep_for(30ms);
+        --now;
+        return test::TestResponse{};
+    });
+    auto p = policy();
+    p.max_concurrency = 2;
+    host::TenantHttp http(std::make_shared<net::HttpClient>(), p);
+    std::vector<std::thread> ts;
+    for (int i = 0; i < 6; ++i)
+        ts.emplace_back([&] { for (int k = 0; k < 3; ++k) http.send(get(srv.url("/")), true, {}, {}); });
+    for (auto &t : ts) t.join();
+    BOOST_TEST(peak.load() <= 2);
+    BOOST_TEST(http.max_in_flight_seen() == 2);
+    BOOST_TEST(http.total_attempts() == 18u);
+}
+
 BOOST_AUTO_TEST_CASE(state_store_get_apply_scan) {
     test::TempDir tmp("ats-state");
     host::StateStore s(tmp / "state.sqlite");
