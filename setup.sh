@@ -37,7 +37,9 @@ fi
 third="$build/third_party"
 if [[ ! -f "$third/phonenumber/usr/include/phonenumbers/phonenumberutil.h" ]]; then
   mkdir -p "$third/deb"
-  (cd "$third/deb" && apt-get download libphonenumber-dev >/dev/null)
+  # `apt-get download` needs package lists; a fresh image may have none even with everything installed.
+  (cd "$third/deb" && { apt-get download libphonenumber-dev >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get download libphonenumber-dev >/dev/null; }; })
   rm -rf "$third/phonenumber" && mkdir -p "$third/phonenumber"
   dpkg-deb -x "$third"/deb/libphonenumber-dev_*.deb "$third/phonenumber"
 fi
