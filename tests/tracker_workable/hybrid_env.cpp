@@ -1,5 +1,6 @@
 #include "hybrid_env.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -62,6 +63,11 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
         {"host", json::object{{"egress_allow", json::array{json::value(hostport(sandbox_->tracker_port())),
                                                             json::value(hostport(sandbox_->kombo_port()))}},
                               {"max_concurrency", max_concurrency}}}};
+    if (options_.kombo_page_size > 0)
+        manifest["provider_config"].at("workable").at("kombo").as_object()["page_size"] = options_.kombo_page_size;
+    if (options_.job_mapping_refresh_seconds >= 0)
+        manifest["provider_config"].at("workable").at("job_mapping").as_object()["refresh_seconds"] =
+            options_.job_mapping_refresh_seconds;
     if (options_.tracker_timeout_ms > 0)
         manifest["provider_config"].as_object()["request_timeout_ms"] = options_.tracker_timeout_ms;
     write_file(dir_ / ("manifests/" + tenant_ + ".json"), json::serialize(manifest));
@@ -125,10 +131,20 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const std::st
     std::map<std::string, std::vector<const json::object *>> apps_of_person;
     for (const auto &a : expected.at("applications").as_array()) apps_of_person[str(a.as_object(), "person")].push_back(&a.as_object());
 
+    // Applications deleted in Workable after they were synced stay in Tracker (never deleted there):
+    // their links are allowed, nothing else beyond the expected ones.
+    std::map<std::string, std::set<std::string>> deleted_opps_of_person;
+    const json::object &truth_jobs = state.at("truth").at("jobs").as_object();
+    for (const auto &d : expected.at("deleted").as_array()) {
+        auto it = truth_jobs.find(str(d.as_object(), "kombo_job_id"));
+        if (it != truth_jobs.end())
+            deleted_opps_of_person[str(d.as_object(), "person")].insert(str(it->value().as_object(), "tracker_opportunity_id"));
+    }
+    std::map<std::string, std::string> person_of_resource;
+
     // Resources that existed before the sync: those the truth names, and those no expected person
     // maps to. New people must each be exactly one resource created by the sync.
     std::set<std::string> used_resources, matched_links;
-    size_t new_people = 0;
     for (const auto &pv : expected.at("people").as_array()) {
         const auto &p = pv.as_object();
         const std::string person = str(p, "person");
@@ -136,14 +152,18 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const std::st
         std::set<std::string> want_opps;
         for (const auto *a : apps_of_person[person]) want_opps.insert(str(*a, "tracker_opportunity_id"));
         if (rid.empty()) {
-            ++new_people;
             // Find the created resource: same name, linked to exactly these opportunities (a person
             // may also have none of the other people's jobs, so the pair identifies them).
             std::vector<std::string> candidates;
             for (const auto &[id, r] : resources) {
                 if (used_resources.count(id)) continue;
                 if (str(*r, "firstname") != str(p, "first_name") || str(*r, "lastname") != str(p, "last_name")) continue;
-                if (opps_of_resource[id] == want_opps) candidates.push_back(id);
+                const auto &have = opps_of_resource[id];
+                bool covers = std::includes(have.begin(), have.end(), want_opps.begin(), want_opps.end());
+                bool extra_ok = true;
+                for (const auto &o : have)
+                    if (!want_opps.count(o) && !deleted_opps_of_person[person].count(o)) extra_ok = false;
+                if (covers && extra_ok && !have.empty()) candidates.push_back(id);
             }
             if (candidates.empty()) {
                 problems.push_back("person " + person + " (" + str(p, "first_name") + " " + str(p, "last_name") +
@@ -154,6 +174,7 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const std::st
             rid = candidates.front();
         }
         used_resources.insert(rid);
+        person_of_resource[rid] = person;
         for (const auto *a : apps_of_person[person]) {
             const std::string opp = str(*a, "tracker_opportunity_id");
             auto it = links.find({rid, opp});
@@ -172,12 +193,34 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const std::st
     // Nothing else was created: every resource and link the sync made (source "Workable") belongs
     // to an expected person / application. (expected.existing_link_id cannot be used after the
     // sync: it is computed from the current state, where the sync's own links already exist.)
+    // A person whose every application was deleted after the sync still has their resource.
+    std::map<std::string, std::set<std::string>> deleted_opps_of_name;
+    for (const auto &pv : state.at("truth").at("people").as_array()) {
+        const auto &p = pv.as_object();
+        auto it = deleted_opps_of_person.find(str(p, "key"));
+        if (it != deleted_opps_of_person.end())
+            deleted_opps_of_name[str(p, "first_name") + " " + str(p, "last_name")].insert(it->second.begin(), it->second.end());
+    }
+    for (const auto &[id, r] : resources) {
+        if (str(*r, "source") != "Workable" || used_resources.count(id)) continue;
+        const auto &allowed = deleted_opps_of_name[str(*r, "firstname") + " " + str(*r, "lastname")];
+        bool only_deleted = !opps_of_resource[id].empty();
+        for (const auto &o : opps_of_resource[id]) only_deleted = only_deleted && allowed.count(o);
+        if (only_deleted) {
+            used_resources.insert(id);
+            person_of_resource[id] = "deleted:" + id;
+            for (const auto &o : opps_of_resource[id]) deleted_opps_of_person["deleted:" + id].insert(o);
+        }
+    }
     for (const auto &[id, r] : resources)
         if (str(*r, "source") == "Workable" && !used_resources.count(id))
             problems.push_back("resource " + id + " (" + str(*r, "firstname") + " " + str(*r, "lastname") +
                                ") was created but belongs to no expected person");
     for (const auto &l : tracker.at("links").as_array()) {
         const auto &o = l.as_object();
+        auto owner = person_of_resource.find(str(o, "resourceid"));
+        if (owner != person_of_resource.end() && deleted_opps_of_person[owner->second].count(str(o, "opportunityid")))
+            continue; // synced before Workable deleted it: kept, as it must be
         if (str(o, "source") == "Workable" && !matched_links.count(str(o, "id")))
             problems.push_back("link " + str(o, "id") + " (resource " + str(o, "resourceid") + ", opportunity " +
                                str(o, "opportunityid") + ") was created but is no expected application " +

@@ -109,7 +109,9 @@ BOOST_AUTO_TEST_CASE(incremental_sync_after_new_changed_and_deleted_applications
 }
 
 BOOST_AUTO_TEST_CASE(unmapped_job_is_pending_then_synced_once_mapped) {
-    HybridEnv env(medium());
+    EnvOptions o = medium();
+    o.job_mapping_refresh_seconds = 0; // see the new mapping at once (default: within 5 minutes)
+    HybridEnv env(o);
     json::object s1 = parse_summary(env.sync());
     BOOST_REQUIRE(num(s1.at("applications").at("pending")) > 0);
     // The job gets mapped in Tracker; its applications are not updated in Workable, so only the
@@ -123,6 +125,7 @@ BOOST_AUTO_TEST_CASE(unmapped_job_is_pending_then_synced_once_mapped) {
 
 BOOST_AUTO_TEST_CASE(ten_percent_faults_of_every_kind_then_rerun_converges) {
     EnvOptions o = medium();
+    o.kombo_page_size = 10; // 15 Kombo pages, so Kombo's faults hit too
     HybridEnv env(o);
     json::array tracker_kinds{"429", "500", "502", "503", "reset", "truncated", "malformed", "overlap"};
     json::array kombo_kinds{"429", "500", "502", "503", "reset", "truncated", "malformed"};
@@ -134,6 +137,13 @@ BOOST_AUTO_TEST_CASE(ten_percent_faults_of_every_kind_then_rerun_converges) {
     json::object injected = env.sandbox().admin_get("counters").at("faults_injected").as_object();
     BOOST_TEST_MESSAGE("faults injected: " << json::serialize(injected));
     BOOST_TEST(!injected.empty());
+    bool kombo_hit = false, tracker_hit = false;
+    for (const auto &kv : injected) {
+        kombo_hit = kombo_hit || kv.key().starts_with("kombo");
+        tracker_hit = tracker_hit || kv.key().starts_with("tracker");
+    }
+    BOOST_TEST(kombo_hit);
+    BOOST_TEST(tracker_hit);
     // Faults off: the rerun finishes what the first left (pending errors, unknown outcomes).
     env.sandbox().admin_post("faults", json::object{});
     json::object s = parse_summary(env.sync());

@@ -27,7 +27,9 @@ bj::object workable_schema() {
                              {"description", "Workable job (Kombo job id or Workable remote job id) -> Tracker opportunity id"}}},
         {"custom_field", str("name of the opportunity custom field holding the Workable job id, e.g. \"Workable Job ID\"")},
         {"by_title", bj::object{{"type", "boolean"}, {"default", false},
-                                {"description", "map a job to the one opportunity with exactly its title"}}}};
+                                {"description", "map a job to the one opportunity with exactly its title"}}},
+        {"refresh_seconds", bj::object{{"type", "integer"}, {"minimum", 0}, {"maximum", 86400}, {"default", 300},
+                                       {"description", "how long Tracker's opportunities read for custom_field/by_title are reused"}}}};
     bj::object status_props{
         {"HIRED", str("Tracker status name for Workable HIRED (default: statuses.accepted)")},
         {"DECLINED", str("Tracker status name for Workable DECLINED (default: statuses.declined)")},

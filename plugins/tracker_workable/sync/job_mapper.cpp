@@ -1,8 +1,14 @@
 #include "sync/job_mapper.hpp"
 
+#include <boost/json.hpp>
+
+namespace json = boost::json;
+
 namespace ats::tracker_workable {
 
 namespace {
+const char *const kSnapshotKey = "jobs/snapshot";
+
 std::string trim(std::string s) {
     auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
     while (!s.empty() && ws(s.back())) s.pop_back();
@@ -14,6 +20,27 @@ std::string trim(std::string s) {
 
 void JobMapper::load_opportunities() {
     if (loaded_) return;
+    const int64_t now = host_.now_unix_ms();
+    std::string snap;
+    if (host_.state_get(kSnapshotKey, snap)) {
+        boost::system::error_code ec;
+        json::value v = json::parse(snap, ec);
+        if (!ec && v.is_object()) {
+            const auto &o = v.get_object();
+            const auto *at = o.if_contains("at");
+            const auto *field = o.if_contains("custom_field");
+            const auto *title = o.if_contains("by_title");
+            // Valid while fresh and taken with the same configuration.
+            if (at && at->is_int64() && now - at->get_int64() < cfg_.refresh_seconds * 1000 && field &&
+                field->is_string() && field->get_string() == cfg_.custom_field && title && title->is_bool() &&
+                title->get_bool() == cfg_.by_title) {
+                for (const auto &kv : o.at("field_map").as_object()) by_field_[std::string(kv.key())] = std::string(kv.value().as_string());
+                for (const auto &kv : o.at("title_map").as_object()) by_title_[std::string(kv.key())] = std::string(kv.value().as_string());
+                loaded_ = true;
+                return;
+            }
+        }
+    }
     tracker_.for_each_opportunity([&](const TrackerOpportunityRow &o) {
         if (!cfg_.custom_field.empty())
             for (const auto &[name, value] : o.custom_fields)
@@ -27,6 +54,12 @@ void JobMapper::load_opportunities() {
             if (!inserted && it->second != o.id) it->second.clear(); // ambiguous title
         }
     });
+    json::object fm, tm;
+    for (const auto &[k, v] : by_field_) fm[k] = v;
+    for (const auto &[k, v] : by_title_) tm[k] = v;
+    host_.state_put(kSnapshotKey, json::serialize(json::object{{"at", now}, {"custom_field", cfg_.custom_field},
+                                                               {"by_title", cfg_.by_title}, {"field_map", std::move(fm)},
+                                                               {"title_map", std::move(tm)}}));
     loaded_ = true;
 }
 

@@ -33,6 +33,7 @@ SyncConfig parse_sync_config(const boost::json::object &w, const SyncConfig &def
             }
         c.jobs.custom_field = sj::optional_string(*jm, "custom_field", where + ".job_mapping").value_or("");
         c.jobs.by_title = sj::optional_bool(*jm, "by_title", false, where + ".job_mapping");
+        if (auto r = sj::optional_int(*jm, "refresh_seconds", where + ".job_mapping")) c.jobs.refresh_seconds = *r;
     }
     if (c.jobs.table.empty() && c.jobs.custom_field.empty() && !c.jobs.by_title)
         throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,

@@ -20,6 +20,10 @@ struct JobMappingConfig {
     std::string custom_field;
     // Map by exact (case-sensitive, trimmed) title when the other two do not decide.
     bool by_title = false;
+    // How long the opportunities read for custom_field/by_title stay valid (kept in state): a sync
+    // with nothing new but a pending list then costs no Tracker request; a job mapped in Tracker
+    // is picked up within this time. 0 = re-read on every sync that needs it.
+    int64_t refresh_seconds = 300;
 };
 
 struct StatusMappingConfig {

@@ -54,7 +54,7 @@ public:
     SyncRun(ats::sdk::Host host, const SyncConfig &cfg, KomboClient &kombo, TrackerPort &tracker,
             const ats::sdk::Call &call)
         : host_(host), cfg_(cfg), kombo_(kombo), tracker_(tracker), call_(call), state_(host),
-          jobs_(cfg.jobs, tracker) {}
+          jobs_(cfg.jobs, tracker, host) {}
 
     SyncSummary summary;
 

@@ -17,6 +17,8 @@
 //   "idx/watermark"      unix ms: resources updated after this are not yet in "per/"
 //   "pend/<kombo id>"    a KomboApplication (JSON) not synced yet: job not mapped, or it failed;
 //                        retried at the start of every sync, never skipped by the checkpoint
+//   "jobs/snapshot"      Tracker's opportunities as the job mapping needs them, with the time read
+//                        (job_mapper.hpp): reused for job_mapping.refresh_seconds
 //   "int/<kombo id>"     write intent, recorded BEFORE a Tracker create; its presence after a crash
 //                        or a timeout means "read back before writing" (sync-semantics.md rule 1/4)
 // Every completed application is committed in ONE atomic batch (app + link + per + ver, intent and
