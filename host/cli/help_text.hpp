@@ -27,6 +27,7 @@ Commands:
   call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
                                   run one operation; records print as NDJSON on stdout
   sync --tenant T [--full]        run the provider's synchronisation once; JSON summary on stdout
+  serve, hash-token               the long-running REST server (host/serve; see `ats-host serve --help`)
 
 Global options:
   --plugins DIR      plugins folder (default: <folder of ats-host>/../plugins)

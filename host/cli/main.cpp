@@ -236,12 +236,19 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     host::InvokeSink sink;
     long long emitted = 0;
     std::string record_error;
+    bool check_ok = true;
+    std::string check_record;
     sink.on_record = [&](std::string_view rec) {
         boost::system::error_code ec;
         auto v = json::parse(rec, ec);
         if (ec) {
             record_error = operation + ": the plugin sent a record that is not valid JSON (" + ec.message() + ")";
             return false;
+        }
+        if (operation == ATS_OP_CHECK && v.is_object()) { // {"ok": false, ...} is a failed check
+            const auto *ok = v.get_object().if_contains("ok");
+            check_ok = !(ok && ok->is_bool() && !ok->get_bool());
+            check_record = json::serialize(v);
         }
         if (!out.line(json::serialize(v))) return false; // stdout closed: stop the stream
         ++emitted;
@@ -286,6 +293,11 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     if (operation == ATS_OP_CHECK && r.records == 0) {
         print_error("internal", "operation", operation, o.tenant, "check returned no result", &redactor);
         return kExitInternal;
+    }
+    if (operation == ATS_OP_CHECK && !check_ok) {
+        print_error("upstream", "operation", operation, o.tenant, "check reported the connection unusable: " + check_record,
+                    &redactor);
+        return kExitFailed;
     }
     return kExitOk;
 }

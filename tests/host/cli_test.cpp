@@ -346,6 +346,15 @@ BOOST_AUTO_TEST_CASE(plugin_http_goes_through_the_host_with_retries_and_the_allo
     BOOST_TEST(contains(log, "HTTP 503; retrying"));
     BOOST_TEST(!contains(log, "cli-secret-31337"));
 
+    test::LoopbackHttpServer down([](const test::TestRequest &) { test::TestResponse r; r.status = 503; return r; });
+    manifest("down", R"({"tenant_id":"down","provider":"test_good",
+        "provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"base_url":")" + down.url("") + R"("},
+        "host":{"egress_allow":["127.0.0.1"],"retry":{"base_delay_ms":10,"max_attempts":2}}})");
+    auto d2 = run({"check", "--tenant", "down"});
+    BOOST_TEST(d2.exit_code == 1); // {"ok":false} from check
+    BOOST_TEST(json::parse(d2.out).at("ok").as_bool() == false);
+    BOOST_TEST(contains(error_line(d2.err).at("message").as_string().c_str(), "connection unusable"));
+
     manifest("walled", R"({"tenant_id":"walled","provider":"test_good",
         "provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"base_url":"http://127.0.0.1:9"},
         "host":{"egress_allow":["api.example.com"]}})");

@@ -125,6 +125,10 @@ private:
             details["attempts"] = res.attempts;
             details["body"] = res.body;
             if (res.status == 401) throw Error(ATS_ERR_UNAUTHORIZED, "check: the test ATS rejected the api key");
+            if (res.status >= 500) { // reachable but unhealthy: a failed check, not an error
+                sink.record(json::serialize(json::object{{"ok", false}, {"details", details}}));
+                return;
+            }
         }
         sink.record(json::serialize(json::object{{"ok", true}, {"details", details}}));
     }
