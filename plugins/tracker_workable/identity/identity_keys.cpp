@@ -31,9 +31,11 @@ std::string name_key(const std::string &first_name, const std::string &last_name
 
 PersonIdentity identity_of(const std::vector<std::string> &emails, const std::vector<std::string> &phones,
                            const std::string &kombo_candidate_id, const std::string &first_name,
-                           const std::string &last_name, std::string_view phone_region) {
+                           const std::string &last_name, std::string_view phone_region,
+                           const std::string &workable_candidate_id) {
     PersonIdentity id;
     if (!kombo_candidate_id.empty()) add_unique(id.keys, "k:" + kombo_candidate_id);
+    if (!workable_candidate_id.empty()) add_unique(id.keys, "w:" + workable_candidate_id);
     for (const auto &e : emails) {
         std::string n = ats::shared::normalize_email(e);
         if (!n.empty()) add_unique(id.keys, "e:" + n);

@@ -9,6 +9,10 @@
 //   "k:<id>"     the Kombo candidate id. Workable keeps one candidate per job, so this key only
 //                re-finds the person of the same application (e.g. after the candidate changed
 //                their email), never merges two jobs' candidates by itself.
+//   "w:<id>"     the Workable candidate id (Kombo remote_id), which the sync also writes into the
+//                Tracker resource's "Workable Candidate ID" custom field. It is how a person with
+//                neither email nor phone is found again after a crash: reading Tracker back finds
+//                the resource by this field. Same one-candidate-per-job scope as "k:".
 // Names are never keys: a name-only match is reported, never merged (name_key() serves reporting).
 #pragma once
 
@@ -19,16 +23,17 @@
 namespace ats::tracker_workable {
 
 struct PersonIdentity {
-    std::vector<std::string> keys; // de-duplicated, strongest kinds first (k, e, p)
+    std::vector<std::string> keys; // de-duplicated, strongest kinds first (k, w, e, p)
     std::string name_key;          // "first last" case-folded and trimmed; "" when no name
 };
 
 // Keys of a person given by raw fields as typed.
 PersonIdentity identity_of(const std::vector<std::string> &emails, const std::vector<std::string> &phones,
                            const std::string &kombo_candidate_id, const std::string &first_name,
-                           const std::string &last_name, std::string_view phone_region);
+                           const std::string &last_name, std::string_view phone_region,
+                           const std::string &workable_candidate_id = "");
 
-// The kind letter of a key ('e', 'p' or 'k').
+// The kind letter of a key ('k', 'w', 'e' or 'p').
 inline char key_kind(std::string_view key) { return key.empty() ? '?' : key[0]; }
 
 // "first last" lower-cased with inner whitespace collapsed; "" when both are blank.

@@ -45,6 +45,8 @@ bj::object workable_schema() {
                                             {"description", "region for phone numbers without a country code (default: the Tracker key)"}}},
         {"source_label", bj::object{{"type", "string"}, {"default", "Workable"},
                                     {"description", "source recorded on people and applications created by the sync"}}},
+        {"candidate_id_field", bj::object{{"type", "string"}, {"default", "Workable Candidate ID"},
+                                          {"description", "Resource custom field given the Workable candidate id of people the sync creates (\"\" = none)"}}},
         {"lock_wait_ms", bj::object{{"type", "integer"}, {"minimum", 0}, {"maximum", 3600000}, {"default", 30000},
                                     {"description", "how long a second sync of the tenant waits for the first before failing with CONFLICT"}}}};
     return bj::object{{"type", "object"},

@@ -50,6 +50,11 @@ void TrackerPortClient::for_each_resource(const std::string &updated_after_utc,
             row.email = r.email;
             for (const std::string *p : {&r.mobile_phone, &r.work_phone, &r.home_phone})
                 if (!p->empty()) row.phones.push_back(*p);
+            if (const bj::value *cf = sj::find_ci(r.raw, "customfields"); cf && cf->is_array())
+                for (const auto &f : cf->get_array())
+                    if (f.is_object())
+                        row.custom_fields.emplace_back(sj::text_or(f.get_object(), "name"),
+                                                       sj::text_or(f.get_object(), "value"));
             fn(row);
             return true;
         },
@@ -78,6 +83,11 @@ CreatedTrackerPerson TrackerPortClient::create_person_on_opportunity(const NewTr
     r.email = p.email;
     r.cell_phone = p.cellphone;
     r.source = p.source;
+    if (!p.custom_fields.empty()) {
+        auto settings = client_.settings(call_);
+        for (const auto &[name, value] : p.custom_fields)
+            if (auto def = settings->custom_field("Resource", name)) r.custom_fields.emplace_back(def->id, value);
+    }
     ats::tracker::AssignTo assign;
     assign.opportunity_id = tracker_id(opportunity_id, "job mapping");
     auto created = client_.create_resource(r, assign, call_);

@@ -52,6 +52,7 @@ SyncConfig parse_sync_config(const boost::json::object &w, const SyncConfig &def
         throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
                               where + ".default_phone_region: unknown region '" + c.phone_region + "'");
     c.source_label = sj::optional_string(w, "source_label", where).value_or(c.source_label);
+    c.candidate_id_field = sj::optional_string(w, "candidate_id_field", where).value_or(c.candidate_id_field);
     if (auto lw = sj::optional_int(w, "lock_wait_ms", where)) c.lock_wait_ms = *lw;
     return c;
 }

@@ -47,6 +47,9 @@ struct SyncConfig {
     StatusMappingConfig statuses;
     std::string phone_region = "GB";
     std::string source_label = "Workable";
+    // Resource custom field that receives the Workable candidate id of a person the sync creates
+    // (so a crash-interrupted create can be found again even without email/phone); "" = none.
+    std::string candidate_id_field = "Workable Candidate ID";
     int64_t lock_wait_ms = 30000; // a second sync waits this long for the first, then CONFLICT
 };
 

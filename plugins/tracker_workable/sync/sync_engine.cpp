@@ -94,6 +94,11 @@ private:
     std::string find_link(const std::string &res, const std::string &opp, std::string *status);
     void write_intent(const Work &w, const char *op, const std::string &res);
     void commit_new(Work &w, const std::string &res, const std::string &link, const std::string &status);
+    // People created by this run and met again in a later page are not "matched" people.
+    bool created_this_run(const std::string &res) {
+        std::lock_guard<std::mutex> g(mu_);
+        return created_.count(res) != 0;
+    }
     bool is_verified(const std::string &res) {
         std::lock_guard<std::mutex> g(mu_);
         return verified_.count(res) != 0;
@@ -110,6 +115,7 @@ private:
 
     std::mutex mu_;
     std::unordered_set<std::string> verified_;     // resources whose links we know
+    std::unordered_set<std::string> created_;      // resources created by this run
     std::unordered_set<std::string> intents_;      // kombo ids with a write intent from before
     std::unordered_set<std::string> pending_ids_;  // kombo ids in "pend/"
     bool person_map_loaded_ = false;
@@ -157,7 +163,12 @@ void SyncRun::refresh_index(bool force) {
     if (wm) after = kombo_time(*wm - kWatermarkSlackMs);
     ats::sdk::Host::Batch batch;
     tracker_.for_each_resource(after, [&](const TrackerResourceRow &r) {
-        PersonIdentity id = identity_of({r.email}, r.phones, "", r.first_name, r.last_name, cfg_.phone_region);
+        std::string workable_id;
+        if (!cfg_.candidate_id_field.empty())
+            for (const auto &[name, value] : r.custom_fields)
+                if (name == cfg_.candidate_id_field) workable_id = value;
+        PersonIdentity id =
+            identity_of({r.email}, r.phones, "", r.first_name, r.last_name, cfg_.phone_region, workable_id);
         for (const auto &k : id.keys)
             if (index_.add(k, r.id)) batch.put(state_keys::person(k), index_.find({k})->resource_id);
         if (!id.name_key.empty() && !index_.find_name(id.name_key)) {
@@ -245,6 +256,8 @@ CreatedTrackerPerson SyncRun::create_person_reconciled(Work &w, bool &recovered,
             break;
         }
     p.source = cfg_.source_label;
+    if (!cfg_.candidate_id_field.empty() && !w.app.candidate_remote_id.empty())
+        p.custom_fields.emplace_back(cfg_.candidate_id_field, w.app.candidate_remote_id);
     for (int attempt = 1;; ++attempt) {
         try {
             return tracker_.create_person_on_opportunity(p, w.opportunity_id);
@@ -350,6 +363,10 @@ void SyncRun::run_task(PersonTask &t) {
                     ++summary.applications_recovered;
                 } else {
                     ++summary.people_created;
+                    {
+                        std::lock_guard<std::mutex> g(mu_);
+                        created_.insert(res);
+                    }
                     if (same_name && *same_name != res) summary.add_name_only(w->app.id, *same_name);
                 }
                 // A new person has exactly the link we just made; a person Tracker already had
@@ -429,7 +446,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
             }
             Work w{std::move(a), std::nullopt, opp, {}, false};
             w.identity = identity_of(w.app.emails, w.app.phones, w.app.candidate_id, w.app.first_name,
-                                     w.app.last_name, cfg_.phone_region);
+                                     w.app.last_name, cfg_.phone_region, w.app.candidate_remote_id);
             w.had_intent = intents_.count(w.app.id) != 0;
             work.push_back(std::move(w));
             news.push_back(work.size() - 1);
@@ -496,7 +513,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
     }
     for (size_t i : updates) task_for_resource(work[i].rec->resource_id).updates.push_back(&work[i]);
     for (const auto &t : tasks)
-        if (!t.resource_id.empty() && !t.news.empty()) {
+        if (!t.resource_id.empty() && !t.news.empty() && !created_this_run(t.resource_id)) {
             if (t.match_kind == 'e') ++summary.people_matched_email;
             else if (t.match_kind == 'p') ++summary.people_matched_phone;
             else ++summary.people_matched_known;

@@ -23,6 +23,7 @@ struct TrackerResourceRow {
     std::string first_name, last_name;
     std::string email;
     std::vector<std::string> phones; // cell, work, home as stored (any format)
+    std::vector<std::pair<std::string, std::string>> custom_fields; // (name, value)
 };
 
 struct TrackerOpportunityRow {
@@ -43,6 +44,9 @@ struct NewTrackerPerson {
     std::string email;
     std::string cellphone; // first phone that parses, as E.164; "" when none
     std::string source;
+    // Resource custom fields by NAME (the adapter resolves ids through getSettings; a name the
+    // database does not have is skipped).
+    std::vector<std::pair<std::string, std::string>> custom_fields;
 };
 
 struct CreatedTrackerPerson {
