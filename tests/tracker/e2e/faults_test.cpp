@@ -168,6 +168,26 @@ BOOST_AUTO_TEST_CASE(request_cost_of_every_operation) {
         BOOST_TEST((got == c.expected), c.op << " " << bj::serialize(c.args) << ": measured " << describe(got));
         table += "  " + c.op + (c.args.empty() ? "" : " " + bj::serialize(c.args).substr(0, 60)) + ": " + describe(got) + "\n";
     }
+    // candidates.find by phone: checkPerson compares digits only (A11), so it is asked with up to
+    // three spellings of the number until one matches, then the match is read and verified.
+    bj::value full = sandbox.admin_get("state");
+    for (const auto &pv : full.at("truth").at("people").as_array()) {
+        const auto &p = pv.as_object();
+        if (!p.contains("tracker_resource_id") || p.at("tracker_resource_id").is_null() || str(p, "phone_e164").empty()) continue;
+        const bj::object *r = find_by_id(s, "resources", as_int(p.at("tracker_resource_id")));
+        if (!r || (str(*r, "mobiletelephone").empty() && str(*r, "worktelephone").empty())) continue;
+        reset_counters(sandbox);
+        CallResult found = host.call("candidates.find", bj::object{{"phone", str(p, "phone_e164")}});
+        BOOST_TEST_REQUIRE(found.exit_code == 0, found.err);
+        BOOST_TEST(found.one().at("results").as_array().size() >= 1u, found.out);
+        auto c = tracker_counts(sandbox);
+        BOOST_TEST(c["checkPerson"] >= 1);
+        BOOST_TEST(c["checkPerson"] <= 3);
+        BOOST_TEST(c["getIndividualRecord"] == 1);
+        BOOST_TEST(total(c) == c["checkPerson"] + 1);
+        table += "  candidates.find {\"phone\":...} stored as '" + str(*r, "mobiletelephone") + str(*r, "worktelephone") + "': " + describe(c) + "\n";
+        break;
+    }
     // candidates.attachments.get, applications.attachments.get: one getIndividualRecord.
     CallResult list = host.call("candidates.attachments.list", bj::object{{"candidate_id", R}});
     doc_id = std::string(list.one().at("results").at(0).at("id").as_string());

@@ -283,3 +283,35 @@ BOOST_AUTO_TEST_CASE(find_candidates_by_email_phone_and_name) {
     CallResult none = host.call("candidates.find", bj::object{});
     BOOST_TEST(none.exit_code == 2);
 }
+
+BOOST_AUTO_TEST_CASE(check_verifies_credentials_and_configured_statuses) {
+    World w;
+    TrackerHost host(w.sandbox);
+    reset_counters(w.sandbox);
+    CallResult ok = host.check();
+    BOOST_TEST_REQUIRE(ok.exit_code == 0, ok.err);
+    BOOST_TEST(ok.one().at("ok").as_bool());
+    BOOST_TEST(as_int(ok.one().at("details").at("application_statuses")) == static_cast<int64_t>(link_status_ids(w.state).size()));
+    BOOST_TEST(tracker_counts(w.sandbox)["getSettings"] == 1);
+
+    // A declined status this database does not have is a configuration error, named as such.
+    TenantOptions o;
+    o.extra_config = bj::object{{"statuses", bj::object{{"declined", "Rejected"}}}};
+    TrackerHost wrong(w.sandbox, o);
+    CallResult bad = wrong.check();
+    BOOST_TEST(bad.exit_code != 0);
+    BOOST_TEST(bad.error_message().find("provider_config.statuses.declined 'Rejected'") != std::string::npos, bad.err);
+    CallResult reject = wrong.call("applications.reject", bj::object{{"application_id", std::to_string(w.links[0])}});
+    BOOST_TEST(reject.exit_code == 2, reject.err);
+    BOOST_TEST(reject.error_message().find("Rejected") != std::string::npos, reject.err);
+    BOOST_TEST(as_int(record_in(w.sandbox, "links", w.links[0])->at("statusid")) ==
+               as_int(find_by_id(w.state, "links", w.links[0])->at("statusid"))); // nothing written
+
+    // An unknown zone in the configuration is refused when the tenant opens.
+    TenantOptions z;
+    z.timezone = "Europe/Atlantis";
+    TrackerHost zone(w.sandbox, z);
+    CallResult nozone = zone.call("jobs.stream");
+    BOOST_TEST(nozone.exit_code == 3, nozone.err);
+    BOOST_TEST(nozone.err.find("Europe/Atlantis") != std::string::npos, nozone.err);
+}
