@@ -3,6 +3,10 @@
 
 #include "ats/shared/json.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 namespace ats::tracker {
 
 namespace bj = boost::json;
@@ -84,28 +88,57 @@ void TrackerProvider::op_applications_reject(ats::sdk::Call &call, const bj::obj
 }
 
 // applications.bulk_reject: one result per id, in order; a failure of one is reported in its
-// result, not as the error of the call (except cancellation). Cost: per application as reject.
+// result, not as the error of the call (except cancellation). The rejections run on up to
+// host.max_concurrency() threads (host services are thread-safe; the sink is only used on the
+// invoking thread, after the workers are joined). Cost: per application as reject; getSettings
+// once (the first lookup loads the cache before the workers start).
 void TrackerProvider::op_applications_bulk_reject(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
     std::string op = ATS_OP_APPLICATIONS_BULK_REJECT;
     std::vector<std::string> ids = sj::require_id_array(args, "application_ids", op + " arguments");
-    bj::array results;
-    int64_t done = 0;
-    for (const auto &id : ids) {
-        call.throw_if_cancelled();
-        bj::object r{{"application_id", id}};
-        try {
-            int64_t link = tracker_id_arg(bj::object{{"application_id", id}}, "application_id", op);
-            r["ok"] = true;
-            r["application"] = reject_one(call, link, args);
-        } catch (const ats::sdk::Error &e) {
-            if (e.code() == ATS_ERR_CANCELLED) throw;
-            r["ok"] = false;
-            r["error"] = bj::object{{"code", e.code()}, {"message", e.what()}, {"retryable", e.retryable()}};
+    // Validate the declined status once, up front: a configuration error fails the call, not each item.
+    client().link_status(config_.statuses.declined, "provider_config.statuses.declined", call.raw());
+
+    std::vector<bj::object> results(ids.size());
+    std::atomic<size_t> next{0};
+    std::atomic<bool> cancelled{false};
+    auto work = [&] {
+        for (size_t i = next.fetch_add(1); i < ids.size(); i = next.fetch_add(1)) {
+            bj::object r{{"application_id", ids[i]}};
+            if (call.cancelled()) {
+                cancelled = true;
+                return;
+            }
+            try {
+                int64_t link = tracker_id_arg(bj::object{{"application_id", ids[i]}}, "application_id", op);
+                r["ok"] = true;
+                r["application"] = reject_one(call, link, args);
+            } catch (const ats::sdk::Error &e) {
+                if (e.code() == ATS_ERR_CANCELLED) {
+                    cancelled = true;
+                    return;
+                }
+                r.erase("application");
+                r["ok"] = false;
+                r["error"] = bj::object{{"code", e.code()}, {"message", e.what()}, {"retryable", e.retryable()}};
+            } catch (const std::exception &e) {
+                r.erase("application");
+                r["ok"] = false;
+                r["error"] = bj::object{{"code", ATS_ERR_INTERNAL}, {"message", std::string("internal error: ") + e.what()},
+                                        {"retryable", false}};
+            }
+            results[i] = std::move(r);
         }
-        results.push_back(std::move(r));
-        sink.progress("reject", ++done, static_cast<int64_t>(ids.size()));
-    }
-    emit(sink, bj::object{{"results", std::move(results)}});
+    };
+    size_t threads = std::min<size_t>(ids.size(), static_cast<size_t>(host_.max_concurrency()));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work(); // the invoking thread works too
+    for (auto &t : pool) t.join();
+    if (cancelled) throw ats::sdk::Error(ATS_ERR_CANCELLED, op + ": cancelled by the caller");
+    bj::array out;
+    for (auto &r : results) out.push_back(std::move(r));
+    sink.progress("reject", static_cast<int64_t>(ids.size()), static_cast<int64_t>(ids.size()));
+    emit(sink, bj::object{{"results", std::move(out)}});
 }
 
 } // namespace ats::tracker
