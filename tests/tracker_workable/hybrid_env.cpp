@@ -156,7 +156,7 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const std::st
             // may also have none of the other people's jobs, so the pair identifies them).
             std::vector<std::string> candidates;
             for (const auto &[id, r] : resources) {
-                if (used_resources.count(id)) continue;
+                if (used_resources.count(id) || str(*r, "source") != "Workable") continue; // made by the sync
                 if (str(*r, "firstname") != str(p, "first_name") || str(*r, "lastname") != str(p, "last_name")) continue;
                 const auto &have = opps_of_resource[id];
                 bool covers = std::includes(have.begin(), have.end(), want_opps.begin(), want_opps.end());
