@@ -120,3 +120,17 @@ BOOST_AUTO_TEST_CASE(connections_over_the_limit_get_503_until_others_close) {
     auto ok = exchange(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     BOOST_TEST(ok.status == 200);
 }
+
+BOOST_AUTO_TEST_CASE(a_call_over_the_request_deadline_is_cancelled_in_the_plugin) {
+    ServeSetup setup;
+    setup.manifests["acme"] = R"({"tenant_id":"acme","provider":"serve_probe","provider_config":{"read_delay_ms":5000}})";
+    setup.serve_args = {"--request-timeout-ms", "400"};
+    ServeInstance s(setup);
+    auto started = std::chrono::steady_clock::now();
+    auto r = s.get("/v1/tenants/acme/jobs/j1", "acme-token-1");
+    auto took = std::chrono::steady_clock::now() - started;
+    BOOST_TEST(r.status == 503);
+    BOOST_TEST(error_code(r) == "cancelled");
+    BOOST_TEST((took < 2s), "the plugin was not cancelled at the deadline");
+    still_serving(s);
+}

@@ -6,7 +6,8 @@
 //   serve_probe_alt 1.0.0         - another enum, for pointing a tenant at another provider;
 //                                   it does not support jobs.get_enhanced (the 501 route test).
 // Config: {"records": n applications, "stream_delay_ms": pause before each streamed record,
-//          "sync_delay_ms": how long `sync` takes, "check_ok": what `check` reports}.
+//          "sync_delay_ms": how long `sync` takes, "check_ok": what `check` reports,
+//          "read_delay_ms": how long jobs.get takes (cancellable)}.
 #include "ats_plugin.hpp"
 
 #include <boost/json.hpp>
@@ -69,7 +70,8 @@ const char kConfigSchema[] = R"({
     "records": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 12},
     "stream_delay_ms": {"type": "integer", "minimum": 0, "maximum": 10000, "default": 0},
     "sync_delay_ms": {"type": "integer", "minimum": 0, "maximum": 60000, "default": 0},
-    "check_ok": {"type": "boolean", "default": true}
+    "check_ok": {"type": "boolean", "default": true},
+    "read_delay_ms": {"type": "integer", "minimum": 0, "maximum": 60000, "default": 0}
   }
 })";
 
@@ -121,6 +123,7 @@ public:
         if (auto *v = cfg.if_contains("stream_delay_ms")) stream_delay_ms_ = static_cast<int>(v->to_number<int64_t>());
         if (auto *v = cfg.if_contains("sync_delay_ms")) sync_delay_ms_ = static_cast<int>(v->to_number<int64_t>());
         if (auto *v = cfg.if_contains("check_ok")) check_ok_ = v->as_bool();
+        if (auto *v = cfg.if_contains("read_delay_ms")) read_delay_ms_ = static_cast<int>(v->to_number<int64_t>());
         for (int i = 1; i <= 3; ++i) jobs_["j" + std::to_string(i)] = make_job(i);
         for (int i = 1; i <= 5; ++i) candidates_["c" + std::to_string(i)] = make_candidate(i);
         for (int i = 1; i <= records_; ++i)
@@ -138,7 +141,14 @@ public:
         if (op == ATS_OP_JOBS_STREAM) return stream(call, sink, snapshot(jobs_), args, "statuses", "status");
         if (op == ATS_OP_APPLICATIONS_STREAM) return stream(call, sink, snapshot(applications_), args, "job_ids", "job_id");
         if (op == ATS_OP_CANDIDATES_STREAM) return stream(call, sink, snapshot(candidates_), args, "", "");
-        if (op == ATS_OP_JOBS_GET) return emit(sink, find(jobs_, str(args, "job_id"), "job"));
+        if (op == ATS_OP_JOBS_GET) {
+            // A slow upstream, as a plugin should wait for one: checking for cancellation.
+            for (int waited = 0; waited < read_delay_ms_; waited += 10) {
+                call.throw_if_cancelled();
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            return emit(sink, find(jobs_, str(args, "job_id"), "job"));
+        }
         if (op == ATS_OP_JOBS_GET_ENHANCED) {
             if (kAlt) ats::sdk::throw_not_supported(kDescriptor, op);
             json::object job = find(jobs_, str(args, "job_id"), "job");
@@ -405,7 +415,7 @@ private:
 
     ats::sdk::Host host_;
     std::string tenant_;
-    int records_ = 12, stream_delay_ms_ = 0, sync_delay_ms_ = 0;
+    int records_ = 12, stream_delay_ms_ = 0, sync_delay_ms_ = 0, read_delay_ms_ = 0;
     bool check_ok_ = true;
     std::mutex mu_;
     std::map<std::string, json::object> jobs_, candidates_, applications_;
