@@ -222,7 +222,11 @@ struct HttpClient::Impl {
         std::string host_hdr = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
         req.set(http::field::host, default_port ? host_hdr : host_hdr + ":" + std::to_string(u.port));
         req.set(http::field::user_agent, opts.user_agent);
-        for (const auto &[k, val] : r.headers) req.set(k, val);
+        // insert, not set: repeated headers (Cookie, Accept) stay repeated; Host/User-Agent replace ours.
+        for (const auto &[k, val] : r.headers) {
+            if (beast::iequals(k, "host") || beast::iequals(k, "user-agent")) req.set(k, val);
+            else req.insert(k, val);
+        }
         req.body() = r.body;
         if (!r.body.empty() || (v != http::verb::get && v != http::verb::head && v != http::verb::delete_))
             req.prepare_payload();
