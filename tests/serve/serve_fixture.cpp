@@ -103,6 +103,27 @@ void ServeInstance::write_manifest(const std::string &tenant, const std::string 
 
 void ServeInstance::remove_plugin(const std::string &file_name) { fs::remove(plugins_dir() + "/" + file_name); }
 
+net::HttpResponse ExchangeRecorder::call(const std::string &method, const std::string &pattern, const std::string &path,
+                                         const std::string &token, const std::string &body,
+                                         std::vector<std::pair<std::string, std::string>> headers) {
+    auto r = s_.request(method, path, token, body, std::move(headers));
+    exchanges_.push_back(json::object{{"method", method}, {"path", pattern}, {"status", r.status},
+                                      {"content_type", r.header("content-type")}, {"body", r.body}});
+    return r;
+}
+
+std::string ExchangeRecorder::check_against_openapi(bool partial) {
+    std::string doc_file = s_.dir() / "openapi.json", ex_file = s_.dir() / "exchanges.json";
+    write_file(doc_file, s_.get("/openapi.json").body);
+    write_file(ex_file, json::serialize(exchanges_));
+    std::vector<std::string> argv{"node", source_dir() + "/tests/serve/openapi_check.js", ATS_NODE_MODULES, doc_file, ex_file,
+                                  source_dir() + "/plugin_api/schema"};
+    if (partial) argv.push_back("--partial");
+    auto check = run_process(argv, {}, std::chrono::seconds(120));
+    BOOST_TEST(check.exit_code == 0, "openapi_check failed:\n" << check.err << check.out);
+    return check.out;
+}
+
 json::value json_body(const net::HttpResponse &r) {
     boost::system::error_code ec;
     auto v = json::parse(r.body, ec);

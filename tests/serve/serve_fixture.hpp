@@ -73,6 +73,22 @@ private:
     uint16_t port_ = 0;
 };
 
+// Records exchanges with the OpenAPI path template they exercise, then checks them all against
+// the served document with openapi_check.js (ajv). partial: not every operation is exercised.
+class ExchangeRecorder {
+public:
+    explicit ExchangeRecorder(ServeInstance &s) : s_(s) {}
+    net::HttpResponse call(const std::string &method, const std::string &pattern, const std::string &path,
+                           const std::string &token, const std::string &body = "",
+                           std::vector<std::pair<std::string, std::string>> headers = {});
+    // Returns node's output; fails the current test when the check fails.
+    std::string check_against_openapi(bool partial);
+
+private:
+    ServeInstance &s_;
+    boost::json::array exchanges_;
+};
+
 // Parses a JSON body; fails the current test (BOOST_TEST) when it is not JSON.
 boost::json::value json_body(const net::HttpResponse &r);
 // The "error.code" of an error envelope ("" when the body is not one).

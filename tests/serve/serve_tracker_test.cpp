@@ -1,0 +1,92 @@
+// serve_tracker_test.cpp - the real `tracker` provider behind `ats-host serve`, against the
+// sandbox's Tracker emulator: reads, streams and writes through the REST API, an unsupported
+// operation's 501, and every real response validated against the OpenAPI document.
+#define BOOST_TEST_MODULE serve_tracker
+#include <boost/test/unit_test.hpp>
+
+#include "paths.hpp"
+#include "sandbox_fixture.hpp"
+#include "serve_fixture.hpp"
+
+#include <boost/json.hpp>
+
+using namespace ats::test;
+using namespace ats::test::serve;
+namespace json = boost::json;
+
+namespace {
+
+const std::string kToken = "tracker-tenant-token";
+
+ServeSetup tracker_setup(const Sandbox &sandbox) {
+    ServeSetup setup;
+    setup.plugins = {{"libtracker.so", plugins_dir() + "/libtracker.so"}};
+    setup.manifests = {{"tr", R"({"tenant_id":"tr","provider":"tracker","provider_config":{
+        "base_url":")" + sandbox.tracker_url() + R"(",
+        "auth":{"method":"api_key","api_key":{"$secret":{"env":"TR_TRACKER_KEY"}}},
+        "timezone":"Europe/London","default_phone_region":"GB",
+        "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
+        "host":{"egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"("]}})"}};
+    setup.tokens = {{"tr", {kToken}}};
+    setup.env = {{"TR_TRACKER_KEY", Sandbox::kTrackerApiKey}};
+    return setup;
+}
+
+std::string first_id(const ats::net::HttpResponse &page) {
+    auto results = json::parse(page.body).as_object().at("results").as_array();
+    BOOST_REQUIRE(!results.empty());
+    return std::string(results[0].as_object().at("id").as_string());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(tracker_provider_through_the_service) {
+    Sandbox sandbox;
+    ServeInstance s(tracker_setup(sandbox));
+    ExchangeRecorder rec(s);
+    const std::string T = "/v1/tenants/{tenant}", A = "/v1/tenants/tr";
+
+    BOOST_TEST(rec.call("GET", T + "/check", A + "/check", kToken).status == 200);
+    auto caps = rec.call("GET", T + "/capabilities", A + "/capabilities", kToken);
+    BOOST_TEST(caps.status == 200);
+
+    auto jobs = rec.call("GET", T + "/jobs", A + "/jobs?limit=3", kToken);
+    BOOST_TEST(jobs.status == 200);
+    std::string job = first_id(jobs);
+    BOOST_TEST(rec.call("GET", T + "/jobs/{job_id}", A + "/jobs/" + job, kToken).status == 200);
+    BOOST_TEST(rec.call("GET", T + "/jobs/{job_id}/enhanced", A + "/jobs/" + job + "/enhanced", kToken).status == 200);
+
+    auto apps_nd = rec.call("GET", T + "/applications", A + "/applications", kToken, "", {{"Accept", "application/x-ndjson"}});
+    BOOST_TEST(apps_nd.status == 200);
+    BOOST_TEST(apps_nd.header("content-type") == "application/x-ndjson");
+    size_t lines = static_cast<size_t>(std::count(apps_nd.body.begin(), apps_nd.body.end(), '\n'));
+    BOOST_TEST(lines > 0u);
+    auto apps = rec.call("GET", T + "/applications", A + "/applications?limit=2", kToken);
+    std::string app = first_id(apps);
+    BOOST_TEST(rec.call("GET", T + "/applications/{application_id}", A + "/applications/" + app, kToken).status == 200);
+
+    auto cands = rec.call("GET", T + "/candidates", A + "/candidates?limit=2", kToken);
+    BOOST_TEST(cands.status == 200);
+    std::string cand = first_id(cands);
+    BOOST_TEST(rec.call("GET", T + "/candidates/{candidate_id}", A + "/candidates/" + cand, kToken).status == 200);
+    BOOST_TEST(rec.call("GET", T + "/stages", A + "/stages", kToken).status == 200);
+
+    // Tracker has no rejection reasons: 501 with the provider's reason.
+    auto reasons = rec.call("GET", T + "/rejection-reasons", A + "/rejection-reasons", kToken);
+    BOOST_TEST(reasons.status == 501);
+    BOOST_TEST(error_code(reasons) == "not_supported");
+    BOOST_TEST(reasons.body.find("getSettings") != std::string::npos, reasons.body);
+
+    // A write: a note on the application, then read back.
+    auto note = rec.call("POST", T + "/applications/{application_id}/notes", A + "/applications/" + app + "/notes", kToken,
+                         R"({"content":"Phone screen booked"})");
+    BOOST_TEST(note.status == 201, note.body);
+    auto notes = rec.call("GET", T + "/applications/{application_id}/notes", A + "/applications/" + app + "/notes", kToken);
+    BOOST_TEST(notes.body.find("Phone screen booked") != std::string::npos);
+
+    auto missing = rec.call("GET", T + "/jobs/{job_id}", A + "/jobs/999999999", kToken);
+    BOOST_TEST(missing.status == 404);
+
+    BOOST_TEST_MESSAGE(rec.check_against_openapi(true));
+    BOOST_TEST(s.stderr_text().find(Sandbox::kTrackerApiKey) == std::string::npos, "the Tracker key reached a log line");
+}
