@@ -107,6 +107,11 @@ void TenantHttp::release_slot() {
     slots_cv_.notify_one();
 }
 
+TenantHttp::UpstreamStats TenantHttp::upstream_stats() const {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    return stats_;
+}
+
 HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const CancelledFn &cancelled, const LogFn &log) {
     net::UrlParts u;
     try {
@@ -144,6 +149,10 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         auto t0 = std::chrono::steady_clock::now();
         try {
             out.response = limited_send(req);
+            {
+                std::lock_guard<std::mutex> lock(stats_mu_);
+                ++stats_.responses[out.response.status];
+            }
             auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
             if (log)
                 log(ATS_LOG_DEBUG, where(req) + " -> " + std::to_string(out.response.status) + " in " + std::to_string(ms) +
@@ -155,6 +164,10 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
                 return out;
             }
         } catch (const net::TransportError &e) {
+            {
+                std::lock_guard<std::mutex> lock(stats_mu_);
+                ++stats_.responses[0];
+            }
             if (!(idempotent || !e.sent) || attempt >= max_attempts)
                 throw HostError(ErrorKind::operation, ATS_ERR_TRANSIENT,
                                 std::string(e.what()) + " (after " + std::to_string(attempt) + " attempt" +
@@ -178,6 +191,12 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         if (log)
             log(ATS_LOG_INFO, where(req) + ": " + why + "; retrying in " + std::to_string(wait) + " ms (attempt " +
                                   std::to_string(attempt + 1) + " of " + std::to_string(max_attempts) + ")");
+        {
+            std::lock_guard<std::mutex> lock(stats_mu_);
+            ++stats_.retries;
+            if (out.response.status == 429) ++stats_.rate_limit_waits;
+            stats_.retry_wait_ms += wait;
+        }
         auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
         while (std::chrono::steady_clock::now() < until) {
             if (cancelled && cancelled())

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,6 +57,15 @@ public:
     HttpOutcome send(net::HttpRequest request, bool idempotent, const CancelledFn &cancelled, const LogFn &log);
 
     uint64_t total_attempts() const { return total_attempts_.load(); } // every request sent, retries included
+
+    // What this tenant's upstream traffic looked like (for the server's /metrics).
+    struct UpstreamStats {
+        std::map<int, uint64_t> responses; // by HTTP status; 0 = no response (transport error)
+        uint64_t retries = 0;              // attempts after the first
+        uint64_t rate_limit_waits = 0;     // retries after a 429
+        int64_t retry_wait_ms = 0;         // total time spent waiting between attempts
+    };
+    UpstreamStats upstream_stats() const;
     int max_in_flight_seen() const { return max_seen_.load(); }         // high-water mark of concurrent requests
     const HostPolicy &policy() const { return policy_; }
 
@@ -68,6 +78,8 @@ private:
     HostPolicy policy_;
     EgressAllowList allow_;
     std::atomic<uint64_t> total_attempts_{0};
+    mutable std::mutex stats_mu_;
+    UpstreamStats stats_;
     std::mutex slots_mu_;
     std::condition_variable slots_cv_;
     int in_flight_ = 0;

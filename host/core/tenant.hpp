@@ -66,6 +66,7 @@ public:
     const TenantManifest &manifest() const { return manifest_; }
     const std::shared_ptr<const LoadedPlugin> &plugin() const { return plugin_; }
     uint64_t http_attempts() const { return http_.total_attempts(); }
+    TenantHttp::UpstreamStats upstream_stats() const { return http_.upstream_stats(); }
     HostEnvironment &environment() { return *env_; }
 
     static std::string new_request_id();

@@ -66,7 +66,10 @@ public:
         auto result = tenant_->invoke(operation, args_json, sink, options);
         return {result.status, result.message, result.retryable};
     }
-    uint64_t upstream_attempts() const override { return tenant_->http_attempts(); }
+    Upstream upstream() const override {
+        auto stats = tenant_->upstream_stats();
+        return {stats.responses, stats.retries, stats.rate_limit_waits, stats.retry_wait_ms};
+    }
 
 private:
     std::shared_ptr<ats::host::Tenant> tenant_;  // keeps the instance, and so its library, alive

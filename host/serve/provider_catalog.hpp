@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,8 +53,13 @@ public:
     virtual int sync_interval_seconds() const = 0;
     virtual InvokeOutcome invoke(const std::string &operation, const std::string &args_json,
                                  const CallContext &ctx, RecordConsumer &out) = 0;
-    // Upstream HTTP requests this instance has sent so far, retries included (for /metrics).
-    virtual uint64_t upstream_attempts() const { return 0; }
+    // This instance's upstream HTTP traffic so far (for /metrics).
+    struct Upstream {
+        std::map<int, uint64_t> responses;  // by HTTP status; 0 = no response (transport error)
+        uint64_t retries = 0, rate_limit_waits = 0;
+        int64_t retry_wait_ms = 0;
+    };
+    virtual Upstream upstream() const { return {}; }
 };
 
 class Catalog {

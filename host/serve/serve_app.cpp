@@ -31,7 +31,10 @@ ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness
     metrics_.describe("ats_serve_rejected_requests_total", "Requests refused before routing (limits, malformed)", "counter");
     metrics_.describe("ats_serve_reloads_total", "Configuration reloads by outcome", "counter");
     metrics_.describe("ats_serve_config_generation", "Configuration generation now serving", "gauge");
-    metrics_.describe("ats_upstream_requests_total", "Upstream HTTP requests sent by the host for each tenant's provider, retries included", "counter");
+    metrics_.describe("ats_upstream_requests_total", "Upstream HTTP attempts by tenant, provider and response status (retries included)", "counter");
+    metrics_.describe("ats_upstream_retries_total", "Upstream attempts after the first (host retry policy)", "counter");
+    metrics_.describe("ats_upstream_rate_limit_waits_total", "Upstream retries that waited out an HTTP 429", "counter");
+    metrics_.describe("ats_upstream_retry_wait_seconds_total", "Time spent waiting between upstream attempts", "counter");
     metrics_.describe("ats_webhooks_total", "Kombo webhooks received, by outcome", "counter");
     metrics_.set("ats_serve_config_generation", {}, 1);
     add_service_routes();
@@ -82,10 +85,19 @@ void ServeApp::add_service_routes() {
         // Upstream totals live in each tenant's instance; read them at scrape time. They restart
         // from zero when a reload creates new instances (a counter reset, which Prometheus expects).
         auto catalog = state_.catalog();
-        for (const auto &id : catalog->tenant_ids())
-            if (auto runtime = catalog->tenant(id))
-                metrics_.set("ats_upstream_requests_total", {{"tenant", id}, {"provider", runtime->provider()}},
-                             static_cast<double>(runtime->upstream_attempts()));
+        for (const auto &id : catalog->tenant_ids()) {
+            auto runtime = catalog->tenant(id);
+            if (!runtime) continue;
+            auto up = runtime->upstream();
+            for (const auto &[status, count] : up.responses)
+                metrics_.set("ats_upstream_requests_total",
+                             {{"tenant", id}, {"provider", runtime->provider()}, {"status", status ? std::to_string(status) : "transport_error"}},
+                             static_cast<double>(count));
+            Labels labels{{"tenant", id}, {"provider", runtime->provider()}};
+            metrics_.set("ats_upstream_retries_total", labels, static_cast<double>(up.retries));
+            metrics_.set("ats_upstream_rate_limit_waits_total", labels, static_cast<double>(up.rate_limit_waits));
+            metrics_.set("ats_upstream_retry_wait_seconds_total", labels, static_cast<double>(up.retry_wait_ms) / 1000.0);
+        }
         w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render());
     });
     router_.add("GET", "/v1/providers", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {

@@ -87,6 +87,16 @@ BOOST_AUTO_TEST_CASE(tracker_provider_through_the_service) {
     auto missing = rec.call("GET", T + "/jobs/{job_id}", A + "/jobs/999999999", kToken);
     BOOST_TEST(missing.status == 404);
 
+    // One 429 from Tracker: the host retries, the client sees a 200, /metrics shows the wait.
+    sandbox.admin_post("faults", json::object{{"tracker", {{"getIndividualRecord", {{"rate", 1}, {"kinds", {429}}, {"max", 1}}}}}});
+    BOOST_TEST(s.get(A + "/jobs/" + job, kToken).status == 200);
+    auto metrics = s.get("/metrics", "admin-token-0").body;
+    BOOST_TEST(metrics.find("ats_upstream_requests_total{tenant=\"tr\",provider=\"tracker\",status=\"200\"}") != std::string::npos);
+    BOOST_TEST(metrics.find("ats_upstream_requests_total{tenant=\"tr\",provider=\"tracker\",status=\"429\"} 1") != std::string::npos, metrics);
+    BOOST_TEST(metrics.find("ats_upstream_rate_limit_waits_total{tenant=\"tr\",provider=\"tracker\"} 1") != std::string::npos);
+    BOOST_TEST(metrics.find("ats_upstream_retries_total{tenant=\"tr\",provider=\"tracker\"} 1") != std::string::npos);
+    BOOST_TEST(metrics.find("ats_provider_calls_total{provider=\"tracker\",operation=\"jobs.get\",outcome=\"ok\"}") != std::string::npos);
+
     BOOST_TEST_MESSAGE(rec.check_against_openapi(true));
     BOOST_TEST(s.stderr_text().find(Sandbox::kTrackerApiKey) == std::string::npos, "the Tracker key reached a log line");
 }
