@@ -61,6 +61,16 @@ void TrackerPortClient::for_each_resource(const std::string &updated_after_utc,
         call_);
 }
 
+void TrackerPortClient::for_each_link(const std::function<void(const TrackerLinkRow &)> &fn) {
+    client_.for_each_link(
+        {},
+        [&](const ats::tracker::LinkRow &l) {
+            fn({std::to_string(l.id), std::to_string(l.opportunity_id), std::to_string(l.resource_id), l.status});
+            return true;
+        },
+        call_);
+}
+
 std::vector<TrackerLinkRow> TrackerPortClient::links_of_resource(const std::string &resource_id) {
     std::vector<TrackerLinkRow> out;
     ats::tracker::LinkFilter filter;

@@ -24,6 +24,7 @@ public:
     void for_each_opportunity(const std::function<void(const TrackerOpportunityRow &)> &fn) override;
     void for_each_resource(const std::string &updated_after_utc,
                            const std::function<void(const TrackerResourceRow &)> &fn) override;
+    void for_each_link(const std::function<void(const TrackerLinkRow &)> &fn) override;
     std::vector<TrackerLinkRow> links_of_resource(const std::string &resource_id) override;
     CreatedTrackerPerson create_person_on_opportunity(const NewTrackerPerson &person,
                                                       const std::string &opportunity_id) override;

@@ -49,6 +49,50 @@ struct PersonTask {
 
 bool is_unknown_outcome(const ats::sdk::Error &e) { return e.code() == ATS_ERR_TRANSIENT; }
 
+// Durable writes of finished applications, grouped into few transactions. Each transaction of the
+// host's state store is an fsync (~1.4 ms here), so one per application would cost more than the
+// Tracker writes themselves. Grouping is safe because every application of a batch has its write
+// intent recorded BEFORE any Tracker write of that batch: whatever is written to Tracker but not
+// yet committed here is found again by read-back after a crash.
+struct StateOp {
+    bool put;
+    std::string key, value;
+};
+using StateOps = std::vector<StateOp>;
+
+class CommitLog {
+public:
+    explicit CommitLog(const SyncState &state) : state_(state) {}
+    // Ops of one finished application; flushed with others (or at the end of the batch).
+    void add(StateOps &&ops) {
+        std::lock_guard<std::mutex> g(mu_);
+        for (auto &op : ops) pending_.push_back(std::move(op));
+        if (++apps_ >= kAppsPerCommit) flush_locked();
+    }
+    void flush() {
+        std::lock_guard<std::mutex> g(mu_);
+        flush_locked();
+    }
+
+private:
+    static constexpr int kAppsPerCommit = 100;
+    void flush_locked() {
+        if (pending_.empty()) return;
+        ats::sdk::Host::Batch b;
+        for (auto &op : pending_) {
+            if (op.put) b.put(std::move(op.key), std::move(op.value));
+            else b.erase(std::move(op.key));
+        }
+        pending_.clear();
+        apps_ = 0;
+        state_.apply(b);
+    }
+    const SyncState &state_;
+    std::mutex mu_;
+    StateOps pending_;
+    int apps_ = 0;
+};
+
 class SyncRun {
 public:
     SyncRun(ats::sdk::Host host, const SyncConfig &cfg, KomboClient &kombo, TrackerPort &tracker,
@@ -92,7 +136,8 @@ private:
     std::string create_link_reconciled(const std::string &res, Work &w, bool &recovered);
     CreatedTrackerPerson create_person_reconciled(Work &w, bool &recovered, bool &matched);
     std::string find_link(const std::string &res, const std::string &opp, std::string *status);
-    void write_intent(const Work &w, const char *op, const std::string &res);
+    void maybe_load_all_links(size_t resources_to_read);
+    std::vector<TrackerLinkRow> links_of(const std::string &res);
     void commit_new(Work &w, const std::string &res, const std::string &link, const std::string &status);
     // People created by this run and met again in a later page are not "matched" people.
     bool created_this_run(const std::string &res) {
@@ -112,6 +157,13 @@ private:
     SyncState state_;
     JobMapper jobs_;
     IdentityIndex index_;
+    CommitLog commits_{state_};
+
+    // Every Tracker link, read once per run when that is cheaper than one read per person
+    // (bulk_links_loaded_); resource id -> its links.
+    std::mutex links_mu_;
+    bool bulk_links_loaded_ = false;
+    std::unordered_map<std::string, std::vector<TrackerLinkRow>> links_by_resource_;
 
     std::mutex mu_;
     std::unordered_set<std::string> verified_;     // resources whose links we know
@@ -162,7 +214,9 @@ void SyncRun::refresh_index(bool force) {
     std::string after;
     if (wm) after = kombo_time(*wm - kWatermarkSlackMs);
     ats::sdk::Host::Batch batch;
+    int64_t rows = 0;
     tracker_.for_each_resource(after, [&](const TrackerResourceRow &r) {
+        ++rows;
         std::string workable_id;
         if (!cfg_.candidate_id_field.empty())
             for (const auto &[name, value] : r.custom_fields)
@@ -181,6 +235,7 @@ void SyncRun::refresh_index(bool force) {
         }
     });
     batch.put(state_keys::index_watermark, std::to_string(started));
+    if (!wm) batch.put(state_keys::resource_count, std::to_string(rows)); // a full read: Tracker's size
     state_.apply(batch);
     ++summary.identity_index_reads;
     refreshed_ = true;
@@ -198,9 +253,34 @@ void SyncRun::fail(Work &w, const std::exception &e) {
     }
 }
 
-void SyncRun::write_intent(const Work &w, const char *op, const std::string &res) {
-    boost::json::object o{{"op", op}, {"opportunity_id", w.opportunity_id}, {"resource_id", res}};
-    host_.state_put(state_keys::intent(w.app.id), boost::json::serialize(o));
+// Cost-based: reading every link costs ceil(links / 500) requests (estimated from the resources
+// Tracker holds, about one link each), reading each person's costs one request per person.
+void SyncRun::maybe_load_all_links(size_t resources_to_read) {
+    std::lock_guard<std::mutex> g(links_mu_);
+    if (bulk_links_loaded_ || resources_to_read == 0) return;
+    std::string known;
+    int64_t resources = 1000;
+    if (host_.state_get(state_keys::resource_count, known)) {
+        try {
+            resources = std::stoll(known);
+        } catch (...) {
+        }
+    }
+    const size_t pages = static_cast<size_t>(resources / 500 + 1);
+    if (resources_to_read <= pages) return;
+    tracker_.for_each_link([&](const TrackerLinkRow &l) { links_by_resource_[l.resource_id].push_back(l); });
+    bulk_links_loaded_ = true;
+}
+
+std::vector<TrackerLinkRow> SyncRun::links_of(const std::string &res) {
+    {
+        std::lock_guard<std::mutex> g(links_mu_);
+        if (bulk_links_loaded_) {
+            auto it = links_by_resource_.find(res);
+            return it == links_by_resource_.end() ? std::vector<TrackerLinkRow>{} : it->second;
+        }
+    }
+    return tracker_.links_of_resource(res);
 }
 
 std::string SyncRun::find_link(const std::string &res, const std::string &opp, std::string *status) {
@@ -291,19 +371,23 @@ void SyncRun::commit_new(Work &w, const std::string &res, const std::string &lin
     r.outcome = w.app.outcome;
     r.remote_updated_at = w.app.remote_updated_at;
     r.workable_id = w.app.remote_id;
-    ats::sdk::Host::Batch b;
-    b.put(state_keys::app(w.app.id), encode_app_record(r));
-    b.put(state_keys::link(link), boost::json::serialize(boost::json::object{{"k", w.app.id}, {"w", w.app.remote_id}}));
-    for (const auto &k : w.identity.keys) b.put(state_keys::person(k), res);
-    if (!w.identity.name_key.empty()) b.put(state_keys::name(w.identity.name_key), res);
-    b.put(state_keys::verified(res), "");
-    b.erase(state_keys::intent(w.app.id));
-    b.erase(state_keys::pending(w.app.id));
-    state_.apply(b);
+    StateOps ops;
+    ops.push_back({true, state_keys::app(w.app.id), encode_app_record(r)});
+    ops.push_back({true, state_keys::link(link),
+                   boost::json::serialize(boost::json::object{{"k", w.app.id}, {"w", w.app.remote_id}})});
+    for (const auto &k : w.identity.keys) ops.push_back({true, state_keys::person(k), res});
+    if (!w.identity.name_key.empty()) ops.push_back({true, state_keys::name(w.identity.name_key), res});
+    ops.push_back({true, state_keys::verified(res), ""});
+    ops.push_back({false, state_keys::intent(w.app.id), ""});
+    ops.push_back({false, state_keys::pending(w.app.id), ""});
+    // In memory at once (later people in this run see it); durable with the next commit group.
     for (const auto &k : w.identity.keys) index_.add(k, res);
-    std::lock_guard<std::mutex> g(mu_);
-    verified_.insert(res);
-    pending_ids_.erase(w.app.id);
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        verified_.insert(res);
+        pending_ids_.erase(w.app.id);
+    }
+    commits_.add(std::move(ops));
 }
 
 void SyncRun::run_task(PersonTask &t) {
@@ -316,10 +400,8 @@ void SyncRun::run_task(PersonTask &t) {
             r.status = want;
             r.outcome = u->app.outcome;
             r.remote_updated_at = u->app.remote_updated_at;
-            ats::sdk::Host::Batch b;
-            b.put(state_keys::app(u->app.id), encode_app_record(r));
-            b.erase(state_keys::pending(u->app.id));
-            state_.apply(b);
+            commits_.add(StateOps{{true, state_keys::app(u->app.id), encode_app_record(r)},
+                                  {false, state_keys::pending(u->app.id), ""}});
             ++summary.applications_updated;
         } catch (const std::exception &e) {
             fail(*u, e);
@@ -338,7 +420,7 @@ void SyncRun::run_task(PersonTask &t) {
             links_known = true;
             return;
         }
-        for (const auto &l : tracker_.links_of_resource(res)) existing.emplace(l.opportunity_id, std::make_pair(l.id, l.status));
+        for (const auto &l : links_of(res)) existing.emplace(l.opportunity_id, std::make_pair(l.id, l.status));
         links_known = true;
     };
 
@@ -351,7 +433,6 @@ void SyncRun::run_task(PersonTask &t) {
             if (res.empty()) {
                 // Name-only report: someone with this name exists in Tracker but no email/phone matched.
                 auto same_name = w->identity.name_key.empty() ? std::nullopt : index_.find_name(w->identity.name_key);
-                write_intent(*w, "create_person", "");
                 bool matched = false;
                 CreatedTrackerPerson c = create_person_reconciled(*w, recovered, matched);
                 res = c.resource_id;
@@ -382,7 +463,6 @@ void SyncRun::run_task(PersonTask &t) {
                     recovered = true;
                     ++summary.applications_recovered;
                 } else {
-                    write_intent(*w, "create_link", res);
                     link = create_link_reconciled(res, *w, recovered);
                     status_known = !recovered;
                     if (recovered) ++summary.applications_recovered;
@@ -405,6 +485,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
     std::vector<Work> work;
     work.reserve(apps.size());
     std::vector<size_t> news, updates;
+    ats::sdk::Host::Batch upfront; // pending changes and write intents: one transaction, before any write
     for (auto &a : apps) {
         if (!from_pending) ++summary.applications_seen;
         bool was_pending;
@@ -417,7 +498,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
                 // Reported, never deleted from Tracker (issue 5, item 4).
                 summary.add_deleted(a.id);
                 if (was_pending) {
-                    state_.apply(ats::sdk::Host::Batch().erase(state_keys::pending(a.id)));
+                    upfront.erase(state_keys::pending(a.id));
                     std::lock_guard<std::mutex> g(mu_);
                     pending_ids_.erase(a.id);
                 }
@@ -428,7 +509,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
                 if (rec->status == cfg_.statuses.for_outcome(a.outcome)) {
                     ++summary.applications_unchanged;
                     if (was_pending) {
-                        state_.apply(ats::sdk::Host::Batch().erase(state_keys::pending(a.id)));
+                        upfront.erase(state_keys::pending(a.id));
                         std::lock_guard<std::mutex> g(mu_);
                         pending_ids_.erase(a.id);
                     }
@@ -441,7 +522,8 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
             std::string opp = jobs_.opportunity_for(a);
             if (opp.empty()) {
                 park(a, "job not mapped: Kombo job " + a.job_id + " (Workable " + a.job_remote_id + ", '" +
-                            a.job_name + "')");
+                            a.job_name + "')",
+                     &upfront);
                 continue;
             }
             Work w{std::move(a), std::nullopt, opp, {}, false};
@@ -519,6 +601,19 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
             else ++summary.people_matched_known;
         }
 
+    // Write intents of every new application, with the pending changes, in one transaction
+    // BEFORE any Tracker write of this batch (sync-semantics.md, rule 1).
+    for (size_t i : news)
+        upfront.put(state_keys::intent(work[i].app.id),
+                    boost::json::serialize(boost::json::object{{"opportunity_id", work[i].opportunity_id}}));
+    state_.apply(upfront);
+
+    // People Tracker already had need their links read before we link them (no duplicates).
+    size_t to_read = 0;
+    for (const auto &t : tasks)
+        if (!t.resource_id.empty() && !t.news.empty() && !is_verified(t.resource_id)) ++to_read;
+    maybe_load_all_links(to_read);
+
     // Run the people concurrently, each person's writes in order.
     const size_t threads = std::min<size_t>(static_cast<size_t>(host_.max_concurrency()), tasks.size());
     std::atomic<size_t> next{0};
@@ -541,6 +636,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
     worker();
     for (auto &th : pool) th.join();
     if (fatal) std::rethrow_exception(fatal);
+    commits_.flush(); // the next page must see this page's applications as synced
     call_.throw_if_cancelled();
 }
 

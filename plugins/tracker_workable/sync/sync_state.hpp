@@ -15,6 +15,7 @@
 //   "ver/<resource id>"  "": this resource's links are known to us (we created it, or we read its
 //                        links once), so linking it to a new job needs no read-back first
 //   "idx/watermark"      unix ms: resources updated after this are not yet in "per/"
+//   "idx/resources"      how many resources the last full read saw (cost estimates)
 //   "pend/<kombo id>"    a KomboApplication (JSON) not synced yet: job not mapped, or it failed;
 //                        retried at the start of every sync, never skipped by the checkpoint
 //   "jobs/snapshot"      Tracker's opportunities as the job mapping needs them, with the time read
@@ -51,6 +52,7 @@ AppRecord decode_app_record(std::string_view json);
 namespace state_keys {
 inline const std::string checkpoint = "cp";
 inline const std::string index_watermark = "idx/watermark";
+inline const std::string resource_count = "idx/resources"; // resources seen by the last full read
 inline std::string app(const std::string &kombo_id) { return "app/" + kombo_id; }
 inline std::string link(const std::string &link_id) { return "link/" + link_id; }
 inline std::string person(const std::string &identity_key) { return "per/" + identity_key; }

@@ -63,6 +63,8 @@ public:
     // Every resource updated at/after `updated_after_utc` (ISO 8601 UTC; "" = all), paged to the end.
     virtual void for_each_resource(const std::string &updated_after_utc,
                                    const std::function<void(const TrackerResourceRow &)> &fn) = 0;
+    // Every link in Tracker (A2, paged to the end).
+    virtual void for_each_link(const std::function<void(const TrackerLinkRow &)> &fn) = 0;
     // Every link of one resource (A2 with filter resourceid).
     virtual std::vector<TrackerLinkRow> links_of_resource(const std::string &resource_id) = 0;
 
