@@ -1,0 +1,98 @@
+// serve_sync_test.cpp - syncs as a service with the real hybrid provider (tracker_workable)
+// against the sandbox: POST .../sync runs one and GET .../sync reports its summary; a signed Kombo
+// data-changed webhook starts the next one; the run history and metrics say what happened.
+#define BOOST_TEST_MODULE serve_sync
+#include <boost/test/unit_test.hpp>
+
+#include "paths.hpp"
+#include "sandbox_fixture.hpp"
+#include "serve_fixture.hpp"
+
+#include <boost/json.hpp>
+
+#include <thread>
+
+using namespace ats::test;
+using namespace ats::test::serve;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+const std::string kToken = "demo-token";
+
+ServeSetup hybrid_setup(const Sandbox &sandbox) {
+    ServeSetup setup;
+    setup.plugins = {{"libtracker_workable.so", plugins_dir() + "/libtracker_workable.so"}};
+    setup.manifests = {{"demo", R"({"tenant_id":"demo","provider":"tracker_workable","provider_config":{
+        "base_url":")" + sandbox.tracker_url() + R"(",
+        "auth":{"method":"api_key","api_key":{"$secret":{"env":"DEMO_TRACKER_KEY"}}},
+        "timezone":"Europe/London","default_phone_region":"GB",
+        "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"},
+        "workable":{"kombo":{"base_url":")" + sandbox.kombo_url() + R"(",
+                             "api_key":{"$secret":{"env":"DEMO_KOMBO_KEY"}},"integration_id":")" +
+                              Sandbox::kKomboIntegrationId + R"("},
+                    "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
+                    "status_mapping":{"HIRED":"Accepted","DECLINED":"Declined","PENDING":"Applied"},
+                    "source_label":"Workable"}},
+        "host":{"egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
+                              std::to_string(sandbox.kombo_port()) + R"("]}})"}};
+    setup.tokens = {{"demo", {kToken}}};
+    setup.webhook_secret_env = {{"demo", "DEMO_KOMBO_WEBHOOK_SECRET"}};
+    setup.env = {{"DEMO_TRACKER_KEY", Sandbox::kTrackerApiKey},
+                 {"DEMO_KOMBO_KEY", Sandbox::kKomboApiKey},
+                 {"DEMO_KOMBO_WEBHOOK_SECRET", "whsec-demo"}};
+    return setup;
+}
+
+// Waits for the newest run to finish; returns it.
+json::object wait_for_run(ServeInstance &s) {
+    for (int i = 0; i < 600; ++i) {
+        auto runs = json::parse(s.get("/v1/tenants/demo/sync", kToken).body).as_object()["runs"].as_array();
+        if (!runs.empty() && runs[0].as_object().at("status").as_string() != "running") return runs[0].as_object();
+        std::this_thread::sleep_for(100ms);
+    }
+    BOOST_FAIL("the sync did not finish");
+    return {};
+}
+
+std::string hmac_base64url(const std::string &key, const std::string &body) {
+    auto r = run_process({"sh", "-c", "openssl dgst -sha256 -hmac \"$KEY\" -binary | openssl base64 -A | tr '+/' '-_' | tr -d '='"},
+                         {{"KEY", key}}, 20s, body);
+    BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+    return r.out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
+    Sandbox sandbox;
+    ServeInstance s(hybrid_setup(sandbox));
+
+    auto started = s.request("POST", "/v1/tenants/demo/sync", kToken, R"({"full":false})");
+    BOOST_TEST(started.status == 202, started.body);
+    auto first = wait_for_run(s);
+    BOOST_TEST(first["status"].as_string() == "succeeded", json::serialize(first));
+    BOOST_TEST(first["trigger"].as_string() == "api");
+    BOOST_REQUIRE(first["summary"].is_object());
+    BOOST_TEST(first["summary"].as_object().at("applications_seen").as_int64() > 0);
+
+    // Kombo reports changed applications: a signed webhook starts the next (incremental) run.
+    std::string hook = R"({"id":"evt-1","type":"data-changed","data":{"integration_id":"workable:sandbox","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
+    auto delivered = s.request("POST", "/v1/tenants/demo/webhooks/kombo", "", hook,
+                               {{"X-Kombo-Signature", hmac_base64url("whsec-demo", hook)}, {"Content-Type", "application/json"}});
+    BOOST_TEST(delivered.status == 200, delivered.body);
+    auto second = wait_for_run(s);
+    BOOST_TEST(second["trigger"].as_string() == "webhook");
+    BOOST_TEST(second["status"].as_string() == "succeeded", json::serialize(second));
+    BOOST_TEST(second["summary"].as_object().at("mode").as_string() == "incremental");
+
+    auto runs = json::parse(s.get("/v1/tenants/demo/sync", kToken).body).as_object()["runs"].as_array();
+    BOOST_TEST(runs.size() == 2u);
+    auto metrics = s.get("/metrics", "admin-token-0").body;
+    BOOST_TEST(metrics.find("ats_sync_runs_total{tenant=\"demo\",trigger=\"webhook\",status=\"succeeded\"} 1") != std::string::npos);
+    BOOST_TEST(metrics.find("ats_webhooks_total{outcome=\"sync_started\"} 1") != std::string::npos);
+    std::string log = s.stderr_text();
+    for (const char *secret : {Sandbox::kTrackerApiKey, Sandbox::kKomboApiKey, "whsec-demo"})
+        BOOST_TEST(log.find(secret) == std::string::npos, "a secret reached the log");
+}
