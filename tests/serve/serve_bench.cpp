@@ -3,10 +3,11 @@
 // HTTP client, the sandbox) against the same read made directly on the sandbox
 // (POST /api/widget/getIndividualRecord, which is what the plugin sends), in one run, same client,
 // same concurrency. Prints requests/s, latency percentiles and the overhead ratios, as a table
-// and as one JSON line ("bench_result").
+// and as one JSON line ("bench_result"). A third run repeats the service load while the
+// configuration is reloaded every 100 ms (fresh plugin instances swapped in under load).
 //
 // usage: bench_serve [--seconds S] [--concurrency C] [--serve-threads N]
-// Exit status 0 when every request of both runs answered 200, else 1.
+// Exit status 0 when every request of every run answered 200 and every reload succeeded, else 1.
 #include "paths.hpp"
 #include "sandbox_fixture.hpp"
 #include "serve_fixture.hpp"
@@ -150,18 +151,51 @@ int main(int argc, char **argv) {
             return r;
         });
 
+        // The same load while the configuration is reloaded (new plugin instances swapped in)
+        // every 100 ms: no request may fail.
+        std::atomic<bool> reloading{true};
+        std::atomic<int> reloads{0}, reload_failures{0};
+        std::thread reloader([&] {
+            ats::net::HttpClient admin;
+            while (reloading) {
+                ats::net::HttpRequest r;
+                r.method = "POST";
+                r.url = service.url("/v1/admin/reload");
+                r.headers = {{"Authorization", "Bearer " + setup.admin_token}};
+                try {
+                    if (admin.send(r).status == 200) ++reloads;
+                    else ++reload_failures;
+                } catch (const std::exception &) {
+                    ++reload_failures;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        });
+        auto swapping = run("swapping", concurrency, seconds, [&] {
+            ats::net::HttpRequest r;
+            r.url = service.url("/v1/tenants/bench/jobs/" + job_id);
+            r.headers = {{"Authorization", "Bearer bench-token"}};
+            return r;
+        });
+        reloading = false;
+        reloader.join();
+
         std::printf("single-record read (Tracker job %s), concurrency %d, %.1f s each, serve --threads %d\n", job_id.c_str(),
                     concurrency, seconds, serve_threads);
         print(direct);
         print(through);
+        print(swapping);
+        std::printf("         (%d reloads during the swapping run, %d failed)\n", reloads.load(), reload_failures.load());
         double latency_ratio = direct.percentile(50) > 0 ? through.percentile(50) / direct.percentile(50) : 0;
         double throughput_ratio = through.rps() > 0 ? direct.rps() / through.rps() : 0;
         std::printf("overhead: p50 latency x%.2f, throughput x%.2f (direct/service)\n", latency_ratio, throughput_ratio);
         json::object line{{"bench_result", "serve_single_record_read"}, {"concurrency", concurrency},
-                          {"direct", to_json(direct)}, {"service", to_json(through)},
+                          {"direct", to_json(direct)}, {"service", to_json(through)}, {"service_while_reloading", to_json(swapping)},
+                          {"reloads", reloads.load()}, {"reload_failures", reload_failures.load()},
                           {"p50_latency_ratio", latency_ratio}, {"throughput_ratio", throughput_ratio}};
         std::cout << json::serialize(line) << std::endl;
-        bool ok = direct.failures == 0 && through.failures == 0 && direct.requests > 0 && through.requests > 0;
+        bool ok = direct.failures == 0 && through.failures == 0 && swapping.failures == 0 && direct.requests > 0 &&
+                  through.requests > 0 && swapping.requests > 0 && reloads > 0 && reload_failures == 0;
         return ok ? 0 : 1;
     } catch (const std::exception &e) {
         std::cerr << "bench_serve: " << e.what() << "\n";
