@@ -156,9 +156,11 @@ bool scenario_a(const Args &args) {
     ats::bench::NaiveResult n = ats::bench::run_naive_sync(env.sandbox());
     print_requests("naive", env.sandbox(), args.a.applications);
     double ratio = n.seconds / p.seconds;
-    std::printf("  provider wall %.2f s (correct: %s)   naive wall %.2f s (%lld applications, %lld Tracker requests)\n",
+    std::printf("  provider wall %.2f s (correct: %s)   naive wall %.2f s (%lld applications, %lld Tracker requests;"
+                " %lld matched by checkPerson, %lld created, %lld already linked)\n",
                 p.seconds, problems.empty() ? "yes" : "NO", n.seconds, static_cast<long long>(n.applications),
-                static_cast<long long>(n.tracker_requests));
+                static_cast<long long>(n.tracker_requests), static_cast<long long>(n.matched),
+                static_cast<long long>(n.created), static_cast<long long>(n.already_linked));
     std::printf("  RESULT a: speed-up %.1fx   (target >= 10x: %s)\n", ratio, ratio >= 10 ? "met" : "NOT met");
     return problems.empty();
 }

@@ -75,7 +75,10 @@ NaiveResult run_naive_sync(ats::test::Sandbox &sb) {
                 if (!email.empty()) details["email"] = email;
                 if (!phone.empty()) details["phone"] = phone;
                 json::object ans = tracker("checkPerson", json::object{{"details", details}});
-                if (ans.at("count").to_number<int64_t>() > 0 && ans.if_contains("recordId")) res = str(ans, "recordId");
+                if (ans.at("status").to_number<int64_t>() == 0 && ans.if_contains("count") &&
+                    ans.at("count").to_number<int64_t>() > 0 && ans.if_contains("recordId"))
+                    res = str(ans, "recordId");
+                if (!res.empty()) ++r.matched;
             }
             if (res.empty()) {
                 json::object resource{{"firstname", str(cand, "first_name")}, {"lastname", str(cand, "last_name")},
@@ -83,13 +86,18 @@ NaiveResult run_naive_sync(ats::test::Sandbox &sb) {
                 json::object ans = tracker("createResource", json::object{{"instructions", json::object{{"overwriteresource", true}}},
                                                                          {"resource", resource}});
                 res = str(ans, "recordId");
+                if (res.empty()) continue; // refused (status 99): skip, as a naive loop would
+                ++r.created;
             }
             json::object link = tracker("resourceApplication",
                                         json::object{{"instructions", json::object{{"opportunityid", std::stoll(opp)},
                                                                                    {"resourceid", std::stoll(res)},
                                                                                    {"assigntolist", "long"},
                                                                                    {"source", "Workable"}}}});
-            if (link.at("status").to_number<int64_t>() != 0) continue; // already on the opportunity (status 3)
+            if (link.at("status").to_number<int64_t>() != 0) { // already on the opportunity (status 3)
+                ++r.already_linked;
+                continue;
+            }
             std::string outcome = str(app, "outcome");
             std::string status = outcome == "HIRED" ? "Accepted" : outcome == "DECLINED" ? "Declined" : "Applied";
             tracker("updateRecord",

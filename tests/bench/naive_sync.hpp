@@ -14,6 +14,7 @@ namespace ats::bench {
 
 struct NaiveResult {
     int64_t applications = 0;
+    int64_t matched = 0, created = 0, already_linked = 0;
     int64_t tracker_requests = 0;
     int64_t kombo_requests = 0;
     double seconds = 0;
