@@ -293,6 +293,28 @@ public:
         lowest(stream_).close();
     }
 
+    // Queues the handler's complete response (worker thread). False when the client is gone.
+    bool write_final(std::shared_ptr<http::response<http::string_body>> res) {
+        if (write_failed_) return false;
+        asio::post(stream_.get_executor(), [self = this->shared_from_this(), res]() mutable {
+            if (self->closed_) {
+                self->write_failed_ = true;
+                return;
+            }
+            self->final_write_pending_ = true;
+            lowest(self->stream_).expires_after(self->timeout());
+            http::async_write(self->stream_, *res, [self, res](beast::error_code ec, std::size_t) {
+                self->final_write_pending_ = false;
+                if (ec) self->write_failed_ = true;
+                if (self->after_write_) {
+                    self->after_write_ = false;
+                    self->after_handler();
+                }
+            });
+        });
+        return true;
+    }
+
     void after_handler() {
         busy_ = false;
         --server_->in_flight;
@@ -307,6 +329,7 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     asio::steady_timer read_timer_;
     bool read_timed_out_ = false;  // strand-only
+    bool final_write_pending_ = false, after_write_ = false;  // strand-only: write_final in flight
     bool over_limit_;
     bool keep_alive_ = false;
     bool busy_ = false;   // strand-only
@@ -332,7 +355,9 @@ public:
         res->prepare_payload();
         bytes_ += res->body().size();
         if (req_.method == "HEAD") res->body().clear();
-        return session_.write_and_wait([res](Stream &s, auto handler) { http::async_write(s, *res, std::move(handler)); });
+        // A complete response is the handler's last word: queue it and free this worker now;
+        // the connection carries on (next request or close) once the write completed.
+        return session_.write_final(res);
     }
 
     bool begin_stream(int status, const std::string &content_type, const HeaderList &extra) override {
@@ -406,7 +431,11 @@ void Session<Stream>::run_handler(HttpRequest &req) {
     // A stream the handler left open cannot be completed honestly: drop the connection so the
     // client sees a truncated body instead of a clean end.
     if (writer.unfinished_stream()) write_failed_ = true;
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->after_handler(); });
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+        // Strand order: a response queued by write_final() has started writing before this runs.
+        if (self->final_write_pending_) self->after_write_ = true;
+        else self->after_handler();
+    });
 }
 
 }  // namespace

@@ -3,8 +3,9 @@
 //
 // Model: `io_threads` threads run the sockets (accept, TLS, parse, write); every request's
 // handler runs on one of `worker_threads` worker threads, where it may block on a plugin call.
-// Writes from a handler are posted to the connection's strand and the handler waits for them,
-// so a slow reader slows its own stream and nobody else's. Keep-alive, optional TLS, limits on
+// Stream writes from a handler are posted to the connection's strand and the handler waits for
+// each, so a slow reader slows its own stream and nobody else's; a complete response is queued
+// and frees the worker at once. Keep-alive, optional TLS, limits on
 // header bytes, body bytes, request time and open connections; every refusal is a JSON 4xx/5xx
 // and the server keeps serving.
 #pragma once
