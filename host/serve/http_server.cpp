@@ -376,6 +376,7 @@ public:
 
     bool write_chunk(std::string_view data) override {
         if (!streaming_ || data.empty()) return streaming_;
+        if (req_.method == "HEAD") return true;  // headers only: no chunk, no last chunk
         bytes_ += data.size();
         auto copy = std::make_shared<std::string>(data);
         return session_.write_and_wait([copy](Stream &s, auto handler) {
@@ -387,6 +388,7 @@ public:
     bool end_stream() override {
         if (!streaming_ || ended_) return false;
         ended_ = true;
+        if (req_.method == "HEAD") return true;
         return session_.write_and_wait([](Stream &s, auto handler) { asio::async_write(s, http::make_chunk_last(), std::move(handler)); });
     }
 

@@ -103,6 +103,14 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
         BOOST_TEST(r.complete);
     }
     BOOST_TEST(!c.closed());
+    // HEAD, also of a streamed route: headers only, and the connection stays usable.
+    BOOST_REQUIRE(c.send("HEAD /v1/tenants/acme/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\n"
+                         "Accept: application/x-ndjson\r\n\r\n"));
+    std::string head = c.read_until("\r\n\r\n", 5s);
+    BOOST_TEST(head.rfind("HTTP/1.1 200", 0) == 0u);
+    BOOST_REQUIRE(c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto after = c.read_until("\"ok\"}\n", 5s);
+    BOOST_TEST(after.rfind("HTTP/1.1 200", 0) == 0u, "bytes after the HEAD response: " << after.substr(0, 80));
 }
 
 BOOST_AUTO_TEST_CASE(connections_over_the_limit_get_503_until_others_close) {
