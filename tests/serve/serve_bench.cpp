@@ -6,7 +6,9 @@
 // and as one JSON line ("bench_result"). A third run repeats the service load while the
 // configuration is reloaded every 100 ms (fresh plugin instances swapped in under load).
 //
-// usage: bench_serve [--seconds S] [--concurrency C] [--serve-threads N]
+// usage: bench_serve [--seconds S] [--concurrency C] [--serve-threads N] [--upstream-latency-ms L]
+//   --upstream-latency-ms: the sandbox delays every answer by L ms (a remote Tracker is ~100 ms
+//   away; with 0 the sandbox answers in microseconds and the ratio shows the service's own cost).
 // Exit status 0 when every request of every run answered 200 and every reload succeeded, else 1.
 #include "paths.hpp"
 #include "sandbox_fixture.hpp"
@@ -99,19 +101,22 @@ json::object to_json(const RunResult &r) {
 
 int main(int argc, char **argv) {
     double seconds = 2;
-    int concurrency = 4, serve_threads = 2;
+    int concurrency = 4, serve_threads = 2, upstream_latency_ms = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i];
         if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
         else if (flag == "--concurrency") concurrency = std::stoi(argv[i + 1]);
         else if (flag == "--serve-threads") serve_threads = std::stoi(argv[i + 1]);
+        else if (flag == "--upstream-latency-ms") upstream_latency_ms = std::stoi(argv[i + 1]);
         else {
             std::cerr << "unknown option " << flag << "\n";
             return 2;
         }
     }
     try {
-        Sandbox sandbox;
+        Sandbox::Options sandbox_options;
+        sandbox_options.latency_ms = upstream_latency_ms;
+        Sandbox sandbox(sandbox_options);
         ServeSetup setup;
         setup.plugins = {{"libtracker.so", plugins_dir() + "/libtracker.so"}};
         std::string port = std::to_string(sandbox.tracker_port());
@@ -180,8 +185,8 @@ int main(int argc, char **argv) {
         reloading = false;
         reloader.join();
 
-        std::printf("single-record read (Tracker job %s), concurrency %d, %.1f s each, serve --threads %d\n", job_id.c_str(),
-                    concurrency, seconds, serve_threads);
+        std::printf("single-record read (Tracker job %s), concurrency %d, %.1f s each, serve --threads %d, upstream latency %d ms\n",
+                    job_id.c_str(), concurrency, seconds, serve_threads, upstream_latency_ms);
         print(direct);
         print(through);
         print(swapping);
@@ -190,6 +195,7 @@ int main(int argc, char **argv) {
         double throughput_ratio = through.rps() > 0 ? direct.rps() / through.rps() : 0;
         std::printf("overhead: p50 latency x%.2f, throughput x%.2f (direct/service)\n", latency_ratio, throughput_ratio);
         json::object line{{"bench_result", "serve_single_record_read"}, {"concurrency", concurrency},
+                          {"upstream_latency_ms", upstream_latency_ms},
                           {"direct", to_json(direct)}, {"service", to_json(through)}, {"service_while_reloading", to_json(swapping)},
                           {"reloads", reloads.load()}, {"reload_failures", reload_failures.load()},
                           {"p50_latency_ratio", latency_ratio}, {"throughput_ratio", throughput_ratio}};
