@@ -44,7 +44,7 @@ for (const f of fs.readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json
   const expected = rewrite(JSON.parse(fs.readFileSync(path.join(schemaDir, f), 'utf8')), name);
   const actual = doc.components.schemas[name];
   if (JSON.stringify(actual) !== JSON.stringify(expected))
-    fail(`components.schemas.${name} differs from ${f}: regenerate host/serve/openapi.json`);
+    fail(`components.schemas.${name} differs from ${f}: run python3 host/serve/tools/gen_openapi.py`);
 }
 
 // 2. Every recorded response validates.

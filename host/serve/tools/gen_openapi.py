@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Writes host/serve/openapi.json, the OpenAPI 3.1 document of `ats-host serve`.
+
+The record schemas are plugin_api/schema/*.schema.json, embedded under components/schemas with
+their $refs made local (tests/serve/openapi_check.js fails when the copies drift). Run it after
+changing a route or a record schema:  python3 host/serve/tools/gen_openapi.py
+"""
+import glob
+import json
+import os
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+S = os.path.join(ROOT, 'plugin_api', 'schema')
+OUT = os.path.join(ROOT, 'host', 'serve', 'openapi.json')
+
+comps = {}
+
+
+def rewrite(node, name):
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k in ('$id', '$schema'):
+                continue
+            if k == '$ref' and isinstance(v, str):
+                if v.startswith('#/'):
+                    v = '#/components/schemas/' + name + v[1:]
+                else:
+                    f, _, frag = v.partition('#')
+                    other = f.replace('.schema.json', '')
+                    v = '#/components/schemas/' + other + (frag if frag else '')
+            out[k] = rewrite(v, name)
+        return out
+    if isinstance(node, list):
+        return [rewrite(x, name) for x in node]
+    return node
+
+
+for f in sorted(glob.glob(S + '/*.schema.json')):
+    name = os.path.basename(f).replace('.schema.json', '')
+    comps[name] = rewrite(json.load(open(f)), name)
+
+
+def ref(n):
+    return {'$ref': '#/components/schemas/' + n}
+
+
+err = {'type': 'object', 'additionalProperties': False, 'required': ['error'], 'properties': {'error': {'type': 'object', 'additionalProperties': False, 'required': ['code', 'message'], 'properties': {'code': {'type': 'string', 'description': 'stable machine-readable code'}, 'message': {'type': 'string'}, 'request_id': {'type': 'string'}}}}}
+comps['Error'] = err
+
+
+def results(item, extra=None):
+    s = {'type': 'object', 'required': ['results'], 'properties': {'results': {'type': 'array', 'items': item}}}
+    if extra:
+        s['properties'].update(extra)
+        s['required'] += list(extra.keys())
+    return s
+
+
+def page(item):
+    return {'type': 'object', 'additionalProperties': False, 'required': ['results', 'next_cursor'], 'properties': {'results': {'type': 'array', 'items': item}, 'next_cursor': {'type': ['string', 'null'], 'description': 'pass as ?cursor= for the next page; null on the last page'}}}
+
+
+comps['SyncRun'] = {'type': 'object', 'additionalProperties': False,
+                    'required': ['id', 'tenant_id', 'provider', 'trigger', 'full', 'status', 'started_at', 'finished_at', 'summary', 'error', 'request_id'],
+                    'properties': {'id': {'type': 'string'}, 'tenant_id': {'type': 'string'}, 'provider': {'type': 'string'}, 'trigger': {'enum': ['schedule', 'api', 'webhook']},
+                                   'full': {'type': 'boolean'}, 'status': {'enum': ['running', 'succeeded', 'failed']}, 'started_at': {'type': 'string'}, 'finished_at': {'type': ['string', 'null']},
+                                   'summary': {'type': ['object', 'null'], 'description': "the provider's sync result (tracker_workable: sync_summary)"},
+                                   'error': {'oneOf': [{'type': 'null'}, {'type': 'object', 'required': ['code', 'message'], 'additionalProperties': False, 'properties': {'code': {'type': 'string'}, 'message': {'type': 'string'}}}]},
+                                   'request_id': {'type': ['string', 'null']}}}
+capability = {'type': 'object', 'additionalProperties': False, 'required': ['operation', 'support', 'reason'], 'properties': {'operation': {'type': 'string'}, 'support': {'enum': ['supported', 'limited', 'not_supported']}, 'reason': {'type': 'string'}}}
+comps['Provider'] = {'type': 'object', 'additionalProperties': False, 'required': ['provider', 'display_name', 'plugin_version', 'vendor', 'description', 'abi_version', 'operations'],
+                     'properties': {'provider': {'type': 'string', 'pattern': '^[a-z][a-z0-9_]*$'}, 'display_name': {'type': 'string'}, 'plugin_version': {'type': 'string'}, 'vendor': {'type': 'string'}, 'description': {'type': 'string'}, 'abi_version': {'type': 'string', 'pattern': '^[0-9]+\\.[0-9]+$'}, 'operations': {'type': 'array', 'items': capability}, 'tenant_id': {'type': 'string'}}}
+comps['Readiness'] = {'type': 'object', 'additionalProperties': False, 'required': ['ready', 'generation', 'tenants', 'problems'], 'properties': {'ready': {'type': 'boolean'}, 'generation': {'type': 'integer'}, 'problems': {'type': 'array', 'items': {'type': 'string'}},
+                      'tenants': {'type': 'array', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['tenant_id', 'loaded', 'provider', 'check'], 'properties': {'tenant_id': {'type': 'string'}, 'loaded': {'type': 'boolean'}, 'provider': {'type': ['string', 'null']},
+                                                                                                                                                                   'check': {'oneOf': [{'type': 'null'}, {'type': 'object', 'additionalProperties': False, 'required': ['ok', 'at', 'error'], 'properties': {'ok': {'type': 'boolean'}, 'at': {'type': 'string'}, 'error': {'type': ['string', 'null']}}}]}}}}}}
+
+J = 'application/json'
+ND = 'application/x-ndjson'
+
+
+def resp(schema, status='200', desc='OK', ctype=J, headers=None):
+    r = {'description': desc, 'content': {ctype: {'schema': schema}}}
+    return {status: r}
+
+
+def errors(*codes):
+    d = {}
+    for c in codes:
+        d[str(c)] = {'description': {'400': 'invalid arguments or body', '401': 'no or unknown bearer token', '403': "the token may not access this tenant (or route)", '404': 'tenant or record not found', '409': 'conflict', '413': 'body too large', '422': 'the request was understood but refused', '429': 'upstream rate limit', '431': 'headers too large', '501': "the tenant's provider does not support this operation (message gives the provider's reason)", '502': 'upstream or provider failure', '503': 'upstream unavailable or shutting down'}[str(c)], 'content': {J: {'schema': ref('Error')}}}
+    d['default'] = {'description': 'any other error, same envelope', 'content': {J: {'schema': ref('Error')}}}
+    return d
+
+
+T = {'name': 'tenant', 'in': 'path', 'required': True, 'schema': {'type': 'string'}}
+
+
+def pp(n):
+    return {'name': n, 'in': 'path', 'required': True, 'schema': {'type': 'string'}}
+
+
+def qp(n, desc, schema=None):
+    return {'name': n, 'in': 'query', 'required': False, 'schema': schema or {'type': 'string'}, 'description': desc}
+
+
+bearer = [{'bearer': []}]
+paths = {}
+
+
+def add(path, method, op):
+    paths.setdefault(path, {})[method] = op
+
+
+tenant_err = (400, 401, 403, 404, 501, 502, 503)
+
+
+def operation(path, method, opid, summary, ats_op, schema, status='200', params=(), body=None, stream=False, blob=False):
+    o = {'operationId': opid, 'summary': summary, 'security': bearer, 'x-ats-operation': ats_op, 'parameters': [T] + list(params)}
+    if stream:
+        o['parameters'] += [qp('limit', 'page size for application/json (1-1000, default 100)', {'type': 'integer', 'minimum': 1, 'maximum': 1000}), qp('cursor', 'from next_cursor of the previous page', {'type': 'string', 'pattern': '^[0-9]+$'})]
+        o['description'] = ('Accept: application/x-ndjson streams every record as one JSON line (chunked, never buffered); '
+                            'a failure after the first record arrives as a last line holding the Error envelope. Otherwise a JSON page.')
+        o['responses'] = {'200': {'description': 'records', 'content': {J: {'schema': page(schema)}, ND: {'schema': {'type': 'string'}, 'x-ndjson-item': {'oneOf': [schema, ref('Error')]}}}}}
+    elif blob:
+        o['responses'] = {'200': {'description': 'the file, with its content type and Content-Disposition', 'content': {'*/*': {'schema': {'type': 'string', 'contentEncoding': 'binary'}}}}}
+    else:
+        o['responses'] = resp(schema, status)
+    o['responses'].update(errors(*tenant_err))
+    if body:
+        o['requestBody'] = {'required': True, 'content': {J: {'schema': body}}}
+    add(path, method, o)
+
+
+B = '/v1/tenants/{tenant}'
+operation(B + '/check', 'get', 'check', 'Test the connection upstream', 'check', {'type': 'object', 'required': ['ok'], 'properties': {'ok': {'type': 'boolean'}, 'details': {'type': 'object'}}})
+operation(B + '/jobs', 'get', 'listJobs', 'Jobs (stream)', 'jobs.stream', ref('job'), params=[qp('updated_after', 'ISO 8601 UTC'), qp('statuses', 'comma-separated')], stream=True)
+operation(B + '/jobs/get-many', 'post', 'getJobs', 'Jobs by ids', 'jobs.get_many', {'type': 'object', 'required': ['results', 'missing'], 'properties': {'results': {'type': 'array', 'items': ref('job')}, 'missing': {'type': 'array', 'items': {'type': 'string'}}}},
+          body={'type': 'object', 'required': ['job_ids'], 'properties': {'job_ids': {'type': 'array', 'items': {'type': 'string'}}}})
+operation(B + '/jobs/{job_id}', 'get', 'getJob', 'One job', 'jobs.get', ref('job'), params=[pp('job_id')])
+operation(B + '/jobs/{job_id}/enhanced', 'get', 'getJobEnhanced', 'One job with description, client, counts', 'jobs.get_enhanced', ref('job'), params=[pp('job_id')])
+operation(B + '/applications', 'get', 'listApplications', 'Applications (stream)', 'applications.stream', ref('application'), params=[qp('updated_after', 'ISO 8601 UTC'), qp('job_ids', 'comma-separated job ids')], stream=True)
+operation(B + '/applications', 'post', 'createApplication', 'Create an application', 'applications.create', ref('application'), status='201',
+          body={'type': 'object', 'required': ['candidate_id', 'job_id'], 'properties': {'candidate_id': {'type': 'string'}, 'job_id': {'type': 'string'}, 'stage': {'type': 'string'}, 'source': {'type': 'string'}}})
+operation(B + '/applications/bulk-reject', 'post', 'bulkReject', 'Reject many applications', 'applications.bulk_reject', results(ref('bulk_result')),
+          body={'type': 'object', 'required': ['application_ids'], 'properties': {'application_ids': {'type': 'array', 'items': {'type': 'string'}}, 'rejection_reason_id': {'type': 'string'}, 'note': {'type': 'string'}}})
+operation(B + '/applications/{application_id}', 'get', 'getApplication', 'One application', 'applications.get', ref('application'), params=[pp('application_id')])
+operation(B + '/applications/{application_id}/stage', 'post', 'moveApplication', 'Move to a stage', 'applications.move_to_stage', ref('application'), params=[pp('application_id')],
+          body={'type': 'object', 'required': ['stage'], 'properties': {'stage': {'type': 'string', 'description': 'stage name or id'}}})
+operation(B + '/applications/{application_id}/reject', 'post', 'rejectApplication', 'Reject', 'applications.reject', ref('application'), params=[pp('application_id')],
+          body={'type': 'object', 'properties': {'rejection_reason_id': {'type': 'string'}, 'note': {'type': 'string'}}})
+notebody = {'type': 'object', 'required': ['content'], 'properties': {'content': {'type': 'string'}, 'content_type': {'enum': ['text/plain', 'text/html']}}}
+attbody = {'type': 'object', 'required': ['file_name', 'data_base64'], 'properties': {'file_name': {'type': 'string'}, 'content_type': {'type': 'string'}, 'data_base64': {'type': 'string', 'contentEncoding': 'base64'}, 'type': {'enum': ['RESUME', 'COVER_LETTER', 'OTHER']}}}
+for kind, idn, tag in (('applications', 'application_id', 'Application'), ('candidates', 'candidate_id', 'Candidate')):
+    base = B + '/' + kind + '/{' + idn + '}'
+    operation(base + '/notes', 'get', 'list' + tag + 'Notes', 'Notes', '%s.notes.list' % kind, results(ref('note')), params=[pp(idn)])
+    operation(base + '/notes', 'post', 'add' + tag + 'Note', 'Add a note', '%s.notes.add' % kind, ref('note'), status='201', params=[pp(idn)], body=notebody)
+    operation(base + '/attachments', 'get', 'list' + tag + 'Attachments', 'Attachments', '%s.attachments.list' % kind, results(ref('attachment')), params=[pp(idn)])
+    operation(base + '/attachments', 'post', 'add' + tag + 'Attachment', 'Add an attachment', '%s.attachments.add' % kind, ref('attachment'), status='201', params=[pp(idn)], body=attbody)
+    operation(base + '/attachments/{attachment_id}', 'get', 'get' + tag + 'Attachment', 'Download an attachment', '%s.attachments.get' % kind, None, params=[pp(idn), pp('attachment_id')], blob=True)
+operation(B + '/candidates', 'get', 'listCandidates', 'Candidates (stream)', 'candidates.stream', ref('candidate'), params=[qp('updated_after', 'ISO 8601 UTC')], stream=True)
+operation(B + '/candidates/search', 'get', 'findCandidates', 'Find candidates by details', 'candidates.find',
+          results({'type': 'object', 'required': ['candidate', 'matched_on'], 'properties': {'candidate': ref('candidate'), 'matched_on': {'type': 'array', 'items': {'enum': ['email', 'phone', 'name']}}}}),
+          params=[qp('email', 'e-mail address'), qp('phone', 'phone number'), qp('first_name', 'first name'), qp('last_name', 'last name')])
+operation(B + '/candidates/{candidate_id}', 'get', 'getCandidate', 'One candidate', 'candidates.get', ref('candidate'), params=[pp('candidate_id')])
+operation(B + '/candidates/{candidate_id}/resume', 'get', 'getResume', 'Download the resume', 'candidates.get_resume', None, params=[pp('candidate_id')], blob=True)
+operation(B + '/stages', 'get', 'listStages', 'Stages', 'stages.list', results(ref('stage')), params=[qp('job_id', 'stages of this job')])
+operation(B + '/rejection-reasons', 'get', 'listRejectionReasons', 'Rejection reasons', 'rejection_reasons.list', results(ref('rejection_reason')))
+cf = [pp('record_type'), pp('record_id')]
+cf[0]['schema'] = {'enum': ['candidate', 'job', 'application']}
+operation(B + '/custom-fields/{record_type}/{record_id}', 'get', 'getCustomFields', 'Custom fields of a record', 'custom_fields.get', results(ref('custom_field')), params=cf)
+operation(B + '/custom-fields/{record_type}/{record_id}', 'put', 'setCustomFields', 'Write custom fields', 'custom_fields.set', results(ref('custom_field')), params=cf,
+          body={'type': 'object', 'required': ['values'], 'properties': {'values': {'type': 'object', 'additionalProperties': {'type': ['string', 'number', 'boolean', 'null']}}}})
+# service routes
+add(B + '/capabilities', 'get', {'operationId': 'getCapabilities', 'summary': "The tenant's provider and its capability matrix", 'security': bearer, 'parameters': [T], 'responses': {**resp(ref('Provider')), **errors(401, 403, 404)}})
+add(B + '/sync', 'post', {'operationId': 'startSync', 'summary': 'Start a sync now', 'security': bearer, 'parameters': [T],
+                          'requestBody': {'required': False, 'content': {J: {'schema': {'type': 'object', 'properties': {'full': {'type': 'boolean'}}}}}},
+                          'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['run'], 'properties': {'run': ref('SyncRun')}}, '202', 'started'), **errors(400, 401, 403, 404, 409, 501, 503)}})
+add(B + '/sync', 'get', {'operationId': 'listSyncs', 'summary': 'The last sync runs, newest first', 'security': bearer, 'parameters': [T],
+                         'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['runs'], 'properties': {'runs': {'type': 'array', 'items': ref('SyncRun')}}}), **errors(401, 403, 404)}})
+add(B + '/webhooks/kombo', 'post', {'operationId': 'komboWebhook', 'summary': "Kombo webhook receiver (data-changed starts a sync)", 'security': [{'komboSignature': []}], 'parameters': [T],
+                                    'description': 'Authenticated by X-Kombo-Signature: HMAC-SHA256 of the raw body under the tenant\'s webhook secret (hex, base64 or base64url). No bearer token.',
+                                    'requestBody': {'required': True, 'content': {J: {'schema': {'type': 'object', 'required': ['type', 'data'], 'properties': {'id': {'type': 'string'}, 'type': {'type': 'string'}, 'data': {'type': 'object'}}}}}},
+                                    'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['received', 'type', 'sync', 'reason'], 'properties': {'received': {'const': True}, 'type': {'type': 'string'}, 'sync': {'oneOf': [{'type': 'null'}, ref('SyncRun')]}, 'reason': {'type': 'string'}}}), **errors(400, 401, 404)}})
+add('/v1/providers', 'get', {'operationId': 'listProviders', 'summary': 'Loaded provider plugins with their capability matrices', 'security': bearer,
+                             'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['providers'], 'properties': {'providers': {'type': 'array', 'items': ref('Provider')}}}), **errors(401)}})
+add('/v1/tenants', 'get', {'operationId': 'listTenants', 'summary': 'Tenants this token may access', 'security': bearer,
+                           'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['tenants'], 'properties': {'tenants': {'type': 'array', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['tenant_id', 'provider'], 'properties': {'tenant_id': {'type': 'string'}, 'provider': {'type': 'string'}}}}}}), **errors(401)}})
+add('/v1/admin/reload', 'post', {'operationId': 'reload', 'summary': 'Reload plugins, manifests and tokens (as SIGHUP); a failed reload changes nothing', 'security': bearer,
+                                 'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['reloaded', 'generation', 'message'], 'properties': {'reloaded': {'const': True}, 'generation': {'type': 'integer'}, 'message': {'type': 'string'}}}), **errors(401, 403, 422)}})
+add('/healthz', 'get', {'operationId': 'healthz', 'summary': 'Liveness', 'security': [], 'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['status'], 'properties': {'status': {'const': 'ok'}}}),
+                                                                                                       '503': {'description': 'shutting down', 'content': {J: {'schema': {'type': 'object', 'required': ['status'], 'properties': {'status': {'const': 'shutting_down'}}}}}}}})
+add('/readyz', 'get', {'operationId': 'readyz', 'summary': "Readiness: every tenant's provider loaded and its last check passed", 'security': [],
+                       'responses': {**resp(ref('Readiness')), '503': {'description': 'not ready', 'content': {J: {'schema': ref('Readiness')}}}}})
+add('/metrics', 'get', {'operationId': 'metrics', 'summary': 'Prometheus text format (admin token)', 'security': bearer, 'responses': {'200': {'description': 'metrics', 'content': {'text/plain': {'schema': {'type': 'string'}}}}, **errors(401, 403)}})
+add('/openapi.json', 'get', {'operationId': 'openapi', 'summary': 'This document', 'security': [], 'responses': {'200': {'description': 'OpenAPI 3.1', 'content': {J: {'schema': {'type': 'object'}}}}}})
+doc = {'openapi': '3.1.0', 'info': {'title': 'ats-host serve: unified ATS REST API', 'version': '1.0.0',
+                                    'description': 'Every operation of every loaded provider plugin, per tenant. Errors are one envelope {"error":{"code","message","request_id"}}; codes are stable. Tenant routes need a bearer token of that tenant (or the admin token): no token 401, another tenant\'s token 403. Responses carry X-Request-Id (also in the plugin\'s log lines); operation responses carry X-Ats-Provider.'},
+       'jsonSchemaDialect': 'https://json-schema.org/draft/2020-12/schema',
+       'servers': [{'url': 'http://127.0.0.1:8080'}],
+       'security': bearer,
+       'paths': paths,
+       'components': {'securitySchemes': {'bearer': {'type': 'http', 'scheme': 'bearer', 'description': 'API token; the service stores only its SHA-256'},
+                                          'komboSignature': {'type': 'apiKey', 'in': 'header', 'name': 'X-Kombo-Signature'}},
+                      'schemas': comps}}
+json.dump(doc, open(OUT, 'w'), indent=1)
+print('wrote %s: %d paths' % (OUT, len(paths)))
