@@ -3,7 +3,7 @@
  *
  * THIS HEADER IS THE SPECIFICATION. Every rule a plugin or a host must follow is written next to
  * the declaration it governs. It compiles as C11 and as C++17/C++20 with
- * -Wall -Wextra -pedantic -Werror (tests/abi/header_compiles_*).
+ * -Wall -Wextra -pedantic -Werror (tests/abi: ctest -R abi.header_).
  *
  * Shape (after CLAP and the hourglass pattern):
  *   - A plugin is a shared object that exports exactly ONE symbol: the const data object
