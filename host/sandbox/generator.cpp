@@ -63,8 +63,8 @@ struct PhoneNumber {
 
 std::string spell(const PhoneNumber &p, int style) {
   const std::string &d = p.digits;
-  // gb_drama: Ofcom's drama range 07700 900xxx parses but is not a valid number (libphonenumber),
-  // so it is spelled like a mobile yet never used as an identity.
+  // gb_drama: Ofcom's fictional mobile range 07700 900xxx, the reference material's own example of
+  // one number written several ways: an identity like any mobile (plugins/shared/src/phone.cpp).
   if (p.kind == "gb_mobile" || p.kind == "gb_drama") { // d = "7400100123"
     std::string a = d.substr(0, 4), b = d.substr(4, 3), c = d.substr(7);
     switch (style % 7) {
@@ -107,7 +107,7 @@ std::string spell(const PhoneNumber &p, int style) {
 }
 
 std::string e164(const PhoneNumber &p) {
-  if (p.kind == "gb_mobile" || p.kind == "gb_landline") return "+44" + p.digits;
+  if (p.kind == "gb_mobile" || p.kind == "gb_landline" || p.kind == "gb_drama") return "+44" + p.digits;
   if (p.kind == "us") return "+1" + p.digits;
   if (p.kind == "de") return "+49" + p.digits;
   return "";
@@ -250,7 +250,6 @@ std::string add_workable_application(World &world, Rng &rng, json::object &perso
   } else {
     // An unusable number, not an identity.
     if (phone.kind == "invalid") app_phone = phone.digits;
-    else if (phone.kind == "gb_drama") app_phone = spell(phone, static_cast<int>(rng.between(0, 6)));
   }
   EpochMs updated_ms = created_ms + rng.between(0, 20) * kDay + rng.between(0, 86399) * 1000;
   json::object candidate;

@@ -13,6 +13,31 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
+// Ofcom reserves these UK ranges for drama, documentation and test data: correctly formed numbers
+// that are never allocated, so libphonenumber's metadata calls them invalid. The reference material
+// (sync-semantics.md, issue 3) uses exactly them as ONE person's number written three ways
+// ("07700 900123", "+44 (0)7700-900-123", "00447700900123" in region GB), and demo data must behave
+// like production data, so they count as valid here: a deliberate, listed exception.
+struct ReservedRange { const char *e164_prefix; size_t e164_length; };
+constexpr ReservedRange kFictionalRanges[] = {
+    {"+447700900", 13}, // mobile 07700 900000-900999
+    {"+441632960", 13}, // geographic 01632 960000-960999
+};
+
+bool in_fictional_range(const std::string &e164) {
+    for (const auto &r : kFictionalRanges)
+        if (e164.size() == r.e164_length && e164.rfind(r.e164_prefix, 0) == 0) return true;
+    return false;
+}
+
+// Valid for identity: libphonenumber's IsValidNumber, or one of the fictional ranges above.
+bool is_identity_number(const PhoneNumberUtil &util, const PhoneNumber &number) {
+    if (util.IsValidNumber(number)) return true;
+    std::string e164;
+    util.Format(number, PhoneNumberUtil::E164, &e164);
+    return in_fictional_range(e164);
+}
+
 } // namespace
 
 std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, std::string_view default_region) {
@@ -26,9 +51,7 @@ std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, 
     // "011" in US), a bracketed trunk zero after the country code ("+44 (0)7700...") and
     // extensions ("x12", "ext. 12", "#12"), which E.164 formatting drops.
     if (util.Parse(std::string(raw), region, &number) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
-    // Validity is libphonenumber's alone: Ofcom's drama range (07700 900xxx) parses but is not a
-    // valid number, so it is never an identity (the sandbox's generator relies on exactly this).
-    if (!util.IsValidNumber(number)) return std::nullopt;
+    if (!is_identity_number(util, number)) return std::nullopt;
     number.clear_extension();
     std::string e164;
     util.Format(number, PhoneNumberUtil::E164, &e164);
@@ -39,7 +62,8 @@ std::vector<std::string> phone_digit_spellings(std::string_view e164, std::strin
     std::vector<std::string> out;
     const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
     PhoneNumber number;
-    if (util.Parse(std::string(e164), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsValidNumber(number))
+    if (util.Parse(std::string(e164), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR ||
+        !is_identity_number(util, number))
         return out;
     auto digits_of = [](const std::string &s) {
         std::string d;

@@ -14,8 +14,9 @@ namespace ats::shared {
 // in GB) and a bracketed trunk zero ("+44 (0)7700-900-123") are understood; an extension
 // ("x123", "ext. 123") is dropped, so the same line with and without it compares equal.
 // A number that does not parse never equals anything: callers must not match on nullopt.
-// "Valid" is libphonenumber's IsValidNumber: Ofcom's drama range "07700 900123" is well formed but
-// unallocated, hence NOT valid and never an identity (sync-semantics.md's example notwithstanding).
+// "Valid" is libphonenumber's IsValidNumber, with one listed exception: Ofcom's fictional ranges
+// (07700 900xxx, 01632 960xxx), which the reference material uses as its example of one number
+// written several ways, count as valid (see phone.cpp).
 std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, std::string_view default_region);
 
 // The digit strings under which a number is commonly stored, for upstream searches that compare
