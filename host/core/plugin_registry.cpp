@@ -79,7 +79,14 @@ std::shared_ptr<LoadedPlugin> PluginLoader::load(const std::string &path, const 
         p->library_ = std::make_shared<boost::dll::shared_library>(
             load_from, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     } catch (const std::exception &e) {
-        reason = "cannot be loaded: " + std::string(e.what());
+        // Boost.DLL wraps dlerror() in noise ("... (dlerror system message: X): Bad file descriptor"):
+        // keep X, which names the missing symbol or library.
+        std::string what = e.what();
+        const std::string tag = "dlerror system message: ";
+        auto b = what.find(tag);
+        auto end = what.rfind("): ");
+        if (b != std::string::npos && end != std::string::npos && end > b) what = what.substr(b + tag.size(), end - b - tag.size());
+        reason = "cannot be loaded (dlopen RTLD_NOW): " + what;
         return nullptr;
     }
     if (!p->library_->has(ATS_PLUGIN_ENTRY_SYMBOL)) {

@@ -235,6 +235,25 @@ BOOST_AUTO_TEST_CASE(catalog_reload_reuses_unchanged_plugins_and_swaps_in_change
     BOOST_TEST(out.size() == 5u);
 }
 
+BOOST_AUTO_TEST_CASE(screening_rejects_bad_descriptors_init_failures_and_unresolved_symbols) {
+    Env e;
+    auto reg = PluginRegistry::scan(
+        e.dir({"good", "init_fails", "bad_enum", "bad_schema", "unknown_op", "null_function", "unresolved"}));
+    struct Expect { const char *file, *reason; };
+    for (const auto &x : {Expect{"init_fails", "init() failed with status 8: init: the licence file is missing"},
+                          Expect{"bad_enum", "provider enum 'Bad-Enum' does not match [a-z][a-z0-9_]*"},
+                          Expect{"bad_schema", "oneOf: keyword not supported"},
+                          Expect{"unknown_op", "unknown operation 'jobs.teleport'"},
+                          Expect{"null_function", "NULL function pointer"},
+                          Expect{"unresolved", "ats_test_function_nobody_defines"}}) {
+        auto *r = rejected(*reg, std::string("libatstest_") + x.file + ".so");
+        BOOST_REQUIRE_MESSAGE(r, x.file);
+        BOOST_TEST(contains(r->reason, x.reason), x.file << ": " << r->reason);
+    }
+    BOOST_TEST(reg->plugins().size() == 1u);
+    BOOST_TEST(reg->find("test_good"));
+}
+
 BOOST_AUTO_TEST_CASE(a_missing_plugins_folder_is_reported_not_fatal) {
     auto reg = PluginRegistry::scan("/nonexistent/ats/plugins");
     BOOST_TEST(reg->plugins().empty());
