@@ -18,9 +18,12 @@ std::shared_ptr<Tenant> Runtime::open_tenant(const std::string &tenant_id) {
             throw HostError(ErrorKind::manifest, ATS_ERR_INVALID_ARGUMENT, p.message);
     std::string known;
     for (const auto &t : set.tenants) known += (known.empty() ? "" : ", ") + t.tenant_id;
+    std::string unreadable;
+    for (const auto &p : set.problems) unreadable += "; " + p.message;
     throw HostError(ErrorKind::manifest, ATS_ERR_NOT_FOUND,
                     "no tenant '" + tenant_id + "' in " + options_.manifests_dir +
-                        " (known tenants: " + (known.empty() ? "none" : known) + ")");
+                        " (known tenants: " + (known.empty() ? "none" : known) + ")" +
+                        (unreadable.empty() ? "" : "; manifests that could not be read" + unreadable));
 }
 
 std::shared_ptr<Tenant> Runtime::open_tenant(const TenantManifest &m) {
