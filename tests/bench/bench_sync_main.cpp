@@ -227,6 +227,7 @@ bool scenario_d(const Args &args) {
 } // namespace
 
 int main(int argc, char **argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // results appear as they are measured, even in a pipe
     Args args;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -242,12 +243,16 @@ int main(int argc, char **argv) {
             args.d_sizes = {200, 2000};
         } else if (a == "--scenarios") {
             args.scenarios = next();
+        } else if (a == "--d-sizes") {
+            args.d_sizes.clear();
+            std::stringstream list(next());
+            for (std::string n; std::getline(list, n, ',');) args.d_sizes.push_back(std::stoi(n));
         } else if (a == "--latency-ms") {
             args.latency_ms = std::stoi(next());
         } else if (a == "--concurrency") {
             args.concurrency = std::stoi(next());
         } else if (a == "--help" || a == "-h") {
-            std::printf("Usage: ats-bench-sync [--small] [--scenarios abcd] [--latency-ms 10] [--concurrency 16]\n");
+            std::printf("Usage: ats-bench-sync [--small] [--scenarios abcd] [--latency-ms 10] [--concurrency 16] [--d-sizes 10000,100000]\n");
             return 0;
         } else {
             std::fprintf(stderr, "ats-bench-sync: unknown argument %s\n", a.c_str());

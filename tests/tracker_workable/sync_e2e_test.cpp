@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "hybrid_env.hpp"
@@ -231,4 +232,34 @@ BOOST_AUTO_TEST_CASE(two_syncs_at_once_second_waits_and_writes_nothing) {
     int64_t ca = num(sa.at("applications").at("created")), cb = num(sb.at("applications").at("created"));
     BOOST_TEST((ca == 0) != (cb == 0));
     require_correct(env.sandbox());
+}
+
+BOOST_AUTO_TEST_CASE(applications_stream_syncs_first_then_streams_each_application_once) {
+    HybridEnv env(medium());
+    // No sync before: applications.stream runs it, then streams Tracker's applications.
+    auto r = run_process(env.host_argv({"call", "--tenant", env.tenant(), "applications.stream"}), {}, 300s);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err.substr(0, 2000));
+    require_correct(env.sandbox());
+    json::object state = env.sandbox().admin_get("state").as_object();
+    const auto &links = state.at("tracker").at("links").as_array();
+    std::set<std::string> ids;
+    size_t lines = 0, with_workable = 0, workable_links = 0;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        ++lines;
+        json::object app = json::parse(line).as_object();
+        ids.insert(std::string(app.at("id").as_string()));
+        const auto &remote = app.at("remote_ids").as_object();
+        if (remote.contains("kombo")) {
+            ++with_workable;
+            BOOST_TEST(remote.contains("workable"));
+        }
+    }
+    // Every synced Workable application (a link the sync made, or a Tracker link it adopted).
+    workable_links = env.sandbox().admin_get("expected").at("applications").as_array().size();
+    BOOST_TEST(lines == links.size());     // every Tracker application, Workable's included
+    BOOST_TEST(ids.size() == lines);       // each exactly once
+    BOOST_TEST(with_workable == workable_links); // synced ones carry their Workable and Kombo ids
+    BOOST_TEST(with_workable > 0u);
 }

@@ -108,18 +108,22 @@ public:
         state_.scan("pend/", [&](std::string_view k, std::string_view) { pending_ids_.emplace(k.substr(5)); });
     }
 
-    // Step 2: the pending list, in batches the size of a Kombo page.
+    // Step 2: the pending list, in batches the size of a Kombo page. Only the ids are held; each
+    // batch's documents are read when it is processed.
     void retry_pending() {
-        std::vector<std::string> docs;
-        state_.scan("pend/", [&](std::string_view, std::string_view v) { docs.emplace_back(v); });
+        std::vector<std::string> ids;
+        state_.scan("pend/", [&](std::string_view k, std::string_view) { ids.emplace_back(k.substr(5)); });
         std::vector<KomboApplication> batch;
-        for (size_t i = 0; i < docs.size(); ++i) {
-            try {
-                batch.push_back(application_from_json(docs[i]));
-            } catch (const std::exception &) {
-                host_.warn("workable sync: an unreadable pending entry was skipped", call_.raw());
+        for (size_t i = 0; i < ids.size(); ++i) {
+            std::string doc;
+            if (host_.state_get(state_keys::pending(ids[i]), doc)) {
+                try {
+                    batch.push_back(application_from_json(doc));
+                } catch (const std::exception &) {
+                    host_.warn("workable sync: unreadable pending entry " + ids[i] + " skipped", call_.raw());
+                }
             }
-            if (batch.size() == 250 || i + 1 == docs.size()) {
+            if (batch.size() == 250 || (i + 1 == ids.size() && !batch.empty())) {
                 process_batch(std::move(batch), true);
                 batch.clear();
             }
@@ -376,13 +380,18 @@ void SyncRun::commit_new(Work &w, const std::string &res, const std::string &lin
     ops.push_back({true, state_keys::app(w.app.id), encode_app_record(r)});
     ops.push_back({true, state_keys::link(link),
                    boost::json::serialize(boost::json::object{{"k", w.app.id}, {"w", w.app.remote_id}})});
-    for (const auto &k : w.identity.keys) ops.push_back({true, state_keys::person(k), res});
+    // Only person-level keys (email, phone) are remembered: "k:"/"w:" keys name one Workable
+    // candidate, i.e. one application, which its "app/" record already covers; keeping them would
+    // make the person map grow with applications instead of people (issue 5, item 6d).
+    for (const auto &k : w.identity.keys)
+        if (key_kind(k) == 'e' || key_kind(k) == 'p') ops.push_back({true, state_keys::person(k), res});
     if (!w.identity.name_key.empty()) ops.push_back({true, state_keys::name(w.identity.name_key), res});
     ops.push_back({true, state_keys::verified(res), ""});
     ops.push_back({false, state_keys::intent(w.app.id), ""});
     ops.push_back({false, state_keys::pending(w.app.id), ""});
     // In memory at once (later people in this run see it); durable with the next commit group.
-    for (const auto &k : w.identity.keys) index_.add(k, res);
+    for (const auto &k : w.identity.keys)
+        if (key_kind(k) == 'e' || key_kind(k) == 'p') index_.add(k, res);
     {
         std::lock_guard<std::mutex> g(mu_);
         verified_.insert(res);

@@ -7,12 +7,9 @@ namespace json = boost::json;
 namespace ats::tracker_workable {
 
 namespace {
-// Lists are capped so a pathological run cannot print megabytes; counts stay exact.
-constexpr size_t kListCap = 1000;
-
 json::array items(const std::vector<SyncSummary::Item> &v, const char *detail_name) {
     json::array a;
-    for (size_t i = 0; i < v.size() && i < kListCap; ++i) {
+    for (size_t i = 0; i < v.size(); ++i) {
         json::object o;
         o["application_id"] = v[i].application_id;
         if (detail_name) o[detail_name] = v[i].detail;
@@ -24,23 +21,23 @@ json::array items(const std::vector<SyncSummary::Item> &v, const char *detail_na
 
 void SyncSummary::add_error(std::string app, std::string msg) {
     std::lock_guard<std::mutex> g(mu_);
-    errors_.push_back({std::move(app), std::move(msg)});
+    errors_.add({std::move(app), std::move(msg)});
 }
 void SyncSummary::add_deleted(std::string app) {
     std::lock_guard<std::mutex> g(mu_);
-    deleted_.push_back({std::move(app), {}});
+    deleted_.add({std::move(app), {}});
 }
 void SyncSummary::add_name_only(std::string app, std::string resource_id) {
     std::lock_guard<std::mutex> g(mu_);
-    name_only_.push_back({std::move(app), std::move(resource_id)});
+    name_only_.add({std::move(app), std::move(resource_id)});
 }
 void SyncSummary::add_pending(std::string app, std::string reason) {
     std::lock_guard<std::mutex> g(mu_);
-    pending_.push_back({std::move(app), std::move(reason)});
+    pending_.add({std::move(app), std::move(reason)});
 }
 size_t SyncSummary::error_count() const {
     std::lock_guard<std::mutex> g(mu_);
-    return errors_.size();
+    return static_cast<size_t>(errors_.count);
 }
 
 std::string SyncSummary::to_json(const std::string &tenant, bool full, const std::string &cp_before,
@@ -65,14 +62,14 @@ std::string SyncSummary::to_json(const std::string &tenant, bool full, const std
     apps["unchanged"] = applications_unchanged.load();
     apps["pending"] = applications_pending.load();
     apps["recovered"] = applications_recovered.load();
-    apps["deleted_reported"] = static_cast<int64_t>(deleted_.size());
-    apps["name_only_reported"] = static_cast<int64_t>(name_only_.size());
-    apps["errors"] = static_cast<int64_t>(errors_.size());
+    apps["deleted_reported"] = deleted_.count;
+    apps["name_only_reported"] = name_only_.count;
+    apps["errors"] = errors_.count;
     o["applications"] = std::move(apps);
-    o["deleted"] = items(deleted_, nullptr);
-    o["name_only_matches"] = items(name_only_, "tracker_resource_id");
-    o["pending"] = items(pending_, "reason");
-    o["errors"] = items(errors_, "message");
+    o["deleted"] = items(deleted_.items, nullptr);
+    o["name_only_matches"] = items(name_only_.items, "tracker_resource_id");
+    o["pending"] = items(pending_.items, "reason");
+    o["errors"] = items(errors_.items, "message");
     json::object req;
     req["kombo"] = kombo_requests;
     req["tracker"] = tracker_requests;

@@ -41,8 +41,19 @@ struct SyncSummary {
     size_t error_count() const;
 
 private:
+    // Lists keep at most kListCap items (the counts stay exact), so a run over 100,000
+    // applications with thousands pending does not grow memory with them.
+    static constexpr size_t kListCap = 1000;
+    struct List {
+        std::vector<Item> items;
+        int64_t count = 0;
+        void add(Item i) {
+            ++count;
+            if (items.size() < kListCap) items.push_back(std::move(i));
+        }
+    };
     mutable std::mutex mu_;
-    std::vector<Item> errors_, deleted_, name_only_, pending_;
+    List errors_, deleted_, name_only_, pending_;
 };
 
 } // namespace ats::tracker_workable
