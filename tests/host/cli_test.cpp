@@ -291,6 +291,21 @@ BOOST_AUTO_TEST_CASE(sync_prints_the_summary_and_no_progress_bar_without_a_termi
     BOOST_TEST(run({"sync", "--tenant", "cee"}).exit_code == 4); // test_c has no sync
 }
 
+BOOST_AUTO_TEST_CASE(sync_draws_a_progress_bar_on_a_terminal) {
+    if (!boost::filesystem::exists("/usr/bin/script")) {
+        BOOST_TEST_MESSAGE("util-linux `script` missing: no pseudo-terminal to test with");
+        return;
+    }
+    // `script` runs the command on a pseudo-terminal (stdout and stderr both), so isatty(2) holds.
+    std::string cmd;
+    for (const auto &a : argv({"sync", "--tenant", "acme"})) cmd += "'" + a + "' ";
+    auto r = test::run_process({"/usr/bin/script", "-qec", cmd, "/dev/null"}, env, 60s);
+    BOOST_TEST(r.exit_code == 0, r.out);
+    BOOST_TEST(contains(r.out, "\rsyncing"));
+    BOOST_TEST(contains(r.out, "[##############################] 4/4"));
+    BOOST_TEST(contains(r.out, "\"runs\":1"));
+}
+
 BOOST_AUTO_TEST_CASE(a_lock_held_by_a_killed_process_is_released) {
     test::ChildProcess holder(argv({"call", "--tenant", "acme", "sync", "--args", R"({"hold_ms":60000})"}), env);
     std::string lock_file = data + "/locks/acme.sync.lock";
