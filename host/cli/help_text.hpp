@@ -38,7 +38,8 @@ Global options:
   --json             machine-readable output for providers/tenants (NDJSON)
   --help             this help, or a command's help after the command
   --version          host and ABI version
-Environment: ATS_HOST_FIXED_NOW_MS pins the host clock given to plugins (tests).
+Environment: ATS_HOST_FIXED_NOW_MS pins the host clock given to plugins (tests);
+  ATS_HOST_CA_FILE names a PEM CA bundle trusted for HTTPS instead of the system's (verification stays on).
 
 )";
 

@@ -15,6 +15,9 @@ HostEnvironment::HostEnvironment(Options options)
     : options_(std::move(options)), redactor_(std::make_shared<Redactor>()) {
     logger_ = options_.log_file.empty() ? std::make_unique<Logger>(redactor_, options_.log_level)
                                         : std::make_unique<Logger>(options_.log_file, redactor_, options_.log_level);
+    // A private CA bundle (a corporate proxy, a test upstream) without switching verification off.
+    if (const char *ca = std::getenv("ATS_HOST_CA_FILE"); ca && *ca && options_.http.ca_file.empty())
+        options_.http.ca_file = ca;
     http_ = std::make_shared<net::HttpClient>(options_.http);
     if (const char *fixed = std::getenv("ATS_HOST_FIXED_NOW_MS"); fixed && *fixed) fixed_now_ms_ = std::atoll(fixed);
 }

@@ -23,7 +23,7 @@ public:
         std::string data_dir = "var"; // state.sqlite and locks/ live here (created on first use)
         std::string log_file;         // "" = stderr
         int log_level = 1;            // ATS_LOG_INFO
-        net::HttpClient::Options http;
+        net::HttpClient::Options http; // ca_file defaults to env ATS_HOST_CA_FILE when set
     };
 
     explicit HostEnvironment(Options options); // throws std::runtime_error when the log file cannot be opened

@@ -7,6 +7,9 @@
 #include "http_client.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
+#include "test_plugin_dir.hpp"
+
+#include <fstream>
 
 #include <regex>
 
@@ -80,4 +83,23 @@ BOOST_AUTO_TEST_CASE(verification_can_be_switched_off_explicitly) {
     o.verify_tls = false;
     net::HttpClient c(o);
     BOOST_TEST(get(c, s.url("127.0.0.1")).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(ats_host_reaches_https_upstreams_with_a_private_ca_given_by_environment) {
+    TlsServer s("DNS:localhost,IP:127.0.0.1");
+    test::TempDir tmp("ats-tls-cli");
+    std::string plugins = test::make_plugin_dir(tmp / "plugins", {"good"});
+    boost::filesystem::create_directories(tmp / "manifests");
+    std::ofstream(tmp / "manifests/tls.json") << R"({"tenant_id":"tls","provider":"test_good",
+        "provider_config":{"api_key":{"$secret":{"env":"ATS_TLS_KEY"}},"base_url":"https://localhost:)" +
+                                                        std::to_string(s.port) + R"("},
+        "host":{"egress_allow":["localhost"],"retry":{"max_attempts":1}}})";
+    std::vector<std::string> argv{test::bin_dir() + "/ats-host", "--plugins", plugins, "--manifests", tmp / "manifests",
+                                  "--data-dir", tmp / "var", "--log-file", tmp / "log", "check", "--tenant", "tls"};
+    auto refused = test::run_process(argv, {{"ATS_TLS_KEY", "tls-key-1234"}}, 60s);
+    BOOST_TEST(refused.exit_code == 1);
+    BOOST_TEST(contains(refused.err, "certificate verify failed"));
+    auto ok = test::run_process(argv, {{"ATS_TLS_KEY", "tls-key-1234"}, {"ATS_HOST_CA_FILE", s.cert}}, 60s);
+    BOOST_TEST(ok.exit_code == 0, ok.err);
+    BOOST_TEST(contains(ok.out, "\"http_status\":200"));
 }
