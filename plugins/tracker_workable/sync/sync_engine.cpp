@@ -31,6 +31,7 @@ constexpr int64_t kWatermarkSlackMs = 5000;
 constexpr int kCreateAttempts = 3;
 constexpr size_t kStateBatchMax = 1000;
 constexpr int64_t kClockSkewMarginMs = 60000;
+constexpr size_t kBatchApplications = 1000;
 
 struct Work {
     KomboApplication app;
@@ -685,22 +686,34 @@ std::string SyncEngine::run(bool full, const ats::sdk::Call &call, const ats::sd
     if (checkpoint && !full) filter.updated_after = kombo_time(*checkpoint);
     filter.include_deleted = true;
 
+    // Pages are grouped into batches of about kBatchApplications: each batch ends with a barrier
+    // (every write done and committed before the next batch is classified), so fewer, larger
+    // batches waste less time on each batch's tail. Memory stays bounded: one batch being written,
+    // one being filled.
     std::future<void> inflight;
+    std::vector<KomboApplication> filling;
     int64_t done = 0;
+    auto launch = [&] {
+        if (inflight.valid()) inflight.get(); // strictly in order; rethrows a fatal error
+        if (filling.empty()) return;
+        inflight = std::async(std::launch::async, [&run, apps = std::move(filling)]() mutable {
+            run.process_batch(std::move(apps), false);
+        });
+        filling = {};
+    };
     try {
         kombo_.for_each_application_page(
             filter,
             [&](KomboApplicationPage &page, int) {
                 ++run.summary.kombo_pages;
-                if (inflight.valid()) inflight.get(); // strictly in order; rethrows a fatal error
                 done += static_cast<int64_t>(page.results.size());
-                inflight = std::async(std::launch::async, [&run, apps = std::move(page.results)]() mutable {
-                    run.process_batch(std::move(apps), false);
-                });
+                for (auto &a : page.results) filling.push_back(std::move(a));
+                if (filling.size() >= kBatchApplications) launch();
                 if (sink) sink->progress("sync: applications fetched from Workable", done, -1);
                 return !call.cancelled();
             },
             &call);
+        launch();
         if (inflight.valid()) inflight.get();
     } catch (...) {
         if (inflight.valid()) inflight.wait();
