@@ -14,7 +14,10 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <sys/socket.h>
+
 #include <cctype>
+#include <cerrno>
 #include <deque>
 #include <limits>
 #include <map>
@@ -94,6 +97,15 @@ struct Connection {
         beast::error_code ec;
         tcp().socket().close(ec);
     }
+    // False when the server already closed this idle connection (EOF or an error is waiting on the
+    // socket), so the request is never written into a dead connection in the first place. Bytes
+    // waiting on an idle connection are just as wrong (nothing was asked), so they disqualify it too.
+    bool looks_alive() {
+        if (buffer.size() != 0) return false;
+        char byte;
+        ssize_t n = ::recv(tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
 };
 
 } // namespace
@@ -123,9 +135,13 @@ struct HttpClient::Impl {
         std::lock_guard<std::mutex> lk(mu);
         auto it = idle.find(origin);
         if (it == idle.end() || it->second.empty()) return nullptr;
-        auto c = std::move(it->second.back()); // most recently used: least likely to be stale
-        it->second.pop_back();
-        return c;
+        while (!it->second.empty()) {
+            auto c = std::move(it->second.back()); // most recently used: least likely to be stale
+            it->second.pop_back();
+            if (c->looks_alive()) return c;
+            c->close();
+        }
+        return nullptr;
     }
 
     void give_back(const std::string &origin, std::unique_ptr<Connection> c) {
@@ -171,6 +187,7 @@ struct HttpClient::Impl {
         std::string message;
         bool got_response_bytes; // some of the response arrived: never retry
         bool timed_out;
+        bool written = true; // the whole request reached the socket
     };
 
     // Writes the request and reads the response; returns false (filling `fail`) on transport failure.
@@ -182,7 +199,7 @@ struct HttpClient::Impl {
         if (c.tls) ec = c.run([&](auto h) { http::async_write(*c.tls, req, std::move(h)); });
         else ec = c.run([&](auto h) { http::async_write(*c.plain, req, std::move(h)); });
         if (ec) {
-            fail = {"sending the request failed: " + ec.message(), false, ec == beast::error::timeout};
+            fail = {"sending the request failed: " + ec.message(), false, ec == beast::error::timeout, false};
             return false;
         }
         http::response_parser<http::string_body> parser;
@@ -232,6 +249,11 @@ struct HttpClient::Impl {
             req.prepare_payload();
         const bool head = v == http::verb::head;
 
+        // Safe methods may be re-sent after a stale pooled connection ate the request; anything else
+        // may have been processed by a server that then dropped the connection (a write applied, its
+        // answer lost), so it is re-sent only if the request could not even be written. Deciding to
+        // repeat such a request is the caller's (the host's retry policy knows which are idempotent).
+        const bool safe_method = v == http::verb::get || v == http::verb::head || v == http::verb::options;
         // At most two tries: the second only after a pooled connection turned out to be stale.
         for (int attempt = 0;; ++attempt) {
             std::unique_ptr<Connection> c = attempt == 0 ? take_idle(origin) : nullptr;
@@ -247,7 +269,8 @@ struct HttpClient::Impl {
                 return out;
             }
             c->close();
-            if (pooled && !fail.got_response_bytes && !fail.timed_out && Clock::now() < deadline) continue;
+            const bool may_resend = safe_method ? !fail.got_response_bytes : !fail.written;
+            if (pooled && may_resend && !fail.timed_out && Clock::now() < deadline) continue;
             throw TransportError(what + ": " + fail.message, true, fail.timed_out);
         }
     }

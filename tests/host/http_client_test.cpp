@@ -137,6 +137,38 @@ BOOST_AUTO_TEST_CASE(stale_pooled_connection_is_retried_once_on_a_fresh_one) {
     BOOST_TEST(srv.connections_accepted() == 2u);
 }
 
+// A POST whose pooled connection dies after the request was written may have been applied by the
+// server (a write done, its answer lost): the client must not send it a second time on its own.
+BOOST_AUTO_TEST_CASE(post_lost_on_a_pooled_connection_is_not_resent) {
+    test::LoopbackHttpServer srv([](const test::TestRequest &req) {
+        test::TestResponse r;
+        r.drop_without_reply = req.target == "/apply";
+        return r;
+    });
+    net::HttpClient client;
+    BOOST_TEST(client.send({"GET", srv.url("/warm"), {}, "", 5000ms}).status == 200);
+    try {
+        client.send({"POST", srv.url("/apply"), {}, "{}", 5000ms});
+        BOOST_FAIL("expected a transport error");
+    } catch (const net::TransportError &e) {
+        BOOST_TEST(e.sent);
+    }
+    BOOST_TEST(srv.requests_served() == 2u); // /warm and /apply once: never twice
+}
+
+// An idle connection the server closed is noticed before anything is written into it, so even a
+// POST goes out exactly once, on a fresh connection.
+BOOST_AUTO_TEST_CASE(post_after_server_closed_idle_connection_goes_out_once_on_a_fresh_one) {
+    test::LoopbackHttpServer srv(echo);
+    net::HttpClient client;
+    BOOST_TEST(client.send({"GET", srv.url("/1"), {}, "", 5000ms}).status == 200);
+    srv.close_idle_connections();
+    std::this_thread::sleep_for(50ms);
+    BOOST_TEST(client.send({"POST", srv.url("/2"), {}, "{}", 5000ms}).status == 200);
+    BOOST_TEST(srv.connections_accepted() == 2u);
+    BOOST_TEST(srv.requests_served() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(server_dropping_a_fresh_connection_is_an_error_not_a_loop) {
     test::LoopbackHttpServer srv([](const test::TestRequest &) {
         test::TestResponse r;
