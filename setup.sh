@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Installs everything the build and the tests need on a fresh Debian 12 machine (as root),
-# then configures and builds into ./build. Idempotent: a second run only rebuilds.
+# The one setup script. On a fresh Debian 12 machine (as root) it installs what is missing, then
+# configures and builds into ./build (BUILD_DIR overrides). Idempotent: a second run only rebuilds.
 #   bash setup.sh            install + build
+#   bash setup.sh demo       install + build + the sandbox demo (README quick start)
+#   bash setup.sh test       install + build + the full test suite (what CI runs)
 #   bash setup.sh --deps     install only
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="${BUILD_DIR:-$here/build}"
+mode="${1:-build}"
+case "$mode" in
+  build|demo|test|--deps) ;;
+  *) echo "usage: bash setup.sh [demo|test|--deps]" >&2; exit 2 ;;
+esac
 
 apt_packages=(
   build-essential cmake ninja-build ccache clang lld pkg-config git curl ca-certificates
@@ -50,8 +57,54 @@ if [[ ! -d "$third/node/node_modules/ajv" ]]; then
   (cd "$third/node" && npm install --silent --no-audit --no-fund ajv@8 ajv-formats@3 >/dev/null)
 fi
 
-[[ "${1:-}" == "--deps" ]] && exit 0
+[[ "$mode" == "--deps" ]] && exit 0
 
+# ccache keyed on paths relative to the checkout, so another clone of the same tree hits the cache.
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=true
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 cmake --build "$build" -j "$(nproc)"
+
+# The demo: the `demo` tenant (manifests/demo.json, provider tracker_workable) against a freshly
+# seeded sandbox on the ports that manifest names. State lives in $build/demo-var (reset each run).
+run_demo() {
+  local bin="$build/bin" data="$build/demo-var" ports="$build/demo-ports.json" sandbox_pid
+  local admin="http://127.0.0.1:18702/_sandbox"
+  rm -rf "$data" "$ports" && mkdir -p "$data"
+  "$bin/ats-sandbox" --tracker-port 18701 --kombo-port 18702 --ports-file "$ports" \
+    --seed 7 --jobs 12 --applications 400 --people 240 --tracker-people 80 >"$build/demo-sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  trap "kill $sandbox_pid 2>/dev/null; wait $sandbox_pid 2>/dev/null || true" EXIT
+  for _ in $(seq 100); do [[ -s "$ports" ]] && break; sleep 0.1; done
+  if [[ ! -s "$ports" ]]; then
+    echo "demo: ats-sandbox did not start (are ports 18701/18702 free?):" >&2; cat "$build/demo-sandbox.log" >&2; exit 1
+  fi
+  local host=("$bin/ats-host" --plugins "$build/plugins" --manifests "$here/manifests" --data-dir "$data"
+              --log-file "$build/demo-host.log")
+  pretty() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n").filter(Boolean))console.log(JSON.stringify(JSON.parse(l),null,2))})'; }
+  step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+  step "Sandbox: $(head -n1 "$build/demo-sandbox.log")"
+  step "Providers found in $build/plugins"; "${host[@]}" providers
+  step "Tenant 'demo' (manifests/demo.json): check the connection"; "${host[@]}" check --tenant demo | pretty
+  step "Cold sync: every Workable application into Tracker, exactly once"
+  "${host[@]}" sync --tenant demo | pretty
+  step "Meanwhile in Workable: 30 new applications, 20 outcomes changed, 3 deleted, an unmapped job gets mapped"
+  curl -fsS -X POST "$admin/mutate" -H 'Content-Type: application/json' \
+    -d '{"advance_seconds": 3600, "add_applications": 30, "change_outcomes": 20, "delete_applications": 3, "link_unmapped_job": true}' | pretty
+  step "Incremental sync"; "${host[@]}" sync --tenant demo | pretty
+  step "Nothing changed since: a sync costs Kombo pages only"; "${host[@]}" sync --tenant demo | pretty
+  step "Three records of the combined applications.stream"
+  "${host[@]}" call --tenant demo applications.stream --limit 3 | pretty
+  step "What the sandbox saw (Kombo write violations must be 0)"
+  curl -fsS "$admin/counters" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s);
+    const by={};for(const r of c.counters){const k=r.service+" "+r.method+" "+r.endpoint;by[k]=(by[k]||0)+r.count}
+    for(const [k,v] of Object.entries(by).sort())console.log(String(v).padStart(7)+"  "+k);
+    console.log("Kombo write violations: "+c.kombo_write_violations)})'
+  echo; echo "demo: logs in $build/demo-host.log and $build/demo-sandbox.log; state in $data"
+}
+
+case "$mode" in
+  test) exec ctest --test-dir "$build" --output-on-failure -j "$(nproc)" ;;
+  demo) run_demo ;;
+esac

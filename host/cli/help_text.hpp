@@ -27,7 +27,9 @@ Commands:
   call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
                                   run one operation; records print as NDJSON on stdout
   sync --tenant T [--full]        run the provider's synchronisation once; JSON summary on stdout
-  serve, hash-token               the long-running REST server (host/serve; see `ats-host serve --help`)
+  serve --tokens FILE [--listen ADDR:PORT] ...
+                                  the unified ATS REST API (`ats-host serve --help`, host/serve/README.md)
+  hash-token                      print the SHA-256 hash of a token read from stdin (for serve's tokens file)
 
 Global options:
   --plugins DIR      plugins folder (default: <folder of ats-host>/../plugins)

@@ -334,6 +334,10 @@ int run(int argc, char **argv) {
                        : o.command == "call"      ? cli::kCallHelp
                        : o.command == "sync"      ? cli::kSyncHelp
                                                   : nullptr;
+    if (o.help && o.command == "serve") { // `ats-host --help serve`: same as `ats-host serve --help`
+        ats::serve::print_serve_help(std::cout);
+        return kExitOk;
+    }
     if (o.help || o.command.empty()) {
         if (!help) {
             print_error("usage", "usage", "", "", "unknown command '" + o.command + "' (see ats-host --help)", nullptr);
