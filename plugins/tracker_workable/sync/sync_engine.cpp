@@ -176,6 +176,7 @@ private:
     std::unordered_set<std::string> created_;      // resources created by this run
     std::unordered_set<std::string> intents_;      // kombo ids with a write intent from before
     std::unordered_set<std::string> pending_ids_;  // kombo ids in "pend/"
+    std::unordered_set<std::string> parked_this_run_; // kombo ids counted as pending by this run
     bool person_map_loaded_ = false;
 
     std::mutex refresh_mu_;
@@ -186,10 +187,15 @@ void SyncRun::park(const KomboApplication &a, const std::string &reason, ats::sd
     ats::sdk::Host::Batch own;
     (b ? *b : own).put(state_keys::pending(a.id), application_to_json(a));
     if (!b) state_.apply(own);
+    bool first_time_this_run;
     {
         std::lock_guard<std::mutex> g(mu_);
         pending_ids_.insert(a.id);
+        first_time_this_run = parked_this_run_.insert(a.id).second;
     }
+    // An application retried from the pending list and met again on a Kombo page is parked twice
+    // in one run (the page's copy may be newer), but it is one pending application.
+    if (!first_time_this_run) return;
     ++summary.applications_pending;
     summary.add_pending(a.id, reason);
 }
