@@ -105,6 +105,9 @@ BOOST_AUTO_TEST_CASE(incremental_sync_after_new_changed_and_deleted_applications
     BOOST_TEST(num(s.at("applications").at("updated")) > 0); // outcome changes became status updates
     BOOST_TEST(num(s.at("applications").at("created")) > 0);
     BOOST_TEST(num(s.at("applications_seen")) < 150);       // only what changed since the checkpoint
+    // Pending applications met both on the pending list and on a page count once.
+    BOOST_TEST(num(s.at("applications").at("pending")) ==
+               static_cast<int64_t>(env.sandbox().admin_get("expected").at("pending").as_array().size()));
     require_correct(env.sandbox());
     BOOST_TEST(kombo_non_get_requests(env.sandbox()) == 0);
 }
@@ -121,6 +124,8 @@ BOOST_AUTO_TEST_CASE(unmapped_job_is_pending_then_synced_once_mapped) {
     json::object s2 = parse_summary(env.sync());
     BOOST_TEST(num(s2.at("applications").at("created")) >= num(s1.at("applications").at("pending")) -
                                                               static_cast<int64_t>(env.sandbox().admin_get("expected").at("pending").as_array().size()));
+    BOOST_TEST(num(s2.at("applications").at("pending")) ==
+               static_cast<int64_t>(env.sandbox().admin_get("expected").at("pending").as_array().size()));
     require_correct(env.sandbox());
 }
 
