@@ -1,4 +1,5 @@
 #include "ats/shared/html_text.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include <cctype>
 #include <cstdint>
@@ -10,11 +11,6 @@ namespace ats::shared {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 void append_utf8(std::string &out, uint32_t cp) {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
@@ -156,12 +152,12 @@ std::string html_to_text(std::string_view html) {
         if (closing) tag.remove_prefix(1);
         size_t name_end = 0;
         while (name_end < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[name_end])))) ++name_end;
-        std::string name = lower(tag.substr(0, name_end));
+        std::string name = ats::shared::ascii_lower(tag.substr(0, name_end));
         i = close + 1;
         if (name.empty()) continue; // <!DOCTYPE>, <?xml?>, "< >"
         if (!closing && is_one_of(name, {"script", "style", "head", "title"})) {
             std::string end_tag = "</" + name;
-            std::string rest = lower(html.substr(i));
+            std::string rest = ats::shared::ascii_lower(html.substr(i));
             size_t end = rest.find(end_tag);
             if (end == std::string::npos) { i = html.size(); continue; }
             size_t end_close = html.find('>', i + end);
@@ -197,7 +193,7 @@ std::string html_to_text(std::string_view html) {
 }
 
 std::string note_text(std::string_view content, std::string_view content_type) {
-    std::string type = lower(content_type);
+    std::string type = ats::shared::ascii_lower(content_type);
     if (type.rfind("text/html", 0) == 0) return html_to_text(content);
     size_t b = content.find_first_not_of(" \t\r\n");
     if (b == std::string_view::npos) return {};

@@ -1,4 +1,5 @@
 #include "ats/shared/json.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include <ats_plugin.hpp>
 
@@ -163,12 +164,7 @@ std::optional<std::vector<std::string>> optional_id_array(const bj::object &o, s
 const bj::value *find_ci(const bj::object &o, std::string_view key) {
     if (auto it = o.find(key); it != o.end()) return &it->value();
     for (const auto &kv : o) {
-        std::string_view k = kv.key();
-        if (k.size() != key.size()) continue;
-        bool same = true;
-        for (size_t i = 0; i < k.size() && same; ++i)
-            same = std::tolower(static_cast<unsigned char>(k[i])) == std::tolower(static_cast<unsigned char>(key[i]));
-        if (same) return &kv.value();
+        if (ascii_iequals(kv.key(), key)) return &kv.value();
     }
     return nullptr;
 }

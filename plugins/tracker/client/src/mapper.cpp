@@ -1,4 +1,5 @@
 #include "ats/tracker/mapper.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include "ats/shared/json.hpp"
 #include "ats/shared/phone.hpp"
@@ -14,13 +15,7 @@ namespace sj = ats::shared::json;
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
-bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 
 bj::value str_or_null(const std::string &s) { return s.empty() ? bj::value(nullptr) : bj::value(s); }
 
@@ -42,7 +37,7 @@ bj::value RecordMapper::utc_or_null(std::string_view local, std::string_view wha
 
 std::string RecordMapper::job_status(std::string_view tracker_status) {
     // Status names are per database (tracker-api.md); classify by the words they use.
-    std::string s = lower(tracker_status);
+    std::string s = ats::shared::ascii_lower(tracker_status);
     if (s.empty()) return "OPEN";
     for (const char *w : {"closed", "won", "lost", "filled", "cancel", "complete"})
         if (s.find(w) != std::string::npos) return "CLOSED";
@@ -52,7 +47,7 @@ std::string RecordMapper::job_status(std::string_view tracker_status) {
 }
 
 std::string RecordMapper::attachment_type(std::string_view t) {
-    std::string s = lower(t);
+    std::string s = ats::shared::ascii_lower(t);
     if (s == "resume" || s == "agencyresume" || s == "cv") return "RESUME";
     if (s == "coverletter" || s == "cover_letter") return "COVER_LETTER";
     return "OTHER";
@@ -159,8 +154,8 @@ bj::object RecordMapper::application(const LinkRow &row) const {
     bj::value updated = utc_or_null(row.last_updated, what + " lastupdated");
     bj::value created = utc_or_null(row.date_added, what + " dateadded");
     std::string outcome = "PENDING";
-    if (!row.status.empty() && iequals(row.status, options_.accepted_status)) outcome = "HIRED";
-    if (!row.status.empty() && iequals(row.status, options_.declined_status)) outcome = "DECLINED";
+    if (!row.status.empty() && ats::shared::ascii_iequals(row.status, options_.accepted_status)) outcome = "HIRED";
+    if (!row.status.empty() && ats::shared::ascii_iequals(row.status, options_.declined_status)) outcome = "DECLINED";
     bj::object a;
     a["id"] = id;
     a["remote_id"] = id;

@@ -1,4 +1,5 @@
 #include "ats/tracker/settings.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include "ats/shared/json.hpp"
 
@@ -11,12 +12,6 @@ namespace sj = ats::shared::json;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    return true;
-}
 
 std::vector<NamedId> named_ids(const bj::object &o, std::string_view key) {
     std::vector<NamedId> out;
@@ -65,7 +60,7 @@ Settings Settings::parse(const bj::object &answer) {
 
 std::optional<NamedId> Settings::link_status(std::string_view name_or_id) const {
     for (const auto &st : link_statuses)
-        if (iequals(st.name, name_or_id)) return st;
+        if (ats::shared::ascii_iequals(st.name, name_or_id)) return st;
     if (all_digits(name_or_id))
         for (const auto &st : link_statuses)
             if (std::to_string(st.id) == name_or_id) return st;
@@ -80,7 +75,7 @@ std::optional<std::string> Settings::link_status_name(int64_t id) const {
 
 std::optional<CustomFieldDef> Settings::custom_field(std::string_view association, std::string_view name) const {
     for (const auto &f : custom_fields)
-        if (iequals(f.association, association) && iequals(f.name, name)) return f;
+        if (ats::shared::ascii_iequals(f.association, association) && ats::shared::ascii_iequals(f.name, name)) return f;
     return std::nullopt;
 }
 

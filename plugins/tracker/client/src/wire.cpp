@@ -1,4 +1,5 @@
 #include "ats/tracker/wire.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include "ats/shared/json.hpp"
 
@@ -21,12 +22,6 @@ std::string subject(std::string_view method, std::string_view record) {
     return s;
 }
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) return false;
-    return true;
-}
 
 } // namespace
 
@@ -39,7 +34,7 @@ ats::sdk::Error body_status_error(int64_t status, std::string_view message, std:
     case 2: return ats::sdk::Error(ATS_ERR_UNAUTHORIZED, what + "the Tracker user is not active (status 2: " + msg + ")");
     case 3: return ats::sdk::Error(ATS_ERR_CONFLICT, what + "the record exists and cannot be overwritten (status 3: " + msg + ")");
     case 99:
-        if (starts_with_ci(message, "record not found")) // TRACKER-ASSUMPTION A9
+        if (ats::shared::ascii_istarts_with(message, "record not found")) // TRACKER-ASSUMPTION A9
             return ats::sdk::Error(ATS_ERR_NOT_FOUND, what + "record not found (" + msg + ")");
         return ats::sdk::Error(ATS_ERR_UPSTREAM, what + "invalid request (status 99: " + msg + ")");
     default:

@@ -1,5 +1,6 @@
 // TrackerProvider: construction, dispatch, and the read operations.
 #include "ats/tracker/provider.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include "ats/shared/json.hpp"
 #include "ats/shared/timezone.hpp"
@@ -121,12 +122,6 @@ std::optional<UtcSeconds> updated_after_arg(const bj::object &args, const std::s
     return ats::shared::parse_utc_iso8601(*v, op + " argument 'updated_after'");
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    return true;
-}
 } // namespace
 
 // check: one getSettings (not the cache: the point is to reach Tracker with these credentials),
@@ -163,7 +158,7 @@ void TrackerProvider::op_jobs_stream(ats::sdk::Call &call, const bj::object &arg
         if (statuses) {
             std::string unified = RecordMapper::job_status(row.status);
             bool keep = false;
-            for (const auto &s : *statuses) keep = keep || iequals(s, unified) || iequals(s, row.status);
+            for (const auto &s : *statuses) keep = keep || ats::shared::ascii_iequals(s, unified) || ats::shared::ascii_iequals(s, row.status);
             if (!keep) return true;
         }
         return sink.record(bj::serialize(mapper().job(row, nullptr)));

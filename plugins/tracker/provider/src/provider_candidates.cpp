@@ -1,5 +1,6 @@
 // TrackerProvider: finding candidates and reading their resume.
 #include "ats/tracker/provider.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include "ats/shared/base64.hpp"
 #include "ats/shared/email.hpp"
@@ -16,11 +17,6 @@ namespace sj = ats::shared::json;
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n");
@@ -73,7 +69,7 @@ void TrackerProvider::op_candidates_find(ats::sdk::Call &call, const bj::object 
     };
     auto name_matches = [&](const ResourceRow &r) {
         if (first.empty() && last.empty()) return false;
-        return (first.empty() || lower(r.first_name) == lower(first)) && (last.empty() || lower(r.last_name) == lower(last));
+        return (first.empty() || ats::shared::ascii_lower(r.first_name) == ats::shared::ascii_lower(first)) && (last.empty() || ats::shared::ascii_lower(r.last_name) == ats::shared::ascii_lower(last));
     };
 
     if (!want_email.empty())

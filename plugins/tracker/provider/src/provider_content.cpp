@@ -1,5 +1,6 @@
 // TrackerProvider: notes (activities, A6), attachments (documents, A5), custom fields.
 #include "ats/tracker/provider.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include "ats/shared/base64.hpp"
 #include "ats/shared/html_text.hpp"
@@ -18,6 +19,13 @@ struct Target {
     std::string link_field;  // "application_id" or "candidate_id"
 };
 
+// An empty list of a record's notes or documents proves nothing: reading the record itself tells
+// "none yet" from "no such record" (NOT_FOUND is thrown by the read). Cost: 1.
+void require_exists(const TrackerClient &client, const Target &t, const ats_call_t *call) {
+    if (t.record_type == "OR") client.get_link(t.id, call);
+    else client.get_resource(t.id, call);
+}
+
 Target target_of(const bj::object &args, bool application, const std::string &op) {
     Target t;
     t.record_type = application ? "OR" : "R";
@@ -30,7 +38,7 @@ std::string guess_content_type(std::string_view file_name) {
     auto dot = file_name.rfind('.');
     std::string ext;
     if (dot != std::string_view::npos)
-        for (char c : file_name.substr(dot + 1)) ext += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ext = ats::shared::ascii_lower(file_name.substr(dot + 1));
     if (ext == "pdf") return "application/pdf";
     if (ext == "doc") return "application/msword";
     if (ext == "docx") return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -80,10 +88,7 @@ void TrackerProvider::op_notes_list(ats::sdk::Call &call, const bj::object &args
         results.push_back(mapper().note(row, t.link_field, link));
         return true;
     }, call.raw());
-    if (results.empty()) {
-        if (application) client().get_link(t.id, call.raw());
-        else client().get_resource(t.id, call.raw());
-    }
+    if (results.empty()) require_exists(client(), t, call.raw());
     emit(sink, bj::object{{"results", std::move(results)}});
 }
 
@@ -121,10 +126,7 @@ void TrackerProvider::op_attachments_list(ats::sdk::Call &call, const bj::object
         results.push_back(mapper().attachment(row, t.link_field, link));
         return true;
     }, call.raw());
-    if (results.empty()) {
-        if (application) client().get_link(t.id, call.raw());
-        else client().get_resource(t.id, call.raw());
-    }
+    if (results.empty()) require_exists(client(), t, call.raw());
     emit(sink, bj::object{{"results", std::move(results)}});
 }
 
@@ -186,10 +188,7 @@ namespace {
 bj::array custom_field_results(const Settings &s, const std::string &association, const bj::object &values) {
     bj::array out;
     for (const auto &def : s.custom_fields) {
-        if (def.association.size() != association.size() ||
-            !std::equal(def.association.begin(), def.association.end(), association.begin(),
-                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); }))
-            continue;
+        if (!ats::shared::ascii_iequals(def.association, association)) continue;
         auto it = values.find(def.name);
         out.push_back(bj::object{{"id", std::to_string(def.id)}, {"name", def.name},
                                  {"value", it == values.end() ? bj::value(nullptr) : it->value()},

@@ -1,0 +1,30 @@
+// ascii.hpp - ASCII case handling for protocol text (Tracker status and field names, HTTP-ish
+// prefixes, HTML tag names, file extensions). Not for people's text: e-mail addresses are
+// Unicode case-folded by normalize_email (email.hpp).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ats::shared {
+
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+inline std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (auto &c : out) c = ascii_lower(c);
+    return out;
+}
+
+inline bool ascii_iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    return true;
+}
+
+inline bool ascii_istarts_with(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && ascii_iequals(s.substr(0, prefix.size()), prefix);
+}
+
+} // namespace ats::shared
