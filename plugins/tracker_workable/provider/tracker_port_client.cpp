@@ -17,6 +17,17 @@ int64_t tracker_id(const std::string &id, const std::string &what) {
     throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, what + ": '" + id + "' is not a Tracker record id");
 }
 
+namespace {
+// A Tracker row's customfields[{id, name, value}] (A12/A13) as (name, value) pairs.
+std::vector<std::pair<std::string, std::string>> custom_fields_of(const bj::object &raw) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (const bj::value *cf = sj::find_ci(raw, "customfields"); cf && cf->is_array())
+        for (const auto &f : cf->get_array())
+            if (f.is_object()) out.emplace_back(sj::text_or(f.get_object(), "name"), sj::text_or(f.get_object(), "value"));
+    return out;
+}
+} // namespace
+
 void TrackerPortClient::for_each_opportunity(const std::function<void(const TrackerOpportunityRow &)> &fn) {
     client_.for_each_opportunity(
         {},
@@ -24,11 +35,7 @@ void TrackerPortClient::for_each_opportunity(const std::function<void(const Trac
             TrackerOpportunityRow row;
             row.id = std::to_string(o.id);
             row.name = o.name;
-            if (const bj::value *cf = sj::find_ci(o.raw, "customfields"); cf && cf->is_array())
-                for (const auto &f : cf->get_array())
-                    if (f.is_object())
-                        row.custom_fields.emplace_back(sj::text_or(f.get_object(), "name"),
-                                                       sj::text_or(f.get_object(), "value"));
+            row.custom_fields = custom_fields_of(o.raw);
             fn(row);
             return true;
         },
@@ -50,11 +57,7 @@ void TrackerPortClient::for_each_resource(const std::string &updated_after_utc,
             row.email = r.email;
             for (const std::string *p : {&r.mobile_phone, &r.work_phone, &r.home_phone})
                 if (!p->empty()) row.phones.push_back(*p);
-            if (const bj::value *cf = sj::find_ci(r.raw, "customfields"); cf && cf->is_array())
-                for (const auto &f : cf->get_array())
-                    if (f.is_object())
-                        row.custom_fields.emplace_back(sj::text_or(f.get_object(), "name"),
-                                                       sj::text_or(f.get_object(), "value"));
+            row.custom_fields = custom_fields_of(r.raw);
             fn(row);
             return true;
         },
