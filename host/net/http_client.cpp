@@ -33,13 +33,8 @@ using Clock = std::chrono::steady_clock;
 namespace ats::net {
 
 std::string HttpResponse::header(std::string_view name) const {
-    for (const auto &[k, v] : headers) {
-        if (k.size() != name.size()) continue;
-        bool same = true;
-        for (size_t i = 0; i < k.size() && same; ++i)
-            same = std::tolower(static_cast<unsigned char>(k[i])) == std::tolower(static_cast<unsigned char>(name[i]));
-        if (same) return v;
-    }
+    for (const auto &[k, v] : headers)
+        if (beast::iequals(k, name)) return v;
     return {};
 }
 

@@ -18,13 +18,8 @@ using tcp = asio::ip::tcp;
 namespace ats::test {
 
 std::string TestRequest::header(const std::string &name) const {
-    for (const auto &[k, v] : headers) {
-        if (k.size() != name.size()) continue;
-        bool same = true;
-        for (size_t i = 0; i < k.size() && same; ++i)
-            same = std::tolower(static_cast<unsigned char>(k[i])) == std::tolower(static_cast<unsigned char>(name[i]));
-        if (same) return v;
-    }
+    for (const auto &[k, v] : headers)
+        if (boost::beast::iequals(k, name)) return v;
     return {};
 }
 

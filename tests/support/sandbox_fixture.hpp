@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "credentials.hpp" // host/sandbox
+
 namespace ats::test {
 
 class Sandbox {
@@ -37,12 +39,13 @@ public:
         std::string fixture;         // load this world file instead of generating
         std::vector<std::string> extra_args;
     };
-    static constexpr const char *kTrackerApiKey = "sandbox-tracker-key";
-    static constexpr const char *kTrackerUsername = "sandbox";
-    static constexpr const char *kTrackerPassword = "sandbox-password";
-    static constexpr const char *kTrackerRefreshToken = "sandbox-refresh-token";
-    static constexpr const char *kKomboApiKey = "sandbox-kombo-key";
-    static constexpr const char *kKomboIntegrationId = "workable:sandbox";
+    // The emulators' credentials, from their one definition (host/sandbox/credentials.hpp).
+    static constexpr const char *kTrackerApiKey = ats::sandbox::credentials::kTrackerApiKey;
+    static constexpr const char *kTrackerUsername = ats::sandbox::credentials::kTrackerUsername;
+    static constexpr const char *kTrackerPassword = ats::sandbox::credentials::kTrackerPassword;
+    static constexpr const char *kTrackerRefreshToken = ats::sandbox::credentials::kTrackerSeedRefreshToken;
+    static constexpr const char *kKomboApiKey = ats::sandbox::credentials::kKomboApiKey;
+    static constexpr const char *kKomboIntegrationId = ats::sandbox::credentials::kKomboIntegrationId;
 
     Sandbox(); // default Options
     explicit Sandbox(Options options); // throws std::runtime_error (with the sandbox's stderr)
