@@ -13,7 +13,8 @@ inline constexpr const char *kExitCodes = R"(Exit codes:
   4    the provider does not support the operation (see `ats-host providers`)
   5    internal error (a bug in the host or the plugin)
   130  cancelled (SIGINT/SIGTERM)
-On failure, one JSON line on stderr: {"error":{"code":..,"kind":..,"operation":..,"tenant":..,"message":..}}.
+On failure, one JSON line on stderr:
+  {"error":{"code":..,"kind":..,"operation":..,"tenant":..,"message":..,"retryable":true|false}}.
 )";
 
 inline constexpr const char *kGlobalHelp = R"(Usage: ats-host [global options] COMMAND [command options]

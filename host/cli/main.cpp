@@ -60,9 +60,11 @@ const char *kind_name(ErrorKind k) {
 }
 
 // The one JSON error line on stderr.
+// `retryable`: repeating the same command later may succeed (the plugin's or the host's verdict).
 void print_error(const std::string &code, const std::string &kind, const std::string &operation, const std::string &tenant,
-                 const std::string &message, const host::Redactor *redactor) {
-    json::object e{{"code", code}, {"kind", kind}, {"message", redactor ? redactor->redact(message) : message}};
+                 const std::string &message, const host::Redactor *redactor, bool retryable = false) {
+    json::object e{{"code", code}, {"kind", kind}, {"message", redactor ? redactor->redact(message) : message},
+                   {"retryable", retryable}};
     if (!operation.empty()) e["operation"] = operation;
     if (!tenant.empty()) e["tenant"] = tenant;
     std::string line = json::serialize(json::object{{"error", e}}) + "\n";
@@ -287,7 +289,7 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
         return kExitInternal;
     }
     if (r.status != ATS_OK) {
-        print_error(host::status_name(r.status), "operation", operation, o.tenant, r.message, &redactor);
+        print_error(host::status_name(r.status), "operation", operation, o.tenant, r.message, &redactor, r.retryable);
         return exit_code_for(r.status);
     }
     if (operation == ATS_OP_CHECK && r.records == 0) {
@@ -424,7 +426,8 @@ int run(int argc, char **argv) {
         int code = e.kind() == ErrorKind::usage ? kExitUsage
                    : e.kind() == ErrorKind::operation ? exit_code_for(e.status())
                                                        : kExitPluginOrManifest;
-        print_error(host::status_name(e.status()), kind_name(e.kind()), operation, o.tenant, e.what(), &redactor);
+        print_error(host::status_name(e.status()), kind_name(e.kind()), operation, o.tenant, e.what(), &redactor,
+                    e.status() == ATS_ERR_TRANSIENT || e.status() == ATS_ERR_RATE_LIMITED);
         return code;
     } catch (const std::exception &e) {
         print_error("internal", "internal", operation, o.tenant, e.what(), &redactor);

@@ -36,6 +36,7 @@ BOOST_AUTO_TEST_CASE(retryable_failures_after_the_hosts_retries) {
     CallResult unavailable = host.call("jobs.get", bj::object{{"job_id", job}});
     BOOST_TEST(unavailable.exit_code == 1);
     BOOST_TEST(unavailable.error_code() == "transient", unavailable.err);
+    BOOST_TEST(unavailable.error_retryable(), unavailable.err);
     BOOST_TEST(unavailable.error_message().find("jobs.get") != std::string::npos);
     BOOST_TEST(unavailable.error_message().find("getIndividualRecord (O " + job + ")") != std::string::npos, unavailable.err);
     BOOST_TEST(unavailable.error_message().find("after 3 attempts") != std::string::npos, unavailable.err);
@@ -45,6 +46,14 @@ BOOST_AUTO_TEST_CASE(retryable_failures_after_the_hosts_retries) {
     faults(sandbox, "getIndividualRecord", rule({"429"}));
     CallResult limited = host.call("jobs.get", bj::object{{"job_id", job}});
     BOOST_TEST(limited.error_code() == "rate_limited", limited.err);
+    BOOST_TEST(limited.error_retryable(), limited.err);
+
+    // A record that does not exist is final: not retryable.
+    reset_counters(sandbox);
+    sandbox.admin_post("faults", bj::object{}); // no faults
+    CallResult missing = host.call("jobs.get", bj::object{{"job_id", "987654321"}});
+    BOOST_TEST(missing.error_code() == "not_found", missing.err);
+    BOOST_TEST(!missing.error_retryable(), missing.err);
 
     // A transient failure that clears within the retries is invisible.
     reset_counters(sandbox);

@@ -25,6 +25,12 @@ std::string CallResult::error_code() const {
     return {};
 }
 
+// The error line's "retryable" verdict; false when absent (a missing field must not pass as true).
+bool CallResult::error_retryable() const {
+    auto it = error.find("retryable");
+    return it != error.end() && it->value().is_bool() && it->value().get_bool();
+}
+
 std::string CallResult::error_message() const {
     if (auto it = error.find("message"); it != error.end() && it->value().is_string()) return std::string(it->value().get_string());
     return {};

@@ -25,6 +25,7 @@ struct CallResult {
     const bj::object &one() const; // the single result record (throws when there is not exactly one)
     std::string error_code() const;
     std::string error_message() const;
+    bool error_retryable() const;
 };
 
 struct TenantOptions {
