@@ -68,9 +68,16 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
     if (options_.job_mapping_refresh_seconds >= 0)
         manifest["provider_config"].at("workable").at("job_mapping").as_object()["refresh_seconds"] =
             options_.job_mapping_refresh_seconds;
+    for (const auto &kv : options_.job_mapping_extra)
+        manifest["provider_config"].at("workable").at("job_mapping").as_object()[kv.key()] = kv.value();
     if (options_.tracker_timeout_ms > 0)
         manifest["provider_config"].as_object()["request_timeout_ms"] = options_.tracker_timeout_ms;
     write_file(dir_ / ("manifests/" + tenant_ + ".json"), json::serialize(manifest));
+}
+
+void HybridEnv::set_job_mapping_extra(json::object extra) {
+    options_.job_mapping_extra = std::move(extra);
+    write_manifest(options_.max_concurrency, options_.lock_wait_ms);
 }
 
 std::vector<std::string> HybridEnv::host_argv(const std::vector<std::string> &command) const {

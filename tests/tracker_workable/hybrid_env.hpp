@@ -26,6 +26,9 @@ struct EnvOptions {
     int tracker_timeout_ms = 0; // provider_config.request_timeout_ms when > 0
     int kombo_page_size = 0;              // workable.kombo.page_size when > 0 (more pages, more faults)
     int job_mapping_refresh_seconds = -1; // workable.job_mapping.refresh_seconds when >= 0
+    // Merged into workable.job_mapping last (a key here replaces the default's), e.g.
+    // {"table": {"<kombo or workable job id>": "<tracker opportunity id>"}}.
+    boost::json::object job_mapping_extra;
 };
 
 class HybridEnv {
@@ -44,6 +47,8 @@ public:
 
     // Rewrites the manifest with other host/workable settings (e.g. lock_wait_ms).
     void write_manifest(int max_concurrency, int64_t lock_wait_ms);
+    // Replaces EnvOptions::job_mapping_extra and rewrites the manifest: the next sync uses it.
+    void set_job_mapping_extra(boost::json::object extra);
 
 private:
     EnvOptions options_;

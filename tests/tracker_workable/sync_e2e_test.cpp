@@ -4,10 +4,13 @@
 #define BOOST_TEST_MODULE tracker_workable_sync_e2e
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "hybrid_env.hpp"
 
@@ -30,6 +33,19 @@ int64_t num(const json::value &v) { return v.to_number<int64_t>(); }
 int64_t tracker_writes(Sandbox &sb) {
     auto by = tracker_requests_by_method(sb);
     return by["createResource"] + by["resourceApplication"] + by["updateRecord"];
+}
+
+// A JSON id (Tracker ids are numbers, Kombo's strings) as text, for comparing and naming.
+std::string id_text(const json::value &v) {
+    if (v.is_string()) return std::string(v.get_string());
+    if (v.is_int64() || v.is_uint64()) return std::to_string(v.to_number<int64_t>());
+    return json::serialize(v);
+}
+
+std::map<std::string, const json::object *> by_id(const json::value &rows) {
+    std::map<std::string, const json::object *> out;
+    for (const auto &r : rows.as_array()) out[id_text(r.at("id"))] = &r.as_object();
+    return out;
 }
 
 EnvOptions medium() {
@@ -267,4 +283,149 @@ BOOST_AUTO_TEST_CASE(applications_stream_syncs_first_then_streams_each_applicati
     BOOST_TEST(ids.size() == lines);       // each exactly once
     BOOST_TEST(with_workable == workable_links); // synced ones carry their Workable and Kombo ids
     BOOST_TEST(with_workable > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
+    HybridEnv env(medium());
+    Sandbox &sb = env.sandbox();
+    // The run without the table: correct, and the applications of the jobs the sandbox leaves
+    // unmapped (neither custom field nor title names them) are pending.
+    json::object s1 = parse_summary(env.sync());
+    require_correct(sb);
+    const json::object expected = sb.admin_get("expected").as_object();
+    const json::object before = sb.admin_get("state").as_object();
+    const json::array &pending = expected.at("pending").as_array();
+    BOOST_REQUIRE(!pending.empty());
+    BOOST_TEST(num(s1.at("applications").at("pending")) == static_cast<int64_t>(pending.size()));
+
+    // The job to map: the first pending application's. Another unmapped job must remain (medium()
+    // has 8 jobs, the generator leaves every fifth unmapped) so that "the others stay pending" is a
+    // real check.
+    const std::string job = id_text(pending.front().at("kombo_job_id"));
+    std::vector<const json::object *> rows;
+    for (const auto &p : pending)
+        if (id_text(p.at("kombo_job_id")) == job) rows.push_back(&p.as_object());
+    const int64_t others = static_cast<int64_t>(pending.size() - rows.size());
+    BOOST_REQUIRE_MESSAGE(others > 0, "the sandbox must leave a second job unmapped");
+
+    // The opportunity: the Tracker-only "Office Manager", which no Workable job names by field or
+    // title and which has no application yet, so every link on it afterwards is the table's doing.
+    const json::object &tracker_before = before.at("tracker").as_object();
+    std::string target;
+    for (const auto &o : tracker_before.at("opportunities").as_array()) {
+        const std::string name(o.at("name").as_string());
+        if (name.size() > 15 && name.compare(name.size() - 15, 15, " Office Manager") == 0) target = id_text(o.at("id"));
+    }
+    BOOST_REQUIRE_MESSAGE(!target.empty(), "no 'Office Manager' opportunity in the sandbox");
+    for (const auto &l : tracker_before.at("links").as_array())
+        BOOST_REQUIRE_MESSAGE(id_text(l.at("opportunityid")) != target, "opportunity " << target << " already has links");
+
+    env.set_job_mapping_extra(json::object{{"table", json::object{{job, target}}}});
+    json::object s2 = parse_summary(env.sync());
+    BOOST_TEST(num(s2.at("applications").at("created")) == static_cast<int64_t>(rows.size()));
+    BOOST_TEST(num(s2.at("applications").at("pending")) == others); // the other jobs' applications wait on
+    BOOST_TEST(num(s2.at("applications").at("errors")) == 0);
+
+    const json::object after = sb.admin_get("state").as_object();
+    const json::object &tracker_after = after.at("tracker").as_object();
+    std::map<int64_t, std::string> status_name;
+    for (const auto &s : tracker_after.at("settings").at("opportunityResourceStatuses").as_array())
+        status_name[s.at("Id").to_number<int64_t>()] = std::string(s.at("Name").as_string());
+    auto links_before = by_id(tracker_before.at("links")), links_after = by_id(tracker_after.at("links"));
+    auto res_before = by_id(tracker_before.at("resources")), res_after = by_id(tracker_after.at("resources"));
+
+    // Nothing the run without the table left changed: links, opportunities, documents and
+    // activities as they were (linking only touches the target's updated_ms).
+    for (const char *kind : {"links", "opportunities", "documents", "activities"}) {
+        auto was = by_id(tracker_before.at(kind)), now = by_id(tracker_after.at(kind));
+        if (std::string(kind) != "links")
+            BOOST_TEST(now.size() == was.size(), kind << ": " << was.size() << " before, " << now.size() << " after");
+        for (const auto &[id, r] : was) {
+            auto it = now.find(id);
+            BOOST_REQUIRE_MESSAGE(it != now.end(), kind << " " << id << " vanished");
+            json::object a = *r, b = *it->second;
+            if (std::string(kind) == "opportunities" && id == target) {
+                a.erase("updated_ms");
+                b.erase("updated_ms");
+            }
+            BOOST_TEST((a == b), kind << " " << id << " changed: " << json::serialize(a) << " -> " << json::serialize(b));
+        }
+    }
+
+    // Each person's resource: the one Tracker already had (truth), the one the first run created for
+    // their other applications (same name, holding those), or a new one.
+    std::map<std::string, const json::object *> truth_people;
+    for (const auto &p : before.at("truth").at("people").as_array()) truth_people[id_text(p.at("key"))] = &p.as_object();
+    std::map<std::string, std::set<std::string>> opps_of_person, opps_of_resource_before;
+    for (const auto &a : expected.at("applications").as_array())
+        opps_of_person[id_text(a.at("person"))].insert(id_text(a.at("tracker_opportunity_id")));
+    for (const auto &[id, l] : links_before) opps_of_resource_before[id_text(l->at("resourceid"))].insert(id_text(l->at("opportunityid")));
+    auto same_name = [](const json::object &resource, const json::object &person) {
+        return resource.at("firstname") == person.at("first_name") && resource.at("lastname") == person.at("last_name");
+    };
+
+    // Exactly that job's applications are new, on the target, once each, with the right status.
+    std::set<std::string> new_links, linked_resources, new_resources;
+    for (const auto &[id, l] : links_after)
+        if (!links_before.count(id)) new_links.insert(id);
+    for (const auto &[id, r] : res_after)
+        if (!res_before.count(id)) new_resources.insert(id);
+    BOOST_TEST(new_links.size() == rows.size());
+    std::set<std::string> matched;
+    size_t new_people = 0;
+    for (const json::object *row : rows) {
+        const std::string app = id_text(row->at("application_id")), person = id_text(row->at("person"));
+        BOOST_TEST_CONTEXT("application " << app << " of person " << person) {
+            BOOST_REQUIRE(truth_people.count(person));
+            const json::object &truth = *truth_people[person];
+            const std::string outcome(row->at("outcome").as_string());
+            const std::string want_status = outcome == "HIRED" ? "Accepted" : outcome == "DECLINED" ? "Declined" : "Applied";
+            std::string resource;
+            if (!truth.at("tracker_resource_id").is_null()) {
+                resource = id_text(truth.at("tracker_resource_id"));
+            } else if (opps_of_person.count(person)) {
+                const auto &want = opps_of_person[person];
+                for (const auto &[id, r] : res_before) {
+                    const auto &have = opps_of_resource_before[id];
+                    if (same_name(*r, truth) && std::includes(have.begin(), have.end(), want.begin(), want.end())) resource = id;
+                }
+            } else {
+                ++new_people;
+                for (const auto &id : new_resources)
+                    if (same_name(*res_after[id], truth) && !linked_resources.count(id)) resource = id;
+            }
+            BOOST_REQUIRE_MESSAGE(!resource.empty(), "no Tracker resource for this person");
+            std::string link;
+            for (const auto &id : new_links)
+                if (id_text(links_after[id]->at("resourceid")) == resource) link = id;
+            BOOST_REQUIRE_MESSAGE(!link.empty(), "no new link of resource " << resource);
+            BOOST_TEST(matched.insert(link).second);
+            linked_resources.insert(resource);
+            BOOST_TEST(id_text(links_after[link]->at("opportunityid")) == target);
+            BOOST_TEST(status_name[links_after[link]->at("statusid").to_number<int64_t>()] == want_status);
+        }
+    }
+    BOOST_TEST_MESSAGE("job " << job << " -> opportunity " << target << ": " << rows.size() << " application(s), "
+                              << new_people << " new person(s), " << others << " other application(s) pending");
+    // New resources only for people Tracker did not know; every other resource as it was, except
+    // that linking touches a person's record.
+    BOOST_TEST(new_resources.size() == new_people);
+    for (const auto &[id, r] : res_before) {
+        auto it = res_after.find(id);
+        BOOST_REQUIRE_MESSAGE(it != res_after.end(), "resource " << id << " vanished");
+        json::object was = *r, now = *it->second;
+        if (linked_resources.count(id)) {
+            was.erase("updated_ms");
+            now.erase("updated_ms");
+        }
+        BOOST_TEST((was == now), "resource " << id << " changed: " << json::serialize(was) << " -> " << json::serialize(now));
+    }
+
+    // Once: the next run with the table writes nothing and leaves the others pending.
+    const int64_t writes = tracker_writes(sb);
+    json::object s3 = parse_summary(env.sync());
+    BOOST_TEST(num(s3.at("applications").at("created")) == 0);
+    BOOST_TEST(num(s3.at("applications").at("pending")) == others);
+    BOOST_TEST(tracker_writes(sb) == writes);
+    BOOST_TEST(kombo_non_get_requests(sb) == 0);
 }
