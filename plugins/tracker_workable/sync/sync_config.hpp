@@ -9,6 +9,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <vector>
+
+#include "identity/identity_rules.hpp"
 #include "kombo/kombo_client.hpp"
 
 namespace ats::tracker_workable {
@@ -41,12 +44,52 @@ struct StatusMappingConfig {
     }
 };
 
+// Workable stage name -> Tracker opportunity-resource status name (workable.stage_mapping).
+// A HIRED/DECLINED outcome takes precedence; a stage neither in the table nor (when
+// match_equal_names) equal to a Tracker status ignoring case uses the PENDING status.
+struct StageMappingConfig {
+    std::map<std::string, std::string> table;
+    bool match_equal_names = true;
+};
+
+// Where Workable's own candidate.source ("Referral", "LinkedIn") is kept, beside source_label.
+struct WorkableSourceConfig {
+    std::string custom_field = "Workable Source"; // resource custom field; "" = not written there
+    bool on_link = false; // also put "<source_label>: <source>" as the link's source
+};
+
+// Contact details that have no Tracker field of their own (a third e-mail, a fourth phone, a
+// number that does not parse when its field is taken) go into one labelled note per person.
+struct ContactConfig {
+    std::string note_subject = "Workable contact details";
+};
+
+// Résumés: Kombo attachments of type CV (application and candidate) attached to the resource.
+struct CvConfig {
+    bool enabled = true;
+    int64_t max_bytes = 10 * 1024 * 1024;
+    std::vector<std::string> content_types = {
+        "application/pdf", "application/x-pdf", "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/rtf",
+        "text/rtf", "text/plain", "application/vnd.oasis.opendocument.text"};
+};
+
 struct SyncConfig {
     KomboConfig kombo;
     JobMappingConfig jobs;
     StatusMappingConfig statuses;
-    std::string phone_region = "GB";
+    StageMappingConfig stages;
+    IdentityRules identity; // identity.phone_region is workable.default_phone_region
     std::string source_label = "Workable";
+    WorkableSourceConfig workable_source;
+    ContactConfig contacts;
+    CvConfig cvs;
+    // An application that fails the same way on this many consecutive runs is quarantined: listed
+    // in the summary, not retried until its Workable data changes or `sync --retry-quarantined`.
+    int quarantine_after_failures = 3;
+    // Incremental fetches ask Kombo for changes since (checkpoint - overlap): covers clock error
+    // between Kombo and this host and changes that reach Kombo late. Re-reading costs only pages.
+    int64_t overlap_seconds = 600;
     // Resource custom field that receives the Workable candidate id of a person the sync creates
     // (so a crash-interrupted create can be found again even without email/phone); "" = none.
     std::string candidate_id_field = "Workable Candidate ID";

@@ -51,6 +51,34 @@ AppRecord decode_app_record(std::string_view text) {
     return r;
 }
 
+std::string encode_pending(const PendingRecord &r) {
+    json::object o;
+    o["app"] = json::parse(application_to_json(r.app));
+    o["reason"] = r.reason;
+    o["kind"] = r.kind;
+    o["failures"] = r.failures;
+    o["last_failed_at"] = r.last_failed_at;
+    return json::serialize(o);
+}
+
+PendingRecord decode_pending(std::string_view text) {
+    json::value v = json::parse(text);
+    PendingRecord r;
+    const auto &o = v.as_object();
+    auto app = o.find("app");
+    if (app == o.end()) { // the older form: the application itself
+        r.app = application_from_json(text);
+        r.kind = "error";
+        return r;
+    }
+    r.app = application_from_json(json::serialize(app->value()));
+    r.reason = str(o, "reason");
+    r.kind = str(o, "kind");
+    if (auto f = o.find("failures"); f != o.end() && f->value().is_int64()) r.failures = static_cast<int>(f->value().get_int64());
+    r.last_failed_at = str(o, "last_failed_at");
+    return r;
+}
+
 std::optional<int64_t> SyncState::checkpoint() const {
     std::string v;
     if (!host_.state_get(state_keys::checkpoint, v)) return std::nullopt;

@@ -16,8 +16,12 @@
 //                        links once), so linking it to a new job needs no read-back first
 //   "idx/watermark"      unix ms: resources updated after this are not yet in "per/"
 //   "idx/resources"      how many resources the last full read saw (cost estimates)
-//   "pend/<kombo id>"    a KomboApplication (JSON) not synced yet: job not mapped, or it failed;
+//   "pend/<kombo id>"    PendingRecord (JSON): an application not synced yet (job not mapped, or
+//                        it failed) with the reason and how many consecutive runs it failed;
 //                        retried at the start of every sync, never skipped by the checkpoint
+//   "quar/<kombo id>"    PendingRecord of an application that failed the same way on
+//                        quarantine_after_failures consecutive runs: not retried until its
+//                        Workable data changes (remote_updated_at) or `sync --retry-quarantined`
 //   "jobs/snapshot"      Tracker's opportunities as the job mapping needs them, with the time read
 //                        (job_mapper.hpp): reused for job_mapping.refresh_seconds
 //   "int/<kombo id>"     write intent, recorded BEFORE a Tracker create; its presence after a crash
@@ -33,6 +37,7 @@
 #include <vector>
 
 #include "ats_plugin.hpp"
+#include "kombo/kombo_application.hpp"
 
 namespace ats::tracker_workable {
 
@@ -49,6 +54,19 @@ struct AppRecord {
 std::string encode_app_record(const AppRecord &r);
 AppRecord decode_app_record(std::string_view json);
 
+// An application that is not (yet) in Tracker, as kept under "pend/" or "quar/". The combined
+// applications.stream reports these so a Workable application is never silently missing.
+struct PendingRecord {
+    KomboApplication app;
+    std::string reason;         // why it is not in Tracker ("job not mapped: ...", "error: ...")
+    std::string kind;           // "unmapped_job" | "error" | "invalid" (refused input)
+    int failures = 0;           // consecutive runs that failed with an error (0 for unmapped jobs)
+    std::string last_failed_at; // ISO 8601 UTC of the last failure ("" if none)
+};
+std::string encode_pending(const PendingRecord &r);
+// Also reads the older form (the bare application JSON). Throws std::exception when unreadable.
+PendingRecord decode_pending(std::string_view json);
+
 namespace state_keys {
 inline const std::string checkpoint = "cp";
 inline const std::string index_watermark = "idx/watermark";
@@ -60,6 +78,9 @@ inline std::string name(const std::string &name_key) { return "nam/" + name_key;
 inline std::string verified(const std::string &resource_id) { return "ver/" + resource_id; }
 inline std::string pending(const std::string &kombo_id) { return "pend/" + kombo_id; }
 inline std::string intent(const std::string &kombo_id) { return "int/" + kombo_id; }
+inline std::string quarantined(const std::string &kombo_id) { return "quar/" + kombo_id; }
+inline const std::string pending_prefix = "pend/";
+inline const std::string quarantined_prefix = "quar/";
 } // namespace state_keys
 
 class SyncState {

@@ -22,7 +22,12 @@ struct TrackerResourceRow {
     std::string id;
     std::string first_name, last_name;
     std::string email;
-    std::vector<std::string> phones; // cell, work, home as stored (any format)
+    std::vector<std::string> phones; // cell, work, home as stored (any format), non-empty ones only
+    std::string cellphone, workphone, homephone; // the same three fields by name ("" = empty)
+    // Tracker's own lastupdated, converted to ISO 8601 UTC through the tenant zone ("" if absent).
+    // Used as the identity watermark so that no comparison ever mixes the host's clock with
+    // Tracker's (the same zone converts it back when it is sent as updatedafter).
+    std::string last_updated_utc;
     std::vector<std::pair<std::string, std::string>> custom_fields; // (name, value)
 };
 
@@ -42,7 +47,7 @@ struct TrackerLinkRow { // an application: opportunity-resource link (TRACKER-AS
 struct NewTrackerPerson {
     std::string first_name, last_name;
     std::string email;
-    std::string cellphone; // first phone that parses, as E.164; "" when none
+    std::string cellphone, workphone, homephone; // "" = not given
     std::string source;
     // Resource custom fields by NAME (the adapter resolves ids through getSettings; a name the
     // database does not have is skipped).
@@ -52,6 +57,33 @@ struct NewTrackerPerson {
 struct CreatedTrackerPerson {
     std::string resource_id;
     std::string link_id; // link on the opportunity it was assigned to (A1: createResource answers linkId)
+    // True when Tracker refused the create because the person exists (createResource status 3)
+    // and named the existing record: resource_id is that record, link_id is "" (nothing was
+    // created). Clock-free recovery of a create whose answer was lost relies on this.
+    bool already_existed = false;
+};
+
+// Contact fields of an existing resource to write (updateRecord R). Only non-empty members are
+// sent; the caller has already decided they are empty in Tracker (fill-only rule).
+struct PersonFieldUpdate {
+    std::string email, cellphone, workphone, homephone;
+    std::vector<std::pair<std::string, std::string>> custom_fields; // (name, value); unknown names skipped
+    bool empty() const {
+        return email.empty() && cellphone.empty() && workphone.empty() && homephone.empty() && custom_fields.empty();
+    }
+};
+
+struct TrackerNoteRow { // an activity linked to a resource (A6)
+    std::string id;
+    std::string subject;
+    std::string note;
+};
+
+struct TrackerDocumentRow { // a document linked to a resource (A5)
+    std::string id;
+    std::string file_name;
+    std::string document_type; // "resume", "general", ...
+    int64_t size = 0;          // bytes of the decoded file
 };
 
 class TrackerPort {
@@ -67,6 +99,20 @@ public:
     virtual void for_each_link(const std::function<void(const TrackerLinkRow &)> &fn) = 0;
     // Every link of one resource (A2 with filter resourceid).
     virtual std::vector<TrackerLinkRow> links_of_resource(const std::string &resource_id) = 0;
+    // The links with these ids (A14 recordids, 500 per request); ids that do not exist are absent.
+    virtual std::vector<TrackerLinkRow> links_by_ids(const std::vector<std::string> &link_ids) = 0;
+    // One resource (getIndividualRecord R); throws NOT_FOUND when absent.
+    virtual TrackerResourceRow get_person(const std::string &resource_id) = 0;
+    // Resources whose name matches (getRecords R searchtext, A12: substring; the caller filters
+    // exactly). Clock-free read-back of a person created by an interrupted run (custom field
+    // candidate_id_field identifies it).
+    virtual std::vector<TrackerResourceRow> find_people_by_name(const std::string &first_name,
+                                                                const std::string &last_name) = 0;
+    // Notes (activities) and documents of one resource (A6, A5), paged to the end.
+    virtual std::vector<TrackerNoteRow> notes_of_person(const std::string &resource_id) = 0;
+    virtual std::vector<TrackerDocumentRow> documents_of_person(const std::string &resource_id) = 0;
+    // Every opportunity-resource status name the account has (getSettings, A4; cached).
+    virtual std::vector<std::string> link_status_names() = 0;
 
     // Writes (non-idempotent creates: see the error contract above).
     // createResource with instructions.assigntoopportunity (A1): the person and the link at once.
@@ -78,6 +124,19 @@ public:
     // updateRecord OR opportunityresourcestatusid (A3), the status given by NAME (resolved via A4).
     // Idempotent: setting the same status twice is harmless.
     virtual void set_link_status(const std::string &link_id, const std::string &status_name) = 0;
+
+    // updateRecord R with the non-empty fields of `update` (columns email, cellphone, workphone,
+    // homephone; custom fields by name). Idempotent (same values twice is harmless).
+    virtual void update_person(const std::string &resource_id, const PersonFieldUpdate &update) = 0;
+    // createActivity linked to the resource (A6), type Note, plain text; answers the activity id.
+    // Not idempotent: ATS_ERR_TRANSIENT means outcome unknown (read back notes_of_person).
+    virtual std::string add_person_note(const std::string &resource_id, const std::string &subject,
+                                        const std::string &text) = 0;
+    // attachDocument to the resource with documentType "resume" (A5); `bytes` is the raw file
+    // (the adapter base64-encodes it). Answers the document id. Not idempotent: ATS_ERR_TRANSIENT
+    // means outcome unknown (read back documents_of_person).
+    virtual std::string attach_resume(const std::string &resource_id, const std::string &file_name,
+                                      const std::string &bytes) = 0;
 
     // HTTP requests sent to Tracker so far (for the summary and the benchmark).
     virtual int64_t request_count() const = 0;

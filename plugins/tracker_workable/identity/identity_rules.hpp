@@ -1,0 +1,22 @@
+// identity_rules.hpp - the per-tenant rules that decide which contact details are identities
+// (configuration provider_config.workable.identity; parsed in sync/sync_config.cpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ats::tracker_workable {
+
+struct IdentityRules {
+    // Region for numbers written without a country code (libphonenumber), e.g. "GB".
+    std::string phone_region = "GB";
+    // Well-known fictional ranges (Ofcom's 07700 900xxx, 01632 960xxx; North America's 555-01xx)
+    // are identities only in a sandbox tenant; in production two applicants who typed one are not
+    // the same person.
+    bool fictional_numbers_are_identities = false;
+    // Further numbers that are never identities (any written form; compared after normalisation),
+    // e.g. the agency's own switchboard.
+    std::vector<std::string> phone_deny_list;
+};
+
+} // namespace ats::tracker_workable
