@@ -36,7 +36,7 @@ ats::tracker::DescriptorStorage &storage() {
 
 SyncConfig defaults_from(const ats::tracker::TrackerConfig &t) {
     SyncConfig d;
-    d.phone_region = t.default_phone_region;
+    d.identity.phone_region = t.default_phone_region;
     d.statuses.hired = t.statuses.accepted;
     d.statuses.declined = t.statuses.declined;
     d.statuses.pending = t.statuses.new_application;

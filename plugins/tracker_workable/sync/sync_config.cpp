@@ -46,11 +46,11 @@ SyncConfig parse_sync_config(const boost::json::object &w, const SyncConfig &def
         c.statuses.pending = sj::optional_string(*sm, "PENDING", sw).value_or(c.statuses.pending);
         c.statuses.initial = sj::optional_string(*sm, "initial", sw).value_or(c.statuses.initial);
     }
-    c.phone_region = sj::optional_string(w, "default_phone_region", where).value_or(defaults.phone_region);
-    if (c.phone_region.empty()) c.phone_region = "GB";
-    if (!ats::shared::is_known_phone_region(c.phone_region))
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
-                              where + ".default_phone_region: unknown region '" + c.phone_region + "'");
+    std::string &region = c.identity.phone_region;
+    region = sj::optional_string(w, "default_phone_region", where).value_or(defaults.identity.phone_region);
+    if (region.empty()) region = "GB";
+    if (!ats::shared::is_known_phone_region(region))
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ".default_phone_region: unknown region '" + region + "'");
     c.source_label = sj::optional_string(w, "source_label", where).value_or(c.source_label);
     c.candidate_id_field = sj::optional_string(w, "candidate_id_field", where).value_or(c.candidate_id_field);
     if (auto lw = sj::optional_int(w, "lock_wait_ms", where)) c.lock_wait_ms = *lw;
