@@ -31,7 +31,7 @@ std::string name_key(const std::string &first_name, const std::string &last_name
 
 PersonIdentity identity_of(const std::vector<std::string> &emails, const std::vector<std::string> &phones,
                            const std::string &kombo_candidate_id, const std::string &first_name,
-                           const std::string &last_name, std::string_view phone_region,
+                           const std::string &last_name, const IdentityRules &rules,
                            const std::string &workable_candidate_id) {
     PersonIdentity id;
     if (!kombo_candidate_id.empty()) add_unique(id.keys, "k:" + kombo_candidate_id);
@@ -41,7 +41,7 @@ PersonIdentity identity_of(const std::vector<std::string> &emails, const std::ve
         if (!n.empty()) add_unique(id.keys, "e:" + n);
     }
     for (const auto &p : phones) {
-        auto n = ats::shared::normalize_phone_for_comparison(p, phone_region);
+        auto n = ats::shared::normalize_phone_for_comparison(p, rules.phone_region);
         if (n) add_unique(id.keys, "p:" + *n);
     }
     id.name_key = name_key(first_name, last_name);

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "identity/identity_rules.hpp"
+
 namespace ats::tracker_workable {
 
 struct PersonIdentity {
@@ -30,7 +32,7 @@ struct PersonIdentity {
 // Keys of a person given by raw fields as typed.
 PersonIdentity identity_of(const std::vector<std::string> &emails, const std::vector<std::string> &phones,
                            const std::string &kombo_candidate_id, const std::string &first_name,
-                           const std::string &last_name, std::string_view phone_region,
+                           const std::string &last_name, const IdentityRules &rules,
                            const std::string &workable_candidate_id = "");
 
 // The kind letter of a key ('k', 'w', 'e' or 'p').

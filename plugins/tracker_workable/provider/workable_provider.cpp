@@ -57,20 +57,22 @@ WorkableTrackerProvider::WorkableTrackerProvider(ats::sdk::Host host, std::strin
     kombo_ = std::make_unique<KomboClient>(host, sync_config_.kombo);
 }
 
-std::string WorkableTrackerProvider::run_sync(ats::sdk::Call &call, bool full, const ats::sdk::Sink *sink) {
+std::string WorkableTrackerProvider::run_sync(ats::sdk::Call &call, const RunOptions &options, const ats::sdk::Sink *sink) {
     TrackerPortClient port(client(), call.raw());
     SyncEngine engine(host(), sync_config_, *kombo_, port, tenant_id());
-    return engine.run(full, call, sink);
+    return engine.run(options, call, sink);
 }
 
 void WorkableTrackerProvider::sync(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
-    bool full = sj::optional_bool(args, "full", false, "sync arguments");
-    emit(sink, sj::parse(run_sync(call, full, &sink), "sync summary"));
+    RunOptions options;
+    options.full = sj::optional_bool(args, "full", false, "sync arguments");
+    options.retry_quarantined = sj::optional_bool(args, "retry_quarantined", false, "sync arguments");
+    emit(sink, sj::parse(run_sync(call, options, &sink), "sync summary"));
 }
 
 void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
     try {
-        std::string summary = run_sync(call, false, &sink);
+        std::string summary = run_sync(call, RunOptions{}, &sink);
         host().info("applications.stream: Workable sync done before streaming Tracker's applications", call.raw());
         host().debug(summary, call.raw());
     } catch (const ats::sdk::Error &e) {

@@ -20,6 +20,7 @@
 #include "ats/tracker/provider.hpp"
 #include "kombo/kombo_client.hpp"
 #include "sync/sync_config.hpp"
+#include "sync/sync_engine.hpp"
 
 namespace ats::tracker_workable {
 
@@ -38,7 +39,7 @@ protected:
 
 private:
     WorkableTrackerProvider(ats::sdk::Host host, std::string tenant_id, boost::json::object config);
-    std::string run_sync(ats::sdk::Call &call, bool full, const ats::sdk::Sink *sink);
+    std::string run_sync(ats::sdk::Call &call, const RunOptions &options, const ats::sdk::Sink *sink);
 
     SyncConfig sync_config_;
     std::unique_ptr<KomboClient> kombo_;

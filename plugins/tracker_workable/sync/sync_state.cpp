@@ -30,7 +30,9 @@ std::string encode_app_record(const AppRecord &r) {
     o["o"] = r.opportunity_id;
     o["s"] = r.status;
     o["oc"] = r.outcome;
+    if (!r.stage.empty()) o["st"] = r.stage;
     o["u"] = r.remote_updated_at;
+    if (r.documents_pending) o["dp"] = true;
     o["w"] = r.workable_id;
     return json::serialize(o);
 }
@@ -46,7 +48,9 @@ AppRecord decode_app_record(std::string_view text) {
     r.opportunity_id = str(o, "o");
     r.status = str(o, "s");
     r.outcome = str(o, "oc");
+    r.stage = str(o, "st");
     r.remote_updated_at = str(o, "u");
+    if (auto dp = o.find("dp"); dp != o.end() && dp->value().is_bool()) r.documents_pending = dp->value().get_bool();
     r.workable_id = str(o, "w");
     return r;
 }

@@ -26,6 +26,16 @@
 //                        (job_mapper.hpp): reused for job_mapping.refresh_seconds
 //   "int/<kombo id>"     write intent, recorded BEFORE a Tracker create; its presence after a crash
 //                        or a timeout means "read back before writing" (sync-semantics.md rule 1/4)
+//   "sint/<kombo id>"    status write intent {l: link, s: status, oc, st: the Workable side}:
+//                        recorded before updateRecord; a run that finds it reads the link back
+//                        and records the status only if Tracker shows it (intent_reconciler.hpp)
+//   "cint/<resource id>" contact-note intent {t: note text, k: [tokens]}: recorded before
+//                        createActivity; found later, the person's notes are read back
+//   "dint/<attachment>"  document intent {r: resource, f: file name, z: size}: recorded before
+//                        attachDocument; found later, the person's documents are read back
+//   "doc/<attachment>"   the Tracker document id a Kombo CV attachment became, or "refused: why"
+//   "pc/<resource id>"   JSON array of contact tokens (contact_plan.hpp) the person has in Tracker
+//                        as far as the sync knows: a detail already there costs no request
 // Every completed application is committed in ONE atomic batch (app + link + per + ver, intent and
 // pending removed), so a crash leaves either the intent or the finished record, never half.
 #pragma once
@@ -45,10 +55,12 @@ struct AppRecord {
     std::string link_id;
     std::string resource_id;
     std::string opportunity_id;
-    std::string status;  // Tracker status name last set by us
-    std::string outcome; // Kombo outcome last synced
-    std::string remote_updated_at;
+    std::string status;  // Tracker status name the sync last wrote (or found and adopted)
+    std::string outcome; // Workable outcome when `status` was last decided
+    std::string stage;   // Workable stage name when `status` was last decided
+    std::string remote_updated_at; // Kombo's remote_updated_at last processed
     std::string workable_id; // Workable's application id (Kombo remote_id)
+    bool documents_pending = false; // a CV of this application still has to be attached (retried)
 };
 
 std::string encode_app_record(const AppRecord &r);
@@ -79,6 +91,11 @@ inline std::string verified(const std::string &resource_id) { return "ver/" + re
 inline std::string pending(const std::string &kombo_id) { return "pend/" + kombo_id; }
 inline std::string intent(const std::string &kombo_id) { return "int/" + kombo_id; }
 inline std::string quarantined(const std::string &kombo_id) { return "quar/" + kombo_id; }
+inline std::string status_intent(const std::string &kombo_id) { return "sint/" + kombo_id; }
+inline std::string contact_intent(const std::string &resource_id) { return "cint/" + resource_id; }
+inline std::string document_intent(const std::string &attachment_id) { return "dint/" + attachment_id; }
+inline std::string document(const std::string &attachment_id) { return "doc/" + attachment_id; }
+inline std::string person_contacts(const std::string &resource_id) { return "pc/" + resource_id; }
 inline const std::string pending_prefix = "pend/";
 inline const std::string quarantined_prefix = "quar/";
 } // namespace state_keys

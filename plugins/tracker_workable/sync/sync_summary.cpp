@@ -35,6 +35,13 @@ void SyncSummary::add_pending(std::string app, std::string reason) {
     std::lock_guard<std::mutex> g(mu_);
     pending_.add({std::move(app), std::move(reason)});
 }
+void SyncSummary::add_item(const std::string &list, std::string item_json) {
+    std::lock_guard<std::mutex> g(mu_);
+    auto &l = extra_[list];
+    ++l.first;
+    if (l.second.size() < kListCap) l.second.push_back(std::move(item_json));
+}
+
 size_t SyncSummary::error_count() const {
     std::lock_guard<std::mutex> g(mu_);
     return static_cast<size_t>(errors_.count);
@@ -55,6 +62,7 @@ std::string SyncSummary::to_json(const std::string &tenant, bool full, const std
     people["matched_by_phone"] = people_matched_phone.load();
     people["matched_known"] = people_matched_known.load();
     people["created"] = people_created.load();
+    people["enriched"] = people_enriched.load();
     o["people"] = std::move(people);
     json::object apps;
     apps["created"] = applications_created.load();
@@ -65,11 +73,33 @@ std::string SyncSummary::to_json(const std::string &tenant, bool full, const std
     apps["deleted_reported"] = deleted_.count;
     apps["name_only_reported"] = name_only_.count;
     apps["errors"] = errors_.count;
+    apps["quarantined"] = applications_quarantined.load();
+    apps["invalid"] = applications_invalid.load();
     o["applications"] = std::move(apps);
     o["deleted"] = items(deleted_.items, nullptr);
     o["name_only_matches"] = items(name_only_.items, "tracker_resource_id");
     o["pending"] = items(pending_.items, "reason");
     o["errors"] = items(errors_.items, "message");
+    o["contacts"] = json::object{{"fields_filled", contact_fields_filled.load()},
+                                 {"details_noted", contact_details_noted.load()},
+                                 {"details_refused", contact_details_refused.load()}};
+    o["statuses"] = json::object{{"written", statuses_written.load()},
+                                 {"replaced", statuses_replaced.load()},
+                                 {"kept_recruiter", statuses_kept.load()},
+                                 {"link_missing", links_missing.load()}};
+    o["documents"] = json::object{{"attached", documents_attached.load()},
+                                  {"refused", documents_refused.load()},
+                                  {"failed", documents_failed.load()},
+                                  {"bytes_downloaded", document_bytes.load()}};
+    o["intents"] = json::object{{"confirmed", intents_confirmed.load()}, {"not_applied", intents_not_applied.load()}};
+    for (const char *name : {"statuses_replaced", "statuses_kept", "identity_conflicts", "quarantined", "documents_refused",
+                             "links_missing", "contact_details_refused"}) {
+        json::array a;
+        auto it = extra_.find(name);
+        if (it != extra_.end())
+            for (const auto &item : it->second.second) a.push_back(json::parse(item));
+        o[name] = std::move(a);
+    }
     json::object req;
     req["kombo"] = kombo_requests;
     req["tracker"] = tracker_requests;

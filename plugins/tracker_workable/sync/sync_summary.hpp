@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -21,6 +22,22 @@ struct SyncSummary {
     std::atomic<int64_t> applications_unchanged{0};
     std::atomic<int64_t> applications_pending{0};
     std::atomic<int64_t> applications_recovered{0}; // found in Tracker by read-back after a crash/timeout
+    std::atomic<int64_t> applications_quarantined{0}; // skipped: quarantined and unchanged in Workable
+    std::atomic<int64_t> applications_invalid{0};     // refused input (no name, name too long)
+    std::atomic<int64_t> people_enriched{0};          // existing Tracker people given missing contact details
+    std::atomic<int64_t> contact_fields_filled{0};    // email/phone fields written (new and existing people)
+    std::atomic<int64_t> contact_details_noted{0};    // details kept in the labelled note
+    std::atomic<int64_t> contact_details_refused{0};  // too long to be a contact detail (reported)
+    std::atomic<int64_t> statuses_written{0};         // status writes (new links and Workable changes)
+    std::atomic<int64_t> statuses_replaced{0};        // a recruiter's status replaced by a terminal outcome
+    std::atomic<int64_t> statuses_kept{0};            // a recruiter's status kept over a Workable change
+    std::atomic<int64_t> links_missing{0};            // a synced link no longer in Tracker
+    std::atomic<int64_t> documents_attached{0};
+    std::atomic<int64_t> documents_refused{0};
+    std::atomic<int64_t> documents_failed{0};
+    std::atomic<int64_t> document_bytes{0};
+    std::atomic<int64_t> intents_confirmed{0};        // leftover write intents found applied in Tracker
+    std::atomic<int64_t> intents_not_applied{0};      // leftover write intents Tracker does not show
     std::atomic<int64_t> kombo_pages{0};
     std::atomic<int64_t> identity_index_reads{0}; // paged reads of Tracker resources
 
@@ -32,6 +49,10 @@ struct SyncSummary {
     void add_deleted(std::string app);
     void add_name_only(std::string app, std::string resource_id);
     void add_pending(std::string app, std::string reason);
+    // Free-form lists (statuses_replaced, statuses_kept, identity_conflicts, quarantined,
+    // documents_refused, links_missing, contact_details_refused): each item a JSON object text
+    // with at least "application_id".
+    void add_item(const std::string &list, std::string item_json);
 
     // JSON with the counters plus: mode, checkpoint_before/after, requests, duration_ms.
     std::string to_json(const std::string &tenant, bool full, const std::string &checkpoint_before,
@@ -54,6 +75,7 @@ private:
     };
     mutable std::mutex mu_;
     List errors_, deleted_, name_only_, pending_;
+    std::map<std::string, std::pair<int64_t, std::vector<std::string>>> extra_;
 };
 
 } // namespace ats::tracker_workable
