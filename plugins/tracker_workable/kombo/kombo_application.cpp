@@ -33,14 +33,19 @@ KomboApplication parse_one(const json::object &o) {
     a.outcome = str(o, "outcome");
     a.job_id = str(o, "job_id");
     a.candidate_id = str(o, "candidate_id");
+    a.remote_created_at = str(o, "remote_created_at");
     a.remote_updated_at = str(o, "remote_updated_at");
     a.remote_deleted_at = str(o, "remote_deleted_at");
+    a.current_stage_id = str(o, "current_stage_id");
     if (const auto *job = obj(o, "job")) {
         if (a.job_id.empty()) a.job_id = str(*job, "id");
         a.job_remote_id = str(*job, "remote_id");
         a.job_name = str(*job, "name");
     }
-    if (const auto *stage = obj(o, "current_stage")) a.current_stage_name = str(*stage, "name");
+    if (const auto *stage = obj(o, "current_stage")) {
+        a.current_stage_name = str(*stage, "name");
+        if (a.current_stage_id.empty()) a.current_stage_id = str(*stage, "id");
+    }
     if (const auto *c = obj(o, "candidate")) {
         if (a.candidate_id.empty()) a.candidate_id = str(*c, "id");
         a.candidate_remote_id = str(*c, "remote_id");
@@ -56,9 +61,16 @@ KomboApplication parse_one(const json::object &o) {
             for (const auto &p : *phones)
                 if (p.is_object()) {
                     std::string v = str(p.get_object(), "phone_number");
-                    if (!v.empty()) a.phones.push_back(std::move(v));
+                    if (v.empty()) continue;
+                    a.phones.push_back(std::move(v));
+                    a.phone_types.push_back(str(p.get_object(), "type")); // null -> "", kept parallel
                 }
-        if (const auto *src = obj(*c, "source")) a.source = str(*src, "name");
+        // candidate.source is `string | null` in Kombo's OpenAPI document; an object with a name
+        // (an older or another integration's shape) is read too.
+        if (auto src = c->find("source"); src != c->end()) {
+            if (src->value().is_string()) a.source = std::string(src->value().get_string());
+            else if (src->value().is_object()) a.source = str(src->value().get_object(), "name");
+        }
     }
     return a;
 }
@@ -123,9 +135,12 @@ std::string application_to_json(const KomboApplication &a) {
     json::array e(a.emails.begin(), a.emails.end()), p(a.phones.begin(), a.phones.end());
     o["emails"] = std::move(e);
     o["phones"] = std::move(p);
+    o["phone_types"] = json::array(a.phone_types.begin(), a.phone_types.end());
     o["source"] = a.source;
+    o["remote_created_at"] = a.remote_created_at;
     o["remote_updated_at"] = a.remote_updated_at;
     o["remote_deleted_at"] = a.remote_deleted_at;
+    o["current_stage_id"] = a.current_stage_id;
     o["current_stage_name"] = a.current_stage_name;
     return json::serialize(o);
 }
@@ -150,9 +165,15 @@ KomboApplication application_from_json(std::string_view text) {
     if (const auto *p = arr(o, "phones"))
         for (const auto &x : *p)
             if (x.is_string()) a.phones.emplace_back(x.get_string());
+    if (const auto *t = arr(o, "phone_types"))
+        for (const auto &x : *t) a.phone_types.emplace_back(x.is_string() ? std::string(x.get_string()) : std::string());
+    // Older records have no phone_types: keep the vectors parallel either way.
+    a.phone_types.resize(a.phones.size());
     a.source = str(o, "source");
+    a.remote_created_at = str(o, "remote_created_at");
     a.remote_updated_at = str(o, "remote_updated_at");
     a.remote_deleted_at = str(o, "remote_deleted_at");
+    a.current_stage_id = str(o, "current_stage_id");
     a.current_stage_name = str(o, "current_stage_name");
     return a;
 }

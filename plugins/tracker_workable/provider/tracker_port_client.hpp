@@ -10,6 +10,15 @@
 //   createResource + assigntoopportunity (A1)   - person and first link in one request
 //   resourceApplication (A1)                    - further links
 //   updateRecord OR opportunityresourcestatusid (A3, A4) - status by name
+//   getRecords OR recordids (A2, A14)           - links by id
+//   getIndividualRecord R (A12)                 - one person
+//   getRecords R searchtext (A12)               - people by name (clock-free read-back)
+//   getRecords A / D by linkrecordtype R (A6, A5) - a person's notes and documents
+//   getSettings opportunityResourceStatuses (A4) - status names
+//   updateRecord R email/cellphone/workphone/homephone + customfields - fill a person's contacts
+//   createActivity linkRecordType R (A6)        - contact-details note
+//   attachDocument documentType resume (A5)     - CV
+//   createResource status 3 + recordId (A16)    - "already exists" answered as a result
 #pragma once
 
 #include "ats/tracker/client.hpp"
@@ -31,9 +40,26 @@ public:
     std::string create_link(const std::string &resource_id, const std::string &opportunity_id,
                             const std::string &source) override;
     void set_link_status(const std::string &link_id, const std::string &status_name) override;
+    std::vector<TrackerLinkRow> links_by_ids(const std::vector<std::string> &link_ids) override;
+    TrackerResourceRow get_person(const std::string &resource_id) override;
+    std::vector<TrackerResourceRow> find_people_by_name(const std::string &first_name,
+                                                        const std::string &last_name) override;
+    std::vector<TrackerNoteRow> notes_of_person(const std::string &resource_id) override;
+    std::vector<TrackerDocumentRow> documents_of_person(const std::string &resource_id) override;
+    std::vector<std::string> link_status_names() override;
+    void update_person(const std::string &resource_id, const PersonFieldUpdate &update) override;
+    std::string add_person_note(const std::string &resource_id, const std::string &subject,
+                                const std::string &text) override;
+    std::string attach_resume(const std::string &resource_id, const std::string &file_name,
+                              const std::string &bytes) override;
     int64_t request_count() const override { return static_cast<int64_t>(client_.requests_sent()); }
 
 private:
+    TrackerResourceRow to_row(const ats::tracker::ResourceRow &r) const;
+    // Custom fields by name -> [{id, value}] through getSettings; unknown names are skipped.
+    std::vector<std::pair<int64_t, std::string>>
+    resolve_custom_fields(const std::vector<std::pair<std::string, std::string>> &by_name) const;
+
     const ats::tracker::TrackerClient &client_;
     const ats_call_t *call_;
 };

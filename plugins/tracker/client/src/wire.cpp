@@ -3,6 +3,7 @@
 
 #include "ats/shared/json.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace ats::tracker {
@@ -115,6 +116,9 @@ bj::object WireClient::call(std::string_view method, bj::object params, const Re
         }
         bj::object &o = v.get_object();
         int64_t status = ats::shared::json::int_or(o, "status", -1);
+        if (status == 3) // TRACKER-ASSUMPTION A16: status 3 may name the existing record (recordId)
+            throw RecordExistsError(body_status_error(status, ats::shared::json::text_or(o, "message"), method, ctx.record),
+                                    std::max<int64_t>(0, ats::shared::json::int_or(o, "recordId", 0)));
         if (status != 0) throw body_status_error(status, ats::shared::json::text_or(o, "message"), method, ctx.record);
         return std::move(o);
     }

@@ -20,6 +20,7 @@
 #include <ats_plugin.hpp>
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -94,6 +95,10 @@ public:
     Authenticator &auth() { return auth_; }
     // Widget requests sent so far by this instance (counting the host's retries).
     uint64_t requests_sent() const { return wire_.requests_sent(); }
+    // The host's clock (the sandbox's in tests), to the second: e.g. NewActivity::when.
+    UtcSeconds now() const {
+        return UtcSeconds(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(host_.now_unix_ms())));
+    }
 
     // --- people -------------------------------------------------------------------------------
     // checkPerson by e-mail and/or phone (A11: e-mail trimmed + case-insensitive, phone by digits).
@@ -104,6 +109,8 @@ public:
     // getIndividualRecord R. NOT_FOUND when absent. Cost: 1.
     ResourceRow get_resource(int64_t id, const ats_call_t *call) const;
     // createResource, optionally assigned to an opportunity (A1: answers linkId). Cost: 1.
+    // A person Tracker finds and may not overwrite (status 3) throws RecordExistsError (CONFLICT)
+    // whose existing_id() is the resource found when the answer names it (A16), else 0.
     CreatedResource create_resource(const NewResource &resource, const std::optional<AssignTo> &assign,
                                     const ats_call_t *call) const;
 

@@ -5,7 +5,9 @@
 // HTTP 200 with {"status": N, "message": ..., ...}; this class turns every other outcome into an
 // ats::sdk::Error whose message names the Tracker method and the record, never a credential:
 //   body status 1 "user not found", 2 "user not active"   -> ATS_ERR_UNAUTHORIZED   (A9)
-//   body status 3 "record cannot be overwritten"          -> ATS_ERR_CONFLICT
+//   body status 3 "record cannot be overwritten"          -> ATS_ERR_CONFLICT (RecordExistsError
+//                                                            with the existing record's id when the
+//                                                            answer names it, A16)
 //   body status 99 "Record not found..."                  -> ATS_ERR_NOT_FOUND      (A9)
 //   body status 99 otherwise / any other status           -> ATS_ERR_UPSTREAM
 //   HTTP 401 (bearer token invalid/expired, A9)           -> one token refresh and one retry, then UNAUTHORIZED
@@ -33,6 +35,20 @@ struct RequestContext {
     const ats_call_t *call = nullptr; // cancellation + log correlation; may be null
     bool idempotent = false;          // true for reads
     std::string record;               // the record concerned, for messages: "OR 812", "R 77", ""
+};
+
+// Body status 3 "record found and cannot be overwritten" (ATS_ERR_CONFLICT). When the answer names
+// the existing record (`recordId`, TRACKER-ASSUMPTION A16: createResource -> the resource found,
+// resourceApplication -> the link found), existing_id() is that id, else 0. Callers that only
+// catch ats::sdk::Error see the CONFLICT they always saw.
+class RecordExistsError : public ats::sdk::Error {
+public:
+    RecordExistsError(const ats::sdk::Error &e, int64_t existing_id)
+        : ats::sdk::Error(e.code(), e.what(), e.retryable()), existing_id_(existing_id) {}
+    int64_t existing_id() const noexcept { return existing_id_; }
+
+private:
+    int64_t existing_id_;
 };
 
 // Error for a Tracker body status other than 0 (exposed for unit tests).
