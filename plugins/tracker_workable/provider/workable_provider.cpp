@@ -3,6 +3,7 @@
 #include "ats/shared/json.hpp"
 #include "provider/tracker_port_client.hpp"
 #include "sync/sync_engine.hpp"
+#include "sync/status_rule.hpp"
 #include "sync/sync_state.hpp"
 
 namespace bj = boost::json;
@@ -96,8 +97,21 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
 
 bool WorkableTrackerProvider::invoke_extension(ats::sdk::Call &call, const std::string &operation, const bj::object &,
                                                ats::sdk::Sink &) {
-    // check: Kombo first (throws on a bad key or integration), then the base's Tracker check.
-    if (operation == ATS_OP_CHECK) kombo_->check_api_key(&call);
+    // check: Kombo first (throws on a bad key or integration), then every configured status name
+    // against the account's (naming the unknown ones and the valid ones), then the base's check.
+    if (operation == ATS_OP_CHECK) {
+        kombo_->check_api_key(&call);
+        TrackerPortClient port(client(), call.raw());
+        auto names = port.link_status_names();
+        auto unknown = unknown_configured_statuses(sync_config_, names);
+        if (!unknown.empty()) {
+            std::string msg = "provider_config.workable: status names not in Tracker:";
+            for (const auto &u : unknown) msg += " '" + u + "'";
+            msg += "; valid statuses:";
+            for (const auto &n : names) msg += " '" + n + "'";
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, msg);
+        }
+    }
     return false;
 }
 
