@@ -1,7 +1,12 @@
 #include "kombo/kombo_client.hpp"
 
+#include <boost/json.hpp>
+
+#include <cctype>
 #include <cstdio>
 #include <ctime>
+
+#include "kombo/kombo_errors.hpp"
 
 namespace ats::tracker_workable {
 
@@ -54,17 +59,21 @@ std::string KomboClient::applications_url(const KomboApplicationFilter &f, const
     return url;
 }
 
-ats::sdk::HttpResponse KomboClient::get(const std::string &url, const ats::sdk::Call *call) {
+ats::sdk::HttpResponse KomboClient::get(const std::string &url, const ats::sdk::Call *call, bool kombo_auth,
+                                        std::vector<std::pair<std::string, std::string>> extra_headers) {
     ats::sdk::HttpRequest req;
     req.method = "GET";
     // Workable is read-only through this client: refuse anything else before it leaves the plugin.
     if (req.method != "GET")
         throw ats::sdk::Error(ATS_ERR_FORBIDDEN, "Kombo client: only GET requests are allowed");
     req.url = url;
-    req.headers = {{"Authorization", "Bearer " + cfg_.api_key},
-                   {"X-Integration-Id", cfg_.integration_id},
-                   {"Accept", "application/json"}};
-    req.secret_headers = {"Authorization"};
+    if (kombo_auth) {
+        req.headers = {{"Authorization", "Bearer " + cfg_.api_key},
+                       {"X-Integration-Id", cfg_.integration_id},
+                       {"Accept", "application/json"}};
+        req.secret_headers = {"Authorization"};
+    }
+    for (auto &h : extra_headers) req.headers.push_back(std::move(h));
     req.idempotent = true;
     req.timeout_ms = cfg_.timeout_ms;
     ++requests_;
@@ -108,6 +117,200 @@ void KomboClient::check_api_key(const ats::sdk::Call *call) {
         // Reuse the page parser's envelope handling for the error case.
         parse_application_page(resp.body, resp.status, "GET /check-api-key");
     }
+}
+
+namespace {
+
+namespace json = boost::json;
+
+std::string jstr(const json::object &o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->value().is_string()) return {};
+    return std::string(it->value().get_string());
+}
+
+// "bytes 0-99/1234" -> 1234; "bytes 0-99/*" or unreadable -> -1.
+int64_t content_range_total(const std::string &v) {
+    auto slash = v.rfind('/');
+    if (slash == std::string::npos) return -1;
+    try {
+        size_t n = 0;
+        long long t = std::stoll(v.substr(slash + 1), &n);
+        return n == v.size() - slash - 1 && t >= 0 ? t : -1;
+    } catch (...) {
+        return -1;
+    }
+}
+
+int64_t content_length(const ats::sdk::HttpResponse &r) {
+    std::string v = r.header("Content-Length");
+    if (v.empty()) return -1;
+    try {
+        size_t n = 0;
+        long long t = std::stoll(v, &n);
+        return n == v.size() && t >= 0 ? t : -1;
+    } catch (...) {
+        return -1;
+    }
+}
+
+} // namespace
+
+std::string url_origin(const std::string &url) {
+    auto sep = url.find("://");
+    if (sep == std::string::npos) return {};
+    std::string scheme = url.substr(0, sep);
+    for (auto &c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme != "http" && scheme != "https") return {};
+    size_t start = sep + 3;
+    size_t end = url.find_first_of("/?#", start);
+    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1); // userinfo
+    for (auto &c : authority) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (authority.empty()) return {};
+    // A port is present when the text after the last ':' is all digits and not inside [IPv6].
+    auto colon = authority.rfind(':');
+    bool has_port = colon != std::string::npos && authority.find(']', colon) == std::string::npos &&
+                    colon + 1 < authority.size() &&
+                    authority.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+    if (!has_port) authority += scheme == "https" ? ":443" : ":80";
+    return scheme + "://" + authority;
+}
+
+std::vector<KomboAttachment> parse_attachment_list(std::string_view body, int http_status, const std::string &what) {
+    json::value doc;
+    boost::system::error_code ec;
+    doc = json::parse(body, ec);
+    if (ec || !doc.is_object()) {
+        if (http_status != 200) throw kombo_error("", "response body is not JSON", http_status, what);
+        throw ats::sdk::Error(ATS_ERR_TRANSIENT,
+                              "Kombo " + what + ": malformed JSON in a 200 answer (" + std::to_string(body.size()) +
+                                  " bytes)",
+                              true);
+    }
+    const auto &root = doc.get_object();
+    std::string status = jstr(root, "status");
+    if (status == "error" || http_status != 200) {
+        std::string code, message;
+        if (auto e = root.find("error"); e != root.end() && e->value().is_object()) {
+            code = jstr(e->value().get_object(), "code");
+            message = jstr(e->value().get_object(), "message");
+            if (message.empty()) message = jstr(e->value().get_object(), "title");
+        }
+        throw kombo_error(code, message, http_status, what);
+    }
+    const json::array *results = nullptr;
+    if (auto d = root.find("data"); d != root.end() && d->value().is_object())
+        if (auto r = d->value().get_object().find("results"); r != d->value().get_object().end() && r->value().is_array())
+            results = &r->value().get_array();
+    if (status != "success" || !results)
+        throw ats::sdk::Error(ATS_ERR_TRANSIENT,
+                              "Kombo " + what + ": answer is not the success envelope {status, data{results}}", true);
+    std::vector<KomboAttachment> out;
+    out.reserve(results->size());
+    for (const auto &v : *results) {
+        if (!v.is_object()) throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Kombo " + what + ": a results[] entry is not an object");
+        const auto &o = v.get_object();
+        KomboAttachment a;
+        a.id = jstr(o, "id");
+        a.remote_id = jstr(o, "remote_id");
+        a.type = jstr(o, "type");
+        a.data_url = jstr(o, "data_url");
+        a.file_name = jstr(o, "file_name");
+        a.content_type = jstr(o, "content_type");
+        a.remote_updated_at = jstr(o, "remote_updated_at");
+        if (a.id.empty()) throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Kombo " + what + ": an attachment has no id");
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+std::vector<KomboAttachment> KomboClient::attachments(const std::string &path, const std::string &what,
+                                                      const ats::sdk::Call *call) {
+    if (call) call->throw_if_cancelled();
+    const std::string url = cfg_.base_url + path;
+    for (int attempt = 1;; ++attempt) {
+        auto resp = get(url, call);
+        try {
+            return parse_attachment_list(resp.body, resp.status, what);
+        } catch (const ats::sdk::Error &e) {
+            if (resp.status != 200 || !e.retryable() || attempt >= kMalformedRetries) throw;
+            host_.warn(std::string(e.what()) + " - fetching it again", call ? call->raw() : nullptr);
+        }
+    }
+}
+
+std::vector<KomboAttachment> KomboClient::application_attachments(const std::string &application_id,
+                                                                  const ats::sdk::Call *call) {
+    return attachments("/ats/applications/" + url_encode(application_id) + "/attachments",
+                       "GET /ats/applications/" + application_id + "/attachments", call);
+}
+
+std::vector<KomboAttachment> KomboClient::candidate_attachments(const std::string &candidate_id,
+                                                                const ats::sdk::Call *call) {
+    return attachments("/ats/candidates/" + url_encode(candidate_id) + "/attachments",
+                       "GET /ats/candidates/" + candidate_id + "/attachments", call);
+}
+
+std::string KomboClient::download_attachment(const KomboAttachment &a, int64_t max_bytes, const ats::sdk::Call *call) {
+    // Messages name the attachment, never data_url (a pre-signed URL carries its signature).
+    const std::string what = "attachment " + a.id + (a.file_name.empty() ? "" : " (" + a.file_name + ")");
+    if (max_bytes <= 0)
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "Kombo " + what + ": max_bytes must be positive");
+    const std::string origin = url_origin(a.data_url);
+    if (origin.empty())
+        throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Kombo " + what + ": data_url is not an absolute http(s) URL");
+    // The API key goes to the Kombo API's own origin only.
+    const bool kombo_auth = origin == url_origin(cfg_.base_url);
+    auto too_big = [&](int64_t size, const char *how) {
+        return ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "Kombo " + what + ": " + std::to_string(size) + " bytes (" + how +
+                                                             ") exceed the limit of " + std::to_string(max_bytes) +
+                                                             " bytes (cvs.max_bytes); not downloaded");
+    };
+    auto fetch = [&](bool ranged) {
+        if (call) call->throw_if_cancelled();
+        std::vector<std::pair<std::string, std::string>> extra{{"Accept", "*/*"}};
+        if (ranged) extra.emplace_back("Range", "bytes=0-" + std::to_string(max_bytes)); // at most max_bytes + 1
+        try {
+            auto r = get(a.data_url, call, kombo_auth, std::move(extra));
+            bytes_downloaded_ += static_cast<int64_t>(r.body.size());
+            return r;
+        } catch (const ats::sdk::Error &e) { // egress refused, timeout, reset, cancelled
+            throw ats::sdk::Error(e.code(), "Kombo " + what + ": download failed: " + e.what(), e.retryable());
+        }
+    };
+    ats::sdk::HttpResponse resp = fetch(true);
+    if (resp.status == 416) resp = fetch(false); // an empty file cannot satisfy bytes=0-N: ask plainly
+    const int64_t size = static_cast<int64_t>(resp.body.size());
+    if (resp.status == 206) {
+        const int64_t total = content_range_total(resp.header("Content-Range"));
+        if (total > max_bytes) throw too_big(total, "Content-Range");
+        if (size > max_bytes) throw too_big(size, "body");
+        if (total >= 0 && size != total)
+            throw ats::sdk::Error(ATS_ERR_TRANSIENT,
+                                  "Kombo " + what + ": incomplete download (" + std::to_string(size) + " of " +
+                                      std::to_string(total) + " bytes)",
+                                  true);
+        return std::move(resp.body);
+    }
+    if (resp.status == 200) {
+        const int64_t declared = content_length(resp);
+        if (declared > max_bytes) throw too_big(declared, "Content-Length");
+        if (size > max_bytes) throw too_big(size, "body");
+        return std::move(resp.body);
+    }
+    // An error: Kombo's envelope when the data_url is Kombo's own, otherwise the HTTP status decides.
+    std::string code, message;
+    boost::system::error_code ec;
+    json::value doc = json::parse(resp.body, ec);
+    if (!ec && doc.is_object())
+        if (auto e = doc.get_object().find("error"); e != doc.get_object().end() && e->value().is_object()) {
+            code = jstr(e->value().get_object(), "code");
+            message = jstr(e->value().get_object(), "message");
+        }
+    if (code.empty() && (resp.status == 403 || resp.status == 410))
+        message = "the pre-signed data_url may have expired; list the attachments again";
+    throw kombo_error(code, message, resp.status, "GET " + what);
 }
 
 } // namespace ats::tracker_workable

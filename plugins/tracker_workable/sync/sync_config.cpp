@@ -3,9 +3,90 @@
 #include "ats/shared/json.hpp"
 #include "ats/shared/phone.hpp"
 
+#include <cctype>
+
 namespace sj = ats::shared::json;
 
 namespace ats::tracker_workable {
+
+namespace {
+
+[[noreturn]] void bad(const std::string &field, const std::string &problem) {
+    throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, field + ": " + problem);
+}
+
+int64_t int_in(const boost::json::object &o, std::string_view key, const std::string &where, int64_t lo, int64_t hi,
+               int64_t fallback) {
+    auto v = sj::optional_int(o, key, where);
+    if (!v) return fallback;
+    if (*v < lo || *v > hi)
+        bad(where + "." + std::string(key), "must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", not " +
+                                                std::to_string(*v));
+    return *v;
+}
+
+std::string trimmed(std::string s) {
+    size_t b = s.find_first_not_of(" \t\r\n");
+    size_t e = s.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+// stage_mapping, workable_source, contacts, cvs, quarantine_after_failures, overlap_seconds.
+void parse_v2_sections(const boost::json::object &w, const std::string &where, SyncConfig &c) {
+    if (const auto *sm = sj::optional_object(w, "stage_mapping", where)) {
+        const std::string sw = where + ".stage_mapping";
+        for (const auto &kv : *sm)
+            if (kv.key() != "table" && kv.key() != "match_equal_names")
+                bad(sw + "." + std::string(kv.key()),
+                    "unknown key (stages go under stage_mapping.table: {\"<Workable stage>\": \"<Tracker status>\"})");
+        if (const auto *t = sj::optional_object(*sm, "table", sw)) {
+            c.stages.table.clear();
+            for (const auto &kv : *t) {
+                const std::string field = sw + ".table['" + std::string(kv.key()) + "']";
+                if (trimmed(std::string(kv.key())).empty()) bad(sw + ".table", "a Workable stage name is empty");
+                if (!kv.value().is_string() || trimmed(std::string(kv.value().get_string())).empty())
+                    bad(field, "must be a Tracker status name");
+                c.stages.table[std::string(kv.key())] = trimmed(std::string(kv.value().get_string()));
+            }
+        }
+        c.stages.match_equal_names = sj::optional_bool(*sm, "match_equal_names", c.stages.match_equal_names, sw);
+    }
+    if (const auto *ws = sj::optional_object(w, "workable_source", where)) {
+        const std::string sw = where + ".workable_source";
+        c.workable_source.custom_field =
+            trimmed(sj::optional_string(*ws, "custom_field", sw).value_or(c.workable_source.custom_field));
+        c.workable_source.on_link = sj::optional_bool(*ws, "on_link", c.workable_source.on_link, sw);
+    }
+    if (const auto *ct = sj::optional_object(w, "contacts", where)) {
+        const std::string sw = where + ".contacts";
+        if (auto subject = sj::optional_string(*ct, "note_subject", sw)) {
+            if (trimmed(*subject).empty()) bad(sw + ".note_subject", "must not be empty");
+            c.contacts.note_subject = trimmed(*subject);
+        }
+    }
+    if (const auto *cv = sj::optional_object(w, "cvs", where)) {
+        const std::string sw = where + ".cvs";
+        c.cvs.enabled = sj::optional_bool(*cv, "enabled", c.cvs.enabled, sw);
+        c.cvs.max_bytes = int_in(*cv, "max_bytes", sw, 1, kMaxCvBytes, c.cvs.max_bytes);
+        if (auto types = sj::optional_string_array(*cv, "content_types", sw)) {
+            if (types->empty()) bad(sw + ".content_types", "give at least one content type (cvs.enabled: false turns CVs off)");
+            c.cvs.content_types.clear();
+            for (size_t i = 0; i < types->size(); ++i) {
+                std::string t = trimmed((*types)[i]);
+                for (auto &ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                if (t.empty() || t.find('/') == std::string::npos)
+                    bad(sw + ".content_types[" + std::to_string(i) + "]",
+                        "'" + (*types)[i] + "' is not a content type like application/pdf");
+                c.cvs.content_types.push_back(std::move(t));
+            }
+        }
+    }
+    c.quarantine_after_failures =
+        static_cast<int>(int_in(w, "quarantine_after_failures", where, 1, 100, c.quarantine_after_failures));
+    c.overlap_seconds = int_in(w, "overlap_seconds", where, 0, kMaxOverlapSeconds, c.overlap_seconds);
+}
+
+} // namespace
 
 SyncConfig parse_sync_config(const boost::json::object &w, const SyncConfig &defaults) {
     const std::string where = "provider_config.workable";
@@ -54,6 +135,7 @@ SyncConfig parse_sync_config(const boost::json::object &w, const SyncConfig &def
     c.source_label = sj::optional_string(w, "source_label", where).value_or(c.source_label);
     c.candidate_id_field = sj::optional_string(w, "candidate_id_field", where).value_or(c.candidate_id_field);
     if (auto lw = sj::optional_int(w, "lock_wait_ms", where)) c.lock_wait_ms = *lw;
+    parse_v2_sections(w, where, c);
     return c;
 }
 

@@ -64,6 +64,9 @@ struct ContactConfig {
     std::string note_subject = "Workable contact details";
 };
 
+inline constexpr int64_t kMaxCvBytes = 100LL * 1024 * 1024;   // cvs.max_bytes upper bound (100 MB)
+inline constexpr int64_t kMaxOverlapSeconds = 7LL * 24 * 3600; // overlap_seconds upper bound (7 days)
+
 // Résumés: Kombo attachments of type CV (application and candidate) attached to the resource.
 struct CvConfig {
     bool enabled = true;
