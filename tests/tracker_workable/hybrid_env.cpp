@@ -48,6 +48,7 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
                                {"integration_id", Sandbox::kKomboIntegrationId}}},
         {"job_mapping", json::object{{"custom_field", "Workable Job ID"}, {"by_title", true}}},
         {"status_mapping", json::object{{"PENDING", options_.pending_status}}},
+        {"stage_mapping", json::object{{"match_equal_names", false}}}, // TEMP
         {"lock_wait_ms", lock_wait_ms}};
     json::object manifest{
         {"tenant_id", tenant_},
