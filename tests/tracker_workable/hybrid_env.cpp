@@ -71,6 +71,8 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
             options_.job_mapping_refresh_seconds;
     for (const auto &kv : options_.job_mapping_extra)
         manifest["provider_config"].at("workable").at("job_mapping").as_object()[kv.key()] = kv.value();
+    if (!options_.cvs) manifest["provider_config"].at("workable").as_object()["cvs"] = json::object{{"enabled", false}};
+    for (const auto &kv : options_.workable_extra) manifest["provider_config"].at("workable").as_object()[kv.key()] = kv.value();
     if (options_.tracker_timeout_ms > 0)
         manifest["provider_config"].as_object()["request_timeout_ms"] = options_.tracker_timeout_ms;
     write_file(dir_ / ("manifests/" + tenant_ + ".json"), json::serialize(manifest));

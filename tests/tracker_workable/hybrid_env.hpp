@@ -29,6 +29,9 @@ struct EnvOptions {
     // Merged into workable.job_mapping last (a key here replaces the default's), e.g.
     // {"table": {"<kombo or workable job id>": "<tracker opportunity id>"}}.
     boost::json::object job_mapping_extra;
+    bool cvs = true; // workable.cvs.enabled
+    // Merged into provider_config.workable last (a key here replaces the default's).
+    boost::json::object workable_extra;
 };
 
 class HybridEnv {

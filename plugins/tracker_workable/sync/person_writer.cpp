@@ -313,7 +313,8 @@ void PersonWriter::link_new(Work &w) {
                 link = it->second.first;
                 status_now = it->second.second;
                 recovered = true;
-                adopted = !w.had_intent; // not ours: a recruiter linked them already
+                // Not ours (no intent, not in our link map): a recruiter linked them already.
+                adopted = !w.had_intent && !run_.state_.link_origin(link);
                 ++run_.summary.applications_recovered;
             } else {
                 link = create_link(w, recovered);
@@ -401,19 +402,32 @@ void PersonWriter::sync_contacts() {
         plan.note_lines = creation_note_;
     } else {
         if (all_landed && remembered) return; // nothing new: no request
-        TrackerResourceRow row = run_.tracker_.get_person(res_);
-        TrackerContacts tc{row.email, row.cellphone, row.workphone, row.homephone, {}};
-        // Our earlier notes, unless the state already says what they hold.
-        if (!remembered)
+        // Tracker's fields: from this run's identity refresh when it read the person (no request),
+        // else one read. Our earlier notes are read only when a note is due and the state does not
+        // already say what they hold.
+        TrackerContacts tc;
+        std::string tracker_source;
+        if (auto known = run_.fields_from_refresh(res_); known && !created_here_) {
+            tc = {known->email, known->cellphone, known->workphone, known->homephone, {}};
+            tracker_source = known->workable_source;
+        } else {
+            TrackerResourceRow row = run_.tracker_.get_person(res_);
+            tc = {row.email, row.cellphone, row.workphone, row.homephone, {}};
+            tracker_source = custom_field(row, run_.cfg_.workable_source.custom_field);
+        }
+        plan = plan_contacts(contacts, tc, rules);
+        if (!plan.note_lines.empty() && !remembered) {
             for (const auto &n : run_.tracker_.notes_of_person(res_))
                 if (n.subject == run_.cfg_.contacts.note_subject) tc.note_texts.push_back(n.note);
-        plan = plan_contacts(contacts, tc, rules);
+            plan = plan_contacts(contacts, tc, rules);
+        }
         for (const auto &t : landed) plan.tokens.insert(t);
         const std::string &field = run_.cfg_.workable_source.custom_field;
-        if (!field.empty() && !source_to_fill.empty() && custom_field(row, field).empty() && !created_here_)
+        if (!field.empty() && !source_to_fill.empty() && tracker_source.empty() && !created_here_)
             plan.fields.custom_fields.emplace_back(field, source_to_fill);
         if (!plan.fields.empty()) {
             run_.tracker_.update_person(res_, plan.fields);
+            run_.remember_filled(res_, plan.fields);
             run_.summary.contact_fields_filled += plan.new_details() - static_cast<int64_t>(plan.note_lines.size());
         }
         if (!created_here_ && plan.new_details() > 0) ++run_.summary.people_enriched;

@@ -99,10 +99,15 @@ void SyncRun::refresh_index(bool force) {
     tracker_.for_each_resource(after, [&](const TrackerResourceRow &r) {
         ++rows;
         if (r.last_updated_utc > newest) newest = r.last_updated_utc;
-        std::string workable_id;
-        if (!cfg_.candidate_id_field.empty())
-            for (const auto &[name, value] : r.custom_fields)
-                if (name == cfg_.candidate_id_field) workable_id = value;
+        std::string workable_id, workable_source;
+        for (const auto &[name, value] : r.custom_fields) {
+            if (!cfg_.candidate_id_field.empty() && name == cfg_.candidate_id_field) workable_id = value;
+            if (!cfg_.workable_source.custom_field.empty() && name == cfg_.workable_source.custom_field) workable_source = value;
+        }
+        {
+            std::lock_guard<std::mutex> g(mu_);
+            refreshed_fields_[r.id] = {r.email, r.cellphone, r.workphone, r.homephone, workable_source};
+        }
         PersonIdentity id = identity_of({r.email}, r.phones, "", r.first_name, r.last_name, cfg_.identity, workable_id);
         for (const auto &k : id.keys)
             if (index_.add(k, r.id)) batch.put(state_keys::person(k), index_.find({k})->resource_id);
@@ -120,6 +125,24 @@ void SyncRun::refresh_index(bool force) {
     state_.apply(batch);
     ++summary.identity_index_reads;
     refreshed_ = true;
+}
+
+std::optional<SyncRun::KnownFields> SyncRun::fields_from_refresh(const std::string &res) {
+    std::lock_guard<std::mutex> g(mu_);
+    auto it = refreshed_fields_.find(res);
+    if (it == refreshed_fields_.end()) return std::nullopt;
+    return it->second;
+}
+
+void SyncRun::remember_filled(const std::string &res, const PersonFieldUpdate &u) {
+    std::lock_guard<std::mutex> g(mu_);
+    auto it = refreshed_fields_.find(res);
+    if (it == refreshed_fields_.end()) return;
+    for (auto [from, to] : {std::pair{&u.email, &it->second.email}, std::pair{&u.cellphone, &it->second.cellphone},
+                            std::pair{&u.workphone, &it->second.workphone}, std::pair{&u.homephone, &it->second.homephone}})
+        if (!from->empty()) *to = *from;
+    for (const auto &[name, value] : u.custom_fields)
+        if (name == cfg_.workable_source.custom_field) it->second.workable_source = value;
 }
 
 // Cost-based: reading every link costs ceil(links / 500) requests (estimated from the resources

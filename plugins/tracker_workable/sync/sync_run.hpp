@@ -134,6 +134,14 @@ private:
 
     std::mutex refresh_mu_;
     bool refreshed_ = false;
+    // Contact fields of the resources the identity refresh read in this run: a person found
+    // there costs no extra read before their empty fields are filled. (Slim: a few strings each.)
+    struct KnownFields {
+        std::string email, cellphone, workphone, homephone, workable_source;
+    };
+    std::unordered_map<std::string, KnownFields> refreshed_fields_;
+    std::optional<KnownFields> fields_from_refresh(const std::string &res);
+    void remember_filled(const std::string &res, const PersonFieldUpdate &filled); // keeps the above current
 
     std::mutex statuses_mu_;
     std::optional<std::vector<std::string>> tracker_statuses_;
