@@ -316,9 +316,19 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
             if (!sink.record(workable_error_record(e))) return;
         }
     }
+    // job_ids may name Kombo job ids (pending side only): Tracker's side gets the Tracker ids.
+    bj::object tracker_args = args;
+    tracker_args.erase("strict");
+    if (filter.job_ids) {
+        bj::array tracker_ids;
+        for (const auto &id : *filter.job_ids)
+            if (!id.empty() && id.size() < 19 && id.find_first_not_of("0123456789") == std::string::npos)
+                tracker_ids.push_back(bj::string(id));
+        tracker_args["job_ids"] = std::move(tracker_ids);
+    }
     SyncState state(host());
     bool stopped = false;
-    stream_tracker_applications(call, args, [&](bj::object &&app) {
+    stream_tracker_applications(call, tracker_args, [&](bj::object &&app) {
         std::string id = sj::text_or(app, "id");
         if (auto origin = state.link_origin(id)) {
             bj::value &ids = app["remote_ids"];
