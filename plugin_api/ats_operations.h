@@ -23,7 +23,16 @@
 
 /* {"updated_after"?: time, "statuses"?: [string]} -> stream of job */
 #define ATS_OP_JOBS_STREAM "jobs.stream"
-/* {"updated_after"?: time, "job_ids"?: [string]} -> stream of application */
+/* {"updated_after"?: time, "job_ids"?: [string], "strict"?: bool} -> stream of application.
+ * Hybrid providers (tracker_workable) stream every application of both systems: the synced ones
+ * once (sync_status "synced", remote_ids {tracker, kombo, workable}), then the Workable ones not
+ * in Tracker yet (sync_status "pending" | "quarantined", sync_reason, sync_reason_kind,
+ * remote_ids {kombo, workable}, job_remote_ids; id = the Kombo application id). updated_after
+ * and job_ids filter both sides (pending: remote_updated_at >= updated_after; job_ids match the
+ * Tracker opportunity the job maps to when known, or the Kombo job id). When the Workable side
+ * fails (Kombo unavailable) the stream still yields Tracker's and the pending applications plus
+ * one control record {"_type":"error","source":"workable",...} (ats_plugin.h, sink.record);
+ * "strict": true makes that a failure of the call instead. */
 #define ATS_OP_APPLICATIONS_STREAM "applications.stream"
 /* {"updated_after"?: time} -> stream of candidate */
 #define ATS_OP_CANDIDATES_STREAM "candidates.stream"
@@ -88,8 +97,10 @@
 /* {"record_type": ..., "record_id": string, "values": {name: value}} -> {"results":[custom_field]} */
 #define ATS_OP_CUSTOM_FIELDS_SET "custom_fields.set"
 
-/* {"full"?: bool} -> sync_summary. Runs a provider's background synchronisation once (the
- * hybrid provider's Workable -> Tracker sync); reports progress through sink.progress. */
+/* {"full"?: bool, "retry_quarantined"?: bool} -> sync_summary. Runs a provider's background
+ * synchronisation once (the hybrid provider's Workable -> Tracker sync); reports progress through
+ * sink.progress. full: ignore the checkpoint (a full reconciliation); retry_quarantined: also
+ * retry the applications the provider quarantined after repeated failures. */
 #define ATS_OP_SYNC "sync"
 
 #endif /* ATS_OPERATIONS_H */

@@ -25,7 +25,8 @@
  *   - ATS_ABI_VERSION_MINOR grows when fields are APPENDED to a struct. Each versioned struct
  *     carries `struct_size`; a reader must use ATS_HAS_FIELD() before touching a field that was
  *     added after minor 0. A newer minor on either side keeps working.
- *   - History: 1.0 = initial; 1.1 appended ats_plugin_entry_t.get_extension.
+ *   - History: 1.0 = initial; 1.1 appended ats_plugin_entry_t.get_extension. Control records
+ *     (sink.record, "_type") are a contents rule within 1.1, compatible both ways.
  *
  * Threads (summary; details at each function):
  *   - init/deinit/get_descriptor: host's loader thread only, never concurrently with anything
@@ -115,7 +116,24 @@ typedef struct ats_sink {
      * `json` is owned by the plugin and valid only during the call: copy what you keep.
      * Called on the thread that called invoke(), never concurrently, never after invoke returned.
      * Returns ATS_SINK_CONTINUE or ATS_SINK_STOP. Streams call it once per record and never
-     * buffer the whole stream. */
+     * buffer the whole stream.
+     *
+     * Control records (a rule on record contents: no layout or version change): a stream
+     * record that is a JSON object with a top-level member "_type" is NOT a result (no record
+     * schema defines "_type"). Defined:
+     *   {"_type":"error","source":"<part of the stream>","code":"<status name>","message":"..",
+     *    "retryable":true|false}
+     * = a PARTIAL result: the stream's records are complete for every source except `source`,
+     * which failed (code = the lower-case ATS_ERR_* name: "transient", "rate_limited",
+     * "upstream", "unauthorized", ...; message as in ats_error_t: no secrets). invoke() still
+     * returns ATS_OK. A plugin sends it as soon as it knows (e.g. before the first result), so a
+     * consumer that stops early still sees it. Hosts never count control records as results
+     * (--limit, page sizes) and deliver them AFTER the results: ats-host prints them as the last
+     * NDJSON lines and exits 6; `ats-host serve` writes them as the last NDJSON line, or puts them
+     * (without "_type") in a JSON page's "warnings". Unknown "_type" values are ignored by
+     * consumers that do not know them. A host that predates this rule shows the record as a
+     * result, which is why plugins send it only on failure. Callers that prefer a failure ask for
+     * it with the operation's own argument (tracker_workable: applications.stream {"strict":true}). */
     int32_t (*record)(void *user, const char *json, size_t json_len);
 
     /* Binary results (a resume, an attachment): `meta_json` describes the bytes

@@ -25,6 +25,7 @@ struct Options {
     std::string output;                  // --output FILE (blob results)
     std::optional<long long> limit;      // --limit N: stop a stream after N records
     bool full = false;                   // sync --full
+    bool retry_quarantined = false;      // sync --retry-quarantined
 };
 
 // Throws std::invalid_argument with a message naming the offending flag.

@@ -12,6 +12,10 @@ inline constexpr const char *kExitCodes = R"(Exit codes:
        secret, missing secret, provider not available or rejected, create() failed)
   4    the provider does not support the operation (see `ats-host providers`)
   5    internal error (a bug in the host or the plugin)
+  6    partial result: every record printed is valid, but one source of the stream failed (e.g.
+       tracker_workable's applications.stream with Kombo unavailable); the LAST stdout line is
+       {"_type":"error","source":..,"code":..,"message":..,"retryable":..} and stderr has the
+       error line with "kind":"partial"
   130  cancelled (SIGINT/SIGTERM)
 On failure, one JSON line on stderr:
   {"error":{"code":..,"kind":..,"operation":..,"tenant":..,"message":..,"retryable":true|false}}.
@@ -27,7 +31,8 @@ Commands:
   check --tenant T                test the tenant's connection and credentials upstream
   call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
                                   run one operation; records print as NDJSON on stdout
-  sync --tenant T [--full]        run the provider's synchronisation once; JSON summary on stdout
+  sync --tenant T [--full] [--retry-quarantined]
+                                  run the provider's synchronisation once; JSON summary on stdout
   serve --tokens FILE [--listen ADDR:PORT] ...
                                   the unified ATS REST API (`ats-host serve --help`, host/serve/README.md)
   hash-token                      print the SHA-256 hash of a token read from stdin (for serve's tokens file)
@@ -75,12 +80,18 @@ object given by --args (default {}; @FILE reads it from a file). Each record pri
 line on stdout (NDJSON). Binary results (candidates.get_resume, *.attachments.get) need
 --output FILE: the bytes go there and their metadata prints as one JSON line.
 --limit N stops a stream after N records (the plugin is told to stop).
+A stream may also carry control records ({"_type": ...}, plugin_api/ats_plugin.h): they do not
+count against --limit and print after every result; {"_type":"error"} means a partial result
+(exit 6).
 )";
 
-inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full]
+inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined]
 
-Runs the provider's "sync" operation once ({"full": true} with --full). Shows a progress bar on
-stderr when stderr is a terminal; prints the summary record as one JSON line on stdout.
+Runs the provider's "sync" operation once with {"full": false|true}: --full ignores the checkpoint
+and re-reads everything (a full reconciliation); --retry-quarantined adds
+{"retry_quarantined": true}: applications the provider quarantined after repeated failures are
+retried in this run. Shows a progress bar on stderr when stderr is a terminal; prints the summary
+record as one JSON line on stdout.
 )";
 
 } // namespace ats::cli

@@ -27,7 +27,7 @@ using host::HostError;
 namespace {
 
 constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPluginOrManifest = 3, kExitNotSupported = 4,
-              kExitInternal = 5, kExitCancelled = 130;
+              kExitInternal = 5, kExitPartial = 6, kExitCancelled = 130;
 
 std::atomic<bool> g_cancelled{false};
 
@@ -240,12 +240,17 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     std::string record_error;
     bool check_ok = true;
     std::string check_record;
+    std::vector<json::object> control; // control records (ats_plugin.h): printed after the results
     sink.on_record = [&](std::string_view rec) {
         boost::system::error_code ec;
         auto v = json::parse(rec, ec);
         if (ec) {
             record_error = operation + ": the plugin sent a record that is not valid JSON (" + ec.message() + ")";
             return false;
+        }
+        if (v.is_object() && v.get_object().contains("_type")) { // not a result: no --limit count
+            control.push_back(v.get_object());
+            return true;
         }
         if (operation == ATS_OP_CHECK && v.is_object()) { // {"ok": false, ...} is a failed check
             const auto *ok = v.get_object().if_contains("ok");
@@ -282,8 +287,15 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     copts.cancelled = [] { return g_cancelled.load(); };
     auto r = tenant->invoke(operation, args, sink, copts);
     bar.finish();
-    std::fflush(stdout);
     auto &redactor = rt.environment()->redactor();
+    // Control records go LAST, after every result (a partial failure reads as the stream's end).
+    const json::object *partial = nullptr;
+    for (auto &c : control) {
+        if (auto *m = c.if_contains("message"); m && m->is_string()) *m = json::string(redactor.redact(std::string(m->get_string())));
+        out.line(json::serialize(c));
+        if (!partial && c.at("_type") == "error") partial = &c;
+    }
+    std::fflush(stdout);
     if (!record_error.empty() || !blob_error.empty()) {
         print_error("internal", "operation", operation, o.tenant, record_error + blob_error, &redactor);
         return kExitInternal;
@@ -295,6 +307,17 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     if (operation == ATS_OP_CHECK && r.records == 0) {
         print_error("internal", "operation", operation, o.tenant, "check returned no result", &redactor);
         return kExitInternal;
+    }
+    if (partial) { // the results printed are complete for every source but the one named
+        auto text = [&](const char *k) {
+            const auto *v = partial->if_contains(k);
+            return v && v->is_string() ? std::string(v->get_string()) : std::string();
+        };
+        const auto *retry = partial->if_contains("retryable");
+        print_error(text("code").empty() ? "upstream" : text("code"), "partial", operation, o.tenant,
+                    operation + ": partial result, source " + text("source") + " failed: " + text("message"), &redactor,
+                    retry && retry->is_bool() && retry->get_bool());
+        return kExitPartial;
     }
     if (operation == ATS_OP_CHECK && !check_ok) {
         print_error("upstream", "operation", operation, o.tenant, "check reported the connection unusable: " + check_record,
@@ -312,6 +335,7 @@ bool allowed_flags(const cli::Options &o, std::string &bad) {
     else if (c != "call" && !o.output.empty()) bad = "--output";
     else if (c != "call" && o.limit) bad = "--limit";
     else if (c != "sync" && o.full) bad = "--full";
+    else if (c != "sync" && o.retry_quarantined) bad = "--retry-quarantined";
     else if (tenant_cmd && o.json) bad = "--json";
     return bad.empty();
 }
@@ -400,7 +424,9 @@ int run(int argc, char **argv) {
             return kExitUsage;
         }
     } else if (o.command == "sync") {
-        args = o.full ? R"({"full":true})" : R"({"full":false})";
+        json::object a{{"full", o.full}};
+        if (o.retry_quarantined) a["retry_quarantined"] = true;
+        args = json::serialize(a);
     }
 
     host::Runtime::Options ro;

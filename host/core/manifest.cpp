@@ -138,8 +138,10 @@ TenantManifest load_manifest(const std::string &path) {
     m.host.retry.max_attempts = static_cast<int>(r.at("max_attempts").to_number<int64_t>());
     m.host.retry.max_wait_ms = r.at("max_wait_ms").to_number<int64_t>();
     m.host.retry.base_delay_ms = r.at("base_delay_ms").to_number<int64_t>();
-    if (auto *s = o.if_contains("sync"))
+    if (auto *s = o.if_contains("sync")) {
         if (auto *i = s->get_object().if_contains("interval_seconds")) m.sync_interval_seconds = i->to_number<int64_t>();
+        if (auto *f = s->get_object().if_contains("full_every_seconds")) m.sync_full_every_seconds = f->to_number<int64_t>();
+    }
     return m;
 }
 

@@ -34,7 +34,11 @@ struct TenantManifest {
     boost::json::object provider_config; // raw: secret references unresolved
     HostPolicy host;
     std::optional<int64_t> sync_interval_seconds;
+    // sync.full_every_seconds: `ats-host serve` runs a full reconciliation ({"full": true}) this
+    // often; absent = kDefaultFullSyncEverySeconds (daily), 0 = never.
+    std::optional<int64_t> sync_full_every_seconds;
 };
+inline constexpr int64_t kDefaultFullSyncEverySeconds = 86400;
 
 struct ManifestProblem {
     std::string path;

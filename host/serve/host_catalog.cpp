@@ -55,6 +55,10 @@ public:
         auto v = tenant_->manifest().sync_interval_seconds;
         return v ? static_cast<int>(*v) : 0;
     }
+    int full_sync_every_seconds() const override {
+        auto v = tenant_->manifest().sync_full_every_seconds;
+        return static_cast<int>(v ? *v : ats::host::kDefaultFullSyncEverySeconds);
+    }
     InvokeOutcome invoke(const std::string &operation, const std::string &args_json, const CallContext &ctx,
                          RecordConsumer &out) override {
         ats::host::InvokeSink sink;

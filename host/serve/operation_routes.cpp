@@ -47,7 +47,7 @@ const std::vector<OperationRoute> &operation_routes() {
         {"GET", "/v1/tenants/{tenant}/jobs/{job_id}", ATS_OP_JOBS_GET, Shape::record, 200, {}},
         {"GET", "/v1/tenants/{tenant}/jobs/{job_id}/enhanced", ATS_OP_JOBS_GET_ENHANCED, Shape::record, 200, {}},
         {"GET", "/v1/tenants/{tenant}/applications", ATS_OP_APPLICATIONS_STREAM, Shape::stream, 200,
-         {{"updated_after", ArgType::text}, {"job_ids", ArgType::csv}}},
+         {{"updated_after", ArgType::text}, {"job_ids", ArgType::csv}, {"strict", ArgType::boolean}}},
         {"POST", "/v1/tenants/{tenant}/applications", ATS_OP_APPLICATIONS_CREATE, Shape::record, 201, {}},
         {"POST", "/v1/tenants/{tenant}/applications/bulk-reject", ATS_OP_APPLICATIONS_BULK_REJECT, Shape::record, 200, {}},
         {"GET", "/v1/tenants/{tenant}/applications/{application_id}", ATS_OP_APPLICATIONS_GET, Shape::record, 200, {}},
@@ -127,6 +127,17 @@ std::string one_line(std::string_view json_text) {
     return json::serialize(v);
 }
 
+// A control record (ats_plugin.h, "Control records"): a JSON object with a top-level "_type"
+// member. A cheap text test first, so a result record is parsed only when it mentions "_type".
+bool is_control_record(std::string_view json_text, json::object &out) {
+    if (json_text.find("\"_type\"") == std::string_view::npos) return false;
+    boost::system::error_code ec;
+    auto v = json::parse(json_text, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("_type")) return false;
+    out = std::move(v.as_object());
+    return true;
+}
+
 class SingleRecord final : public RecordConsumer {
 public:
     bool on_record(std::string_view json_text) override {
@@ -156,6 +167,11 @@ class NdjsonStream final : public RecordConsumer {
 public:
     NdjsonStream(ResponseWriter &w, HeaderList headers) : w_(w), headers_(std::move(headers)) {}
     bool on_record(std::string_view json_text) override {
+        json::object control;
+        if (is_control_record(json_text, control)) { // written after the results (finish())
+            controls.push_back(json::serialize(control) + "\n");
+            return !w_.cancelled();
+        }
         if (!w_.started() && !w_.begin_stream(200, "application/x-ndjson", headers_)) return false;
         std::string line = one_line(json_text);
         line += '\n';
@@ -164,6 +180,7 @@ public:
     }
     bool on_blob(std::string_view, std::string_view) override { return false; }
     size_t count = 0;
+    std::vector<std::string> controls;
 
 private:
     ResponseWriter &w_;
@@ -174,6 +191,14 @@ class JsonPage final : public RecordConsumer {
 public:
     JsonPage(size_t offset, size_t limit) : offset_(offset), limit_(limit) {}
     bool on_record(std::string_view json_text) override {
+        json::object control;
+        if (is_control_record(json_text, control)) { // not a result: a page's `warnings` entry
+            if (control.at("_type") == "error") {
+                control.erase("_type");
+                warnings.push_back(json::serialize(control));
+            }
+            return true;
+        }
         if (seen_++ < offset_) return true;
         if (records.size() == limit_) {
             has_more = true;
@@ -184,6 +209,7 @@ public:
     }
     bool on_blob(std::string_view, std::string_view) override { return false; }
     std::vector<std::string> records;
+    std::vector<std::string> warnings;  // from {"_type":"error",...} control records
     bool has_more = false;
 
 private:
@@ -287,6 +313,8 @@ void ServeApp::add_operation_routes() {
                     finish_metrics(outcome);
                     if (outcome.code != ATS_OK && !w.started()) fail(outcome);
                     if (!w.started()) w.begin_stream(200, "application/x-ndjson", headers);
+                    // Control records (a partial failure) come after every result.
+                    for (const auto &line : stream.controls) w.write_chunk(line);
                     if (outcome.code != ATS_OK) {
                         // The status line is gone: the error travels as the stream's last line.
                         w.write_chunk(error_body(code_for_abi(outcome.code), outcome.message, req.request_id));
@@ -305,6 +333,14 @@ void ServeApp::add_operation_routes() {
                 }
                 body += "],\"next_cursor\":";
                 body += page.has_more ? "\"" + std::to_string(page_offset + page.records.size()) + "\"" : std::string("null");
+                if (!page.warnings.empty()) {
+                    body += ",\"warnings\":[";
+                    for (size_t i = 0; i < page.warnings.size(); ++i) {
+                        if (i) body += ',';
+                        body += page.warnings[i];
+                    }
+                    body += ']';
+                }
                 body += "}\n";
                 w.send(200, "application/json", std::move(body), headers);
                 return;

@@ -51,6 +51,8 @@ public:
     virtual boost::json::value capabilities_json() const = 0;  // {"provider":..,"operations":[..]}
     // Seconds between scheduled incremental syncs (0 = no schedule), from the tenant's manifest.
     virtual int sync_interval_seconds() const = 0;
+    // Seconds between scheduled FULL syncs (0 = none), from the manifest (default daily).
+    virtual int full_sync_every_seconds() const { return 0; }
     virtual InvokeOutcome invoke(const std::string &operation, const std::string &args_json,
                                  const CallContext &ctx, RecordConsumer &out) = 0;
     // This instance's upstream HTTP traffic so far (for /metrics).

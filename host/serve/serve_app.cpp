@@ -127,17 +127,18 @@ void ServeApp::add_service_routes() {
         if (support.support == ATS_NOT_SUPPORTED)
             throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support sync" +
                                                      (support.reason.empty() ? "" : ": " + support.reason));
-        bool full = false;
+        bool full = false, retry_quarantined = false;
         if (!req.body.empty()) {
             boost::system::error_code ec;
             auto body = json::parse(req.body, ec);
             if (ec || !body.is_object()) throw ApiError(400, "invalid_json", "the request body must be a JSON object like {\"full\": false}");
-            if (auto *f = body.as_object().if_contains("full")) {
-                if (!f->is_bool()) throw ApiError(400, "invalid_argument", "\"full\" must be a boolean");
-                full = f->as_bool();
-            }
+            for (auto [name, into] : {std::pair<const char *, bool *>{"full", &full}, {"retry_quarantined", &retry_quarantined}})
+                if (auto *f = body.as_object().if_contains(name)) {
+                    if (!f->is_bool()) throw ApiError(400, "invalid_argument", std::string("\"") + name + "\" must be a boolean");
+                    *into = f->as_bool();
+                }
         }
-        auto [started, run] = syncs_.trigger(runtime, "api", full, req.request_id);
+        auto [started, run] = syncs_.trigger(runtime, "api", full, req.request_id, retry_quarantined);
         if (started != SyncScheduler::Start::started) {
             if (run.error_code == "shutting_down") throw ApiError(503, "shutting_down", "the service is shutting down");
             throw ApiError(409, "sync_running", "sync run " + run.id + " of tenant \"" + run.tenant_id + "\" is still running");
@@ -148,7 +149,8 @@ void ServeApp::add_service_routes() {
         auto runtime = tenant_for(req, params);
         json::array runs;
         for (const auto &run : syncs_.runs(runtime->tenant_id())) runs.push_back(run.to_json());
-        w.send(200, "application/json", json::serialize(json::object{{"runs", std::move(runs)}}) + "\n");
+        w.send(200, "application/json",
+               json::serialize(json::object{{"runs", std::move(runs)}, {"schedule", syncs_.schedule_json(runtime)}}) + "\n");
     });
     router_.add("POST", "/v1/tenants/{tenant}/webhooks/kombo", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
         const std::string &tenant = params.at("tenant");

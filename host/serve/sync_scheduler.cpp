@@ -9,10 +9,27 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <ctime>
+
 namespace ats::serve {
 
 namespace {
 constexpr size_t kRunsKept = 20;
+
+// A steady-clock deadline as wall-clock ISO 8601 UTC (for reports).
+std::string iso_of(std::chrono::steady_clock::time_point due) {
+    auto wall = std::chrono::system_clock::now() +
+                std::chrono::duration_cast<std::chrono::system_clock::duration>(due - std::chrono::steady_clock::now());
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count();
+    std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    return buf;
+}
 
 class SummaryConsumer final : public RecordConsumer {
 public:
@@ -27,7 +44,8 @@ public:
 
 boost::json::object SyncRun::to_json() const {
     boost::json::object o{{"id", id},         {"tenant_id", tenant_id}, {"provider", provider},
-                          {"trigger", trigger}, {"full", full},           {"status", status},
+                          {"trigger", trigger}, {"full", full},           {"retry_quarantined", retry_quarantined},
+                          {"status", status},
                           {"started_at", started_at}};
     o["finished_at"] = finished_at.empty() ? boost::json::value(nullptr) : boost::json::value(finished_at);
     o["summary"] = summary;
@@ -69,10 +87,26 @@ void SyncScheduler::loop() {
         auto catalog = state_.catalog();
         if (!catalog) continue;
         auto now = std::chrono::steady_clock::now();
-        std::vector<std::shared_ptr<TenantRuntime>> due;
+        std::vector<std::shared_ptr<TenantRuntime>> due, due_full;
         for (const auto &tenant : catalog->tenant_ids()) {
             auto runtime = catalog->tenant(tenant);
-            if (!runtime || runtime->sync_interval_seconds() <= 0) continue;
+            if (!runtime) continue;
+            // Full reconciliation (see the header): due first, it covers an incremental run.
+            const int full_every = runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED
+                                       ? 0 : std::max(0, runtime->full_sync_every_seconds());
+            bool full_now = false;
+            if (full_every <= 0) {
+                next_full_.erase(tenant);
+            } else {
+                auto f = next_full_.find(tenant);
+                if (f == next_full_.end() || f->second.every_seconds != full_every) {
+                    next_full_[tenant] = FullSchedule{full_every, now + std::chrono::seconds(full_every)};
+                } else if (now >= f->second.due) {
+                    full_now = true;
+                    due_full.push_back(runtime);
+                }
+            }
+            if (runtime->sync_interval_seconds() <= 0) continue;
             auto interval = std::chrono::seconds(runtime->sync_interval_seconds());
             auto it = next_due_.find(tenant);
             if (it == next_due_.end()) {
@@ -82,10 +116,11 @@ void SyncScheduler::loop() {
             }
             if (now >= it->second) {
                 it->second = now + interval;
-                due.push_back(runtime);
+                if (!full_now) due.push_back(runtime);
             }
         }
         lock.unlock();
+        for (auto &runtime : due_full) trigger(runtime, "schedule", true, "");  // busy: retried next tick
         for (auto &runtime : due) trigger(runtime, "schedule", false, "");
         lock.lock();
     }
@@ -93,7 +128,8 @@ void SyncScheduler::loop() {
 
 std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::shared_ptr<TenantRuntime> &runtime,
                                                                 const std::string &trigger, bool full,
-                                                                const std::string &request_id) {
+                                                                const std::string &request_id,
+                                                                bool retry_quarantined) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto &list = runs_[runtime->tenant_id()];
     if (!list.empty() && list.front().status == "running") return {Start::already_running, list.front()};
@@ -110,9 +146,19 @@ std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::share
     run.trigger = trigger;
     run.request_id = request_id;
     run.full = full;
+    run.retry_quarantined = retry_quarantined;
     run.status = "running";
     run.started_at = utc_now_iso8601();
     list.push_front(run);
+    if (full) {
+        // A full run (any trigger) restarts the full interval and covers the next incremental run.
+        auto now = std::chrono::steady_clock::now();
+        last_full_[run.tenant_id] = run;
+        if (auto f = next_full_.find(run.tenant_id); f != next_full_.end())
+            f->second.due = now + std::chrono::seconds(f->second.every_seconds);
+        if (auto d = next_due_.find(run.tenant_id); d != next_due_.end() && runtime->sync_interval_seconds() > 0)
+            d->second = now + std::chrono::seconds(runtime->sync_interval_seconds());
+    }
     while (list.size() > kRunsKept) list.pop_back();
     // Join the threads of finished runs so a long-lived schedule does not pile them up.
     for (auto it = workers_.begin(); it != workers_.end();) {
@@ -150,6 +196,7 @@ void SyncScheduler::execute(std::shared_ptr<TenantRuntime> runtime, std::string 
     };
     SummaryConsumer consumer;
     boost::json::object args{{"full", final_state.full}};
+    if (final_state.retry_quarantined) args["retry_quarantined"] = true;
     InvokeOutcome outcome;
     try {
         outcome = runtime->invoke(ATS_OP_SYNC, boost::json::serialize(args), ctx, consumer);
@@ -183,6 +230,31 @@ void SyncScheduler::finish_run(const std::string &tenant, const std::string &run
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto &r : runs_[tenant])
         if (r.id == run_id) r = final_state;
+    if (auto l = last_full_.find(tenant); l != last_full_.end() && l->second.id == run_id) l->second = final_state;
+}
+
+boost::json::object SyncScheduler::schedule_json(const std::shared_ptr<TenantRuntime> &runtime) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string &tenant = runtime->tenant_id();
+    boost::json::object o;
+    int interval = runtime->sync_interval_seconds();
+    o["interval_seconds"] = interval > 0 ? boost::json::value(interval) : boost::json::value(nullptr);
+    auto d = next_due_.find(tenant);
+    o["next_run_at"] = interval > 0 && d != next_due_.end() ? boost::json::value(iso_of(d->second)) : boost::json::value(nullptr);
+    auto f = next_full_.find(tenant);
+    if (f != next_full_.end()) {
+        o["full_every_seconds"] = f->second.every_seconds;
+        o["next_full_run_at"] = iso_of(f->second.due);
+    } else {
+        int every = runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED ? 0 : runtime->full_sync_every_seconds();
+        // Not seen by the loop yet (it ticks every 500 ms): the first full run is one interval out.
+        o["full_every_seconds"] = every > 0 ? boost::json::value(every) : boost::json::value(nullptr);
+        o["next_full_run_at"] = every > 0 ? boost::json::value(iso_of(std::chrono::steady_clock::now() + std::chrono::seconds(every)))
+                                          : boost::json::value(nullptr);
+    }
+    auto l = last_full_.find(tenant);
+    o["last_full_run"] = l != last_full_.end() ? boost::json::value(l->second.to_json()) : boost::json::value(nullptr);
+    return o;
 }
 
 std::vector<SyncRun> SyncScheduler::runs(const std::string &tenant_id) const {

@@ -2,6 +2,14 @@
 // tenant's manifest through TenantRuntime::sync_interval_seconds), on-demand runs (POST .../sync)
 // and webhook-triggered runs. At most one run per tenant at a time; the last runs of each tenant
 // are kept in memory with their summaries.
+//
+// Full reconciliation: every tenant whose provider supports `sync` also gets a scheduled FULL run
+// ({"full": true}) every TenantRuntime::full_sync_every_seconds (manifest sync.full_every_seconds,
+// default daily, 0 = never), the first one interval after the tenant is first seen (start or
+// reload; a changed interval restarts the count). A full run that finds another run going is
+// retried on the next tick (500 ms) rather than skipped; any full run (scheduled or POST
+// {"full": true}) restarts the full interval and pushes the next incremental run one interval
+// out (a full run covers it). schedule_json() reports the next runs and the last full run.
 #pragma once
 
 #include "provider_catalog.hpp"
@@ -32,6 +40,7 @@ struct SyncRun {
     std::string trigger;      // "schedule" | "api" | "webhook"
     std::string request_id;   // of the request that started it ("" for the schedule)
     bool full = false;
+    bool retry_quarantined = false;  // sync {"retry_quarantined": true}
     std::string status;       // "running" | "succeeded" | "failed"
     std::string started_at, finished_at;
     boost::json::value summary;  // the provider's sync_summary (null until it succeeded)
@@ -51,9 +60,12 @@ public:
     enum class Start { started, already_running };
     // Starts a run of `runtime`'s tenant now. Returns the new run, or the one already running.
     std::pair<Start, SyncRun> trigger(const std::shared_ptr<TenantRuntime> &runtime, const std::string &trigger,
-                                      bool full, const std::string &request_id);
+                                      bool full, const std::string &request_id, bool retry_quarantined = false);
     // Newest first.
     std::vector<SyncRun> runs(const std::string &tenant_id) const;
+    // {"interval_seconds", "next_run_at", "full_every_seconds", "next_full_run_at", "last_full_run"}
+    // (null where there is no schedule / no run yet; times ISO 8601 UTC).
+    boost::json::object schedule_json(const std::shared_ptr<TenantRuntime> &runtime) const;
 
 private:
     void loop();
@@ -68,6 +80,12 @@ private:
     bool stopping_ = false;
     std::map<std::string, std::deque<SyncRun>> runs_;  // per tenant, newest first
     std::map<std::string, std::chrono::steady_clock::time_point> next_due_;
+    struct FullSchedule {
+        int every_seconds = 0;
+        std::chrono::steady_clock::time_point due;
+    };
+    std::map<std::string, FullSchedule> next_full_;  // per tenant
+    std::map<std::string, SyncRun> last_full_;       // per tenant: the newest full run (any trigger)
     struct Worker {
         std::thread thread;
         std::shared_ptr<std::atomic<bool>> done;

@@ -289,6 +289,40 @@ BOOST_AUTO_TEST_CASE(sync_prints_the_summary_and_no_progress_bar_without_a_termi
     BOOST_TEST(json::parse(full.out).at("runs").as_int64() == 2);
     BOOST_TEST(json::parse(full.out).at("full").as_bool());
     BOOST_TEST(run({"sync", "--tenant", "cee"}).exit_code == 4); // test_c has no sync
+    BOOST_TEST(!json::parse(full.out).at("retry_quarantined").as_bool());
+    auto rq = run({"sync", "--tenant", "acme", "--retry-quarantined"});
+    BOOST_TEST(rq.exit_code == 0);
+    BOOST_TEST(json::parse(rq.out).at("retry_quarantined").as_bool());
+    BOOST_TEST(!json::parse(rq.out).at("full").as_bool());
+    BOOST_TEST(run({"call", "--tenant", "acme", "jobs.stream", "--retry-quarantined"}).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_control_error_record_prints_last_and_exits_6) {
+    auto r = run({"call", "--tenant", "acme", "jobs.stream", "--args", R"({"partial_source":"workable"})"});
+    BOOST_TEST(r.exit_code == 6);
+    std::vector<std::string> lines;
+    std::istringstream in(r.out);
+    for (std::string l; std::getline(in, l);)
+        if (!l.empty()) lines.push_back(l);
+    BOOST_REQUIRE(lines.size() >= 2u);
+    auto last = json::parse(lines.back()).as_object();
+    BOOST_TEST(last.at("_type").as_string() == "error");
+    BOOST_TEST(last.at("source").as_string() == "workable");
+    BOOST_TEST(last.at("retryable").as_bool());
+    for (size_t i = 0; i + 1 < lines.size(); ++i) BOOST_TEST(!json::parse(lines[i]).as_object().contains("_type"));
+    auto e = error_line(r.err);
+    BOOST_TEST(e.at("kind").as_string() == "partial");
+    BOOST_TEST(e.at("code").as_string() == "transient");
+    // --limit counts results only; the control record still comes, last.
+    auto lim = run({"call", "--tenant", "acme", "jobs.stream", "--limit", "2", "--args", R"({"partial_source":"workable"})"});
+    BOOST_TEST(lim.exit_code == 6);
+    size_t n = 0;
+    std::istringstream in2(lim.out);
+    std::string l, last2;
+    for (; std::getline(in2, l);)
+        if (!l.empty()) ++n, last2 = l;
+    BOOST_TEST(n == 3u);
+    BOOST_TEST(json::parse(last2).as_object().contains("_type"));
 }
 
 BOOST_AUTO_TEST_CASE(sync_draws_a_progress_bar_on_a_terminal) {

@@ -96,3 +96,54 @@ BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
     for (const char *secret : {Sandbox::kTrackerApiKey, Sandbox::kKomboApiKey, "whsec-demo"})
         BOOST_TEST(log.find(secret) == std::string::npos, "a secret reached the log");
 }
+
+// Kombo unavailable: applications.stream still answers with Tracker's applications (and the
+// pending ones from state); a JSON page carries the Workable side's failure in `warnings`, NDJSON
+// ends with the {"_type":"error"} record, and ?strict=true fails as before.
+BOOST_AUTO_TEST_CASE(application_pages_carry_warnings_when_kombo_fails) {
+    Sandbox sandbox;
+    ServeInstance s(hybrid_setup(sandbox));
+    ExchangeRecorder rec(s);
+    const std::string P = "/v1/tenants/{tenant}/applications", A = "/v1/tenants/demo/applications";
+
+    auto healthy = rec.call("GET", P, A + "?limit=5", kToken);
+    BOOST_TEST(healthy.status == 200, healthy.body);
+    BOOST_TEST(!json_body(healthy).as_object().contains("warnings"));
+
+    sandbox.admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"503"}}}}}}});
+    auto page = rec.call("GET", P, A + "?limit=5", kToken);
+    BOOST_TEST(page.status == 200, page.body);
+    auto body = json_body(page).as_object();
+    BOOST_TEST(body.at("results").as_array().size() == 5u);
+    BOOST_TEST(!body.at("next_cursor").is_null());
+    BOOST_REQUIRE(body.contains("warnings"));
+    const auto &warnings = body.at("warnings").as_array();
+    BOOST_REQUIRE(warnings.size() == 1u);
+    const auto &w = warnings[0].as_object();
+    BOOST_TEST(w.at("source").as_string() == "workable");
+    BOOST_TEST(w.at("retryable").as_bool());
+    BOOST_TEST(!w.at("code").as_string().empty());
+    BOOST_TEST(!w.contains("_type"));
+    // The next page too (the failure is reported on every page, not only the first).
+    auto next = rec.call("GET", P, A + "?limit=5&cursor=5", kToken);
+    BOOST_TEST(json_body(next).as_object().contains("warnings"));
+
+    auto nd = rec.call("GET", P, A, kToken, "", {{"Accept", "application/x-ndjson"}});
+    BOOST_TEST(nd.status == 200);
+    std::vector<json::object> lines;
+    size_t start = 0;
+    while (start < nd.body.size()) {
+        size_t end = nd.body.find('\n', start);
+        if (end == std::string::npos) end = nd.body.size();
+        if (end > start) lines.push_back(json::parse(nd.body.substr(start, end - start)).as_object());
+        start = end + 1;
+    }
+    BOOST_REQUIRE(lines.size() > 1u);
+    BOOST_TEST(lines.back().at("_type").as_string() == "error");
+    BOOST_TEST(lines.back().at("source").as_string() == "workable");
+    for (size_t i = 0; i + 1 < lines.size(); ++i) BOOST_TEST(!lines[i].contains("_type"));
+
+    auto strict = rec.call("GET", P, A + "?strict=true", kToken);
+    BOOST_TEST((strict.status == 503 || strict.status == 429 || strict.status == 502), strict.status << " " << strict.body);
+    rec.check_against_openapi(true);
+}

@@ -58,6 +58,30 @@ EnvOptions medium() {
     return o;
 }
 
+// The lines of an NDJSON stream, parsed.
+std::vector<json::object> ndjson(const std::string &out) {
+    std::vector<json::object> rows;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) rows.push_back(json::parse(line).as_object());
+    return rows;
+}
+
+bool is_pending(const json::object &app) {
+    const auto *st = app.if_contains("sync_status");
+    return st && (*st == "pending" || *st == "quarantined");
+}
+
+ProcessResult stream(HybridEnv &env, const json::object &args = {}) {
+    return run_process(env.host_argv({"call", "--tenant", env.tenant(), "applications.stream", "--args", json::serialize(args)}),
+                       {}, 300s);
+}
+
+// Kombo answers 503 to everything (after the host's retries the sync fails TRANSIENT).
+void kombo_down(Sandbox &sb) {
+    sb.admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"503"}}}}}}});
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(verifier_reports_an_unsynced_sandbox) {
@@ -268,13 +292,16 @@ BOOST_AUTO_TEST_CASE(applications_stream_syncs_first_then_streams_each_applicati
     std::istringstream in(r.out);
     for (std::string line; std::getline(in, line);) {
         if (line.empty()) continue;
-        ++lines;
         json::object app = json::parse(line).as_object();
+        BOOST_TEST(!app.contains("_type")); // Kombo is up: no control record
+        if (app.contains("sync_status") && app.at("sync_status") != "synced") continue; // not in Tracker
+        ++lines;
         ids.insert(std::string(app.at("id").as_string()));
         const auto &remote = app.at("remote_ids").as_object();
         if (remote.contains("kombo")) {
             ++with_workable;
             BOOST_TEST(remote.contains("workable"));
+            BOOST_TEST(app.at("sync_status").as_string() == "synced");
         }
     }
     // Every synced Workable application (a link the sync made, or a Tracker link it adopted).
@@ -441,4 +468,116 @@ BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
     BOOST_TEST(num(s3.at("applications").at("pending")) == others);
     BOOST_TEST(tracker_writes(sb) == writes);
     BOOST_TEST(kombo_non_get_requests(sb) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(applications_stream_shows_unmapped_job_applications_as_pending) {
+    HybridEnv env(medium());
+    auto r = stream(env);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err.substr(0, 2000));
+    const json::array expected = env.sandbox().admin_get("expected").at("pending").as_array();
+    BOOST_REQUIRE(!expected.empty());
+    std::map<std::string, std::string> expected_job; // kombo application id -> kombo job id
+    for (const auto &p : expected) expected_job[id_text(p.at("application_id"))] = id_text(p.at("kombo_job_id"));
+    std::map<std::string, json::object> pending;
+    for (auto &app : ndjson(r.out))
+        if (is_pending(app)) pending[std::string(app.at("remote_ids").at("kombo").as_string())] = app;
+    BOOST_TEST(pending.size() == expected_job.size()); // every unmapped-job application, once
+    if (!pending.empty()) BOOST_TEST_MESSAGE(pending.size() << " pending, e.g. " << json::serialize(pending.begin()->second));
+    for (const auto &[kombo_id, job] : expected_job) {
+        auto it = pending.find(kombo_id);
+        BOOST_TEST_REQUIRE((it != pending.end()), "Workable application " << kombo_id << " is silently missing");
+        const json::object &app = it->second;
+        BOOST_TEST(app.at("sync_status").as_string() == "pending");
+        BOOST_TEST(app.at("sync_reason_kind").as_string() == "unmapped_job");
+        BOOST_TEST(std::string(app.at("sync_reason").as_string()).find("job not mapped") == 0u, app.at("sync_reason"));
+        BOOST_TEST(app.at("id").as_string() == kombo_id);
+        BOOST_TEST(app.at("remote_ids").as_object().contains("workable"));
+        BOOST_TEST(!app.at("remote_ids").as_object().contains("tracker"));
+        BOOST_TEST(app.at("job_remote_ids").at("kombo").as_string() == job);
+        BOOST_TEST(app.at("job_id").as_string() == job); // unmapped: the Kombo job id
+        BOOST_TEST(app.at("candidate_name").is_string());
+        BOOST_TEST(app.at("remote_updated_at").is_string());
+        for (const char *k : {"remote_id", "outcome", "rejection_reason_name", "rejected_at", "current_stage", "candidate_id",
+                              "remote_created_at", "changed_at", "custom_fields"})
+            BOOST_TEST(app.contains(k), "pending record lacks " << k);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(applications_stream_with_kombo_down_yields_tracker_then_the_error_record) {
+    HybridEnv env(medium());
+    parse_summary(env.sync()); // Tracker has the synced applications; state has the pending ones
+    const size_t links = env.sandbox().admin_get("state").at("tracker").at("links").as_array().size();
+    const size_t expected_pending = env.sandbox().admin_get("expected").at("pending").as_array().size();
+    kombo_down(env.sandbox());
+    auto r = stream(env);
+    BOOST_TEST(r.exit_code == 6, "exit " << r.exit_code << ": " << r.err.substr(0, 2000)); // partial result
+    auto rows = ndjson(r.out);
+    BOOST_REQUIRE(!rows.empty());
+    const json::object last = rows.back();
+    BOOST_TEST(last.at("_type").as_string() == "error");
+    BOOST_TEST(last.at("source").as_string() == "workable");
+    BOOST_TEST(last.at("retryable").as_bool());
+    BOOST_TEST((last.at("code") == "transient" || last.at("code") == "rate_limited" || last.at("code") == "upstream"),
+               json::serialize(last));
+    BOOST_TEST(!last.at("message").as_string().empty());
+    size_t tracker = 0, pending = 0, control = 0;
+    for (const auto &app : rows) {
+        if (app.contains("_type")) ++control;
+        else if (is_pending(app)) ++pending;
+        else ++tracker;
+    }
+    BOOST_TEST(control == 1u);
+    BOOST_TEST(tracker == links);            // Tracker's side complete
+    BOOST_TEST(pending == expected_pending); // pending ones known from state
+    BOOST_TEST(r.err.find("\"kind\":\"partial\"") != std::string::npos, r.err.substr(0, 2000));
+}
+
+BOOST_AUTO_TEST_CASE(applications_stream_strict_fails_when_kombo_is_down) {
+    HybridEnv env(medium());
+    parse_summary(env.sync());
+    kombo_down(env.sandbox());
+    auto r = stream(env, json::object{{"strict", true}});
+    BOOST_TEST(r.exit_code == 1, "exit " << r.exit_code);
+    BOOST_TEST(r.out.empty(), r.out.substr(0, 500)); // fails before streaming, as before
+    BOOST_TEST(r.err.find("\"retryable\":true") != std::string::npos, r.err.substr(0, 2000));
+}
+
+BOOST_AUTO_TEST_CASE(updated_after_and_job_ids_filter_the_pending_side) {
+    HybridEnv env(medium());
+    auto all = stream(env);
+    BOOST_REQUIRE_MESSAGE(all.exit_code == 0, all.err.substr(0, 2000));
+    std::vector<json::object> pending;
+    for (auto &app : ndjson(all.out))
+        if (is_pending(app)) pending.push_back(app);
+    BOOST_REQUIRE(pending.size() >= 2u);
+
+    // job_ids = one Kombo job id: exactly that job's pending applications (Tracker has no such id).
+    const std::string job(pending.front().at("job_remote_ids").at("kombo").as_string());
+    std::set<std::string> of_job;
+    for (const auto &p : pending)
+        if (p.at("job_remote_ids").at("kombo").as_string() == job) of_job.insert(std::string(p.at("id").as_string()));
+    auto by_job = stream(env, json::object{{"job_ids", json::array{json::string(job)}}});
+    BOOST_REQUIRE_MESSAGE(by_job.exit_code == 0, by_job.err.substr(0, 2000));
+    std::set<std::string> got;
+    for (auto &app : ndjson(by_job.out)) {
+        BOOST_TEST(is_pending(app), json::serialize(app));
+        got.insert(std::string(app.at("id").as_string()));
+    }
+    BOOST_TEST(got == of_job);
+
+    // updated_after: pending ones with remote_updated_at >= the cut only.
+    std::vector<std::string> times;
+    for (const auto &p : pending) times.emplace_back(p.at("remote_updated_at").as_string());
+    std::sort(times.begin(), times.end());
+    const std::string cut = times[times.size() / 2];
+    std::set<std::string> want;
+    for (const auto &p : pending)
+        if (std::string(p.at("remote_updated_at").as_string()) >= cut) want.insert(std::string(p.at("id").as_string()));
+    BOOST_REQUIRE(want.size() < pending.size());
+    auto since = stream(env, json::object{{"updated_after", cut}});
+    BOOST_REQUIRE_MESSAGE(since.exit_code == 0, since.err.substr(0, 2000));
+    std::set<std::string> got_since;
+    for (auto &app : ndjson(since.out))
+        if (is_pending(app)) got_since.insert(std::string(app.at("id").as_string()));
+    BOOST_TEST(got_since == want);
 }

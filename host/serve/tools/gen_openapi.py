@@ -58,16 +58,29 @@ def results(item, extra=None):
 
 
 def page(item):
-    return {'type': 'object', 'additionalProperties': False, 'required': ['results', 'next_cursor'], 'properties': {'results': {'type': 'array', 'items': item}, 'next_cursor': {'type': ['string', 'null'], 'description': 'pass as ?cursor= for the next page; null on the last page'}}}
+    return {'type': 'object', 'additionalProperties': False, 'required': ['results', 'next_cursor'], 'properties': {'results': {'type': 'array', 'items': item}, 'next_cursor': {'type': ['string', 'null'], 'description': 'pass as ?cursor= for the next page; null on the last page'},
+            'warnings': {'type': 'array', 'items': ref('StreamWarning'), 'description': 'present when a source of the stream failed: the results are complete for every other source (e.g. tracker_workable with Kombo unavailable: Tracker\'s applications and the pending ones known from state)'}}}
+
+
+comps['StreamWarning'] = {'type': 'object', 'required': ['source', 'code', 'message', 'retryable'],
+                          'description': 'A control record {"_type":"error",...} of the provider (plugin_api/ats_plugin.h) without its _type: one source of the stream failed. On NDJSON the same object, with "_type":"error", is the LAST line (after every record).',
+                          'properties': {'source': {'type': 'string', 'description': 'which part of the stream failed, e.g. "workable"'},
+                                         'code': {'type': 'string', 'description': 'the ABI status name: transient, rate_limited, upstream, unauthorized, ...'},
+                                         'message': {'type': 'string'}, 'retryable': {'type': 'boolean'}}}
 
 
 comps['SyncRun'] = {'type': 'object', 'additionalProperties': False,
-                    'required': ['id', 'tenant_id', 'provider', 'trigger', 'full', 'status', 'started_at', 'finished_at', 'summary', 'error', 'request_id'],
+                    'required': ['id', 'tenant_id', 'provider', 'trigger', 'full', 'retry_quarantined', 'status', 'started_at', 'finished_at', 'summary', 'error', 'request_id'],
                     'properties': {'id': {'type': 'string'}, 'tenant_id': {'type': 'string'}, 'provider': {'type': 'string'}, 'trigger': {'enum': ['schedule', 'api', 'webhook']},
-                                   'full': {'type': 'boolean'}, 'status': {'enum': ['running', 'succeeded', 'failed']}, 'started_at': {'type': 'string'}, 'finished_at': {'type': ['string', 'null']},
+                                   'full': {'type': 'boolean'}, 'retry_quarantined': {'type': 'boolean'}, 'status': {'enum': ['running', 'succeeded', 'failed']}, 'started_at': {'type': 'string'}, 'finished_at': {'type': ['string', 'null']},
                                    'summary': {'type': ['object', 'null'], 'description': "the provider's sync result (tracker_workable: sync_summary)"},
                                    'error': {'oneOf': [{'type': 'null'}, {'type': 'object', 'required': ['code', 'message'], 'additionalProperties': False, 'properties': {'code': {'type': 'string'}, 'message': {'type': 'string'}}}]},
                                    'request_id': {'type': ['string', 'null']}}}
+comps['SyncSchedule'] = {'type': 'object', 'additionalProperties': False, 'required': ['interval_seconds', 'next_run_at', 'full_every_seconds', 'next_full_run_at', 'last_full_run'],
+                         'description': 'Scheduled syncs of the tenant (manifest "sync": interval_seconds for incremental runs; full_every_seconds for full reconciliations, default 86400, 0 = none).',
+                         'properties': {'interval_seconds': {'type': ['integer', 'null']}, 'next_run_at': {'type': ['string', 'null'], 'description': 'next scheduled incremental run'},
+                                        'full_every_seconds': {'type': ['integer', 'null']}, 'next_full_run_at': {'type': ['string', 'null'], 'description': 'next scheduled full run'},
+                                        'last_full_run': {'oneOf': [{'type': 'null'}, ref('SyncRun')], 'description': 'the newest full run (scheduled or requested), kept past the run history'}}}
 capability = {'type': 'object', 'additionalProperties': False, 'required': ['operation', 'support', 'reason'], 'properties': {'operation': {'type': 'string'}, 'support': {'enum': ['supported', 'limited', 'not_supported']}, 'reason': {'type': 'string'}}}
 comps['Provider'] = {'type': 'object', 'additionalProperties': False, 'required': ['provider', 'display_name', 'plugin_version', 'vendor', 'description', 'abi_version', 'operations'],
                      'properties': {'provider': {'type': 'string', 'pattern': '^[a-z][a-z0-9_]*$'}, 'display_name': {'type': 'string'}, 'plugin_version': {'type': 'string'}, 'vendor': {'type': 'string'}, 'description': {'type': 'string'}, 'abi_version': {'type': 'string', 'pattern': '^[0-9]+\\.[0-9]+$'}, 'operations': {'type': 'array', 'items': capability}, 'tenant_id': {'type': 'string'}}}
@@ -120,7 +133,9 @@ def operation(path, method, opid, summary, ats_op, schema, status='200', params=
         o['parameters'] += [qp('limit', 'page size for application/json (1-1000, default 100)', {'type': 'integer', 'minimum': 1, 'maximum': 1000}), qp('cursor', 'from next_cursor of the previous page', {'type': 'string', 'pattern': '^[0-9]+$'})]
         o['description'] = ('Accept: application/x-ndjson streams every record as one JSON line (chunked, never buffered); '
                             'a failure after the first record arrives as a last line holding the Error envelope. Otherwise a JSON page.')
-        o['responses'] = {'200': {'description': 'records', 'content': {J: {'schema': page(schema)}, ND: {'schema': {'type': 'string'}, 'x-ndjson-item': {'oneOf': [schema, ref('Error')]}}}}}
+        o['description'] += (' A source of the stream that failed while others succeeded (partial result) is a control record: on NDJSON the last line '
+                             '{"_type":"error","source","code","message","retryable"} (StreamWarning plus _type), on a JSON page an entry of `warnings`.')
+        o['responses'] = {'200': {'description': 'records', 'content': {J: {'schema': page(schema)}, ND: {'schema': {'type': 'string'}, 'x-ndjson-item': {'oneOf': [schema, ref('Error'), {'allOf': [ref('StreamWarning'), {'type': 'object', 'required': ['_type'], 'properties': {'_type': {'const': 'error'}}}]}]}}}}}
     elif blob:
         o['responses'] = {'200': {'description': 'the file, with its content type and Content-Disposition', 'content': {'*/*': {'schema': {'type': 'string', 'contentEncoding': 'binary'}}}}}
     else:
@@ -138,7 +153,8 @@ operation(B + '/jobs/get-many', 'post', 'getJobs', 'Jobs by ids', 'jobs.get_many
           body={'type': 'object', 'required': ['job_ids'], 'properties': {'job_ids': {'type': 'array', 'items': {'type': 'string'}}}})
 operation(B + '/jobs/{job_id}', 'get', 'getJob', 'One job', 'jobs.get', ref('job'), params=[pp('job_id')])
 operation(B + '/jobs/{job_id}/enhanced', 'get', 'getJobEnhanced', 'One job with description, client, counts', 'jobs.get_enhanced', ref('job'), params=[pp('job_id')])
-operation(B + '/applications', 'get', 'listApplications', 'Applications (stream)', 'applications.stream', ref('application'), params=[qp('updated_after', 'ISO 8601 UTC'), qp('job_ids', 'comma-separated job ids')], stream=True)
+operation(B + '/applications', 'get', 'listApplications', 'Applications (stream)', 'applications.stream', ref('application'), params=[qp('updated_after', 'ISO 8601 UTC'), qp('job_ids', 'comma-separated job ids'),
+                  qp('strict', 'true: fail (503/429/502) when a source fails instead of answering with `warnings` (tracker_workable: Kombo unavailable)', {'type': 'boolean'})], stream=True)
 operation(B + '/applications', 'post', 'createApplication', 'Create an application', 'applications.create', ref('application'), status='201',
           body={'type': 'object', 'required': ['candidate_id', 'job_id'], 'properties': {'candidate_id': {'type': 'string'}, 'job_id': {'type': 'string'}, 'stage': {'type': 'string'}, 'source': {'type': 'string'}}})
 operation(B + '/applications/bulk-reject', 'post', 'bulkReject', 'Reject many applications', 'applications.bulk_reject', results(ref('bulk_result')),
@@ -173,10 +189,10 @@ operation(B + '/custom-fields/{record_type}/{record_id}', 'put', 'setCustomField
 # service routes
 add(B + '/capabilities', 'get', {'operationId': 'getCapabilities', 'summary': "The tenant's provider and its capability matrix", 'security': bearer, 'parameters': [T], 'responses': {**resp(ref('Provider')), **errors(401, 403, 404)}})
 add(B + '/sync', 'post', {'operationId': 'startSync', 'summary': 'Start a sync now', 'security': bearer, 'parameters': [T],
-                          'requestBody': {'required': False, 'content': {J: {'schema': {'type': 'object', 'properties': {'full': {'type': 'boolean'}}}}}},
+                          'requestBody': {'required': False, 'content': {J: {'schema': {'type': 'object', 'properties': {'full': {'type': 'boolean', 'description': 'a full reconciliation (ignore the checkpoint)'}, 'retry_quarantined': {'type': 'boolean', 'description': 'retry applications the provider quarantined (sync --retry-quarantined)'}}}}}},
                           'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['run'], 'properties': {'run': ref('SyncRun')}}, '202', 'started'), **errors(400, 401, 403, 404, 409, 501, 503)}})
 add(B + '/sync', 'get', {'operationId': 'listSyncs', 'summary': 'The last sync runs, newest first', 'security': bearer, 'parameters': [T],
-                         'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['runs'], 'properties': {'runs': {'type': 'array', 'items': ref('SyncRun')}}}), **errors(401, 403, 404)}})
+                         'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['runs', 'schedule'], 'properties': {'runs': {'type': 'array', 'items': ref('SyncRun')}, 'schedule': ref('SyncSchedule')}}), **errors(401, 403, 404)}})
 add(B + '/webhooks/kombo', 'post', {'operationId': 'komboWebhook', 'summary': "Kombo webhook receiver (data-changed starts a sync)", 'security': [{'komboSignature': []}], 'parameters': [T],
                                     'description': 'Authenticated by X-Kombo-Signature: HMAC-SHA256 of the raw body under the tenant\'s webhook secret (hex, base64 or base64url). No bearer token.',
                                     'requestBody': {'required': True, 'content': {J: {'schema': {'type': 'object', 'required': ['type', 'data'], 'properties': {'id': {'type': 'string'}, 'type': {'type': 'string'}, 'data': {'type': 'object'}}}}}},

@@ -1,6 +1,12 @@
 #include "provider/workable_provider.hpp"
 
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+
 #include "ats/shared/json.hpp"
+#include "ats/shared/timezone.hpp"
 #include "provider/tracker_port_client.hpp"
 #include "sync/sync_engine.hpp"
 #include "sync/status_rule.hpp"
@@ -45,6 +51,169 @@ SyncConfig defaults_from(const ats::tracker::TrackerConfig &t) {
     return d;
 }
 
+
+// --- the combined applications.stream: Workable applications not (yet) in Tracker -------------
+
+// The filters of applications.stream applied to the pending side: remote_updated_at >=
+// updated_after (an application whose update time is unknown is kept: never silently missing);
+// job_ids match the Tracker opportunity the job maps to (when known) or the Kombo job id.
+struct PendingFilter {
+    std::optional<ats::shared::UtcSeconds> updated_after;
+    std::optional<std::set<std::string>> job_ids;
+
+    bool accepts(const KomboApplication &a, const std::string &opportunity) const {
+        if (job_ids && !job_ids->count(a.job_id) && (opportunity.empty() || !job_ids->count(opportunity))) return false;
+        if (updated_after && !a.remote_updated_at.empty()) {
+            try {
+                if (ats::shared::parse_utc_iso8601(a.remote_updated_at, "remote_updated_at") < *updated_after) return false;
+            } catch (const std::exception &) {
+            }
+        }
+        return true;
+    }
+};
+
+std::string trim(std::string s) {
+    auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!s.empty() && ws(s.back())) s.pop_back();
+    size_t i = 0;
+    while (i < s.size() && ws(s[i])) ++i;
+    return s.substr(i);
+}
+
+// The Tracker opportunity a Workable job maps to, as far as it is KNOWN without a Tracker request:
+// the explicit table, then the job mapper's last snapshot ("jobs/snapshot", job_mapper.cpp) by
+// custom field value and exact title, whatever its age.
+class KnownJobs {
+public:
+    KnownJobs(ats::sdk::Host host, const JobMappingConfig &cfg) : cfg_(cfg) {
+        std::string snap;
+        if (!host.state_get("jobs/snapshot", snap)) return;
+        boost::system::error_code ec;
+        bj::value v = bj::parse(snap, ec);
+        if (ec || !v.is_object()) return;
+        auto load = [&](const char *name, std::map<std::string, std::string> &into) {
+            if (const auto *m = v.get_object().if_contains(name); m && m->is_object())
+                for (const auto &kv : m->get_object())
+                    if (kv.value().is_string()) into[std::string(kv.key())] = std::string(kv.value().get_string());
+        };
+        load("field_map", by_field_);
+        if (cfg_.by_title) load("title_map", by_title_);
+    }
+    std::string opportunity_for(const KomboApplication &a) const {
+        for (const auto *m : {&cfg_.table, &by_field_})
+            for (const auto *id : {&a.job_id, &a.job_remote_id})
+                if (!id->empty())
+                    if (auto it = m->find(*id); it != m->end() && !it->second.empty()) return it->second;
+        if (!a.job_name.empty())
+            if (auto it = by_title_.find(trim(a.job_name)); it != by_title_.end()) return it->second;
+        return {};
+    }
+
+private:
+    const JobMappingConfig &cfg_;
+    std::map<std::string, std::string> by_field_, by_title_;
+};
+
+bj::value iso_or_null(const std::string &t) {
+    if (t.empty()) return nullptr;
+    try {
+        return bj::value(ats::shared::format_utc_iso8601(ats::shared::parse_utc_iso8601(t, "timestamp")));
+    } catch (const std::exception &) {
+        return nullptr;
+    }
+}
+
+bj::value text_or_null(const std::string &t) { return t.empty() ? bj::value(nullptr) : bj::value(t); }
+
+// A pending/quarantined Workable application in the unified application shape
+// (plugin_api/schema/application.schema.json): id = the Kombo application id (it has no Tracker
+// id), job_id = the Tracker opportunity when the job's mapping is known, else the Kombo job id.
+bj::object pending_application(const PendingRecord &p, const std::string &status, const std::string &opportunity,
+                               int64_t now_ms) {
+    const KomboApplication &a = p.app;
+    bj::object o;
+    o["id"] = a.id;
+    o["remote_id"] = a.remote_id.empty() ? a.id : a.remote_id;
+    o["outcome"] = (a.outcome == "PENDING" || a.outcome == "HIRED" || a.outcome == "DECLINED") ? bj::value(a.outcome)
+                                                                                                  : bj::value(nullptr);
+    o["rejection_reason_name"] = nullptr;
+    o["rejected_at"] = nullptr;
+    o["current_stage"] = a.current_stage_id.empty()
+                             ? bj::value(nullptr)
+                             : bj::value(bj::object{{"id", a.current_stage_id}, {"name", text_or_null(a.current_stage_name)}});
+    std::string job = !opportunity.empty() ? opportunity : !a.job_id.empty() ? a.job_id : a.job_remote_id;
+    o["job_id"] = job.empty() ? std::string("unknown") : job;
+    o["job_name"] = text_or_null(a.job_name);
+    std::string candidate = !a.candidate_id.empty() ? a.candidate_id : a.candidate_remote_id;
+    o["candidate_id"] = candidate.empty() ? std::string("unknown") : candidate;
+    o["candidate_name"] = text_or_null(trim(a.first_name + " " + a.last_name));
+    o["source"] = text_or_null(a.source);
+    o["remote_created_at"] = iso_or_null(a.remote_created_at);
+    o["remote_updated_at"] = iso_or_null(a.remote_updated_at);
+    bj::value changed = iso_or_null(a.remote_updated_at);
+    if (changed.is_null()) changed = iso_or_null(p.last_failed_at);
+    if (changed.is_null())
+        changed = ats::shared::format_utc_iso8601(
+            ats::shared::UtcSeconds(std::chrono::seconds(now_ms / 1000)));
+    o["changed_at"] = changed;
+    o["custom_fields"] = bj::object{};
+    bj::object ids{{"kombo", a.id}};
+    if (!a.remote_id.empty()) ids["workable"] = a.remote_id;
+    o["remote_ids"] = std::move(ids);
+    bj::object job_ids;
+    if (!a.job_id.empty()) job_ids["kombo"] = a.job_id;
+    if (!a.job_remote_id.empty()) job_ids["workable"] = a.job_remote_id;
+    if (!opportunity.empty()) job_ids["tracker"] = opportunity;
+    o["job_remote_ids"] = std::move(job_ids);
+    o["sync_status"] = status;
+    o["sync_reason"] = p.reason;
+    o["sync_reason_kind"] = p.kind.empty() ? std::string("error") : p.kind;
+    if (p.failures > 0) o["sync_failures"] = p.failures;
+    return o;
+}
+
+// kombo id -> reason, from the "pending" list of a sync summary (sync_summary.schema.json).
+std::map<std::string, std::string> pending_reasons_of(const std::string &summary) {
+    std::map<std::string, std::string> out;
+    boost::system::error_code ec;
+    bj::value v = bj::parse(summary, ec);
+    if (ec || !v.is_object()) return out;
+    if (const auto *list = v.get_object().if_contains("pending"); list && list->is_array())
+        for (const auto &item : list->get_array())
+            if (item.is_object()) {
+                std::string id = sj::text_or(item.get_object(), "application_id");
+                std::string reason = sj::text_or(item.get_object(), "reason");
+                if (!id.empty() && !reason.empty()) out[id] = reason;
+            }
+    return out;
+}
+
+const char *status_name(int32_t code) {
+    switch (code) {
+    case ATS_ERR_NOT_SUPPORTED: return "not_supported";
+    case ATS_ERR_INVALID_ARGUMENT: return "invalid_argument";
+    case ATS_ERR_NOT_FOUND: return "not_found";
+    case ATS_ERR_UNAUTHORIZED: return "unauthorized";
+    case ATS_ERR_RATE_LIMITED: return "rate_limited";
+    case ATS_ERR_TRANSIENT: return "transient";
+    case ATS_ERR_CONFLICT: return "conflict";
+    case ATS_ERR_UPSTREAM: return "upstream";
+    case ATS_ERR_FORBIDDEN: return "forbidden";
+    default: return "internal";
+    }
+}
+
+// The control record of a failed Workable side (ats_plugin.h, "Control records").
+std::string workable_error_record(const ats::sdk::Error &e) {
+    bool retryable = e.retryable() || e.code() == ATS_ERR_TRANSIENT || e.code() == ATS_ERR_RATE_LIMITED;
+    return bj::serialize(bj::object{{"_type", "error"},
+                                    {"source", "workable"},
+                                    {"code", status_name(e.code())},
+                                    {"message", std::string("Workable applications not refreshed (the sync failed): ") + e.what()},
+                                    {"retryable", retryable}});
+}
+
 } // namespace
 
 const ats_plugin_descriptor_t &WorkableTrackerProvider::descriptor() { return storage().get(); }
@@ -71,28 +240,102 @@ void WorkableTrackerProvider::sync(ats::sdk::Call &call, const bj::object &args,
     emit(sink, sj::parse(run_sync(call, options, &sink), "sync summary"));
 }
 
+namespace {
+// Streams the applications kept in "pend/" then "quar/" (never in Tracker yet) that pass the filter.
+void stream_pending(ats::sdk::Host host, const JobMappingConfig &mapping, ats::sdk::Call &call,
+                    const PendingFilter &filter, const std::map<std::string, std::string> &reasons,
+                    ats::sdk::Sink &sink) {
+    KnownJobs jobs(host, mapping);
+    const int64_t now_ms = host.now_unix_ms();
+    bool go_on = true;
+    for (const auto *prefix : {&state_keys::pending_prefix, &state_keys::quarantined_prefix}) {
+        const std::string status = *prefix == state_keys::pending_prefix ? "pending" : "quarantined";
+        host.state_scan(*prefix, [&](std::string_view key, std::string_view value) {
+            if (call.cancelled()) return false;
+            PendingRecord rec;
+            try {
+                rec = decode_pending(value);
+            } catch (const std::exception &) {
+                host.warn("applications.stream: unreadable state entry " + std::string(key) + " skipped", call.raw());
+                return true;
+            }
+            if (rec.app.id.empty()) rec.app.id = std::string(key.substr(prefix->size()));
+            const std::string opportunity = jobs.opportunity_for(rec.app);
+            if (!filter.accepts(rec.app, opportunity)) return true;
+            if (rec.reason.empty()) { // the older form: the engine kept the application only
+                auto it = reasons.find(rec.app.id);
+                if (it != reasons.end()) rec.reason = it->second;
+                else if (opportunity.empty())
+                    rec.reason = "job not mapped: Kombo job " + rec.app.job_id + " ('" + rec.app.job_name + "')";
+                else
+                    rec.reason = "not synced yet (the last sync recorded no reason)";
+                if (rec.reason.rfind("job not mapped", 0) == 0) rec.kind = "unmapped_job";
+            }
+            go_on = sink.record(bj::serialize(pending_application(rec, status, opportunity, now_ms)));
+            return go_on;
+        });
+        if (!go_on) return;
+    }
+    call.throw_if_cancelled();
+}
+} // namespace
+
 void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
+    const std::string op = ATS_OP_APPLICATIONS_STREAM;
+    const bool strict = sj::optional_bool(args, "strict", false, op + " arguments");
+    PendingFilter filter;
+    if (auto ua = sj::optional_string(args, "updated_after", op + " arguments"))
+        filter.updated_after = ats::shared::parse_utc_iso8601(*ua, "applications.stream updated_after");
+    if (auto ids = sj::optional_id_array(args, "job_ids", op + " arguments"))
+        filter.job_ids = std::set<std::string>(ids->begin(), ids->end());
+
+    std::map<std::string, std::string> reasons; // kombo id -> reason, from this run's summary
     try {
         std::string summary = run_sync(call, RunOptions{}, &sink);
         host().info("applications.stream: Workable sync done before streaming Tracker's applications", call.raw());
         host().debug(summary, call.raw());
+        reasons = pending_reasons_of(summary);
     } catch (const ats::sdk::Error &e) {
-        // Another sync of this tenant holds the lock past lock_wait_ms: it is writing the same
-        // applications; stream what Tracker has now rather than fail the reader.
-        if (e.code() != ATS_ERR_CONFLICT) throw;
-        host().warn(std::string("applications.stream: streaming without syncing first: ") + e.what(), call.raw());
+        if (e.code() == ATS_ERR_CONFLICT) {
+            // Another sync of this tenant holds the lock past lock_wait_ms: it is writing the same
+            // applications; stream what Tracker has now rather than fail the reader.
+            host().warn(std::string("applications.stream: streaming without syncing first: ") + e.what(), call.raw());
+        } else {
+            if (strict || e.code() == ATS_ERR_CANCELLED) throw;
+            // Kombo (or the sync) failed: Tracker's applications and the pending ones known from
+            // state still stream; the failure travels as the control record (ats_plugin.h), sent
+            // FIRST so a consumer that stops early (a page, --limit) still learns it; hosts put it
+            // last on NDJSON.
+            host().warn(std::string("applications.stream: the Workable side is unavailable, streaming Tracker's "
+                                    "applications and the pending ones: ") + e.what(), call.raw());
+            if (!sink.record(workable_error_record(e))) return;
+        }
+    }
+    // job_ids may name Kombo job ids (pending side only): Tracker's side gets the Tracker ids.
+    bj::object tracker_args = args;
+    tracker_args.erase("strict");
+    if (filter.job_ids) {
+        bj::array tracker_ids;
+        for (const auto &id : *filter.job_ids)
+            if (!id.empty() && id.size() < 19 && id.find_first_not_of("0123456789") == std::string::npos)
+                tracker_ids.push_back(bj::string(id));
+        tracker_args["job_ids"] = std::move(tracker_ids);
     }
     SyncState state(host());
-    stream_tracker_applications(call, args, [&](bj::object &&app) {
+    bool stopped = false;
+    stream_tracker_applications(call, tracker_args, [&](bj::object &&app) {
         std::string id = sj::text_or(app, "id");
         if (auto origin = state.link_origin(id)) {
             bj::value &ids = app["remote_ids"];
             if (!ids.is_object()) ids = bj::object{};
             ids.as_object()["kombo"] = origin->first;
             if (!origin->second.empty()) ids.as_object()["workable"] = origin->second;
+            app["sync_status"] = "synced";
         }
-        return sink.record(bj::serialize(app));
+        if (!sink.record(bj::serialize(app))) stopped = true;
+        return !stopped;
     });
+    if (!stopped) stream_pending(host(), sync_config_.jobs, call, filter, reasons, sink);
 }
 
 bool WorkableTrackerProvider::invoke_extension(ats::sdk::Call &call, const std::string &operation, const bj::object &,

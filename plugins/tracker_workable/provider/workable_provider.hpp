@@ -6,12 +6,18 @@
 //   sync                 runs the Workable -> Tracker sync once (sync/sync_engine.hpp) and emits its
 //                        summary (plugin_api/schema/sync_summary.schema.json).
 //   applications.stream  runs the same sync first (tenant-wide, incremental), then streams
-//                        Tracker's applications with the base class's code. Synced Workable
-//                        applications are Tracker applications by then, so each appears exactly
-//                        once, carrying remote_ids {tracker, workable, kombo}; Tracker-native ones
-//                        stream as the tracker provider streams them. The job_ids filter applies to
-//                        Tracker's side: a tenant-wide sync is as cheap as a filtered one (unchanged
-//                        applications cost nothing) and keeps one checkpoint valid for every caller.
+//                        Tracker's applications with the base class's code, then the Workable
+//                        applications that are NOT in Tracker (state "pend/" and "quar/"), so no
+//                        Workable application is silently missing. Synced Workable applications
+//                        are Tracker applications by then, so each appears exactly once, carrying
+//                        remote_ids {tracker, workable, kombo} and sync_status "synced";
+//                        Tracker-native ones stream as the tracker provider streams them; pending
+//                        ones carry sync_status "pending"|"quarantined", sync_reason,
+//                        sync_reason_kind and remote_ids {kombo, workable}. updated_after and
+//                        job_ids filter both sides. When the sync fails (Kombo unavailable) the
+//                        stream still runs and carries one control record
+//                        {"_type":"error","source":"workable",...} (ats_plugin.h), unless
+//                        {"strict": true}: then the call fails as the sync did.
 //   check                also checks the Kombo API key and integration (GET /check-api-key).
 #pragma once
 

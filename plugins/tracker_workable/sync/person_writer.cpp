@@ -59,7 +59,11 @@ private:
     bool created_here_ = false;
     std::set<std::string> landed_;  // contact tokens written with the create
     std::vector<std::string> creation_note_; // details the create had no field for
-    std::map<std::string, std::pair<std::string, std::string>> existing_; // opp -> (link, status)
+    struct KnownLink {
+        std::string id, status;
+        bool ours; // made by the sync (this run, or recorded in "link/")
+    };
+    std::map<std::string, KnownLink> existing_; // opportunity -> the person's link on it
     bool links_known_ = false;
     std::vector<Work *> contact_sources_;
 };
@@ -158,7 +162,8 @@ void PersonWriter::need_links() {
         links_known_ = true;
         return;
     }
-    for (const auto &l : run_.links_of(res_)) existing_.emplace(l.opportunity_id, std::make_pair(l.id, l.status));
+    for (const auto &l : run_.links_of(res_))
+        existing_.emplace(l.opportunity_id, KnownLink{l.id, l.status, run_.state_.link_origin(l.id).has_value()});
     links_known_ = true;
 }
 
@@ -310,11 +315,11 @@ void PersonWriter::link_new(Work &w) {
             need_links();
             auto it = existing_.find(w.opportunity_id);
             if (it != existing_.end()) {
-                link = it->second.first;
-                status_now = it->second.second;
+                link = it->second.id;
+                status_now = it->second.status;
                 recovered = true;
-                // Not ours (no intent, not in our link map): a recruiter linked them already.
-                adopted = !w.had_intent && !run_.state_.link_origin(link);
+                // Not ours (no intent, not made by the sync): a recruiter linked them already.
+                adopted = !w.had_intent && !it->second.ours;
                 ++run_.summary.applications_recovered;
             } else {
                 link = create_link(w, recovered);
@@ -328,14 +333,41 @@ void PersonWriter::link_new(Work &w) {
             wanted_status({w.app.outcome, w.app.current_stage_name}, run_.cfg_, run_.tracker_statuses());
         std::string written = status_now;
         if (adopted) {
-            // The recruiter's link keeps the recruiter's status; the sync owns it from here on.
+            // A link a recruiter made before the sync met this application: judged like a link the
+            // sync wrote with the initial status. Untouched -> the wanted status; a recruiter's
+            // status stays unless Workable's outcome is terminal (HIRED/DECLINED).
+            StatusInputs si{{"", ""}, {w.app.outcome, w.app.current_stage_name}, run_.cfg_.statuses.initial, want,
+                            status_now, true};
+            StatusDecision d = decide_status(si);
+            written = run_.cfg_.statuses.initial; // the baseline later recruiter changes are judged against
+            if (d.action == StatusAction::write || d.action == StatusAction::replace) {
+                run_.tracker_.set_link_status(link, want);
+                ++run_.summary.statuses_written;
+                written = want;
+                if (d.action == StatusAction::replace) {
+                    ++run_.summary.statuses_replaced;
+                    run_.summary.add_item("statuses_replaced",
+                                          boost::json::serialize(boost::json::object{{"application_id", w.app.id},
+                                                                                     {"tracker_link_id", link},
+                                                                                     {"replaced", status_now},
+                                                                                     {"with", want},
+                                                                                     {"workable_outcome", w.app.outcome}}));
+                }
+            } else if (d.action == StatusAction::keep_recruiter) {
+                ++run_.summary.statuses_kept;
+                run_.summary.add_item("statuses_kept", boost::json::serialize(boost::json::object{
+                                                           {"application_id", w.app.id}, {"tracker_link_id", link},
+                                                           {"tracker_status", status_now}, {"workable_wanted", want}}));
+            } else if (status_now == want) {
+                written = want;
+            }
         } else if (want != status_now || !status_known) {
             run_.tracker_.set_link_status(link, want);
             ++run_.summary.statuses_written;
             written = want;
         }
         commit_new(w, link, written, status_now);
-        existing_[w.opportunity_id] = {link, written};
+        existing_[w.opportunity_id] = {link, written, true};
         if (!recovered) ++run_.summary.applications_created;
         contact_sources_.push_back(&w);
     } catch (const std::exception &e) {

@@ -75,6 +75,13 @@ public:
         if (op == ATS_OP_CHECK) return check(call, sink);
         if (op == ATS_OP_JOBS_STREAM) {
             int delay_ms = args.contains("delay_ms") ? static_cast<int>(args.at("delay_ms").as_int64()) : 0;
+            // {"partial_source": "x"}: one source of the stream failed; the control record comes
+            // first (ats_plugin.h), hosts deliver it after the results.
+            if (auto *src = args.if_contains("partial_source"))
+                if (!sink.record(json::serialize(json::object{{"_type", "error"}, {"source", *src}, {"code", "transient"},
+                                                              {"message", "source unavailable (api key " + api_key_ + ")"},
+                                                              {"retryable", true}})))
+                    return;
             for (int i = 0; i < job_count_; ++i) {
                 call.throw_if_cancelled();
                 if (delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
@@ -179,7 +186,8 @@ private:
         }
         host_.state_put("sync/count", std::to_string(n));
         bool full = args.contains("full") && args.at("full").as_bool();
-        sink.record(json::serialize(json::object{{"runs", n}, {"full", full}}));
+        bool retry_quarantined = args.contains("retry_quarantined") && args.at("retry_quarantined").as_bool();
+        sink.record(json::serialize(json::object{{"runs", n}, {"full", full}, {"retry_quarantined", retry_quarantined}}));
     }
 
     ats::sdk::Host host_;
