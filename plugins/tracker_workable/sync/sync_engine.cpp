@@ -234,7 +234,7 @@ void SyncRun::refresh_index(bool force) {
             for (const auto &[name, value] : r.custom_fields)
                 if (name == cfg_.candidate_id_field) workable_id = value;
         PersonIdentity id =
-            identity_of({r.email}, r.phones, "", r.first_name, r.last_name, cfg_.identity.phone_region, workable_id);
+            identity_of({r.email}, r.phones, "", r.first_name, r.last_name, cfg_.identity, workable_id);
         for (const auto &k : id.keys)
             if (index_.add(k, r.id)) batch.put(state_keys::person(k), index_.find({k})->resource_id);
         if (!id.name_key.empty() && !index_.find_name(id.name_key)) {
@@ -545,7 +545,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
             }
             Work w{std::move(a), std::nullopt, opp, {}, false};
             w.identity = identity_of(w.app.emails, w.app.phones, w.app.candidate_id, w.app.first_name,
-                                     w.app.last_name, cfg_.identity.phone_region, w.app.candidate_remote_id);
+                                     w.app.last_name, cfg_.identity, w.app.candidate_remote_id);
             w.had_intent = intents_.count(w.app.id) != 0;
             work.push_back(std::move(w));
             news.push_back(work.size() - 1);
