@@ -123,7 +123,10 @@ int strength(char kind) {
 Grouping group_by_person(const std::vector<ApplicantIdentity> &apps, const IdentityIndex &index) {
     Grouping out;
     Batch b(apps);
+    // One report per application, kind and resources (the first detail found).
     auto conflict = [&out, &apps](size_t app, std::string kind, std::string detail, std::vector<std::string> res = {}) {
+        for (const auto &c : out.conflicts)
+            if (c.application_id == apps[app].application_id && c.kind == kind && c.resource_ids == res) return;
         out.conflicts.push_back({apps[app].application_id, std::move(kind), std::move(detail), std::move(res)});
     };
 
@@ -214,7 +217,8 @@ Grouping group_by_person(const std::vector<ApplicantIdentity> &apps, const Ident
         out.groups[it->second].members.push_back(i);
     }
 
-    // 4. Each group's Tracker resource.
+    // 4. Each group's Tracker resource, and how many of the group's keys point at it.
+    std::vector<size_t> support(out.groups.size(), 0);
     for (auto &g : out.groups) {
         std::vector<std::string> kw, emails, phones;
         for (size_t m : g.members) {
@@ -245,6 +249,9 @@ Grouping group_by_person(const std::vector<ApplicantIdentity> &apps, const Ident
             }
         }
         if (g.resource_id.empty()) continue;
+        for (const auto *keys : {&kw, &emails, &phones})
+            for (const auto &k : *keys)
+                if (auto m = index.find({k}); m && m->resource_id == g.resource_id) ++support[&g - out.groups.data()];
         // The e-mail (or candidate id) found A; a phone pointing at another person B is reported.
         std::vector<std::string> reported;
         for (const auto &p : phones) {
@@ -266,7 +273,8 @@ Grouping group_by_person(const std::vector<ApplicantIdentity> &apps, const Ident
     std::vector<size_t> order(out.groups.size());
     std::iota(order.begin(), order.end(), size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-        return strength(out.groups[x].match_kind) > strength(out.groups[y].match_kind);
+        int sx = strength(out.groups[x].match_kind), sy = strength(out.groups[y].match_kind);
+        return sx != sy ? sx > sy : support[x] > support[y];
     });
     std::map<std::string, std::vector<size_t>> kept; // resource -> groups linked to it, strongest first
     std::vector<bool> dropped(out.groups.size(), false);

@@ -54,8 +54,9 @@ struct Grouping {
 //     phones; a phone match only when the resource's e-mails (IdentityIndex::emails_of) do not
 //     contradict the group's. E-mail -> A but phone -> B links to A and is reported.
 //  4. Groups the rules kept apart never share a resource: the one matched by the stronger key
-//     (k/w, then phone, then e-mail; then input order) keeps it, the others become new people
-//     (reported). Groups matched to one resource and not kept apart are one group.
+//     (k/w, then phone, then e-mail), then the one with more keys pointing at the resource, then
+//     the first in input order keeps it; the others become new people (reported). Groups matched
+//     to one resource and not kept apart are one group.
 //  5. Names never merge anything.
 Grouping group_by_person(const std::vector<ApplicantIdentity> &apps, const IdentityIndex &index);
 
