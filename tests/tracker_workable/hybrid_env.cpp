@@ -48,6 +48,9 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
                                {"integration_id", Sandbox::kKomboIntegrationId}}},
         {"job_mapping", json::object{{"custom_field", "Workable Job ID"}, {"by_title", true}}},
         {"status_mapping", json::object{{"PENDING", options_.pending_status}}},
+        // The sandbox's people have Ofcom drama numbers (07700 900xxx, 020 7946 0xxx) and 555-01xx:
+        // a sandbox tenant counts them as identities.
+        {"identity", json::object{{"fictional_numbers_are_identities", true}}},
         {"lock_wait_ms", lock_wait_ms}};
     json::object manifest{
         {"tenant_id", tenant_},

@@ -21,7 +21,7 @@ IdentityRules rules_of(Rules r, const char *region) {
     IdentityRules out;
     out.phone_region = region;
     if (r == F) out.fictional_numbers_are_identities = true;
-    if (r == X) out.phone_deny_list = {"+44 20 7123 4567", "0800 123 4567 ext 9", "07400 100999", "not a number"};
+    if (r == X) out.phone_deny_list = {"+44 20 7123 4567", "0800 123 4567 ext 9", "07400 100999", "not a number"}; // an entry that does not parse denies nothing
     return out;
 }
 
@@ -552,4 +552,31 @@ BOOST_AUTO_TEST_CASE(every_applicant_in_exactly_one_group_on_a_generated_batch) 
     auto again = group_by_person(apps, ix);
     BOOST_REQUIRE_EQUAL(again.groups.size(), g.groups.size());
     for (size_t i = 0; i < g.groups.size(); ++i) BOOST_TEST(again.groups[i].members == g.groups[i].members);
+}
+
+// ---- Configuration: provider_config.workable.identity ----------------------------------------
+
+#include <boost/json.hpp>
+
+#include "sync/sync_config.hpp"
+
+BOOST_AUTO_TEST_CASE(identity_rules_are_read_from_the_workable_config) {
+    auto parse = [](const char *identity) {
+        std::string text = std::string(R"({"kombo":{"base_url":"http://k","api_key":"x","integration_id":"i"},)"
+                                       R"("job_mapping":{"by_title":true},"default_phone_region":"US")") +
+                           (*identity ? std::string(",\"identity\":") + identity : std::string()) + "}";
+        return parse_sync_config(boost::json::parse(text).as_object(), SyncConfig{});
+    };
+    auto plain = parse("");
+    BOOST_TEST(plain.identity.phone_region == "US");
+    BOOST_TEST(!plain.identity.fictional_numbers_are_identities);
+    BOOST_TEST(plain.identity.phone_deny_list.empty());
+    auto sandbox = parse(R"({"fictional_numbers_are_identities":true,"phone_deny_list":["(212) 736-0123","+44 20 7123 4567"]})");
+    BOOST_TEST(sandbox.identity.fictional_numbers_are_identities);
+    BOOST_TEST((sandbox.identity.phone_deny_list == std::vector<std::string>{"(212) 736-0123", "+44 20 7123 4567"}));
+    BOOST_TEST(!phone_key("+1 212 736 0123", sandbox.identity));
+    BOOST_TEST(phone_key("+1 212 555 0123", sandbox.identity).value_or("") == "p:+12125550123");
+    BOOST_CHECK_THROW(parse(R"({"phone_deny_list":["not a number"]})"), std::exception);
+    BOOST_CHECK_THROW(parse(R"({"phone_deny_list":[42]})"), std::exception);
+    BOOST_CHECK_THROW(parse(R"({"fictional_numbers_are_identities":"yes"})"), std::exception);
 }
