@@ -192,6 +192,7 @@ std::string show(const std::string &raw) {
 
 BOOST_AUTO_TEST_CASE(phone_keys_table) {
     auto rows = phone_rows();
+    BOOST_TEST_MESSAGE(rows.size() << " phone rows");
     BOOST_TEST(rows.size() >= 100u);
     for (const auto &r : rows) {
         auto k = phone_key(r.raw, rules_of(r.rules, r.region));
@@ -288,6 +289,7 @@ std::vector<EmailRow> email_rows() {
 
 BOOST_AUTO_TEST_CASE(email_keys_table) {
     auto rows = email_rows();
+    BOOST_TEST_MESSAGE(rows.size() << " e-mail rows");
     BOOST_TEST(rows.size() >= 50u);
     for (const auto &r : rows)
         BOOST_TEST_CONTEXT("'" << show(r.raw) << "'") { BOOST_TEST(email_key(r.raw).value_or("") == r.key); }
@@ -371,6 +373,7 @@ IdentityRules us_or_gb(const PairRow &r) {
 
 BOOST_AUTO_TEST_CASE(pairs_that_must_or_must_not_merge) {
     auto rows = pair_rows();
+    BOOST_TEST_MESSAGE(rows.size() << " applicant pairs");
     BOOST_TEST(rows.size() >= 30u);
     const IdentityIndex empty;
     for (const auto &r : rows) {
