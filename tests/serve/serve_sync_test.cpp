@@ -34,6 +34,7 @@ ServeSetup hybrid_setup(const Sandbox &sandbox) {
                               Sandbox::kKomboIntegrationId + R"("},
                     "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
                     "status_mapping":{"HIRED":"Accepted","DECLINED":"Declined","PENDING":"Applied"},
+                    "identity":{"fictional_numbers_are_identities":true},
                     "source_label":"Workable"}},
         "host":{"egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
                               std::to_string(sandbox.kombo_port()) + R"("]}})"}};

@@ -49,6 +49,9 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
         {"job_mapping", json::object{{"custom_field", "Workable Job ID"}, {"by_title", true}}},
         {"status_mapping", json::object{{"PENDING", options_.pending_status}}},
         {"stage_mapping", json::object{{"match_equal_names", false}}}, // TEMP
+        // The sandbox's people have Ofcom drama numbers (07700 900xxx, 020 7946 0xxx) and 555-01xx:
+        // a sandbox tenant counts them as identities.
+        {"identity", json::object{{"fictional_numbers_are_identities", true}}},
         {"lock_wait_ms", lock_wait_ms}};
     json::object manifest{
         {"tenant_id", tenant_},

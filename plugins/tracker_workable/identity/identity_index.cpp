@@ -26,6 +26,10 @@ bool IdentityIndex::add(const std::string &key, const std::string &resource_id) 
     if (key.empty() || resource_id.empty()) return false;
     std::lock_guard<std::mutex> g(mu_);
     auto [it, inserted] = keys_.emplace(key, resource_id);
+    if (key[0] == 'e') {
+        auto &v = emails_[resource_id];
+        if (std::find(v.begin(), v.end(), &it->first) == v.end()) v.push_back(&it->first);
+    }
     if (inserted) return true;
     if (it->second != resource_id && resource_id_less(resource_id, it->second)) {
         it->second = resource_id;
@@ -45,6 +49,15 @@ std::optional<std::string> IdentityIndex::find_name(const std::string &name_key)
     auto it = names_.find(name_key);
     if (it == names_.end()) return std::nullopt;
     return it->second;
+}
+
+std::vector<std::string> IdentityIndex::emails_of(const std::string &resource_id) const {
+    std::lock_guard<std::mutex> g(mu_);
+    std::vector<std::string> out;
+    auto it = emails_.find(resource_id);
+    if (it != emails_.end())
+        for (const std::string *k : it->second) out.push_back(*k);
+    return out;
 }
 
 size_t IdentityIndex::size() const {

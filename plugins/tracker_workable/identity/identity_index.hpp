@@ -39,12 +39,20 @@ public:
     void add_name(const std::string &name_key, const std::string &resource_id);
     std::optional<std::string> find_name(const std::string &name_key) const;
 
+    // Every "e:" key ever added for the resource (whichever resource the key now points at), in
+    // the order added: person grouping uses it to tell whether a phone match would contradict the
+    // resource's e-mails. Empty for an unknown resource or one without e-mails.
+    std::vector<std::string> emails_of(const std::string &resource_id) const;
+
     size_t size() const;
 
 private:
     mutable std::mutex mu_;
     std::unordered_map<std::string, std::string> keys_;
     std::unordered_map<std::string, std::string> names_;
+    // resource id -> its e-mail keys, as pointers to the key strings owned by keys_ (nodes of an
+    // unordered_map never move and keys are never erased): one pointer per e-mail, no second copy.
+    std::unordered_map<std::string, std::vector<const std::string *>> emails_;
 };
 
 // True when resource id a sorts before b (numeric when both are digits, else lexicographic).

@@ -132,6 +132,21 @@ SyncConfig parse_sync_config(const boost::json::object &w, const SyncConfig &def
     if (region.empty()) region = "GB";
     if (!ats::shared::is_known_phone_region(region))
         throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ".default_phone_region: unknown region '" + region + "'");
+    if (const auto *id = sj::optional_object(w, "identity", where)) {
+        const std::string iw = where + ".identity";
+        c.identity.fictional_numbers_are_identities =
+            sj::optional_bool(*id, "fictional_numbers_are_identities", c.identity.fictional_numbers_are_identities, iw);
+        if (id->contains("phone_deny_list")) {
+            c.identity.phone_deny_list.clear();
+            for (const auto &v : sj::require_array(*id, "phone_deny_list", iw)) {
+                if (!v.is_string() || !ats::shared::parse_phone(v.as_string(), region))
+                    throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                                          iw + ".phone_deny_list: every entry must be a phone number valid in region " +
+                                              region + ", got " + boost::json::serialize(v));
+                c.identity.phone_deny_list.emplace_back(v.as_string());
+            }
+        }
+    }
     c.source_label = sj::optional_string(w, "source_label", where).value_or(c.source_label);
     c.candidate_id_field = sj::optional_string(w, "candidate_id_field", where).value_or(c.candidate_id_field);
     if (auto lw = sj::optional_int(w, "lock_wait_ms", where)) c.lock_wait_ms = *lw;

@@ -72,4 +72,33 @@ BOOST_AUTO_TEST_CASE(digit_spellings_for_digit_only_searches) {
     BOOST_TEST(ats::shared::phone_digit_spellings("garbage", "GB").empty());
 }
 
+// Oversized input is refused before libphonenumber (its extraction is quadratic in the digits).
+BOOST_AUTO_TEST_CASE(oversized_input_is_refused_before_parsing) {
+    using ats::shared::PhoneRefusal;
+    PhoneRefusal why{};
+    BOOST_TEST(!ats::shared::parse_phone(std::string(251, ' ') + "07400 100123", "GB", &why));
+    BOOST_TEST(static_cast<int>(why) == static_cast<int>(PhoneRefusal::too_long));
+    BOOST_TEST(!ats::shared::parse_phone("07400100123 ext " + std::string(20, '5'), "GB", &why));
+    BOOST_TEST(static_cast<int>(why) == static_cast<int>(PhoneRefusal::too_many_digits));
+    BOOST_TEST(!ats::shared::parse_phone(std::string(1 << 20, '9'), "GB", &why));
+    BOOST_TEST(static_cast<int>(why) == static_cast<int>(PhoneRefusal::too_long));
+    BOOST_TEST(!ats::shared::parse_phone("07400 100123\xFF", "GB", &why));
+    BOOST_TEST(static_cast<int>(why) == static_cast<int>(PhoneRefusal::invalid_utf8));
+}
+
+BOOST_AUTO_TEST_CASE(digits_of_any_script_and_the_extension) {
+    BOOST_TEST(norm("\xEF\xBC\x90\xEF\xBC\x97\xEF\xBC\x94\xEF\xBC\x90\xEF\xBC\x90 100123") == "+447400100123"); // full-width
+    BOOST_TEST(norm("\xD9\xA0\xD9\xA7\xD9\xA4\xD9\xA0\xD9\xA0 100123") == "+447400100123");                   // Arabic-Indic
+    auto p = ats::shared::parse_phone("+44 20 7123 4567 ext. 45", "GB");
+    BOOST_REQUIRE(p);
+    BOOST_TEST(p->e164 == "+442071234567");
+    BOOST_TEST(p->extension == "45");
+    BOOST_TEST(p->national_number == "2071234567");
+    BOOST_TEST(!p->fictional);
+    BOOST_TEST(!p->placeholder);
+    BOOST_TEST(ats::shared::parse_phone("07777 777777", "GB")->placeholder);
+    BOOST_TEST(ats::shared::parse_phone("+44 20 7946 0123", "GB")->fictional);
+    BOOST_TEST(ats::shared::parse_phone("+1 212 555 0150", "GB")->fictional);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -20,6 +20,19 @@ BOOST_AUTO_TEST_CASE(trim_and_case_fold) {
     BOOST_TEST(normalize_email("STRASSE@x.de") == normalize_email("strasse@X.DE"));
 }
 
+BOOST_AUTO_TEST_CASE(nfc_and_simple_case_mapping_not_folding) {
+    BOOST_TEST(normalize_email("cafe\xCC\x81@x.fr") == "caf\xC3\xA9@x.fr");                        // NFD -> NFC
+    BOOST_TEST(normalize_email("stra\xC3\x9F" "e@x.de") != normalize_email("strasse@x.de"));          // ß is not ss
+    BOOST_TEST(normalize_email("\xC5\xBF" "am@x.org") == "\xC5\xBF" "am@x.org");                      // long s stays
+    BOOST_TEST(normalize_email("\xCF\x82@x.gr") == "\xCF\x82@x.gr");                                  // final sigma stays
+    BOOST_TEST(normalize_email("\xE2\x84\xAA" "elvin@x.org") == "kelvin@x.org");                       // Kelvin sign: NFC K
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_is_not_an_address) {
+    for (const char *raw : {"jane\xFF@x.com", "\xC0\xAF@x.com", "\xED\xA0\x80@x.com", "jane\xC3@x.com"})
+        BOOST_TEST(normalize_email(raw).empty());
+}
+
 BOOST_AUTO_TEST_CASE(non_addresses_are_empty) {
     for (const char *raw : {"", "   ", "jane", "@example.com", "jane@", "a@b@c", "jane doe@example.com"})
         BOOST_TEST(normalize_email(raw).empty(), raw);

@@ -1,6 +1,6 @@
 // ascii.hpp - ASCII case handling for protocol text (Tracker status and field names, HTTP-ish
 // prefixes, HTML tag names, file extensions). Not for people's text: e-mail addresses are
-// Unicode case-folded by normalize_email (email.hpp).
+// NFC and simple-lower-cased by normalize_email (email.hpp).
 #pragma once
 
 #include <string>
