@@ -60,7 +60,7 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
          json::object{{"base_url", sandbox_->tracker_url()},
                       {"auth", json::object{{"method", "api_key"},
                                             {"api_key", json::object{{"$secret", json::object{{"file", "secrets/tracker"}}}}}}},
-                      {"timezone", "Europe/London"},
+                      {"timezone", options_.manifest_timezone},
                       {"default_phone_region", "GB"},
                       {"page_size", 500},
                       {"workable", std::move(workable)}}},

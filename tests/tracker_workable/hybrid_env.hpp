@@ -30,6 +30,7 @@ struct EnvOptions {
     // {"table": {"<kombo or workable job id>": "<tracker opportunity id>"}}.
     boost::json::object job_mapping_extra;
     bool cvs = true; // workable.cvs.enabled
+    std::string manifest_timezone = "Europe/London"; // provider_config.timezone (the account's is the sandbox's)
     // Merged into provider_config.workable last (a key here replaces the default's).
     boost::json::object workable_extra;
 };

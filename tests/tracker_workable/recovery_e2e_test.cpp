@@ -1,0 +1,101 @@
+// End-to-end tests of crash recovery that must hold outside the sandbox's perfect conditions:
+// `ats-host sync` killed (SIGKILL) again and again at different points, including while statuses
+// and CVs are being written, then run to the end - with Tracker's clock ahead of or behind the
+// host's, and with a manifest time zone that differs from the Tracker account's. Judged by the
+// sandbox's ground truth: no person or application twice, none missing, no error that stays.
+#define BOOST_TEST_MODULE tracker_workable_recovery_e2e
+#include <boost/test/unit_test.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include "hybrid_env.hpp"
+
+namespace json = boost::json;
+using namespace ats::test;
+using namespace ats::test::hybrid;
+using namespace std::chrono_literals;
+
+namespace {
+
+int64_t num(const json::value &v) { return v.to_number<int64_t>(); }
+
+int64_t writes(Sandbox &sb, std::initializer_list<const char *> methods) {
+    auto by = tracker_requests_by_method(sb);
+    int64_t n = 0;
+    for (const char *m : methods) n += by[m];
+    return n;
+}
+
+const std::initializer_list<const char *> kAllWrites = {"createResource", "resourceApplication", "updateRecord",
+                                                        "createActivity", "attachDocument"};
+
+EnvOptions world() {
+    EnvOptions o;
+    o.sandbox.seed = 11;
+    o.sandbox.jobs = 8;
+    o.sandbox.applications = 150;
+    o.sandbox.people = 80;
+    o.sandbox.tracker_people = 25;
+    o.sandbox.latency_ms = 4; // slow enough to be caught mid-run
+    return o;
+}
+
+struct LoopResult {
+    int kills = 0;
+};
+
+// Starts a sync and SIGKILLs it once `methods` have been written `after` more times; returns
+// false when the sync finished first.
+bool kill_after(HybridEnv &env, std::initializer_list<const char *> methods, int64_t after) {
+    const int64_t start = writes(env.sandbox(), methods);
+    auto child = env.start_sync();
+    auto deadline = std::chrono::steady_clock::now() + 120s;
+    while (std::chrono::steady_clock::now() < deadline && child->running()) {
+        if (writes(env.sandbox(), methods) - start >= after) {
+            child->kill(SIGKILL);
+            child->wait(30s);
+            return true;
+        }
+        std::this_thread::sleep_for(1ms);
+    }
+    child->wait(60s);
+    return false;
+}
+
+// Kill loop: several kills at different points (any write; during CV uploads; during status
+// writes), then runs to the end. Returns the summary of the completing run.
+json::object kill_loop(HybridEnv &env, LoopResult &r) {
+    struct Point {
+        std::initializer_list<const char *> methods;
+        int64_t after;
+    } points[] = {{kAllWrites, 3}, {{"attachDocument"}, 2}, {kAllWrites, 40}, {{"updateRecord"}, 5},
+                  {{"attachDocument"}, 10}, {kAllWrites, 25}};
+    for (const auto &p : points) r.kills += kill_after(env, p.methods, p.after);
+    return parse_summary(env.sync());
+}
+
+void require_converged(HybridEnv &env, const json::object &last) {
+    BOOST_TEST(num(last.at("applications").at("errors")) == 0, json::serialize(last.at("errors")));
+    auto problems = verify_against_expected(env.sandbox());
+    for (const auto &p : problems) BOOST_TEST_MESSAGE("problem: " << p);
+    BOOST_TEST(problems.empty(), problems.size() << " difference(s), first: " << (problems.empty() ? "" : problems.front()));
+    // Nothing left that fails forever, and nothing written twice by a further run.
+    const int64_t before = writes(env.sandbox(), kAllWrites);
+    json::object again = parse_summary(env.sync());
+    BOOST_TEST(num(again.at("applications").at("errors")) == 0);
+    BOOST_TEST(writes(env.sandbox(), kAllWrites) == before);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(kill_loop_with_a_manifest_zone_other_than_the_accounts) {
+    EnvOptions o = world();
+    o.manifest_timezone = "Europe/Berlin"; // the sandbox account is Europe/London
+    HybridEnv env(o);
+    LoopResult r;
+    json::object last = kill_loop(env, r);
+    BOOST_TEST_MESSAGE("kills: " << r.kills);
+    BOOST_TEST(r.kills >= 3);
+    require_converged(env, last);
+}
