@@ -79,34 +79,8 @@ KomboApplication parse_one(const json::object &o) {
 
 KomboApplicationPage parse_application_page(std::string_view body, int http_status, const std::string &what) {
     json::value doc;
-    boost::system::error_code ec;
-    doc = json::parse(body, ec);
-    if (ec || !doc.is_object()) {
-        if (http_status != 200) throw kombo_error("", "response body is not JSON", http_status, what);
-        // A 200 with a body that does not parse: truncated or corrupted in transit. Retryable:
-        // fetching the same GET again is harmless.
-        throw ats::sdk::Error(ATS_ERR_TRANSIENT,
-                              "Kombo " + what + ": malformed JSON in a 200 answer (" + std::to_string(body.size()) +
-                                  " bytes)",
-                              true);
-    }
-    const auto &root = doc.get_object();
-    std::string status = str(root, "status");
-    if (status == "error" || http_status != 200) {
-        std::string code, message;
-        if (const auto *e = obj(root, "error")) {
-            code = str(*e, "code");
-            message = str(*e, "message");
-            if (message.empty()) message = str(*e, "title");
-        }
-        throw kombo_error(code, message, http_status, what);
-    }
-    const auto *data = obj(root, "data");
-    const json::array *results = data ? arr(*data, "results") : nullptr;
-    if (status != "success" || !results)
-        throw ats::sdk::Error(ATS_ERR_TRANSIENT,
-                              "Kombo " + what + ": answer is not the success envelope {status, data{next, results}}",
-                              true);
+    const json::object *data = &kombo_success_data(body, http_status, what, doc);
+    const json::array *results = &data->at("results").get_array();
     KomboApplicationPage page;
     page.next = str(*data, "next");
     page.results.reserve(results->size());

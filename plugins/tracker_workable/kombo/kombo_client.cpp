@@ -179,33 +179,8 @@ std::string url_origin(const std::string &url) {
 
 std::vector<KomboAttachment> parse_attachment_list(std::string_view body, int http_status, const std::string &what) {
     json::value doc;
-    boost::system::error_code ec;
-    doc = json::parse(body, ec);
-    if (ec || !doc.is_object()) {
-        if (http_status != 200) throw kombo_error("", "response body is not JSON", http_status, what);
-        throw ats::sdk::Error(ATS_ERR_TRANSIENT,
-                              "Kombo " + what + ": malformed JSON in a 200 answer (" + std::to_string(body.size()) +
-                                  " bytes)",
-                              true);
-    }
-    const auto &root = doc.get_object();
-    std::string status = jstr(root, "status");
-    if (status == "error" || http_status != 200) {
-        std::string code, message;
-        if (auto e = root.find("error"); e != root.end() && e->value().is_object()) {
-            code = jstr(e->value().get_object(), "code");
-            message = jstr(e->value().get_object(), "message");
-            if (message.empty()) message = jstr(e->value().get_object(), "title");
-        }
-        throw kombo_error(code, message, http_status, what);
-    }
-    const json::array *results = nullptr;
-    if (auto d = root.find("data"); d != root.end() && d->value().is_object())
-        if (auto r = d->value().get_object().find("results"); r != d->value().get_object().end() && r->value().is_array())
-            results = &r->value().get_array();
-    if (status != "success" || !results)
-        throw ats::sdk::Error(ATS_ERR_TRANSIENT,
-                              "Kombo " + what + ": answer is not the success envelope {status, data{results}}", true);
+    const json::array &results_array = kombo_success_data(body, http_status, what, doc).at("results").get_array();
+    const json::array *results = &results_array;
     std::vector<KomboAttachment> out;
     out.reserve(results->size());
     for (const auto &v : *results) {

@@ -52,6 +52,18 @@ private:
     void sync_contacts();
     std::string link_source(const Work &w) const;
     void commit_new(Work &w, const std::string &link, const std::string &status, const std::string &status_seen);
+    void report_replaced(const Work &w, const std::string &link, const std::string &was, const std::string &with) {
+        ++run_.summary.statuses_replaced;
+        run_.summary.add_item("statuses_replaced", boost::json::serialize(boost::json::object{
+                                                       {"application_id", w.app.id}, {"tracker_link_id", link},
+                                                       {"replaced", was}, {"with", with}, {"workable_outcome", w.app.outcome}}));
+    }
+    void report_kept(const Work &w, const std::string &link, const std::string &tracker, const std::string &wanted) {
+        ++run_.summary.statuses_kept;
+        run_.summary.add_item("statuses_kept", boost::json::serialize(boost::json::object{
+                                                   {"application_id", w.app.id}, {"tracker_link_id", link},
+                                                   {"tracker_status", tracker}, {"workable_wanted", wanted}}));
+    }
 
     SyncRun &run_;
     PersonTask &t_;
@@ -106,24 +118,10 @@ void PersonWriter::write_known_status(Work &w) {
             run_.tracker_.set_link_status(r.link_id, d.want);
             ++run_.summary.statuses_written;
             ++run_.summary.applications_updated;
-            if (d.action == StatusAction::replace) {
-                ++run_.summary.statuses_replaced;
-                run_.summary.add_item("statuses_replaced",
-                                      boost::json::serialize(boost::json::object{{"application_id", w.app.id},
-                                                                                 {"tracker_link_id", r.link_id},
-                                                                                 {"replaced", w.tracker_status.value_or("")},
-                                                                                 {"with", d.want},
-                                                                                 {"workable_outcome", w.app.outcome}}));
-            }
+            if (d.action == StatusAction::replace) report_replaced(w, r.link_id, w.tracker_status.value_or(""), d.want);
             r.status = d.want;
             break;
-        case StatusAction::keep_recruiter:
-            ++run_.summary.statuses_kept;
-            run_.summary.add_item("statuses_kept", boost::json::serialize(boost::json::object{
-                                                       {"application_id", w.app.id}, {"tracker_link_id", r.link_id},
-                                                       {"tracker_status", w.tracker_status.value_or("")},
-                                                       {"workable_wanted", d.want}}));
-            break;
+        case StatusAction::keep_recruiter: report_kept(w, r.link_id, w.tracker_status.value_or(""), d.want); break;
         case StatusAction::link_missing:
             ++run_.summary.links_missing;
             run_.summary.add_item("links_missing", boost::json::serialize(boost::json::object{
@@ -344,20 +342,9 @@ void PersonWriter::link_new(Work &w) {
                 run_.tracker_.set_link_status(link, want);
                 ++run_.summary.statuses_written;
                 written = want;
-                if (d.action == StatusAction::replace) {
-                    ++run_.summary.statuses_replaced;
-                    run_.summary.add_item("statuses_replaced",
-                                          boost::json::serialize(boost::json::object{{"application_id", w.app.id},
-                                                                                     {"tracker_link_id", link},
-                                                                                     {"replaced", status_now},
-                                                                                     {"with", want},
-                                                                                     {"workable_outcome", w.app.outcome}}));
-                }
+                if (d.action == StatusAction::replace) report_replaced(w, link, status_now, want);
             } else if (d.action == StatusAction::keep_recruiter) {
-                ++run_.summary.statuses_kept;
-                run_.summary.add_item("statuses_kept", boost::json::serialize(boost::json::object{
-                                                           {"application_id", w.app.id}, {"tracker_link_id", link},
-                                                           {"tracker_status", status_now}, {"workable_wanted", want}}));
+                report_kept(w, link, status_now, want);
             } else if (status_now == want) {
                 written = want;
             }

@@ -288,28 +288,23 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
 
     // Statuses of synced applications: decide; read Tracker's current status only where the
     // decision depends on it (and in a full run, to find links that disappeared).
-    std::vector<size_t> to_read;
-    for (size_t i : known) {
-        Work &w = work[i];
+    auto status_inputs = [&](const Work &w) {
         StatusInputs si;
         si.last = {w.rec->outcome, w.rec->stage};
         si.now = {w.app.outcome, w.app.current_stage_name};
         si.last_written = w.rec->status;
-        if (si.now != si.last) si.want = wanted_status(si.now, cfg_, tracker_statuses());
-        else si.want = w.rec->status;
-        if (needs_tracker_status(si) || options_.full) to_read.push_back(i);
-        w.status.want = si.want;
-    }
+        si.want = si.now != si.last ? wanted_status(si.now, cfg_, tracker_statuses()) : w.rec->status;
+        si.tracker_now = w.tracker_status;
+        si.link_exists = w.link_exists;
+        return si;
+    };
+    std::vector<size_t> to_read;
+    for (size_t i : known)
+        if (needs_tracker_status(status_inputs(work[i])) || options_.full) to_read.push_back(i);
     read_link_statuses(work, to_read);
     for (size_t i : known) {
         Work &w = work[i];
-        StatusInputs si;
-        si.last = {w.rec->outcome, w.rec->stage};
-        si.now = {w.app.outcome, w.app.current_stage_name};
-        si.last_written = w.rec->status;
-        si.want = w.status.want;
-        si.tracker_now = w.tracker_status;
-        si.link_exists = w.link_exists;
+        const StatusInputs si = status_inputs(w);
         w.status = decide_status(si);
         if (!w.link_exists && si.now == si.last) { // a full run found a synced link gone
             ++summary.links_missing;
