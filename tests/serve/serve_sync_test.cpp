@@ -21,7 +21,9 @@ namespace {
 
 const std::string kToken = "demo-token";
 
-ServeSetup hybrid_setup(const Sandbox &sandbox) {
+// `workable_extra`: more keys of provider_config.workable (",\"key\":value..."); `tenant_extra`:
+// more top-level manifest keys (",\"sync\":{...}").
+ServeSetup hybrid_setup(const Sandbox &sandbox, const std::string &workable_extra = "", const std::string &tenant_extra = "") {
     ServeSetup setup;
     setup.plugins = {{"libtracker_workable.so", plugins_dir() + "/libtracker_workable.so"}};
     setup.manifests = {{"demo", R"({"tenant_id":"demo","provider":"tracker_workable","provider_config":{
@@ -35,9 +37,9 @@ ServeSetup hybrid_setup(const Sandbox &sandbox) {
                     "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
                     "status_mapping":{"HIRED":"Accepted","DECLINED":"Declined","PENDING":"Applied"},
                     "identity":{"fictional_numbers_are_identities":true},
-                    "source_label":"Workable"}},
+                    "source_label":"Workable")" + workable_extra + R"(}},
         "host":{"egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
-                              std::to_string(sandbox.kombo_port()) + R"("]}})"}};
+                              std::to_string(sandbox.kombo_port()) + R"("]})" + tenant_extra + "}"}};
     setup.tokens = {{"demo", {kToken}}};
     setup.webhook_secret_env = {{"demo", "DEMO_KOMBO_WEBHOOK_SECRET"}};
     setup.env = {{"DEMO_TRACKER_KEY", Sandbox::kTrackerApiKey},
@@ -147,4 +149,68 @@ BOOST_AUTO_TEST_CASE(application_pages_carry_warnings_when_kombo_fails) {
     auto strict = rec.call("GET", P, A + "?strict=true", kToken);
     BOOST_TEST((strict.status == 503 || strict.status == 429 || strict.status == 502), strict.status << " " << strict.body);
     rec.check_against_openapi(true);
+}
+
+// A Workable change that reaches Kombo stamped 300 s in the past is older than the incremental
+// window (checkpoint - overlap_seconds), so incremental syncs miss it; the scheduled full
+// reconciliation finds it and applies it.
+BOOST_AUTO_TEST_CASE(scheduled_full_reconciliation_fixes_a_change_backdated_300_seconds) {
+    Sandbox sandbox;
+    ServeInstance s(hybrid_setup(sandbox, R"(,"overlap_seconds":30,"stage_mapping":{"match_equal_names":false})",
+                                 R"(,"sync":{"interval_seconds":86400,"full_every_seconds":12})"));
+    BOOST_TEST(s.request("POST", "/v1/tenants/demo/sync", kToken, R"({"full":false})").status == 202);
+    auto cold = wait_for_run(s);
+    BOOST_REQUIRE(cold["status"].as_string() == "succeeded");
+
+    // The change, stamped 300 s ago by the sandbox's clock; then the clock is put back.
+    const auto now = std::chrono::system_clock::now();
+    auto iso = [](std::chrono::system_clock::time_point t) {
+        std::time_t tt = std::chrono::system_clock::to_time_t(t);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+        return std::string(buf);
+    };
+    json::object changed = sandbox.admin_post("mutate", json::object{{"set_time", iso(now - 300s)}, {"change_outcomes", 6}}).as_object();
+    sandbox.admin_post("mutate", json::object{{"set_time", iso(std::chrono::system_clock::now())}});
+    const json::array &changes = changed.at("changed").as_array();
+    BOOST_REQUIRE(!changes.empty());
+
+    // An incremental sync does not see it.
+    BOOST_TEST(s.request("POST", "/v1/tenants/demo/sync", kToken, R"({"full":false})").status == 202);
+    auto missed = wait_for_run(s);
+    BOOST_REQUIRE(missed["status"].as_string() == "succeeded");
+    BOOST_TEST(missed["summary"].at("statuses").at("written").as_int64() == 0, json::serialize(missed["summary"]));
+
+    // The scheduled full run does.
+    json::object full;
+    for (int i = 0; i < 400 && full.empty(); ++i) {
+        auto runs = json::parse(s.get("/v1/tenants/demo/sync", kToken).body).as_object()["runs"].as_array();
+        for (const auto &r : runs) {
+            const auto &o = r.as_object();
+            if (o.at("status").as_string() == "succeeded" && o.at("summary").is_object() &&
+                o.at("summary").at("mode").as_string() == "full")
+                full = o;
+        }
+        if (full.empty()) std::this_thread::sleep_for(100ms);
+    }
+    BOOST_REQUIRE_MESSAGE(!full.empty(), "no scheduled full run within 40 s");
+    BOOST_TEST(full.at("trigger").as_string() != "api");
+    json::object expected = sandbox.admin_get("expected").as_object();
+    json::object state = sandbox.admin_get("state").as_object();
+    std::map<int64_t, std::string> status_name;
+    for (const auto &st : state.at("tracker").at("settings").at("opportunityResourceStatuses").as_array())
+        status_name[st.at("Id").to_number<int64_t>()] = std::string(st.at("Name").as_string());
+    std::map<int64_t, int64_t> link_status;
+    for (const auto &l : state.at("tracker").at("links").as_array())
+        link_status[l.at("id").to_number<int64_t>()] = l.at("statusid").to_number<int64_t>();
+    int checked = 0;
+    for (const auto &c : changes)
+        for (const auto &a : expected.at("applications").as_array())
+            if (a.at("application_id") == c.at("application_id") && !a.at("existing_link_id").is_null()) {
+                BOOST_TEST(status_name[link_status[a.at("existing_link_id").to_number<int64_t>()]] ==
+                               std::string(a.at("expected_status").as_string()),
+                           "application " << json::serialize(a.at("application_id")));
+                ++checked;
+            }
+    BOOST_TEST(checked > 0);
 }
