@@ -83,6 +83,15 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
       std::lock_guard<std::mutex> lock(mutex_);
       return json_reply(200, apply_mutation(world_, clock_, body));
     }
+    if (what == "clock" && req.method == "GET")
+      return json_reply(200, json::object{{"now", iso_utc(clock_.now())}, {"tracker_skew_ms", tracker_skew_ms_.load()}});
+    if (what == "clock" && req.method == "POST") {
+      // {"tracker_skew_ms": N}: Tracker's clock runs N ms ahead (negative: behind) of the sandbox's.
+      const json::value *skew = body.if_contains("tracker_skew_ms");
+      if (!skew || !skew->is_int64()) throw std::invalid_argument("clock: tracker_skew_ms must be an integer (milliseconds)");
+      tracker_skew_ms_ = skew->as_int64();
+      return json_reply(200, json::object{{"tracker_skew_ms", tracker_skew_ms_.load()}});
+    }
     if (what == "reset" && req.method == "POST") {
       // {"data": true, "seed": .., "jobs": .., ...} regenerates (or reloads the fixture); without
       // "data" only counters, the write log, faults and the clock are reset.
@@ -104,7 +113,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
   }
   (void)service;
   return admin_error(404, "unknown admin endpoint " + req.method + " /_sandbox/" + what +
-                              " (GET state|counters|writes|expected|faults, POST reset|faults|mutate)");
+                              " (GET state|counters|writes|expected|faults|clock, POST reset|faults|mutate|clock)");
 }
 
 } // namespace ats::sandbox

@@ -34,6 +34,7 @@ API (GET /v1/ats/..., /v1/check-api-key) on two loopback ports; admin API under 
   --latency-ms N            latency added to every API request (default 0)
   --threads N               io threads (default 2)
   --tracker-timezone ZONE   IANA zone of Tracker timestamps (default Europe/London)
+  --tracker-clock-skew-ms N Tracker's clock runs N ms ahead of the sandbox's (negative: behind; default 0)
   --tracker-concurrency N   at most N Tracker requests served at once, others queue (default: no limit)
   --oauth-ttl-seconds N     lifetime of Tracker OAuth access tokens (default 3600)
   --help                    this text
@@ -94,6 +95,7 @@ int main(int argc, char **argv) {
       else if (arg == "--latency-ms") config.latency_ms = int_arg(arg, value);
       else if (arg == "--threads") server.threads = std::max(1, int_arg(arg, value));
       else if (arg == "--tracker-timezone") config.tracker_timezone = value;
+      else if (arg == "--tracker-clock-skew-ms") config.tracker_clock_skew_ms = std::stoll(value);
       else if (arg == "--tracker-concurrency") server.tracker_concurrency = int_arg(arg, value);
       else if (arg == "--oauth-ttl-seconds") config.oauth_ttl_seconds = int_arg(arg, value);
       else throw std::invalid_argument("unknown option " + arg + " (see --help)");

@@ -24,6 +24,10 @@ struct SandboxConfig {
   std::string tracker_timezone = "Europe/London";
   int latency_ms = 0;           // added to every API request of both services
   int oauth_ttl_seconds = 3600;
+  // Tracker's clock minus the sandbox's (positive: Tracker ahead). Every time Tracker stamps or
+  // compares (lastupdated, datecreated, updatedafter, token expiry) is on its own skewed clock, as
+  // a real server whose clock drifts; Kombo keeps the sandbox clock. POST /_sandbox/clock moves it.
+  std::int64_t tracker_clock_skew_ms = 0;
 };
 
 struct Prepared {
@@ -54,6 +58,7 @@ private:
   SandboxConfig config_;
   TrackerZone zone_;
   VirtualClock clock_;
+  std::atomic<std::int64_t> tracker_skew_ms_{0};
   FaultEngine faults_;
   std::mutex mutex_; // guards world_, counters_, writes_
   World world_;

@@ -37,7 +37,8 @@ EnvOptions world() {
     o.sandbox.applications = 150;
     o.sandbox.people = 80;
     o.sandbox.tracker_people = 25;
-    o.sandbox.latency_ms = 4; // slow enough to be caught mid-run
+    o.sandbox.latency_ms = 4;     // slow enough to be caught mid-run
+    o.tracker_timeout_ms = 1500;  // a stalled write's outcome is unknown to the sync
     return o;
 }
 
@@ -66,12 +67,22 @@ bool kill_after(HybridEnv &env, std::initializer_list<const char *> methods, int
 // Kill loop: several kills at different points (any write; during CV uploads; during status
 // writes), then runs to the end. Returns the summary of the completing run.
 json::object kill_loop(HybridEnv &env, LoopResult &r) {
+    // A third of the writes are applied by Tracker but answered only after 60 s: a kill then
+    // leaves applied writes the killed run never recorded - exactly what recovery must find.
+    json::object stall{{"rate", 0.33}, {"kinds", json::array{"stall"}}, {"stall_ms", 60000}, {"seed", 3}};
+    json::object tracker;
+    for (const char *m : kAllWrites) tracker[m] = stall;
+    env.sandbox().admin_post("faults", json::object{{"tracker", tracker}});
     struct Point {
         std::initializer_list<const char *> methods;
         int64_t after;
     } points[] = {{kAllWrites, 3}, {{"attachDocument"}, 2}, {kAllWrites, 40}, {{"updateRecord"}, 5},
                   {{"attachDocument"}, 10}, {kAllWrites, 25}};
     for (const auto &p : points) r.kills += kill_after(env, p.methods, p.after);
+    // Then many kills right after person creates, while others are in flight: the interrupted
+    // creates are what recovery must find again (by the record, never by a clock).
+    for (int i = 0; i < 14; ++i) r.kills += kill_after(env, {"createResource"}, 1 + i % 3);
+    env.sandbox().admin_post("faults", json::object{});
     return parse_summary(env.sync());
 }
 
@@ -97,5 +108,39 @@ BOOST_AUTO_TEST_CASE(kill_loop_with_a_manifest_zone_other_than_the_accounts) {
     json::object last = kill_loop(env, r);
     BOOST_TEST_MESSAGE("kills: " << r.kills);
     BOOST_TEST(r.kills >= 3);
+    require_converged(env, last);
+}
+
+BOOST_AUTO_TEST_CASE(kill_loop_with_trackers_clock_20_minutes_behind) {
+    EnvOptions o = world();
+    o.sandbox.extra_args = {"--tracker-clock-skew-ms", std::to_string(-20 * 60 * 1000)};
+    HybridEnv env(o);
+    LoopResult r;
+    json::object last = kill_loop(env, r);
+    BOOST_TEST_MESSAGE("kills: " << r.kills);
+    BOOST_TEST(r.kills >= 3);
+    require_converged(env, last);
+}
+
+BOOST_AUTO_TEST_CASE(kill_loop_with_trackers_clock_1_hour_ahead) {
+    EnvOptions o = world();
+    o.sandbox.extra_args = {"--tracker-clock-skew-ms", std::to_string(60 * 60 * 1000)};
+    HybridEnv env(o);
+    LoopResult r;
+    json::object last = kill_loop(env, r);
+    BOOST_TEST_MESSAGE("kills: " << r.kills);
+    BOOST_TEST(r.kills >= 3);
+    require_converged(env, last);
+}
+
+BOOST_AUTO_TEST_CASE(kill_loop_with_skew_and_zone_mismatch_together) {
+    EnvOptions o = world();
+    o.sandbox.seed = 23;
+    o.manifest_timezone = "America/New_York";
+    o.sandbox.extra_args = {"--tracker-clock-skew-ms", std::to_string(-20 * 60 * 1000)};
+    HybridEnv env(o);
+    LoopResult r;
+    json::object last = kill_loop(env, r);
+    BOOST_TEST_MESSAGE("kills: " << r.kills);
     require_converged(env, last);
 }
