@@ -1,6 +1,7 @@
 // Kombo ATS API: routing, authentication, filters, opaque cursors, errors (kombo-api.md).
 #include "kombo_emulator.hpp"
 
+#include "attachments.hpp"
 #include "credentials.hpp"
 
 #include <boost/beast/core/detail/base64.hpp>
@@ -255,11 +256,8 @@ HttpResponse file_download(KomboContext &ctx, const std::string &id) {
     r.body = "no such file";
     return r;
   }
-  std::string data = str_of(*a, "data");
-  std::string raw(boost::beast::detail::base64::decoded_size(data.size()), '\0');
-  raw.resize(boost::beast::detail::base64::decode(raw.data(), data.data(), data.size()).first);
   r.content_type = str_of(*a, "content_type");
-  r.body = std::move(raw);
+  r.body = attachment_bytes(*a);
   return r;
 }
 
