@@ -69,9 +69,8 @@ json::object expected_end_state(World &world, const std::string &pending_status)
     // A link that already existed in Tracker before the sync must be reused, not duplicated.
     json::value existing_link = nullptr;
     if (!existing.is_null())
-      for (const auto &lv : world.tracker_list("links"))
-        if (lv.as_object().at("resourceid") == existing && lv.as_object().at("opportunityid") == target)
-          existing_link = lv.as_object().at("id");
+      if (json::object *link = world.link_between(int_of(&target).value_or(-1), int_of(&existing).value_or(-1)))
+        existing_link = link->at("id");
     row["existing_link_id"] = existing_link;
     auto [it, inserted] = expected_people.try_emplace(person_key);
     if (inserted) {

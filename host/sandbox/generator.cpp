@@ -1,8 +1,7 @@
 #include "generator.hpp"
 
+#include "attachments.hpp"
 #include "tracker_settings.hpp"
-
-#include <boost/beast/core/detail/base64.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -24,7 +23,12 @@ const char *const kJobTitles[] = {"Java Programmer", "Senior Data Engineer", "Wa
                                   "Software Tester", "Care Assistant", "Project Coordinator"};
 const char *const kDomains[] = {"example.com", "example.org", "example.net", "mail.example.co.uk"};
 const char *const kSources[] = {"Workable Careers Page", "LinkedIn", "Indeed", "Referral"};
-const char *const kStages[] = {"Sourced", "Applied", "Phone Screen", "Assessment", "Interview", "Offer", "Hired"};
+// Workable stages: some equal a Tracker status ignoring case ("Applied", "shortlisted", "Interview",
+// "Offer"), some do not ("Sourced", "Phone Screen", "Assessment", "Hired"). "Hired" is last.
+const char *const kStages[] = {"Sourced", "Applied", "shortlisted", "Phone Screen", "Assessment", "Interview", "Offer", "Hired"};
+constexpr int kStageCount = 8;
+// Kombo phone types as Workable reports them (the OpenAPI type is string|null).
+const char *const kPrimaryPhoneTypes[] = {"MOBILE", "MOBILE", "MOBILE", "HOME", ""};
 const char *const kRejections[] = {"Not enough experience", "Withdrew", "Position filled", "Salary expectations"};
 const char *const kInvalidPhones[] = {"12345", "0770 090", "n/a", "+44 7700 9001", "000"};
 
@@ -42,12 +46,6 @@ std::string upper(std::string s) {
   for (auto &c : s)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string base64(const std::string &bytes) {
-  std::string out(boost::beast::detail::base64::encoded_size(bytes.size()), '\0');
-  out.resize(boost::beast::detail::base64::encode(out.data(), bytes.data(), bytes.size()));
-  return out;
 }
 
 EpochMs at(const char *iso) { return *parse_iso(iso); }
@@ -151,16 +149,12 @@ std::string tracker_email_variant(Rng &rng, const std::string &canonical) {
   }
 }
 
-json::array phone_entries(const std::string &number, const char *type) {
-  json::array out;
-  out.push_back(json::object{{"phone_number", number}, {"type", type}});
-  return out;
+void add_phone(json::array &out, const std::string &number, const std::string &type) {
+  out.push_back(json::object{{"phone_number", number}, {"type", type.empty() ? json::value(nullptr) : json::value(type)}});
 }
 
-json::array email_entries(const std::string &email) {
-  json::array out;
-  out.push_back(json::object{{"email_address", email}, {"type", "PRIVATE"}});
-  return out;
+void add_email(json::array &out, const std::string &email, const char *type) {
+  out.push_back(json::object{{"email_address", email}, {"type", type}});
 }
 
 std::string workable_shortcode(Rng &rng) {
@@ -226,6 +220,24 @@ json::object make_person(Rng &rng, int index, int applications) {
   p["phone_digits"] = phone.digits;
   p["phone_e164"] = e164(phone);
   p["link_by"] = link_by;
+  // Further contact details spread over the applications (the first has the primary ones, later
+  // ones add these): a second email, a WORK mobile in a range of its own, a junk number.
+  json::array valid_phones;
+  if (phone_valid) valid_phones.push_back(json::value(e164(phone)));
+  p["phone_type"] = phone.kind == "gb_landline" ? (rng.chance(0.5) ? "HOME" : "WORK") : pick(rng, kPrimaryPhoneTypes);
+  p["email2"] = has_email && rng.chance(applications > 1 ? 0.5 : 0.15)
+                    ? local + ".alt" + std::to_string(index + 1) + "@" + pick(rng, kDomains) : "";
+  if (rng.chance(0.3)) {
+    PhoneNumber work{"gb_mobile", "74002" + padded(5)};
+    p["phone2"] = spell(work, static_cast<int>(rng.between(0, 6)));
+    valid_phones.push_back(json::value(e164(work)));
+  } else {
+    p["phone2"] = "";
+  }
+  p["junk_phone"] = rng.chance(0.1) ? pick(rng, kInvalidPhones) : "";
+  p["valid_phones"] = std::move(valid_phones);
+  // One person in 29 has no name on any application (blank or null): not syncable.
+  p["nameless"] = index % 29 == 28;
   p["tracker_resource_id"] = nullptr;
   p["applications"] = applications;
   return p;
@@ -252,15 +264,34 @@ std::string add_workable_application(World &world, Rng &rng, json::object &perso
     if (phone.kind == "invalid") app_phone = phone.digits;
   }
   EpochMs updated_ms = created_ms + rng.between(0, 20) * kDay + rng.between(0, 86399) * 1000;
+  // Which of the person's applications this is (1-based): later ones add further contact details,
+  // a single application carries them all.
+  const int number = static_cast<int>(int_or(person, "applications_made", 0)) + 1;
+  person["applications_made"] = number;
+  const bool adds_more = number > 1 || int_or(person, "applications", 1) <= 1;
+  json::array emails, phones;
+  if (!app_email.empty()) add_email(emails, app_email, "PRIVATE");
+  if (adds_more && !str_of(person, "email2").empty()) add_email(emails, kombo_email_variant(rng, str_of(person, "email2")), "WORK");
+  if (!app_phone.empty()) add_phone(phones, app_phone, phone.kind == "invalid" ? "" : str_of(person, "phone_type"));
+  if (adds_more && !str_of(person, "phone2").empty()) add_phone(phones, str_of(person, "phone2"), "WORK");
+  if (number == 1 && !str_of(person, "junk_phone").empty()) add_phone(phones, str_of(person, "junk_phone"), "");
+  json::value first_name(str_of(person, "first_name")), last_name(str_of(person, "last_name"));
+  if (truthy(person, "nameless")) {
+    // Blank or null, differently on each application: there is no name to create a resource with.
+    static const char *const blanks[] = {"", " ", nullptr};
+    const char *b = blanks[number % 3];
+    first_name = b ? json::value(b) : json::value(nullptr);
+    last_name = number % 2 ? json::value(nullptr) : json::value("");
+  }
   json::object candidate;
   std::string candidate_id = kombo_id(rng);
   candidate["id"] = candidate_id;
   candidate["remote_id"] = lower(workable_shortcode(rng)).substr(0, 6) + std::to_string(rng.between(100, 999));
-  candidate["first_name"] = str_of(person, "first_name");
-  candidate["last_name"] = str_of(person, "last_name");
-  candidate["email_addresses"] = app_email.empty() ? json::array{} : email_entries(app_email);
-  candidate["phone_numbers"] = app_phone.empty() ? json::array{} : phone_entries(app_phone, "MOBILE");
-  candidate["source"] = pick(rng, kSources);
+  candidate["first_name"] = std::move(first_name);
+  candidate["last_name"] = std::move(last_name);
+  candidate["email_addresses"] = std::move(emails);
+  candidate["phone_numbers"] = std::move(phones);
+  candidate["source"] = rng.chance(0.15) ? json::value(nullptr) : json::value(pick(rng, kSources)); // string|null
   candidate["company"] = nullptr;
   candidate["title"] = nullptr;
   candidate["tags"] = json::array{};
@@ -277,9 +308,8 @@ std::string add_workable_application(World &world, Rng &rng, json::object &perso
   app["outcome"] = outcome;
   app["job_id"] = str_of(job, "id");
   app["candidate_id"] = candidate_id;
-  std::string stage_name;
-  if (outcome == "HIRED") stage_name = "Hired";
-  else stage_name = kStages[rng.between(1, 5)];
+  // Hired applications sit in "Hired"; the others anywhere before it.
+  std::string stage_name = outcome == "HIRED" ? "Hired" : kStages[rng.between(0, kStageCount - 2)];
   app["current_stage_id"] = stage_id(world, stage_name);
   if (outcome == "DECLINED") {
     app["rejection_reason_name"] = pick(rng, kRejections);
@@ -321,20 +351,7 @@ std::string add_workable_application(World &world, Rng &rng, json::object &perso
   app["deleted_ms"] = nullptr;
   world.add_kombo("applications", std::move(app));
 
-  if (rng.chance(0.8)) {
-    std::string name = str_of(person, "first_name") + " " + str_of(person, "last_name");
-    std::string pdf = "%PDF-1.4\n% sandbox CV\n1 0 obj << /Title (" + name + " CV) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-    json::object attachment{{"id", kombo_id(rng)},
-                            {"remote_id", workable_shortcode(rng)},
-                            {"application_id", app_id},
-                            {"candidate_id", candidate_id},
-                            {"type", "CV"},
-                            {"file_name", name + " CV.pdf"},
-                            {"content_type", "application/pdf"},
-                            {"data", base64(pdf)},
-                            {"created_ms", created_ms}};
-    world.add_kombo("attachments", std::move(attachment));
-  }
+  add_application_attachments(world, rng, person, app_id, candidate_id, created_ms, number);
   world.truth()["application_person"].as_object()[app_id] = str_of(person, "key");
   return app_id;
 }
@@ -363,7 +380,7 @@ json::object generate_world(const GeneratorParams &params) {
   const std::int64_t job_field = *custom_field_id(settings, "Opportunity", kWorkableJobField);
   const EpochMs base = at("2026-01-05T09:00:00Z");
 
-  for (int i = 0; i < 7; ++i)
+  for (int i = 0; i < kStageCount; ++i)
     world.kombo_list("stages").push_back(json::object{{"id", kombo_id(rng)}, {"remote_id", "stage-" + std::to_string(i + 1)},
                                                       {"name", kStages[i]}, {"index", i}});
 
@@ -464,7 +481,7 @@ json::object generate_world(const GeneratorParams &params) {
   for (auto &pv : truth_people) {
     if (in_tracker >= params.tracker_people) break;
     auto &person = pv.as_object();
-    if (str_of(person, "link_by") == "none") continue;
+    if (str_of(person, "link_by") == "none" || truthy(person, "nameless")) continue;
     PhoneNumber phone = person_phone(person);
     std::int64_t rid = world.next_tracker_id("R");
     EpochMs created = base - rng.between(30, 400) * kDay;
@@ -497,7 +514,9 @@ json::object generate_world(const GeneratorParams &params) {
     std::string last = n == 0 && !truth_people.empty() ? str_of(truth_people[0].as_object(), "last_name") : pick(rng, kLastNames);
     world.add_tracker("R", json::object{{"id", rid}, {"firstname", first}, {"lastname", last},
                                         {"email", lower(first) + ".tracker" + std::to_string(n) + "@example.net"},
-                                        {"mobiletelephone", "+44 7700 900" + std::to_string(990 + n)},
+                                        // A range no generated person uses (their mobiles are 74001/74002
+                                        // xxxxx and 7700 900xxx): disjoint for any world size.
+                                        {"mobiletelephone", "+44 7409 " + std::to_string(100000 + n)},
                                         {"worktelephone", ""}, {"hometelephone", ""}, {"jobtitle", "Analyst"},
                                         {"companyname", "Fabrikam"}, {"source", "Website"}, {"linkedin", ""},
                                         {"status", "Active"}, {"customfields", json::array{}},

@@ -1,6 +1,7 @@
 // Kombo ATS API: routing, authentication, filters, opaque cursors, errors (kombo-api.md).
 #include "kombo_emulator.hpp"
 
+#include "attachments.hpp"
 #include "credentials.hpp"
 
 #include <boost/beast/core/detail/base64.hpp>
@@ -203,8 +204,8 @@ HttpResponse list_candidates(KomboContext &ctx, const HttpRequest &req) {
     if (last && lower(str_of(c, "last_name")) != lower(*last)) return false;
     if (!job_ids.empty()) {
       bool found = false;
-      for (const auto &av : world.kombo_list("applications"))
-        found = found || (str_of(av.as_object(), "candidate_id") == str_of(c, "id") && job_ids.count(str_of(av.as_object(), "job_id")));
+      for (const json::object *app : world.kombo_by("applications", "candidate_id", str_of(c, "id")))
+        found = found || job_ids.count(str_of(*app, "job_id"));
       if (!found) return false;
     }
     return true;
@@ -241,11 +242,8 @@ HttpResponse attachments(KomboContext &ctx, const std::string &owner_kind, const
   if (!owner) return kombo_error(404, "PLATFORM.INPUT_INVALID", "Not found.", "No " + std::string(owner_kind == "applications" ? "application" : "candidate") + " with id \"" + owner_id + "\".");
   bool candidate_view = owner_kind == "candidates";
   json::array results;
-  for (const auto &av : ctx.world.kombo_list("attachments")) {
-    const auto &a = av.as_object();
-    if (str_of(a, candidate_view ? "candidate_id" : "application_id") == owner_id)
-      results.push_back(render_kombo_attachment(ctx.base_url, a, candidate_view));
-  }
+  for (const json::object *a : ctx.world.kombo_by("attachments", candidate_view ? "candidate_id" : "application_id", owner_id))
+    results.push_back(render_kombo_attachment(ctx.base_url, *a, candidate_view));
   return success(json::object{{"results", std::move(results)}}, true);
 }
 
@@ -258,11 +256,8 @@ HttpResponse file_download(KomboContext &ctx, const std::string &id) {
     r.body = "no such file";
     return r;
   }
-  std::string data = str_of(*a, "data");
-  std::string raw(boost::beast::detail::base64::decoded_size(data.size()), '\0');
-  raw.resize(boost::beast::detail::base64::decode(raw.data(), data.data(), data.size()).first);
   r.content_type = str_of(*a, "content_type");
-  r.body = std::move(raw);
+  r.body = attachment_bytes(*a);
   return r;
 }
 

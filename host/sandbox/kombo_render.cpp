@@ -70,9 +70,8 @@ json::object render_kombo_application(World &world, const json::object &app) {
 json::object render_kombo_candidate(World &world, const json::object &c) {
   json::array applications;
   std::string id = str_of(c, "id");
-  for (const auto &av : world.kombo_list("applications")) {
-    const auto &app = av.as_object();
-    if (str_of(app, "candidate_id") != id) continue;
+  for (const json::object *ap : world.kombo_by("applications", "candidate_id", id)) {
+    const auto &app = *ap;
     applications.push_back(json::object{{"id", app.at("id")},
                                         {"remote_id", app.at("remote_id")},
                                         {"outcome", app.at("outcome")},

@@ -2,6 +2,7 @@
 // A14), getIndividualRecord, getSettings (A4) and checkPerson (A11); row shapes per A2/A5/A6/A12/A13.
 #include "tracker_internal.hpp"
 
+#include "text_util.hpp"
 #include "tracker_settings.hpp"
 
 #include <algorithm>
@@ -61,20 +62,9 @@ HttpResponse not_found(const std::string &record_type, std::int64_t id) {
   return error(99, "Record not found: recordtype " + record_type + " id " + std::to_string(id));
 }
 
-std::string lower_trim(const std::string &s) {
-  auto begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  auto end = s.find_last_not_of(" \t\r\n");
-  std::string out = s.substr(begin, end - begin + 1);
-  for (auto &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower_trim(const std::string &s) { return lower_trimmed(s); }
 
-std::string digits_only(const std::string &s) {
-  std::string out;
-  for (char c : s) if (std::isdigit(static_cast<unsigned char>(c))) out += c;
-  return out;
-}
+std::string digits_only(const std::string &s) { return digits_of(s); }
 
 std::string full_name(const json::object &r) {
   std::string first = str_of(r, "firstname"), last = str_of(r, "lastname");
@@ -127,9 +117,8 @@ json::object render_opportunity(TrackerContext &ctx, const json::object &o, bool
     json::array placements;
     std::int64_t shortlisted = 0;
     auto accepted = settings_id_by_name(settings, "opportunityResourceStatuses", "Accepted");
-    for (const auto &lv : ctx.world.tracker_list("links")) {
-      const auto &l = lv.as_object();
-      if (l.at("opportunityid") != o.at("id")) continue;
+    for (const json::object *lp : ctx.world.links_by("opportunityid", int_or(o, "id", -1))) {
+      const auto &l = *lp;
       if (str_of(l, "list") == "short") ++shortlisted;
       if (accepted && int_or(l, "statusid", -1) == *accepted) {
         json::object *r = ctx.world.tracker_record("R", int_or(l, "resourceid", -1));
@@ -241,9 +230,24 @@ HttpResponse get_records(TrackerContext &ctx, const json::object &call) {
   auto res_filter = int_of(*ins, "resourceid");
   const std::string link_type = str_of(*ins, "linkrecordtype");
   auto link_id = int_of(*ins, "linkrecordid");
+  // The rows to look at: from an index when a filter names them (ids, a link's ends, the record a
+  // document or activity is attached to), otherwise the whole collection.
+  std::vector<const json::object *> pool;
+  if (by_ids) {
+    for (std::int64_t id : wanted)
+      if (const json::object *r = ctx.world.tracker_record(type, id)) pool.push_back(r);
+  } else if (type == "OR" && (res_filter || opp_filter)) {
+    for (const json::object *r : ctx.world.links_by(res_filter ? "resourceid" : "opportunityid", res_filter ? *res_filter : *opp_filter))
+      pool.push_back(r);
+  } else if ((type == "D" || type == "A") && !link_type.empty() && link_id) {
+    for (const json::object *r : ctx.world.attached_to(type, link_type, *link_id)) pool.push_back(r);
+  } else {
+    pool.reserve(ctx.world.tracker_list(collection).size());
+    for (const auto &v : ctx.world.tracker_list(collection)) pool.push_back(&v.as_object());
+  }
   std::vector<const json::object *> rows;
-  for (const auto &v : ctx.world.tracker_list(collection)) {
-    const auto &r = v.as_object();
+  for (const json::object *rp : pool) {
+    const auto &r = *rp;
     std::int64_t id = int_or(r, "id", -1);
     if (by_ids && !wanted.count(id)) continue;
     std::int64_t updated = seconds_floor(int_or(r, "updated_ms", int_or(r, "created_ms", 0)));
@@ -274,17 +278,23 @@ HttpResponse get_records(TrackerContext &ctx, const json::object &call) {
   if (!sortfield.empty() && sortfield != "id" && sortfield != "lastupdateddatetime" && sortfield != "lastupdated" &&
       sortfield != "datecreated" && sortfield != "dateadded" && sortfield != "name")
     return error(99, "Invalid sortfield '" + sortfield + "'");
-  std::stable_sort(rows.begin(), rows.end(), [&](const json::object *a, const json::object *b) {
-    if (sortfield == "name") {
-      std::string na = type == "R" ? full_name(*a) : str_of(*a, "name"), nb = type == "R" ? full_name(*b) : str_of(*b, "name");
-      if (na != nb) return desc ? na > nb : na < nb;
-    } else {
-      std::int64_t ka = key_of(a), kb = key_of(b);
-      if (ka != kb) return desc ? ka > kb : ka < kb;
-    }
-    std::int64_t ia = int_or(*a, "id", 0), ib = int_or(*b, "id", 0);
-    return desc ? ia > ib : ia < ib;
+  // Keys are computed once per row, not per comparison (json lookups dominated large reads).
+  struct Keyed {
+    std::string name;
+    std::int64_t key, id;
+    const json::object *row;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(rows.size());
+  for (const json::object *r : rows)
+    keyed.push_back(Keyed{sortfield == "name" ? (type == "R" ? full_name(*r) : str_of(*r, "name")) : std::string(),
+                          sortfield == "name" ? 0 : key_of(r), int_or(*r, "id", 0), r});
+  std::sort(keyed.begin(), keyed.end(), [&](const Keyed &a, const Keyed &b) {
+    if (a.name != b.name) return desc ? a.name > b.name : a.name < b.name;
+    if (a.key != b.key) return desc ? a.key > b.key : a.key < b.key;
+    return desc ? a.id > b.id : a.id < b.id;
   });
+  for (std::size_t i = 0; i < keyed.size(); ++i) rows[i] = keyed[i].row;
   std::size_t start = static_cast<std::size_t>((pagenum - 1) * numrecords);
   std::size_t end = std::min(rows.size(), start + static_cast<std::size_t>(numrecords));
   if (ctx.overlap_pages && pagenum > 1) {
@@ -323,16 +333,12 @@ HttpResponse check_person(TrackerContext &ctx, const json::object &call) {
   std::string phone = digits_only(str_of(*details, "phone"));
   std::string linkedin = lower_trim(str_of(*details, "linkedin"));
   if (email.empty() && phone.empty() && linkedin.empty()) return error(99, "details must contain email, phone or linkedin");
+  // Indexed (World::resources_by_*), same rules as a scan: ascending resource id.
+  std::set<std::int64_t> ids = ctx.world.resources_by_email(email);
+  for (std::int64_t id : ctx.world.resources_by_linkedin(linkedin)) ids.insert(id);
+  for (std::int64_t id : ctx.world.resources_by_phone_digits(phone)) ids.insert(id);
   json::array matches;
-  for (const auto &v : ctx.world.tracker_list("resources")) {
-    const auto &r = v.as_object();
-    bool hit = (!email.empty() && lower_trim(str_of(r, "email")) == email) ||
-               (!linkedin.empty() && lower_trim(str_of(r, "linkedin")) == linkedin);
-    if (!hit && !phone.empty())
-      for (const char *key : {"mobiletelephone", "worktelephone", "hometelephone"})
-        if (digits_only(str_of(r, key)) == phone) hit = true;
-    if (hit) matches.push_back(r.at("id"));
-  }
+  for (std::int64_t id : ids) matches.push_back(id);
   if (matches.empty()) return ok(json::object{{"count", 0}});
   json::object *first = ctx.world.tracker_record("R", int_of(&matches[0]).value_or(-1));
   json::object first_record{{"fullname", full_name(*first)},

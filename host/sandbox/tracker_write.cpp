@@ -62,11 +62,7 @@ std::int64_t status_for_list(TrackerContext &ctx, const std::string &list) {
 }
 
 json::object *find_link(TrackerContext &ctx, std::int64_t opportunity, std::int64_t resource) {
-  for (auto &v : ctx.world.tracker_list("links")) {
-    auto &l = v.as_object();
-    if (int_or(l, "opportunityid", -1) == opportunity && int_or(l, "resourceid", -1) == resource) return &l;
-  }
-  return nullptr;
+  return ctx.world.link_between(opportunity, resource);
 }
 
 json::object &add_link(TrackerContext &ctx, std::int64_t opportunity, std::int64_t resource, const std::string &list,
@@ -129,9 +125,7 @@ HttpResponse create_resource(TrackerContext &ctx, const json::object &call, bool
   // existing one (trimmed, case-insensitive) is "found"; without overwriteresource it is refused.
   std::string email_key = lower_trim(str_of(*res, "email"));
   json::object *existing = nullptr;
-  if (!email_key.empty())
-    for (auto &v : ctx.world.tracker_list("resources"))
-      if (lower_trim(str_of(v.as_object(), "email")) == email_key) { existing = &v.as_object(); break; }
+  if (auto same = ctx.world.resources_by_email(email_key); !same.empty()) existing = ctx.world.tracker_record("R", *same.begin());
   if (existing && !truthy(*ins, "overwriteresource"))
     return [&] {
       HttpResponse r = error(3, "Record found and cannot be overwritten");
@@ -173,6 +167,7 @@ HttpResponse create_resource(TrackerContext &ctx, const json::object &call, bool
   if (std::string problem = apply_custom_fields(ctx, array_at(*res, "customfields"), "Resource", target); !problem.empty())
     return error(99, problem);
   json::object &stored = existing ? *existing : ctx.world.add_tracker("R", std::move(record));
+  if (existing) ctx.world.reindex_resource(id); // its email/phones may have changed
   json::object answer{{"recordId", id}, {"recordName", full_name(stored)}};
   if (from_resume) {
     json::object &doc = add_document(ctx, "R", id, str_of(*file, "filename"), "resume", str_of(*file, "data"), file_size, true);
@@ -260,6 +255,7 @@ HttpResponse update_record(TrackerContext &ctx, const json::object &call) {
       return error(99, problem);
   updated["updated_ms"] = ctx.now;
   *record = std::move(updated);
+  if (type == "R") ctx.world.reindex_resource(*id);
   return ok(json::object{{"recordId", *id}});
 }
 
