@@ -271,7 +271,11 @@ std::string add_workable_application(World &world, Rng &rng, json::object &perso
   const bool adds_more = number > 1 || int_or(person, "applications", 1) <= 1;
   json::array emails, phones;
   if (!app_email.empty()) add_email(emails, app_email, "PRIVATE");
-  if (adds_more && !str_of(person, "email2").empty()) add_email(emails, kombo_email_variant(rng, str_of(person, "email2")), "WORK");
+  // A second e-mail only beside the primary one: an application that carried ONLY an e-mail the
+  // person's other records lack, linked to them by a shared phone alone, is by the identity rules
+  // (sync-semantics.md: a phone match must not contradict the e-mail) another person.
+  if (adds_more && !app_email.empty() && !str_of(person, "email2").empty())
+    add_email(emails, kombo_email_variant(rng, str_of(person, "email2")), "WORK");
   if (!app_phone.empty()) add_phone(phones, app_phone, phone.kind == "invalid" ? "" : str_of(person, "phone_type"));
   if (adds_more && !str_of(person, "phone2").empty()) add_phone(phones, str_of(person, "phone2"), "WORK");
   if (number == 1 && !str_of(person, "junk_phone").empty()) add_phone(phones, str_of(person, "junk_phone"), "");
