@@ -90,7 +90,28 @@ run_demo() {
   step "Providers found in $build/plugins"; "${host[@]}" providers
   step "Tenant 'demo' (manifests/demo.json): check the connection"; "${host[@]}" check --tenant demo | pretty
   step "Cold sync: every Workable application into Tracker, exactly once"
-  "${host[@]}" sync --tenant demo | pretty
+  "${host[@]}" sync --tenant demo | tee "$build/demo-cold.json" | pretty
+  step "What landed: people, links, statuses, contact details, CVs (the summary's counters)"
+  node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
+    console.log("people", JSON.stringify(s.people)); console.log("statuses", JSON.stringify(s.statuses));
+    console.log("contacts", JSON.stringify(s.contacts)); console.log("documents (CVs)", JSON.stringify(s.documents));
+    console.log("quarantined or refused:", s.applications.invalid, "invalid,", s.applications.quarantined, "quarantined")' "$build/demo-cold.json"
+  # A recruiter at work in Tracker: a synced application moved to Shortlisted, through the Widget API.
+  local tracker="http://127.0.0.1:18701/api/widget" key; key="$(cat "$here/manifests/sandbox-secrets/tracker-api-key")"
+  widget() { curl -fsS -X POST "$tracker/$1" -H 'Content-Type: application/json' -d "{\"trackerrms\":{\"$1\":$2}}"; }
+  local shortlisted link
+  shortlisted="$(widget getSettings "{\"credentials\":{\"apikey\":\"$key\"}}" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+    const r=JSON.parse(s).results; const set=Array.isArray(r)?r[0]:r; console.log(set.opportunityResourceStatuses.find(x=>x.Name==="Shortlisted").Id)})')"
+  link="$(widget getRecords "{\"credentials\":{\"apikey\":\"$key\"},\"instructions\":{\"recordtype\":\"OR\",\"numrecords\":50}}" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s).results.find(x=>x.status==="Applied"&&x.source==="Workable");console.log(l?l.id:"")})')"
+  if [[ -n "$link" ]]; then
+    step "A recruiter moves Tracker application $link to Shortlisted (Tracker is the system of record)"
+    widget updateRecord "{\"credentials\":{\"apikey\":\"$key\"},\"instructions\":{\"recordtype\":\"OR\",\"recordid\":$link},\"updates\":[{\"column\":\"opportunityresourcestatusid\",\"value\":$shortlisted}]}" >/dev/null
+    step "Sync with nothing changed in Workable: the recruiter's status is kept"
+    "${host[@]}" sync --tenant demo | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log("statuses", JSON.stringify(j.statuses), "tracker requests", j.requests.tracker)})'
+    widget getRecords "{\"credentials\":{\"apikey\":\"$key\"},\"instructions\":{\"recordtype\":\"OR\",\"recordid\":$link}}" |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s).results[0];console.log("Tracker application",l.id,"status:",l.status)})'
+  fi
   step "Meanwhile in Workable: 30 new applications, 20 outcomes changed, 3 deleted, an unmapped job gets mapped"
   curl -fsS -X POST "$admin/mutate" -H 'Content-Type: application/json' \
     -d '{"add_applications": 30, "change_outcomes": 20, "delete_applications": 3, "link_unmapped_job": true}' | pretty
