@@ -36,6 +36,8 @@ API (GET /v1/ats/..., /v1/check-api-key) on two loopback ports; admin API under 
   --tracker-timezone ZONE   IANA zone of Tracker timestamps (default Europe/London)
   --tracker-concurrency N   at most N Tracker requests served at once, others queue (default: no limit)
   --oauth-ttl-seconds N     lifetime of Tracker OAuth access tokens (default 3600)
+  --tracker-clock-skew-ms N Tracker's clock minus the sandbox's, ms (positive: ahead, negative: behind;
+                            default 0); POST /_sandbox/clock {"tracker_skew_ms": N} changes it
   --help                    this text
 
 Credentials: Tracker api key "sandbox-tracker-key", user "sandbox" / "sandbox-password", OAuth2
@@ -96,6 +98,15 @@ int main(int argc, char **argv) {
       else if (arg == "--tracker-timezone") config.tracker_timezone = value;
       else if (arg == "--tracker-concurrency") server.tracker_concurrency = int_arg(arg, value);
       else if (arg == "--oauth-ttl-seconds") config.oauth_ttl_seconds = int_arg(arg, value);
+      else if (arg == "--tracker-clock-skew-ms") {
+        try {
+          size_t used = 0;
+          config.tracker_clock_skew_ms = std::stoll(value, &used);
+          if (used != std::string(value).size()) throw std::invalid_argument(arg);
+        } catch (...) {
+          throw std::invalid_argument(arg + ": expected an integer number of milliseconds, got '" + value + "'");
+        }
+      }
       else throw std::invalid_argument("unknown option " + arg + " (see --help)");
     }
     SandboxApp app(config);

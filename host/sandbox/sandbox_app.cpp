@@ -29,6 +29,7 @@ std::string guid(std::mt19937_64 &rng) {
 
 SandboxApp::SandboxApp(SandboxConfig config)
     : config_(std::move(config)), zone_(config_.tracker_timezone), token_rng_(std::random_device{}()) {
+  tracker_skew_ms_ = config_.tracker_clock_skew_ms;
   load_world(config_.params, config_.fixture);
 }
 
@@ -117,7 +118,8 @@ HttpResponse SandboxApp::execute(Service service, const HttpRequest &req, const 
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (service == Service::tracker) {
-      TrackerContext ctx{world_, zone_, clock_.now(), config_.oauth_ttl_seconds, tracker_base_,
+      // Tracker's own clock: every timestamp it writes and every updatedafter it evaluates.
+      TrackerContext ctx{world_, zone_, clock_.now() + tracker_skew_ms_.load(), config_.oauth_ttl_seconds, tracker_base_,
                          [this](json::object e) { log_write(Service::tracker, std::move(e)); },
                          [this] { return guid(token_rng_); }, kind == "overlap"};
       response = handle_tracker(ctx, req);

@@ -24,6 +24,9 @@ struct SandboxConfig {
   std::string tracker_timezone = "Europe/London";
   int latency_ms = 0;           // added to every API request of both services
   int oauth_ttl_seconds = 3600;
+  // Tracker's clock minus the sandbox clock (positive: Tracker is ahead). Applied to every
+  // timestamp Tracker writes and to its evaluation of updatedafter/updatedbefore.
+  std::int64_t tracker_clock_skew_ms = 0;
 };
 
 struct Prepared {
@@ -61,6 +64,7 @@ private:
   json::array writes_;
   std::int64_t write_seq_ = 0;
   std::int64_t violations_ = 0;
+  std::atomic<std::int64_t> tracker_skew_ms_{0}; // POST /_sandbox/clock changes it at run time
   std::string tracker_base_, kombo_base_;
   std::mt19937_64 token_rng_;
 };
