@@ -14,6 +14,8 @@
 
 #include "hybrid_env.hpp"
 
+#include <boost/beast/core/detail/base64.hpp>
+
 namespace json = boost::json;
 using namespace ats::test;
 using namespace ats::test::hybrid;
@@ -65,6 +67,62 @@ BOOST_AUTO_TEST_CASE(verifier_reports_an_unsynced_sandbox) {
     HybridEnv env(medium());
     auto problems = verify_against_expected(env.sandbox());
     BOOST_TEST(problems.size() > 50u);
+}
+
+BOOST_AUTO_TEST_CASE(verifier_reports_a_missing_email_and_a_doubled_document) {
+    // The opt-in checks must be able to fail too: people already in Tracker lack their further
+    // e-mails before any sync, and a CV attached twice by hand is reported as doubled.
+    HybridEnv env(medium());
+    Sandbox &sb = env.sandbox();
+    json::object expected = sb.admin_get("expected").as_object();
+    json::object state = sb.admin_get("state").as_object();
+    std::map<std::string, std::string> tracker_email; // resource id -> email typed in Tracker
+    for (const auto &r : state.at("tracker").at("resources").as_array())
+        tracker_email[id_text(r.at("id"))] = std::string(r.at("email").as_string());
+    auto lower_trim = [](std::string v) {
+        v.erase(0, v.find_first_not_of(' '));
+        v.erase(v.find_last_not_of(' ') + 1);
+        for (auto &c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return v;
+    };
+    std::string missing_email, doubled_file;
+    for (const auto &pv : expected.at("people").as_array()) {
+        const auto &p = pv.as_object();
+        if (p.at("tracker_resource_id").is_null()) continue;
+        std::string rid = id_text(p.at("tracker_resource_id"));
+        for (const auto &e : p.at("emails").as_array())
+            if (missing_email.empty() && lower_trim(std::string(e.at("email_address").as_string())) != lower_trim(tracker_email[rid]))
+                missing_email = std::string(e.at("email_address").as_string());
+        if (doubled_file.empty() && !p.at("documents").as_array().empty()) {
+            const auto &d = p.at("documents").as_array()[0].as_object();
+            doubled_file = std::string(d.at("file_name").as_string());
+            std::string bytes(static_cast<size_t>(num(d.at("size"))), 'x');
+            std::string data(boost::beast::detail::base64::encoded_size(bytes.size()), '\0');
+            data.resize(boost::beast::detail::base64::encode(data.data(), bytes.data(), bytes.size()));
+            for (int i = 0; i < 2; ++i) {
+                auto r = sb.tracker("attachDocument", json::object{{"file", json::object{{"filename", doubled_file}, {"recordType", "R"},
+                                                                                         {"recordId", num(p.at("tracker_resource_id"))},
+                                                                                         {"documentType", "resume"}, {"data", data}}}});
+                BOOST_TEST_REQUIRE(num(r.at("status")) == 0);
+            }
+        }
+    }
+    BOOST_TEST_REQUIRE(!missing_email.empty());
+    BOOST_TEST_REQUIRE(!doubled_file.empty());
+    VerifyOptions options;
+    options.contacts = true;
+    options.documents = true;
+    auto problems = verify_against_expected(sb, options);
+    bool reported_email = false, reported_document = false;
+    for (const auto &p : problems) {
+        reported_email = reported_email || p.find("e-mail " + missing_email + " found 0 times") != std::string::npos;
+        reported_document = reported_document || (p.find("CV '" + doubled_file + "'") != std::string::npos &&
+                                                  p.find("attached 2 times as resume, expected 1") != std::string::npos);
+    }
+    BOOST_TEST(reported_email, "no problem names the missing e-mail " << missing_email);
+    BOOST_TEST(reported_document, "no problem names the doubled CV " << doubled_file);
+    // Without the options the new checks stay silent (the old plugin is judged as before).
+    for (const auto &p : verify_against_expected(sb)) BOOST_TEST(p.find("e-mail") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(cold_sync_matches_expected_and_kombo_sees_only_gets) {
