@@ -29,6 +29,7 @@ GeneratorParams params_from(const json::object &o, GeneratorParams base) {
   base.applications = static_cast<int>(int_or(o, "applications", base.applications));
   base.people = static_cast<int>(int_or(o, "people", base.people));
   base.tracker_people = static_cast<int>(int_or(o, "tracker_people", base.tracker_people));
+  base.nameless_every = static_cast<int>(int_or(o, "nameless_every", base.nameless_every));
   return base;
 }
 } // namespace

@@ -29,6 +29,7 @@ API (GET /v1/ats/..., /v1/check-api-key) on two loopback ports; admin API under 
   --applications A          Workable applications (default 40)
   --people P                distinct people behind the applications (default 25)
   --tracker-people K        of those, people already in Tracker (default 10)
+  --nameless-every N        every Nth person has no name on any application (default 0: none)
   --fixture FILE            load the whole world from FILE instead of generating it
   --export-fixture FILE     write the generated world to FILE and exit
   --latency-ms N            latency added to every API request (default 0)
@@ -91,6 +92,7 @@ int main(int argc, char **argv) {
       else if (arg == "--applications") config.params.applications = int_arg(arg, value);
       else if (arg == "--people") config.params.people = int_arg(arg, value);
       else if (arg == "--tracker-people") config.params.tracker_people = int_arg(arg, value);
+      else if (arg == "--nameless-every") config.params.nameless_every = int_arg(arg, value);
       else if (arg == "--fixture") config.fixture = value;
       else if (arg == "--export-fixture") export_fixture = value;
       else if (arg == "--latency-ms") config.latency_ms = int_arg(arg, value);

@@ -28,6 +28,9 @@ struct GeneratorParams {
   int applications = 40;
   int people = 25;
   int tracker_people = 10;
+  // Every Nth generated person has no name on any application (0: nobody). Opt-in because a plugin
+  // that predates the "not syncable" rule creates them, which older e2e tests do not expect.
+  int nameless_every = 0;
 };
 
 // Tracker record types the emulator stores (tracker-api.md, A1/A5/A6).

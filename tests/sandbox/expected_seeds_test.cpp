@@ -31,6 +31,7 @@ World make(std::uint64_t seed) {
     p.applications = 40 + static_cast<int>(seed % 7) * 10;
     p.people = 30 + static_cast<int>(seed % 4) * 5;
     p.tracker_people = 8 + static_cast<int>(seed % 6);
+    p.nameless_every = 29; // opt-in shape: covered here
     World w;
     w.doc = generate_world(p);
     w.reindex();
