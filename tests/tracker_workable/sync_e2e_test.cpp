@@ -125,6 +125,31 @@ BOOST_AUTO_TEST_CASE(verifier_reports_a_missing_email_and_a_doubled_document) {
     for (const auto &p : verify_against_expected(sb)) BOOST_TEST(p.find("e-mail") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(verifier_reports_a_created_nameless_person_when_asked) {
+    // People with no name on any application (--nameless-every) must not be created; the check is
+    // opt-in (VerifyOptions::unsyncable) because a plugin that predates the rule creates them.
+    EnvOptions o = medium();
+    o.sandbox.extra_args = {"--nameless-every", "10"};
+    HybridEnv env(o);
+    Sandbox &sb = env.sandbox();
+    json::object expected = sb.admin_get("expected").as_object();
+    BOOST_TEST_REQUIRE(!expected.at("unsyncable").as_array().empty());
+    const auto &row = expected.at("unsyncable").as_array()[0].as_object();
+    json::object state = sb.admin_get("state").as_object();
+    const auto &job = state.at("truth").at("jobs").at(row.at("kombo_job_id").as_string()).as_object();
+    auto r = sb.tracker("createResource", json::object{{"instructions", json::object{{"assigntoopportunity", job.at("tracker_opportunity_id")}}},
+                                                       {"resource", json::object{{"firstname", " "}, {"lastname", ""}, {"source", "Workable"}}}});
+    BOOST_TEST_REQUIRE(num(r.at("status")) == 0);
+    const std::string rid = id_text(r.at("recordId"));
+    VerifyOptions strict;
+    strict.unsyncable = true;
+    auto mentions = [&](const std::vector<std::string> &problems) {
+        return std::any_of(problems.begin(), problems.end(), [&](const std::string &p) { return p.find("resource " + rid + " ") == 0; });
+    };
+    BOOST_TEST(mentions(verify_against_expected(sb, strict)));
+    BOOST_TEST(!mentions(verify_against_expected(sb))); // tolerated by default
+}
+
 BOOST_AUTO_TEST_CASE(cold_sync_matches_expected_and_kombo_sees_only_gets) {
     HybridEnv env(medium());
     // The generated data holds every identity case the sync must get right.
