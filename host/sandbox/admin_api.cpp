@@ -2,6 +2,7 @@
 // (state, counters, writes, expected, faults, mutate, reset). Admin requests are not API traffic.
 #include "sandbox_app.hpp"
 
+#include "admin_mutations.hpp"
 #include "expected.hpp"
 #include "mutate.hpp"
 #include "tracker_emulator.hpp"
@@ -28,6 +29,7 @@ GeneratorParams params_from(const json::object &o, GeneratorParams base) {
   base.applications = static_cast<int>(int_or(o, "applications", base.applications));
   base.people = static_cast<int>(int_or(o, "people", base.people));
   base.tracker_people = static_cast<int>(int_or(o, "tracker_people", base.tracker_people));
+  base.nameless_every = static_cast<int>(int_or(o, "nameless_every", base.nameless_every));
   return base;
 }
 } // namespace
@@ -51,6 +53,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
       oauth["access_tokens"] = oauth["access_tokens"].as_object().size();
       out["now"] = iso_utc(clock_.now());
       out["tracker_timezone"] = zone_.name();
+      out["tracker_skew_ms"] = tracker_skew_ms_.load();
       return json_reply(200, out);
     }
     if (what == "counters" && req.method == "GET") {
@@ -83,20 +86,39 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
       std::lock_guard<std::mutex> lock(mutex_);
       return json_reply(200, apply_mutation(world_, clock_, body));
     }
-    if (what == "clock" && req.method == "GET")
-      return json_reply(200, json::object{{"now", iso_utc(clock_.now())}, {"tracker_skew_ms", tracker_skew_ms_.load()}});
-    if (what == "clock" && req.method == "POST") {
-      // {"tracker_skew_ms": N}: Tracker's clock runs N ms ahead (negative: behind) of the sandbox's.
-      const json::value *skew = body.if_contains("tracker_skew_ms");
-      if (!skew || !skew->is_int64()) throw std::invalid_argument("clock: tracker_skew_ms must be an integer (milliseconds)");
-      tracker_skew_ms_ = skew->as_int64();
-      return json_reply(200, json::object{{"tracker_skew_ms", tracker_skew_ms_.load()}});
+    if (what == "clock" && (req.method == "GET" || req.method == "POST")) {
+      // {"tracker_skew_ms": N}: Tracker's clock runs N ms ahead of the sandbox clock (negative: behind).
+      if (req.method == "POST") {
+        for (const auto &kv : body)
+          if (kv.key() != "tracker_skew_ms") return admin_error(400, "clock: unknown field '" + std::string(kv.key()) + "'");
+        auto skew = int_of(body, "tracker_skew_ms");
+        if (!skew) return admin_error(400, "clock.tracker_skew_ms: expected an integer (milliseconds)");
+        tracker_skew_ms_ = *skew;
+      }
+      EpochMs now = clock_.now();
+      return json_reply(200, json::object{{"now", iso_utc(now)}, {"tracker_skew_ms", tracker_skew_ms_.load()},
+                                          {"tracker_now", iso_utc(now + tracker_skew_ms_.load())},
+                                          {"tracker_now_local", zone_.local_datetime(now + tracker_skew_ms_.load())},
+                                          {"tracker_timezone", zone_.name()}});
+    }
+    if (what == "workable/application" && req.method == "POST") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return json_reply(200, change_workable_application(world_, clock_.now(), body));
+    }
+    if (what == "tracker/link_status" && req.method == "POST") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return json_reply(200, set_tracker_link_status(world_, clock_.now() + tracker_skew_ms_.load(), body));
+    }
+    if (what == "tracker/resource_field" && req.method == "POST") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return json_reply(200, set_tracker_resource_field(world_, clock_.now() + tracker_skew_ms_.load(), body));
     }
     if (what == "reset" && req.method == "POST") {
       // {"data": true, "seed": .., "jobs": .., ...} regenerates (or reloads the fixture); without
       // "data" only counters, the write log, faults and the clock are reset.
       faults_.configure(json::object{});
       clock_.reset();
+      tracker_skew_ms_ = config_.tracker_clock_skew_ms;
       std::lock_guard<std::mutex> lock(mutex_);
       counters_.clear();
       writes_.clear();
@@ -113,7 +135,8 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
   }
   (void)service;
   return admin_error(404, "unknown admin endpoint " + req.method + " /_sandbox/" + what +
-                              " (GET state|counters|writes|expected|faults|clock, POST reset|faults|mutate|clock)");
+                              " (GET state|counters|writes|expected|faults|clock, POST reset|faults|mutate|clock|workable/application|"
+                              "tracker/link_status|tracker/resource_field)");
 }
 
 } // namespace ats::sandbox

@@ -1,5 +1,6 @@
 #include "expected.hpp"
 
+#include "expected_person.hpp"
 #include "tracker_settings.hpp"
 
 #include <map>
@@ -39,8 +40,10 @@ json::object expected_end_state(World &world, const std::string &pending_status)
   for (const auto &jv : world.kombo_list("jobs"))
     job_target[str_of(jv.as_object(), "id")] = mapped_opportunity(world, jv.as_object());
 
-  json::array applications, pending, deleted;
+  json::array pending, deleted;
   std::map<std::string, json::object> expected_people; // person key -> entry
+  std::map<std::string, std::vector<const json::object *>> synced_apps; // person key -> Kombo applications
+  std::vector<std::pair<std::string, json::object>> rows;               // (person key, row) in Kombo order
   std::vector<std::string> people_order;
   for (const auto &av : world.kombo_list("applications")) {
     const auto &app = av.as_object();
@@ -63,6 +66,9 @@ json::object expected_end_state(World &world, const std::string &pending_status)
     std::string outcome = str_of(app, "outcome");
     row["tracker_opportunity_id"] = target;
     row["expected_status"] = outcome == "HIRED" ? "Accepted" : outcome == "DECLINED" ? "Declined" : pending_status;
+    std::string stage = stage_name(world, app);
+    row["stage"] = stage.empty() ? json::value(nullptr) : json::value(stage);
+    row["expected_status_by_stage"] = status_by_stage(world, app);
     json::object *person = people.count(person_key) ? people[person_key] : nullptr;
     json::value existing = person ? person->at("tracker_resource_id") : json::value(nullptr);
     row["tracker_resource_id"] = existing;
@@ -84,18 +90,41 @@ json::object expected_end_state(World &world, const std::string &pending_status)
     }
     it->second["candidate_ids"].as_array().push_back(app.at("candidate_id"));
     it->second["application_ids"].as_array().push_back(json::value(app_id));
-    applications.push_back(std::move(row));
+    synced_apps[person_key].push_back(&app);
+    rows.emplace_back(person_key, std::move(row));
+  }
+  // A person with no name on any application cannot become a Tracker resource: their
+  // applications are listed apart (unsyncable), never in `applications`.
+  json::array applications, unsyncable;
+  std::map<std::string, bool> syncable;
+  for (const auto &key : people_order) {
+    auto &entry = expected_people[key];
+    syncable[key] = has_name(world, synced_apps[key]);
+    entry["syncable"] = syncable[key];
+    if (!syncable[key]) entry["syncable_reason"] = "no name (blank or null) on any of their Workable applications";
+    add_contact_expectations(world, people.count(key) ? people[key] : nullptr, synced_apps[key], entry);
+  }
+  for (auto &[key, row] : rows) {
+    if (syncable[key]) {
+      applications.push_back(std::move(row));
+    } else {
+      row["reason"] = "person has no name on any application";
+      unsyncable.push_back(std::move(row));
+    }
   }
   json::array people_out;
   for (const auto &key : people_order)
     people_out.push_back(std::move(expected_people[key]));
   return json::object{{"pending_status", pending_status}, {"people", std::move(people_out)},
                       {"applications", std::move(applications)}, {"pending", std::move(pending)},
-                      {"deleted", std::move(deleted)},
-                      {"notes", "people: one Tracker resource per entry (existing when tracker_resource_id is set, "
-                                "otherwise created by the sync) covering exactly candidate_ids; applications: one "
-                                "Tracker link per row with expected_status; pending: not synced while the job is "
-                                "unmapped; deleted: removed in Workable, must not be created"}};
+                      {"deleted", std::move(deleted)}, {"unsyncable", std::move(unsyncable)},
+                      {"notes", "people: one Tracker resource per entry with syncable true (existing when "
+                                "tracker_resource_id is set, otherwise created by the sync) covering exactly "
+                                "candidate_ids, holding every one of emails/phones once and documents attached once "
+                                "(refused_documents never); syncable false: never created; applications: one "
+                                "Tracker link per row with expected_status (outcome rule) or expected_status_by_stage "
+                                "(default stage rule); pending: not synced while the job is unmapped; deleted: removed "
+                                "in Workable, must not be created; unsyncable: applications of people with no name"}};
 }
 
 } // namespace ats::sandbox

@@ -179,7 +179,7 @@ std::string kombo_id(Rng &rng) {
   return id;
 }
 
-json::object make_person(Rng &rng, int index, int applications) {
+json::object make_person(Rng &rng, int index, int applications, int nameless_every) {
   std::string first = pick(rng, kFirstNames), last = pick(rng, kLastNames);
   json::object p;
   p["key"] = "person-" + std::to_string(index + 1);
@@ -236,8 +236,9 @@ json::object make_person(Rng &rng, int index, int applications) {
   }
   p["junk_phone"] = rng.chance(0.1) ? pick(rng, kInvalidPhones) : "";
   p["valid_phones"] = std::move(valid_phones);
-  // One person in 29 has no name on any application (blank or null): not syncable.
-  p["nameless"] = index % 29 == 28;
+  // With --nameless-every N, one person in N has no name on any application (blank or null): not
+  // syncable. Never the first two (they are the namesakes).
+  p["nameless"] = nameless_every > 0 && index % nameless_every == nameless_every - 1 && index >= 2;
   p["tracker_resource_id"] = nullptr;
   p["applications"] = applications;
   return p;
@@ -365,7 +366,8 @@ json::object generate_world(const GeneratorParams &params) {
   World world;
   world.doc = json::object{
       {"params", json::object{{"seed", params.seed}, {"jobs", params.jobs}, {"applications", params.applications},
-                              {"people", params.people}, {"tracker_people", params.tracker_people}}},
+                              {"people", params.people}, {"tracker_people", params.tracker_people},
+                              {"nameless_every", params.nameless_every}}},
       {"tracker", json::object{{"timezone", "Europe/London"},
                                {"next_ids", json::object{{"R", 10437}, {"O", 2311}, {"OR", 88015}, {"D", 5120}, {"A", 7703}}},
                                {"settings", default_tracker_settings()},
@@ -462,7 +464,7 @@ json::object generate_world(const GeneratorParams &params) {
   }
   auto &truth_people = world.truth()["people"].as_array();
   for (int i = 0; i < people_used; ++i) {
-    json::object person = make_person(rng, i, per_person[static_cast<std::size_t>(i)]);
+    json::object person = make_person(rng, i, per_person[static_cast<std::size_t>(i)], params.nameless_every);
     // Two different people with the same name: names alone must never merge people.
     if (i == 1 && people_used >= 6) {
       const auto &namesake = truth_people[0].as_object();

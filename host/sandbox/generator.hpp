@@ -40,6 +40,7 @@ std::string add_workable_application(World &world, Rng &rng, json::object &perso
                                      EpochMs created_ms, const std::string &outcome);
 
 // Creates a new truth person (not in Tracker) able to carry `applications` applications.
-json::object make_person(Rng &rng, int index, int applications);
+// nameless_every: GeneratorParams::nameless_every (0: the person has a name).
+json::object make_person(Rng &rng, int index, int applications, int nameless_every = 0);
 
 } // namespace ats::sandbox

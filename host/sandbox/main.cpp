@@ -29,14 +29,16 @@ API (GET /v1/ats/..., /v1/check-api-key) on two loopback ports; admin API under 
   --applications A          Workable applications (default 40)
   --people P                distinct people behind the applications (default 25)
   --tracker-people K        of those, people already in Tracker (default 10)
+  --nameless-every N        every Nth person has no name on any application (default 0: none)
   --fixture FILE            load the whole world from FILE instead of generating it
   --export-fixture FILE     write the generated world to FILE and exit
   --latency-ms N            latency added to every API request (default 0)
   --threads N               io threads (default 2)
   --tracker-timezone ZONE   IANA zone of Tracker timestamps (default Europe/London)
-  --tracker-clock-skew-ms N Tracker's clock runs N ms ahead of the sandbox's (negative: behind; default 0)
   --tracker-concurrency N   at most N Tracker requests served at once, others queue (default: no limit)
   --oauth-ttl-seconds N     lifetime of Tracker OAuth access tokens (default 3600)
+  --tracker-clock-skew-ms N Tracker's clock minus the sandbox's, ms (positive: ahead, negative: behind;
+                            default 0); POST /_sandbox/clock {"tracker_skew_ms": N} changes it
   --help                    this text
 
 Credentials: Tracker api key "sandbox-tracker-key", user "sandbox" / "sandbox-password", OAuth2
@@ -90,14 +92,23 @@ int main(int argc, char **argv) {
       else if (arg == "--applications") config.params.applications = int_arg(arg, value);
       else if (arg == "--people") config.params.people = int_arg(arg, value);
       else if (arg == "--tracker-people") config.params.tracker_people = int_arg(arg, value);
+      else if (arg == "--nameless-every") config.params.nameless_every = int_arg(arg, value);
       else if (arg == "--fixture") config.fixture = value;
       else if (arg == "--export-fixture") export_fixture = value;
       else if (arg == "--latency-ms") config.latency_ms = int_arg(arg, value);
       else if (arg == "--threads") server.threads = std::max(1, int_arg(arg, value));
       else if (arg == "--tracker-timezone") config.tracker_timezone = value;
-      else if (arg == "--tracker-clock-skew-ms") config.tracker_clock_skew_ms = std::stoll(value);
       else if (arg == "--tracker-concurrency") server.tracker_concurrency = int_arg(arg, value);
       else if (arg == "--oauth-ttl-seconds") config.oauth_ttl_seconds = int_arg(arg, value);
+      else if (arg == "--tracker-clock-skew-ms") {
+        try {
+          size_t used = 0;
+          config.tracker_clock_skew_ms = std::stoll(value, &used);
+          if (used != std::string(value).size()) throw std::invalid_argument(arg);
+        } catch (...) {
+          throw std::invalid_argument(arg + ": expected an integer number of milliseconds, got '" + value + "'");
+        }
+      }
       else throw std::invalid_argument("unknown option " + arg + " (see --help)");
     }
     SandboxApp app(config);

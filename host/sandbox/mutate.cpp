@@ -25,6 +25,8 @@ bool applied(World &world, const std::string &person, const std::string &job_id)
   return false;
 }
 
+int nameless_every(World &world) { return static_cast<int>(int_or(world.doc["params"].as_object(), "nameless_every", 0)); }
+
 std::int64_t count_field(const json::object &request, const char *key) {
   auto n = int_of(request, key);
   if (field(request, key) && (!n || *n < 0)) throw std::invalid_argument(std::string("mutate.") + key + ": expected a non-negative integer");
@@ -108,14 +110,14 @@ json::object apply_mutation(World &world, VirtualClock &clock, const json::objec
     }
     if (!person) {
       // Created able to apply again later (an identity shared by all their applications).
-      people.push_back(make_person(rng, static_cast<int>(people.size()), 2));
+      people.push_back(make_person(rng, static_cast<int>(people.size()), 2, nameless_every(world)));
       person = &people.back().as_object();
       (*person)["applications"] = 0;
     }
     const json::object &job = jobs[static_cast<std::size_t>(rng.between(0, static_cast<std::int64_t>(jobs.size()) - 1))].as_object();
     // One application per person and job: a person who already applied there is replaced by a new one.
     if (applied(world, str_of(*person, "key"), str_of(job, "id"))) {
-      people.push_back(make_person(rng, static_cast<int>(people.size()), 1));
+      people.push_back(make_person(rng, static_cast<int>(people.size()), 1, nameless_every(world)));
       person = &people.back().as_object();
     }
     (*person)["applications"] = int_or(*person, "applications", 0) + 1;

@@ -118,6 +118,7 @@ HttpResponse SandboxApp::execute(Service service, const HttpRequest &req, const 
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (service == Service::tracker) {
+      // Tracker's own clock: every timestamp it writes and every updatedafter it evaluates.
       TrackerContext ctx{world_, zone_, clock_.now() + tracker_skew_ms_.load(), config_.oauth_ttl_seconds, tracker_base_,
                          [this](json::object e) { log_write(Service::tracker, std::move(e)); },
                          [this] { return guid(token_rng_); }, kind == "overlap"};

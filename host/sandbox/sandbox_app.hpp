@@ -24,9 +24,8 @@ struct SandboxConfig {
   std::string tracker_timezone = "Europe/London";
   int latency_ms = 0;           // added to every API request of both services
   int oauth_ttl_seconds = 3600;
-  // Tracker's clock minus the sandbox's (positive: Tracker ahead). Every time Tracker stamps or
-  // compares (lastupdated, datecreated, updatedafter, token expiry) is on its own skewed clock, as
-  // a real server whose clock drifts; Kombo keeps the sandbox clock. POST /_sandbox/clock moves it.
+  // Tracker's clock minus the sandbox clock (positive: Tracker is ahead). Applied to every
+  // timestamp Tracker writes and to its evaluation of updatedafter/updatedbefore.
   std::int64_t tracker_clock_skew_ms = 0;
 };
 
@@ -58,7 +57,6 @@ private:
   SandboxConfig config_;
   TrackerZone zone_;
   VirtualClock clock_;
-  std::atomic<std::int64_t> tracker_skew_ms_{0};
   FaultEngine faults_;
   std::mutex mutex_; // guards world_, counters_, writes_
   World world_;
@@ -66,6 +64,7 @@ private:
   json::array writes_;
   std::int64_t write_seq_ = 0;
   std::int64_t violations_ = 0;
+  std::atomic<std::int64_t> tracker_skew_ms_{0}; // POST /_sandbox/clock changes it at run time
   std::string tracker_base_, kombo_base_;
   std::mt19937_64 token_rng_;
 };

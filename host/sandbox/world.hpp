@@ -3,12 +3,14 @@
 // file and the inspection endpoint are one and the same document) plus id indexes for lookups.
 //
 // Document layout (times are epoch milliseconds UTC in *_ms fields; emulators render them):
-//   params:  {seed, jobs, applications, people, tracker_people}
+//   params:  {seed, jobs, applications, people, tracker_people, nameless_every}
 //   tracker: {timezone, next_ids{R,O,OR,D,A}, settings{...getSettings picklists...},
 //             resources[], opportunities[], links[] (record type OR, A1), documents[] (A5),
 //             activities[] (A6), oauth{refresh_token, access_tokens{token: expires_ms}}}
-//   kombo:   {jobs[], candidates[], applications[], attachments[], stages[]}
-//   truth:   {people[{key, first_name, last_name, email, phone, link_by, tracker_resource_id}],
+//   kombo:   {jobs[], candidates[], applications[], attachments[{..., type, size, content_seed}], stages[]}
+//   truth:   {people[{key, first_name, last_name, email, phone_kind, phone_digits, phone_e164, link_by,
+//                     tracker_resource_id, email2, phone2, phone_type, junk_phone, valid_phones[] (the
+//                     E.164 numbers that parse), nameless, applications, applications_made}],
 //             application_person{application id: person key},
 //             jobs{kombo job id: {tracker_opportunity_id, link: custom_field|title|unmapped}}}
 //   mutations: number of mutations applied (seeds the next one)
@@ -28,6 +30,9 @@ struct GeneratorParams {
   int applications = 40;
   int people = 25;
   int tracker_people = 10;
+  // Every Nth generated person has no name on any application (0: nobody). Opt-in because a plugin
+  // that predates the "not syncable" rule creates them, which older e2e tests do not expect.
+  int nameless_every = 0;
 };
 
 // Tracker record types the emulator stores (tracker-api.md, A1/A5/A6).

@@ -15,6 +15,7 @@
 #include "process.hpp"
 #include "sandbox_fixture.hpp"
 #include "temp_dir.hpp"
+#include "verify_person_details.hpp"
 
 namespace ats::test::hybrid {
 
@@ -30,7 +31,9 @@ struct EnvOptions {
     // {"table": {"<kombo or workable job id>": "<tracker opportunity id>"}}.
     boost::json::object job_mapping_extra;
     bool cvs = true; // workable.cvs.enabled
-    std::string manifest_timezone = "Europe/London"; // provider_config.timezone (the account's is the sandbox's)
+    // provider_config.timezone of the tenant; the sandbox account's zone is set apart with
+    // sandbox.extra_args {"--tracker-timezone", ZONE}, so a test can make them differ.
+    std::string manifest_timezone = "Europe/London";
     // Merged into provider_config.workable last (a key here replaces the default's).
     boost::json::object workable_extra;
 };
@@ -65,9 +68,11 @@ private:
 boost::json::object parse_summary(const ProcessResult &r);
 
 // Every difference between the sandbox's Tracker state and the expected end state: duplicate
-// people, duplicate applications (links), missing or extra links, wrong statuses, pending or
-// deleted applications created. Empty when the sync is right.
+// people, duplicate applications (links), missing or extra links, wrong statuses, pending,
+// deleted or unsyncable (nameless) applications created. Empty when the sync is right.
+// VerifyOptions adds the opt-in checks of contact details, stage statuses and CVs.
 std::vector<std::string> verify_against_expected(Sandbox &sandbox, const std::string &pending_status = "Applied");
+std::vector<std::string> verify_against_expected(Sandbox &sandbox, const VerifyOptions &options);
 
 // Kombo requests other than GET (from /_sandbox/counters) plus the write-violation count.
 int64_t kombo_non_get_requests(Sandbox &sandbox);

@@ -37,6 +37,7 @@ EnvOptions world() {
     o.sandbox.applications = 150;
     o.sandbox.people = 80;
     o.sandbox.tracker_people = 25;
+    o.sandbox.extra_args = {"--nameless-every", "29"}; // people with no name on any application
     o.sandbox.latency_ms = 4;     // slow enough to be caught mid-run
     o.tracker_timeout_ms = 1500;  // a stalled write's outcome is unknown to the sync
     return o;
@@ -113,7 +114,7 @@ BOOST_AUTO_TEST_CASE(kill_loop_with_a_manifest_zone_other_than_the_accounts) {
 
 BOOST_AUTO_TEST_CASE(kill_loop_with_trackers_clock_20_minutes_behind) {
     EnvOptions o = world();
-    o.sandbox.extra_args = {"--tracker-clock-skew-ms", std::to_string(-20 * 60 * 1000)};
+    o.sandbox.extra_args.insert(o.sandbox.extra_args.end(), {"--tracker-clock-skew-ms", std::to_string(-20 * 60 * 1000)});
     HybridEnv env(o);
     LoopResult r;
     json::object last = kill_loop(env, r);
@@ -124,7 +125,7 @@ BOOST_AUTO_TEST_CASE(kill_loop_with_trackers_clock_20_minutes_behind) {
 
 BOOST_AUTO_TEST_CASE(kill_loop_with_trackers_clock_1_hour_ahead) {
     EnvOptions o = world();
-    o.sandbox.extra_args = {"--tracker-clock-skew-ms", std::to_string(60 * 60 * 1000)};
+    o.sandbox.extra_args.insert(o.sandbox.extra_args.end(), {"--tracker-clock-skew-ms", std::to_string(60 * 60 * 1000)});
     HybridEnv env(o);
     LoopResult r;
     json::object last = kill_loop(env, r);
@@ -137,7 +138,7 @@ BOOST_AUTO_TEST_CASE(kill_loop_with_skew_and_zone_mismatch_together) {
     EnvOptions o = world();
     o.sandbox.seed = 23;
     o.manifest_timezone = "America/New_York";
-    o.sandbox.extra_args = {"--tracker-clock-skew-ms", std::to_string(-20 * 60 * 1000)};
+    o.sandbox.extra_args.insert(o.sandbox.extra_args.end(), {"--tracker-clock-skew-ms", std::to_string(-20 * 60 * 1000)});
     HybridEnv env(o);
     LoopResult r;
     json::object last = kill_loop(env, r);

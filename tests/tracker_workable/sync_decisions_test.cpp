@@ -266,7 +266,7 @@ BOOST_AUTO_TEST_CASE(blank_name_is_refused_with_a_reason_then_quarantined_after_
     for (int run = 1; run <= 3; ++run) {
         auto s = w.run({a});
         BOOST_TEST(w.tracker.writes.empty());
-        if (run < 3) BOOST_TEST(s.at("pending").as_array()[0].as_object().at("reason").as_string().find("no name") != std::string::npos);
+        if (run < 3) BOOST_TEST(s.at("refused").as_array()[0].as_object().at("reason").as_string().find("no name") != std::string::npos);
     }
     BOOST_TEST(w.fake_host.count_prefix("quar/") == 1u);
     BOOST_TEST(w.fake_host.count_prefix("pend/") == 0u);

@@ -12,7 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include "hybrid_env.hpp"
+
+#include <boost/beast/core/detail/base64.hpp>
 
 namespace json = boost::json;
 using namespace ats::test;
@@ -55,6 +59,15 @@ EnvOptions medium() {
     o.sandbox.applications = 150;
     o.sandbox.people = 80;
     o.sandbox.tracker_people = 25;
+    o.sandbox.extra_args = {"--nameless-every", "29"}; // people with no name on any application
+    return o;
+}
+
+// medium() without people who have no name (tests of the stream's pending side count exactly the
+// unmapped-job applications).
+EnvOptions medium_named() {
+    EnvOptions o = medium();
+    o.sandbox.extra_args.clear();
     return o;
 }
 
@@ -89,6 +102,92 @@ BOOST_AUTO_TEST_CASE(verifier_reports_an_unsynced_sandbox) {
     HybridEnv env(medium());
     auto problems = verify_against_expected(env.sandbox());
     BOOST_TEST(problems.size() > 50u);
+}
+
+BOOST_AUTO_TEST_CASE(verifier_reports_a_missing_email_and_a_doubled_document) {
+    // The opt-in checks must be able to fail too: people already in Tracker lack their further
+    // e-mails before any sync, and a CV attached twice by hand is reported as doubled.
+    HybridEnv env(medium());
+    Sandbox &sb = env.sandbox();
+    json::object expected = sb.admin_get("expected").as_object();
+    json::object state = sb.admin_get("state").as_object();
+    std::map<std::string, std::string> tracker_email; // resource id -> email typed in Tracker
+    for (const auto &r : state.at("tracker").at("resources").as_array())
+        tracker_email[id_text(r.at("id"))] = std::string(r.at("email").as_string());
+    auto lower_trim = [](std::string v) {
+        v.erase(0, v.find_first_not_of(' '));
+        v.erase(v.find_last_not_of(' ') + 1);
+        for (auto &c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return v;
+    };
+    std::string missing_email, doubled_file;
+    for (const auto &pv : expected.at("people").as_array()) {
+        const auto &p = pv.as_object();
+        if (p.at("tracker_resource_id").is_null()) continue;
+        std::string rid = id_text(p.at("tracker_resource_id"));
+        for (const auto &e : p.at("emails").as_array())
+            if (missing_email.empty() && lower_trim(std::string(e.at("email_address").as_string())) != lower_trim(tracker_email[rid]))
+                missing_email = std::string(e.at("email_address").as_string());
+        if (doubled_file.empty() && !p.at("documents").as_array().empty()) {
+            const auto &d = p.at("documents").as_array()[0].as_object();
+            doubled_file = std::string(d.at("file_name").as_string());
+            std::string bytes(static_cast<size_t>(num(d.at("size"))), 'x');
+            std::string data(boost::beast::detail::base64::encoded_size(bytes.size()), '\0');
+            data.resize(boost::beast::detail::base64::encode(data.data(), bytes.data(), bytes.size()));
+            for (int i = 0; i < 2; ++i) {
+                auto r = sb.tracker("attachDocument", json::object{{"file", json::object{{"filename", doubled_file}, {"recordType", "R"},
+                                                                                         {"recordId", num(p.at("tracker_resource_id"))},
+                                                                                         {"documentType", "resume"}, {"data", data}}}});
+                BOOST_TEST_REQUIRE(num(r.at("status")) == 0);
+            }
+        }
+    }
+    BOOST_TEST_REQUIRE(!missing_email.empty());
+    BOOST_TEST_REQUIRE(!doubled_file.empty());
+    VerifyOptions options;
+    options.contacts = true;
+    options.documents = true;
+    auto problems = verify_against_expected(sb, options);
+    bool reported_email = false, reported_document = false;
+    for (const auto &p : problems) {
+        reported_email = reported_email || p.find("e-mail " + missing_email + " found 0 times") != std::string::npos;
+        reported_document = reported_document || (p.find("CV '" + doubled_file + "'") != std::string::npos &&
+                                                  p.find("attached 2 times as resume, expected 1") != std::string::npos);
+    }
+    BOOST_TEST(reported_email, "no problem names the missing e-mail " << missing_email);
+    BOOST_TEST(reported_document, "no problem names the doubled CV " << doubled_file);
+    // With those checks off they stay silent.
+    VerifyOptions silent;
+    silent.contacts = false;
+    silent.documents = false;
+    for (const auto &p : verify_against_expected(sb, silent)) BOOST_TEST(p.find("e-mail") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(verifier_reports_a_created_nameless_person_when_asked) {
+    // People with no name on any application (--nameless-every) must not be created
+    // (VerifyOptions::unsyncable, on by default).
+    EnvOptions o = medium();
+    o.sandbox.extra_args = {"--nameless-every", "10"};
+    HybridEnv env(o);
+    Sandbox &sb = env.sandbox();
+    json::object expected = sb.admin_get("expected").as_object();
+    BOOST_TEST_REQUIRE(!expected.at("unsyncable").as_array().empty());
+    const auto &row = expected.at("unsyncable").as_array()[0].as_object();
+    json::object state = sb.admin_get("state").as_object();
+    const auto &job = state.at("truth").at("jobs").at(row.at("kombo_job_id").as_string()).as_object();
+    auto r = sb.tracker("createResource", json::object{{"instructions", json::object{{"assigntoopportunity", job.at("tracker_opportunity_id")}}},
+                                                       {"resource", json::object{{"firstname", " "}, {"lastname", ""}, {"source", "Workable"}}}});
+    BOOST_TEST_REQUIRE(num(r.at("status")) == 0);
+    const std::string rid = id_text(r.at("recordId"));
+    VerifyOptions strict;
+    strict.unsyncable = true;
+    auto mentions = [&](const std::vector<std::string> &problems) {
+        return std::any_of(problems.begin(), problems.end(), [&](const std::string &p) { return p.find("resource " + rid + " ") == 0; });
+    };
+    BOOST_TEST(mentions(verify_against_expected(sb, strict)));
+    VerifyOptions lenient;
+    lenient.unsyncable = false;
+    BOOST_TEST(!mentions(verify_against_expected(sb, lenient))); // tolerated only when asked
 }
 
 BOOST_AUTO_TEST_CASE(cold_sync_matches_expected_and_kombo_sees_only_gets) {
@@ -280,7 +379,7 @@ BOOST_AUTO_TEST_CASE(two_syncs_at_once_second_waits_and_writes_nothing) {
 }
 
 BOOST_AUTO_TEST_CASE(applications_stream_syncs_first_then_streams_each_application_once) {
-    HybridEnv env(medium());
+    HybridEnv env(medium_named());
     // No sync before: applications.stream runs it, then streams Tracker's applications.
     auto r = run_process(env.host_argv({"call", "--tenant", env.tenant(), "applications.stream"}), {}, 300s);
     BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err.substr(0, 2000));
@@ -407,7 +506,17 @@ BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
             BOOST_REQUIRE(truth_people.count(person));
             const json::object &truth = *truth_people[person];
             const std::string outcome(row->at("outcome").as_string());
-            const std::string want_status = outcome == "HIRED" ? "Accepted" : outcome == "DECLINED" ? "Declined" : "Applied";
+            // The default stage rule (the sandbox cannot know the table mapping, so it still lists
+            // these as pending): outcome first, then a Tracker status named like the stage, else Applied.
+            std::string stage;
+            for (const auto &a : after.at("kombo").at("applications").as_array())
+                if (id_text(a.at("id")) == app && a.at("current_stage_id").is_string())
+                    for (const auto &st : after.at("kombo").at("stages").as_array())
+                        if (st.at("id") == a.at("current_stage_id")) stage = std::string(st.at("name").as_string());
+            std::string want_status = outcome == "HIRED" ? "Accepted" : outcome == "DECLINED" ? "Declined" : "Applied";
+            if (want_status == "Applied")
+                for (const auto &[id, name] : status_name)
+                    if (boost::algorithm::iequals(name, stage)) want_status = name;
             std::string resource;
             if (!truth.at("tracker_resource_id").is_null()) {
                 resource = id_text(truth.at("tracker_resource_id"));
@@ -471,7 +580,7 @@ BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
 }
 
 BOOST_AUTO_TEST_CASE(applications_stream_shows_unmapped_job_applications_as_pending) {
-    HybridEnv env(medium());
+    HybridEnv env(medium_named());
     auto r = stream(env);
     BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err.substr(0, 2000));
     const json::array expected = env.sandbox().admin_get("expected").at("pending").as_array();
@@ -504,7 +613,7 @@ BOOST_AUTO_TEST_CASE(applications_stream_shows_unmapped_job_applications_as_pend
 }
 
 BOOST_AUTO_TEST_CASE(applications_stream_with_kombo_down_yields_tracker_then_the_error_record) {
-    HybridEnv env(medium());
+    HybridEnv env(medium_named());
     parse_summary(env.sync()); // Tracker has the synced applications; state has the pending ones
     const size_t links = env.sandbox().admin_get("state").at("tracker").at("links").as_array().size();
     const size_t expected_pending = env.sandbox().admin_get("expected").at("pending").as_array().size();
@@ -533,7 +642,7 @@ BOOST_AUTO_TEST_CASE(applications_stream_with_kombo_down_yields_tracker_then_the
 }
 
 BOOST_AUTO_TEST_CASE(applications_stream_strict_fails_when_kombo_is_down) {
-    HybridEnv env(medium());
+    HybridEnv env(medium_named());
     parse_summary(env.sync());
     kombo_down(env.sandbox());
     auto r = stream(env, json::object{{"strict", true}});

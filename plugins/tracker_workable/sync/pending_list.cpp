@@ -89,6 +89,9 @@ void SyncRun::park(const KomboApplication &a, const std::string &kind, const std
         ++summary.applications_quarantined;
         summary.add_item("quarantined", boost::json::serialize(boost::json::object{
                                             {"application_id", a.id}, {"reason", reason}, {"failures", r.failures}}));
+    } else if (kind == "invalid") { // counted by refuse(); listed apart from the pending ones
+        summary.add_item("refused", boost::json::serialize(boost::json::object{
+                                        {"application_id", a.id}, {"reason", reason}, {"failures", r.failures}}));
     } else {
         ++summary.applications_pending;
         summary.add_pending(a.id, reason);

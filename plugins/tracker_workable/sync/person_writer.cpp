@@ -78,6 +78,7 @@ private:
     std::map<std::string, KnownLink> existing_; // opportunity -> the person's link on it
     bool links_known_ = false;
     std::vector<Work *> contact_sources_;
+    std::map<std::string, AppRecord> committed_; // kombo id -> the record this task committed
 };
 
 void SyncRun::run_task(PersonTask &t) { PersonWriter(*this, t).run(); }
@@ -100,11 +101,25 @@ void PersonWriter::run() {
     try {
         sync_contacts();
     } catch (const std::exception &e) {
-        // Contact details are retried the next time one of the person's applications changes; the
-        // applications themselves are synced. Reported, not fatal.
-        run_.summary.add_error(t_.news.empty() ? t_.known.front()->app.id : t_.news.front()->app.id,
+        // The applications are synced; their contact details are not. Each source application's
+        // record forgets the Workable version it processed and waits in the pending list, so the
+        // next sync treats it as changed and plans the person's details again (fill-only, the
+        // note's intent guards against a second note).
+        run_.summary.add_error(contact_sources_.front()->app.id,
                                std::string("contact details of Tracker resource ") + res_ + ": " + e.what());
-        run_.host_.warn("workable sync: contact details of resource " + res_ + " failed: " + e.what(), run_.call_.raw());
+        run_.host_.warn("workable sync: contact details of resource " + res_ + " failed (retried next sync): " + e.what(),
+                        run_.call_.raw());
+        run_.commits_.flush(); // the records above first: what follows must come after them
+        ats::sdk::Host::Batch batch;
+        for (Work *w : contact_sources_) {
+            auto it = committed_.find(w->app.id);
+            if (it == committed_.end()) continue;
+            AppRecord r = it->second;
+            r.remote_updated_at.clear();
+            batch.put(state_keys::app(w->app.id), encode_app_record(r));
+            run_.park(w->app, "error", std::string("contact details not written yet: ") + e.what(), &batch, false);
+        }
+        run_.state_.apply(batch);
     }
 }
 
@@ -146,6 +161,7 @@ void PersonWriter::write_known_status(Work &w) {
             ops.push_back({false, state_keys::pending(w.app.id), ""});
         }
         run_.commits_.add(std::move(ops));
+        committed_[w.app.id] = r;
         if (contacts_changed) contact_sources_.push_back(&w);
     } catch (const std::exception &e) {
         run_.fail(w, e);
@@ -375,6 +391,7 @@ void PersonWriter::commit_new(Work &w, const std::string &link, const std::strin
     StateOps ops;
     if (w.wants_documents) r.documents_pending = !run_.sync_documents(w, res_, ops);
     ops.push_back({true, state_keys::app(w.app.id), encode_app_record(r)});
+    committed_[w.app.id] = r;
     ops.push_back({true, state_keys::link(link),
                    boost::json::serialize(boost::json::object{{"k", w.app.id}, {"w", w.app.remote_id}})});
     // Only person-level keys (email, phone) are remembered: "k:"/"w:" keys name one Workable

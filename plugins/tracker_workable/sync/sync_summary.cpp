@@ -93,7 +93,7 @@ std::string SyncSummary::to_json(const std::string &tenant, bool full, const std
                                   {"bytes_downloaded", document_bytes.load()}};
     o["intents"] = json::object{{"confirmed", intents_confirmed.load()}, {"not_applied", intents_not_applied.load()}};
     for (const char *name : {"statuses_replaced", "statuses_kept", "identity_conflicts", "quarantined", "documents_refused",
-                             "links_missing", "contact_details_refused"}) {
+                             "links_missing", "contact_details_refused", "refused"}) {
         json::array a;
         auto it = extra_.find(name);
         if (it != extra_.end())
