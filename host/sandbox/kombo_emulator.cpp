@@ -1,4 +1,5 @@
 // Kombo ATS API: routing, authentication, filters, opaque cursors, errors (kombo-api.md).
+#include <cstdio>
 #include "kombo_emulator.hpp"
 
 #include "attachments.hpp"
@@ -247,7 +248,10 @@ HttpResponse attachments(KomboContext &ctx, const std::string &owner_kind, const
   return success(json::object{{"results", std::move(results)}}, true);
 }
 
-HttpResponse file_download(KomboContext &ctx, const std::string &id) {
+// A pre-signed file URL as object stores serve them: `Range: bytes=A-B` answers 206 with that part
+// and `Content-Range: bytes A-B/total` (RFC 9110 14.2), so a client can refuse a file too large
+// without transferring it; anything else gets the whole file.
+HttpResponse file_download(KomboContext &ctx, const std::string &id, const std::string *range) {
   json::object *a = ctx.world.kombo_record("attachments", id);
   HttpResponse r;
   if (!a) {
@@ -258,6 +262,16 @@ HttpResponse file_download(KomboContext &ctx, const std::string &id) {
   }
   r.content_type = str_of(*a, "content_type");
   r.body = attachment_bytes(*a);
+  unsigned long long first = 0, last = 0;
+  char tail = 0;
+  if (range && std::sscanf(range->c_str(), "bytes=%llu-%llu%c", &first, &last, &tail) == 2 && first <= last &&
+      first < r.body.size()) {
+    const std::size_t total = r.body.size();
+    last = std::min<unsigned long long>(last, total - 1);
+    r.body = r.body.substr(first, last - first + 1);
+    r.status = 206;
+    r.headers.emplace_back("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(total));
+  }
   return r;
 }
 
@@ -312,7 +326,7 @@ HttpResponse handle_kombo(KomboContext &ctx, const HttpRequest &req) {
     r.headers.emplace_back("Allow", "GET");
     return r;
   }
-  if (endpoint == "/files/{id}") return file_download(ctx, p[1]);
+  if (endpoint == "/files/{id}") return file_download(ctx, p[1], req.header("range"));
   if (endpoint == "unknown") return kombo_error(404, "", "Not found.", "No route GET " + req.path + ".");
   const std::string *auth = req.header("authorization");
   const std::string expected = std::string("Bearer ") + credentials::kKomboApiKey;

@@ -199,6 +199,29 @@ BOOST_AUTO_TEST_CASE(download_refuses_what_exceeds_max_bytes) {
     BOOST_TEST(k.bytes_downloaded() == 2000 + 1001 + 1001 + 1000 + 10);
 }
 
+BOOST_AUTO_TEST_CASE(download_of_a_file_larger_than_the_first_chunk_takes_a_second_range) {
+    FakeHost h;
+    auto k = h.client();
+    const int64_t chunk = 1 << 20, total = chunk + 500;
+    h.answers.push_back({206, {{"Content-Range", "bytes 0-" + std::to_string(chunk - 1) + "/" + std::to_string(total)}},
+                         std::string(static_cast<size_t>(chunk), 'a')});
+    h.answers.push_back({206, {{"Content-Range", "bytes " + std::to_string(chunk) + "-" + std::to_string(total - 1) + "/" +
+                                                     std::to_string(total)}},
+                         std::string(500, 'b')});
+    std::string file = k.download_attachment(cv("https://files.example/a"), 10 * chunk, nullptr);
+    BOOST_TEST(file.size() == static_cast<size_t>(total));
+    BOOST_TEST(file.back() == 'b');
+    BOOST_REQUIRE_EQUAL(h.seen.size(), 2u);
+    BOOST_TEST(h.seen[0].headers.at("Range") == "bytes=0-" + std::to_string(chunk - 1));
+    BOOST_TEST(h.seen[1].headers.at("Range") == "bytes=" + std::to_string(chunk) + "-" + std::to_string(total - 1));
+    // Over the limit: refused after the first chunk alone.
+    h.answers.push_back({206, {{"Content-Range", "bytes 0-" + std::to_string(chunk - 1) + "/50000000"}},
+                         std::string(static_cast<size_t>(chunk), 'a')});
+    BOOST_TEST(code_of([&] { k.download_attachment(cv("https://files.example/a"), 10 * chunk, nullptr); }) ==
+               ATS_ERR_INVALID_ARGUMENT);
+    BOOST_TEST(h.seen.size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(download_of_an_empty_file_and_http_errors) {
     FakeHost h;
     auto k = h.client();

@@ -242,10 +242,15 @@ std::string KomboClient::download_attachment(const KomboAttachment &a, int64_t m
                                                              ") exceed the limit of " + std::to_string(max_bytes) +
                                                              " bytes (cvs.max_bytes); not downloaded");
     };
-    auto fetch = [&](bool ranged) {
+    // The first request asks for at most kFirstChunk bytes: most CVs arrive whole, and a file over
+    // the limit is refused from its Content-Range having transferred (and held in memory) at most
+    // that much, not max_bytes. A larger allowed file costs one more request for the rest.
+    constexpr int64_t kFirstChunk = 1 << 20;
+    auto fetch = [&](bool ranged, int64_t from = 0, int64_t to = -1) {
         if (call) call->throw_if_cancelled();
         std::vector<std::pair<std::string, std::string>> extra{{"Accept", "*/*"}};
-        if (ranged) extra.emplace_back("Range", "bytes=0-" + std::to_string(max_bytes)); // at most max_bytes + 1
+        if (to < 0) to = std::min<int64_t>(max_bytes, kFirstChunk - 1);
+        if (ranged) extra.emplace_back("Range", "bytes=" + std::to_string(from) + "-" + std::to_string(to));
         try {
             auto r = get(a.data_url, call, kombo_auth, std::move(extra));
             bytes_downloaded_ += static_cast<int64_t>(r.body.size());
@@ -261,6 +266,17 @@ std::string KomboClient::download_attachment(const KomboAttachment &a, int64_t m
         const int64_t total = content_range_total(resp.header("Content-Range"));
         if (total > max_bytes) throw too_big(total, "Content-Range");
         if (size > max_bytes) throw too_big(size, "body");
+        // "bytes A-B/total": a body shorter than B-A+1 is a broken transfer, not a first chunk.
+        long long first = -1, last = -1;
+        std::sscanf(resp.header("Content-Range").c_str(), "bytes %lld-%lld/", &first, &last);
+        const bool whole_chunk = first == 0 && last >= 0 && size == last + 1;
+        if (total > size && whole_chunk && last + 1 < total) { // allowed, larger than the first chunk: the rest
+            ats::sdk::HttpResponse rest = fetch(true, size, total - 1);
+            if (rest.status != 206 || content_range_total(rest.header("Content-Range")) != total)
+                throw ats::sdk::Error(ATS_ERR_TRANSIENT, "Kombo " + what + ": the file changed between two range requests", true);
+            resp.body += rest.body;
+            return std::move(resp.body);
+        }
         if (total >= 0 && size != total)
             throw ats::sdk::Error(ATS_ERR_TRANSIENT,
                                   "Kombo " + what + ": incomplete download (" + std::to_string(size) + " of " +

@@ -79,6 +79,7 @@ private:
     bool links_known_ = false;
     std::vector<Work *> contact_sources_;
     std::map<std::string, AppRecord> committed_; // kombo id -> the record this task committed
+    StateOps ops_;                               // this person's durable results, committed at the end
 };
 
 void SyncRun::run_task(PersonTask &t) { PersonWriter(*this, t).run(); }
@@ -89,6 +90,15 @@ std::string PersonWriter::link_source(const Work &w) const {
 }
 
 void PersonWriter::run() {
+    // The person's finished work becomes durable in ONE unit, after their contact details: a crash
+    // before that leaves the write intents, so the next run redoes (and reads back) the person's
+    // links and details; a crash after it leaves nothing undone.
+    struct CommitAtEnd {
+        PersonWriter &w;
+        ~CommitAtEnd() {
+            if (!w.ops_.empty()) w.run_.commits_.add(std::move(w.ops_));
+        }
+    } commit_at_end{*this};
     for (Work *k : t_.known) {
         if (run_.call_.cancelled()) return;
         write_known_status(*k);
@@ -109,7 +119,9 @@ void PersonWriter::run() {
                                std::string("contact details of Tracker resource ") + res_ + ": " + e.what());
         run_.host_.warn("workable sync: contact details of resource " + res_ + " failed (retried next sync): " + e.what(),
                         run_.call_.raw());
-        run_.commits_.flush(); // the records above first: what follows must come after them
+        run_.commits_.add(std::move(ops_)); // the records above first: what follows must come after them
+        ops_.clear();
+        run_.commits_.flush();
         ats::sdk::Host::Batch batch;
         for (Work *w : contact_sources_) {
             auto it = committed_.find(w->app.id);
@@ -160,7 +172,7 @@ void PersonWriter::write_known_status(Work &w) {
         } else {
             ops.push_back({false, state_keys::pending(w.app.id), ""});
         }
-        run_.commits_.add(std::move(ops));
+        for (auto &op : ops) ops_.push_back(std::move(op));
         committed_[w.app.id] = r;
         if (contacts_changed) contact_sources_.push_back(&w);
     } catch (const std::exception &e) {
@@ -413,7 +425,7 @@ void PersonWriter::commit_new(Work &w, const std::string &link, const std::strin
         if (!r.documents_pending) run_.pending_ids_.erase(w.app.id);
         run_.quarantined_ids_.erase(w.app.id);
     }
-    run_.commits_.add(std::move(ops));
+    for (auto &op : ops) ops_.push_back(std::move(op));
 }
 
 // Every distinct e-mail and phone of the person's changed applications lands once, fill-only.
@@ -479,8 +491,8 @@ void PersonWriter::sync_contacts() {
     }
     boost::json::array tokens;
     for (const auto &t : plan.tokens) tokens.push_back(boost::json::string(t));
-    run_.commits_.add(StateOps{{true, state_keys::person_contacts(res_), boost::json::serialize(tokens)},
-                               {false, state_keys::contact_intent(res_), ""}});
+    ops_.push_back({true, state_keys::person_contacts(res_), boost::json::serialize(tokens)});
+    ops_.push_back({false, state_keys::contact_intent(res_), ""});
 }
 
 } // namespace ats::tracker_workable
