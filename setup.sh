@@ -101,7 +101,7 @@ run_demo() {
   widget() { curl -fsS -X POST "$tracker/$1" -H 'Content-Type: application/json' -d "{\"trackerrms\":{\"$1\":$2}}"; }
   local shortlisted link
   shortlisted="$(widget getSettings "{\"credentials\":{\"apikey\":\"$key\"}}" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
-    const r=JSON.parse(s).results; const set=Array.isArray(r)?r[0]:r; console.log(set.opportunityResourceStatuses.find(x=>x.Name==="Shortlisted").Id)})')"
+    const j=JSON.parse(s); const set=j.opportunityResourceStatuses?j:(Array.isArray(j.results)?j.results[0]:j.results); console.log(set.opportunityResourceStatuses.find(x=>x.Name==="Shortlisted").Id)})')"
   link="$(widget getRecords "{\"credentials\":{\"apikey\":\"$key\"},\"instructions\":{\"recordtype\":\"OR\",\"numrecords\":50}}" |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s).results.find(x=>x.status==="Applied"&&x.source==="Workable");console.log(l?l.id:"")})')"
   if [[ -n "$link" ]]; then
@@ -110,6 +110,19 @@ run_demo() {
     step "Sync with nothing changed in Workable: the recruiter's status is kept"
     "${host[@]}" sync --tenant demo | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log("statuses", JSON.stringify(j.statuses), "tracker requests", j.requests.tracker)})'
     widget getRecords "{\"credentials\":{\"apikey\":\"$key\"},\"instructions\":{\"recordtype\":\"OR\",\"recordid\":$link}}" |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s).results[0];console.log("Tracker application",l.id,"status:",l.status)})'
+  fi
+  # A Workable recruiter moves an application whose Tracker link nobody touched to Interview.
+  local moved
+  moved="$(curl -fsS "$admin/expected" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+    const a=JSON.parse(s).applications.find(x=>x.outcome==="PENDING"&&x.existing_link_id&&x.expected_status_by_stage==="Applied");
+    console.log(a?a.application_id+" "+a.existing_link_id:"")})')"
+  if [[ -n "$moved" ]]; then
+    step "In Workable, application ${moved% *} moves to the Interview stage; the next sync moves Tracker application ${moved#* } to Interview"
+    curl -fsS -X POST "$admin/workable/application" -H 'Content-Type: application/json' \
+      -d "{\"application_id\":\"${moved% *}\",\"stage\":\"Interview\"}" >/dev/null
+    "${host[@]}" sync --tenant demo | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log("statuses", JSON.stringify(j.statuses))})'
+    widget getRecords "{\"credentials\":{\"apikey\":\"$key\"},\"instructions\":{\"recordtype\":\"OR\",\"recordid\":${moved#* }}}" |
       node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s).results[0];console.log("Tracker application",l.id,"status:",l.status)})'
   fi
   step "Meanwhile in Workable: 30 new applications, 20 outcomes changed, 3 deleted, an unmapped job gets mapped"
