@@ -32,6 +32,7 @@ json::object default_tracker_settings() {
   };
   field("Resource", 40117, kWorkableCandidateField, "Text", 0);
   field("Resource", 40118, "Notice Period", "Text", 0);
+  field("Resource", 40120, "Workable Source", "Text", 0); // workable_source.custom_field of the hybrid
   field("Opportunity", 40231, kWorkableJobField, "Text", 0);
   field("Opportunity", 40232, "Salary Band", "List", 812);
   field("Resource", 40119, "Right To Work", "List", 813);

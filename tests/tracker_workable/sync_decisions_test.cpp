@@ -156,6 +156,24 @@ BOOST_AUTO_TEST_CASE(contacts_never_replace_what_tracker_has_and_read_our_notes)
     BOOST_TEST(p.note_lines[0] == "E-mail: new@example.com");
 }
 
+BOOST_AUTO_TEST_CASE(contacts_already_recorded_by_the_sync_are_not_noted_again) {
+    IdentityRules rules;
+    PersonContacts w{{"ann@x.org", "ANN.ALT@x.org"}, {{"07700 900123", "MOBILE"}}};
+    TrackerContacts t{"ann@x.org", "", "", "", {}, {email_token("ann.alt@x.org")}}; // our earlier note
+    ContactPlan p = plan_contacts(w, t, rules);
+    BOOST_TEST(p.note_lines.empty());
+    BOOST_TEST(p.fields.cellphone == "+447700900123");
+}
+
+BOOST_AUTO_TEST_CASE(a_person_met_again_in_a_later_batch_gets_no_second_note) {
+    World w;
+    w.run({app("1", "job-1", "Ann", "Lee", {"ann@x.org", "ann.alt@x.org"}, {"07700 900123"})});
+    w.run({app("2", "job-2", "Ann", "Lee", {"ann@x.org", "ANN.ALT@x.org"}, {"07700 900555"})});
+    const auto &p = w.only_person();
+    BOOST_TEST(p.notes.size() == 1u);
+    BOOST_TEST(p.row.workphone == "+447700900555");
+}
+
 // ---- hostile input ---------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(sanitizer_cleans_or_refuses_with_a_reason) {

@@ -76,6 +76,7 @@ std::string phone_for_tracker(const std::string &phone, const IdentityRules &rul
 
 ContactPlan plan_contacts(const PersonContacts &workable, const TrackerContacts &tracker, const IdentityRules &rules) {
     ContactPlan plan;
+    plan.tokens = tracker.tokens;
     if (auto t = email_token(tracker.email); !t.empty()) plan.tokens.insert(t);
     for (const std::string *p : {&tracker.cellphone, &tracker.workphone, &tracker.homephone})
         if (auto t = phone_token(*p, rules); !t.empty()) plan.tokens.insert(t);

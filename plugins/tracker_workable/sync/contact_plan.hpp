@@ -38,6 +38,7 @@ struct PersonContacts {
 struct TrackerContacts {
     std::string email, cellphone, workphone, homephone;
     std::vector<std::string> note_texts; // bodies of notes with the contact-details subject
+    std::set<std::string> tokens;        // details known to be there already (the sync's own record)
 };
 
 struct ContactPlan {

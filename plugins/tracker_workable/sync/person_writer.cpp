@@ -463,13 +463,13 @@ void PersonWriter::sync_contacts() {
             tc = {row.email, row.cellphone, row.workphone, row.homephone, {}};
             tracker_source = custom_field(row, run_.cfg_.workable_source.custom_field);
         }
+        tc.tokens = landed; // what the sync already put there (its notes included)
         plan = plan_contacts(contacts, tc, rules);
         if (!plan.note_lines.empty() && !remembered) {
             for (const auto &n : run_.tracker_.notes_of_person(res_))
                 if (n.subject == run_.cfg_.contacts.note_subject) tc.note_texts.push_back(n.note);
             plan = plan_contacts(contacts, tc, rules);
         }
-        for (const auto &t : landed) plan.tokens.insert(t);
         const std::string &field = run_.cfg_.workable_source.custom_field;
         if (!field.empty() && !source_to_fill.empty() && tracker_source.empty() && !created_here_)
             plan.fields.custom_fields.emplace_back(field, source_to_fill);
