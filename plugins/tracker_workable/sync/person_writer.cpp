@@ -51,7 +51,7 @@ private:
     void need_links();
     void sync_contacts();
     std::string link_source(const Work &w) const;
-    void commit_new(Work &w, const std::string &link, const std::string &status, const std::string &status_seen);
+    void commit_new(Work &w, const std::string &link, const std::string &status);
     void report_replaced(const Work &w, const std::string &link, const std::string &was, const std::string &with) {
         ++run_.summary.statuses_replaced;
         run_.summary.add_item("statuses_replaced", boost::json::serialize(boost::json::object{
@@ -381,7 +381,7 @@ void PersonWriter::link_new(Work &w) {
             ++run_.summary.statuses_written;
             written = want;
         }
-        commit_new(w, link, written, status_now);
+        commit_new(w, link, written);
         existing_[w.opportunity_id] = {link, written, true};
         if (!recovered) ++run_.summary.applications_created;
         contact_sources_.push_back(&w);
@@ -390,7 +390,7 @@ void PersonWriter::link_new(Work &w) {
     }
 }
 
-void PersonWriter::commit_new(Work &w, const std::string &link, const std::string &status, const std::string &) {
+void PersonWriter::commit_new(Work &w, const std::string &link, const std::string &status) {
     AppRecord r;
     r.link_id = link;
     r.resource_id = res_;

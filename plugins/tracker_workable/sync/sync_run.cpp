@@ -13,7 +13,6 @@ namespace ats::tracker_workable {
 
 namespace {
 constexpr size_t kStateBatchMax = 1000;
-const std::string kTrackerWatermark = "idx/tracker_watermark"; // Tracker's own lastupdated (UTC ISO)
 } // namespace
 
 SyncRun::SyncRun(ats::sdk::Host host, const SyncConfig &cfg, KomboClient &kombo, TrackerPort &tracker,
@@ -92,7 +91,7 @@ void SyncRun::refresh_index(bool force) {
     std::lock_guard<std::mutex> g(refresh_mu_);
     if (refreshed_ && !force) return;
     std::string after;
-    host_.state_get(kTrackerWatermark, after);
+    host_.state_get(state_keys::index_watermark, after);
     std::string newest = after;
     ats::sdk::Host::Batch batch;
     int64_t rows = 0;
@@ -120,7 +119,7 @@ void SyncRun::refresh_index(bool force) {
             batch = {};
         }
     });
-    if (!newest.empty()) batch.put(kTrackerWatermark, newest);
+    if (!newest.empty()) batch.put(state_keys::index_watermark, newest);
     if (after.empty()) batch.put(state_keys::resource_count, std::to_string(rows)); // a full read: Tracker's size
     state_.apply(batch);
     ++summary.identity_index_reads;

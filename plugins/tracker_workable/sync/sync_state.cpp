@@ -89,12 +89,6 @@ std::optional<int64_t> SyncState::checkpoint() const {
     return parse_ms(v);
 }
 
-std::optional<int64_t> SyncState::index_watermark() const {
-    std::string v;
-    if (!host_.state_get(state_keys::index_watermark, v)) return std::nullopt;
-    return parse_ms(v);
-}
-
 std::optional<AppRecord> SyncState::app(const std::string &kombo_id) const {
     std::string v;
     if (!host_.state_get(state_keys::app(kombo_id), v)) return std::nullopt;

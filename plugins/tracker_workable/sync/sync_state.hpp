@@ -14,7 +14,8 @@
 //   "nam/<name key>"     a Tracker resource with that name (only to REPORT name-only matches)
 //   "ver/<resource id>"  "": this resource's links are known to us (we created it, or we read its
 //                        links once), so linking it to a new job needs no read-back first
-//   "idx/watermark"      unix ms: resources updated after this are not yet in "per/"
+//   "idx/tracker_watermark" Tracker's own newest lastupdated (UTC ISO): resources updated after it
+//                        are not yet in "per/"
 //   "idx/resources"      how many resources the last full read saw (cost estimates)
 //   "pend/<kombo id>"    PendingRecord (JSON): an application not synced yet (job not mapped, or
 //                        it failed) with the reason and how many consecutive runs it failed;
@@ -81,7 +82,9 @@ PendingRecord decode_pending(std::string_view json);
 
 namespace state_keys {
 inline const std::string checkpoint = "cp";
-inline const std::string index_watermark = "idx/watermark";
+// The newest `lastupdated` Tracker reported for a resource (ISO 8601 UTC through the tenant zone):
+// the identity refresh asks for resources updated since it - Tracker's clock, never the host's.
+inline const std::string index_watermark = "idx/tracker_watermark";
 inline const std::string resource_count = "idx/resources"; // resources seen by the last full read
 inline std::string app(const std::string &kombo_id) { return "app/" + kombo_id; }
 inline std::string link(const std::string &link_id) { return "link/" + link_id; }
@@ -108,7 +111,6 @@ public:
     std::optional<AppRecord> app(const std::string &kombo_id) const;
     // Kombo and Workable ids of a Tracker link we created, or nullopt.
     std::optional<std::pair<std::string, std::string>> link_origin(const std::string &link_id) const;
-    std::optional<int64_t> index_watermark() const;
 
     // All keys with a prefix (value included); the callback must not touch the store.
     void scan(const std::string &prefix, const std::function<void(std::string_view key, std::string_view value)> &fn) const;
