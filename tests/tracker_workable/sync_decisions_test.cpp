@@ -70,6 +70,7 @@ struct World {
         r.reconcile_leftover_intents();
         r.retry_pending();
         r.process_batch(std::move(apps), false);
+        r.report_quarantine();
         return boost::json::parse(r.summary.to_json("t", options.full, "", "", 0, tracker.requests, 0)).as_object();
     }
     const FakeTrackerPort::Person &only_person() {

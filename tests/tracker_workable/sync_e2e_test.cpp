@@ -690,3 +690,42 @@ BOOST_AUTO_TEST_CASE(updated_after_and_job_ids_filter_the_pending_side) {
         if (is_pending(app)) got_since.insert(std::string(app.at("id").as_string()));
     BOOST_TEST(got_since == want);
 }
+
+BOOST_AUTO_TEST_CASE(nameless_applicants_are_refused_then_quarantined_after_three_runs) {
+    HybridEnv env(medium());
+    const json::array unsyncable = env.sandbox().admin_get("expected").at("unsyncable").as_array();
+    BOOST_REQUIRE(!unsyncable.empty());
+    for (int run = 1; run <= 3; ++run) {
+        json::object s = parse_summary(env.sync());
+        if (run < 3) {
+            BOOST_TEST(num(s.at("applications").at("invalid")) == static_cast<int64_t>(unsyncable.size()));
+            BOOST_TEST(s.at("refused").as_array().size() == unsyncable.size());
+            BOOST_TEST(std::string(s.at("refused").as_array()[0].at("reason").as_string()).find("no name") != std::string::npos);
+        }
+    }
+    // Quarantined now: listed with the reason, not attempted.
+    json::object s4 = parse_summary(env.sync());
+    BOOST_TEST(num(s4.at("applications").at("quarantined")) == static_cast<int64_t>(unsyncable.size()));
+    BOOST_TEST(num(s4.at("applications").at("invalid")) == 0);
+    BOOST_TEST(s4.at("quarantined").as_array().size() == unsyncable.size());
+    require_correct(env.sandbox());
+    // An operator asks: they are tried again (and refused again, with the reason).
+    auto r = run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--retry-quarantined"}), {}, 120s);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    json::object s5 = parse_summary(r);
+    BOOST_TEST(num(s5.at("applications").at("invalid")) == static_cast<int64_t>(unsyncable.size()));
+}
+
+BOOST_AUTO_TEST_CASE(check_names_a_configured_status_tracker_does_not_have) {
+    EnvOptions o = medium_named();
+    o.workable_extra = json::object{{"stage_mapping", json::object{{"table", json::object{{"Phone Screen", "Phone Screened"}}}}}};
+    HybridEnv env(o);
+    auto check = run_process(env.host_argv({"check", "--tenant", env.tenant()}), {}, 60s);
+    BOOST_TEST(check.exit_code != 0);
+    BOOST_TEST(check.err.find("'Phone Screened'") != std::string::npos, check.err);
+    BOOST_TEST(check.err.find("'Shortlisted'") != std::string::npos, check.err); // the valid ones are listed
+    auto sync = env.sync();
+    BOOST_TEST(sync.exit_code != 0);
+    BOOST_TEST(sync.err.find("'Phone Screened'") != std::string::npos, sync.err);
+    BOOST_TEST(tracker_requests_by_method(env.sandbox())["createResource"] == 0); // refused before any write
+}

@@ -86,9 +86,7 @@ void SyncRun::park(const KomboApplication &a, const std::string &kind, const std
     }
     if (!first_time_this_run) return;
     if (quarantine) {
-        ++summary.applications_quarantined;
-        summary.add_item("quarantined", boost::json::serialize(boost::json::object{
-                                            {"application_id", a.id}, {"reason", reason}, {"failures", r.failures}}));
+        // Listed, with every other quarantined application, by report_quarantine().
     } else if (kind == "invalid") { // counted by refuse(); listed apart from the pending ones
         summary.add_item("refused", boost::json::serialize(boost::json::object{
                                         {"application_id", a.id}, {"reason", reason}, {"failures", r.failures}}));
@@ -113,6 +111,26 @@ void SyncRun::fail(Work &w, const std::exception &e) {
         // The state store itself failed: the checkpoint will not advance either (the run's final
         // state write fails too), so the application is fetched again next time.
     }
+}
+
+// Every quarantined application, whether or not this run met it: what needs an operator is in
+// every summary until it is fixed (the list is capped like the others; the count is exact).
+void SyncRun::report_quarantine() {
+    state_.scan(state_keys::quarantined_prefix, [&](std::string_view k, std::string_view v) {
+        ++summary.applications_quarantined;
+        std::string reason;
+        int failures = 0;
+        try {
+            PendingRecord r = decode_pending(v);
+            reason = r.reason;
+            failures = r.failures;
+        } catch (const std::exception &) {
+            reason = "unreadable quarantine entry";
+        }
+        summary.add_item("quarantined", boost::json::serialize(boost::json::object{
+                                            {"application_id", std::string(k.substr(state_keys::quarantined_prefix.size()))},
+                                            {"reason", reason}, {"failures", failures}}));
+    });
 }
 
 // The pending list, in batches the size of a Kombo page; with retry_quarantined, the quarantine

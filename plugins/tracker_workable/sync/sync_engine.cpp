@@ -80,6 +80,7 @@ std::string SyncEngine::run(const RunOptions &options, const ats::sdk::Call &cal
         throw;
     }
     call.throw_if_cancelled();
+    run.report_quarantine();
 
     // Every application up to fetch_started is now durable (synced or pending): advance.
     host_.state_put(state_keys::checkpoint, std::to_string(fetch_started));

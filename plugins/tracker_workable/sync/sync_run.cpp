@@ -237,13 +237,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
                 if (was_pending || quarantine) unpark(a.id, upfront);
                 continue;
             case AppClass::already_tried: continue;
-            case AppClass::quarantined: {
-                ++summary.applications_quarantined;
-                summary.add_item("quarantined", boost::json::serialize(boost::json::object{
-                                                    {"application_id", a.id}, {"reason", quarantine->reason},
-                                                    {"failures", quarantine->failures}}));
-                continue;
-            }
+            case AppClass::quarantined: continue; // listed by report_quarantine() at the end of the run
             case AppClass::unchanged:
                 ++summary.applications_unchanged;
                 if (was_pending) unpark(a.id, upfront);

@@ -76,6 +76,8 @@ public:
     void reconcile_leftover_intents();
     // The pending list (and, with retry_quarantined, the quarantine) in page-sized batches.
     void retry_pending();
+    // Lists every quarantined application in the summary (call once, after the last batch).
+    void report_quarantine();
     // One batch of applications (a group of Kombo pages, or of pending entries).
     void process_batch(std::vector<KomboApplication> apps, bool from_pending);
 
