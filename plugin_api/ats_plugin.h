@@ -87,6 +87,28 @@ enum {
     ATS_ERR_FORBIDDEN = 12        /* refused by host policy (egress allow-list, read-only rule) */
 };
 
+/* The stable lower-case name of a status ("ok", "invalid_argument", "transient", ...): the one
+ * spelling hosts print in error lines and plugins put in control records ({"_type":"error",
+ * "code": <name>}). "unknown" for a value not listed above. Pure, thread-safe, no allocation. */
+static inline const char *ats_status_name(int32_t status) {
+    switch (status) {
+    case ATS_OK: return "ok";
+    case ATS_ERR_NOT_SUPPORTED: return "not_supported";
+    case ATS_ERR_INVALID_ARGUMENT: return "invalid_argument";
+    case ATS_ERR_NOT_FOUND: return "not_found";
+    case ATS_ERR_UNAUTHORIZED: return "unauthorized";
+    case ATS_ERR_RATE_LIMITED: return "rate_limited";
+    case ATS_ERR_TRANSIENT: return "transient";
+    case ATS_ERR_CONFLICT: return "conflict";
+    case ATS_ERR_INTERNAL: return "internal";
+    case ATS_ERR_UPSTREAM: return "upstream";
+    case ATS_ERR_CANCELLED: return "cancelled";
+    case ATS_ERR_VERSION: return "version";
+    case ATS_ERR_FORBIDDEN: return "forbidden";
+    default: return "unknown";
+    }
+}
+
 #define ATS_ERROR_MESSAGE_MAX 1024
 
 /* Caller-owned error report. The callee fills it only when it returns a non-zero status; it

@@ -8,9 +8,8 @@
 
 namespace ats::serve {
 
-std::string utc_now_iso8601() {
-    auto now = std::chrono::system_clock::now();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
     std::time_t secs = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
@@ -19,6 +18,8 @@ std::string utc_now_iso8601() {
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
     return buf;
 }
+
+std::string utc_now_iso8601() { return iso8601_utc(std::chrono::system_clock::now()); }
 
 EventLog::EventLog(const std::string &path) : out_(stderr), owned_(false) {
     if (!path.empty() && path != "-") {

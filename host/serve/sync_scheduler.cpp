@@ -19,16 +19,8 @@ constexpr size_t kRunsKept = 20;
 
 // A steady-clock deadline as wall-clock ISO 8601 UTC (for reports).
 std::string iso_of(std::chrono::steady_clock::time_point due) {
-    auto wall = std::chrono::system_clock::now() +
-                std::chrono::duration_cast<std::chrono::system_clock::duration>(due - std::chrono::steady_clock::now());
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count();
-    std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-    return buf;
+    return iso8601_utc(std::chrono::system_clock::now() +
+                       std::chrono::duration_cast<std::chrono::system_clock::duration>(due - std::chrono::steady_clock::now()));
 }
 
 class SummaryConsumer final : public RecordConsumer {

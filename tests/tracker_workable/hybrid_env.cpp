@@ -14,14 +14,7 @@ namespace ats::test::hybrid {
 
 namespace {
 
-std::string str(const json::object &o, const char *k) {
-    auto it = o.find(k);
-    if (it == o.end()) return {};
-    if (it->value().is_string()) return std::string(it->value().get_string());
-    if (it->value().is_int64()) return std::to_string(it->value().get_int64());
-    if (it->value().is_uint64()) return std::to_string(it->value().get_uint64());
-    return {};
-}
+std::string str(const json::object &o, const char *k) { return field_text(o, k); }
 
 void write_file(const std::string &path, const std::string &text) {
     std::ofstream out(path, std::ios::trunc);

@@ -15,14 +15,7 @@ namespace ats::test::hybrid {
 
 namespace {
 
-std::string str(const json::object &o, const char *k) {
-    auto it = o.find(k);
-    if (it == o.end()) return {};
-    if (it->value().is_string()) return std::string(it->value().get_string());
-    if (it->value().is_int64()) return std::to_string(it->value().get_int64());
-    if (it->value().is_uint64()) return std::to_string(it->value().get_uint64());
-    return {};
-}
+std::string str(const json::object &o, const char *k) { return field_text(o, k); }
 
 // Where a value may have landed: the resource's own fields, then each line of each contact note
 // (whole line, and the part after its last ':' so "Work phone: 020 ..." counts).

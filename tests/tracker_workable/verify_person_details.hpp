@@ -21,6 +21,16 @@ struct VerifyOptions {
                                     // a blank-named resource holding only their applications is tolerated
 };
 
+// A field of a sandbox record as text: strings as they are, integer ids in decimal, "" otherwise.
+inline std::string field_text(const boost::json::object &o, const char *k) {
+    auto it = o.find(k);
+    if (it == o.end()) return {};
+    if (it->value().is_string()) return std::string(it->value().get_string());
+    if (it->value().is_int64()) return std::to_string(it->value().get_int64());
+    if (it->value().is_uint64()) return std::to_string(it->value().get_uint64());
+    return {};
+}
+
 // The subject of the note that carries contact details with no field of their own.
 inline constexpr const char *kContactNoteSubject = "Workable contact details";
 

@@ -189,27 +189,12 @@ std::map<std::string, std::string> pending_reasons_of(const std::string &summary
     return out;
 }
 
-const char *status_name(int32_t code) {
-    switch (code) {
-    case ATS_ERR_NOT_SUPPORTED: return "not_supported";
-    case ATS_ERR_INVALID_ARGUMENT: return "invalid_argument";
-    case ATS_ERR_NOT_FOUND: return "not_found";
-    case ATS_ERR_UNAUTHORIZED: return "unauthorized";
-    case ATS_ERR_RATE_LIMITED: return "rate_limited";
-    case ATS_ERR_TRANSIENT: return "transient";
-    case ATS_ERR_CONFLICT: return "conflict";
-    case ATS_ERR_UPSTREAM: return "upstream";
-    case ATS_ERR_FORBIDDEN: return "forbidden";
-    default: return "internal";
-    }
-}
-
 // The control record of a failed Workable side (ats_plugin.h, "Control records").
 std::string workable_error_record(const ats::sdk::Error &e) {
     bool retryable = e.retryable() || e.code() == ATS_ERR_TRANSIENT || e.code() == ATS_ERR_RATE_LIMITED;
     return bj::serialize(bj::object{{"_type", "error"},
                                     {"source", "workable"},
-                                    {"code", status_name(e.code())},
+                                    {"code", ats_status_name(e.code())},
                                     {"message", std::string("Workable applications not refreshed (the sync failed): ") + e.what()},
                                     {"retryable", retryable}});
 }
