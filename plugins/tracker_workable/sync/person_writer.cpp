@@ -286,6 +286,7 @@ CreatedTrackerPerson PersonWriter::create_person(Work &w, bool &recovered, bool 
             }
             landed_ = plan.tokens;
             creation_note_ = plan.note_lines;
+            run_.remember_created(c.resource_id, p); // a later batch's new detail needs no read of them
             run_.summary.contact_fields_filled += plan.new_details() - static_cast<int64_t>(plan.note_lines.size());
             return c;
         } catch (const ats::sdk::Error &e) {

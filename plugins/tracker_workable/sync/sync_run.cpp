@@ -133,6 +133,14 @@ std::optional<SyncRun::KnownFields> SyncRun::fields_from_refresh(const std::stri
     return it->second;
 }
 
+void SyncRun::remember_created(const std::string &res, const NewTrackerPerson &p) {
+    std::string source;
+    for (const auto &[name, value] : p.custom_fields)
+        if (name == cfg_.workable_source.custom_field) source = value;
+    std::lock_guard<std::mutex> g(mu_);
+    refreshed_fields_[res] = {p.email, p.cellphone, p.workphone, p.homephone, source};
+}
+
 void SyncRun::remember_filled(const std::string &res, const PersonFieldUpdate &u) {
     std::lock_guard<std::mutex> g(mu_);
     auto it = refreshed_fields_.find(res);

@@ -144,6 +144,7 @@ private:
     std::unordered_map<std::string, KnownFields> refreshed_fields_;
     std::optional<KnownFields> fields_from_refresh(const std::string &res);
     void remember_filled(const std::string &res, const PersonFieldUpdate &filled); // keeps the above current
+    void remember_created(const std::string &res, const NewTrackerPerson &p);       // a person this run created
 
     std::mutex statuses_mu_;
     std::optional<std::vector<std::string>> tracker_statuses_;
