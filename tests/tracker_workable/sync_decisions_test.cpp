@@ -279,6 +279,27 @@ BOOST_AUTO_TEST_CASE(create_refused_as_existing_links_that_person_and_creates_no
     BOOST_REQUIRE_EQUAL(w.tracker.links_of(res).size(), 1u);
 }
 
+BOOST_AUTO_TEST_CASE(two_people_typing_one_email_stay_two_people_in_tracker) {
+    World w;
+    // Same e-mail, other names and other phones: the rules keep them apart. Tracker would refuse a
+    // second resource with that e-mail, so the second is created without it (noted instead).
+    auto s = w.run({app("1", "job-1", "Ann", "Lee", {"family@x.org"}, {"07700 900111"}),
+                    app("2", "job-2", "Bob", "Stone", {"family@x.org"}, {"07700 900222"})});
+    BOOST_REQUIRE_EQUAL(w.tracker.people.size(), 2u);
+    int with_email = 0, noted = 0;
+    for (const auto &[id, p] : w.tracker.people) {
+        with_email += p.row.email == "family@x.org";
+        for (const auto &n : p.notes) noted += n.note.find("E-mail: family@x.org") != std::string::npos;
+        BOOST_TEST(w.tracker.links_of(id).size() == 1u);
+    }
+    BOOST_TEST(with_email == 1);
+    BOOST_TEST(noted == 1);
+    BOOST_TEST(s.at("identity_conflicts").as_array().size() >= 1u);
+    // The next application with that e-mail and Ann's phone is Ann's, not Bob's.
+    w.run({app("3", "job-2", "Ann", "Lee", {"family@x.org"}, {"07700 900111"})});
+    BOOST_TEST(w.tracker.people.size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(blank_name_is_refused_with_a_reason_then_quarantined_after_three_runs) {
     World w;
     auto a = app("1", "job-1", " ", "", {"x@example.com"}, {});

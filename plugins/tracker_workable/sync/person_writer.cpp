@@ -23,6 +23,15 @@ std::string custom_field(const TrackerResourceRow &r, const std::string &name) {
     return {};
 }
 
+// The keys that may find this applicant's person: without the e-mail another person owns.
+std::vector<std::string> identity_keys_of(const Work &w) {
+    if (!w.email_kept_apart) return w.identity.keys;
+    std::vector<std::string> keys;
+    for (const auto &k : w.identity.keys)
+        if (key_kind(k) != 'e') keys.push_back(k);
+    return keys;
+}
+
 PersonContacts contacts_of(const std::vector<Work *> &apps) {
     PersonContacts c;
     for (const Work *w : apps) {
@@ -229,7 +238,7 @@ std::string PersonWriter::create_link(Work &w, bool &recovered) {
 // reads depend on a clock.
 std::optional<std::string> PersonWriter::find_recovered_person(const Work &w) {
     run_.refresh_index(true);
-    if (auto m = run_.index_.find(w.identity.keys)) return m->resource_id;
+    if (auto m = run_.index_.find(identity_keys_of(w))) return m->resource_id;
     if (run_.cfg_.candidate_id_field.empty() || w.app.candidate_remote_id.empty()) return std::nullopt;
     for (const auto &r : run_.tracker_.find_people_by_name(w.app.first_name, w.app.last_name))
         if (custom_field(r, run_.cfg_.candidate_id_field) == w.app.candidate_remote_id) return r.id;
@@ -252,6 +261,10 @@ CreatedTrackerPerson PersonWriter::create_person(Work &w, bool &recovered, bool 
     // its field, the rest in the labelled note after the create.
     PersonContacts contacts = contacts_of(t_.news);
     ContactPlan plan = plan_contacts(contacts, {}, run_.cfg_.identity);
+    if (w.email_kept_apart && !plan.fields.email.empty()) {
+        plan.note_lines.insert(plan.note_lines.begin(), "E-mail: " + plan.fields.email);
+        plan.fields.email.clear();
+    }
     NewTrackerPerson p;
     for (Work *m : t_.news) // the first application with a usable name names the person
         if (!m->app.first_name.empty() || !m->app.last_name.empty()) {
@@ -409,7 +422,7 @@ void PersonWriter::commit_new(Work &w, const std::string &link, const std::strin
                    boost::json::serialize(boost::json::object{{"k", w.app.id}, {"w", w.app.remote_id}})});
     // Only person-level keys (email, phone) are remembered: "k:"/"w:" keys name one Workable
     // candidate, i.e. one application, which its "app/" record already covers.
-    for (const auto &k : w.identity.keys)
+    for (const auto &k : identity_keys_of(w))
         if (key_kind(k) == 'e' || key_kind(k) == 'p') ops.push_back({true, state_keys::person(k), res_});
     if (!w.identity.name_key.empty()) ops.push_back({true, state_keys::name(w.identity.name_key), res_});
     ops.push_back({true, state_keys::verified(res_), ""});
@@ -418,7 +431,7 @@ void PersonWriter::commit_new(Work &w, const std::string &link, const std::strin
     else ops.push_back({false, state_keys::pending(w.app.id), ""});
     ops.push_back({false, state_keys::quarantined(w.app.id), ""});
     // In memory at once (later people in this run see it); durable with the next commit group.
-    for (const auto &k : w.identity.keys)
+    for (const auto &k : identity_keys_of(w))
         if (key_kind(k) == 'e' || key_kind(k) == 'p') run_.index_.add(k, res_);
     {
         std::lock_guard<std::mutex> g(run_.mu_);

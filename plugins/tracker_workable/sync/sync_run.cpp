@@ -339,6 +339,14 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
                                                    {"detail", c.detail}, {"tracker_resource_ids", std::move(res)}}));
     }
 
+    std::unordered_set<std::string> email_conflicts;
+    for (const auto &c : grouping.conflicts)
+        if (c.kind == "email_shared_by_different_people") email_conflicts.insert(c.application_id);
+    for (const auto &g : grouping.groups)
+        for (size_t m : g.members)
+            if (g.resource_id.empty() && email_conflicts.count(work[news[m]].app.id))
+                for (size_t n : g.members) work[news[n]].email_kept_apart = true;
+
     std::vector<PersonTask> tasks;
     std::unordered_map<std::string, size_t> task_of_resource;
     auto task_for_resource = [&](const std::string &res) -> PersonTask & {

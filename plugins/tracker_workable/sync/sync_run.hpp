@@ -54,6 +54,10 @@ struct Work {
     std::optional<std::string> tracker_status; // Tracker's status today, when it was read
     bool link_exists = true;
     bool wants_documents = false;  // list and attach this application's CVs
+    // The identity rules keep this applicant apart from another who typed the same e-mail (other
+    // name, other phones): Tracker refuses a second resource with an e-mail it has, so this person
+    // is created without it (the e-mail goes into the contact note) and the e-mail never finds them.
+    bool email_kept_apart = false;
 };
 
 // The writes of one person, run sequentially by one worker.
