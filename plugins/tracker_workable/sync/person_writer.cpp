@@ -51,6 +51,7 @@ public:
     void run();
 
 private:
+    void write_all();
     void write_known_status(Work &w);
     void link_new(Work &w);
     CreatedTrackerPerson create_person(Work &w, bool &recovered, bool &matched);
@@ -101,13 +102,24 @@ std::string PersonWriter::link_source(const Work &w) const {
 void PersonWriter::run() {
     // The person's finished work becomes durable in ONE unit, after their contact details: a crash
     // before that leaves the write intents, so the next run redoes (and reads back) the person's
-    // links and details; a crash after it leaves nothing undone.
-    struct CommitAtEnd {
-        PersonWriter &w;
-        ~CommitAtEnd() {
-            if (!w.ops_.empty()) w.run_.commits_.add(std::move(w.ops_));
-        }
-    } commit_at_end{*this};
+    // links and details; a crash after it leaves nothing undone. A failure that ends the task early
+    // still commits what was finished (and the commit's own failure is the one reported).
+    auto commit = [this] {
+        if (ops_.empty()) return;
+        StateOps ops = std::move(ops_);
+        ops_.clear();
+        run_.commits_.add(std::move(ops));
+    };
+    try {
+        write_all();
+    } catch (...) {
+        commit();
+        throw;
+    }
+    commit();
+}
+
+void PersonWriter::write_all() {
     for (Work *k : t_.known) {
         if (run_.call_.cancelled()) return;
         write_known_status(*k);
