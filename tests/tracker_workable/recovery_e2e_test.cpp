@@ -99,49 +99,40 @@ void require_converged(HybridEnv &env, const json::object &last) {
     BOOST_TEST(writes(env.sandbox(), kAllWrites) == before);
 }
 
+// One kill loop on the world `o` describes, then the convergence checks.
+void kill_loop_converges(const EnvOptions &o) {
+    HybridEnv env(o);
+    LoopResult r;
+    json::object last = kill_loop(env, r);
+    BOOST_TEST_MESSAGE("kills: " << r.kills);
+    BOOST_TEST(r.kills >= 3);
+    require_converged(env, last);
+}
+
+EnvOptions with_tracker_clock_skew(EnvOptions o, int64_t skew_ms) {
+    o.sandbox.extra_args.insert(o.sandbox.extra_args.end(), {"--tracker-clock-skew-ms", std::to_string(skew_ms)});
+    return o;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(kill_loop_with_a_manifest_zone_other_than_the_accounts) {
     EnvOptions o = world();
     o.manifest_timezone = "Europe/Berlin"; // the sandbox account is Europe/London
-    HybridEnv env(o);
-    LoopResult r;
-    json::object last = kill_loop(env, r);
-    BOOST_TEST_MESSAGE("kills: " << r.kills);
-    BOOST_TEST(r.kills >= 3);
-    require_converged(env, last);
+    kill_loop_converges(o);
 }
 
 BOOST_AUTO_TEST_CASE(kill_loop_with_trackers_clock_20_minutes_behind) {
-    EnvOptions o = world();
-    o.sandbox.extra_args.insert(o.sandbox.extra_args.end(), {"--tracker-clock-skew-ms", std::to_string(-20 * 60 * 1000)});
-    HybridEnv env(o);
-    LoopResult r;
-    json::object last = kill_loop(env, r);
-    BOOST_TEST_MESSAGE("kills: " << r.kills);
-    BOOST_TEST(r.kills >= 3);
-    require_converged(env, last);
+    kill_loop_converges(with_tracker_clock_skew(world(), -20 * 60 * 1000));
 }
 
 BOOST_AUTO_TEST_CASE(kill_loop_with_trackers_clock_1_hour_ahead) {
-    EnvOptions o = world();
-    o.sandbox.extra_args.insert(o.sandbox.extra_args.end(), {"--tracker-clock-skew-ms", std::to_string(60 * 60 * 1000)});
-    HybridEnv env(o);
-    LoopResult r;
-    json::object last = kill_loop(env, r);
-    BOOST_TEST_MESSAGE("kills: " << r.kills);
-    BOOST_TEST(r.kills >= 3);
-    require_converged(env, last);
+    kill_loop_converges(with_tracker_clock_skew(world(), 60 * 60 * 1000));
 }
 
 BOOST_AUTO_TEST_CASE(kill_loop_with_skew_and_zone_mismatch_together) {
-    EnvOptions o = world();
+    EnvOptions o = with_tracker_clock_skew(world(), -20 * 60 * 1000);
     o.sandbox.seed = 23;
     o.manifest_timezone = "America/New_York";
-    o.sandbox.extra_args.insert(o.sandbox.extra_args.end(), {"--tracker-clock-skew-ms", std::to_string(-20 * 60 * 1000)});
-    HybridEnv env(o);
-    LoopResult r;
-    json::object last = kill_loop(env, r);
-    BOOST_TEST_MESSAGE("kills: " << r.kills);
-    require_converged(env, last);
+    kill_loop_converges(o);
 }

@@ -179,11 +179,10 @@ std::string url_origin(const std::string &url) {
 
 std::vector<KomboAttachment> parse_attachment_list(std::string_view body, int http_status, const std::string &what) {
     json::value doc;
-    const json::array &results_array = kombo_success_data(body, http_status, what, doc).at("results").get_array();
-    const json::array *results = &results_array;
+    const json::array &results = kombo_success_data(body, http_status, what, doc).at("results").get_array();
     std::vector<KomboAttachment> out;
-    out.reserve(results->size());
-    for (const auto &v : *results) {
+    out.reserve(results.size());
+    for (const auto &v : results) {
         if (!v.is_object()) throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Kombo " + what + ": a results[] entry is not an object");
         const auto &o = v.get_object();
         KomboAttachment a;
