@@ -1,9 +1,9 @@
 #include "json_schema.hpp"
+#include "pattern_matcher.hpp"
 
 #include <boost/json.hpp>
 
 #include <cmath>
-#include <regex>
 #include <set>
 
 namespace json = boost::json;
@@ -85,16 +85,22 @@ void validate(const json::value &schema, json::value &value, const std::string &
     }
     if (value.is_string()) {
         size_t len = utf8_length(value.get_string());
-        if (auto *m = s.if_contains("minLength"); m && is_number(*m) && len < as_double(*m))
+        bool length_ok = true;
+        if (auto *m = s.if_contains("minLength"); m && is_number(*m) && len < as_double(*m)) {
             out.push_back({where, "must be at least " + fmt_number(*m) + " characters long"});
-        if (auto *m = s.if_contains("maxLength"); m && is_number(*m) && len > as_double(*m))
+            length_ok = false;
+        }
+        if (auto *m = s.if_contains("maxLength"); m && is_number(*m) && len > as_double(*m)) {
             out.push_back({where, "must be at most " + fmt_number(*m) + " characters long"});
-        if (auto *p = s.if_contains("pattern"); p && p->is_string()) {
+            length_ok = false;
+        }
+        // A value of the wrong length is already refused: its pattern would only add noise (and
+        // an unbounded value is not worth matching).
+        if (auto *p = s.if_contains("pattern"); p && p->is_string() && length_ok) {
             try {
-                std::regex re(std::string(p->get_string()), std::regex::ECMAScript);
-                if (!std::regex_search(std::string(value.get_string()), re))
+                if (!Pattern(p->get_string()).search(value.get_string()))
                     out.push_back({where, "must match the pattern " + json::serialize(*p)});
-            } catch (const std::regex_error &) {
+            } catch (const PatternError &) {
                 out.push_back({where, "the schema's pattern " + json::serialize(*p) + " is not a valid regular expression"});
             }
         }
@@ -168,8 +174,8 @@ void check(const json::value &schema, const std::string &path, std::vector<std::
         if ((key == "required" || key == "enum") && !v.is_array()) out.push_back(here + ": must be an array");
         if (key == "pattern") {
             if (!v.is_string()) out.push_back(here + ": must be a string");
-            else try { std::regex re(std::string(v.get_string())); } catch (const std::regex_error &) {
-                out.push_back(here + ": not a valid regular expression");
+            else try { Pattern re(v.get_string()); } catch (const PatternError &e) {
+                out.push_back(here + ": not a valid regular expression in the host's subset (" + e.what() + ")");
             }
         }
         if (key == "x-secret" && !v.is_bool()) out.push_back(here + ": must be a boolean");

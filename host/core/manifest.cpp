@@ -108,6 +108,15 @@ void resolve_refs(json::value &v, const std::string &where, const TenantManifest
     v = json::string(value);
 }
 
+// An integer key the schema already bounded; a number that still does not convert exactly (a
+// schema without a maximum, 1e300) is this file's error, never an internal one.
+int64_t integer_key(const json::object &o, std::string_view key, const std::string &path, const std::string &where) {
+    boost::system::error_code ec;
+    int64_t n = o.at(key).to_number<int64_t>(ec);
+    if (ec) fail(path + ": " + where + std::string(key) + ": must be an integer within range");
+    return n;
+}
+
 } // namespace
 
 const TenantManifest *ManifestSet::find(const std::string &tenant_id) const {
@@ -116,8 +125,10 @@ const TenantManifest *ManifestSet::find(const std::string &tenant_id) const {
     return nullptr;
 }
 
-TenantManifest load_manifest(const std::string &path) {
-    json::value doc = parse_with_position(read_file(path), path);
+TenantManifest load_manifest(const std::string &path) { return parse_manifest(read_file(path), path); }
+
+TenantManifest parse_manifest(const std::string &text, const std::string &path) {
+    json::value doc = parse_with_position(text, path);
     if (!doc.is_object()) fail(path + ": a tenant manifest must be a JSON object");
     // provider_config is validated later against the plugin schema; keep it raw (no defaults).
     json::value raw_config = doc.get_object().contains("provider_config") ? doc.at("provider_config") : json::value();
@@ -132,15 +143,16 @@ TenantManifest load_manifest(const std::string &path) {
     m.provider_config = raw_config.get_object();
     const auto &h = o.at("host").get_object();
     for (const auto &e : h.at("egress_allow").get_array()) m.host.egress_allow.emplace_back(e.get_string());
-    m.host.max_concurrency = static_cast<int>(h.at("max_concurrency").to_number<int64_t>());
-    m.host.http_timeout_ms = h.at("http_timeout_ms").to_number<int64_t>();
+    m.host.max_concurrency = static_cast<int>(integer_key(h, "max_concurrency", path, "host."));
+    m.host.http_timeout_ms = integer_key(h, "http_timeout_ms", path, "host.");
     const auto &r = h.at("retry").get_object();
-    m.host.retry.max_attempts = static_cast<int>(r.at("max_attempts").to_number<int64_t>());
-    m.host.retry.max_wait_ms = r.at("max_wait_ms").to_number<int64_t>();
-    m.host.retry.base_delay_ms = r.at("base_delay_ms").to_number<int64_t>();
+    m.host.retry.max_attempts = static_cast<int>(integer_key(r, "max_attempts", path, "host.retry."));
+    m.host.retry.max_wait_ms = integer_key(r, "max_wait_ms", path, "host.retry.");
+    m.host.retry.base_delay_ms = integer_key(r, "base_delay_ms", path, "host.retry.");
     if (auto *s = o.if_contains("sync")) {
-        if (auto *i = s->get_object().if_contains("interval_seconds")) m.sync_interval_seconds = i->to_number<int64_t>();
-        if (auto *f = s->get_object().if_contains("full_every_seconds")) m.sync_full_every_seconds = f->to_number<int64_t>();
+        const auto &so = s->get_object();
+        if (so.contains("interval_seconds")) m.sync_interval_seconds = integer_key(so, "interval_seconds", path, "sync.");
+        if (so.contains("full_every_seconds")) m.sync_full_every_seconds = integer_key(so, "full_every_seconds", path, "sync.");
     }
     return m;
 }

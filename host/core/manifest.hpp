@@ -57,6 +57,9 @@ ManifestSet load_manifests(const std::string &dir);
 
 // Loads one file. Throws HostError(ErrorKind::manifest) naming the file (and line for bad JSON).
 TenantManifest load_manifest(const std::string &path);
+// The same for a manifest already read: `path` only names it in errors (the fuzz target feeds
+// untrusted text through here without touching the disk).
+TenantManifest parse_manifest(const std::string &text, const std::string &path);
 
 // The JSON text handed to the plugin's create(): refuses inline values for "x-secret" fields,
 // resolves {"$secret":{"env"|"file"}} references (registering each value with `redactor`),

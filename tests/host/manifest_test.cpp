@@ -7,6 +7,7 @@
 #include "host_error.hpp"
 #include "json_schema.hpp"
 #include "manifest.hpp"
+#include "pattern_matcher.hpp"
 #include "plugin_registry.hpp"
 #include "redactor.hpp"
 #include "runtime.hpp"
@@ -214,6 +215,91 @@ BOOST_AUTO_TEST_CASE(the_folder_loads_good_files_despite_bad_ones_and_refuses_du
     BOOST_TEST(contains(all, "tenant_id 'b' is declared by"));
     BOOST_TEST(contains(all, "b.json and "));
     BOOST_TEST(contains(all, "broken.json:1:2: invalid JSON"));
+}
+
+BOOST_AUTO_TEST_CASE(patterns_match_as_in_ecmascript_over_inputs_of_any_length) {
+    struct Case { const char *pattern, *text; bool match; };
+    const Case cases[] = {
+        {"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "acme-eu_1.prod", true},
+        {"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "-acme", false},
+        {"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "bad id", false},
+        {"^[a-z][a-z0-9_]*$", "tracker_workable", true},
+        {"^[a-z][a-z0-9_]*$", "Tracker", false},
+        {R"(^(\*\.)?[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$)", "*.trackerrms.com:443", true},
+        {R"(^(\*\.)?[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$)", "[::1]:8080", true},
+        {R"(^(\*\.)?[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$)", "host:123456", false},
+        {R"(^(\*\.)?[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$)", "a/b", false},
+        {R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$)", "2026-01-02T03:04:05.678Z", true},
+        {R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$)", "2026-01-02T03:04:05.Z", false},
+        {"^https?://", "https://x", true},
+        {"^https?://", "ftp://x", false},
+        {"/", "team/abc", true},          // unanchored: anywhere in the text
+        {"^[A-Za-z]{2}$", "GB", true},
+        {"^[A-Za-z]{2}$", "GBR", false},
+        {"^x", "", false},
+        {"", "", true},
+        {"a|", "zzz", true},              // the empty alternative matches
+        {"^(?:ab)+$", "ababab", true},
+        {"^(?:ab)+$", "ababa", false},
+        {"^[^\\s]+$", "no-space", true},
+        {"^[^\\s]+$", "a b", false},
+        {"^.$", "\xC3\xA9", true},        // one code point, two bytes
+        {"^\\w{3,}$", "ab", false},
+        {"^a{2,3}$", "aaaa", false},
+        {"^a{2,}$", "aaaa", true},
+        {"^a{,2}$", "a{,2}", true},       // not a quantifier: literal braces (ECMAScript Annex B)
+        {"^[]$", "", false},
+        {"(a*)*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", false}, // no exponential backtracking
+    };
+    for (const auto &c : cases)
+        BOOST_TEST(host::Pattern(c.pattern).search(c.text) == c.match, c.pattern << " on '" << c.text << "'");
+    // std::regex recursed once per character and overflowed the stack on values this long.
+    std::string huge(1000000, 'a');
+    BOOST_TEST(host::Pattern("^[a-z][a-z0-9_]*$").search(huge));
+    BOOST_TEST(!host::Pattern("^(a|b)*c$").search(huge));
+    for (const char *bad : {"(a", "a)", "*a", "a**", "(?=a)", "(a)\\1", "\\b", "[a", "[z-a]", "a{2000}", "\\"})
+        BOOST_CHECK_THROW(host::Pattern{bad}, host::PatternError);
+    BOOST_TEST(host::check_schema(json::parse(R"({"type":"string","pattern":"(?<=x)y"})")).size() == 1u);
+}
+
+// A value far past maxLength is refused by its length alone (the pattern is not run on it), and
+// a long value with no maxLength is matched without recursion: one bad file is reported, the
+// others still load.
+BOOST_AUTO_TEST_CASE(very_long_values_are_refused_cleanly_naming_the_file) {
+    Dirs d;
+    write(d.manifests + "/ok.json", R"({"tenant_id":"ok","provider":"test_good","provider_config":{}})");
+    write(d.manifests + "/long-id.json", R"({"tenant_id":")" + std::string(50000, 'a') +
+                                              R"(","provider":"test_good","provider_config":{}})");
+    write(d.manifests + "/long-egress.json", R"({"tenant_id":"e","provider":"test_good","provider_config":{},)"
+                                             R"("host":{"egress_allow":[")" + std::string(200000, 'a') + R"(!"]}})");
+    auto set = host::load_manifests(d.manifests);
+    BOOST_REQUIRE_EQUAL(set.tenants.size(), 1u);
+    BOOST_TEST(set.tenants[0].tenant_id == "ok");
+    BOOST_REQUIRE_EQUAL(set.problems.size(), 2u);
+    std::string all;
+    for (const auto &p : set.problems) all += p.message + "\n";
+    BOOST_TEST(contains(all, "long-id.json: tenant_id: must be at most 64 characters long"));
+    BOOST_TEST(!contains(all, "long-id.json: tenant_id: must match"));
+    BOOST_TEST(contains(all, "long-egress.json: host.egress_allow[0]: must match the pattern"));
+}
+
+// Numbers beyond int64 (or beyond the key's range) are that file's error naming the key, never
+// an internal error that stops every other tenant being listed.
+BOOST_AUTO_TEST_CASE(numbers_out_of_range_name_the_file_and_key) {
+    Dirs d;
+    write(d.manifests + "/ok.json", R"({"tenant_id":"ok","provider":"test_good","provider_config":{}})");
+    write(d.manifests + "/huge.json", R"({"tenant_id":"h","provider":"test_good","provider_config":{},)"
+                                      R"("sync":{"interval_seconds":1e300}})");
+    write(d.manifests + "/wide.json", R"({"tenant_id":"w","provider":"test_good","provider_config":{},)"
+                                      R"("sync":{"full_every_seconds":18446744073709551615},"host":{"http_timeout_ms":-1e300}})");
+    auto set = host::load_manifests(d.manifests);
+    BOOST_REQUIRE_EQUAL(set.tenants.size(), 1u);
+    BOOST_TEST(set.tenants[0].tenant_id == "ok");
+    std::string all;
+    for (const auto &p : set.problems) all += p.message + "\n";
+    BOOST_TEST(contains(all, "huge.json: sync.interval_seconds: must be <= 31536000"), all);
+    BOOST_TEST(contains(all, "wide.json: sync.full_every_seconds: must be <= 31536000"), all);
+    BOOST_TEST(contains(all, "wide.json: host.http_timeout_ms: must be >= 100"), all);
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_provider_names_the_file_and_lists_the_available_ones) {

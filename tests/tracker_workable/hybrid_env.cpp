@@ -78,6 +78,10 @@ void HybridEnv::set_job_mapping_extra(json::object extra) {
     write_manifest(options_.max_concurrency, options_.lock_wait_ms);
 }
 
+std::string HybridEnv::lock_file(const std::string &name) const {
+    return dir_ / ("var/locks/" + tenant_ + "." + name + ".lock");
+}
+
 std::vector<std::string> HybridEnv::host_argv(const std::vector<std::string> &command) const {
     std::vector<std::string> argv = {bin_dir() + "/ats-host", "--plugins", plugins_dir(), "--manifests",
                                      dir_ / "manifests", "--data-dir", dir_ / "var", "--log-file", dir_ / "host.log"};

@@ -52,6 +52,10 @@ public:
     // Starts it in the background (for kill and concurrency tests).
     std::unique_ptr<ChildProcess> start_sync() const;
 
+    // The host's lock file of this tenant's lock `name` (<data-dir>/locks/<tenant>.<name>.lock):
+    // it holds the holder's pid once the lock is taken.
+    std::string lock_file(const std::string &name) const;
+
     // Rewrites the manifest with other host/workable settings (e.g. lock_wait_ms).
     void write_manifest(int max_concurrency, int64_t lock_wait_ms);
     // Replaces EnvOptions::job_mapping_extra and rewrites the manifest: the next sync uses it.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -350,10 +351,23 @@ BOOST_AUTO_TEST_CASE(two_syncs_at_once_second_refuses_clearly_when_it_cannot_wai
     o.lock_wait_ms = 0;
     HybridEnv env(o);
     auto first = env.start_sync();
-    auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (total_tracker_requests(env.sandbox()) == 0 && std::chrono::steady_clock::now() < deadline)
+    // The first sync holds the lock once it wrote its pid into the lock file. It is then frozen
+    // (its whole process group) while the second runs, so however slowly the second starts (a
+    // loaded machine, a sanitized build), the first cannot finish and release the lock before.
+    const std::string lock = env.lock_file("workable-sync");
+    auto deadline = std::chrono::steady_clock::now() + 120s;
+    auto holder = [&] {
+        std::ifstream in(lock);
+        std::string pid;
+        in >> pid;
+        return pid;
+    };
+    while (holder().empty() && first->running() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(5ms);
+    BOOST_REQUIRE_MESSAGE(!holder().empty(), "the first sync never took its lock");
+    BOOST_REQUIRE(::kill(-first->pid(), SIGSTOP) == 0);
     auto second = env.sync();
+    ::kill(-first->pid(), SIGCONT);
     BOOST_TEST(second.exit_code == 1);
     BOOST_TEST(second.err.find("another sync of this tenant is running") != std::string::npos, second.err);
     auto r1 = first->wait(240s);

@@ -4,6 +4,8 @@
 #include <ats_plugin.hpp>
 
 #include <cctype>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 
 namespace ats::shared::json {
@@ -176,7 +178,8 @@ std::optional<std::string> scalar_text(const bj::value &v) {
     if (v.is_bool()) return std::string(v.get_bool() ? "true" : "false");
     if (v.is_double()) {
         double d = v.get_double();
-        if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9.0e15 && d < 9.0e15)
+        // Range first: converting a double outside int64's range is undefined behaviour.
+        if (d > -9.0e15 && d < 9.0e15 && d == std::trunc(d))
             return std::to_string(static_cast<int64_t>(d));
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.17g", d);
@@ -196,21 +199,34 @@ int64_t int_or(const bj::object &o, std::string_view key, int64_t fallback) {
     const bj::value *v = find_ci(o, key);
     if (!v) return fallback;
     if (v->is_int64()) return v->get_int64();
-    if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-    if (v->is_double()) return static_cast<int64_t>(v->get_double());
+    // Upstream numbers outside int64 are not a number we can use: the fallback, never a wrapped
+    // or undefined conversion.
+    if (v->is_uint64()) {
+        uint64_t u = v->get_uint64();
+        return u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? static_cast<int64_t>(u) : fallback;
+    }
+    if (v->is_double()) {
+        double d = v->get_double();
+        // 2^63 is exact in a double; every double strictly inside (-2^63 - 1, 2^63) truncates into range.
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return fallback;
+        return static_cast<int64_t>(d);
+    }
     if (v->is_string()) {
         std::string_view s = v->get_string();
+        bool neg = !s.empty() && s[0] == '-';
+        if (neg) s.remove_prefix(1);
         if (s.empty()) return fallback;
+        // Accumulate negatively: INT64_MIN has no positive counterpart.
         int64_t n = 0;
-        bool neg = false;
-        size_t i = 0;
-        if (s[0] == '-') { neg = true; i = 1; }
-        if (i == s.size()) return fallback;
-        for (; i < s.size(); ++i) {
-            if (s[i] < '0' || s[i] > '9') return fallback;
-            n = n * 10 + (s[i] - '0');
+        constexpr int64_t min = std::numeric_limits<int64_t>::min();
+        for (char c : s) {
+            if (c < '0' || c > '9') return fallback;
+            int digit = c - '0';
+            if (n < (min + digit) / 10) return fallback;
+            n = n * 10 - digit;
         }
-        return neg ? -n : n;
+        if (!neg && n == min) return fallback;
+        return neg ? n : -n;
     }
     return fallback;
 }

@@ -9,6 +9,7 @@
 //          "sync_delay_ms": how long `sync` takes, "check_ok": what `check` reports,
 //          "read_delay_ms": how long jobs.get takes (cancellable)}.
 #include "ats_plugin.hpp"
+#include "ats/shared/base64.hpp"
 
 #include <boost/json.hpp>
 
@@ -85,31 +86,6 @@ std::string iso_day(int day) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "2026-01-%02dT08:00:00Z", 1 + day % 28);
     return buf;
-}
-
-std::string b64decode(const std::string &in) {
-    auto val = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+' || c == '-') return 62;
-        if (c == '/' || c == '_') return 63;
-        return -1;
-    };
-    std::string out;
-    int bits = 0, acc = 0;
-    for (char c : in) {
-        if (c == '=') break;
-        int v = val(c);
-        if (v < 0) throw Error(ATS_ERR_INVALID_ARGUMENT, "data_base64 is not base64");
-        acc = (acc << 6) | v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xff));
-        }
-    }
-    return out;
 }
 
 class ProbeProvider {
@@ -263,7 +239,7 @@ public:
         }
         if (op == ATS_OP_APPLICATION_ATTACHMENTS_ADD || op == ATS_OP_CANDIDATE_ATTACHMENTS_ADD) {
             std::string key = owner_key(op, args);
-            std::string data = b64decode(str(args, "data_base64"));
+            std::string data = ats::shared::base64_decode(str(args, "data_base64"), "data_base64");
             std::string type = opt(args, "type").empty() ? "OTHER" : opt(args, "type");
             std::string content_type = opt(args, "content_type").empty() ? "application/octet-stream" : opt(args, "content_type");
             std::lock_guard<std::mutex> lock(mu_);

@@ -63,4 +63,27 @@ BOOST_AUTO_TEST_CASE(lenient_readers_for_upstream_rows) {
     BOOST_TEST(sj::text_or(o, "missing", "fb") == "fb");
 }
 
+// Numbers an upstream may send that do not fit int64: the fallback (or their text), never an
+// undefined conversion or a wrapped value (the sanitized build aborts on either).
+BOOST_AUTO_TEST_CASE(lenient_readers_survive_numbers_out_of_range) {
+    auto o = sj::parse_object(R"({"huge":1e300,"tiny":-1e300,"big":18446744073709551615,)"
+                              R"("long":"99999999999999999999","neglong":"-99999999999999999999",)"
+                              R"("max":"9223372036854775807","min":"-9223372036854775808",)"
+                              R"("over":"9223372036854775808","minus":"-","edge":9.2233720368547758e18,)"
+                              R"("negedge":-9.2233720368547758e18})", "row");
+    BOOST_TEST(sj::int_or(o, "huge", -1) == -1);
+    BOOST_TEST(sj::int_or(o, "tiny", -1) == -1);
+    BOOST_TEST(sj::int_or(o, "big", -1) == -1);
+    BOOST_TEST(sj::int_or(o, "long", -1) == -1);
+    BOOST_TEST(sj::int_or(o, "neglong", -1) == -1);
+    BOOST_TEST(sj::int_or(o, "max", -1) == INT64_MAX);
+    BOOST_TEST(sj::int_or(o, "min", -1) == INT64_MIN);
+    BOOST_TEST(sj::int_or(o, "over", -1) == -1);
+    BOOST_TEST(sj::int_or(o, "minus", -1) == -1);
+    BOOST_TEST(sj::int_or(o, "edge", -1) == -1);       // exactly 2^63
+    BOOST_TEST(sj::int_or(o, "negedge", -1) == INT64_MIN);
+    BOOST_TEST(sj::text_or(o, "huge") == "1.0000000000000001e+300");
+    BOOST_TEST(sj::text_or(o, "edge") == "9.2233720368547758e+18");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
