@@ -21,6 +21,7 @@ apt_packages=(
   libssl-dev openssl libsqlite3-dev libhowardhinnant-date-dev tzdata
   libphonenumber8 libprotobuf-dev libabsl-dev libicu-dev
   nodejs npm valgrind binutils
+  libclang-rt-14-dev
 )
 
 missing=()

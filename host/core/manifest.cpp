@@ -180,6 +180,9 @@ ManifestSet load_manifests(const std::string &dir) {
             loaded.push_back(load_manifest(f));
         } catch (const HostError &e) {
             set.problems.push_back({f, e.what()});
+        } catch (const std::exception &e) {
+            // A defect of ours on a strange file still costs only that file, and names it.
+            set.problems.push_back({f, f + ": cannot be read as a manifest (" + e.what() + ")"});
         }
     }
     std::map<std::string, std::vector<std::string>> by_id;
