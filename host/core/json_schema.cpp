@@ -85,18 +85,16 @@ void validate(const json::value &schema, json::value &value, const std::string &
     }
     if (value.is_string()) {
         size_t len = utf8_length(value.get_string());
-        bool length_ok = true;
-        if (auto *m = s.if_contains("minLength"); m && is_number(*m) && len < as_double(*m)) {
+        bool too_long = false;
+        if (auto *m = s.if_contains("minLength"); m && is_number(*m) && len < as_double(*m))
             out.push_back({where, "must be at least " + fmt_number(*m) + " characters long"});
-            length_ok = false;
-        }
         if (auto *m = s.if_contains("maxLength"); m && is_number(*m) && len > as_double(*m)) {
             out.push_back({where, "must be at most " + fmt_number(*m) + " characters long"});
-            length_ok = false;
+            too_long = true;
         }
-        // A value of the wrong length is already refused: its pattern would only add noise (and
-        // an unbounded value is not worth matching).
-        if (auto *p = s.if_contains("pattern"); p && p->is_string() && length_ok) {
+        // A value over maxLength is already refused: matching an unbounded value against the
+        // pattern would only cost time and add noise.
+        if (auto *p = s.if_contains("pattern"); p && p->is_string() && !too_long) {
             try {
                 if (!Pattern(p->get_string()).search(value.get_string()))
                     out.push_back({where, "must match the pattern " + json::serialize(*p)});
