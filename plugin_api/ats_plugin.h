@@ -337,9 +337,7 @@ typedef struct ats_plugin_descriptor {
     size_t capability_count;
     /* JSON Schema (draft 2020-12 subset: type, properties, required, additionalProperties, items,
      * enum, const, minimum, maximum, minLength, maxLength, minItems, pattern, default,
-     * description) of the `provider_config` object a tenant manifest gives to create(). A
-     * `pattern` is the regular subset of ECMA-262 (no back-references, lookaround or \b); the
-     * host refuses a schema using more, naming the keyword. */
+     * description) of the `provider_config` object a tenant manifest gives to create(). */
     const char *config_schema_json;
 } ats_plugin_descriptor_t;
 
