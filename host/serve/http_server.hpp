@@ -27,7 +27,10 @@ struct ServerLimits {
     size_t max_header_bytes = 16 << 10;     // larger request line + headers: 431
     int request_timeout_ms = 30000;         // waiting for + reading one request; each write;
                                             // a non-streaming handler (then 503 "deadline")
-    int max_connections = 512;              // more: 503 and close
+    int header_timeout_ms = 10000;          // waiting for a request's line + headers (then 408,
+                                            // or a silent close on an idle keep-alive connection)
+    int max_connections = 512;              // more: only /healthz and /readyz, else 503 and close
+    int max_connections_per_client = 64;    // per remote address; more: as over max_connections
     int shutdown_deadline_ms = 10000;       // in-flight requests get this long after SIGTERM
 };
 

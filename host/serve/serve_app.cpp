@@ -44,10 +44,14 @@ ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness
 Principal ServeApp::authenticate(const HttpRequest &req) const {
     std::string auth = req.header("authorization");
     if (auth.empty()) throw ApiError(401, "unauthenticated", "missing Authorization: Bearer token");
-    const std::string prefix = "Bearer ";
-    if (auth.size() <= prefix.size() || auth.compare(0, prefix.size(), prefix) != 0)
+    // The scheme is case-insensitive (RFC 9110 11.1): "bearer", "BEARER" are "Bearer".
+    size_t space = auth.find(' ');
+    std::string scheme = auth.substr(0, space);
+    for (char &c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    size_t token_at = space == std::string::npos ? std::string::npos : auth.find_first_not_of(' ', space);
+    if (scheme != "bearer" || token_at == std::string::npos)
         throw ApiError(401, "unauthenticated", "the Authorization header must be \"Bearer <token>\"");
-    auto principal = state_.tokens()->authenticate(auth.substr(prefix.size()));
+    auto principal = state_.tokens()->authenticate(auth.substr(token_at));
     if (!principal) throw ApiError(401, "invalid_token", "the bearer token is not valid");
     return *principal;
 }
