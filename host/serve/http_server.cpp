@@ -234,7 +234,7 @@ public:
             });
         });
         if constexpr (tls) {
-            lowest(stream_).expires_after(timeout());
+            lowest(stream_).expires_after(header_timeout());  // a handshake trickled byte by byte holds nothing long
             stream_.async_handshake(asio::ssl::stream_base::server,
                                     [self = this->shared_from_this()](beast::error_code ec) {
                                         if (ec) return self->close_now();
