@@ -105,13 +105,13 @@ json::object body_object(const HttpRequest &req) {
     return std::move(v.as_object());
 }
 
-// A path parameter with a control byte (NUL above all) cannot be an id, and would cut short
-// every C string it reaches on its way through the plugin: refuse it, showing it escaped.
-void check_path_param(const std::string &name, const std::string &value) {
+// A path or query parameter with a control byte (NUL above all) cannot be an id or a search
+// term, and would cut short every C string it reaches on its way through the plugin: refuse it,
+// showing it escaped.
+void check_no_control_bytes(const std::string &what, const std::string &value) {
     for (char c : value)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            throw ApiError(400, "invalid_argument", "path parameter " + name + " " + json::serialize(json::string(value)) +
-                                                        " contains a control character");
+            throw ApiError(400, "invalid_argument", what + " " + json::serialize(json::string(value)) + " contains a control character");
 }
 
 json::object build_args(const OperationRoute &route, const HttpRequest &req, const PathParams &params) {
@@ -120,6 +120,7 @@ json::object build_args(const OperationRoute &route, const HttpRequest &req, con
     for (const auto &q : route.query) {
         if (!req.has_query(q.name)) continue;
         std::string value = req.query_param(q.name);
+        check_no_control_bytes(std::string("query parameter ") + q.name, value);
         switch (q.type) {
         case ArgType::text: args[q.name] = value; break;
         case ArgType::boolean:
@@ -142,7 +143,7 @@ json::object build_args(const OperationRoute &route, const HttpRequest &req, con
         }
     }
     for (const auto &[name, value] : params) {
-        check_path_param(name, value);
+        check_no_control_bytes("path parameter " + name, value);
         if (name != "tenant") args[name] = value;
     }
     return args;

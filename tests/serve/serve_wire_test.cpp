@@ -136,4 +136,7 @@ BOOST_AUTO_TEST_CASE(numbers_outside_double_range_and_control_bytes_in_ids_are_n
     auto nul = s.get("/v1/tenants/acme/jobs/a%00bcd", "acme-token-1");
     BOOST_TEST(nul.status == 400);
     BOOST_TEST(message_of(nul).find("a\\u0000bcd") != std::string::npos, nul.body);
+    auto nul_query = s.get("/v1/tenants/acme/candidates/search?email=x%00y%40example.com", "acme-token-1");
+    BOOST_TEST(nul_query.status == 400);
+    BOOST_TEST(message_of(nul_query).find("x\\u0000y@example.com") != std::string::npos, nul_query.body);
 }
