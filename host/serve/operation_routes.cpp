@@ -329,6 +329,8 @@ void ServeApp::add_operation_routes() {
                         file_name = std::string(fn->as_string());
                 }
                 headers.emplace_back("Content-Disposition", attachment_disposition(file_name));
+                // The bytes are the upstream's too: a browser must not second-guess the type.
+                headers.emplace_back("X-Content-Type-Options", "nosniff");
                 w.send(200, content_type, std::move(result.data), headers);
                 return;
             }

@@ -139,6 +139,7 @@ BOOST_AUTO_TEST_CASE(hostile_upstream_header_material_never_splits_the_response)
     BOOST_TEST(head_lower.find("content-type: application/octet-stream\r\n") != std::string::npos, first.head);
     BOOST_TEST(head_lower.find("\r\nset-cookie") == std::string::npos, first.head);
     BOOST_TEST(head_lower.find("\r\nx-evil") == std::string::npos, first.head);
+    BOOST_TEST(head_lower.find("\r\nx-content-type-options: nosniff") != std::string::npos, first.head);
     BOOST_TEST(first.head.find("filename*=UTF-8''r%C3%A9sum%C3%A9__X-Evil%3A%201__%22_.._cv.pdf") != std::string::npos, first.head);
     // Exactly one more response (the /healthz), then the close: nothing forged in between.
     std::string rest = bytes.substr(first.head.size() + 4 + first.body.size());
