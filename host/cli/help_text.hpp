@@ -63,7 +63,9 @@ Exit: 0 even when some files are rejected (they are reported), 2 on usage errors
 inline constexpr const char *kTenantsHelp = R"(Usage: ats-host tenants [--json] [global options]
 
 Reads every *.json manifest of the manifests folder (*.schema.json excluded) and lists tenant id,
-provider and status: "ok", or the problem (invalid manifest, provider not available).
+provider and status: "ok", or the problem (invalid manifest, provider not available, a
+provider_config the plugin's schema refuses, an inline secret or a secret reference that does not
+resolve: what `check` would refuse before calling the plugin).
 Exit: 0 when every manifest is usable, 3 when at least one is not (all are still listed).
 )";
 

@@ -161,9 +161,20 @@ int cmd_tenants(host::Runtime &rt, const cli::Options &o) {
     std::ostringstream s;
     for (const auto &t : set.tenants) {
         std::string status = "ok";
-        if (!reg->find(t.provider)) {
+        auto plugin = reg->find(t.provider);
+        if (!plugin) {
             status = "provider '" + t.provider + "' is not available";
             all_ok = false;
+        } else {
+            // What `check` would refuse before calling the plugin: inline secrets, unresolvable
+            // secret references, provider_config against the plugin's schema. The message is
+            // redacted and names the file and field.
+            try {
+                host::resolve_provider_config(t, *plugin, rt.environment()->redactor());
+            } catch (const std::exception &e) {
+                status = e.what();
+                all_ok = false;
+            }
         }
         if (o.json)
             out.line(json::serialize(json::object{{"tenant_id", t.tenant_id}, {"provider", t.provider},

@@ -113,6 +113,10 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
       std::lock_guard<std::mutex> lock(mutex_);
       return json_reply(200, set_tracker_resource_field(world_, clock_.now() + tracker_skew_ms_.load(), body));
     }
+    if (what == "tracker/document_field" && req.method == "POST") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return json_reply(200, set_tracker_document_field(world_, clock_.now() + tracker_skew_ms_.load(), body));
+    }
     if (what == "reset" && req.method == "POST") {
       // {"data": true, "seed": .., "jobs": .., ...} regenerates (or reloads the fixture); without
       // "data" only counters, the write log, faults and the clock are reset.

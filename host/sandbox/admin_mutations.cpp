@@ -128,4 +128,18 @@ json::object set_tracker_resource_field(World &world, EpochMs tracker_now, const
   return json::object{{"resource_id", r.at("id")}, {"value", value}};
 }
 
+json::object set_tracker_document_field(World &world, EpochMs tracker_now, const json::object &request) {
+  only_known(request, "tracker/document_field", {"document_id", "field", "value"});
+  auto id = int_of(request, "document_id");
+  json::object *d = id ? world.tracker_record("D", *id) : nullptr;
+  if (!d) bad("tracker/document_field.document_id: no such Tracker document");
+  std::string name = str_of(request, "field");
+  if (name != "contenttype" && name != "filename") bad("tracker/document_field.field: one of contenttype, filename");
+  // Stored as given, control characters included: the point is to see what readers do with it.
+  std::string value = str_of(request, "value");
+  (*d)[name] = value;
+  (*d)["updated_ms"] = tracker_now;
+  return json::object{{"document_id", d->at("id")}, {"value", value}};
+}
+
 } // namespace ats::sandbox

@@ -1,6 +1,6 @@
 #pragma once
 // Targeted changes for e2e tests (POST /_sandbox/workable/application, /_sandbox/tracker/link_status,
-// /_sandbox/tracker/resource_field): one named record changed the way its owner would change it.
+// /_sandbox/tracker/resource_field, /_sandbox/tracker/document_field): one named record changed the way its owner would change it.
 // /_sandbox/mutate (mutate.hpp) makes random changes; these make exactly the one a test needs.
 // Each throws std::invalid_argument naming the offending field; returns what it changed.
 #include "time_util.hpp"
@@ -25,5 +25,9 @@ json::object set_tracker_link_status(World &world, EpochMs tracker_now, const js
 // worktelephone|hometelephone|firstname|lastname|jobtitle|companyname|source|linkedin" |
 // "custom_field": "<Resource custom field name>", "value": ".."}; lastupdated = Tracker's now.
 json::object set_tracker_resource_field(World &world, EpochMs tracker_now, const json::object &request);
+
+// A Tracker document's stored metadata, verbatim (an upstream that sends odd or hostile header
+// material): {"document_id": N, "field": "contenttype|filename", "value": ".."}.
+json::object set_tracker_document_field(World &world, EpochMs tracker_now, const json::object &request);
 
 } // namespace ats::sandbox

@@ -1,10 +1,14 @@
 #include "host_catalog.hpp"
 
 #include "runtime.hpp"
+#include "state_store.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace ats::serve {
@@ -73,6 +77,34 @@ public:
     Upstream upstream() const override {
         auto stats = tenant_->upstream_stats();
         return {stats.responses, stats.retries, stats.rate_limit_waits, stats.retry_wait_ms};
+    }
+    bool remember_webhook_event(const std::string &event_id, int64_t now_unix, int64_t forget_before_unix) override {
+        // The service's own rows, beside the tenant's: '#' cannot occur in a tenant id, so the
+        // plugin (which sees only its tenant's rows) never meets them.
+        const std::string owner = tenant_->id() + "#serve";
+        const std::string prefix = "webhook_event/";
+        static std::mutex mu;  // check-then-insert must not race with a concurrent redelivery
+        std::lock_guard<std::mutex> lock(mu);
+        auto &store = tenant_->environment().state();
+        std::string seen;
+        if (store.get(owner, prefix + event_id, seen)) return false;
+        std::vector<std::pair<int64_t, std::string>> kept;
+        std::vector<ats::host::StateOp> ops;
+        store.scan(owner, prefix, [&](const std::string &key, const std::string &value) {
+            int64_t at = std::atoll(value.c_str());
+            if (at < forget_before_unix) ops.push_back({true, key, ""});
+            else kept.emplace_back(at, key);
+            return true;
+        });
+        // Bounded: beyond kMaxWebhookEvents the oldest go first.
+        constexpr size_t kMaxWebhookEvents = 10000;
+        if (kept.size() >= kMaxWebhookEvents) {
+            std::sort(kept.begin(), kept.end());
+            for (size_t i = 0; i + kMaxWebhookEvents <= kept.size(); ++i) ops.push_back({true, kept[i].second, ""});
+        }
+        ops.push_back({false, prefix + event_id, std::to_string(now_unix)});
+        store.apply(owner, ops);
+        return true;
     }
 
 private:

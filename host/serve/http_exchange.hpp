@@ -18,7 +18,8 @@ namespace ats::serve {
 struct HttpRequest {
     std::string method;                           // "GET", ...
     std::string target;                           // raw request target, "/v1/x?y=1"
-    std::string path;                             // percent-decoded path without the query
+    std::string path;                             // path without the query, still percent-encoded
+                                                  // (the router decodes each segment after splitting)
     std::multimap<std::string, std::string> query;  // decoded query parameters
     std::map<std::string, std::string> headers;   // lower-case names
     std::string body;

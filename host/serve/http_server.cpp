@@ -55,8 +55,44 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::atomic<bool> stopping{false};
     std::atomic<bool> shutdown_timer_started{false};
     std::atomic<bool> force_cancel{false};  // shutdown deadline passed: cancel in-flight calls
-    std::atomic<int> connections{0};
+    std::atomic<int> connections{0};  // admitted connections (see admit())
     std::atomic<int> in_flight{0};
+
+    // Admission: a connection counts against max_connections and its remote address's
+    // max_connections_per_client. One over either limit is "overflow": it may still ask /healthz or
+    // /readyz (a probe must not restart a healthy server that is merely full), gets a short
+    // header deadline and 503 for anything else; overflow itself is bounded, beyond it the
+    // connection is closed at once.
+    enum class Admission { admitted, overflow, refused };
+    std::mutex clients_mutex;
+    std::map<std::string, int> per_client;
+    int overflow = 0;
+    int overflow_cap() const { return std::max(16, cfg.limits.max_connections / 8); }
+    Admission admit(const std::string &remote) {
+        std::lock_guard<std::mutex> lock(clients_mutex);
+        int &mine = per_client[remote];
+        if (connections.load() < cfg.limits.max_connections && mine < cfg.limits.max_connections_per_client) {
+            ++mine;
+            ++connections;
+            return Admission::admitted;
+        }
+        if (mine == 0) per_client.erase(remote);
+        if (overflow < overflow_cap()) {
+            ++overflow;
+            return Admission::overflow;
+        }
+        return Admission::refused;
+    }
+    void release(const std::string &remote, Admission a) {
+        std::lock_guard<std::mutex> lock(clients_mutex);
+        if (a == Admission::overflow) {
+            --overflow;
+            return;
+        }
+        auto it = per_client.find(remote);
+        if (it != per_client.end() && --it->second <= 0) per_client.erase(it);
+        --connections;
+    }
 
     // Per open connection: a function that closes it (only_idle = leave busy ones alone).
     std::mutex closers_mutex;
@@ -108,6 +144,60 @@ bool valid_request_id(const std::string &id) {
     return true;
 }
 
+// Why the request's Transfer-Encoding cannot be honoured ("" when it can, or is absent).
+// RFC 9112 6.1/6.3: in a request the final coding must be "chunked" (else the length is unknown
+// and the request must be refused and the connection closed); with Content-Length as well the
+// message is ambiguous; HTTP/1.0 has no transfer codings. Other codings are not implemented here.
+std::string transfer_encoding_problem(const http::request_parser<http::string_body>::value_type &head) {
+    std::vector<std::string> codings;
+    bool present = false;
+    for (const auto &field : head) {
+        if (field.name() != http::field::transfer_encoding) continue;
+        present = true;
+        std::string value(field.value());
+        size_t start = 0;
+        while (start <= value.size()) {
+            size_t comma = value.find(',', start);
+            if (comma == std::string::npos) comma = value.size();
+            std::string item = value.substr(start, comma - start);
+            item = item.substr(0, item.find(';'));  // coding parameters do not change the name
+            size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+            if (b != std::string::npos) codings.push_back(lower(item.substr(b, e - b + 1)));
+            start = comma + 1;
+        }
+    }
+    if (!present) return "";
+    if (head.version() < 11) return "Transfer-Encoding is not allowed in an HTTP/1.0 request";
+    if (head.find(http::field::content_length) != head.end())
+        return "a request must not carry both Transfer-Encoding and Content-Length";
+    if (codings.empty() || codings.back() != "chunked")
+        return "the final transfer coding of a request must be \"chunked\"";
+    for (size_t i = 0; i + 1 < codings.size(); ++i)
+        if (codings[i] != "chunked") return "transfer coding \"" + codings[i] + "\" is not supported";
+    if (codings.size() > 1) return "\"chunked\" must be applied only once";
+    return "";
+}
+
+// Liveness and readiness probes: answered even on a connection over the limits.
+bool is_probe(const http::request_parser<http::string_body>::value_type &head) {
+    if (head.method() != http::verb::get && head.method() != http::verb::head) return false;
+    std::string_view target = head.target();
+    target = target.substr(0, target.find('?'));
+    return target == "/healthz" || target == "/readyz";
+}
+
+// A header value the response may carry: no CR, LF, NUL or other control byte (HTAB aside), so
+// nothing a handler passes on - whatever its origin - can end the header early.
+std::string header_value_safe(std::string_view v) {
+    std::string out;
+    out.reserve(v.size());
+    for (char c : v) {
+        auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 && u != '\t') || u == 0x7f ? ' ' : c;
+    }
+    return out;
+}
+
 template <class Stream>
 auto &lowest(Stream &s) {
     return beast::get_lowest_layer(s);
@@ -119,21 +209,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
 public:
     template <class... Args>
-    Session(std::shared_ptr<HttpServer::Impl> server, bool over_limit, Args &&...args)
+    Session(std::shared_ptr<HttpServer::Impl> server, std::string remote, HttpServer::Impl::Admission admission,
+            Args &&...args)
         : server_(std::move(server)), stream_(std::forward<Args>(args)...), read_timer_(stream_.get_executor()),
-          over_limit_(over_limit) {
-        ++server_->connections;
+          over_limit_(admission != HttpServer::Impl::Admission::admitted), admission_(admission),
+          remote_(std::move(remote)) {
         server_->metrics.set("ats_serve_open_connections", {}, server_->connections.load());
-        try {
-            remote_ = lowest(stream_).socket().remote_endpoint().address().to_string();
-        } catch (...) {
-            remote_ = "unknown";
-        }
     }
 
     ~Session() {
         server_->unregister_closer(closer_id_);
-        --server_->connections;
+        server_->release(remote_, admission_);
         server_->metrics.set("ats_serve_open_connections", {}, server_->connections.load());
     }
 
@@ -148,7 +234,7 @@ public:
             });
         });
         if constexpr (tls) {
-            lowest(stream_).expires_after(timeout());
+            lowest(stream_).expires_after(header_timeout());  // a handshake trickled byte by byte holds nothing long
             stream_.async_handshake(asio::ssl::stream_base::server,
                                     [self = this->shared_from_this()](beast::error_code ec) {
                                         if (ec) return self->close_now();
@@ -197,10 +283,27 @@ private:
         parser_->header_limit(static_cast<std::uint32_t>(server_->cfg.limits.max_header_bytes));
         parser_->body_limit(server_->cfg.limits.max_body_bytes);
         // The stream's own timeout would close the socket, leaving nobody to tell the client;
-        // this timer only cancels the read, so on_read can still answer 408.
+        // this timer only cancels the read, so on_read can still answer 408. The request line and
+        // headers get the (short) header deadline, so a client trickling bytes cannot hold a
+        // connection for the whole request timeout; the body then gets the request timeout.
         lowest(stream_).expires_never();
+        arm_read_timer(header_timeout());
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                    self->read_timer_.cancel();
+                                    self->on_header(ec);
+                                });
+    }
+
+    std::chrono::milliseconds header_timeout() const {
+        int ms = std::min(server_->cfg.limits.header_timeout_ms, server_->cfg.limits.request_timeout_ms);
+        if (over_limit_) ms = std::min(ms, 1000);  // overflow: room for a probe, not for a trickle
+        return std::chrono::milliseconds(std::max(1, ms));
+    }
+
+    void arm_read_timer(std::chrono::milliseconds after) {
         read_timed_out_ = false;
-        read_timer_.expires_after(timeout());
+        read_timer_.expires_after(after);
         read_timer_.async_wait([weak = std::weak_ptr<Session>(this->shared_from_this())](beast::error_code ec) {
             auto self = weak.lock();
             if (ec || !self || self->closed_) return;
@@ -208,19 +311,29 @@ private:
             beast::error_code ignored;
             lowest(self->stream_).socket().cancel(ignored);
         });
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->read_timer_.cancel();
-                             self->on_read(ec);
-                         });
     }
 
-    void on_read(beast::error_code ec) {
+    void on_header(beast::error_code ec) {
+        if (closed_) return;
+        if (ec) return on_read(ec, header_timeout());
+        // Framing the body wrongly lets it run as a second request (smuggling): refuse any
+        // Transfer-Encoding this server would not frame exactly as the sender meant, and close.
+        if (auto problem = transfer_encoding_problem(parser_->get()); !problem.empty())
+            return reply_and_close(400, "bad_transfer_encoding", problem);
+        if (parser_->is_done()) return on_read({}, timeout());
+        arm_read_timer(timeout());
+        http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->read_timer_.cancel();
+            self->on_read(ec, self->timeout());
+        });
+    }
+
+    void on_read(beast::error_code ec, std::chrono::milliseconds limit) {
         if (closed_) return;
         if (ec && read_timed_out_) {
             // Silence on an idle keep-alive connection is normal; a half-sent request is not.
             if (parser_->got_some()) return reply_and_close(408, "request_timeout", "the request was not received within " +
-                                                                   std::to_string(server_->cfg.limits.request_timeout_ms) + " ms");
+                                                                   std::to_string(limit.count()) + " ms");
             return close_now();
         }
         if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return close_now();
@@ -234,10 +347,11 @@ private:
             return reply_and_close(400, "malformed_request", "malformed HTTP request: " + ec.message());
         if (ec) return close_now();  // reset, TLS failure: nobody to answer
 
-        if (over_limit_)
-            return reply_and_close(503, "too_many_connections", "the service holds its maximum of " +
-                                   std::to_string(server_->cfg.limits.max_connections) + " connections");
         if (server_->stopping) return reply_and_close(503, "shutting_down", "the service is shutting down");
+        if (over_limit_ && !is_probe(parser_->get()))
+            return reply_and_close(503, "too_many_connections", "the service holds its maximum of " +
+                                   std::to_string(server_->cfg.limits.max_connections) + " connections (at most " +
+                                   std::to_string(server_->cfg.limits.max_connections_per_client) + " per client)");
 
         auto msg = parser_->release();
         auto req = std::make_shared<HttpRequest>();
@@ -253,11 +367,13 @@ private:
         std::string client_id = req->header("x-request-id");
         req->request_id = valid_request_id(client_id) ? client_id : random_hex(8);
         req->body = std::move(msg.body());
-        keep_alive_ = msg.keep_alive();
+        keep_alive_ = msg.keep_alive() && !over_limit_;
 
         auto parsed = boost::urls::parse_origin_form(req->target);
         if (!parsed) return reply_and_close(400, "malformed_request", "the request target is not a valid origin-form URL");
-        req->path = std::string(parsed->path());
+        // Still percent-encoded: the router splits on '/' first and decodes each segment after,
+        // so "%2F" stays inside an id and never becomes a separator.
+        req->path = std::string(parsed->encoded_path());
         for (auto param : parsed->params()) req->query.emplace(std::string(param.key), std::string(param.value));
 
         busy_ = true;
@@ -331,6 +447,7 @@ private:
     bool read_timed_out_ = false;  // strand-only
     bool final_write_pending_ = false, after_write_ = false;  // strand-only: write_final in flight
     bool over_limit_;
+    HttpServer::Impl::Admission admission_;
     bool keep_alive_ = false;
     bool busy_ = false;   // strand-only
     bool closed_ = false; // strand-only
@@ -406,9 +523,9 @@ private:
     template <class Res>
     void decorate(Res &res, const std::string &content_type, const HeaderList &extra) {
         res.set(http::field::server, "ats-host");
-        res.set(http::field::content_type, content_type);
+        res.set(http::field::content_type, header_value_safe(content_type));
         res.set("X-Request-Id", req_.request_id);
-        for (const auto &[k, v] : extra) res.set(k, v);
+        for (const auto &[k, v] : extra) res.set(k, header_value_safe(v));
         res.keep_alive(session_.keep_alive());
     }
 
@@ -451,9 +568,18 @@ void HttpServer::Impl::do_accept() {
 void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
     if (stopping || !acceptor.is_open()) return;
     if (!ec) {
-        bool over_limit = connections.load() >= cfg.limits.max_connections;
-        if (ssl) std::make_shared<Session<TlsStream>>(shared_from_this(), over_limit, std::move(socket), *ssl)->start();
-        else std::make_shared<Session<PlainStream>>(shared_from_this(), over_limit, std::move(socket))->start();
+        beast::error_code endpoint_ec;
+        auto peer = socket.remote_endpoint(endpoint_ec);
+        std::string remote = endpoint_ec ? std::string("unknown") : peer.address().to_string();
+        auto admission = admit(remote);
+        if (admission == Admission::refused) {
+            socket.close(endpoint_ec);  // over every allowance: not worth a byte
+            metrics.add("ats_serve_rejected_requests_total", {{"reason", "connection_refused"}});
+        } else if (ssl) {
+            std::make_shared<Session<TlsStream>>(shared_from_this(), remote, admission, std::move(socket), *ssl)->start();
+        } else {
+            std::make_shared<Session<PlainStream>>(shared_from_this(), remote, admission, std::move(socket))->start();
+        }
     } else if (ec == asio::error::no_descriptors) {
         // Out of file descriptors: back off briefly instead of spinning.
         std::this_thread::sleep_for(std::chrono::milliseconds(50));

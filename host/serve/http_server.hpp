@@ -6,8 +6,8 @@
 // Stream writes from a handler are posted to the connection's strand and the handler waits for
 // each, so a slow reader slows its own stream and nobody else's; a complete response is queued
 // and frees the worker at once. Keep-alive, optional TLS, limits on
-// header bytes, body bytes, request time and open connections; every refusal is a JSON 4xx/5xx
-// and the server keeps serving.
+// header bytes, body bytes, header and request time, open connections overall and per remote
+// address; every refusal is a JSON 4xx/5xx and the server keeps serving.
 #pragma once
 
 #include "http_exchange.hpp"
@@ -25,9 +25,12 @@ class Metrics;
 struct ServerLimits {
     size_t max_body_bytes = 1 << 20;        // larger bodies: 413
     size_t max_header_bytes = 16 << 10;     // larger request line + headers: 431
-    int request_timeout_ms = 30000;         // waiting for + reading one request; each write;
+    int request_timeout_ms = 30000;         // reading one request's body; each write;
                                             // a non-streaming handler (then 503 "deadline")
-    int max_connections = 512;              // more: 503 and close
+    int header_timeout_ms = 10000;          // waiting for a request's line + headers (then 408,
+                                            // or a silent close on an idle keep-alive connection)
+    int max_connections = 512;              // more: only /healthz and /readyz, else 503 and close
+    int max_connections_per_client = 64;    // per remote address; more: as over max_connections
     int shutdown_deadline_ms = 10000;       // in-flight requests get this long after SIGTERM
 };
 

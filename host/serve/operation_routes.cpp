@@ -6,6 +6,7 @@
 // one record per write, never buffered) or as JSON pages (?limit=&cursor=); binary results with
 // their content type.
 #include "api_error.hpp"
+#include "header_values.hpp"
 #include "ats_plugin.h"
 #include "metrics.hpp"
 #include "provider_catalog.hpp"
@@ -15,6 +16,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <cmath>
 
 namespace ats::serve {
 namespace json = boost::json;
@@ -76,13 +78,40 @@ const std::vector<OperationRoute> &operation_routes() {
     return routes;
 }
 
+// The dotted path of the first number in `v` that the parser turned into an infinity (its text
+// was outside the double range, like 1e999), or "" when there is none. Such a value cannot
+// travel on as JSON, so the caller is told which field it was.
+std::string out_of_range_number(const json::value &v, const std::string &path) {
+    if (v.is_double() && !std::isfinite(v.get_double())) return path.empty() ? "(the body)" : path;
+    if (const auto *o = v.if_object())
+        for (const auto &kv : *o)
+            if (auto p = out_of_range_number(kv.value(), path.empty() ? std::string(kv.key()) : path + "." + std::string(kv.key()));
+                !p.empty())
+                return p;
+    if (const auto *a = v.if_array())
+        for (size_t i = 0; i < a->size(); ++i)
+            if (auto p = out_of_range_number((*a)[i], path + "[" + std::to_string(i) + "]"); !p.empty()) return p;
+    return "";
+}
+
 json::object body_object(const HttpRequest &req) {
     if (req.body.empty()) return {};
     boost::system::error_code ec;
     auto v = json::parse(req.body, ec);
     if (ec) throw ApiError(400, "invalid_json", "the request body is not valid JSON: " + ec.message());
     if (!v.is_object()) throw ApiError(400, "invalid_json", "the request body must be a JSON object");
+    if (auto field = out_of_range_number(v, ""); !field.empty())
+        throw ApiError(400, "invalid_argument", "field \"" + field + "\" holds a number outside the range of a double");
     return std::move(v.as_object());
+}
+
+// A path or query parameter with a control byte (NUL above all) cannot be an id or a search
+// term, and would cut short every C string it reaches on its way through the plugin: refuse it,
+// showing it escaped.
+void check_no_control_bytes(const std::string &what, const std::string &value) {
+    for (char c : value)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            throw ApiError(400, "invalid_argument", what + " " + json::serialize(json::string(value)) + " contains a control character");
 }
 
 json::object build_args(const OperationRoute &route, const HttpRequest &req, const PathParams &params) {
@@ -91,6 +120,7 @@ json::object build_args(const OperationRoute &route, const HttpRequest &req, con
     for (const auto &q : route.query) {
         if (!req.has_query(q.name)) continue;
         std::string value = req.query_param(q.name);
+        check_no_control_bytes(std::string("query parameter ") + q.name, value);
         switch (q.type) {
         case ArgType::text: args[q.name] = value; break;
         case ArgType::boolean:
@@ -112,8 +142,10 @@ json::object build_args(const OperationRoute &route, const HttpRequest &req, con
         }
         }
     }
-    for (const auto &[name, value] : params)
+    for (const auto &[name, value] : params) {
+        check_no_control_bytes("path parameter " + name, value);
         if (name != "tenant") args[name] = value;
+    }
     return args;
 }
 
@@ -232,13 +264,6 @@ size_t parse_size(const HttpRequest &req, const char *name, size_t fallback, siz
     return n;
 }
 
-std::string header_safe_filename(const std::string &name) {
-    std::string out;
-    for (char c : name)
-        if (c != '"' && c != '\\' && c != '\r' && c != '\n' && static_cast<unsigned char>(c) >= 0x20) out += c;
-    return out.empty() ? "download" : out;
-}
-
 }  // namespace
 
 void ServeApp::add_operation_routes() {
@@ -293,16 +318,19 @@ void ServeApp::add_operation_routes() {
                 finish_metrics(outcome);
                 if (outcome.code != ATS_OK) fail(outcome);
                 if (!result.got) throw ApiError(502, "invalid_provider_output", std::string(route.operation) + " returned no file");
-                std::string content_type = "application/octet-stream", file_name = "download";
+                // Both come from the upstream ATS: checked before they become header values.
+                std::string content_type = "application/octet-stream", file_name;
                 boost::system::error_code ec;
                 auto meta = json::parse(result.meta, ec);
                 if (!ec && meta.is_object()) {
-                    if (auto *ct = meta.as_object().if_contains("content_type"); ct && ct->is_string() && !ct->as_string().empty())
-                        content_type = std::string(ct->as_string());
+                    if (auto *ct = meta.as_object().if_contains("content_type"); ct && ct->is_string())
+                        content_type = media_type_or_octet_stream(ct->as_string());
                     if (auto *fn = meta.as_object().if_contains("file_name"); fn && fn->is_string())
                         file_name = std::string(fn->as_string());
                 }
-                headers.emplace_back("Content-Disposition", "attachment; filename=\"" + header_safe_filename(file_name) + "\"");
+                headers.emplace_back("Content-Disposition", attachment_disposition(file_name));
+                // The bytes are the upstream's too: a browser must not second-guess the type.
+                headers.emplace_back("X-Content-Type-Options", "nosniff");
                 w.send(200, content_type, std::move(result.data), headers);
                 return;
             }

@@ -62,6 +62,10 @@ public:
         int64_t retry_wait_ms = 0;
     };
     virtual Upstream upstream() const { return {}; }
+    // Remembers a webhook event id in the tenant's durable state; false when it was already there
+    // (a replay). Ids first seen before `forget_before_unix` are dropped (their deliveries are past
+    // the timestamp tolerance anyway), and at most a bounded number are kept.
+    virtual bool remember_webhook_event(const std::string &event_id, int64_t now_unix, int64_t forget_before_unix) = 0;
 };
 
 class Catalog {

@@ -15,6 +15,28 @@ std::vector<std::string> split_path(const std::string &path) {
     return out;
 }
 
+bool decode_segment(const std::string &raw, std::string &out) {
+    out.clear();
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '%') {
+            out += raw[i];
+            continue;
+        }
+        if (i + 2 >= raw.size()) return false;
+        int hi = hex(raw[i + 1]), lo = hex(raw[i + 2]);
+        if (hi < 0 || lo < 0) return false;
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return true;
+}
+
 void Router::add(const std::string &method, const std::string &pattern, RouteHandler handler) {
     routes_.push_back(Route{method, pattern, split_path(pattern), std::move(handler)});
 }
@@ -30,9 +52,11 @@ RouteMatch Router::match(const std::string &method, const std::string &path) con
         for (size_t i = 0; i < segments.size() && ok; ++i) {
             const auto &want = route.segments[i];
             if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
-                if (segments[i].empty()) ok = false;
-                else params[want.substr(1, want.size() - 2)] = segments[i];
+                std::string value;
+                if (!decode_segment(segments[i], value) || value.empty()) ok = false;
+                else params[want.substr(1, want.size() - 2)] = std::move(value);
             } else {
+                // Literal segments match the raw text only: "%6Detrics" is not "metrics".
                 ok = want == segments[i];
             }
         }

@@ -26,6 +26,9 @@ struct RouteMatch {
 class Router {
 public:
     void add(const std::string &method, const std::string &pattern, RouteHandler handler);
+    // `path` is the request's path still percent-encoded: it is split on '/' first, literal
+    // segments must match as written, and each {name} segment is percent-decoded after the split
+    // (so "a%2Fb" is the id "a/b", and an invalid escape matches nothing).
     RouteMatch match(const std::string &method, const std::string &path) const;
 
 private:
@@ -39,5 +42,7 @@ private:
 };
 
 std::vector<std::string> split_path(const std::string &path);
+// Percent-decodes one path segment; false for a malformed escape.
+bool decode_segment(const std::string &raw, std::string &out);
 
 }  // namespace ats::serve

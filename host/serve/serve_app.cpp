@@ -44,10 +44,14 @@ ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness
 Principal ServeApp::authenticate(const HttpRequest &req) const {
     std::string auth = req.header("authorization");
     if (auth.empty()) throw ApiError(401, "unauthenticated", "missing Authorization: Bearer token");
-    const std::string prefix = "Bearer ";
-    if (auth.size() <= prefix.size() || auth.compare(0, prefix.size(), prefix) != 0)
+    // The scheme is case-insensitive (RFC 9110 11.1): "bearer", "BEARER" are "Bearer".
+    size_t space = auth.find(' ');
+    std::string scheme = auth.substr(0, space);
+    for (char &c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    size_t token_at = space == std::string::npos ? std::string::npos : auth.find_first_not_of(' ', space);
+    if (scheme != "bearer" || token_at == std::string::npos)
         throw ApiError(401, "unauthenticated", "the Authorization header must be \"Bearer <token>\"");
-    auto principal = state_.tokens()->authenticate(auth.substr(prefix.size()));
+    auto principal = state_.tokens()->authenticate(auth.substr(token_at));
     if (!principal) throw ApiError(401, "invalid_token", "the bearer token is not valid");
     return *principal;
 }
@@ -156,15 +160,24 @@ void ServeApp::add_service_routes() {
         const std::string &tenant = params.at("tenant");
         auto secret = state_.tokens()->kombo_webhook_secret(tenant);
         auto runtime = state_.catalog()->tenant(tenant);
-        // Same answer for "unknown tenant" and "no secret": nothing to learn by probing.
-        if (!secret || !runtime) {
-            metrics_.add("ats_webhooks_total", {{"outcome", "not_configured"}});
-            throw ApiError(404, "webhook_not_configured", "no Kombo webhook is configured for tenant \"" + tenant + "\"");
-        }
-        if (!verify_kombo_signature(*secret, req.body, req.header("x-kombo-signature"))) {
-            metrics_.add("ats_webhooks_total", {{"outcome", "bad_signature"}});
-            log_.event("webhook_rejected", {{"tenant", tenant}, {"request_id", req.request_id}, {"reason", "bad signature"}});
-            throw ApiError(401, "invalid_signature", "X-Kombo-Signature is missing or does not match the body");
+        const std::string timestamp = req.header(kKomboTimestampHeader);
+        // Every unauthenticated failure - unknown tenant, no secret, bad or missing signature,
+        // stale timestamp - gets the same status and body, and the HMAC is computed either way,
+        // so probing learns nothing about which tenants exist. The log says which it was.
+        std::string reason;
+        bool signature_ok = verify_kombo_signature(secret ? *secret : std::string("no secret configured"),
+                                                   signed_payload(timestamp, req.body), req.header("x-kombo-signature"));
+        auto sent_at = parse_webhook_timestamp(timestamp);
+        int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        if (!secret || !runtime) reason = "not_configured";
+        else if (!signature_ok) reason = "bad_signature";
+        else if (!sent_at || *sent_at < now - webhook_tolerance_seconds_ || *sent_at > now + webhook_tolerance_seconds_)
+            reason = "stale_timestamp";
+        if (!reason.empty()) {
+            metrics_.add("ats_webhooks_total", {{"outcome", reason}});
+            log_.event("webhook_rejected", {{"tenant", tenant}, {"request_id", req.request_id}, {"reason", reason}});
+            throw ApiError(401, "invalid_signature", "the webhook is not authenticated: X-Kombo-Signature must sign "
+                                                     "X-Kombo-Timestamp \".\" body, within the allowed clock tolerance");
         }
         KomboWebhook hook;
         try {
@@ -172,6 +185,15 @@ void ServeApp::add_service_routes() {
         } catch (const std::invalid_argument &e) {
             metrics_.add("ats_webhooks_total", {{"outcome", "malformed"}});
             throw ApiError(400, "invalid_webhook", e.what());
+        }
+        if (hook.id.empty()) {
+            metrics_.add("ats_webhooks_total", {{"outcome", "malformed"}});
+            throw ApiError(400, "invalid_webhook", "webhook field \"id\" must be a non-empty string (it identifies the event)");
+        }
+        if (!runtime->remember_webhook_event(hook.id, now, now - 2 * static_cast<int64_t>(webhook_tolerance_seconds_) - 60)) {
+            metrics_.add("ats_webhooks_total", {{"outcome", "replayed"}});
+            log_.event("webhook_rejected", {{"tenant", tenant}, {"request_id", req.request_id}, {"reason", "replayed"}});
+            throw ApiError(409, "webhook_replayed", "webhook event \"" + hook.id + "\" was already received");
         }
         json::object answer{{"received", true}, {"type", hook.type}};
         if (!hook.triggers_sync) {

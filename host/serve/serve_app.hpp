@@ -37,6 +37,8 @@ public:
     void dispatch(HttpRequest &req, ResponseWriter &w);
     // Set once the server shuts down: /healthz then answers 503.
     void set_shutting_down() { shutting_down_ = true; }
+    // How far a webhook's signed timestamp may be from now (either way), in seconds.
+    void set_webhook_tolerance_seconds(int seconds) { webhook_tolerance_seconds_ = seconds; }
 
 private:
     void add_operation_routes();
@@ -52,6 +54,7 @@ private:
     EventLog &log_;
     std::string openapi_json_;
     std::atomic<bool> shutting_down_{false};
+    int webhook_tolerance_seconds_ = 300;
     Router router_;
 };
 

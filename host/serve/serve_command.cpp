@@ -39,6 +39,7 @@ long long parse_number(const std::string &flag, const std::string &value, long l
 struct ServeOptions {
     ServerConfig server;
     std::string tokens_file;
+    int webhook_tolerance_seconds = 300;
 };
 
 ServeOptions parse(const std::vector<std::string> &args) {
@@ -73,6 +74,12 @@ ServeOptions parse(const std::vector<std::string> &args) {
             o.server.limits.max_header_bytes = static_cast<size_t>(parse_number(flag, value(), 256, 1 << 24));
         } else if (flag == "--request-timeout-ms") {
             o.server.limits.request_timeout_ms = static_cast<int>(parse_number(flag, value(), 1, 24LL * 3600 * 1000));
+        } else if (flag == "--webhook-tolerance-seconds") {
+            o.webhook_tolerance_seconds = static_cast<int>(parse_number(flag, value(), 1, 7 * 24 * 3600));
+        } else if (flag == "--header-timeout-ms") {
+            o.server.limits.header_timeout_ms = static_cast<int>(parse_number(flag, value(), 1, 3600 * 1000));
+        } else if (flag == "--max-connections-per-client") {
+            o.server.limits.max_connections_per_client = static_cast<int>(parse_number(flag, value(), 1, 1000000));
         } else if (flag == "--max-connections") {
             o.server.limits.max_connections = static_cast<int>(parse_number(flag, value(), 1, 1000000));
         } else if (flag == "--shutdown-deadline-ms") {
@@ -105,8 +112,11 @@ void print_serve_help(std::ostream &out) {
            "  --max-body-bytes N         default 1048576 (larger: 413)\n"
            "  --max-header-bytes N       default 16384 (larger: 431)\n"
            "  --request-timeout-ms N     default 30000: receiving a request, each write, a non-streamed call\n"
-           "  --max-connections N        default 512 (more: 503)\n"
+           "  --header-timeout-ms N      default 10000: receiving a request line and headers (then 408)\n"
+           "  --max-connections N        default 512 (more: 503, except /healthz and /readyz)\n"
+           "  --max-connections-per-client N  default 64, per remote address (more: as above)\n"
            "  --shutdown-deadline-ms N   default 10000: in-flight requests get this long after SIGTERM\n"
+           "  --webhook-tolerance-seconds N  default 300: a Kombo webhook's X-Kombo-Timestamp may be this far off\n"
            "\n"
            "Signals: SIGHUP reloads plugins, manifests and the tokens file (also POST /v1/admin/reload);\n"
            "a failed reload keeps the running configuration. SIGTERM/SIGINT shut down gracefully.\n"
@@ -156,6 +166,7 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
     SyncScheduler syncs(*state, *log, metrics);
     Readiness readiness(*state, *log);
     ServeApp app(*state, syncs, readiness, metrics, *log, openapi_document());
+    app.set_webhook_tolerance_seconds(options.webhook_tolerance_seconds);
     HttpServer server(
         options.server, [&app](HttpRequest &req, ResponseWriter &w) { app.dispatch(req, w); }, metrics,
         [&](int signo) {

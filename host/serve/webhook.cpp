@@ -9,6 +9,18 @@
 namespace ats::serve {
 namespace json = boost::json;
 
+std::string signed_payload(const std::string &timestamp, const std::string &body) { return timestamp + "." + body; }
+
+std::optional<int64_t> parse_webhook_timestamp(const std::string &header) {
+    if (header.empty() || header.size() > 12) return std::nullopt;
+    int64_t v = 0;
+    for (char c : header) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
 bool verify_kombo_signature(const std::string &secret, const std::string &body, const std::string &signature_header) {
     if (secret.empty() || signature_header.empty()) return false;
     std::string given = signature_header;

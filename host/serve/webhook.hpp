@@ -1,20 +1,37 @@
 // webhook.hpp - Kombo's `data-changed` webhook: authenticity and shape.
 //
-// Kombo signs each delivery with an HMAC-SHA256 of the raw body under the endpoint's signing
-// secret and sends it in `X-Kombo-Signature` (kombo-openapi.json, webhooks.data-changed). The
-// reference material does not fix the digest's encoding, so the check accepts the three common
-// ones - lower/upper hex, base64, base64url (optionally prefixed "sha256=") - each compared in
-// constant time against the digest computed here. Nothing else about the body is trusted before
-// the signature matched.
+// Kombo signs each delivery with an HMAC-SHA256 under the endpoint's signing secret and sends it
+// in `X-Kombo-Signature` (kombo-openapi.json, webhooks.data-changed). The reference material does
+// not fix the digest's encoding, so the check accepts the three common ones - lower/upper hex,
+// base64, base64url (optionally prefixed "sha256=") - each compared in constant time against the
+// digest computed here. Nothing else about the body is trusted before the signature matched.
+//
+// ASSUMPTION (the one place it is made): Kombo's documented payload carries an event `id` but the
+// reference names no timestamp header. A signature over the body alone can be replayed forever,
+// so this service requires the smallest consistent extension: a header `X-Kombo-Timestamp`
+// (Unix seconds) and the signature computed over "<timestamp>.<raw body>". Deliveries older or
+// newer than the tolerance are refused, and the event `id` is remembered so a replay inside the
+// tolerance is refused too. Should Kombo's real scheme differ, only signed_payload() and the
+// header name change.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace ats::serve {
 
-bool verify_kombo_signature(const std::string &secret, const std::string &body, const std::string &signature_header);
+inline constexpr const char *kKomboTimestampHeader = "x-kombo-timestamp";
+
+// What the signature covers: "<timestamp>.<body>".
+std::string signed_payload(const std::string &timestamp, const std::string &body);
+
+bool verify_kombo_signature(const std::string &secret, const std::string &signed_payload, const std::string &signature_header);
+
+// The timestamp header as Unix seconds, or nullopt when it is not a plain decimal number.
+std::optional<int64_t> parse_webhook_timestamp(const std::string &header);
 
 struct KomboWebhook {
     std::string id;

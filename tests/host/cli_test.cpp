@@ -229,6 +229,17 @@ BOOST_AUTO_TEST_CASE(bad_manifests_get_specific_errors_and_good_tenants_keep_wor
     BOOST_TEST(t.exit_code == 3);
     BOOST_TEST(contains(t.out, "acme"));
     BOOST_TEST(contains(t.out, "provider 'greenhouse' is not available"));
+    // provider_config is checked against the plugin's schema as `check` does: never "ok".
+    BOOST_TEST(contains(t.out, "big.json: provider_config.page_size: must be <= 250"), t.out);
+    BOOST_TEST(contains(t.out, "noenv.json: provider_config.api_key: secret environment variable ATS_CLI_UNSET is not set"));
+    BOOST_TEST(contains(t.out, "inline.json: provider_config.api_key is a secret"));
+    auto tj = run({"tenants", "--json"});
+    for (const auto &l : lines(tj.out)) {
+        auto o = json::parse(l).as_object();
+        if (o.contains("tenant_id") && o.at("tenant_id") == "big") BOOST_TEST(o.at("status").as_string() != "ok");
+        if (o.contains("tenant_id") && o.at("tenant_id") == "acme") BOOST_TEST(o.at("status").as_string() == "ok");
+    }
+    BOOST_TEST(!contains(t.out + t.err + tj.out, "inline-cli-secret-777"));
     BOOST_TEST(contains(t.out, "invalid: "));
     // the good tenant in the same folder still works
     auto ok = run({"check", "--tenant", "acme"});

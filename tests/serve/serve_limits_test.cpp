@@ -120,9 +120,11 @@ BOOST_AUTO_TEST_CASE(connections_over_the_limit_get_503_until_others_close) {
     std::vector<std::unique_ptr<RawConnection>> held;
     for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<RawConnection>(s.port()));
     std::this_thread::sleep_for(200ms);  // let the server accept them
-    auto refused = exchange(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto refused = exchange(s.port(), "GET /v1/providers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\n\r\n");
     BOOST_TEST(refused.status == 503);
     BOOST_TEST(code_of(refused) == "too_many_connections");
+    // A liveness probe must not see a full server as a dead one.
+    BOOST_TEST(exchange(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status == 200);
     held.clear();
     std::this_thread::sleep_for(200ms);
     auto ok = exchange(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");

@@ -36,6 +36,23 @@ std::string hmac_hex(const std::string &key, const std::string &body) {
     return r.out.substr(0, 64);
 }
 
+std::string now_unix() {
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+// The headers of a Kombo delivery signed at `ts`: the HMAC covers "<ts>.<body>".
+std::vector<std::pair<std::string, std::string>> kombo_headers(const std::string &secret, const std::string &body,
+                                                               const std::string &ts = now_unix()) {
+    return {{"X-Kombo-Signature", hmac_hex(secret, ts + "." + body)}, {"X-Kombo-Timestamp", ts}, {"Content-Type", "application/json"}};
+}
+
+// The error envelope without its request id: what a prober could compare.
+std::string envelope_without_id(const ats::net::HttpResponse &r) {
+    auto v = json::parse(r.body);
+    v.as_object()["error"].as_object().erase("request_id");
+    return json::serialize(v);
+}
+
 json::object obj(const ats::net::HttpResponse &r) {
     auto v = json_body(r);
     BOOST_REQUIRE(v.is_object());
@@ -189,26 +206,42 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     }
     BOOST_TEST(status == "succeeded");
     std::string hook = R"({"id":"wh1","type":"data-changed","data":{"integration_id":"workable:x","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
-    auto delivered = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook,
-                              {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", hook)}, {"Content-Type", "application/json"}});
-    BOOST_TEST(delivered.status == 200);
+    auto delivered = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook, kombo_headers("whsec-acme-test", hook));
+    BOOST_TEST(delivered.status == 200, delivered.body);
     BOOST_TEST(!obj(delivered)["sync"].is_null());
-    auto forged = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook,
-                           {{"X-Kombo-Signature", hmac_hex("wrong-secret", hook)}});
+    // The same signed delivery again (a replay inside the tolerance): refused by its event id.
+    auto replayed = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook, kombo_headers("whsec-acme-test", hook));
+    BOOST_TEST(replayed.status == 409);
+    BOOST_TEST(error_code(replayed) == "webhook_replayed");
+    auto forged = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook, kombo_headers("wrong-secret", hook));
     BOOST_TEST(forged.status == 401);
     BOOST_TEST(error_code(forged) == "invalid_signature");
-    std::string malformed = R"({"type":"data-changed","data":{"changed_models":"all"}})";
-    auto bad_hook = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", malformed,
-                             {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", malformed)}});
+    // Signed correctly but long ago (or with the body-only signature of old): refused.
+    std::string hook2 = R"({"id":"wh2","type":"data-changed","data":{"integration_id":"workable:x","changed_models":[{"name":"ats_jobs"}]}})";
+    std::string stale_ts = std::to_string(std::stoll(now_unix()) - 3600);
+    auto stale = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook2, kombo_headers("whsec-acme-test", hook2, stale_ts));
+    BOOST_TEST(stale.status == 401);
+    auto unsigned_ts = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook2,
+                                {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", hook2)}});
+    BOOST_TEST(unsigned_ts.status == 401);
+    std::string malformed = R"({"id":"wh3","type":"data-changed","data":{"changed_models":"all"}})";
+    auto bad_hook = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", malformed, kombo_headers("whsec-acme-test", malformed));
     BOOST_TEST(bad_hook.status == 400);
     BOOST_TEST(error_code(bad_hook) == "invalid_webhook");
-    std::string other = R"({"type":"integration-created","data":{"id":"x"}})";
-    auto ignored = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", other,
-                            {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", other)}});
+    std::string no_id = R"({"type":"data-changed","data":{"integration_id":"x","changed_models":[]}})";
+    BOOST_TEST(rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", no_id, kombo_headers("whsec-acme-test", no_id)).status == 400);
+    std::string other = R"({"id":"wh4","type":"integration-created","data":{"id":"x"}})";
+    auto ignored = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", other, kombo_headers("whsec-acme-test", other));
     BOOST_TEST(ignored.status == 200);
     BOOST_TEST(obj(ignored)["sync"].is_null());
-    BOOST_TEST(rec.call("POST", T + "/webhooks/kombo", "/v1/tenants/beta/webhooks/kombo", "", other,
-                        {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", other)}}).status == 404);
+    // Unknown tenant, tenant without a webhook secret, wrong signature: one answer, so a prober
+    // cannot tell which tenants exist.
+    auto no_secret = rec.call("POST", T + "/webhooks/kombo", "/v1/tenants/beta/webhooks/kombo", "", other, kombo_headers("whsec-acme-test", other));
+    auto no_tenant = s.request("POST", "/v1/tenants/nosuch/webhooks/kombo", "", other, kombo_headers("whsec-acme-test", other));
+    BOOST_TEST(no_secret.status == 401);
+    BOOST_TEST(no_tenant.status == 401);
+    BOOST_TEST(envelope_without_id(no_secret) == envelope_without_id(forged));
+    BOOST_TEST(envelope_without_id(no_tenant) == envelope_without_id(forged));
 
     // --- admin ----------------------------------------------------------------------------------------
     auto metrics = rec.call("GET", "/metrics", "/metrics", kAdmin);

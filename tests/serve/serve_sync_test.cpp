@@ -82,8 +82,10 @@ BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
 
     // Kombo reports changed applications: a signed webhook starts the next (incremental) run.
     std::string hook = R"({"id":"evt-1","type":"data-changed","data":{"integration_id":"workable:sandbox","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
+    std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     auto delivered = s.request("POST", "/v1/tenants/demo/webhooks/kombo", "", hook,
-                               {{"X-Kombo-Signature", hmac_base64url("whsec-demo", hook)}, {"Content-Type", "application/json"}});
+                               {{"X-Kombo-Signature", hmac_base64url("whsec-demo", ts + "." + hook)}, {"X-Kombo-Timestamp", ts},
+                                {"Content-Type", "application/json"}});
     BOOST_TEST(delivered.status == 200, delivered.body);
     auto second = wait_for_run(s);
     BOOST_TEST(second["trigger"].as_string() == "webhook");

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "paths.hpp"
+#include "raw_http.hpp"
 #include "sandbox_fixture.hpp"
 #include "serve_fixture.hpp"
 
@@ -12,6 +13,7 @@
 
 using namespace ats::test;
 using namespace ats::test::serve;
+using namespace std::chrono_literals;
 namespace json = boost::json;
 
 namespace {
@@ -99,4 +101,50 @@ BOOST_AUTO_TEST_CASE(tracker_provider_through_the_service) {
 
     BOOST_TEST_MESSAGE(rec.check_against_openapi(true));
     BOOST_TEST(s.stderr_text().find(Sandbox::kTrackerApiKey) == std::string::npos, "the Tracker key reached a log line");
+}
+
+// An upstream document whose content type and file name carry CR LF (response splitting): the
+// client reads exactly the responses it asked for, the content type falls back to
+// application/octet-stream and the file name comes escaped (RFC 6266 filename*).
+BOOST_AUTO_TEST_CASE(hostile_upstream_header_material_never_splits_the_response) {
+    Sandbox sandbox;
+    ServeInstance s(tracker_setup(sandbox));
+    const std::string A = "/v1/tenants/tr";
+    auto cands = s.get(A + "/candidates?limit=1", kToken);
+    std::string candidate = first_id(cands);
+    auto added = s.request("POST", A + "/candidates/" + candidate + "/attachments", kToken,
+                           R"({"file_name":"cv.txt","data_base64":"aGVsbG8=","type":"RESUME"})");
+    BOOST_REQUIRE_MESSAGE(added.status == 201, added.body);
+    std::string document;
+    auto list = json::parse(s.get(A + "/candidates/" + candidate + "/attachments", kToken).body);
+    const auto results = list.as_object().at("results").as_array();
+    BOOST_REQUIRE(!results.empty());
+    document = std::string(results[0].as_object().at("id").as_string());
+    const std::string forged = "text/html\r\nSet-Cookie: session=stolen\r\nContent-Length: 0\r\n\r\n"
+                               "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 25\r\n\r\n<script>alert(1)</script>";
+    sandbox.admin_post("tracker/document_field", json::object{{"document_id", std::stoll(document)}, {"field", "contenttype"}, {"value", forged}});
+    sandbox.admin_post("tracker/document_field",
+                       json::object{{"document_id", std::stoll(document)}, {"field", "filename"}, {"value", "r\xC3\xA9sum\xC3\xA9\r\nX-Evil: 1\r\n\"/../cv.pdf"}});
+
+    RawConnection c(s.port());
+    const std::string get = "GET " + A + "/candidates/" + candidate + "/attachments/" + document +
+                            " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken + "\r\n\r\n";
+    BOOST_REQUIRE(c.send(get + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    std::string bytes = c.read_until_close(10s);
+    auto first = parse_response(bytes);
+    BOOST_TEST(first.status == 200, first.head);
+    BOOST_REQUIRE(first.complete);
+    std::string head_lower = first.head;
+    for (char &ch : head_lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    BOOST_TEST(head_lower.find("content-type: application/octet-stream\r\n") != std::string::npos, first.head);
+    BOOST_TEST(head_lower.find("\r\nset-cookie") == std::string::npos, first.head);
+    BOOST_TEST(head_lower.find("\r\nx-evil") == std::string::npos, first.head);
+    BOOST_TEST(head_lower.find("\r\nx-content-type-options: nosniff") != std::string::npos, first.head);
+    BOOST_TEST(first.head.find("filename*=UTF-8''r%C3%A9sum%C3%A9__X-Evil%3A%201__%22_.._cv.pdf") != std::string::npos, first.head);
+    // Exactly one more response (the /healthz), then the close: nothing forged in between.
+    std::string rest = bytes.substr(first.head.size() + 4 + first.body.size());
+    auto second = parse_response(rest);
+    BOOST_TEST(second.status == 200, rest.substr(0, 200));
+    BOOST_TEST(second.body == "{\"status\":\"ok\"}\n");
+    BOOST_TEST(rest.size() == second.head.size() + 4 + second.body.size(), "extra bytes: " << rest);
 }
