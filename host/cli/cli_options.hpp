@@ -16,6 +16,7 @@ struct Options {
     std::string data_dir = "var";
     std::string log_file;      // "" = stderr
     std::string log_level = "info";
+    std::string isolation = "process"; // --isolation: the default for manifests without host.isolation
     bool help = false, version = false, json = false;
     // command
     std::string command;

@@ -43,6 +43,9 @@ Global options:
   --data-dir DIR     state database and lock files (default: ./var)
   --log-file FILE    JSON-lines log (default: stderr)
   --log-level LEVEL  debug | info | warn | error (default: info)
+  --isolation MODE   process | in_process: where a tenant's plugin runs when its manifest has no
+                     host.isolation (default: process - an ats-plugin-worker process per tenant,
+                     so a crash or hang harms only that tenant; host/worker/README.md)
   --json             machine-readable output for providers/tenants (NDJSON)
   --help             this help, or a command's help after the command
   --version          host and ABI version

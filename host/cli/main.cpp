@@ -436,6 +436,7 @@ int run(int argc, char **argv) {
     ro.environment.data_dir = o.data_dir;
     ro.environment.log_file = o.log_file;
     ro.environment.log_level = level;
+    ro.environment.default_isolation = *host::parse_isolation(o.isolation);
     std::unique_ptr<host::Runtime> rt;
     try {
         rt = std::make_unique<host::Runtime>(ro);

@@ -133,6 +133,7 @@ TenantManifest load_manifest(const std::string &path) {
     const auto &h = o.at("host").get_object();
     for (const auto &e : h.at("egress_allow").get_array()) m.host.egress_allow.emplace_back(e.get_string());
     m.host.max_concurrency = static_cast<int>(h.at("max_concurrency").to_number<int64_t>());
+    if (auto *iso = h.if_contains("isolation")) m.host.isolation = std::string(iso->get_string()); // enum: checked by the schema
     m.host.http_timeout_ms = h.at("http_timeout_ms").to_number<int64_t>();
     const auto &r = h.at("retry").get_object();
     m.host.retry.max_attempts = static_cast<int>(r.at("max_attempts").to_number<int64_t>());

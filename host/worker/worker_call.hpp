@@ -1,0 +1,22 @@
+// worker_call.hpp - one invoke() running in the worker: its id, the cancellation flag the host
+// sets, and the flow-control window for records sent but not yet consumed by the host.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace ats::worker {
+
+struct WorkerCall {
+    uint64_t id = 0;
+    std::atomic<bool> cancelled{false};
+    std::mutex mu;
+    std::condition_variable cv;
+    uint64_t sent = 0, consumed = 0; // results
+    bool stop = false;               // the host's consumer wants no more
+    bool stop_reported = false;      // the plugin was told ATS_SINK_STOP once
+};
+
+} // namespace ats::worker
