@@ -95,7 +95,7 @@ std::string signal_name(int signo) {
 }
 
 std::string describe_exit(int st) {
-    if (WIFSIGNALED(st)) return "killed by " + signal_name(WTERMSIG(st)) + " (signal " + std::to_string(WTERMSIG(st)) + ")";
+    if (WIFSIGNALED(st)) return "was killed by " + signal_name(WTERMSIG(st)) + " (signal " + std::to_string(WTERMSIG(st)) + ")";
     if (WIFEXITED(st)) return "exited with status " + std::to_string(WEXITSTATUS(st));
     return "ended (wait status " + std::to_string(st) + ")";
 }

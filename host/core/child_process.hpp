@@ -24,7 +24,7 @@ int wait_child(pid_t pid, std::chrono::milliseconds timeout, bool &timed_out);
 
 // "SIGSEGV", "SIGABRT", ... or "signal N".
 std::string signal_name(int signo);
-// "killed by SIGSEGV (signal 11)" / "exited with status 3".
+// "was killed by SIGSEGV (signal 11)" / "exited with status 3".
 std::string describe_exit(int wait_status);
 
 } // namespace ats::host

@@ -74,7 +74,7 @@ std::shared_ptr<WorkerProcess> WorkerProcess::start(const Config &config, const 
         std::unique_lock<std::mutex> lock(w->mu_);
         bool ok = w->cv_.wait_for(lock, config.start_timeout, [&] { return w->startup_state_ >= wanted || w->startup_state_ < 0 || !w->death_.empty(); });
         if (w->startup_state_ >= wanted) return std::string();
-        if (!w->death_.empty()) return "the plugin worker " + w->death_ + " while " + (wanted == 1 ? "loading the plugin" : "creating the instance");
+        if (!w->death_.empty()) return "the plugin worker process " + w->death_ + " while " + (wanted == 1 ? "loading the plugin" : "creating the instance");
         if (w->startup_state_ < 0) return w->startup_message_;
         return std::string(ok ? "" : "the plugin worker did not answer within " +
                                          std::to_string(config.start_timeout.count()) + " ms");
@@ -239,7 +239,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
     {
         std::lock_guard<std::mutex> lock(mu_);
         if (dead_) {
-            failure = {WorkerFailure::crashed, who() + ": the plugin worker " + death_};
+            failure = {WorkerFailure::crashed, who() + ": the plugin worker process " + death_};
             fill(err, ATS_ERR_INTERNAL, failure.message, false);
             return ATS_ERR_INTERNAL;
         }
@@ -338,7 +338,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
                 return ATS_ERR_TRANSIENT;
             }
             failure = {WorkerFailure::crashed,
-                       who() + ": the plugin worker " + how + " during " + operation +
+                       who() + ": the plugin worker process " + how + " during " + operation +
                            (killed_by_host_ ? " (killed by the host: another call of this tenant overran its deadline)" : "")};
             fill(err, ATS_ERR_INTERNAL, failure.message, false);
             return ATS_ERR_INTERNAL;

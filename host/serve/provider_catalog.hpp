@@ -34,6 +34,17 @@ struct InvokeOutcome {
     int code = 0;  // ATS_OK or ATS_ERR_*
     std::string message;
     bool retryable = false;
+    // The plugin's worker process failed, not the plugin: "plugin_crashed" (502),
+    // "plugin_timeout" or "plugin_unavailable" (503); "" otherwise.
+    std::string failure;
+};
+
+// The isolation state of one tenant's provider (for /readyz and /metrics).
+struct IsolationReport {
+    bool isolated = false, running = false, crash_loop = false;
+    int pid = 0;
+    uint64_t starts = 0, crashes = 0, timeouts = 0, crashes_in_a_row = 0;
+    std::string last_failure;
 };
 
 struct OperationSupport {
@@ -62,6 +73,7 @@ public:
         int64_t retry_wait_ms = 0;
     };
     virtual Upstream upstream() const { return {}; }
+    virtual IsolationReport isolation() const { return {}; }
 };
 
 class Catalog {

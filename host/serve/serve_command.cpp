@@ -14,6 +14,8 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <atomic>
+#include <thread>
 
 namespace ats::serve {
 
@@ -110,7 +112,26 @@ void print_serve_help(std::ostream &out) {
            "\n"
            "Signals: SIGHUP reloads plugins, manifests and the tokens file (also POST /v1/admin/reload);\n"
            "a failed reload keeps the running configuration. SIGTERM/SIGINT shut down gracefully.\n"
-           "Exit codes: 0 clean shutdown, 2 bad command line, 3 could not start.\n";
+           "Exit codes: 0 clean shutdown, 2 bad command line, 3 could not start, 4 shutdown forced\n"
+           "(calls still running 2 s after --shutdown-deadline-ms were abandoned).\n";
+}
+
+// The shutdown deadline holds even when a provider call never returns (an in-process plugin
+// ignoring cancellation keeps a worker thread, which the orderly exit would wait for): a little
+// after the deadline the process ends with kExitShutdownForced. Started once, by the first signal.
+constexpr int kExitShutdownForced = 4;
+constexpr int kShutdownWatchdogGraceMs = 2000;
+void start_shutdown_watchdog(EventLog &log, int deadline_ms) {
+    static std::atomic<bool> started{false};
+    if (started.exchange(true)) return;
+    std::thread([&log, deadline_ms] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(deadline_ms + kShutdownWatchdogGraceMs));
+        log.event("shutdown_forced", {{"reason", "calls still running " + std::to_string(deadline_ms + kShutdownWatchdogGraceMs) +
+                                                     " ms after the shutdown began were abandoned"}});
+        std::cout << "ats-host serve: stopped (forced: calls still running after the shutdown deadline)" << std::endl;
+        std::fflush(nullptr);
+        std::_Exit(kExitShutdownForced);
+    }).detach();
 }
 
 int run_hash_token(std::istream &in, std::ostream &out, std::ostream &err) {
@@ -165,6 +186,7 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
             } else {
                 app.set_shutting_down();
                 log->event("shutdown_started", {{"signal", signo}});
+                start_shutdown_watchdog(*log, options.server.limits.shutdown_deadline_ms);
             }
         });
     try {
