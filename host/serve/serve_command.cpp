@@ -41,6 +41,7 @@ long long parse_number(const std::string &flag, const std::string &value, long l
 struct ServeOptions {
     ServerConfig server;
     std::string tokens_file;
+    int readiness_timeout_ms = 30000; // each tenant's readiness `check`
 };
 
 ServeOptions parse(const std::vector<std::string> &args) {
@@ -77,6 +78,8 @@ ServeOptions parse(const std::vector<std::string> &args) {
             o.server.limits.request_timeout_ms = static_cast<int>(parse_number(flag, value(), 1, 24LL * 3600 * 1000));
         } else if (flag == "--max-connections") {
             o.server.limits.max_connections = static_cast<int>(parse_number(flag, value(), 1, 1000000));
+        } else if (flag == "--readiness-timeout-ms") {
+            o.readiness_timeout_ms = static_cast<int>(parse_number(flag, value(), 100, 3600 * 1000));
         } else if (flag == "--shutdown-deadline-ms") {
             o.server.limits.shutdown_deadline_ms = static_cast<int>(parse_number(flag, value(), 0, 3600 * 1000));
         } else {
@@ -107,8 +110,14 @@ void print_serve_help(std::ostream &out) {
            "  --max-body-bytes N         default 1048576 (larger: 413)\n"
            "  --max-header-bytes N       default 16384 (larger: 431)\n"
            "  --request-timeout-ms N     default 30000: receiving a request, each write, a non-streamed call\n"
+           "                             (cancelled at N ms; a worker-process plugin that ignores it is\n"
+           "                             killed 1 s later: 503 plugin_timeout; any handler without an answer\n"
+           "                             at N + 2000 ms gets 503 deadline, even an in-process plugin's)\n"
            "  --max-connections N        default 512 (more: 503)\n"
-           "  --shutdown-deadline-ms N   default 10000: in-flight requests get this long after SIGTERM\n"
+           "  --shutdown-deadline-ms N   default 10000: in-flight requests get this long after SIGTERM;\n"
+           "                             2 s later the process ends even if a plugin call never returns\n"
+           "  --readiness-timeout-ms N   default 30000: a tenant's readiness check running longer fails\n"
+           "                             (checks run concurrently; a hung one never delays the others)\n"
            "\n"
            "Signals: SIGHUP reloads plugins, manifests and the tokens file (also POST /v1/admin/reload);\n"
            "a failed reload keeps the running configuration. SIGTERM/SIGINT shut down gracefully.\n"
@@ -175,7 +184,7 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
     }
 
     SyncScheduler syncs(*state, *log, metrics);
-    Readiness readiness(*state, *log);
+    Readiness readiness(*state, *log, std::chrono::seconds(60), std::chrono::milliseconds(options.readiness_timeout_ms));
     ServeApp app(*state, syncs, readiness, metrics, *log, openapi_document());
     HttpServer server(
         options.server, [&app](HttpRequest &req, ResponseWriter &w) { app.dispatch(req, w); }, metrics,

@@ -7,7 +7,8 @@
  *   HANG_IN_CHECK        check never returns and never looks at is_cancelled
  *   SEGV_EVERY_N=n       every n-th jobs.get of a process dereferences NULL
  * Otherwise (and for the other operations) it behaves: check answers {"ok":true}, jobs.get
- * returns {"id":<job_id>,...}, jobs.stream sends {"count":n} records (default 10) and honours
+ * returns {"id":<job_id>,...}, jobs.stream sends {"count":n} records (default: provider_config
+ * stream_count, 10) and honours
  * STOP and cancellation. No upstream, no state: what is measured or tested is the host. */
 #include "ats_plugin.h"
 
@@ -33,6 +34,8 @@ __attribute__((unused)) static void hang_forever(void) {
     }
 }
 
+static void arg_text(const char *args, size_t len, const char *key, char *out, size_t out_size);
+
 static const ats_capability_t caps[] = {
     {ATS_OP_CHECK, ATS_SUPPORTED, ""},
     {ATS_OP_JOBS_GET, ATS_SUPPORTED, ""},
@@ -42,10 +45,11 @@ static const ats_capability_t caps[] = {
 static const ats_plugin_descriptor_t descriptor = {
     sizeof(ats_plugin_descriptor_t), PROVIDER, "Faulty test ATS (" PROVIDER ")", "1.0.0", "ats-host tests",
     "Fails on purpose (tests/abi/plugins/faulty_plugin.c).", caps, sizeof caps / sizeof caps[0],
-    "{\"type\":\"object\",\"properties\":{}}"};
+    "{\"type\":\"object\",\"properties\":{\"stream_count\":{\"type\":\"integer\",\"minimum\":0,\"default\":10}}}"};
 
 struct ats_instance {
     const ats_host_services_t *host;
+    long stream_count; /* provider_config.stream_count: records of jobs.stream */
 };
 
 static atomic_long jobs_get_calls;
@@ -71,11 +75,12 @@ static const ats_plugin_descriptor_t *get_descriptor(void) {
 static int32_t create(const ats_host_services_t *services, const char *tenant_id, const char *config_json,
                       size_t config_len, ats_instance_t **out, ats_error_t *error) {
     (void)tenant_id;
-    (void)config_json;
-    (void)config_len;
     (void)error;
+    char count[32];
     *out = calloc(1, sizeof(ats_instance_t));
     (*out)->host = services;
+    arg_text(config_json, config_len, "stream_count", count, sizeof count);
+    (*out)->stream_count = count[0] ? atol(count) : 10;
     return ATS_OK;
 }
 
@@ -98,7 +103,6 @@ static void arg_text(const char *args, size_t len, const char *key, char *out, s
 
 static int32_t invoke(ats_instance_t *instance, const ats_call_t *call, const char *operation, const char *args_json,
                       size_t args_len, const ats_sink_t *sink, ats_error_t *error) {
-    (void)instance;
     char text[256];
     if (strcmp(operation, ATS_OP_CHECK) == 0) {
 #ifdef SEGV_IN_CHECK
@@ -132,7 +136,7 @@ static int32_t invoke(ats_instance_t *instance, const ats_call_t *call, const ch
     if (strcmp(operation, ATS_OP_JOBS_STREAM) == 0) {
         char count_text[32];
         arg_text(args_json, args_len, "count", count_text, sizeof count_text);
-        long count = count_text[0] ? atol(count_text) : 10;
+        long count = count_text[0] ? atol(count_text) : instance->stream_count;
         for (long i = 0; i < count; ++i) {
             if (call->is_cancelled(call->call_data)) {
                 if (error) {
