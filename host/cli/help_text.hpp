@@ -47,8 +47,10 @@ Global options:
   --log-file FILE    JSON-lines log (default: stderr)
   --log-level LEVEL  debug | info | warn | error (default: info)
   --isolation MODE   process | in_process: where a tenant's plugin runs when its manifest has no
-                     host.isolation (default: process - an ats-plugin-worker process per tenant,
-                     so a crash or hang harms only that tenant; host/worker/README.md)
+                     host.isolation. process = an ats-plugin-worker process per tenant: a crash
+                     or hang harms only that tenant and is reported by name and signal
+                     (host/worker/README.md). Default: in_process for providers, tenants, check,
+                     call, sync; process for serve
   --json             machine-readable output for providers/tenants (NDJSON)
   --help             this help, or a command's help after the command
   --version          host and ABI version

@@ -1,5 +1,6 @@
 #include "wire.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,8 +11,9 @@ Channel::~Channel() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-bool Channel::send(Out &out) {
-    const std::string &f = out.frame();
+bool Channel::send(Out &out) { return send_raw(out.frame()); }
+
+bool Channel::send_raw(const std::string &f) {
     std::lock_guard<std::mutex> lock(send_mu_);
     size_t done = 0;
     while (done < f.size()) {
@@ -23,26 +25,30 @@ bool Channel::send(Out &out) {
     return true;
 }
 
-namespace {
-bool read_exact(int fd, void *p, size_t n) {
-    auto *c = static_cast<char *>(p);
-    while (n) {
-        ssize_t r = ::recv(fd, c, n, 0);
+bool Channel::fill(size_t need) {
+    while (rbuf_.size() - rpos_ < need) {
+        if (rpos_ > 0 && rpos_ >= rbuf_.size() / 2) { // drop what was consumed
+            rbuf_.erase(0, rpos_);
+            rpos_ = 0;
+        }
+        size_t old = rbuf_.size();
+        size_t chunk = std::max<size_t>(64 * 1024, need - (old - rpos_));
+        rbuf_.resize(old + chunk);
+        ssize_t r = ::recv(fd_, rbuf_.data() + old, chunk, 0);
+        rbuf_.resize(old + (r > 0 ? static_cast<size_t>(r) : 0));
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return false;
-        c += r;
-        n -= static_cast<size_t>(r);
     }
     return true;
 }
-} // namespace
 
 bool Channel::receive(In &in) {
     uint32_t n = 0;
-    if (!read_exact(fd_, &n, 4) || n < 9 || n > kMaxFrame) return false;
-    std::string payload(n, '\0');
-    if (!read_exact(fd_, payload.data(), n)) return false;
-    in = In(std::move(payload));
+    if (!fill(4)) return false;
+    std::memcpy(&n, rbuf_.data() + rpos_, 4);
+    if (n < 9 || n > kMaxFrame || !fill(4 + static_cast<size_t>(n))) return false;
+    in = In(rbuf_.substr(rpos_ + 4, n));
+    rpos_ += 4 + static_cast<size_t>(n);
     return true;
 }
 

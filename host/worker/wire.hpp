@@ -130,6 +130,8 @@ public:
     Channel &operator=(const Channel &) = delete;
     // False when the peer is gone (never raises SIGPIPE).
     bool send(Out &out);
+    // Sends frames already built (several Out::frame() texts appended): one write for a batch.
+    bool send_raw(const std::string &frames);
     // False on end of stream or a corrupt length.
     bool receive(In &in);
     // Wakes a blocked receive() (it then returns false) without closing the descriptor.
@@ -137,8 +139,11 @@ public:
     int fd() const { return fd_; }
 
 private:
+    bool fill(size_t need); // reads until `need` unread bytes are buffered
     int fd_;
     std::mutex send_mu_;
+    std::string rbuf_; // receive side: read in large chunks, frames cut from here
+    size_t rpos_ = 0;
 };
 
 } // namespace ats::wire

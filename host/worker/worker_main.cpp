@@ -8,7 +8,11 @@
 
 #include "plugin_registry.hpp"
 
+#include <condition_variable>
 #include <csignal>
+#include <deque>
+#include <functional>
+#include <vector>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -106,53 +110,110 @@ private:
         worker::WorkerCall *call;
     };
 
-    // Waits for room in the window; false when the host asked to stop.
-    static bool reserve(worker::WorkerCall &c) {
-        std::unique_lock<std::mutex> lock(c.mu);
-        c.cv.wait(lock, [&] { return c.stop || c.sent - c.consumed < kWindow; });
-        if (c.stop) return false;
-        ++c.sent;
-        return true;
-    }
-    // After STOP the plugin should send nothing more; what it sends anyway is marked so the host
-    // can tell it from results that were merely in flight when the host stopped.
-    static int32_t stopped(SinkCtx *s, Type type, std::string_view a, std::string_view b) {
-        bool again;
+    static constexpr size_t kFlushBytes = 32 * 1024;
+
+    // Writes the call's pending frames (plus `tail`, e.g. w_done) in one write, in call order.
+    void flush(worker::WorkerCall &c, const std::string &tail = {}) {
+        std::lock_guard<std::mutex> order(c.send_mu);
+        std::string batch;
         {
-            std::lock_guard<std::mutex> lock(s->call->mu);
-            again = s->call->stop_reported;
-            s->call->stop_reported = true;
+            std::lock_guard<std::mutex> lock(c.mu);
+            batch.swap(c.pending);
         }
-        if (again) {
-            wire::Out out(type, s->call->id);
-            out.str(a);
-            if (type == Type::w_blob) out.str(b);
-            out.u8(1);
-            s->self->channel_.send(out);
+        batch += tail;
+        if (!batch.empty()) channel_.send_raw(batch);
+    }
+
+    // Queues one result frame; false when the host asked to stop (the frame is then queued only
+    // when the plugin ignores STOP, marked after_stop so the host can tell).
+    static bool queue_result(SinkCtx *s, Type type, std::string_view a, std::string_view b) {
+        auto &c = *s->call;
+        std::unique_lock<std::mutex> lock(c.mu);
+        if (!c.stop && c.sent - c.consumed >= kWindow) {
+            lock.unlock();
+            s->self->flush(c); // what the host has not seen yet, it cannot credit
+            lock.lock();
+            c.cv.wait(lock, [&] { return c.stop || c.sent - c.consumed < kWindow; });
         }
-        return ATS_SINK_STOP;
+        bool after_stop = false;
+        if (c.stop) {
+            if (!c.stop_reported) {
+                c.stop_reported = true;
+                return false;
+            }
+            after_stop = true;
+        }
+        ++c.sent;
+        wire::Out out(type, c.id);
+        out.str(a);
+        if (type == Type::w_blob) out.str(b);
+        out.u8(after_stop ? 1 : 0);
+        if (c.pending.empty()) c.first_pending = std::chrono::steady_clock::now();
+        c.pending += out.frame();
+        bool big = c.pending.size() >= kFlushBytes;
+        lock.unlock();
+        if (big) s->self->flush(c);
+        return !after_stop;
     }
     static int32_t sink_record(void *user, const char *json, size_t len) {
         auto *s = static_cast<SinkCtx *>(user);
-        std::string_view j(json ? json : "", json ? len : 0);
-        if (!reserve(*s->call)) return stopped(s, Type::w_record, j, {});
-        wire::Out out(Type::w_record, s->call->id);
-        out.str(j).u8(0);
-        return s->self->channel_.send(out) ? ATS_SINK_CONTINUE : ATS_SINK_STOP;
+        return queue_result(s, Type::w_record, std::string_view(json ? json : "", json ? len : 0), {}) ? ATS_SINK_CONTINUE
+                                                                                                      : ATS_SINK_STOP;
     }
     static int32_t sink_blob(void *user, const char *meta, size_t meta_len, const uint8_t *data, size_t len) {
         auto *s = static_cast<SinkCtx *>(user);
         std::string_view m(meta ? meta : "", meta ? meta_len : 0), d(reinterpret_cast<const char *>(data), data ? len : 0);
-        if (!reserve(*s->call)) return stopped(s, Type::w_blob, m, d);
-        wire::Out out(Type::w_blob, s->call->id);
-        out.str(m).str(d).u8(0);
-        return s->self->channel_.send(out) ? ATS_SINK_CONTINUE : ATS_SINK_STOP;
+        return queue_result(s, Type::w_blob, m, d) ? ATS_SINK_CONTINUE : ATS_SINK_STOP;
     }
     static void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
         auto *s = static_cast<SinkCtx *>(user);
         wire::Out out(Type::w_progress, s->call->id);
         out.str(phase ? phase : "").i64(done).i64(total);
-        s->self->channel_.send(out);
+        std::lock_guard<std::mutex> lock(s->call->mu);
+        if (s->call->pending.empty()) s->call->first_pending = std::chrono::steady_clock::now();
+        s->call->pending += out.frame();
+    }
+
+    // Sends what streams have queued for about a millisecond, so a slow stream's records are
+    // not held back waiting for a full batch.
+    void flusher() {
+        for (;;) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            std::vector<std::shared_ptr<worker::WorkerCall>> due;
+            auto now = std::chrono::steady_clock::now();
+            {
+                std::lock_guard<std::mutex> lock(calls_mu_);
+                for (auto &kv : calls_) {
+                    std::lock_guard<std::mutex> c(kv.second->mu);
+                    if (!kv.second->pending.empty() && now - kv.second->first_pending >= std::chrono::milliseconds(1))
+                        due.push_back(kv.second);
+                }
+            }
+            for (auto &c : due) flush(*c);
+        }
+    }
+
+    // Invokes run on pooled threads (one per concurrent call; idle ones are reused).
+    void post(std::function<void()> job) {
+        std::lock_guard<std::mutex> lock(pool_mu_);
+        jobs_.push_back(std::move(job));
+        if (idle_ > 0) {
+            pool_cv_.notify_one();
+            return;
+        }
+        std::thread([this] {
+            std::unique_lock<std::mutex> lock(pool_mu_);
+            for (;;) {
+                ++idle_;
+                pool_cv_.wait(lock, [&] { return !jobs_.empty(); });
+                --idle_;
+                auto job = std::move(jobs_.front());
+                jobs_.pop_front();
+                lock.unlock();
+                job();
+                lock.lock();
+            }
+        }).detach();
     }
 
     void start_invoke(wire::In &in) {
@@ -164,8 +225,7 @@ private:
             std::lock_guard<std::mutex> lock(calls_mu_);
             calls_[call->id] = call;
         }
-        std::thread([this, call, op = std::move(op), args = std::move(args), request_id = std::move(request_id),
-                     accepts_blob] {
+        post([this, call, op = std::move(op), args = std::move(args), request_id = std::move(request_id), accepts_blob] {
             SinkCtx ctx{this, call.get()};
             ats_sink_t sink{};
             sink.struct_size = sizeof sink;
@@ -187,8 +247,8 @@ private:
             }
             wire::Out out(Type::w_done, call->id);
             out.i32(rc).i32(err.retryable).str(rc == ATS_OK ? "" : err.message);
-            channel_.send(out);
-        }).detach();
+            flush(*call, out.frame()); // the last results and the end in one write
+        });
     }
 
     wire::Channel channel_;
@@ -198,6 +258,15 @@ private:
     ats_instance_t *instance_ = nullptr;
     std::mutex calls_mu_;
     std::map<uint64_t, std::shared_ptr<worker::WorkerCall>> calls_;
+    std::mutex pool_mu_;
+    std::condition_variable pool_cv_;
+    std::deque<std::function<void()>> jobs_;
+    size_t idle_ = 0;
+
+public:
+    void start_flusher() {
+        std::thread([this] { flusher(); }).detach();
+    }
 };
 
 int usage() {
@@ -248,6 +317,7 @@ int main(int argc, char **argv) {
     ats::wire::Out ready(Type::w_ready, 0);
     ready.str(""); // reserved (the provider is known to the host already)
     worker->channel().send(ready);
+    worker->start_flusher();
     worker->run();
     std::fflush(nullptr);
     _exit(0); // the host is gone: no destructors racing with plugin threads
