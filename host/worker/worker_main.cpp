@@ -279,6 +279,9 @@ int usage() {
 
 int main(int argc, char **argv) {
     std::signal(SIGPIPE, SIG_IGN);
+    // Descriptors the host did not mean to pass (its listening socket, client connections opened
+    // without close-on-exec) must not live on here: a connection the host closes would stay open.
+    ::close_range(4, ~0U, 0);
     std::string screen, plugin_path;
     int fd = -1;
     for (int i = 1; i + 1 < argc; i += 2) {
