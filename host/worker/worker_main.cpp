@@ -148,11 +148,14 @@ private:
         out.str(a);
         if (type == Type::w_blob) out.str(b);
         out.u8(after_stop ? 1 : 0);
-        if (c.pending.empty()) c.first_pending = std::chrono::steady_clock::now();
+        bool first = c.pending.empty();
+        if (first) c.first_pending = std::chrono::steady_clock::now();
         c.pending += out.frame();
         bool big = c.pending.size() >= kFlushBytes;
+        bool wake = first && c.sent >= 2; // a stream: its results must not wait for the end
         lock.unlock();
         if (big) s->self->flush(c);
+        else if (wake) s->self->wake_flusher();
         return !after_stop;
     }
     static int32_t sink_record(void *user, const char *json, size_t len) {
@@ -177,8 +180,18 @@ private:
     // Sends what streams have queued for about a millisecond, so a slow stream's records are
     // not held back waiting for a full batch.
     void flusher() {
+        bool busy = false;
         for (;;) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            {
+                // While streams have results waiting, look every millisecond; otherwise sleep until
+                // a stream queues its second result (a single-result call is flushed by its end),
+                // checking every 50 ms for a stream that stalled after its first.
+                std::unique_lock<std::mutex> lock(flush_mu_);
+                flush_cv_.wait_for(lock, busy ? std::chrono::milliseconds(1) : std::chrono::milliseconds(50),
+                                   [&] { return busy || flush_wanted_; });
+                if (busy) flush_cv_.wait_for(lock, std::chrono::milliseconds(1), [] { return false; });
+                flush_wanted_ = false;
+            }
             std::vector<std::shared_ptr<worker::WorkerCall>> due;
             auto now = std::chrono::steady_clock::now();
             {
@@ -189,8 +202,16 @@ private:
                         due.push_back(kv.second);
                 }
             }
+            busy = !due.empty();
             for (auto &c : due) flush(*c);
         }
+    }
+    void wake_flusher() {
+        {
+            std::lock_guard<std::mutex> lock(flush_mu_);
+            flush_wanted_ = true;
+        }
+        flush_cv_.notify_one();
     }
 
     // Invokes run on pooled threads (one per concurrent call; idle ones are reused).
@@ -258,6 +279,9 @@ private:
     ats_instance_t *instance_ = nullptr;
     std::mutex calls_mu_;
     std::map<uint64_t, std::shared_ptr<worker::WorkerCall>> calls_;
+    std::mutex flush_mu_;
+    std::condition_variable flush_cv_;
+    bool flush_wanted_ = false;
     std::mutex pool_mu_;
     std::condition_variable pool_cv_;
     std::deque<std::function<void()>> jobs_;
