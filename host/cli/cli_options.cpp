@@ -26,6 +26,11 @@ Options parse(int argc, char **argv) {
         else if (flag == "--data-dir") o.data_dir = need_value(i, flag);
         else if (flag == "--log-file") o.log_file = need_value(i, flag);
         else if (flag == "--log-level") o.log_level = need_value(i, flag);
+        else if (flag == "--isolation") {
+            o.isolation = need_value(i, flag);
+            if (o.isolation != "process" && o.isolation != "in_process")
+                throw std::invalid_argument("--isolation must be process or in_process, got '" + o.isolation + "'");
+        }
         else if (flag == "--tenant") o.tenant = need_value(i, flag);
         else if (flag == "--args") o.args = need_value(i, flag);
         else if (flag == "--output") o.output = need_value(i, flag);

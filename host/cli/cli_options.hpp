@@ -16,6 +16,9 @@ struct Options {
     std::string data_dir = "var";
     std::string log_file;      // "" = stderr
     std::string log_level = "info";
+    // --isolation: where plugins of manifests without host.isolation run. One-shot commands
+    // default to in_process (a crash ends only this command); `serve` to process (serve_command).
+    std::string isolation = "in_process";
     bool help = false, version = false, json = false;
     // command
     std::string command;

@@ -9,14 +9,17 @@ inline constexpr const char *kExitCodes = R"(Exit codes:
        transient, conflict, upstream, forbidden); `check` found the connection unusable
   2    usage error or invalid arguments (unknown flag, bad --args JSON, invalid_argument)
   3    plugin or manifest error (unknown tenant, invalid manifest or provider_config, inline
-       secret, missing secret, provider not available or rejected, create() failed)
+       secret, missing secret, provider not available or rejected, create() failed), or the
+       plugin's worker process crashed (code "plugin_crashed": the message names provider,
+       tenant and signal) or is restarting after crashes ("plugin_unavailable")
   4    the provider does not support the operation (see `ats-host providers`)
   5    internal error (a bug in the host or the plugin)
   6    partial result: every record printed is valid, but one source of the stream failed (e.g.
        tracker_workable's applications.stream with Kombo unavailable); the LAST stdout line is
        {"_type":"error","source":..,"code":..,"message":..,"retryable":..} and stderr has the
        error line with "kind":"partial"
-  130  cancelled (SIGINT/SIGTERM)
+  130  cancelled (SIGINT/SIGTERM; reported on stderr at once; the command ends within 5 s even
+       when the plugin ignores the cancellation)
 On failure, one JSON line on stderr:
   {"error":{"code":..,"kind":..,"operation":..,"tenant":..,"message":..,"retryable":true|false}}.
 )";
@@ -43,6 +46,11 @@ Global options:
   --data-dir DIR     state database and lock files (default: ./var)
   --log-file FILE    JSON-lines log (default: stderr)
   --log-level LEVEL  debug | info | warn | error (default: info)
+  --isolation MODE   process | in_process: where a tenant's plugin runs when its manifest has no
+                     host.isolation. process = an ats-plugin-worker process per tenant: a crash
+                     or hang harms only that tenant and is reported by name and signal
+                     (host/worker/README.md). Default: in_process for providers, tenants, check,
+                     call, sync; process for serve
   --json             machine-readable output for providers/tenants (NDJSON)
   --help             this help, or a command's help after the command
   --version          host and ABI version

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace json = boost::json;
@@ -30,12 +31,41 @@ constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPluginOrManifes
               kExitInternal = 5, kExitPartial = 6, kExitCancelled = 130;
 
 std::atomic<bool> g_cancelled{false};
+// After the first SIGINT/SIGTERM a plugin has this long to honour the cancellation; then the
+// command exits 130 whether or not the plugin returned (it may ignore is_cancelled).
+constexpr auto kCancelGrace = std::chrono::seconds(5);
 
 extern "C" void on_signal(int sig) {
     if (g_cancelled.exchange(true)) { // second signal: leave now
         std::signal(sig, SIG_DFL);
         std::raise(sig);
+        return;
     }
+    // write(2) only: nothing else is async-signal-safe.
+    static const char msg_int[] = "ats-host: SIGINT received: cancelling (at most 5 s; a second signal ends it now)\n";
+    static const char msg_term[] = "ats-host: SIGTERM received: cancelling (at most 5 s; a second signal ends it now)\n";
+    const char *m = sig == SIGINT ? msg_int : msg_term;
+    size_t n = sig == SIGINT ? sizeof msg_int - 1 : sizeof msg_term - 1;
+    ssize_t ignored = ::write(2, m, n);
+    (void)ignored;
+}
+
+// Ends the process with 130 once the grace after a cancellation has passed: the plugin's call
+// may never return, and the promise of `call` is to stop.
+void start_cancel_watchdog(const std::string &operation, const std::string &tenant) {
+    std::thread([operation, tenant] {
+        while (!g_cancelled.load()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::this_thread::sleep_for(kCancelGrace);
+        json::object e{{"code", "cancelled"}, {"kind", "operation"}, {"retryable", true},
+                       {"message", operation + " was cancelled by a signal and the plugin did not stop within " +
+                                       std::to_string(kCancelGrace.count()) + " s; exiting"},
+                       {"operation", operation}, {"tenant", tenant}};
+        std::string line = json::serialize(json::object{{"error", e}}) + "\n";
+        std::fflush(stdout);
+        ssize_t ignored = ::write(2, line.data(), line.size());
+        (void)ignored;
+        std::_Exit(130);
+    }).detach();
 }
 
 int exit_code_for(int32_t status) {
@@ -296,6 +326,8 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
 
     host::CallOptions copts;
     copts.cancelled = [] { return g_cancelled.load(); };
+    copts.cancel_grace = kCancelGrace - std::chrono::seconds(1); // a worker is killed before the watchdog fires
+    start_cancel_watchdog(operation, o.tenant);
     auto r = tenant->invoke(operation, args, sink, copts);
     bar.finish();
     auto &redactor = rt.environment()->redactor();
@@ -310,6 +342,15 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     if (!record_error.empty() || !blob_error.empty()) {
         print_error("internal", "operation", operation, o.tenant, record_error + blob_error, &redactor);
         return kExitInternal;
+    }
+    if (r.status != ATS_OK && g_cancelled.load()) {
+        print_error("cancelled", "operation", operation, o.tenant, operation + " was cancelled by a signal: " + r.message,
+                    &redactor, true);
+        return kExitCancelled;
+    }
+    if (!r.failure.empty()) { // the plugin's process crashed or was killed, not an upstream error
+        print_error(r.failure, "plugin", operation, o.tenant, r.message, &redactor, r.retryable);
+        return kExitPluginOrManifest;
     }
     if (r.status != ATS_OK) {
         print_error(host::status_name(r.status), "operation", operation, o.tenant, r.message, &redactor, r.retryable);
@@ -447,6 +488,7 @@ int run(int argc, char **argv) {
     ro.environment.data_dir = o.data_dir;
     ro.environment.log_file = o.log_file;
     ro.environment.log_level = level;
+    ro.environment.default_isolation = *host::parse_isolation(o.isolation);
     std::unique_ptr<host::Runtime> rt;
     try {
         rt = std::make_unique<host::Runtime>(ro);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "logger.hpp"
+#include "isolation.hpp"
 
 #include "http_client.hpp"
 
@@ -24,6 +25,8 @@ public:
         std::string log_file;         // "" = stderr
         int log_level = 1;            // ATS_LOG_INFO
         net::HttpClient::Options http; // ca_file defaults to env ATS_HOST_CA_FILE when set
+        // Where a tenant's plugin runs when its manifest has no host.isolation (tenant.hpp).
+        Isolation default_isolation = Isolation::in_process;
     };
 
     explicit HostEnvironment(Options options); // throws std::runtime_error when the log file cannot be opened

@@ -145,6 +145,7 @@ TenantManifest parse_manifest(const std::string &text, const std::string &path) 
     for (const auto &e : h.at("egress_allow").get_array()) m.host.egress_allow.emplace_back(e.get_string());
     m.host.max_concurrency = static_cast<int>(integer_key(h, "max_concurrency", path, "host."));
     m.host.http_timeout_ms = integer_key(h, "http_timeout_ms", path, "host.");
+    if (auto *iso = h.if_contains("isolation")) m.host.isolation = std::string(iso->get_string()); // enum: checked by the schema
     const auto &r = h.at("retry").get_object();
     m.host.retry.max_attempts = static_cast<int>(integer_key(r, "max_attempts", path, "host.retry."));
     m.host.retry.max_wait_ms = integer_key(r, "max_wait_ms", path, "host.retry.");

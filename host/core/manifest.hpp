@@ -24,6 +24,8 @@ struct RetryPolicy {
 struct HostPolicy {
     std::vector<std::string> egress_allow; // "host", "host:port", "*.domain"
     int max_concurrency = 8;
+    // "process" | "in_process" (validated by the schema); absent = the host-wide default.
+    std::optional<std::string> isolation;
     int64_t http_timeout_ms = 30000;
     RetryPolicy retry;
 };

@@ -1,5 +1,6 @@
 #include "plugin_registry.hpp"
 
+#include "child_process.hpp"
 #include "json_schema.hpp"
 
 #include <boost/dll/shared_library.hpp>
@@ -10,6 +11,7 @@
 #include <regex>
 #include <set>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 namespace fs = boost::filesystem;
 
@@ -67,6 +69,31 @@ FileIdentity identity_of(const std::string &path) {
 }
 
 std::string str_or_empty(const char *s) { return s ? s : ""; }
+
+// Loads the file once in a throw-away ats-plugin-worker first: an abort() or a segfault in
+// init() or get_descriptor() then ends that child, not this process. Returns "" when the child
+// survived (the file is then loaded here, where a clean refusal gets its precise reason), else
+// the reason to reject it. Without a worker executable the host screens in-process as before.
+std::string screen_in_child(const std::string &file) {
+    static const auto kScreenTimeout = std::chrono::seconds(30);
+    std::string worker = plugin_worker_executable();
+    if (worker.empty()) return "";
+    pid_t pid;
+    try {
+        pid = spawn_child({worker, "--screen", file}, -1);
+    } catch (const std::exception &) {
+        return "";
+    }
+    bool timed_out = false;
+    int status = wait_child(pid, kScreenTimeout, timed_out);
+    if (timed_out)
+        return "loading it (init() or get_descriptor()) did not finish within " + std::to_string(kScreenTimeout.count()) +
+               " s; the screening process was killed";
+    if (WIFSIGNALED(status))
+        return "init() or get_descriptor() crashed the screening process (it " + describe_exit(status) +
+               "); the file was not loaded into the host";
+    return "";
+}
 
 } // namespace
 
@@ -258,7 +285,9 @@ std::shared_ptr<const PluginRegistry> PluginRegistry::scan(const std::string &di
             if (ec) load_from = f;
         }
         std::string reason, provider;
-        auto p = PluginLoader::load(f, load_from, host, reason, provider);
+        std::shared_ptr<LoadedPlugin> p;
+        if (std::string crash = screen_in_child(load_from); !crash.empty()) reason = crash;
+        else p = PluginLoader::load(f, load_from, host, reason, provider);
         if (!copy_dir.empty()) fs::remove_all(copy_dir, ec); // the mapping survives the unlink
         if (p) candidates.push_back(std::move(p));
         else reg->rejected_.push_back({f, provider, reason});

@@ -1,7 +1,9 @@
 #include "tenant.hpp"
 
 #include "host_environment.hpp"
+#include "child_process.hpp"
 #include "host_error.hpp"
+#include "isolated_instance.hpp"
 #include "lock_manager.hpp"
 #include "redactor.hpp"
 #include "state_store.hpp"
@@ -232,10 +234,56 @@ Tenant::Tenant(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const Loade
     services_.max_concurrency = &Services::max_concurrency;
 }
 
+const char *isolation_name(Isolation i) { return i == Isolation::process ? "process" : "in_process"; }
+
+std::optional<Isolation> parse_isolation(const std::string &text) {
+    if (text == "process") return Isolation::process;
+    if (text == "in_process") return Isolation::in_process;
+    return std::nullopt;
+}
+
+IsolationStatus Tenant::isolation_status() const {
+    IsolationStatus out;
+    if (!isolated_) return out;
+    auto s = isolated_->status();
+    out.isolated = true;
+    out.running = s.running;
+    out.pid = s.pid;
+    out.starts = s.starts;
+    out.crashes = s.crashes;
+    out.timeouts = s.timeouts;
+    out.crashes_in_a_row = s.crashes_in_a_row;
+    out.crash_loop = s.crash_loop;
+    out.last_failure = s.last_failure;
+    return out;
+}
+
 std::shared_ptr<Tenant> Tenant::open(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin,
                                      const TenantManifest &manifest) {
     std::string config = resolve_provider_config(manifest, *plugin, env->redactor());
     std::shared_ptr<Tenant> tn(new Tenant(env, plugin, manifest));
+    Isolation isolation = manifest.host.isolation ? *parse_isolation(*manifest.host.isolation)
+                                                  : env->options().default_isolation;
+    if (isolation == Isolation::process) {
+        WorkerProcess::Config wc;
+        wc.worker_path = plugin_worker_executable();
+        wc.plugin_path = plugin->path();
+        wc.tenant_id = manifest.tenant_id;
+        wc.provider = plugin->provider();
+        wc.services = &tn->services_;
+        Tenant *raw = tn.get();
+        auto log = [raw](int level, const std::string &m) {
+            raw->env_->logger().write(level, {raw->manifest_.tenant_id, raw->plugin_->provider(), ""}, m);
+        };
+        try {
+            tn->isolated_ = std::make_unique<IsolatedInstance>(wc, config, log);
+        } catch (const HostError &e) {
+            std::string msg = env->redactor().redact(e.what());
+            env->logger().write(ATS_LOG_ERROR, {manifest.tenant_id, plugin->provider(), ""}, msg);
+            throw HostError(ErrorKind::plugin, e.status(), msg);
+        }
+        return tn;
+    }
     ats_error_t err{};
     ats_instance_t *inst = nullptr;
     int32_t rc;
@@ -260,6 +308,7 @@ std::shared_ptr<Tenant> Tenant::open(std::shared_ptr<HostEnvironment> env, std::
 }
 
 Tenant::~Tenant() {
+    isolated_.reset(); // the worker destroys its instance; its service calls still reach this Tenant
     if (instance_) plugin_->entry().destroy(instance_);
     instance_ = nullptr;
     locks_.reset(); // locks the plugin forgot to release
@@ -353,6 +402,10 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     csink.progress = &sink_progress;
 
     std::function<bool()> cancelled = options.cancelled;
+    if (options.deadline) // past the deadline the plugin sees the call cancelled
+        cancelled = [inner = options.cancelled, deadline = *options.deadline] {
+            return std::chrono::steady_clock::now() >= deadline || (inner && inner());
+        };
     ats_call_t call{};
     call.struct_size = sizeof call;
     call.request_id = result.request_id.c_str();
@@ -362,11 +415,23 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     ats_error_t err{};
     auto t0 = std::chrono::steady_clock::now();
     int32_t rc;
-    try {
-        rc = plugin_->entry().invoke(instance_, &call, operation.c_str(), args_text.data(), args_text.size(), &csink, &err);
-    } catch (...) {
-        rc = ATS_ERR_INTERNAL;
-        fill(&err, rc, "invoke() let a C++ exception cross the C ABI");
+    if (isolated_) {
+        WorkerProcess::Call wc{&call, options.cancelled, options.deadline, options.cancel_grace};
+        WorkerFailure failure;
+        bool unavailable = false;
+        rc = isolated_->invoke(wc, operation, args_text, csink, &err, failure, unavailable);
+        if (unavailable) result.failure = "plugin_unavailable";
+        else if (failure.kind == WorkerFailure::crashed) result.failure = "plugin_crashed";
+        else if (failure.kind == WorkerFailure::timeout) result.failure = "plugin_timeout";
+        if (failure.kind != WorkerFailure::none)
+            env_->logger().write(ATS_LOG_ERROR, lctx, who + ": " + failure.message);
+    } else {
+        try {
+            rc = plugin_->entry().invoke(instance_, &call, operation.c_str(), args_text.data(), args_text.size(), &csink, &err);
+        } catch (...) {
+            rc = ATS_ERR_INTERNAL;
+            fill(&err, rc, "invoke() let a C++ exception cross the C ABI");
+        }
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     if (result.ignored_after_stop)

@@ -7,12 +7,15 @@
 #pragma once
 
 #include "http_service.hpp"
+#include "isolation.hpp"
 #include "manifest.hpp"
 #include "plugin_registry.hpp"
 
 #include "ats_plugin.h"
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <functional>
 #include <memory>
 #include <string>
@@ -35,6 +38,11 @@ struct InvokeSink {
 struct CallOptions {
     std::string request_id;           // "" = generate one
     std::function<bool()> cancelled;  // optional; polled by the plugin through ats_call_t
+    // Optional deadline: the plugin then sees the call cancelled; a plugin in a worker process
+    // that has not returned by then is killed (InvokeResult::failure "plugin_timeout").
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    // How long a worker-process plugin may take to honour a cancellation before it is killed.
+    std::chrono::milliseconds cancel_grace{1000};
 };
 
 struct InvokeResult {
@@ -45,6 +53,20 @@ struct InvokeResult {
     uint64_t records = 0, blobs = 0;
     bool stopped = false;             // the consumer asked to stop
     uint64_t ignored_after_stop = 0;  // records the plugin sent anyway (it ignored STOP)
+    // Set when the plugin's worker process failed rather than the plugin: "plugin_crashed" (it
+    // died; message names provider, tenant and signal), "plugin_timeout" (killed past the
+    // deadline), "plugin_unavailable" (restarting after crashes). "" otherwise.
+    std::string failure;
+};
+
+// A snapshot of an isolated tenant's worker (for /readyz and /metrics).
+struct IsolationStatus {
+    bool isolated = false;
+    bool running = false;
+    int pid = 0;
+    uint64_t starts = 0, crashes = 0, timeouts = 0, crashes_in_a_row = 0;
+    bool crash_loop = false;
+    std::string last_failure;
 };
 
 class Tenant {
@@ -71,6 +93,9 @@ public:
 
     static std::string new_request_id();
 
+    Isolation isolation() const { return isolated_ ? Isolation::process : Isolation::in_process; }
+    IsolationStatus isolation_status() const;
+
     struct Services; // C trampolines (tenant.cpp)
 
 private:
@@ -85,6 +110,7 @@ private:
     ats_instance_t *instance_ = nullptr;
     struct Locks;
     std::unique_ptr<Locks> locks_;
+    std::unique_ptr<class IsolatedInstance> isolated_; // set when the plugin runs in a worker
 };
 
 } // namespace ats::host

@@ -25,7 +25,8 @@ std::string exe_dir() {
 
 int run_cli_subcommand(int argc, char **argv) {
     std::map<std::string, std::string> globals{{"--plugins", ""}, {"--manifests", "manifests"}, {"--data-dir", "var"},
-                                               {"--log-file", ""}, {"--log-level", "info"}};
+                                               {"--log-file", ""}, {"--log-level", "info"},
+                                               {"--isolation", "process"}};
     std::string command;
     std::vector<std::string> rest;
     for (int i = 1; i < argc; ++i) {
@@ -65,7 +66,13 @@ int run_cli_subcommand(int argc, char **argv) {
         std::cerr << "ats-host serve: --log-level must be debug, info, warn or error\n";
         return 2;
     }
+    auto isolation = ats::host::parse_isolation(globals["--isolation"]);
+    if (!isolation) {
+        std::cerr << "ats-host serve: --isolation must be process or in_process\n";
+        return 2;
+    }
     ats::host::Runtime::Options ro;
+    ro.environment.default_isolation = *isolation;
     ro.plugins_dir = globals["--plugins"].empty() ? exe_dir() + "/../plugins" : globals["--plugins"];
     ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
     ro.manifests_dir = globals["--manifests"];

@@ -72,7 +72,11 @@ public:
         options.request_id = ctx.request_id;
         options.cancelled = ctx.cancelled;
         auto result = tenant_->invoke(operation, args_json, sink, options);
-        return {result.status, result.message, result.retryable};
+        return {result.status, result.message, result.retryable, result.failure};
+    }
+    IsolationReport isolation() const override {
+        auto s = tenant_->isolation_status();
+        return {s.isolated, s.running, s.crash_loop, s.pid, s.starts, s.crashes, s.timeouts, s.crashes_in_a_row, s.last_failure};
     }
     Upstream upstream() const override {
         auto stats = tenant_->upstream_stats();

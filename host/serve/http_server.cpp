@@ -268,6 +268,10 @@ public:
         return !write_failed_;
     }
 
+    // The one response of the current request is claimed once: by the handler (send or
+    // begin_stream) or by the request watchdog, never both.
+    bool claim_response() { return !response_claimed_.exchange(true); }
+
     bool keep_alive() const { return keep_alive_ && !server_->stopping; }
     bool write_failed() const { return write_failed_; }
     HttpServer::Impl &server() { return *server_; }
@@ -378,10 +382,44 @@ private:
 
         busy_ = true;
         ++server_->in_flight;
+        response_claimed_ = false;
+        start_request_watchdog();
         asio::post(server_->workers, [self = this->shared_from_this(), req] { self->run_handler(*req); });
     }
 
     void run_handler(HttpRequest &req);
+
+    // A handler that has not begun its response `kWatchdogGrace` after the request timeout is
+    // stuck (typically in a plugin that ignores cancellation): answer 503 from here and close the
+    // connection. The worker thread stays with the handler until it returns; nobody waits for it.
+    static constexpr auto kWatchdogGrace = std::chrono::milliseconds(2000);
+    void start_request_watchdog() {
+        handler_timer_.expires_after(timeout() + kWatchdogGrace);
+        handler_timer_.async_wait([weak = std::weak_ptr<Session>(this->shared_from_this())](beast::error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self || self->closed_ || !self->busy_ || !self->claim_response()) return;
+            auto res = std::make_shared<http::response<http::string_body>>(http::status::service_unavailable, 11);
+            res->set(http::field::server, "ats-host");
+            res->set(http::field::content_type, "application/json");
+            res->keep_alive(false);
+            res->body() = error_body("deadline", "no response within the request timeout of " +
+                                                     std::to_string(self->server_->cfg.limits.request_timeout_ms) +
+                                                     " ms (the provider did not stop when cancelled)", "");
+            res->prepare_payload();
+            self->server_->metrics.add("ats_serve_rejected_requests_total", {{"reason", "deadline"}});
+            self->write_failed_ = true; // the handler's own writes go nowhere from now on
+            self->final_write_pending_ = true;
+            lowest(self->stream_).expires_after(self->timeout());
+            http::async_write(self->stream_, *res, [self, res](beast::error_code, std::size_t) {
+                self->final_write_pending_ = false;
+                self->close_now();
+                if (self->after_write_) {
+                    self->after_write_ = false;
+                    self->after_handler();
+                }
+            });
+        });
+    }
 
     void reply_and_close(int status, const std::string &code, const std::string &message) {
         auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
@@ -432,6 +470,7 @@ public:
     }
 
     void after_handler() {
+        handler_timer_.cancel();
         busy_ = false;
         --server_->in_flight;
         if (write_failed_ || !keep_alive()) return close_now();
@@ -444,6 +483,8 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     asio::steady_timer read_timer_;
+    asio::steady_timer handler_timer_{stream_.get_executor()};  // the request watchdog
+    std::atomic<bool> response_claimed_{false};
     bool read_timed_out_ = false;  // strand-only
     bool final_write_pending_ = false, after_write_ = false;  // strand-only: write_final in flight
     bool over_limit_;
@@ -465,6 +506,7 @@ public:
     bool send(int status, const std::string &content_type, std::string body, const HeaderList &extra) override {
         if (started_) return false;
         started_ = true;
+        if (!session_.claim_response()) return false;  // the watchdog answered already
         status_ = status;
         auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
         decorate(*res, content_type, extra);
@@ -480,6 +522,7 @@ public:
     bool begin_stream(int status, const std::string &content_type, const HeaderList &extra) override {
         if (started_) return false;
         started_ = true;
+        if (!session_.claim_response()) return false;  // the watchdog answered already
         streaming_ = true;
         status_ = status;
         auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(status), 11);
@@ -616,7 +659,7 @@ void HttpServer::Impl::shutdown_step() {
         force_cancel = true;  // plugins see is_cancelled(); writes fail once sockets close
         close_all(false);
     }
-    if (now >= shutdown_deadline + std::chrono::seconds(5)) return finish();  // give up waiting
+    if (now >= shutdown_deadline + std::chrono::seconds(1)) return finish();  // give up waiting
     shutdown_timer.expires_after(std::chrono::milliseconds(20));
     shutdown_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
         if (!ec) self->shutdown_step();

@@ -292,12 +292,16 @@ void ServeApp::add_operation_routes() {
             auto finish_metrics = [&](const InvokeOutcome &outcome) {
                 double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 Labels labels{{"provider", runtime->provider()}, {"operation", route.operation},
-                              {"outcome", outcome.code == ATS_OK ? "ok" : code_for_abi(outcome.code)}};
+                              {"outcome", outcome.code == ATS_OK ? "ok" : !outcome.failure.empty() ? outcome.failure : code_for_abi(outcome.code)}};
                 metrics_.add("ats_provider_calls_total", labels);
                 metrics_.observe("ats_provider_call_duration_seconds",
                                  {{"provider", runtime->provider()}, {"operation", route.operation}}, secs);
             };
             auto fail = [&](const InvokeOutcome &outcome) {
+                // The plugin's worker process crashed (502) or was killed past its deadline or is
+                // restarting (503): a host verdict, not the plugin's status.
+                if (!outcome.failure.empty())
+                    throw ApiError(outcome.failure == "plugin_crashed" ? 502 : 503, outcome.failure, outcome.message);
                 throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
                                outcome.message.empty() ? std::string(route.operation) + " failed" : outcome.message);
             };
@@ -345,7 +349,8 @@ void ServeApp::add_operation_routes() {
                     for (const auto &line : stream.controls) w.write_chunk(line);
                     if (outcome.code != ATS_OK) {
                         // The status line is gone: the error travels as the stream's last line.
-                        w.write_chunk(error_body(code_for_abi(outcome.code), outcome.message, req.request_id));
+                        w.write_chunk(error_body(outcome.failure.empty() ? code_for_abi(outcome.code) : outcome.failure,
+                                                 outcome.message, req.request_id));
                     }
                     w.end_stream();
                     return;

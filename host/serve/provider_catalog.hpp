@@ -34,6 +34,17 @@ struct InvokeOutcome {
     int code = 0;  // ATS_OK or ATS_ERR_*
     std::string message;
     bool retryable = false;
+    // The plugin's worker process failed, not the plugin: "plugin_crashed" (502),
+    // "plugin_timeout" or "plugin_unavailable" (503); "" otherwise.
+    std::string failure;
+};
+
+// The isolation state of one tenant's provider (for /readyz and /metrics).
+struct IsolationReport {
+    bool isolated = false, running = false, crash_loop = false;
+    int pid = 0;
+    uint64_t starts = 0, crashes = 0, timeouts = 0, crashes_in_a_row = 0;
+    std::string last_failure;
 };
 
 struct OperationSupport {
@@ -66,6 +77,7 @@ public:
     // (a replay). Ids first seen before `forget_before_unix` are dropped (their deliveries are past
     // the timestamp tolerance anyway), and at most a bounded number are kept.
     virtual bool remember_webhook_event(const std::string &event_id, int64_t now_unix, int64_t forget_before_unix) = 0;
+    virtual IsolationReport isolation() const { return {}; }
 };
 
 class Catalog {

@@ -16,8 +16,8 @@ public:
 };
 }  // namespace
 
-Readiness::Readiness(ServeState &state, EventLog &log, std::chrono::seconds interval)
-    : state_(state), log_(log), interval_(interval) {}
+Readiness::Readiness(ServeState &state, EventLog &log, std::chrono::seconds interval, std::chrono::milliseconds check_timeout)
+    : state_(state), log_(log), interval_(interval), check_timeout_(check_timeout) {}
 
 Readiness::~Readiness() { stop(); }
 
@@ -28,8 +28,66 @@ void Readiness::stop() {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
     }
+    {
+        std::lock_guard<std::mutex> lock(shared_->mutex);
+        shared_->stopping = true;
+    }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
+    // Check threads still inside a plugin are not waited for: they hold only shared state.
+}
+
+void Readiness::start_round(uint64_t generation) {
+    auto catalog = state_.catalog();
+    for (const auto &tenant : catalog ? catalog->tenant_ids() : std::vector<std::string>{}) {
+        auto runtime = catalog->tenant(tenant);
+        std::shared_ptr<Shared> shared = shared_;
+        if (!runtime) {
+            Check c;
+            c.generation = generation;
+            c.error = "no provider instance";
+            c.at = utc_now_iso8601();
+            std::lock_guard<std::mutex> lock(shared->mutex);
+            shared->checks[tenant] = c;
+            continue;
+        }
+        auto started = std::chrono::steady_clock::now();
+        {
+            std::lock_guard<std::mutex> lock(shared->mutex);
+            if (shared->running.count(tenant)) continue;  // the previous check has not returned
+            shared->running[tenant] = started;
+        }
+        auto deadline = started + check_timeout_;
+        EventLog *log = &log_;
+        std::thread([shared, runtime, tenant, generation, deadline, log] {
+            Check c;
+            c.generation = generation;
+            c.provider = runtime->provider();
+            // The plugin sees the call cancelled at the deadline; a worker-process plugin that
+            // ignores it is killed shortly after.
+            CallContext ctx{"readyz-" + tenant, [shared, deadline] {
+                                if (std::chrono::steady_clock::now() >= deadline) return true;
+                                std::lock_guard<std::mutex> l(shared->mutex);
+                                return shared->stopping;
+                            }};
+            DiscardConsumer discard;
+            InvokeOutcome outcome;
+            try {
+                outcome = runtime->invoke(ATS_OP_CHECK, "{}", ctx, discard);
+            } catch (const std::exception &e) {
+                outcome = {ATS_ERR_INTERNAL, e.what(), false, ""};
+            }
+            c.ok = outcome.code == ATS_OK;
+            c.error = outcome.failure.empty() ? outcome.message : outcome.failure + ": " + outcome.message;
+            c.at = utc_now_iso8601();
+            std::lock_guard<std::mutex> lock(shared->mutex);
+            shared->running.erase(tenant);
+            if (shared->stopping) return;
+            if (!c.ok) log->event("check_failed", {{"tenant", tenant}, {"provider", c.provider}, {"error", c.error}});
+            auto &slot = shared->checks[tenant];
+            if (slot.generation <= generation) slot = c;
+        }).detach();
+    }
 }
 
 void Readiness::loop() {
@@ -38,41 +96,27 @@ void Readiness::loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
         auto generation = state_.generation();
-        bool due = generation != checked_generation || std::chrono::steady_clock::now() - last_round >= interval_;
-        if (due) {
+        auto now = std::chrono::steady_clock::now();
+        if (generation != checked_generation || now - last_round >= interval_) {
             lock.unlock();
-            auto catalog = state_.catalog();
-            std::map<std::string, Check> fresh;
-            for (const auto &tenant : catalog ? catalog->tenant_ids() : std::vector<std::string>{}) {
-                Check c;
-                c.generation = generation;
-                auto runtime = catalog->tenant(tenant);
-                if (!runtime) {
-                    c.error = "no provider instance";
-                } else {
-                    c.provider = runtime->provider();
-                    CallContext ctx{"readyz-" + tenant, [this] {
-                                        std::lock_guard<std::mutex> l(mutex_);
-                                        return stopping_;
-                                    }};
-                    DiscardConsumer discard;
-                    InvokeOutcome outcome;
-                    try {
-                        outcome = runtime->invoke(ATS_OP_CHECK, "{}", ctx, discard);
-                    } catch (const std::exception &e) {
-                        outcome = {ATS_ERR_INTERNAL, e.what(), false};
-                    }
-                    c.ok = outcome.code == ATS_OK;
-                    c.error = outcome.message;
-                    if (!c.ok) log_.event("check_failed", {{"tenant", tenant}, {"provider", c.provider}, {"error", c.error}});
-                }
-                c.at = utc_now_iso8601();
-                fresh[tenant] = c;
-            }
+            start_round(generation);
             lock.lock();
-            checks_ = std::move(fresh);
             checked_generation = generation;
-            last_round = std::chrono::steady_clock::now();
+            last_round = now;
+        }
+        // A check past its timeout is reported as failed now, while it keeps running.
+        {
+            std::lock_guard<std::mutex> s(shared_->mutex);
+            for (const auto &[tenant, started] : shared_->running) {
+                if (now - started < check_timeout_) continue;
+                auto &slot = shared_->checks[tenant];
+                if (slot.generation == checked_generation && !slot.ok && !slot.error.empty()) continue;
+                slot.generation = checked_generation;
+                slot.ok = false;
+                slot.at = utc_now_iso8601();
+                slot.error = "check did not finish within " + std::to_string(check_timeout_.count()) + " ms";
+                log_.event("check_failed", {{"tenant", tenant}, {"error", slot.error}});
+            }
         }
         wake_.wait_for(lock, std::chrono::milliseconds(100));  // notices a new generation quickly
     }
@@ -82,14 +126,15 @@ boost::json::object Readiness::report() const {
     auto catalog = state_.catalog();
     auto generation = state_.generation();
     boost::json::array tenants;
+    boost::json::array problems;
     bool ready = catalog != nullptr;
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(shared_->mutex);
     for (const auto &tenant : catalog ? catalog->tenant_ids() : std::vector<std::string>{}) {
         auto runtime = catalog->tenant(tenant);
         boost::json::object t{{"tenant_id", tenant}, {"loaded", runtime != nullptr}};
         t["provider"] = runtime ? boost::json::value(runtime->provider()) : boost::json::value(nullptr);
-        auto it = checks_.find(tenant);
-        if (it == checks_.end() || it->second.generation != generation) {
+        auto it = shared_->checks.find(tenant);
+        if (it == shared_->checks.end() || it->second.generation != generation) {
             t["check"] = nullptr;  // not checked yet under this configuration
             ready = false;
         } else {
@@ -98,10 +143,29 @@ boost::json::object Readiness::report() const {
                                                                      : boost::json::value(it->second.error)}};
             ready = ready && it->second.ok;
         }
+        if (runtime) {
+            auto iso = runtime->isolation();
+            t["isolation"] = iso.isolated ? "process" : "in_process";
+            if (iso.isolated) {
+                t["worker"] = boost::json::object{{"running", iso.running},
+                                                  {"pid", iso.pid},
+                                                  {"starts", iso.starts},
+                                                  {"crashes", iso.crashes},
+                                                  {"timeouts", iso.timeouts},
+                                                  {"crash_loop", iso.crash_loop},
+                                                  {"last_failure", iso.last_failure.empty() ? boost::json::value(nullptr)
+                                                                                            : boost::json::value(iso.last_failure)}};
+                if (iso.crash_loop) {
+                    ready = false;
+                    problems.push_back(boost::json::value("tenant " + tenant + ": provider " + runtime->provider() +
+                                                          " is in a crash loop (" + std::to_string(iso.crashes_in_a_row) +
+                                                          " crashes in a row, last: " + iso.last_failure + ")"));
+                }
+            }
+        }
         if (!runtime) ready = false;
         tenants.push_back(std::move(t));
     }
-    boost::json::array problems;
     if (catalog)
         for (const auto &p : catalog->problems()) problems.push_back(boost::json::value(p));
     return {{"ready", ready}, {"generation", generation}, {"tenants", std::move(tenants)},

@@ -35,6 +35,10 @@ ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness
     metrics_.describe("ats_upstream_retries_total", "Upstream attempts after the first (host retry policy)", "counter");
     metrics_.describe("ats_upstream_rate_limit_waits_total", "Upstream retries that waited out an HTTP 429", "counter");
     metrics_.describe("ats_upstream_retry_wait_seconds_total", "Time spent waiting between upstream attempts", "counter");
+    metrics_.describe("ats_plugin_worker_crashes_total", "Plugin worker processes that died (crash) by tenant and provider", "counter");
+    metrics_.describe("ats_plugin_worker_timeouts_total", "Plugin worker processes killed because a call overran its deadline", "counter");
+    metrics_.describe("ats_plugin_worker_restarts_total", "Plugin worker processes started after the first", "counter");
+    metrics_.describe("ats_plugin_worker_crash_loop", "1 while a tenant's plugin worker is in a crash loop (3+ crashes in a row)", "gauge");
     metrics_.describe("ats_webhooks_total", "Kombo webhooks received, by outcome", "counter");
     metrics_.set("ats_serve_config_generation", {}, 1);
     add_service_routes();
@@ -101,6 +105,13 @@ void ServeApp::add_service_routes() {
             metrics_.set("ats_upstream_retries_total", labels, static_cast<double>(up.retries));
             metrics_.set("ats_upstream_rate_limit_waits_total", labels, static_cast<double>(up.rate_limit_waits));
             metrics_.set("ats_upstream_retry_wait_seconds_total", labels, static_cast<double>(up.retry_wait_ms) / 1000.0);
+            auto iso = runtime->isolation();
+            if (iso.isolated) {
+                metrics_.set("ats_plugin_worker_crashes_total", labels, static_cast<double>(iso.crashes));
+                metrics_.set("ats_plugin_worker_timeouts_total", labels, static_cast<double>(iso.timeouts));
+                metrics_.set("ats_plugin_worker_restarts_total", labels, static_cast<double>(iso.starts ? iso.starts - 1 : 0));
+                metrics_.set("ats_plugin_worker_crash_loop", labels, iso.crash_loop ? 1.0 : 0.0);
+            }
         }
         w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render());
     });

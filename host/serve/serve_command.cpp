@@ -14,6 +14,8 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <atomic>
+#include <thread>
 
 namespace ats::serve {
 
@@ -40,6 +42,7 @@ struct ServeOptions {
     ServerConfig server;
     std::string tokens_file;
     int webhook_tolerance_seconds = 300;
+    int readiness_timeout_ms = 30000; // each tenant's readiness `check`
 };
 
 ServeOptions parse(const std::vector<std::string> &args) {
@@ -82,6 +85,8 @@ ServeOptions parse(const std::vector<std::string> &args) {
             o.server.limits.max_connections_per_client = static_cast<int>(parse_number(flag, value(), 1, 1000000));
         } else if (flag == "--max-connections") {
             o.server.limits.max_connections = static_cast<int>(parse_number(flag, value(), 1, 1000000));
+        } else if (flag == "--readiness-timeout-ms") {
+            o.readiness_timeout_ms = static_cast<int>(parse_number(flag, value(), 100, 3600 * 1000));
         } else if (flag == "--shutdown-deadline-ms") {
             o.server.limits.shutdown_deadline_ms = static_cast<int>(parse_number(flag, value(), 0, 3600 * 1000));
         } else {
@@ -112,15 +117,40 @@ void print_serve_help(std::ostream &out) {
            "  --max-body-bytes N         default 1048576 (larger: 413)\n"
            "  --max-header-bytes N       default 16384 (larger: 431)\n"
            "  --request-timeout-ms N     default 30000: receiving a request, each write, a non-streamed call\n"
+           "                             (cancelled at N ms; a worker-process plugin that ignores it is\n"
+           "                             killed 1 s later: 503 plugin_timeout; any handler without an answer\n"
+           "                             at N + 2000 ms gets 503 deadline, even an in-process plugin's)\n"
            "  --header-timeout-ms N      default 10000: receiving a request line and headers (then 408)\n"
            "  --max-connections N        default 512 (more: 503, except /healthz and /readyz)\n"
            "  --max-connections-per-client N  default 64, per remote address (more: as above)\n"
-           "  --shutdown-deadline-ms N   default 10000: in-flight requests get this long after SIGTERM\n"
+           "  --shutdown-deadline-ms N   default 10000: in-flight requests get this long after SIGTERM;\n"
+           "                             2 s later the process ends even if a plugin call never returns\n"
+           "  --readiness-timeout-ms N   default 30000: a tenant's readiness check running longer fails\n"
+           "                             (checks run concurrently; a hung one never delays the others)\n"
            "  --webhook-tolerance-seconds N  default 300: a Kombo webhook's X-Kombo-Timestamp may be this far off\n"
            "\n"
            "Signals: SIGHUP reloads plugins, manifests and the tokens file (also POST /v1/admin/reload);\n"
            "a failed reload keeps the running configuration. SIGTERM/SIGINT shut down gracefully.\n"
-           "Exit codes: 0 clean shutdown, 2 bad command line, 3 could not start.\n";
+           "Exit codes: 0 clean shutdown, 2 bad command line, 3 could not start, 4 shutdown forced\n"
+           "(calls still running 2 s after --shutdown-deadline-ms were abandoned).\n";
+}
+
+// The shutdown deadline holds even when a provider call never returns (an in-process plugin
+// ignoring cancellation keeps a worker thread, which the orderly exit would wait for): a little
+// after the deadline the process ends with kExitShutdownForced. Started once, by the first signal.
+constexpr int kExitShutdownForced = 4;
+constexpr int kShutdownWatchdogGraceMs = 2000;
+void start_shutdown_watchdog(EventLog &log, int deadline_ms) {
+    static std::atomic<bool> started{false};
+    if (started.exchange(true)) return;
+    std::thread([&log, deadline_ms] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(deadline_ms + kShutdownWatchdogGraceMs));
+        log.event("shutdown_forced", {{"reason", "calls still running " + std::to_string(deadline_ms + kShutdownWatchdogGraceMs) +
+                                                     " ms after the shutdown began were abandoned"}});
+        std::cout << "ats-host serve: stopped (forced: calls still running after the shutdown deadline)" << std::endl;
+        std::fflush(nullptr);
+        std::_Exit(kExitShutdownForced);
+    }).detach();
 }
 
 int run_hash_token(std::istream &in, std::ostream &out, std::ostream &err) {
@@ -164,7 +194,7 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
     }
 
     SyncScheduler syncs(*state, *log, metrics);
-    Readiness readiness(*state, *log);
+    Readiness readiness(*state, *log, std::chrono::seconds(60), std::chrono::milliseconds(options.readiness_timeout_ms));
     ServeApp app(*state, syncs, readiness, metrics, *log, openapi_document());
     app.set_webhook_tolerance_seconds(options.webhook_tolerance_seconds);
     HttpServer server(
@@ -176,6 +206,7 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
             } else {
                 app.set_shutting_down();
                 log->event("shutdown_started", {{"signal", signo}});
+                start_shutdown_watchdog(*log, options.server.limits.shutdown_deadline_ms);
             }
         });
     try {

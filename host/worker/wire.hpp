@@ -1,0 +1,149 @@
+// wire.hpp - the framed binary protocol between ats-host and ats-plugin-worker (README.md in this
+// folder). One frame = u32 payload length (little endian, the bytes after this field) + u8 type +
+// u64 id + fields. Fields are fixed-width little-endian integers and length-prefixed (u32) byte
+// strings, read in the order they were written. Shared by both sides, so they cannot disagree.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ats::wire {
+
+// Frame types. Host -> worker start with H, worker -> host with W. Values are frozen: append only.
+enum class Type : uint8_t {
+    h_create = 1,        // id 0; tenant, config                      -> w_created
+    h_invoke = 2,        // id call; operation, args, request_id, u8 accepts_blob
+    h_credit = 3,        // id call; u64 records consumed, u8 stop     (flow control, STOP)
+    h_cancel = 4,        // id call                                    (is_cancelled turns 1)
+    h_service_reply = 5, // id request; service-specific fields
+    h_shutdown = 6,      // id 0: destroy the instance, deinit, exit 0
+    w_ready = 20,        // id 0; provider                              (plugin loaded)
+    w_load_failed = 21,  // id 0; reason                                (then the worker exits)
+    w_created = 22,      // id 0; i32 status, i32 retryable, message
+    w_record = 23,       // id call; json
+    w_blob = 24,         // id call; meta, data
+    w_progress = 25,     // id call; phase, i64 done, i64 total
+    w_done = 26,         // id call; i32 status, i32 retryable, message
+    w_service = 27,      // id request; u64 call (0 = none), u32 service, service-specific fields
+};
+
+// Host services proxied to the host (ats_host_services_t). Values are frozen: append only. To add
+// one: a value here, a stub in worker_services.cpp and a handler in host/core/worker_services.cpp.
+enum class Service : uint32_t {
+    log = 1,
+    http_request = 2,
+    state_get = 3,
+    state_apply = 4,
+    state_scan = 5,
+    lock_acquire = 6,
+    lock_release = 7,
+    now_unix_ms = 8,
+    max_concurrency = 9,
+};
+
+constexpr uint32_t kMaxFrame = 1u << 30; // 1 GiB: a larger length is a corrupt stream
+
+class Out {
+public:
+    Out(Type type, uint64_t id) {
+        buf_.resize(4);
+        u8(static_cast<uint8_t>(type));
+        u64(id);
+    }
+    Out &u8(uint8_t v) { return raw(&v, 1); }
+    Out &u32(uint32_t v) { return raw(&v, 4); }
+    Out &i32(int32_t v) { return raw(&v, 4); }
+    Out &u64(uint64_t v) { return raw(&v, 8); }
+    Out &i64(int64_t v) { return raw(&v, 8); }
+    Out &bytes(const void *p, size_t n) {
+        u32(static_cast<uint32_t>(n));
+        return raw(p, n);
+    }
+    Out &str(std::string_view s) { return bytes(s.data(), s.size()); }
+    // The finished frame (length filled in).
+    const std::string &frame() {
+        uint32_t n = static_cast<uint32_t>(buf_.size() - 4);
+        std::memcpy(buf_.data(), &n, 4);
+        return buf_;
+    }
+
+private:
+    Out &raw(const void *p, size_t n) {
+        buf_.append(static_cast<const char *>(p), n);
+        return *this;
+    }
+    std::string buf_;
+};
+
+struct Truncated : std::runtime_error {
+    Truncated() : std::runtime_error("truncated frame") {}
+};
+
+// Reads the fields of one received frame; throws Truncated past its end.
+class In {
+public:
+    In() = default;
+    explicit In(std::string payload) : buf_(std::move(payload)) {
+        type_ = static_cast<Type>(u8());
+        id_ = u64();
+    }
+    Type type() const { return type_; }
+    uint64_t id() const { return id_; }
+    uint8_t u8() { return get<uint8_t>(); }
+    uint32_t u32() { return get<uint32_t>(); }
+    int32_t i32() { return get<int32_t>(); }
+    uint64_t u64() { return get<uint64_t>(); }
+    int64_t i64() { return get<int64_t>(); }
+    std::string_view str() {
+        uint32_t n = u32();
+        if (buf_.size() - pos_ < n) throw Truncated();
+        std::string_view v(buf_.data() + pos_, n);
+        pos_ += n;
+        return v;
+    }
+
+private:
+    template <class T>
+    T get() {
+        if (buf_.size() - pos_ < sizeof(T)) throw Truncated();
+        T v;
+        std::memcpy(&v, buf_.data() + pos_, sizeof(T));
+        pos_ += sizeof(T);
+        return v;
+    }
+    std::string buf_;
+    size_t pos_ = 0;
+    Type type_{};
+    uint64_t id_ = 0;
+};
+
+// One end of the socket: whole-frame writes from many threads, reads from one.
+class Channel {
+public:
+    explicit Channel(int fd) : fd_(fd) {}
+    ~Channel();
+    Channel(const Channel &) = delete;
+    Channel &operator=(const Channel &) = delete;
+    // False when the peer is gone (never raises SIGPIPE).
+    bool send(Out &out);
+    // Sends frames already built (several Out::frame() texts appended): one write for a batch.
+    bool send_raw(const std::string &frames);
+    // False on end of stream or a corrupt length.
+    bool receive(In &in);
+    // Wakes a blocked receive() (it then returns false) without closing the descriptor.
+    void shutdown();
+    int fd() const { return fd_; }
+
+private:
+    bool fill(size_t need); // reads until `need` unread bytes are buffered
+    int fd_;
+    std::mutex send_mu_;
+    std::string rbuf_; // receive side: read in large chunks, frames cut from here
+    size_t rpos_ = 0;
+};
+
+} // namespace ats::wire

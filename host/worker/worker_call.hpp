@@ -1,0 +1,29 @@
+// worker_call.hpp - one invoke() running in the worker: its id, the cancellation flag the host
+// sets, and the flow-control window for records sent but not yet consumed by the host.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace ats::worker {
+
+struct WorkerCall {
+    uint64_t id = 0;
+    std::atomic<bool> cancelled{false};
+    std::mutex mu;
+    std::condition_variable cv;
+    uint64_t sent = 0, consumed = 0; // results
+    bool stop = false;               // the host's consumer wants no more
+    bool stop_reported = false;      // the plugin was told ATS_SINK_STOP once
+    // Result frames not yet written: sent in one write when large, when the plugin must wait
+    // for credit, when invoke returns (with w_done), or by the flusher after about 1 ms.
+    std::string pending;
+    std::chrono::steady_clock::time_point first_pending{};
+    std::mutex send_mu; // keeps this call's batches in order
+};
+
+} // namespace ats::worker
