@@ -14,6 +14,7 @@ struct Options {
     std::string plugins_dir;   // "" = <exe dir>/../plugins
     std::string manifests_dir = "manifests";
     std::string data_dir = "var";
+    bool allow_shared_data_dir = false; // accept a data dir / state file others can read or write
     std::string log_file;      // "" = stderr
     std::string log_level = "info";
     bool help = false, version = false, json = false;

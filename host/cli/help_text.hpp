@@ -40,7 +40,8 @@ Commands:
 Global options:
   --plugins DIR      plugins folder (default: <folder of ats-host>/../plugins)
   --manifests DIR    tenant manifests folder (default: ./manifests)
-  --data-dir DIR     state database and lock files (default: ./var)
+  --data-dir DIR     state database and lock files (default: ./var; created 0700, files 0600)
+  --allow-shared-data-dir  use a data dir / state file other users can read or write (refused otherwise)
   --log-file FILE    JSON-lines log (default: stderr)
   --log-level LEVEL  debug | info | warn | error (default: info)
   --json             machine-readable output for providers/tenants (NDJSON)

@@ -434,6 +434,7 @@ int run(int argc, char **argv) {
     ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
     ro.manifests_dir = o.manifests_dir;
     ro.environment.data_dir = o.data_dir;
+    ro.environment.allow_shared_data_dir = o.allow_shared_data_dir;
     ro.environment.log_file = o.log_file;
     ro.environment.log_level = level;
     std::unique_ptr<host::Runtime> rt;

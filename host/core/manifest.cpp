@@ -110,6 +110,15 @@ void resolve_refs(json::value &v, const std::string &where, const TenantManifest
 
 } // namespace
 
+std::string resolve_secret_ref(const TenantManifest &manifest, const std::string &where, const json::value &ref,
+                               Redactor &redactor) {
+    if (!is_secret_ref(ref))
+        fail(manifest.path + ": " + where + ": must be a secret reference {\"$secret\": {\"env\": NAME}} or {\"$secret\": {\"file\": PATH}}");
+    json::value v = ref;
+    resolve_refs(v, where, manifest, redactor);
+    return std::string(v.get_string());
+}
+
 const TenantManifest *ManifestSet::find(const std::string &tenant_id) const {
     for (const auto &t : tenants)
         if (t.tenant_id == tenant_id) return &t;
@@ -138,6 +147,9 @@ TenantManifest load_manifest(const std::string &path) {
     m.host.retry.max_attempts = static_cast<int>(r.at("max_attempts").to_number<int64_t>());
     m.host.retry.max_wait_ms = r.at("max_wait_ms").to_number<int64_t>();
     m.host.retry.base_delay_ms = r.at("base_delay_ms").to_number<int64_t>();
+    if (auto *k = h.if_contains("state_key")) m.host.state_key = *k;
+    if (auto *p = h.if_contains("previous_state_keys"))
+        for (const auto &k : p->get_array()) m.host.previous_state_keys.push_back(k);
     if (auto *s = o.if_contains("sync")) {
         if (auto *i = s->get_object().if_contains("interval_seconds")) m.sync_interval_seconds = i->to_number<int64_t>();
         if (auto *f = s->get_object().if_contains("full_every_seconds")) m.sync_full_every_seconds = f->to_number<int64_t>();
