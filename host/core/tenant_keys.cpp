@@ -66,6 +66,7 @@ std::string generated_material(const TenantManifest &m, HostEnvironment &env) {
 
 TenantKeys load_tenant_keys(const TenantManifest &m, HostEnvironment &env) {
     TenantKeys k;
+    StateStore &state = env.state(); // first: it creates (or checks) the private data directory
     if (m.host.state_key) {
         k.sealing.push_back(key_of(m, "host.state_key",
                                    resolve_secret_ref(m, "host.state_key", *m.host.state_key, env.redactor())));
@@ -77,7 +78,6 @@ TenantKeys load_tenant_keys(const TenantManifest &m, HostEnvironment &env) {
         k.sealing.push_back(key_of(m, where, resolve_secret_ref(m, where, m.host.previous_state_keys[i], env.redactor())));
     }
     const SealingKey &current = k.sealing.front();
-    StateStore &state = env.state();
     const std::string aad = row_aad(m.tenant_id, "host_kv/" + kIdentityKeyName);
     std::string sealed = state.host_value_or_insert(m.tenant_id, kIdentityKeyName, seal(current, aad, random_bytes(32)));
     try {

@@ -75,6 +75,7 @@ struct PendingRecord {
     std::string kind;           // "unmapped_job" | "error" | "invalid" (refused input)
     int failures = 0;           // consecutive runs that failed with an error (0 for unmapped jobs)
     std::string last_failed_at; // ISO 8601 UTC of the last failure ("" if none)
+    int64_t parked_at_ms = 0;   // host clock when first parked (retention); 0 = unknown (older form)
 };
 std::string encode_pending(const PendingRecord &r);
 // Also reads the older form (the bare application JSON). Throws std::exception when unreadable.
