@@ -30,6 +30,9 @@ Options parse(int argc, char **argv) {
         else if (flag == "--tenant") o.tenant = need_value(i, flag);
         else if (flag == "--args") o.args = need_value(i, flag);
         else if (flag == "--output") o.output = need_value(i, flag);
+        else if (flag == "--email" || flag == "--phone" || flag == "--workable-candidate-id" ||
+                 flag == "--tracker-resource-id")
+            o.forget_selectors.emplace_back(flag.substr(2), need_value(i, flag));
         else if (flag == "--limit") {
             std::string v = need_value(i, flag);
             try {

@@ -27,6 +27,8 @@ struct Options {
     std::optional<long long> limit;      // --limit N: stop a stream after N records
     bool full = false;                   // sync --full
     bool retry_quarantined = false;      // sync --retry-quarantined
+    // forget: exactly one selector (flag name without "--" -> value)
+    std::vector<std::pair<std::string, std::string>> forget_selectors;
 };
 
 // Throws std::invalid_argument with a message naming the offending flag.

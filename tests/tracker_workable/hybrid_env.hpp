@@ -52,6 +52,9 @@ public:
     // Starts it in the background (for kill and concurrency tests).
     std::unique_ptr<ChildProcess> start_sync() const;
 
+    // The host's data folder (state.sqlite, locks, keys).
+    std::string data_dir() const { return dir_ / "var"; }
+
     // Rewrites the manifest with other host/workable settings (e.g. lock_wait_ms).
     void write_manifest(int max_concurrency, int64_t lock_wait_ms);
     // Replaces EnvOptions::job_mapping_extra and rewrites the manifest: the next sync uses it.

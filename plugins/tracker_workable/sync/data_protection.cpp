@@ -15,7 +15,7 @@ namespace ats::tracker_workable {
 namespace {
 
 const std::string kSealedMarker = "dp/sealed";
-const char *const kPersonalValuePrefixes[] = {"pend/", "quar/", "pc/", "cint/", "dint/"};
+const char *const kPersonalValuePrefixes[] = {"pend/", "quar/", "pc/", "cint/", "dint/", "doc/"};
 constexpr int64_t kDayMs = 86400LL * 1000;
 
 std::string field(const boost::json::object &o, std::string_view k) {

@@ -4,7 +4,7 @@
 //   protect_existing_state  a state written before identity keys were hashed: every readable
 //                           "per/<key>" and "nam/<name>" is re-keyed to its keyed hash, and the
 //                           values holding personal data ("pend/", "quar/", "pc/", "cint/",
-//                           "dint/") are re-stored sealed - all in ONE transaction, so a crash
+//                           "dint/", "doc/") are re-stored sealed - all in ONE transaction, so a crash
 //                           leaves the old state or the new one, never both halves. Deterministic
 //                           hashing means re-keyed entries are exactly what the sync will look
 //                           for: no person is created twice. Runs at the start of each sync and

@@ -38,7 +38,7 @@ bool SyncRun::sync_documents(Work &w, const std::string &resource_id, StateOps &
                                  boost::json::serialize(boost::json::object{
                                      {"application_id", w.app.id}, {"attachment_id", a.id}, {"file_name", a.file_name},
                                      {"reason", why}}));
-                ops.push_back({true, state_keys::document(a.id), "refused: " + why});
+                ops.push_back({true, state_keys::document(a.id), "refused: " + why, true}); // names the file
             };
             bool allowed = false;
             for (const auto &t : cfg_.cvs.content_types) allowed = allowed || media_type(t) == media_type(a.content_type);
