@@ -37,6 +37,10 @@
 //   "doc/<attachment>"   the Tracker document id a Kombo CV attachment became, or "refused: why"
 //   "pc/<resource id>"   JSON array of contact tokens (contact_plan.hpp) the person has in Tracker
 //                        as far as the sync knows: a detail already there costs no request
+// Data protection (sync/data_protection.hpp): "per/" and "nam/" keys are the host's keyed hashes
+// ("per/e:h1.<43>"), never readable e-mails, phones or names, when the host offers identity_hash;
+// "pend/", "quar/", "pc/", "cint/", "dint/" and refused "doc/" values are stored sealed
+// (ATS_STATE_PUT_SECRET). "dp/sealed" marks a state whose older plain values were sealed once.
 // Every completed application is committed in ONE atomic batch (app + link + per + ver, intent and
 // pending removed), so a crash leaves either the intent or the finished record, never half.
 #pragma once
