@@ -143,3 +143,20 @@ BOOST_FIXTURE_TEST_CASE(parked_records_expire_by_the_host_clock_from_their_first
     BOOST_TEST(decode_pending(s.at("pend/undated")).parked_at_ms == now); // its clock starts now
     BOOST_TEST(fake.is_secret("pend/undated"));
 }
+
+BOOST_AUTO_TEST_CASE(on_a_host_without_data_protection_secrets_are_stored_plain_with_one_warning) {
+    ats::test::FakeHost old; // host services as of 1.0: no identity_hash
+    ats::sdk::Host host = old.host();
+    BOOST_TEST(!host.data_protection());
+    host.state_put_secret("tok", "v1");
+    host.state_put_secret("tok2", "v2");
+    BOOST_TEST(old.state().at("tok") == "v1");
+    BOOST_TEST(!old.is_secret("tok"));
+    size_t warnings = 0;
+    for (const auto &l : old.log_lines()) warnings += l.find("plain text") != std::string::npos;
+    BOOST_TEST(warnings <= 1u); // once per process (another test may have said it already)
+    BOOST_CHECK_THROW(host.identity_hash("e:a@x.org"), ats::sdk::Error);
+    // The sync keeps readable keys there: no hasher, nothing to migrate.
+    IdentityRules rules;
+    BOOST_TEST(protect_existing_state(host, rules).keys_hashed == 0);
+}

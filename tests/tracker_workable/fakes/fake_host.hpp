@@ -101,6 +101,10 @@ public:
             return ATS_OK;
         };
     }
+    std::vector<std::string> log_lines() const {
+        std::lock_guard<std::mutex> g(mu_);
+        return log_;
+    }
     bool is_secret(const std::string &key) const {
         std::lock_guard<std::mutex> g(mu_);
         return secret_.count(key) != 0;
