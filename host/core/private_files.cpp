@@ -24,7 +24,7 @@ std::string mode_text(mode_t m) {
 
 void refuse(const std::string &what, const std::string &path, mode_t mode, const char *fix_mode) {
     throw HostError(ErrorKind::usage, ATS_ERR_FORBIDDEN,
-                    what + " " + path + " can be read or written by other users (mode " + mode_text(mode) +
+                    what + " " + path + " is open to other users (mode " + mode_text(mode) +
                         "); it holds applicants' personal data and credentials: run `chmod " + fix_mode + " " + path +
                         "`, or pass --allow-shared-data-dir if sharing it is intended");
 }
