@@ -39,6 +39,9 @@ StateStore::StateStore(const std::string &path) : path_(path) {
     sqlite3_busy_timeout(db_, 15000); // other processes (a CLI next to a server) may hold the write lock
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=FULL"); // a state_apply that returned is durable, even on power loss
+    // Deleted and overwritten content is zeroed, not left in free pages: an erased person (forget)
+    // or a value replaced by its sealed form does not linger in the file.
+    exec("PRAGMA secure_delete=ON");
     exec("CREATE TABLE IF NOT EXISTS kv (tenant TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,"
          " PRIMARY KEY (tenant, key)) WITHOUT ROWID");
     // Files written before values could be sealed get the column (every old value is plain).
