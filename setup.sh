@@ -71,7 +71,7 @@ cmake --build "$build" -j "$(nproc)"
 run_demo() {
   local bin="$build/bin" data="$build/demo-var" ports="$build/demo-ports.json" sandbox_pid
   local admin="http://127.0.0.1:18702/_sandbox"
-  rm -rf "$data" "$ports" && mkdir -p "$data"
+  rm -rf "$data" "$ports" && mkdir -p "$data" && chmod 700 "$data" # the host refuses a shared data dir
   "$bin/ats-sandbox" --tracker-port 18701 --kombo-port 18702 --ports-file "$ports" \
     --seed 7 --jobs 12 --applications 400 --people 240 --tracker-people 80 >"$build/demo-sandbox.log" 2>&1 &
   sandbox_pid=$!

@@ -103,4 +103,19 @@
  * retry the applications the provider quarantined after repeated failures. */
 #define ATS_OP_SYNC "sync"
 
+/* Erasure of one person from what the host keeps for this tenant (the plugin knows its state
+ * layout, so the host asks it). Arguments: exactly one of
+ *   {"email": string} | {"phone": string} | {"workable_candidate_id": string} |
+ *   {"tracker_resource_id": string}
+ * (an e-mail / phone as typed; the plugin normalises it as its sync does). Result (one record):
+ *   {"removed": {"identity_keys": n, "id_maps": n, "pending": n, "quarantined": n, "intents": n},
+ *    "people": n, "total": n, "note"?: string}
+ * counts only - the result and every error never contain the personal data given. Idempotent:
+ * a second call removes nothing and returns zeros. Upstream systems are never written (they are
+ * the systems of record); the next sync finds the person there again as a person new to the
+ * host. A provider that keeps no personal data answers zeros with a "note" saying so. Errors:
+ * ATS_ERR_INVALID_ARGUMENT (none or several selectors, an e-mail/phone that is no identity),
+ * ATS_ERR_CONFLICT (a sync of the tenant holds its lock too long). */
+#define ATS_OP_FORGET "forget"
+
 #endif /* ATS_OPERATIONS_H */

@@ -25,6 +25,7 @@
 #include <cctype>
 #include <cstring>
 #include <exception>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <new>
@@ -190,6 +191,12 @@ public:
             items_.push_back({ATS_STATE_DELETE, std::move(key), {}});
             return *this;
         }
+        // A secret value (credential, personal data): stored encrypted by a host that offers it
+        // (data_protection()); on an older host stored plain, with one warning per process.
+        Batch &put_secret(std::string key, std::string value) {
+            items_.push_back({ATS_STATE_PUT_SECRET, std::move(key), std::move(value)});
+            return *this;
+        }
         bool empty() const { return items_.empty(); }
         size_t size() const { return items_.size(); }
 
@@ -201,15 +208,41 @@ public:
 
     void state_apply(const Batch &b) const {
         if (b.empty()) return;
+        const bool sealing = data_protection();
         std::vector<ats_state_op_t> ops;
         ops.reserve(b.items_.size());
-        for (const auto &i : b.items_)
-            ops.push_back({i.kind, i.key.data(), i.key.size(),
+        for (const auto &i : b.items_) {
+            int32_t kind = i.kind;
+            if (kind == ATS_STATE_PUT_SECRET && !sealing) {
+                kind = ATS_STATE_PUT;
+                warn_once_unprotected();
+            }
+            ops.push_back({kind, i.key.data(), i.key.size(),
                            reinterpret_cast<const uint8_t *>(i.value.data()), i.value.size()});
+        }
         ats_error_t err{};
         if (s_->state_apply(s_->host_data, ops.data(), ops.size(), &err) != ATS_OK) throw_error(err);
     }
     void state_put(std::string key, std::string value) const { state_apply(Batch().put(std::move(key), std::move(value))); }
+    void state_put_secret(std::string key, std::string value) const {
+        state_apply(Batch().put_secret(std::move(key), std::move(value)));
+    }
+
+    // True when the host offers identity_hash and ATS_STATE_PUT_SECRET (host services minor 1).
+    bool data_protection() const {
+        return ATS_HAS_FIELD(s_, ats_host_services_t, identity_hash) && s_->identity_hash != nullptr;
+    }
+    // The tenant's keyed hash of `data` (ATS_IDENTITY_HASH_LEN printable characters). Throws
+    // Error(ATS_ERR_NOT_SUPPORTED) on a host without data_protection().
+    std::string identity_hash(std::string_view data) const {
+        if (!data_protection()) throw Error(ATS_ERR_NOT_SUPPORTED, "the host offers no identity_hash (host services < 1.1)");
+        char out[ATS_IDENTITY_HASH_LEN + 1];
+        ats_error_t err{};
+        if (s_->identity_hash(s_->host_data, reinterpret_cast<const uint8_t *>(data.data()), data.size(), out, sizeof out,
+                              &err) != ATS_OK)
+            throw_error(err);
+        return std::string(out, ATS_IDENTITY_HASH_LEN);
+    }
     void state_erase(std::string key) const { state_apply(Batch().erase(std::move(key))); }
 
     // fn(key, value) -> true to continue.
@@ -243,6 +276,13 @@ public:
 
 private:
     const ats_host_services_t *s_;
+
+    void warn_once_unprotected() const {
+        static std::atomic<bool> warned{false};
+        if (!warned.exchange(true))
+            warn("the host predates encrypted state values (host services < 1.1): secret values are stored in plain "
+                 "text; upgrade the host to have them encrypted");
+    }
 };
 
 class Call {

@@ -21,6 +21,7 @@ Options parse(int argc, char **argv) {
         else if (a == "--json") o.json = true;
         else if (a == "--full") o.full = true;
         else if (a == "--retry-quarantined") o.retry_quarantined = true;
+        else if (a == "--allow-shared-data-dir") o.allow_shared_data_dir = true;
         else if (flag == "--plugins") o.plugins_dir = need_value(i, flag);
         else if (flag == "--manifests") o.manifests_dir = need_value(i, flag);
         else if (flag == "--data-dir") o.data_dir = need_value(i, flag);
@@ -34,6 +35,9 @@ Options parse(int argc, char **argv) {
         else if (flag == "--tenant") o.tenant = need_value(i, flag);
         else if (flag == "--args") o.args = need_value(i, flag);
         else if (flag == "--output") o.output = need_value(i, flag);
+        else if (flag == "--email" || flag == "--phone" || flag == "--workable-candidate-id" ||
+                 flag == "--tracker-resource-id")
+            o.forget_selectors.emplace_back(flag.substr(2), need_value(i, flag));
         else if (flag == "--limit") {
             std::string v = need_value(i, flag);
             try {

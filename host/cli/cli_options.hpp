@@ -14,6 +14,7 @@ struct Options {
     std::string plugins_dir;   // "" = <exe dir>/../plugins
     std::string manifests_dir = "manifests";
     std::string data_dir = "var";
+    bool allow_shared_data_dir = false; // accept a data dir / state file others can read or write
     std::string log_file;      // "" = stderr
     std::string log_level = "info";
     // --isolation: where plugins of manifests without host.isolation run. One-shot commands
@@ -29,6 +30,8 @@ struct Options {
     std::optional<long long> limit;      // --limit N: stop a stream after N records
     bool full = false;                   // sync --full
     bool retry_quarantined = false;      // sync --retry-quarantined
+    // forget: exactly one selector (flag name without "--" -> value)
+    std::vector<std::pair<std::string, std::string>> forget_selectors;
 };
 
 // Throws std::invalid_argument with a message naming the offending flag.

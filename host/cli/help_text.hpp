@@ -36,6 +36,8 @@ Commands:
                                   run one operation; records print as NDJSON on stdout
   sync --tenant T [--full] [--retry-quarantined]
                                   run the provider's synchronisation once; JSON summary on stdout
+  forget --tenant T (--email E | --phone P | --workable-candidate-id ID | --tracker-resource-id ID)
+                                  erase one person from the host's state for the tenant; prints counts
   serve --tokens FILE [--listen ADDR:PORT] ...
                                   the unified ATS REST API (`ats-host serve --help`, host/serve/README.md)
   hash-token                      print the SHA-256 hash of a token read from stdin (for serve's tokens file)
@@ -43,7 +45,8 @@ Commands:
 Global options:
   --plugins DIR      plugins folder (default: <folder of ats-host>/../plugins)
   --manifests DIR    tenant manifests folder (default: ./manifests)
-  --data-dir DIR     state database and lock files (default: ./var)
+  --data-dir DIR     state database and lock files (default: ./var; created 0700, files 0600)
+  --allow-shared-data-dir  use a data dir / state file other users can read or write (refused otherwise)
   --log-file FILE    JSON-lines log (default: stderr)
   --log-level LEVEL  debug | info | warn | error (default: info)
   --isolation MODE   process | in_process: where a tenant's plugin runs when its manifest has no
@@ -102,6 +105,16 @@ and re-reads everything (a full reconciliation); --retry-quarantined adds
 {"retry_quarantined": true}: applications the provider quarantined after repeated failures are
 retried in this run. Shows a progress bar on stderr when stderr is a terminal; prints the summary
 record as one JSON line on stdout.
+)";
+
+inline constexpr const char *kForgetHelp = R"(Usage: ats-host forget --tenant T (--email E | --phone P | --workable-candidate-id ID | --tracker-resource-id ID)
+
+Erases one person from what the host keeps for the tenant (data protection): runs the provider's
+"forget" operation with exactly one selector. The provider removes the person's identity keys,
+id maps, pending and quarantined records and write intents; the result line holds counts only
+(never the personal data given). Idempotent: a second run removes nothing. Tracker and Workable
+are not touched (they are the systems of record; erase the person there separately); the next
+sync finds the person in Tracker again as new to the host. Takes the tenant's sync lock.
 )";
 
 } // namespace ats::cli

@@ -381,13 +381,14 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
 
 bool allowed_flags(const cli::Options &o, std::string &bad) {
     const std::string &c = o.command;
-    bool tenant_cmd = c == "check" || c == "call" || c == "sync";
+    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget";
     if (!tenant_cmd && !o.tenant.empty()) bad = "--tenant";
     else if (c != "call" && o.args) bad = "--args";
     else if (c != "call" && !o.output.empty()) bad = "--output";
     else if (c != "call" && o.limit) bad = "--limit";
     else if (c != "sync" && o.full) bad = "--full";
     else if (c != "sync" && o.retry_quarantined) bad = "--retry-quarantined";
+    else if (c != "forget" && !o.forget_selectors.empty()) bad = "--" + o.forget_selectors.front().first;
     else if (tenant_cmd && o.json) bad = "--json";
     return bad.empty();
 }
@@ -411,6 +412,7 @@ int run(int argc, char **argv) {
                        : o.command == "check"     ? cli::kCheckHelp
                        : o.command == "call"      ? cli::kCallHelp
                        : o.command == "sync"      ? cli::kSyncHelp
+                       : o.command == "forget"    ? cli::kForgetHelp
                                                   : nullptr;
     if (o.help && o.command == "serve") { // `ats-host --help serve`: same as `ats-host serve --help`
         ats::serve::print_serve_help(std::cout);
@@ -434,8 +436,10 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", o.command, o.tenant, o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
         return kExitUsage;
     }
-    const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync";
-    std::string operation = o.command == "check" ? ATS_OP_CHECK : o.command == "sync" ? ATS_OP_SYNC : "";
+    const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync" || o.command == "forget";
+    std::string operation = o.command == "check" ? ATS_OP_CHECK : o.command == "sync" ? ATS_OP_SYNC
+                            : o.command == "forget"                                  ? ATS_OP_FORGET
+                                                                                     : "";
     if (o.command == "call") {
         if (o.positional.size() != 1) {
             print_error("usage", "usage", "", o.tenant, "call needs exactly one OPERATION (see ats-host call --help)", nullptr);
@@ -475,6 +479,17 @@ int run(int argc, char **argv) {
                         "--args must be a JSON object" + (ec ? ": " + ec.message() : std::string()), nullptr);
             return kExitUsage;
         }
+    } else if (o.command == "forget") {
+        if (o.forget_selectors.size() != 1) {
+            print_error("usage", "usage", operation, o.tenant,
+                        "forget needs exactly one of --email, --phone, --workable-candidate-id, --tracker-resource-id",
+                        nullptr);
+            return kExitUsage;
+        }
+        std::string key = o.forget_selectors.front().first;
+        for (auto &ch : key)
+            if (ch == '-') ch = '_';
+        args = json::serialize(json::object{{key, o.forget_selectors.front().second}});
     } else if (o.command == "sync") {
         json::object a{{"full", o.full}};
         if (o.retry_quarantined) a["retry_quarantined"] = true;
@@ -486,6 +501,7 @@ int run(int argc, char **argv) {
     ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
     ro.manifests_dir = o.manifests_dir;
     ro.environment.data_dir = o.data_dir;
+    ro.environment.allow_shared_data_dir = o.allow_shared_data_dir;
     ro.environment.log_file = o.log_file;
     ro.environment.log_level = level;
     ro.environment.default_isolation = *host::parse_isolation(o.isolation);

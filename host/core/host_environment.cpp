@@ -1,6 +1,7 @@
 #include "host_environment.hpp"
 
 #include "lock_manager.hpp"
+#include "private_files.hpp"
 #include "redactor.hpp"
 #include "state_store.hpp"
 
@@ -27,15 +28,22 @@ HostEnvironment::~HostEnvironment() = default;
 StateStore &HostEnvironment::state() {
     std::lock_guard<std::mutex> lk(mu_);
     if (!state_) {
-        boost::filesystem::create_directories(options_.data_dir);
-        state_ = std::make_unique<StateStore>(options_.data_dir + "/state.sqlite");
+        ensure_private_dir(options_.data_dir, options_.allow_shared_data_dir);
+        const std::string file = options_.data_dir + "/state.sqlite";
+        ensure_private_file(file, options_.allow_shared_data_dir); // SQLite gives -wal/-shm its mode
+        ensure_private_file(file + "-wal", options_.allow_shared_data_dir, false);
+        ensure_private_file(file + "-shm", options_.allow_shared_data_dir, false);
+        state_ = std::make_unique<StateStore>(file);
     }
     return *state_;
 }
 
 LockManager &HostEnvironment::locks() {
     std::lock_guard<std::mutex> lk(mu_);
-    if (!locks_) locks_ = std::make_unique<LockManager>(options_.data_dir + "/locks");
+    if (!locks_) {
+        ensure_private_dir(options_.data_dir, options_.allow_shared_data_dir);
+        locks_ = std::make_unique<LockManager>(options_.data_dir + "/locks");
+    }
     return *locks_;
 }
 

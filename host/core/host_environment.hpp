@@ -21,7 +21,10 @@ class LockManager;
 class HostEnvironment {
 public:
     struct Options {
-        std::string data_dir = "var"; // state.sqlite and locks/ live here (created on first use)
+        std::string data_dir = "var"; // state.sqlite and locks/ live here (created 0700 on first use)
+        // Accept a data directory / state file other users can read or write (private_files.hpp).
+        bool allow_shared_data_dir = false;
+        std::string keys_dir; // generated state keys (tenant_keys.hpp); "" = <data_dir>/keys
         std::string log_file;         // "" = stderr
         int log_level = 1;            // ATS_LOG_INFO
         net::HttpClient::Options http; // ca_file defaults to env ATS_HOST_CA_FILE when set
@@ -35,7 +38,10 @@ public:
     Redactor &redactor() { return *redactor_; }
     Logger &logger() { return *logger_; }
     const std::shared_ptr<net::HttpClient> &http_client() { return http_; }
-    StateStore &state();  // opens <data_dir>/state.sqlite on first use; throws std::runtime_error
+    // Opens <data_dir>/state.sqlite on first use, after checking that the folder and the file are
+    // private (HostError(usage, ATS_ERR_FORBIDDEN) naming the path and the fix otherwise);
+    // throws std::runtime_error for SQLite failures.
+    StateStore &state();
     LockManager &locks(); // <data_dir>/locks
     const Options &options() const { return options_; }
 

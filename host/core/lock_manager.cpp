@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdexcept>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -47,10 +48,13 @@ std::unique_ptr<FileLock> LockManager::acquire(const std::string &tenant, const 
     if (!valid_name(name))
         throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT,
                         "lock name '" + name + "' is invalid (use letters, digits, '_', '-', '.')");
-    boost::system::error_code ec;
-    boost::filesystem::create_directories(dir_, ec);
+    if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) { // private like the data directory
+        boost::system::error_code ec;
+        boost::filesystem::create_directories(dir_, ec);
+        ::chmod(dir_.c_str(), 0700);
+    }
     std::string path = dir_ + "/" + tenant + "." + name + ".lock";
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("cannot open lock file " + path + ": " + std::strerror(errno));
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms > 0 ? wait_ms : 0);
     for (;;) {

@@ -1,5 +1,8 @@
 #include "logger.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "ats_plugin.h"
 #include "redactor.hpp"
 
@@ -23,11 +26,22 @@ std::string iso8601_utc_ms(int64_t unix_ms) {
     return buf;
 }
 
+namespace {
+// A new log file is created 0600: log lines name tenants, records and requests.
+std::FILE *open_private_append(const std::string &path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return nullptr;
+    std::FILE *f = ::fdopen(fd, "a");
+    if (!f) ::close(fd);
+    return f;
+}
+} // namespace
+
 Logger::Logger(std::shared_ptr<const Redactor> redactor, int min_level)
     : out_(stderr), owns_(false), redactor_(std::move(redactor)), min_level_(min_level) {}
 
 Logger::Logger(const std::string &path, std::shared_ptr<const Redactor> redactor, int min_level)
-    : out_(std::fopen(path.c_str(), "ae")), owns_(true), redactor_(std::move(redactor)), min_level_(min_level) {
+    : out_(open_private_append(path)), owns_(true), redactor_(std::move(redactor)), min_level_(min_level) {
     if (!out_) throw std::runtime_error("cannot open log file " + path + ": " + std::strerror(errno));
 }
 

@@ -119,6 +119,15 @@ int64_t integer_key(const json::object &o, std::string_view key, const std::stri
 
 } // namespace
 
+std::string resolve_secret_ref(const TenantManifest &manifest, const std::string &where, const json::value &ref,
+                               Redactor &redactor) {
+    if (!is_secret_ref(ref))
+        fail(manifest.path + ": " + where + ": must be a secret reference {\"$secret\": {\"env\": NAME}} or {\"$secret\": {\"file\": PATH}}");
+    json::value v = ref;
+    resolve_refs(v, where, manifest, redactor);
+    return std::string(v.get_string());
+}
+
 const TenantManifest *ManifestSet::find(const std::string &tenant_id) const {
     for (const auto &t : tenants)
         if (t.tenant_id == tenant_id) return &t;
@@ -150,6 +159,9 @@ TenantManifest parse_manifest(const std::string &text, const std::string &path) 
     m.host.retry.max_attempts = static_cast<int>(integer_key(r, "max_attempts", path, "host.retry."));
     m.host.retry.max_wait_ms = integer_key(r, "max_wait_ms", path, "host.retry.");
     m.host.retry.base_delay_ms = integer_key(r, "base_delay_ms", path, "host.retry.");
+    if (auto *k = h.if_contains("state_key")) m.host.state_key = *k;
+    if (auto *p = h.if_contains("previous_state_keys"))
+        for (const auto &k : p->get_array()) m.host.previous_state_keys.push_back(k);
     if (auto *s = o.if_contains("sync")) {
         const auto &so = s->get_object();
         if (so.contains("interval_seconds")) m.sync_interval_seconds = integer_key(so, "interval_seconds", path, "sync.");

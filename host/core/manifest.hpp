@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -28,6 +29,9 @@ struct HostPolicy {
     std::optional<std::string> isolation;
     int64_t http_timeout_ms = 30000;
     RetryPolicy retry;
+    // Secret references (unresolved) to the state key and the keys it replaced (tenant_keys.hpp).
+    std::optional<boost::json::value> state_key;
+    std::vector<boost::json::value> previous_state_keys;
 };
 
 struct TenantManifest {
@@ -68,6 +72,11 @@ TenantManifest parse_manifest(const std::string &text, const std::string &path);
 // validates against the plugin's config schema applying defaults. Throws HostError(manifest)
 // with "<path>: provider_config.<key>: <problem>" messages.
 std::string resolve_provider_config(const TenantManifest &manifest, const LoadedPlugin &plugin, Redactor &redactor);
+
+// The value of one secret reference {"$secret": {"env"|"file"}} found at `where` (for messages)
+// of the manifest, registered with `redactor`. Throws HostError(manifest) naming file and field.
+std::string resolve_secret_ref(const TenantManifest &manifest, const std::string &where, const boost::json::value &ref,
+                               Redactor &redactor);
 
 // The tenant manifest JSON Schema (host/schema/tenant-manifest.schema.json, compiled in).
 const char *tenant_manifest_schema_json();

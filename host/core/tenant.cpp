@@ -6,6 +6,7 @@
 #include "isolated_instance.hpp"
 #include "lock_manager.hpp"
 #include "redactor.hpp"
+#include "state_crypto.hpp"
 #include "state_store.hpp"
 
 #include <boost/json.hpp>
@@ -133,10 +134,12 @@ struct Tenant::Services {
             if ((!key && key_len) || !on_value)
                 throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "state_get: NULL key or callback");
             std::string k(key ? key : "", key_len), v;
-            if (!tn.env_->state().get(tn.manifest_.tenant_id, k, v)) {
+            bool sealed = false;
+            if (!tn.env_->state().get(tn.manifest_.tenant_id, k, v, &sealed)) {
                 fill(err, ATS_ERR_NOT_FOUND, "state key '" + k + "' not found");
                 return ATS_ERR_NOT_FOUND;
             }
+            if (sealed) v = unseal(tn, k, v);
             on_value(user, k.data(), k.size(), reinterpret_cast<const uint8_t *>(v.data()), v.size());
             return ATS_OK;
         });
@@ -150,14 +153,18 @@ struct Tenant::Services {
             batch.reserve(n);
             for (size_t i = 0; i < n; ++i) {
                 const auto &o = ops[i];
-                if ((o.kind != ATS_STATE_PUT && o.kind != ATS_STATE_DELETE) || (!o.key && o.key_len) ||
-                    (o.kind == ATS_STATE_PUT && !o.value && o.value_len))
+                const bool put = o.kind == ATS_STATE_PUT || o.kind == ATS_STATE_PUT_SECRET;
+                if ((!put && o.kind != ATS_STATE_DELETE) || (!o.key && o.key_len) || (put && !o.value && o.value_len))
                     throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT,
                                     "state_apply: op #" + std::to_string(i) + " is malformed");
                 StateOp s;
                 s.erase = o.kind == ATS_STATE_DELETE;
                 s.key.assign(o.key ? o.key : "", o.key_len);
                 if (!s.erase && o.value_len) s.value.assign(reinterpret_cast<const char *>(o.value), o.value_len);
+                if (o.kind == ATS_STATE_PUT_SECRET) {
+                    s.value = seal(tn.keys_.sealing.front(), row_aad(tn.manifest_.tenant_id, s.key), s.value);
+                    s.sealed = true;
+                }
                 batch.push_back(std::move(s));
             }
             if (!batch.empty()) tn.env_->state().apply(tn.manifest_.tenant_id, batch);
@@ -171,11 +178,14 @@ struct Tenant::Services {
         return guarded(tn, "state_scan", err, [&]() -> int32_t {
             if ((!prefix && prefix_len) || !on_value)
                 throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "state_scan: NULL prefix or callback");
-            tn.env_->state().scan(tn.manifest_.tenant_id, std::string_view(prefix ? prefix : "", prefix_len),
-                                  [&](const std::string &k, const std::string &v) {
-                                      return on_value(user, k.data(), k.size(), reinterpret_cast<const uint8_t *>(v.data()),
-                                                      v.size()) == ATS_SINK_CONTINUE;
-                                  });
+            tn.env_->state().scan_rows(tn.manifest_.tenant_id, std::string_view(prefix ? prefix : "", prefix_len),
+                                       [&](const StateRow &r) {
+                                           std::string opened = r.sealed ? unseal(tn, r.key, r.value) : std::string();
+                                           const std::string &v = r.sealed ? opened : r.value;
+                                           return on_value(user, r.key.data(), r.key.size(),
+                                                           reinterpret_cast<const uint8_t *>(v.data()),
+                                                           v.size()) == ATS_SINK_CONTINUE;
+                                       });
             return ATS_OK;
         });
     }
@@ -206,6 +216,30 @@ struct Tenant::Services {
         }
     }
 
+    // A sealed value's plaintext; a value that does not open is a CONFLICT naming the key only.
+    static std::string unseal(Tenant &tn, const std::string &key, const std::string &sealed) {
+        try {
+            return open_sealed(tn.keys_.sealing, row_aad(tn.manifest_.tenant_id, key), sealed);
+        } catch (const std::exception &e) {
+            throw HostError(ErrorKind::operation, ATS_ERR_CONFLICT,
+                            "state key '" + key + "' of tenant '" + tn.manifest_.tenant_id + "': " + e.what());
+        }
+    }
+
+    static int32_t identity_hash(void *hd, const uint8_t *data, size_t len, char *out, size_t out_cap, ats_error_t *err) {
+        Tenant &tn = t(hd);
+        return guarded(tn, "identity_hash", err, [&]() -> int32_t {
+            if (!out || out_cap < ATS_IDENTITY_HASH_LEN + 1 || (!data && len))
+                throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT,
+                                "identity_hash: NULL data or out, or out_cap below " +
+                                    std::to_string(ATS_IDENTITY_HASH_LEN + 1));
+            std::string h = identity_hash_text(tn.keys_.identity_key,
+                                               std::string_view(reinterpret_cast<const char *>(data), data ? len : 0));
+            std::memcpy(out, h.c_str(), h.size() + 1);
+            return ATS_OK;
+        });
+    }
+
     static int64_t now_unix_ms(void *hd) { return t(hd).env_->now_unix_ms(); }
     static int32_t max_concurrency(void *hd) { return t(hd).manifest_.host.max_concurrency; }
 };
@@ -232,6 +266,7 @@ Tenant::Tenant(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const Loade
     services_.lock_release = &Services::lock_release;
     services_.now_unix_ms = &Services::now_unix_ms;
     services_.max_concurrency = &Services::max_concurrency;
+    services_.identity_hash = &Services::identity_hash;
 }
 
 const char *isolation_name(Isolation i) { return i == Isolation::process ? "process" : "in_process"; }
@@ -262,6 +297,7 @@ std::shared_ptr<Tenant> Tenant::open(std::shared_ptr<HostEnvironment> env, std::
                                      const TenantManifest &manifest) {
     std::string config = resolve_provider_config(manifest, *plugin, env->redactor());
     std::shared_ptr<Tenant> tn(new Tenant(env, plugin, manifest));
+    tn->keys_ = load_tenant_keys(manifest, *env); // before create(): the plugin may use its state there
     Isolation isolation = manifest.host.isolation ? *parse_isolation(*manifest.host.isolation)
                                                   : env->options().default_isolation;
     if (isolation == Isolation::process) {

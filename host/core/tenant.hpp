@@ -10,6 +10,7 @@
 #include "isolation.hpp"
 #include "manifest.hpp"
 #include "plugin_registry.hpp"
+#include "tenant_keys.hpp"
 
 #include "ats_plugin.h"
 
@@ -107,6 +108,7 @@ private:
     TenantManifest manifest_;
     TenantHttp http_;
     ats_host_services_t services_{};
+    TenantKeys keys_; // loaded by open() before create(); read-only afterwards
     ats_instance_t *instance_ = nullptr;
     struct Locks;
     std::unique_ptr<Locks> locks_;

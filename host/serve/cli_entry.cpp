@@ -29,10 +29,15 @@ int run_cli_subcommand(int argc, char **argv) {
                                                {"--isolation", "process"}};
     std::string command;
     std::vector<std::string> rest;
+    bool allow_shared_data_dir = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (!command.empty()) {
             rest.push_back(a);
+            continue;
+        }
+        if (a == "--allow-shared-data-dir") {
+            allow_shared_data_dir = true;
             continue;
         }
         std::string flag = a.substr(0, a.find('='));
@@ -77,6 +82,7 @@ int run_cli_subcommand(int argc, char **argv) {
     ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
     ro.manifests_dir = globals["--manifests"];
     ro.environment.data_dir = globals["--data-dir"];
+    ro.environment.allow_shared_data_dir = allow_shared_data_dir;
     ro.environment.log_file = globals["--log-file"];
     ro.environment.log_level = level;
     return run_serve(ro, rest);

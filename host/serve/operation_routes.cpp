@@ -381,6 +381,40 @@ void ServeApp::add_operation_routes() {
             }
         });
     }
+    // Erasure of one person (data protection): admin token only, since it removes state of a
+    // tenant on request of a data subject rather than serving the tenant's own integration.
+    router_.add("POST", "/v1/admin/tenants/{tenant}/forget", [this](const HttpRequest &req, const PathParams &params,
+                                                                    ResponseWriter &w) {
+        auto runtime = tenant_for(req, params); // first: another tenant's token learns nothing more
+        require_admin(req);
+        auto support = runtime->support(ATS_OP_FORGET);
+        if (support.support == ATS_NOT_SUPPORTED)
+            throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support forget" +
+                                                     (support.reason.empty() ? "" : ": " + support.reason));
+        boost::system::error_code ec;
+        auto body = json::parse(req.body, ec);
+        if (ec || !body.is_object())
+            throw ApiError(400, "invalid_json", "the request body must be a JSON object like {\"email\": \"...\"}");
+        json::object args;
+        for (const char *name : {"email", "phone", "workable_candidate_id", "tracker_resource_id"})
+            if (auto *v = body.as_object().if_contains(name)) {
+                if (!v->is_string() || v->as_string().empty())
+                    throw ApiError(400, "invalid_argument", std::string("\"") + name + "\" must be a non-empty string");
+                args[name] = *v;
+            }
+        if (args.size() != 1 || body.as_object().size() != 1)
+            throw ApiError(400, "invalid_argument",
+                           "give exactly one of \"email\", \"phone\", \"workable_candidate_id\", \"tracker_resource_id\"");
+        CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
+        SingleRecord result;
+        auto outcome = runtime->invoke(ATS_OP_FORGET, json::serialize(args), ctx, result);
+        if (outcome.code != ATS_OK)
+            throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
+                           outcome.message.empty() ? std::string("forget failed") : outcome.message);
+        if (!result.got) throw ApiError(502, "invalid_provider_output", "forget returned no result");
+        w.send(200, "application/json", result.record + "\n",
+               {{"X-Ats-Provider", runtime->provider()}, {"Cache-Control", "no-store"}});
+    });
 }
 
 }  // namespace ats::serve

@@ -35,6 +35,7 @@ ServeInstance::ServeInstance(ServeSetup setup) : setup_(std::move(setup)), dir_(
     fs::create_directories(plugins_dir());
     fs::create_directories(manifests_dir());
     fs::create_directories(dir_ / "data");
+    boost::filesystem::permissions(dir_ / "data", boost::filesystem::owner_all); // the host refuses a shared data dir
     for (const auto &[name, built] : setup_.plugins) fs::copy_file(built, plugins_dir() + "/" + name);
     for (const auto &[tenant, text] : setup_.manifests) write_file(manifests_dir() + "/" + tenant + ".json", text);
 

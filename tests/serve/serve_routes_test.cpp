@@ -251,6 +251,12 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     BOOST_TEST(metrics.body.find("ats_provider_calls_total") != std::string::npos);
     auto reload = obj(rec.call("POST", "/v1/admin/reload", "/v1/admin/reload", kAdmin));
     BOOST_TEST(reload["generation"].as_int64() == 2);
+    // Erasure of a person: the admin token only; the probe provider keeps no people (501, its reason).
+    const std::string F = "/v1/admin/tenants/{tenant}/forget";
+    BOOST_TEST(rec.call("POST", F, "/v1/admin/tenants/acme/forget", kAcme, R"({"email":"a@x.org"})").status == 403);
+    auto forget = rec.call("POST", F, "/v1/admin/tenants/acme/forget", kAdmin, R"({"email":"a@x.org"})");
+    BOOST_TEST(forget.status == 501);
+    BOOST_TEST(error_code(forget) == "not_supported");
 
     // --- unknown routes and methods ---------------------------------------------------------------------
     auto nowhere = s.get("/v1/nowhere", kAcme);

@@ -28,6 +28,7 @@ HybridEnv::HybridEnv(EnvOptions options) : options_(std::move(options)), dir_("a
     sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
     boost::filesystem::create_directories(dir_ / "manifests/secrets");
     boost::filesystem::create_directories(dir_ / "var");
+    boost::filesystem::permissions(dir_ / "var", boost::filesystem::owner_all); // the host refuses a shared data dir
     write_file(dir_ / "manifests/secrets/tracker", Sandbox::kTrackerApiKey);
     write_file(dir_ / "manifests/secrets/kombo", Sandbox::kKomboApiKey);
     write_manifest(options_.max_concurrency, options_.lock_wait_ms);

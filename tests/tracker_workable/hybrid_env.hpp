@@ -55,6 +55,8 @@ public:
     // The host's lock file of this tenant's lock `name` (<data-dir>/locks/<tenant>.<name>.lock):
     // it holds the holder's pid once the lock is taken.
     std::string lock_file(const std::string &name) const;
+    // The host's data folder (state.sqlite, locks, keys).
+    std::string data_dir() const { return dir_ / "var"; }
 
     // Rewrites the manifest with other host/workable settings (e.g. lock_wait_ms).
     void write_manifest(int max_concurrency, int64_t lock_wait_ms);

@@ -208,6 +208,16 @@ add('/v1/tenants', 'get', {'operationId': 'listTenants', 'summary': 'Tenants thi
                            'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['tenants'], 'properties': {'tenants': {'type': 'array', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['tenant_id', 'provider'], 'properties': {'tenant_id': {'type': 'string'}, 'provider': {'type': 'string'}}}}}}), **errors(401)}})
 add('/v1/admin/reload', 'post', {'operationId': 'reload', 'summary': 'Reload plugins, manifests and tokens (as SIGHUP); a failed reload changes nothing', 'security': bearer,
                                  'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['reloaded', 'generation', 'message'], 'properties': {'reloaded': {'const': True}, 'generation': {'type': 'integer'}, 'message': {'type': 'string'}}}), **errors(401, 403, 422)}})
+add('/v1/admin/tenants/{tenant}/forget', 'post', {'operationId': 'forgetPerson', 'summary': "Erase one person from the host's state for the tenant (admin token): identity keys, id maps, pending/quarantined records, intents. Counts only; idempotent; Tracker and Workable are not touched",
+                                                  'security': bearer,
+                                                  'parameters': [{'name': 'tenant', 'in': 'path', 'required': True, 'schema': {'type': 'string'}}],
+                                                  'requestBody': {'required': True, 'content': {J: {'schema': {'type': 'object', 'minProperties': 1, 'maxProperties': 1, 'additionalProperties': False,
+                                                                                                                  'description': 'exactly one selector, as typed',
+                                                                                                                  'properties': {k: {'type': 'string', 'minLength': 1} for k in ('email', 'phone', 'workable_candidate_id', 'tracker_resource_id')}}}}},
+                                                  'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['removed', 'people', 'total'],
+                                                                        'properties': {'removed': {'type': 'object', 'additionalProperties': {'type': 'integer', 'minimum': 0}},
+                                                                                       'people': {'type': 'integer', 'minimum': 0}, 'total': {'type': 'integer', 'minimum': 0},
+                                                                                       'note': {'type': 'string'}}}), **errors(400, 401, 403, 404, 409, 501)}})
 add('/healthz', 'get', {'operationId': 'healthz', 'summary': 'Liveness', 'security': [], 'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['status'], 'properties': {'status': {'const': 'ok'}}}),
                                                                                                        '503': {'description': 'shutting down', 'content': {J: {'schema': {'type': 'object', 'required': ['status'], 'properties': {'status': {'const': 'shutting_down'}}}}}}}})
 add('/readyz', 'get', {'operationId': 'readyz', 'summary': "Readiness: every tenant's provider loaded and its last check passed", 'security': [],

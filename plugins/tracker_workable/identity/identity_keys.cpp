@@ -81,6 +81,13 @@ std::string name_key(const std::string &first_name, const std::string &last_name
     return out;
 }
 
+std::string protected_key(const std::string &key, const IdentityRules &rules) {
+    if (!rules.key_hasher || is_protected_key(key)) return key;
+    return key.substr(0, 2) + rules.key_hasher(key); // the kind stays readable: 'e', 'p', 'k', 'w'
+}
+
+bool is_protected_key(std::string_view key) { return key.size() > 5 && key.substr(1, 4) == ":h1."; }
+
 PersonIdentity identity_of(const std::vector<std::string> &emails, const std::vector<std::string> &phones,
                            const std::string &kombo_candidate_id, const std::string &first_name,
                            const std::string &last_name, const IdentityRules &rules,
@@ -93,6 +100,10 @@ PersonIdentity identity_of(const std::vector<std::string> &emails, const std::ve
     for (const auto &p : phones)
         if (auto k = phone_key(p, rules)) add_unique(id.keys, std::move(*k));
     id.name_key = name_key(first_name, last_name);
+    if (rules.key_hasher) {
+        for (auto &k : id.keys) k = protected_key(k, rules);
+        if (!id.name_key.empty()) id.name_key = rules.key_hasher("n:" + id.name_key);
+    }
     return id;
 }
 

@@ -49,6 +49,12 @@ std::optional<std::string> email_key(std::string_view raw);
 // The "p:" key of one number as typed, or nullopt when it is not an identity under `rules`.
 std::optional<std::string> phone_key(std::string_view raw, const IdentityRules &rules);
 
+// The stored form of a key under `rules.key_hasher`: "<kind>:" + hash of the whole key
+// ("e:h1.<43 chars>"); the key itself when there is no hasher or it is already protected.
+// identity_of() returns protected keys and a hashed name_key whenever rules.key_hasher is set.
+std::string protected_key(const std::string &key, const IdentityRules &rules);
+bool is_protected_key(std::string_view key);
+
 // The kind letter of a key ('k', 'w', 'e' or 'p').
 inline char key_kind(std::string_view key) { return key.empty() ? '?' : key[0]; }
 

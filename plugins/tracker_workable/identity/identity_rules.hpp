@@ -2,7 +2,9 @@
 // (configuration provider_config.workable.identity; parsed in sync/sync_config.cpp).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ats::tracker_workable {
@@ -17,6 +19,10 @@ struct IdentityRules {
     // Further numbers that are never identities (any written form; compared after normalisation),
     // e.g. the agency's own switchboard.
     std::vector<std::string> phone_deny_list;
+    // Turns a key ("e:ann@x.org", "n:ann lee") into what is kept and compared: the host's keyed
+    // hash (identity_hash), so no state key holds a readable e-mail, phone or name. Empty = keys
+    // stay readable (unit tests, or a host without identity_hash).
+    std::function<std::string(std::string_view)> key_hasher;
 };
 
 } // namespace ats::tracker_workable

@@ -100,6 +100,12 @@ bj::object workable_schema() {
         {"quarantine_after_failures",
          bj::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 100}, {"default", 3},
                     {"description", "consecutive runs an application may fail the same way before it is quarantined"}}},
+        {"pending_retention_days",
+         bj::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 3650}, {"default", 90},
+                    {"description", "a pending record (not in Tracker yet) older than this is dropped by the next sync"}}},
+        {"quarantine_retention_days",
+         bj::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 3650}, {"default", 90},
+                    {"description", "a quarantined record older than this is dropped by the next sync"}}},
         {"overlap_seconds",
          bj::object{{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxOverlapSeconds}, {"default", 600},
                     {"description", "incremental syncs re-read Kombo changes this long before the checkpoint"}}}};

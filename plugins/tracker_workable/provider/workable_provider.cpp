@@ -8,6 +8,7 @@
 #include "ats/shared/json.hpp"
 #include "ats/shared/timezone.hpp"
 #include "provider/tracker_port_client.hpp"
+#include "sync/data_protection.hpp"
 #include "sync/sync_engine.hpp"
 #include "sync/status_rule.hpp"
 #include "sync/sync_state.hpp"
@@ -35,6 +36,7 @@ ats::tracker::DescriptorStorage &storage() {
         ats::tracker::set_capability(info.capabilities,
                                      {ATS_OP_APPLICATIONS_STREAM, ATS_SUPPORTED, ""});
         ats::tracker::set_capability(info.capabilities, {ATS_OP_SYNC, ATS_SUPPORTED, ""});
+        ats::tracker::set_capability(info.capabilities, {ATS_OP_FORGET, ATS_SUPPORTED, ""});
         info.config_schema_json = workable_config_schema_json();
         return info;
     }());
@@ -209,6 +211,12 @@ WorkableTrackerProvider::WorkableTrackerProvider(ats::sdk::Host host, std::strin
 WorkableTrackerProvider::WorkableTrackerProvider(ats::sdk::Host host, std::string tenant_id, bj::object config)
     : TrackerProvider(host, std::move(tenant_id), ats::tracker::TrackerConfig::parse(config)) {
     sync_config_ = parse_sync_config(sj::require_object(config, "workable", "provider_config"), defaults_from(this->config()));
+    // Identity keys are kept as the host's keyed hashes (no readable e-mail, phone or name in the
+    // state). A host without identity_hash keeps the readable keys it always had: said once.
+    if (host.data_protection())
+        sync_config_.identity.key_hasher = [host](std::string_view key) { return host.identity_hash(key); };
+    else
+        host.warn("the host offers no identity_hash (host services < 1.1): identity keys stay readable in the state");
     kombo_ = std::make_unique<KomboClient>(host, sync_config_.kombo);
 }
 
@@ -323,8 +331,33 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
     if (!stopped) stream_pending(host(), sync_config_.jobs, call, filter, reasons, sink);
 }
 
-bool WorkableTrackerProvider::invoke_extension(ats::sdk::Call &call, const std::string &operation, const bj::object &,
-                                               ats::sdk::Sink &) {
+bool WorkableTrackerProvider::invoke_extension(ats::sdk::Call &call, const std::string &operation, const bj::object &args,
+                                               ats::sdk::Sink &sink) {
+    if (operation == ATS_OP_FORGET) {
+        ForgetRequest req;
+        int given = 0;
+        for (auto [name, dest] : {std::pair<const char *, std::string *>{"email", &req.email}, {"phone", &req.phone},
+                                  {"workable_candidate_id", &req.workable_candidate_id},
+                                  {"tracker_resource_id", &req.tracker_resource_id}}) {
+            auto it = args.find(name);
+            if (it == args.end()) continue;
+            if (!it->value().is_string() || it->value().get_string().empty())
+                throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string("forget: ") + name + " must be a non-empty string");
+            *dest = std::string(it->value().get_string());
+            ++given;
+        }
+        if (given != 1)
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                                  "forget: give exactly one of email, phone, workable_candidate_id, tracker_resource_id");
+        ats::sdk::Lock lock = host().lock("workable-sync", sync_config_.lock_wait_ms); // not under a running sync
+        call.throw_if_cancelled();
+        ForgetCounts n = forget_person(host(), sync_config_, req);
+        emit(sink, bj::object{{"removed", bj::object{{"identity_keys", n.identity_keys}, {"id_maps", n.id_maps},
+                                                      {"pending", n.pending}, {"quarantined", n.quarantined},
+                                                      {"intents", n.intents}}},
+                              {"people", n.people}, {"total", n.total()}});
+        return true;
+    }
     // check: Kombo first (throws on a bad key or integration), then every configured status name
     // against the account's (naming the unknown ones and the valid ones), then the base's check.
     if (operation == ATS_OP_CHECK) {

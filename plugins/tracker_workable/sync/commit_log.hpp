@@ -17,6 +17,7 @@ namespace ats::tracker_workable {
 struct StateOp {
     bool put;
     std::string key, value;
+    bool secret = false; // put: the value holds personal data, stored sealed by the host
 };
 using StateOps = std::vector<StateOp>;
 

@@ -58,6 +58,7 @@ std::string phone_token(const std::string &phone, const IdentityRules &rules) {
     IdentityRules lenient = rules; // a placeholder is no identity, but it is still one detail
     lenient.fictional_numbers_are_identities = true;
     lenient.phone_deny_list.clear();
+    lenient.key_hasher = nullptr; // tokens compare details; they are kept sealed ("pc/"), not as keys
     PersonIdentity id = identity_of({}, {phone}, "", "", "", lenient);
     if (auto k = key_of_kind(id, 'p'); !k.empty()) return k;
     std::string d = digits_of(phone);

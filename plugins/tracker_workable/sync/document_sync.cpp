@@ -38,7 +38,7 @@ bool SyncRun::sync_documents(Work &w, const std::string &resource_id, StateOps &
                                  boost::json::serialize(boost::json::object{
                                      {"application_id", w.app.id}, {"attachment_id", a.id}, {"file_name", a.file_name},
                                      {"reason", why}}));
-                ops.push_back({true, state_keys::document(a.id), "refused: " + why});
+                ops.push_back({true, state_keys::document(a.id), "refused: " + why, true}); // names the file
             };
             bool allowed = false;
             for (const auto &t : cfg_.cvs.content_types) allowed = allowed || media_type(t) == media_type(a.content_type);
@@ -56,7 +56,7 @@ bool SyncRun::sync_documents(Work &w, const std::string &resource_id, StateOps &
             }
             summary.document_bytes += static_cast<int64_t>(bytes.size());
             // Intent first: a crash after attachDocument is found by reading the documents back.
-            host_.state_put(state_keys::document_intent(a.id),
+            host_.state_put_secret(state_keys::document_intent(a.id), // the file name may name the person
                             boost::json::serialize(boost::json::object{
                                 {"r", resource_id}, {"f", a.file_name}, {"z", static_cast<int64_t>(bytes.size())}}));
             std::string doc_id = tracker_.attach_resume(resource_id, a.file_name, bytes);

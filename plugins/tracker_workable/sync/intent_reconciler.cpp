@@ -62,7 +62,7 @@ void SyncRun::reconcile_leftover_intents() {
             found = found || (n.subject == cfg_.contacts.note_subject && n.note == text(i.body, "t"));
         if (found) {
             auto k = i.body.find("k");
-            batch.put(state_keys::person_contacts(i.id),
+            batch.put_secret(state_keys::person_contacts(i.id),
                       boost::json::serialize(k != i.body.end() ? k->value() : boost::json::array{}));
             ++summary.intents_confirmed;
         } else {

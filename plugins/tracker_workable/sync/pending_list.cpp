@@ -55,9 +55,11 @@ void SyncRun::park(const KomboApplication &a, const std::string &kind, const std
     r.app = a;
     r.kind = kind;
     r.reason = reason;
+    auto prev = pending_record(state_keys::pending_prefix, a.id);
+    if (!prev) prev = pending_record(state_keys::quarantined_prefix, a.id);
+    // Retention counts from the first time the application was parked, not from each retry.
+    r.parked_at_ms = prev && prev->parked_at_ms > 0 ? prev->parked_at_ms : host_.now_unix_ms();
     if (kind != "unmapped_job" && counts) {
-        auto prev = pending_record(state_keys::pending_prefix, a.id);
-        if (!prev) prev = pending_record(state_keys::quarantined_prefix, a.id);
         r.failures = prev && prev->kind == kind && prev->reason == reason ? prev->failures + 1 : 1;
         r.last_failed_at = ats::shared::format_utc_iso8601(ats::shared::UtcSeconds{std::chrono::seconds{host_.now_unix_ms() / 1000}});
     }
@@ -66,10 +68,10 @@ void SyncRun::park(const KomboApplication &a, const std::string &kind, const std
     ats::sdk::Host::Batch &b = batch ? *batch : own;
     if (quarantine) {
         b.erase(state_keys::pending(a.id));
-        b.put(state_keys::quarantined(a.id), encode_pending(r));
+        b.put_secret(state_keys::quarantined(a.id), encode_pending(r));
     } else {
         b.erase(state_keys::quarantined(a.id));
-        b.put(state_keys::pending(a.id), encode_pending(r));
+        b.put_secret(state_keys::pending(a.id), encode_pending(r));
     }
     if (!batch) state_.apply(own);
     bool first_time_this_run;

@@ -510,14 +510,14 @@ void PersonWriter::sync_contacts() {
         const std::string text = contact_note_text(plan.note_lines);
         boost::json::array tokens;
         for (const auto &t : plan.tokens) tokens.push_back(boost::json::string(t));
-        run_.host_.state_put(state_keys::contact_intent(res_),
+        run_.host_.state_put_secret(state_keys::contact_intent(res_),
                              boost::json::serialize(boost::json::object{{"t", text}, {"k", tokens}}));
         run_.tracker_.add_person_note(res_, run_.cfg_.contacts.note_subject, text);
         run_.summary.contact_details_noted += static_cast<int64_t>(plan.note_lines.size());
     }
     boost::json::array tokens;
     for (const auto &t : plan.tokens) tokens.push_back(boost::json::string(t));
-    ops_.push_back({true, state_keys::person_contacts(res_), boost::json::serialize(tokens)});
+    ops_.push_back({true, state_keys::person_contacts(res_), boost::json::serialize(tokens), true});
     ops_.push_back({false, state_keys::contact_intent(res_), ""});
 }
 

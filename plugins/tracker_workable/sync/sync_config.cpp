@@ -84,6 +84,8 @@ void parse_v2_sections(const boost::json::object &w, const std::string &where, S
     c.quarantine_after_failures =
         static_cast<int>(int_in(w, "quarantine_after_failures", where, 1, 100, c.quarantine_after_failures));
     c.overlap_seconds = int_in(w, "overlap_seconds", where, 0, kMaxOverlapSeconds, c.overlap_seconds);
+    c.pending_retention_days = int_in(w, "pending_retention_days", where, 1, 3650, c.pending_retention_days);
+    c.quarantine_retention_days = int_in(w, "quarantine_retention_days", where, 1, 3650, c.quarantine_retention_days);
 }
 
 } // namespace

@@ -97,6 +97,11 @@ struct SyncConfig {
     // (so a crash-interrupted create can be found again even without email/phone); "" = none.
     std::string candidate_id_field = "Workable Candidate ID";
     int64_t lock_wait_ms = 30000; // a second sync waits this long for the first, then CONFLICT
+    // Retention: a pending / quarantined record (it holds the applicant's Workable data, sealed)
+    // first parked longer ago than this is dropped at the start of the next sync (host clock).
+    // A dropped application comes back when Workable changes it, or with `sync --full`.
+    int64_t pending_retention_days = 90;
+    int64_t quarantine_retention_days = 90;
 };
 
 // Parses provider_config.workable. `defaults` carries what the Tracker part of the configuration

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <future>
 
+#include "sync/data_protection.hpp"
 #include "sync/sync_run.hpp"
 
 namespace ats::tracker_workable {
@@ -27,7 +28,14 @@ std::string SyncEngine::run(const RunOptions &options, const ats::sdk::Call &cal
     const int64_t kombo_before = kombo_.request_count();
     const int64_t tracker_before = tracker_.request_count();
 
+    // Before the run reads its state: readable identity keys of an older state re-keyed to hashes,
+    // then records past their retention dropped.
+    protect_existing_state(host_, cfg_.identity);
+    const ExpiryCounts expired = expire_parked(host_, cfg_, host_.now_unix_ms());
+
     SyncRun run(host_, cfg_, kombo_, tracker_, call, options);
+    run.summary.pending_expired = expired.pending;
+    run.summary.quarantined_expired = expired.quarantined;
     SyncState state(host_);
     const auto checkpoint = state.checkpoint();
     const int64_t fetch_started = host_.now_unix_ms();

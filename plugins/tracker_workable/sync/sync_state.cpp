@@ -62,6 +62,7 @@ std::string encode_pending(const PendingRecord &r) {
     o["kind"] = r.kind;
     o["failures"] = r.failures;
     o["last_failed_at"] = r.last_failed_at;
+    if (r.parked_at_ms > 0) o["parked_at_ms"] = r.parked_at_ms;
     return json::serialize(o);
 }
 
@@ -80,6 +81,7 @@ PendingRecord decode_pending(std::string_view text) {
     r.kind = str(o, "kind");
     if (auto f = o.find("failures"); f != o.end() && f->value().is_int64()) r.failures = static_cast<int>(f->value().get_int64());
     r.last_failed_at = str(o, "last_failed_at");
+    if (auto p = o.find("parked_at_ms"); p != o.end() && p->value().is_int64()) r.parked_at_ms = p->value().get_int64();
     return r;
 }
 

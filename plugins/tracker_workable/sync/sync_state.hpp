@@ -37,6 +37,10 @@
 //   "doc/<attachment>"   the Tracker document id a Kombo CV attachment became, or "refused: why"
 //   "pc/<resource id>"   JSON array of contact tokens (contact_plan.hpp) the person has in Tracker
 //                        as far as the sync knows: a detail already there costs no request
+// Data protection (sync/data_protection.hpp): "per/" and "nam/" keys are the host's keyed hashes
+// ("per/e:h1.<43>"), never readable e-mails, phones or names, when the host offers identity_hash;
+// "pend/", "quar/", "pc/", "cint/", "dint/" and refused "doc/" values are stored sealed
+// (ATS_STATE_PUT_SECRET). "dp/sealed" marks a state whose older plain values were sealed once.
 // Every completed application is committed in ONE atomic batch (app + link + per + ver, intent and
 // pending removed), so a crash leaves either the intent or the finished record, never half.
 #pragma once
@@ -75,6 +79,7 @@ struct PendingRecord {
     std::string kind;           // "unmapped_job" | "error" | "invalid" (refused input)
     int failures = 0;           // consecutive runs that failed with an error (0 for unmapped jobs)
     std::string last_failed_at; // ISO 8601 UTC of the last failure ("" if none)
+    int64_t parked_at_ms = 0;   // host clock when first parked (retention); 0 = unknown (older form)
 };
 std::string encode_pending(const PendingRecord &r);
 // Also reads the older form (the bare application JSON). Throws std::exception when unreadable.

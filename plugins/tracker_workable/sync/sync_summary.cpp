@@ -106,6 +106,7 @@ std::string SyncSummary::to_json(const std::string &tenant, bool full, const std
     req["kombo_pages"] = kombo_pages.load();
     req["tracker_identity_refreshes"] = identity_index_reads.load();
     o["requests"] = std::move(req);
+    o["retention"] = json::object{{"pending_expired", pending_expired}, {"quarantined_expired", quarantined_expired}};
     o["duration_ms"] = duration_ms;
     return json::serialize(o);
 }

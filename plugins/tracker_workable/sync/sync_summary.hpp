@@ -40,6 +40,7 @@ struct SyncSummary {
     std::atomic<int64_t> intents_not_applied{0};      // leftover write intents Tracker does not show
     std::atomic<int64_t> kombo_pages{0};
     std::atomic<int64_t> identity_index_reads{0}; // paged reads of Tracker resources
+    int64_t pending_expired = 0, quarantined_expired = 0; // retention, before the run
 
     struct Item {
         std::string application_id;

@@ -39,6 +39,7 @@ std::string CallResult::error_message() const {
 TrackerHost::TrackerHost(Sandbox &sandbox, TenantOptions options) : sandbox_(sandbox), dir_("tracker-e2e") {
     boost::filesystem::create_directories(dir_.str() + "/manifests");
     boost::filesystem::create_directories(dir_.str() + "/data");
+    boost::filesystem::permissions(dir_.str() + "/data", boost::filesystem::owner_all); // the host refuses a shared data dir
     write_manifest(options);
 }
 

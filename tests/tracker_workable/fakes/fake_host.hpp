@@ -3,7 +3,9 @@
 // log kept in memory. No processes, files or sockets.
 #pragma once
 
+#include <cstring>
 #include <map>
+#include <set>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -46,10 +48,14 @@ public:
             ++self->applies_;
             for (size_t i = 0; i < n; ++i) {
                 std::string key(ops[i].key, ops[i].key_len);
-                if (ops[i].kind == ATS_STATE_PUT)
+                if (ops[i].kind == ATS_STATE_PUT || ops[i].kind == ATS_STATE_PUT_SECRET) {
                     self->state_[key] = std::string(reinterpret_cast<const char *>(ops[i].value), ops[i].value_len);
-                else
+                    if (ops[i].kind == ATS_STATE_PUT_SECRET) self->secret_.insert(key);
+                    else self->secret_.erase(key);
+                } else {
                     self->state_.erase(key);
+                    self->secret_.erase(key);
+                }
             }
             return ATS_OK;
         };
@@ -75,6 +81,39 @@ public:
         services_.now_unix_ms = [](void *h) { return static_cast<FakeHost *>(h)->now_ms_; };
         services_.max_concurrency = [](void *h) { return static_cast<FakeHost *>(h)->concurrency_; };
     }
+    // Offers identity_hash (host services 1.1) with a deterministic, NON-cryptographic stand-in
+    // of the host's HMAC (same shape: "h1." + 43 characters), and with it ATS_STATE_PUT_SECRET.
+    void enable_data_protection() {
+        services_.identity_hash = [](void *, const uint8_t *d, size_t n, char *out, size_t cap, ats_error_t *e) -> int32_t {
+            if (!out || cap < ATS_IDENTITY_HASH_LEN + 1) {
+                ats::sdk::fill_error(e, ATS_ERR_INVALID_ARGUMENT, "identity_hash: out too small", false);
+                return ATS_ERR_INVALID_ARGUMENT;
+            }
+            static const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            uint64_t h = 1469598103934665603ULL;
+            std::string text = "h1.";
+            for (int round = 0; text.size() < ATS_IDENTITY_HASH_LEN; ++round) {
+                for (size_t i = 0; i < n; ++i) h = (h ^ d[i]) * 1099511628211ULL;
+                h = (h ^ static_cast<uint64_t>(round)) * 1099511628211ULL;
+                text.push_back(a[h % 64]);
+            }
+            std::memcpy(out, text.c_str(), text.size() + 1);
+            return ATS_OK;
+        };
+    }
+    std::vector<std::string> log_lines() const {
+        std::lock_guard<std::mutex> g(mu_);
+        return log_;
+    }
+    bool is_secret(const std::string &key) const {
+        std::lock_guard<std::mutex> g(mu_);
+        return secret_.count(key) != 0;
+    }
+    void put(const std::string &key, const std::string &value) {
+        std::lock_guard<std::mutex> g(mu_);
+        state_[key] = value;
+    }
+
     FakeHost(const FakeHost &) = delete;
     FakeHost &operator=(const FakeHost &) = delete;
 
@@ -96,6 +135,7 @@ private:
     ats_host_services_t services_{};
     mutable std::mutex mu_;
     std::map<std::string, std::string> state_;
+    std::set<std::string> secret_; // keys last written with ATS_STATE_PUT_SECRET
     std::vector<std::string> log_;
     int64_t applies_ = 0;
     int64_t now_ms_ = 1'790'000'000'000;

@@ -144,8 +144,9 @@ void Authenticator::refresh_locked(const std::string &stale, const ats_call_t *c
     int64_t expires_ms = host_.now_unix_ms() + expires_in * 1000;
     // Durable before use: if this process dies now, the next one starts from the rotated token.
     ats::sdk::Host::Batch batch;
-    if (!rotated.empty()) batch.put(kStateRefreshToken, rotated);
-    batch.put(kStateAccessToken, access).put(kStateAccessExpiresMs, std::to_string(expires_ms));
+    // Credentials are stored sealed (encrypted by the host under the tenant's state key).
+    if (!rotated.empty()) batch.put_secret(kStateRefreshToken, rotated);
+    batch.put_secret(kStateAccessToken, access).put(kStateAccessExpiresMs, std::to_string(expires_ms));
     host_.state_apply(batch);
     access_token_ = std::move(access);
     access_expires_ms_ = expires_ms;

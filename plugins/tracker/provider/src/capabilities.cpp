@@ -44,6 +44,9 @@ std::vector<Capability> tracker_capabilities() {
         {ATS_OP_CUSTOM_FIELDS_SET, ATS_LIMITED,
          "candidates and jobs only: Tracker defines no custom fields on applications (opportunity-resource links)"},
         {ATS_OP_SYNC, ATS_NOT_SUPPORTED, "tracker has nothing to synchronise"},
+        {ATS_OP_FORGET, ATS_LIMITED,
+         "a no-op: the tracker provider keeps no personal data in the host's state (Tracker itself is the system "
+         "of record; erase people there)"},
     };
 }
 

@@ -80,6 +80,11 @@ bool TrackerProvider::invoke_extension(ats::sdk::Call &, const std::string &, co
 
 void TrackerProvider::dispatch(ats::sdk::Call &call, const std::string &op, const bj::object &args, ats::sdk::Sink &sink) {
     if (op == ATS_OP_CHECK) return op_check(call, args, sink);
+    if (op == ATS_OP_FORGET) { // nothing about people in this provider's state: zeros, and why
+        bj::object removed{{"identity_keys", 0}, {"id_maps", 0}, {"pending", 0}, {"quarantined", 0}, {"intents", 0}};
+        return emit(sink, bj::object{{"removed", removed}, {"people", 0}, {"total", 0},
+                                     {"note", "the tracker provider keeps no personal data in the host's state"}});
+    }
     if (op == ATS_OP_JOBS_STREAM) return op_jobs_stream(call, args, sink);
     if (op == ATS_OP_APPLICATIONS_STREAM) return stream_applications(call, args, sink);
     if (op == ATS_OP_CANDIDATES_STREAM) return op_candidates_stream(call, args, sink);
