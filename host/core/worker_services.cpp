@@ -181,6 +181,19 @@ struct ServiceHandlers {
         return true;
     }
 
+    static bool identity_hash(Ctx &c) {
+        auto data = c.in.str();
+        char out[ATS_IDENTITY_HASH_LEN + 1] = {};
+        ats_error_t err{};
+        int32_t rc = c.s.identity_hash
+                         ? c.s.identity_hash(c.s.host_data, reinterpret_cast<const uint8_t *>(data.data()), data.size(), out,
+                                             sizeof out, &err)
+                         : ATS_ERR_NOT_SUPPORTED;
+        status(c.out, rc, err);
+        if (rc == ATS_OK) c.out.str(std::string(out, ATS_IDENTITY_HASH_LEN));
+        return true;
+    }
+
     static const Row *find(Service s) {
         static const Row kHandlers[] = {
             {Service::log, true, &log},
@@ -192,6 +205,7 @@ struct ServiceHandlers {
             {Service::lock_release, false, &lock_release},
             {Service::now_unix_ms, true, &now_unix_ms},
             {Service::max_concurrency, true, &max_concurrency},
+            {Service::identity_hash, true, &identity_hash}, // HMAC in memory: cheap, never blocks
         };
         for (const auto &row : kHandlers)
             if (row.service == s) return &row;

@@ -43,6 +43,7 @@ enum class Service : uint32_t {
     lock_release = 7,
     now_unix_ms = 8,
     max_concurrency = 9,
+    identity_hash = 10, // host services minor 1
 };
 
 constexpr uint32_t kMaxFrame = 1u << 30; // 1 GiB: a larger length is a corrupt stream

@@ -161,7 +161,7 @@ int32_t state_apply(void *hd, const ats_state_op_t *ops, size_t n, ats_error_t *
         return ATS_ERR_INVALID_ARGUMENT;
     }
     for (size_t i = 0; i < n; ++i)
-        if ((!ops[i].key && ops[i].key_len) || (ops[i].kind == ATS_STATE_PUT && !ops[i].value && ops[i].value_len)) {
+        if ((!ops[i].key && ops[i].key_len) || (ops[i].kind != ATS_STATE_DELETE && !ops[i].value && ops[i].value_len)) {
             fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "state_apply: op #" + std::to_string(i) + " is malformed");
             return ATS_ERR_INVALID_ARGUMENT;
         }
@@ -169,7 +169,7 @@ int32_t state_apply(void *hd, const ats_state_op_t *ops, size_t n, ats_error_t *
         auto in = client(hd).request(Service::state_apply, 0, [&](wire::Out &o) {
             o.u32(static_cast<uint32_t>(n));
             for (size_t i = 0; i < n; ++i) {
-                bool put = ops[i].kind == ATS_STATE_PUT;
+                bool put = ops[i].kind != ATS_STATE_DELETE; // PUT and PUT_SECRET carry a value
                 o.i32(ops[i].kind).bytes(ops[i].key, ops[i].key_len).bytes(put ? ops[i].value : nullptr, put ? ops[i].value_len : 0);
             }
         });
@@ -235,6 +235,26 @@ int32_t max_concurrency(void *hd) {
     }
 }
 
+int32_t identity_hash(void *hd, const uint8_t *data, size_t len, char *out, size_t out_cap, ats_error_t *err) {
+    if (!out || out_cap < ATS_IDENTITY_HASH_LEN + 1 || (!data && len)) {
+        fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "identity_hash: NULL out, out_cap too small or NULL data");
+        return ATS_ERR_INVALID_ARGUMENT;
+    }
+    return guarded(err, "identity_hash", [&]() -> int32_t {
+        auto in = client(hd).request(Service::identity_hash, 0, [&](wire::Out &o) { o.bytes(data, len); });
+        int32_t rc = status_or_error(in, err);
+        if (rc != ATS_OK) return rc;
+        auto text = in.str();
+        if (text.size() != ATS_IDENTITY_HASH_LEN) {
+            fill_error(err, ATS_ERR_INTERNAL, 0, "identity_hash: the host answered a hash of the wrong length");
+            return ATS_ERR_INTERNAL;
+        }
+        std::memcpy(out, text.data(), text.size());
+        out[text.size()] = '\0';
+        return ATS_OK;
+    });
+}
+
 } // namespace
 
 ats_host_services_t make_proxy_services(ServiceClient &c) {
@@ -251,6 +271,7 @@ ats_host_services_t make_proxy_services(ServiceClient &c) {
     s.lock_release = &lock_release;
     s.now_unix_ms = &now_unix_ms;
     s.max_concurrency = &max_concurrency;
+    s.identity_hash = &identity_hash;
     return s;
 }
 
