@@ -26,6 +26,9 @@ struct Options {
     std::optional<long long> limit;      // --limit N: stop a stream after N records
     bool full = false;                   // sync --full
     bool retry_quarantined = false;      // sync --retry-quarantined
+    bool dry_run = false;                // sync --dry-run
+    bool write_probes = false;           // probe --write-probes
+    std::string scratch_record;          // probe --scratch-record ID
 };
 
 // Throws std::invalid_argument with a message naming the offending flag.

@@ -7,6 +7,7 @@
 
 #include "ats/shared/json.hpp"
 #include "ats/shared/timezone.hpp"
+#include "dry_run/dry_run.hpp"
 #include "provider/tracker_port_client.hpp"
 #include "sync/sync_engine.hpp"
 #include "sync/status_rule.hpp"
@@ -222,6 +223,12 @@ void WorkableTrackerProvider::sync(ats::sdk::Call &call, const bj::object &args,
     RunOptions options;
     options.full = sj::optional_bool(args, "full", false, "sync arguments");
     options.retry_quarantined = sj::optional_bool(args, "retry_quarantined", false, "sync arguments");
+    if (sj::optional_bool(args, "dry_run", false, "sync arguments")) {
+        TrackerPortClient port(client(), call.raw());
+        emit(sink, sj::parse(run_dry_sync(host(), sync_config_, *kombo_, port, tenant_id(), options, call, &sink),
+                             "dry-run summary"));
+        return;
+    }
     emit(sink, sj::parse(run_sync(call, options, &sink), "sync summary"));
 }
 
