@@ -240,6 +240,11 @@ struct ProgressBar {
 
 int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args) {
     auto tenant = rt.open_tenant(o.tenant);
+    // A plugin older than ABI 1.2 does not know "dry_run" and would run a REAL sync.
+    if (o.command == "sync" && o.dry_run && tenant->plugin()->abi_version().minor < 2)
+        throw HostError(ErrorKind::usage, ATS_ERR_NOT_SUPPORTED,
+                        "sync --dry-run needs a plugin of ABI 1.2 or later (this one is 1." +
+                            std::to_string(tenant->plugin()->abi_version().minor) + "): it would ignore dry_run and write");
     Out out;
     host::InvokeSink sink;
     long long emitted = 0;

@@ -124,10 +124,10 @@ HttpResponse SandboxApp::execute(Service service, const HttpRequest &req, const 
     std::lock_guard<std::mutex> lock(mutex_);
     if (service == Service::tracker) {
       // Tracker's own clock: every timestamp it writes and every updatedafter it evaluates.
-      TrackerContext ctx{world_, broken_.has("A8") ? utc_zone_ : zone_, clock_.now() + tracker_skew_ms_.load(),
-                         config_.oauth_ttl_seconds, tracker_base_,
+      TrackerContext ctx{world_, zone_, clock_.now() + tracker_skew_ms_.load(), config_.oauth_ttl_seconds, tracker_base_,
                          [this](json::object e) { log_write(Service::tracker, std::move(e)); },
-                         [this] { return guid(token_rng_); }, kind == "overlap"};
+                         [this] { return guid(token_rng_); }, kind == "overlap",
+                         broken_.has("A8") ? &utc_zone_ : nullptr};
       if (broken_.has("A14") && prepared.endpoint == "getRecords") {
         HttpRequest changed = req;
         changed.body = broken_.rewrite_tracker_request(prepared.endpoint, req.body);

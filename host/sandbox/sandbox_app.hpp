@@ -72,7 +72,7 @@ private:
   std::string tracker_base_, kombo_base_;
   std::mt19937_64 token_rng_;
   Violations broken_;           // assumptions contradicted on purpose
-  TrackerZone utc_zone_{"UTC"}; // A8 broken: Tracker speaks UTC whatever the account's zone
+  TrackerZone utc_zone_{"UTC"}; // A8 broken: updatedafter read as UTC whatever the account's zone
 };
 
 } // namespace ats::sandbox

@@ -50,6 +50,8 @@ public:
     std::vector<TrackerNoteRow> notes_of_person(const std::string &resource_id) override;
     std::vector<TrackerDocumentRow> documents_of_person(const std::string &resource_id) override;
     std::vector<std::string> link_status_names() override { return real_.link_status_names(); }
+    // A dry run refuses what the real run would refuse.
+    void before_writes() override { real_.before_writes(); }
 
     CreatedTrackerPerson create_person_on_opportunity(const NewTrackerPerson &person,
                                                       const std::string &opportunity_id) override;

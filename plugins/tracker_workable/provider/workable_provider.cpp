@@ -8,6 +8,7 @@
 #include "ats/shared/json.hpp"
 #include "ats/shared/timezone.hpp"
 #include "dry_run/dry_run.hpp"
+#include "kombo/kombo_probe.hpp"
 #include "provider/tracker_port_client.hpp"
 #include "sync/sync_engine.hpp"
 #include "sync/status_rule.hpp"
@@ -217,6 +218,13 @@ std::string WorkableTrackerProvider::run_sync(ats::sdk::Call &call, const RunOpt
     TrackerPortClient port(client(), call.raw());
     SyncEngine engine(host(), sync_config_, *kombo_, port, tenant_id());
     return engine.run(options, call, sink);
+}
+
+void WorkableTrackerProvider::extra_probe_findings(ats::sdk::Call &call, std::vector<ats::tracker::ProbeFinding> &findings,
+                                                   int64_t &requests) {
+    const int64_t before = kombo_->request_count();
+    for (auto &f : probe_kombo(*kombo_, call)) findings.push_back(std::move(f));
+    requests += kombo_->request_count() - before;
 }
 
 void WorkableTrackerProvider::sync(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {

@@ -145,6 +145,11 @@ public:
         (void)application_id, (void)why, (void)from;
     }
 
+    // Called before the first Tracker write of every batch that has writes to make (before their
+    // write intents too): a port that can tell the upstream contradicts what the writes rely on
+    // throws ats::sdk::Error naming it, and the run ends having written nothing.
+    virtual void before_writes() {}
+
     // HTTP requests sent to Tracker so far (for the summary and the benchmark).
     virtual int64_t request_count() const = 0;
 };
