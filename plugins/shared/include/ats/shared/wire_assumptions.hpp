@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace ats::shared {
@@ -102,6 +103,17 @@ inline constexpr const WireAssumption *find_wire_assumption(std::string_view id)
     for (const auto &a : kWireAssumptions)
         if (a.id == id) return &a;
     return nullptr;
+}
+
+// The Markdown table of WIRE_ASSUMPTIONS.md (between its "generated" markers), one row per entry.
+inline std::string wire_assumptions_markdown(std::string_view system) {
+    std::string out = "| tag | assumption | how `ats-host probe` checks it | `ats-sandbox --violate` |\n|---|---|---|---|\n";
+    for (const auto &a : kWireAssumptions) {
+        if (a.system != system) continue;
+        out += "| " + std::string(a.id) + " | " + std::string(a.statement) + " | " + std::string(a.probe) + " | " +
+               (a.sandbox_violable ? "yes" : "no") + " |\n";
+    }
+    return out;
 }
 
 } // namespace ats::shared
