@@ -219,7 +219,7 @@ BOOST_AUTO_TEST_CASE(dry_run_plan_equals_the_following_real_sync) {
     BOOST_TEST(status_change_with_from, "a status change of a synced application names from, to and why");
 }
 
-BOOST_AUTO_TEST_CASE(dry_run_refuses_json_free_flags_and_prints_a_readable_plan_on_request) {
+BOOST_AUTO_TEST_CASE(json_is_accepted_with_dry_run_only) {
     HybridEnv env(small_world());
     // --json is accepted with --dry-run only.
     auto bad = run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--json"}));

@@ -284,8 +284,7 @@ void TrackerPortClient::before_writes() {
     std::lock_guard<std::mutex> g(preflight_mu_);
     if (preflight_done_) return;
     ats::tracker::TrackerWireProbe probe(client_, call_);
-    ats::tracker::throw_if_contradicted(probe.run(ats::tracker::TrackerWireProbe::preflight_tags()),
-                                        "workable sync refuses to write");
+    ats::tracker::throw_if_contradicted(probe.run_preflight(), "workable sync refuses to write");
     preflight_done_ = true;
 }
 

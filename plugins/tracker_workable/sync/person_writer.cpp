@@ -240,7 +240,10 @@ std::string PersonWriter::find_link(const std::string &opp, std::string *status)
 // resourceApplication, made exactly-once: after an unknown outcome, read the resource's links back
 // and only create again when the link is really absent.
 std::string PersonWriter::create_link(Work &w, bool &recovered) {
-    run_.tracker_.explain(w.app.id, std::string("new application of a person Tracker has (") + match_description() + ")", "");
+    run_.tracker_.explain(w.app.id,
+                          created_here_ ? "another application of the person this run creates (" + res_ + ")"
+                                        : std::string("new application of a person Tracker has (") + match_description() + ")",
+                          "");
     for (int attempt = 1;; ++attempt) {
         try {
             return run_.tracker_.create_link(res_, w.opportunity_id, link_source(w));

@@ -55,7 +55,7 @@ inline constexpr WireAssumption kWireAssumptions[] = {
      true, false},
     {"A8", "tracker",
      "All timestamps (`lastupdated`, `datecreated`, `dateadded`, `updatedafter`) are `\"YYYY-MM-DD HH:MM:SS\"` in the account's local zone; `updatedafter` matches `lastupdated >= updatedafter`.",
-     "the newest `lastupdated` (resources sorted by `lastupdateddatetime` desc), read in the tenant's zone, is not after now (+5 min); `updatedafter` = that value answers that resource and one second later does not (3 requests). While the account's zone equals UTC (London in winter) a filter read in UTC cannot be told apart",
+     "the newest `lastupdated` (resources sorted by `lastupdateddatetime` desc), read in the tenant's zone, is not after this host's clock (+5 min; `probe` only: the sync's own check compares no clocks, a Tracker clock ahead is legitimate); `updatedafter` = that value answers that resource and one second later does not (3 requests). While the account's zone equals UTC (London in winter) a filter read in UTC cannot be told apart",
      true, true},
     {"A9", "tracker",
      "Errors: bad or missing credentials -> HTTP 200 body status 1 (\"user not found\"); an invalid or expired bearer token -> HTTP 401; a record id that does not exist -> body status 99 with a message starting `Record not found`.",
