@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <map>
+#include <vector>
 #include <string>
 
 #include "ats/shared/wire_assumptions.hpp"
@@ -23,9 +24,11 @@ struct Probe {
     std::map<std::string, json::object> by_id;
 };
 
-Probe probe(HybridEnv &env) {
+Probe probe(HybridEnv &env, std::vector<std::string> extra = {}) {
     Probe p;
-    p.run = run_process(env.host_argv({"probe", "--tenant", env.tenant()}), {}, std::chrono::seconds(120));
+    std::vector<std::string> cmd{"probe", "--tenant", env.tenant()};
+    cmd.insert(cmd.end(), extra.begin(), extra.end());
+    p.run = run_process(env.host_argv(cmd), {}, std::chrono::seconds(120));
     std::string last;
     for (size_t start = 0; start < p.run.out.size();) {
         size_t nl = p.run.out.find('\n', start);
@@ -123,6 +126,26 @@ BOOST_AUTO_TEST_CASE(sync_refuses_to_write_when_updatedafter_is_read_in_utc_and_
     BOOST_TEST(r.exit_code == 1, r.out << r.err);
     BOOST_TEST(r.err.find("A8") != std::string::npos, r.err);
     BOOST_TEST(env.sandbox().admin_get("writes").at("writes").as_array().empty());
+}
+
+// --write-probes on a scratch person: A16 by a createResource Tracker must refuse (status 3 naming
+// the person); nothing is created either way in the sandbox.
+BOOST_AUTO_TEST_CASE(write_probes_check_a16_on_the_scratch_person_and_create_nothing) {
+    HybridEnv env(options());
+    json::value page = env.sandbox().tracker("getRecords", json::object{{"instructions", json::object{{"recordtype", "R"}, {"numrecords", 1}}}});
+    const std::string scratch = std::to_string(page.at("results").as_array().at(0).at("id").to_number<int64_t>());
+    Probe ok = probe(env, {"--write-probes", "--scratch-record", scratch});
+    BOOST_TEST(ok.run.exit_code == 0, ok.run.err);
+    BOOST_TEST(verdict(ok, "A16") == "confirmed");
+    env.sandbox().admin_post("violations", json::object{{"violate", json::array{"A16"}}});
+    Probe bad = probe(env, {"--write-probes", "--scratch-record", scratch});
+    BOOST_TEST(bad.run.exit_code == 7);
+    BOOST_TEST(verdict(bad, "A16") == "contradicted");
+    const json::value log = env.sandbox().admin_get("writes");
+    BOOST_TEST(log.at("writes").as_array().size() == 2u);
+    for (const auto &w : log.at("writes").as_array()) BOOST_TEST(w.at("status").to_number<int64_t>() == 3); // refused
+    auto usage = run_process(env.host_argv({"probe", "--tenant", env.tenant(), "--write-probes"}));
+    BOOST_TEST(usage.exit_code == 2);
 }
 
 BOOST_AUTO_TEST_CASE(sandbox_refuses_a_tag_it_cannot_violate) {
