@@ -154,7 +154,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
   }
   (void)service;
   return admin_error(404, "unknown admin endpoint " + req.method + " /_sandbox/" + what +
-                              " (GET state|counters|writes|expected|faults|clock, POST reset|faults|mutate|clock|workable/application|"
+                              " (GET state|counters|writes|expected|faults|clock|violations, POST reset|faults|mutate|clock|violations|workable/application|"
                               "tracker/link_status|tracker/resource_field)");
 }
 
