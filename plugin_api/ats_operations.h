@@ -102,6 +102,25 @@
  * sink.progress. full: ignore the checkpoint (a full reconciliation); retry_quarantined: also
  * retry the applications the provider quarantined after repeated failures. */
 #define ATS_OP_SYNC "sync"
+/* sync with {"dry_run": true}: reads everything a real sync reads and writes nothing upstream nor
+ * to the provider's durable state; the sync_summary a real run would give plus "dry_run": true,
+ * "plan": [plan item] (every write a real run would send, in decision order: {seq, action:
+ * "create_person"|"create_link"|"set_status"|"fill_contacts"|"add_note"|"attach_cv", method (the
+ * upstream call), application_id?, why?, and the target: resource_id, link_id, opportunity_id,
+ * person, from/to, fields, subject/text, file_name/bytes; ids of records the run would create are
+ * "new-person-N", "new-link-N"}) and "state_writes_withheld" (state keys not written). */
+
+/* {"write_probes"?: bool, "scratch_record"?: string} -> probe_report. Checks, read-only, the
+ * provider's assumptions about the upstream's undocumented wire behaviour against the live
+ * account: {"tenant", "provider", "checks": [{"id" (e.g. "A7", "K2"), "system" ("tracker" |
+ * "kombo"), "statement", "how" (what the probe sends and compares), "verdict": "confirmed" |
+ * "contradicted" | "not_checkable", "evidence"?: {"request", "answer"} (contradicted: the request
+ * sent and the part of the answer that disagrees), "why"?: string (not_checkable)}], "confirmed",
+ * "contradicted", "not_checkable" (counts), "requests" (upstream requests sent)}. write_probes
+ * (with scratch_record, a record id the operator names) also runs the probes that write; a
+ * provider without them fails that call with ATS_ERR_NOT_SUPPORTED. `ats-host probe` exits 7 when
+ * "contradicted" > 0. */
+#define ATS_OP_PROBE "probe"
 
 /* Erasure of one person from what the host keeps for this tenant (the plugin knows its state
  * layout, so the host asks it). Arguments: exactly one of

@@ -26,7 +26,10 @@
  *     carries `struct_size`; a reader must use ATS_HAS_FIELD() before touching a field that was
  *     added after minor 0. A newer minor on either side keeps working.
  *   - History: 1.0 = initial; 1.1 appended ats_plugin_entry_t.get_extension. Control records
- *     (sink.record, "_type") are a contents rule within 1.1, compatible both ways.
+ *     (sink.record, "_type") are a contents rule within 1.1, compatible both ways. 1.2 added the
+ *     operations "probe" and "forget" (ats_operations.h) and sync's argument "dry_run": no struct changed; the
+ *     minor tells a 1.1 host to skip them in a 1.2 plugin's matrix instead of refusing it, and
+ *     a 1.1 plugin ignores "dry_run" (so a host asks for a dry run only from a 1.2 plugin).
  *   - Host services (ats_host_services_t, versioned separately): 1.0 = initial; 1.1 appended
  *     identity_hash and, with it, the state op ATS_STATE_PUT_SECRET (data protection).
  *
@@ -55,7 +58,7 @@ extern "C" {
 
 #define ATS_ABI_VERSION_MAJOR 1
 #ifndef ATS_ABI_VERSION_MINOR /* tests build plugins against other minors by defining this */
-#define ATS_ABI_VERSION_MINOR 1
+#define ATS_ABI_VERSION_MINOR 2
 #endif
 
 typedef struct ats_version {

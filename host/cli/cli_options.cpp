@@ -22,6 +22,9 @@ Options parse(int argc, char **argv) {
         else if (a == "--full") o.full = true;
         else if (a == "--retry-quarantined") o.retry_quarantined = true;
         else if (a == "--allow-shared-data-dir") o.allow_shared_data_dir = true;
+        else if (a == "--dry-run") o.dry_run = true;
+        else if (a == "--write-probes") o.write_probes = true;
+        else if (flag == "--scratch-record") o.scratch_record = need_value(i, flag);
         else if (flag == "--plugins") o.plugins_dir = need_value(i, flag);
         else if (flag == "--manifests") o.manifests_dir = need_value(i, flag);
         else if (flag == "--data-dir") o.data_dir = need_value(i, flag);

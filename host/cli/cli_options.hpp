@@ -32,6 +32,9 @@ struct Options {
     bool retry_quarantined = false;      // sync --retry-quarantined
     // forget: exactly one selector (flag name without "--" -> value)
     std::vector<std::pair<std::string, std::string>> forget_selectors;
+    bool dry_run = false;                // sync --dry-run
+    bool write_probes = false;           // probe --write-probes
+    std::string scratch_record;          // probe --scratch-record ID
 };
 
 // Throws std::invalid_argument with a message naming the offending flag.

@@ -18,6 +18,7 @@ inline constexpr const char *kExitCodes = R"(Exit codes:
        tracker_workable's applications.stream with Kombo unavailable); the LAST stdout line is
        {"_type":"error","source":..,"code":..,"message":..,"retryable":..} and stderr has the
        error line with "kind":"partial"
+  7    probe: at least one wire assumption is contradicted by the upstream (report on stdout)
   130  cancelled (SIGINT/SIGTERM; reported on stderr at once; the command ends within 5 s even
        when the plugin ignores the cancellation)
 On failure, one JSON line on stderr:
@@ -34,8 +35,10 @@ Commands:
   check --tenant T                test the tenant's connection and credentials upstream
   call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
                                   run one operation; records print as NDJSON on stdout
-  sync --tenant T [--full] [--retry-quarantined]
+  sync --tenant T [--full] [--retry-quarantined] [--dry-run]
                                   run the provider's synchronisation once; JSON summary on stdout
+                                  (--dry-run: the plan, nothing written)
+  probe --tenant T [--json]       check the provider's wire assumptions on the live account
   forget --tenant T (--email E | --phone P | --workable-candidate-id ID | --tracker-resource-id ID)
                                   erase one person from the host's state for the tenant; prints counts
   serve --tokens FILE [--listen ADDR:PORT] ...
@@ -98,13 +101,32 @@ count against --limit and print after every result; {"_type":"error"} means a pa
 (exit 6).
 )";
 
-inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined]
+inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined] [--dry-run [--json]]
 
 Runs the provider's "sync" operation once with {"full": false|true}: --full ignores the checkpoint
 and re-reads everything (a full reconciliation); --retry-quarantined adds
 {"retry_quarantined": true}: applications the provider quarantined after repeated failures are
 retried in this run. Shows a progress bar on stderr when stderr is a terminal; prints the summary
 record as one JSON line on stdout.
+
+--dry-run reads everything a real sync reads and writes nothing: no Tracker write is sent and the
+sync's durable state (checkpoint, id maps, intents, pending list, quarantine) is left as it was.
+It prints the plan: every write a real run would send (people to create and the identity that
+found no match, links, status changes from -> to and why, contact fields, notes, CVs), plus the
+pending applications, identity conflicts and quarantine, and the same counters as a real run's
+summary. Human-readable on a terminal; one JSON line ("dry_run": true, "plan": [...]) with --json
+or when stdout is not a terminal.
+)";
+
+inline constexpr const char *kProbeHelp = R"(Usage: ats-host probe --tenant T [--json] [--write-probes --scratch-record ID]
+
+Checks, read-only, each assumption the provider makes about the upstream's undocumented wire
+behaviour (Tracker: WIRE_ASSUMPTIONS.md A1-A16; Kombo: paging, filters, updated_after) and
+reports each as confirmed, contradicted (with the request sent and the part of the answer that
+disagrees) or not checkable read-only (and why). Human-readable on a terminal; one JSON line with
+--json or when stdout is not a terminal. --write-probes --scratch-record ID also runs the probes
+that write, on the scratch record the operator names (not implemented by every provider).
+Exit code 7 when at least one assumption is contradicted; 0 when none is.
 )";
 
 inline constexpr const char *kForgetHelp = R"(Usage: ats-host forget --tenant T (--email E | --phone P | --workable-candidate-id ID | --tracker-resource-id ID)

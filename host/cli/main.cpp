@@ -1,6 +1,7 @@
 // ats-host: the command-line host. See help_text.hpp for commands and exit codes.
 #include "cli_options.hpp"
 #include "help_text.hpp"
+#include "report_text.hpp"
 
 #include "host_error.hpp"
 #include "logger.hpp"
@@ -28,7 +29,12 @@ using host::HostError;
 namespace {
 
 constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPluginOrManifest = 3, kExitNotSupported = 4,
-              kExitInternal = 5, kExitPartial = 6, kExitCancelled = 130;
+              kExitInternal = 5, kExitPartial = 6, kExitContradicted = 7, kExitCancelled = 130;
+
+// The sync plan and the probe report are read by people on a terminal, by programs otherwise.
+bool human_report(const cli::Options &o) {
+    return !o.json && ::isatty(1) == 1 && ((o.command == "sync" && o.dry_run) || o.command == "probe");
+}
 
 std::atomic<bool> g_cancelled{false};
 // After the first SIGINT/SIGTERM a plugin has this long to honour the cancellation; then the
@@ -275,12 +281,18 @@ struct ProgressBar {
 
 int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args) {
     auto tenant = rt.open_tenant(o.tenant);
+    // A plugin older than ABI 1.2 does not know "dry_run" and would run a REAL sync.
+    if (o.command == "sync" && o.dry_run && tenant->plugin()->abi_version().minor < 2)
+        throw HostError(ErrorKind::usage, ATS_ERR_NOT_SUPPORTED,
+                        "sync --dry-run needs a plugin of ABI 1.2 or later (this one is 1." +
+                            std::to_string(tenant->plugin()->abi_version().minor) + "): it would ignore dry_run and write");
     Out out;
     host::InvokeSink sink;
     long long emitted = 0;
     std::string record_error;
     bool check_ok = true;
     std::string check_record;
+    int64_t contradicted = 0; // probe: assumptions the upstream contradicts
     std::vector<json::object> control; // control records (ats_plugin.h): printed after the results
     sink.on_record = [&](std::string_view rec) {
         boost::system::error_code ec;
@@ -298,7 +310,14 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
             check_ok = !(ok && ok->is_bool() && !ok->get_bool());
             check_record = json::serialize(v);
         }
-        if (!out.line(json::serialize(v))) return false; // stdout closed: stop the stream
+        if (operation == ATS_OP_PROBE && v.is_object())
+            if (const auto *n = v.get_object().if_contains("contradicted"); n && n->is_int64()) contradicted = n->get_int64();
+        if (human_report(o) && v.is_object()) {
+            if (!out.line(operation == ATS_OP_PROBE ? cli::render_probe(v.get_object()) : cli::render_plan(v.get_object())))
+                return false;
+        } else if (!out.line(json::serialize(v))) {
+            return false; // stdout closed: stop the stream
+        }
         ++emitted;
         return !(o.limit && emitted >= *o.limit);
     };
@@ -371,6 +390,12 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
                     retry && retry->is_bool() && retry->get_bool());
         return kExitPartial;
     }
+    if (operation == ATS_OP_PROBE && contradicted > 0) {
+        print_error("upstream", "operation", operation, o.tenant,
+                    "probe: " + std::to_string(contradicted) + " wire assumption(s) contradicted by the upstream (see the report)",
+                    &redactor);
+        return kExitContradicted;
+    }
     if (operation == ATS_OP_CHECK && !check_ok) {
         print_error("upstream", "operation", operation, o.tenant, "check reported the connection unusable: " + check_record,
                     &redactor);
@@ -381,7 +406,7 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
 
 bool allowed_flags(const cli::Options &o, std::string &bad) {
     const std::string &c = o.command;
-    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget";
+    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget" || c == "probe";
     if (!tenant_cmd && !o.tenant.empty()) bad = "--tenant";
     else if (c != "call" && o.args) bad = "--args";
     else if (c != "call" && !o.output.empty()) bad = "--output";
@@ -389,7 +414,10 @@ bool allowed_flags(const cli::Options &o, std::string &bad) {
     else if (c != "sync" && o.full) bad = "--full";
     else if (c != "sync" && o.retry_quarantined) bad = "--retry-quarantined";
     else if (c != "forget" && !o.forget_selectors.empty()) bad = "--" + o.forget_selectors.front().first;
-    else if (tenant_cmd && o.json) bad = "--json";
+    else if (c != "sync" && o.dry_run) bad = "--dry-run";
+    else if (c != "probe" && o.write_probes) bad = "--write-probes";
+    else if (c != "probe" && !o.scratch_record.empty()) bad = "--scratch-record";
+    else if (tenant_cmd && o.json && !(c == "probe" || (c == "sync" && o.dry_run))) bad = "--json";
     return bad.empty();
 }
 
@@ -413,6 +441,7 @@ int run(int argc, char **argv) {
                        : o.command == "call"      ? cli::kCallHelp
                        : o.command == "sync"      ? cli::kSyncHelp
                        : o.command == "forget"    ? cli::kForgetHelp
+                       : o.command == "probe"     ? cli::kProbeHelp
                                                   : nullptr;
     if (o.help && o.command == "serve") { // `ats-host --help serve`: same as `ats-host serve --help`
         ats::serve::print_serve_help(std::cout);
@@ -436,10 +465,13 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", o.command, o.tenant, o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
         return kExitUsage;
     }
-    const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync" || o.command == "forget";
-    std::string operation = o.command == "check" ? ATS_OP_CHECK : o.command == "sync" ? ATS_OP_SYNC
-                            : o.command == "forget"                                  ? ATS_OP_FORGET
-                                                                                     : "";
+    const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync" ||
+                            o.command == "forget" || o.command == "probe";
+    std::string operation = o.command == "check"    ? ATS_OP_CHECK
+                            : o.command == "sync"   ? ATS_OP_SYNC
+                            : o.command == "forget" ? ATS_OP_FORGET
+                            : o.command == "probe"  ? ATS_OP_PROBE
+                                                    : "";
     if (o.command == "call") {
         if (o.positional.size() != 1) {
             print_error("usage", "usage", "", o.tenant, "call needs exactly one OPERATION (see ats-host call --help)", nullptr);
@@ -493,6 +525,18 @@ int run(int argc, char **argv) {
     } else if (o.command == "sync") {
         json::object a{{"full", o.full}};
         if (o.retry_quarantined) a["retry_quarantined"] = true;
+        if (o.dry_run) a["dry_run"] = true;
+        args = json::serialize(a);
+    } else if (o.command == "probe") {
+        if (o.write_probes != !o.scratch_record.empty()) {
+            print_error("usage", "usage", operation, o.tenant, "--write-probes and --scratch-record ID go together", nullptr);
+            return kExitUsage;
+        }
+        json::object a;
+        if (o.write_probes) {
+            a["write_probes"] = true;
+            a["scratch_record"] = o.scratch_record;
+        }
         args = json::serialize(a);
     }
 

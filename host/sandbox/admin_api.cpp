@@ -86,6 +86,24 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
       std::lock_guard<std::mutex> lock(mutex_);
       return json_reply(200, apply_mutation(world_, clock_, body));
     }
+    if (what == "violations" && (req.method == "GET" || req.method == "POST")) {
+      if (req.method == "POST") {
+        // {"violate": ["A8", "K3"]}: replaces the set ([] = a faithful emulator again).
+        std::vector<std::string> tags;
+        const json::value *v = body.if_contains("violate");
+        if (!v || !v->is_array()) return admin_error(400, "violations: expected {\"violate\": [tag, ...]} with tags among " + Violations::violable());
+        for (const auto &t : v->as_array()) {
+          if (!t.is_string()) return admin_error(400, "violations: every tag must be a string");
+          tags.emplace_back(t.as_string());
+        }
+        try {
+          broken_.set(tags);
+        } catch (const std::invalid_argument &e) {
+          return admin_error(400, std::string("violations: ") + e.what());
+        }
+      }
+      return json_reply(200, json::object{{"violate", broken_.list()}, {"violable", Violations::violable()}});
+    }
     if (what == "clock" && (req.method == "GET" || req.method == "POST")) {
       // {"tracker_skew_ms": N}: Tracker's clock runs N ms ahead of the sandbox clock (negative: behind).
       if (req.method == "POST") {
@@ -123,6 +141,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
       faults_.configure(json::object{});
       clock_.reset();
       tracker_skew_ms_ = config_.tracker_clock_skew_ms;
+      broken_.set(config_.violate);
       std::lock_guard<std::mutex> lock(mutex_);
       counters_.clear();
       writes_.clear();
@@ -139,7 +158,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
   }
   (void)service;
   return admin_error(404, "unknown admin endpoint " + req.method + " /_sandbox/" + what +
-                              " (GET state|counters|writes|expected|faults|clock, POST reset|faults|mutate|clock|workable/application|"
+                              " (GET state|counters|writes|expected|faults|clock|violations, POST reset|faults|mutate|clock|violations|workable/application|"
                               "tracker/link_status|tracker/resource_field)");
 }
 

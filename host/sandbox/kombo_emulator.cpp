@@ -94,6 +94,7 @@ struct ListQuery {
   std::size_t start = 0;
   std::optional<EpochMs> updated_after, created_after;
   bool include_deleted = false;
+  bool updated_after_exclusive = false; // K3 broken on purpose: updated_after matches only later changes
   std::string fingerprint;
 };
 
@@ -153,7 +154,7 @@ HttpResponse page(World &world, const char *collection, const std::string &kind,
 
 bool common_match(const json::object &o, const ListQuery &q, const std::set<std::string> &ids, const std::set<std::string> &remote_ids, EpochMs updated) {
   if (!q.include_deleted && !o.at("deleted_ms").is_null()) return false;
-  if (q.updated_after && updated < *q.updated_after) return false;
+  if (q.updated_after && (updated < *q.updated_after || (q.updated_after_exclusive && updated == *q.updated_after))) return false;
   if (q.created_after && int_or(o, "created_ms", 0) < *q.created_after) return false;
   if (!ids.empty() && !ids.count(str_of(o, "id"))) return false;
   if (!remote_ids.empty() && !remote_ids.count(str_of(o, "remote_id"))) return false;
@@ -163,6 +164,7 @@ bool common_match(const json::object &o, const ListQuery &q, const std::set<std:
 HttpResponse list_applications(KomboContext &ctx, const HttpRequest &req) {
   ListQuery q;
   if (auto err = parse_list(req, "applications", {"outcome", "outcomes", "job_ids", "job_remote_ids", "current_stage_ids", "remote_created_after"}, q)) return *err;
+  q.updated_after_exclusive = ctx.updated_after_exclusive;
   auto ids = list_param(req, "ids"), remote_ids = list_param(req, "remote_ids"), outcomes = list_param(req, "outcomes");
   for (const auto &o : list_param(req, "outcome")) outcomes.insert(o);
   for (const auto &o : outcomes)

@@ -14,6 +14,7 @@ struct KomboContext {
   EpochMs now;
   std::string base_url;                        // http://127.0.0.1:P (data_url points here)
   std::function<void(json::object)> log_write; // records a write attempt (a violation)
+  bool updated_after_exclusive = false;        // K3 broken on purpose (violations.hpp)
 };
 
 // Counter/fault label: the OpenAPI path template without /v1 ("/ats/applications",

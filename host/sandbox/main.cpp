@@ -35,6 +35,9 @@ API (GET /v1/ats/..., /v1/check-api-key) on two loopback ports; admin API under 
   --latency-ms N            latency added to every API request (default 0)
   --threads N               io threads (default 2)
   --tracker-timezone ZONE   IANA zone of Tracker timestamps (default Europe/London)
+  --violate TAGS            contradict these wire assumptions on purpose (comma-separated tags of
+                            plugins/tracker/client/WIRE_ASSUMPTIONS.md: A2, A4, A8, A9, A11, A12,
+                            A14, A16, K3; see README.md "Disagreeing on purpose")
   --tracker-concurrency N   at most N Tracker requests served at once, others queue (default: no limit)
   --oauth-ttl-seconds N     lifetime of Tracker OAuth access tokens (default 3600)
   --tracker-clock-skew-ms N Tracker's clock minus the sandbox's, ms (positive: ahead, negative: behind;
@@ -98,6 +101,16 @@ int main(int argc, char **argv) {
       else if (arg == "--latency-ms") config.latency_ms = int_arg(arg, value);
       else if (arg == "--threads") server.threads = std::max(1, int_arg(arg, value));
       else if (arg == "--tracker-timezone") config.tracker_timezone = value;
+      else if (arg == "--violate") {
+        std::string list = value;
+        for (size_t start = 0; start <= list.size();) {
+          size_t comma = list.find(',', start);
+          if (comma == std::string::npos) comma = list.size();
+          if (comma > start) config.violate.push_back(list.substr(start, comma - start));
+          start = comma + 1;
+        }
+        Violations().set(config.violate); // an unknown tag is a usage error now, not at startup
+      }
       else if (arg == "--tracker-concurrency") server.tracker_concurrency = int_arg(arg, value);
       else if (arg == "--oauth-ttl-seconds") config.oauth_ttl_seconds = int_arg(arg, value);
       else if (arg == "--tracker-clock-skew-ms") {

@@ -30,6 +30,7 @@ std::string guid(std::mt19937_64 &rng) {
 SandboxApp::SandboxApp(SandboxConfig config)
     : config_(std::move(config)), zone_(config_.tracker_timezone), token_rng_(std::random_device{}()) {
   tracker_skew_ms_ = config_.tracker_clock_skew_ms;
+  broken_.set(config_.violate); // throws naming a tag the sandbox cannot violate
   load_world(config_.params, config_.fixture);
 }
 
@@ -125,10 +126,19 @@ HttpResponse SandboxApp::execute(Service service, const HttpRequest &req, const 
       // Tracker's own clock: every timestamp it writes and every updatedafter it evaluates.
       TrackerContext ctx{world_, zone_, clock_.now() + tracker_skew_ms_.load(), config_.oauth_ttl_seconds, tracker_base_,
                          [this](json::object e) { log_write(Service::tracker, std::move(e)); },
-                         [this] { return guid(token_rng_); }, kind == "overlap"};
-      response = handle_tracker(ctx, req);
+                         [this] { return guid(token_rng_); }, kind == "overlap",
+                         broken_.has("A8") ? &utc_zone_ : nullptr};
+      if (broken_.has("A14") && prepared.endpoint == "getRecords") {
+        HttpRequest changed = req;
+        changed.body = broken_.rewrite_tracker_request(prepared.endpoint, req.body);
+        response = handle_tracker(ctx, changed);
+      } else {
+        response = handle_tracker(ctx, req);
+      }
+      broken_.rewrite_tracker_response(prepared.endpoint, req.body, response);
     } else {
-      KomboContext ctx{world_, clock_.now(), kombo_base_, [this](json::object e) { log_write(Service::kombo, std::move(e)); }};
+      KomboContext ctx{world_, clock_.now(), kombo_base_, [this](json::object e) { log_write(Service::kombo, std::move(e)); },
+                       broken_.has("K3")};
       response = handle_kombo(ctx, req);
     }
   }

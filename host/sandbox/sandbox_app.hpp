@@ -5,6 +5,7 @@
 #include "faults.hpp"
 #include "http_types.hpp"
 #include "time_util.hpp"
+#include "violations.hpp"
 #include "world.hpp"
 
 #include <atomic>
@@ -27,6 +28,9 @@ struct SandboxConfig {
   // Tracker's clock minus the sandbox clock (positive: Tracker is ahead). Applied to every
   // timestamp Tracker writes and to its evaluation of updatedafter/updatedbefore.
   std::int64_t tracker_clock_skew_ms = 0;
+  // Wire assumptions the emulators contradict (violations.hpp); `POST /_sandbox/violations`
+  // changes them at run time, a reset restores these.
+  std::vector<std::string> violate;
 };
 
 struct Prepared {
@@ -67,6 +71,8 @@ private:
   std::atomic<std::int64_t> tracker_skew_ms_{0}; // POST /_sandbox/clock changes it at run time
   std::string tracker_base_, kombo_base_;
   std::mt19937_64 token_rng_;
+  Violations broken_;           // assumptions contradicted on purpose
+  TrackerZone utc_zone_{"UTC"}; // A8 broken: updatedafter read as UTC whatever the account's zone
 };
 
 } // namespace ats::sandbox

@@ -204,6 +204,7 @@ HttpResponse handle_tracker(TrackerContext &ctx, const HttpRequest &req) {
     if (!ec && result.is_object()) {
       entry["status"] = result.as_object().count("status") ? result.as_object().at("status") : json::value(nullptr);
       entry["recordId"] = result.as_object().count("recordId") ? result.as_object().at("recordId") : json::value(nullptr);
+      if (result.as_object().count("linkId")) entry["linkId"] = result.as_object().at("linkId"); // createResource + assign (A1)
     }
     ctx.log_write(std::move(entry));
   }

@@ -18,6 +18,9 @@ struct TrackerContext {
   std::function<void(json::object)> log_write;       // records a write request (credentials removed)
   std::function<std::string()> new_token;            // GUID-shaped token
   bool overlap_pages = false;                        // fault "overlap" on this request
+  // The zone updatedafter/updatedbefore are read in: the account's (null), or UTC when A8 is
+  // violated on purpose (violations.hpp).
+  const TrackerZone *filter_zone = nullptr;
 };
 
 // The counter/fault label of a Tracker request: the widget method name, "oauth2/token",

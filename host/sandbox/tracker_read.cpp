@@ -217,11 +217,11 @@ HttpResponse get_records(TrackerContext &ctx, const json::object &call) {
   }
   std::optional<EpochMs> after, before;
   if (std::string s = str_of(*ins, "updatedafter"); !s.empty()) {
-    after = ctx.zone.parse_local(s);
+    after = (ctx.filter_zone ? *ctx.filter_zone : ctx.zone).parse_local(s);
     if (!after) return error(99, "updatedafter must be \"YYYY-MM-DD HH:MM:SS\" (local time)");
   }
   if (std::string s = str_of(*ins, "updatedbefore"); !s.empty()) {
-    before = ctx.zone.parse_local(s);
+    before = (ctx.filter_zone ? *ctx.filter_zone : ctx.zone).parse_local(s);
     if (!before) return error(99, "updatedbefore must be \"YYYY-MM-DD HH:MM:SS\" (local time)");
   }
   const std::string state = lower_trim(str_of(*ins, "state"));

@@ -46,6 +46,7 @@ public:
 
     const std::string &tenant_id() const override { return tenant_->id(); }
     const std::string &provider() const override { return tenant_->plugin()->provider(); }
+    uint32_t abi_minor() const override { return tenant_->plugin()->abi_version().minor; }
     OperationSupport support(const std::string &operation) const override {
         auto cap = tenant_->plugin()->capability(operation);
         return {cap.support, cap.reason};

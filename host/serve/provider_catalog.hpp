@@ -64,6 +64,9 @@ public:
     virtual int sync_interval_seconds() const = 0;
     // Seconds between scheduled FULL syncs (0 = none), from the manifest (default daily).
     virtual int full_sync_every_seconds() const { return 0; }
+    // The ABI minor the plugin was built against (0 when unknown): arguments added by a later
+    // minor (sync's "dry_run", 1.2) are sent only to plugins that know them.
+    virtual uint32_t abi_minor() const { return 0; }
     virtual InvokeOutcome invoke(const std::string &operation, const std::string &args_json,
                                  const CallContext &ctx, RecordConsumer &out) = 0;
     // This instance's upstream HTTP traffic so far (for /metrics).

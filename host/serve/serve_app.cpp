@@ -142,16 +142,41 @@ void ServeApp::add_service_routes() {
         if (support.support == ATS_NOT_SUPPORTED)
             throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support sync" +
                                                      (support.reason.empty() ? "" : ": " + support.reason));
-        bool full = false, retry_quarantined = false;
+        bool full = false, retry_quarantined = false, dry_run = false;
         if (!req.body.empty()) {
             boost::system::error_code ec;
             auto body = json::parse(req.body, ec);
             if (ec || !body.is_object()) throw ApiError(400, "invalid_json", "the request body must be a JSON object like {\"full\": false}");
-            for (auto [name, into] : {std::pair<const char *, bool *>{"full", &full}, {"retry_quarantined", &retry_quarantined}})
+            for (auto [name, into] : {std::pair<const char *, bool *>{"full", &full},
+                                      {"retry_quarantined", &retry_quarantined},
+                                      {"dry_run", &dry_run}})
                 if (auto *f = body.as_object().if_contains(name)) {
                     if (!f->is_bool()) throw ApiError(400, "invalid_argument", std::string("\"") + name + "\" must be a boolean");
                     *into = f->as_bool();
                 }
+        }
+        if (dry_run) { // the plan, answered at once: nothing is written, so no run is recorded
+            if (runtime->abi_minor() < 2)
+                throw ApiError(501, "not_supported", "provider " + runtime->provider() +
+                                                         " predates dry runs (plugin ABI 1.2): it would ignore dry_run and write");
+            struct Plan final : RecordConsumer {
+                std::string record;
+                bool on_record(std::string_view json) override {
+                    record.assign(json);
+                    return true;
+                }
+                bool on_blob(std::string_view, std::string_view) override { return false; }
+            } plan;
+            json::object args{{"full", full}, {"dry_run", true}};
+            if (retry_quarantined) args["retry_quarantined"] = true;
+            CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
+            auto outcome = runtime->invoke(ATS_OP_SYNC, json::serialize(args), ctx, plan);
+            if (outcome.code != ATS_OK)
+                throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
+                               outcome.message.empty() ? std::string("sync dry run failed") : outcome.message);
+            if (plan.record.empty()) throw ApiError(502, "invalid_provider_output", "sync dry run returned no plan");
+            w.send(200, "application/json", plan.record + "\n", {{"X-Ats-Provider", runtime->provider()}});
+            return;
         }
         auto [started, run] = syncs_.trigger(runtime, "api", full, req.request_id, retry_quarantined);
         if (started != SyncScheduler::Start::started) {

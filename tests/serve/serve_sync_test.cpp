@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <thread>
 
 using namespace ats::test;
@@ -100,6 +101,31 @@ BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
     std::string log = s.stderr_text();
     for (const char *secret : {Sandbox::kTrackerApiKey, Sandbox::kKomboApiKey, "whsec-demo"})
         BOOST_TEST(log.find(secret) == std::string::npos, "a secret reached the log");
+}
+
+// {"dry_run": true}: answered at once with the plan (200), no run recorded, nothing written; the
+// real run that follows writes what the plan said (counted per Tracker method).
+BOOST_AUTO_TEST_CASE(a_dry_run_answers_the_plan_and_writes_nothing) {
+    Sandbox sandbox;
+    ServeInstance s(hybrid_setup(sandbox));
+    auto dry = s.request("POST", "/v1/tenants/demo/sync", kToken, R"({"dry_run":true})");
+    BOOST_TEST(dry.status == 200, dry.body);
+    auto plan = json::parse(dry.body).as_object();
+    BOOST_TEST(plan.at("dry_run").as_bool());
+    BOOST_TEST(sandbox.admin_get("writes").at("writes").as_array().empty());
+    auto runs = json::parse(s.get("/v1/tenants/demo/sync", kToken).body).as_object()["runs"].as_array();
+    BOOST_TEST(runs.empty());
+    std::map<std::string, int64_t> planned;
+    for (const auto &i : plan.at("plan").as_array()) ++planned[std::string(i.at("method").as_string())];
+    BOOST_TEST(planned["createResource"] > 0);
+
+    BOOST_TEST(s.request("POST", "/v1/tenants/demo/sync", kToken, R"({"full":false})").status == 202);
+    BOOST_TEST(wait_for_run(s)["status"].as_string() == "succeeded");
+    std::map<std::string, int64_t> written;
+    const json::value log = sandbox.admin_get("writes");
+    for (const auto &e : log.at("writes").as_array()) ++written[std::string(e.at("endpoint").as_string())];
+    BOOST_TEST(planned == written);
+    BOOST_TEST(s.request("POST", "/v1/tenants/demo/sync", kToken, R"({"dry_run":"yes"})").status == 400);
 }
 
 // Kombo unavailable: applications.stream still answers with Tracker's applications (and the

@@ -90,6 +90,12 @@ public:
     // Number of HTTP requests handed to the host (for the sync summary).
     int64_t request_count() const { return requests_.load(); }
 
+    // GET <base_url><path_and_query> (always GET, Kombo's credentials): the wire probe's raw read
+    // (kombo_probe.hpp). Any HTTP status is returned; transport failures throw.
+    ats::sdk::HttpResponse probe_get(const std::string &path_and_query, const ats::sdk::Call *call) {
+        return get(cfg_.base_url + path_and_query, call);
+    }
+
     // Builds the query URL of one applications page (public for the unit test).
     std::string applications_url(const KomboApplicationFilter &filter, const std::string &cursor) const;
 

@@ -1,5 +1,7 @@
 #include "provider/tracker_port_client.hpp"
 
+#include "ats/tracker/wire_probe.hpp"
+
 #include "ats/shared/base64.hpp"
 #include "ats/shared/json.hpp"
 
@@ -276,6 +278,14 @@ std::string TrackerPortClient::attach_resume(const std::string &resource_id, con
                                              const std::string &bytes) {
     return std::to_string(client_.attach_document("R", tracker_id(resource_id, "person"), file_name, "resume", // A5
                                                   ats::shared::base64_encode(bytes), call_));
+}
+
+void TrackerPortClient::before_writes() {
+    std::lock_guard<std::mutex> g(preflight_mu_);
+    if (preflight_done_) return;
+    ats::tracker::TrackerWireProbe probe(client_, call_);
+    ats::tracker::throw_if_contradicted(probe.run_preflight(), "workable sync refuses to write");
+    preflight_done_ = true;
 }
 
 } // namespace ats::tracker_workable

@@ -22,6 +22,8 @@
 #pragma once
 
 #include "ats/tracker/client.hpp"
+
+#include <mutex>
 #include "sync/tracker_port.hpp"
 
 namespace ats::tracker_workable {
@@ -53,6 +55,10 @@ public:
     std::string attach_resume(const std::string &resource_id, const std::string &file_name,
                               const std::string &bytes) override;
     int64_t request_count() const override { return static_cast<int64_t>(client_.requests_sent()); }
+    // The preflight of the wire assumptions the sync's writes rely on (TrackerWireProbe::
+    // preflight_tags: A2, A4, A8, A12, A14), once per port (= per run); at most 9 requests, and
+    // only in runs that write. Throws UPSTREAM naming each contradicted assumption.
+    void before_writes() override;
 
 private:
     TrackerResourceRow to_row(const ats::tracker::ResourceRow &r) const;
@@ -62,6 +68,8 @@ private:
 
     const ats::tracker::TrackerClient &client_;
     const ats_call_t *call_;
+    std::mutex preflight_mu_;
+    bool preflight_done_ = false;
 };
 
 // "812" -> 812; throws ats::sdk::Error(INVALID_ARGUMENT) naming `what` when not a Tracker id.

@@ -7,6 +7,8 @@
 
 #include "ats/shared/json.hpp"
 #include "ats/shared/timezone.hpp"
+#include "dry_run/dry_run.hpp"
+#include "kombo/kombo_probe.hpp"
 #include "provider/tracker_port_client.hpp"
 #include "sync/data_protection.hpp"
 #include "sync/sync_engine.hpp"
@@ -226,10 +228,23 @@ std::string WorkableTrackerProvider::run_sync(ats::sdk::Call &call, const RunOpt
     return engine.run(options, call, sink);
 }
 
+void WorkableTrackerProvider::extra_probe_findings(ats::sdk::Call &call, std::vector<ats::tracker::ProbeFinding> &findings,
+                                                   int64_t &requests) {
+    const int64_t before = kombo_->request_count();
+    for (auto &f : probe_kombo(*kombo_, call)) findings.push_back(std::move(f));
+    requests += kombo_->request_count() - before;
+}
+
 void WorkableTrackerProvider::sync(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
     RunOptions options;
     options.full = sj::optional_bool(args, "full", false, "sync arguments");
     options.retry_quarantined = sj::optional_bool(args, "retry_quarantined", false, "sync arguments");
+    if (sj::optional_bool(args, "dry_run", false, "sync arguments")) {
+        TrackerPortClient port(client(), call.raw());
+        emit(sink, sj::parse(run_dry_sync(host(), sync_config_, *kombo_, port, tenant_id(), options, call, &sink),
+                             "dry-run summary"));
+        return;
+    }
     emit(sink, sj::parse(run_sync(call, options, &sink), "sync summary"));
 }
 

@@ -40,6 +40,9 @@ protected:
     const ats_plugin_descriptor_t &provider_descriptor() const override { return descriptor(); }
     void stream_applications(ats::sdk::Call &call, const boost::json::object &args, ats::sdk::Sink &sink) override;
     void sync(ats::sdk::Call &call, const boost::json::object &args, ats::sdk::Sink &sink) override;
+    // probe: Kombo's assumptions (K1-K3) after Tracker's.
+    void extra_probe_findings(ats::sdk::Call &call, std::vector<ats::tracker::ProbeFinding> &findings,
+                              int64_t &requests) override;
     bool invoke_extension(ats::sdk::Call &call, const std::string &operation, const boost::json::object &args,
                           ats::sdk::Sink &sink) override;
 

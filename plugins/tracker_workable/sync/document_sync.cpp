@@ -59,6 +59,7 @@ bool SyncRun::sync_documents(Work &w, const std::string &resource_id, StateOps &
             host_.state_put_secret(state_keys::document_intent(a.id), // the file name may name the person
                             boost::json::serialize(boost::json::object{
                                 {"r", resource_id}, {"f", a.file_name}, {"z", static_cast<int64_t>(bytes.size())}}));
+            tracker_.explain(w.app.id, "CV " + a.id + " (" + a.content_type + ") of the application", "");
             std::string doc_id = tracker_.attach_resume(resource_id, a.file_name, bytes);
             ops.push_back({true, state_keys::document(a.id), doc_id});
             ops.push_back({false, state_keys::document_intent(a.id), ""});

@@ -61,6 +61,14 @@ private:
     void need_links();
     void sync_contacts();
     std::string link_source(const Work &w) const;
+    std::string match_description() const {
+        switch (t_.match_kind) {
+        case 'k': case 'w': return "matched by Workable candidate id, resource " + res_;
+        case 'e': return "matched by e-mail, resource " + res_;
+        case 'p': return "matched by phone, resource " + res_;
+        default: return "resource " + res_;
+        }
+    }
     void commit_new(Work &w, const std::string &link, const std::string &status);
     void report_replaced(const Work &w, const std::string &link, const std::string &was, const std::string &with) {
         ++run_.summary.statuses_replaced;
@@ -163,6 +171,12 @@ void PersonWriter::write_known_status(Work &w) {
         switch (d.action) {
         case StatusAction::write:
         case StatusAction::replace:
+            run_.tracker_.explain(w.app.id,
+                                  d.action == StatusAction::replace
+                                      ? "Workable outcome " + w.app.outcome + " replaces the status a recruiter set"
+                                      : "Workable changed (outcome " + w.app.outcome + ", stage '" + w.app.current_stage_name +
+                                            "') and Tracker still shows the status the sync wrote",
+                                  w.tracker_status.value_or(r.status));
             run_.tracker_.set_link_status(r.link_id, d.want);
             ++run_.summary.statuses_written;
             ++run_.summary.applications_updated;
@@ -226,6 +240,10 @@ std::string PersonWriter::find_link(const std::string &opp, std::string *status)
 // resourceApplication, made exactly-once: after an unknown outcome, read the resource's links back
 // and only create again when the link is really absent.
 std::string PersonWriter::create_link(Work &w, bool &recovered) {
+    run_.tracker_.explain(w.app.id,
+                          created_here_ ? "another application of the person this run creates (" + res_ + ")"
+                                        : std::string("new application of a person Tracker has (") + match_description() + ")",
+                          "");
     for (int attempt = 1;; ++attempt) {
         try {
             return run_.tracker_.create_link(res_, w.opportunity_id, link_source(w));
@@ -296,6 +314,11 @@ CreatedTrackerPerson PersonWriter::create_person(Work &w, bool &recovered, bool 
             p.custom_fields.emplace_back(run_.cfg_.workable_source.custom_field, m->app.source);
             break;
         }
+    {
+        std::string keys;
+        for (const auto &k : identity_keys_of(w)) keys += (keys.empty() ? "" : ", ") + k;
+        run_.tracker_.explain(w.app.id, "no Tracker person matches the identity [" + keys + "]", "");
+    }
     for (int attempt = 1;; ++attempt) {
         try {
             CreatedTrackerPerson c = run_.tracker_.create_person_on_opportunity(p, w.opportunity_id);
@@ -393,6 +416,8 @@ void PersonWriter::link_new(Work &w) {
             StatusDecision d = decide_status(si);
             written = run_.cfg_.statuses.initial; // the baseline later recruiter changes are judged against
             if (d.action == StatusAction::write || d.action == StatusAction::replace) {
+                run_.tracker_.explain(w.app.id, "a link a recruiter made for this job is adopted; Workable wants '" + want + "'",
+                                      status_now);
                 run_.tracker_.set_link_status(link, want);
                 ++run_.summary.statuses_written;
                 written = want;
@@ -403,6 +428,10 @@ void PersonWriter::link_new(Work &w) {
                 written = want;
             }
         } else if (want != status_now || !status_known) {
+            run_.tracker_.explain(w.app.id,
+                                  "the new link's status from Workable (outcome " + w.app.outcome + ", stage '" +
+                                      w.app.current_stage_name + "')",
+                                  status_known ? status_now : std::string());
             run_.tracker_.set_link_status(link, want);
             ++run_.summary.statuses_written;
             written = want;
@@ -499,6 +528,8 @@ void PersonWriter::sync_contacts() {
         const std::string &field = run_.cfg_.workable_source.custom_field;
         if (!field.empty() && !source_to_fill.empty() && tracker_source.empty() && !created_here_)
             plan.fields.custom_fields.emplace_back(field, source_to_fill);
+        run_.tracker_.explain(contact_sources_.front()->app.id,
+                              "contact details Tracker does not have yet (fill-only, resource " + res_ + ")", "");
         if (!plan.fields.empty()) {
             run_.tracker_.update_person(res_, plan.fields);
             run_.remember_filled(res_, plan.fields);
@@ -512,6 +543,8 @@ void PersonWriter::sync_contacts() {
         for (const auto &t : plan.tokens) tokens.push_back(boost::json::string(t));
         run_.host_.state_put_secret(state_keys::contact_intent(res_),
                              boost::json::serialize(boost::json::object{{"t", text}, {"k", tokens}}));
+        run_.tracker_.explain(contact_sources_.front()->app.id,
+                              "contact details without a free Tracker field go into the note", "");
         run_.tracker_.add_person_note(res_, run_.cfg_.contacts.note_subject, text);
         run_.summary.contact_details_noted += static_cast<int64_t>(plan.note_lines.size());
     }

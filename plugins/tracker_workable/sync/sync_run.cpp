@@ -376,6 +376,10 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
             else ++summary.people_matched_known;
         }
 
+    // The wire assumptions the writes rely on, checked once per run before its first write (a
+    // contradiction ends the run here: nothing written, no intent recorded).
+    if (!tasks.empty()) tracker_.before_writes();
+
     // Write intents of every new application, with the pending changes, in one transaction
     // BEFORE any Tracker write of this batch (sync-semantics.md, rule 1).
     for (size_t i : news)

@@ -138,6 +138,18 @@ public:
     virtual std::string attach_resume(const std::string &resource_id, const std::string &file_name,
                                       const std::string &bytes) = 0;
 
+    // Why the calling thread's next writes are made: the Workable application, the rule, and for a
+    // status the status Tracker shows before it ("" when unknown). Only the dry run's port keeps
+    // it (its plan explains each write); a port that really writes ignores it.
+    virtual void explain(const std::string &application_id, const std::string &why, const std::string &from) {
+        (void)application_id, (void)why, (void)from;
+    }
+
+    // Called before the first Tracker write of every batch that has writes to make (before their
+    // write intents too): a port that can tell the upstream contradicts what the writes rely on
+    // throws ats::sdk::Error naming it, and the run ends having written nothing.
+    virtual void before_writes() {}
+
     // HTTP requests sent to Tracker so far (for the summary and the benchmark).
     virtual int64_t request_count() const = 0;
 };

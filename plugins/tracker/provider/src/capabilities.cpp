@@ -8,6 +8,7 @@ std::vector<Capability> tracker_capabilities() {
         "added as an activity on the application)";
     return {
         {ATS_OP_CHECK, ATS_SUPPORTED, ""},
+        {ATS_OP_PROBE, ATS_SUPPORTED, ""},
         {ATS_OP_JOBS_STREAM, ATS_SUPPORTED, ""},
         {ATS_OP_APPLICATIONS_STREAM, ATS_SUPPORTED, ""},
         {ATS_OP_CANDIDATES_STREAM, ATS_SUPPORTED, ""},

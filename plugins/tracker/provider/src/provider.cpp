@@ -85,6 +85,7 @@ void TrackerProvider::dispatch(ats::sdk::Call &call, const std::string &op, cons
         return emit(sink, bj::object{{"removed", removed}, {"people", 0}, {"total", 0},
                                      {"note", "the tracker provider keeps no personal data in the host's state"}});
     }
+    if (op == ATS_OP_PROBE) return op_probe(call, args, sink);
     if (op == ATS_OP_JOBS_STREAM) return op_jobs_stream(call, args, sink);
     if (op == ATS_OP_APPLICATIONS_STREAM) return stream_applications(call, args, sink);
     if (op == ATS_OP_CANDIDATES_STREAM) return op_candidates_stream(call, args, sink);
@@ -150,6 +151,34 @@ void TrackerProvider::op_check(ats::sdk::Call &call, const bj::object &, ats::sd
                                                  {"timezone", config_.timezone},
                                                  {"application_statuses", s.link_statuses.size()},
                                                  {"custom_fields", s.custom_fields.size()}}}});
+}
+
+void TrackerProvider::extra_probe_findings(ats::sdk::Call &, std::vector<ProbeFinding> &, int64_t &) {}
+
+// probe: every Tracker row of the wire-assumption table, read-only (wire_probe.hpp), then the
+// subclass's; with write_probes also the probes that write, on the operator's scratch resource.
+void TrackerProvider::op_probe(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
+    const bool writes = sj::optional_bool(args, "write_probes", false, "probe arguments");
+    const auto scratch = sj::optional_string(args, "scratch_record", "probe arguments");
+    if (writes && (!scratch || scratch->empty()))
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "probe arguments: write_probes needs scratch_record (a Tracker resource id)");
+    const uint64_t before = client().requests_sent();
+    TrackerWireProbe probe(client(), call.raw());
+    std::vector<ProbeFinding> findings = probe.run_all();
+    if (writes) {
+        int64_t id = 0;
+        try {
+            id = std::stoll(*scratch);
+        } catch (const std::exception &) {
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "probe arguments: scratch_record must be a Tracker resource id, not '" + *scratch + "'");
+        }
+        for (auto &f : probe.run_write_probes(id))
+            for (auto &g : findings)
+                if (g.id == f.id) g = f;
+    }
+    int64_t requests = static_cast<int64_t>(client().requests_sent() - before);
+    extra_probe_findings(call, findings, requests);
+    emit(sink, probe_report(tenant_id_, provider_descriptor().provider, findings, requests));
 }
 
 // jobs.stream: getRecords O paged; `statuses` matches the unified status (OPEN, CLOSED, ...) or

@@ -10,6 +10,7 @@
 
 #include "ats/tracker/capabilities.hpp"
 #include "ats/tracker/client.hpp"
+#include "ats/tracker/wire_probe.hpp"
 #include "ats/tracker/mapper.hpp"
 #include "ats/tracker/provider_config.hpp"
 
@@ -52,6 +53,9 @@ protected:
     // dispatch, so a subclass may also replace a base operation.
     virtual bool invoke_extension(ats::sdk::Call &call, const std::string &operation, const boost::json::object &args,
                                   ats::sdk::Sink &sink);
+    // probe: the findings of the upstreams a subclass adds (Kombo for tracker_workable), after
+    // Tracker's, and the requests they cost. The base adds none.
+    virtual void extra_probe_findings(ats::sdk::Call &call, std::vector<ProbeFinding> &findings, int64_t &requests);
 
     // --- building blocks for subclasses -------------------------------------------------------
     // Tracker's applications matching {"updated_after"?, "job_ids"?}, mapped to the unified
@@ -77,6 +81,7 @@ private:
 
     // One function per operation (provider.cpp and provider_*.cpp).
     void op_check(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &);
+    void op_probe(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &);
     void op_jobs_stream(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &);
     void op_candidates_stream(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &);
     void op_jobs_get(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &);
