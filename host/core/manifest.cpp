@@ -138,6 +138,19 @@ TenantManifest load_manifest(const std::string &path) {
     m.host.retry.max_attempts = static_cast<int>(r.at("max_attempts").to_number<int64_t>());
     m.host.retry.max_wait_ms = r.at("max_wait_ms").to_number<int64_t>();
     m.host.retry.base_delay_ms = r.at("base_delay_ms").to_number<int64_t>();
+    const auto &rl = h.at("rate_limit").get_object();
+    m.host.rate.enabled = rl.at("enabled").as_bool();
+    auto rate = [&](const char *key) { return rl.contains(key) ? rl.at(key).to_number<double>() : 0.0; };
+    m.host.rate.ceiling_per_second = rate("ceiling_per_second");
+    m.host.rate.floor_per_second = rate("floor_per_second");
+    m.host.rate.fixed_per_second = rate("fixed_per_second");
+    m.host.rate.interactive_share = rl.at("interactive_share").to_number<double>();
+    m.host.rate.max_queue_ms = rl.at("max_queue_ms").to_number<int64_t>();
+    if (m.host.rate.ceiling_per_second > 0 && m.host.rate.floor_per_second > m.host.rate.ceiling_per_second)
+        fail(path + ": host.rate_limit: floor_per_second (" + std::to_string(m.host.rate.floor_per_second) +
+             ") is above ceiling_per_second (" + std::to_string(m.host.rate.ceiling_per_second) + ")");
+    if (m.host.rate.fixed_per_second > 0 && (rl.contains("ceiling_per_second") || rl.contains("floor_per_second")))
+        fail(path + ": host.rate_limit: fixed_per_second excludes ceiling_per_second and floor_per_second");
     if (auto *s = o.if_contains("sync")) {
         if (auto *i = s->get_object().if_contains("interval_seconds")) m.sync_interval_seconds = i->to_number<int64_t>();
         if (auto *f = s->get_object().if_contains("full_every_seconds")) m.sync_full_every_seconds = f->to_number<int64_t>();

@@ -6,6 +6,8 @@
 #include "redactor.hpp"
 #include "state_store.hpp"
 
+#include "ats_operations.h"
+
 #include <boost/json.hpp>
 
 #include <cstring>
@@ -29,6 +31,25 @@ void fill(ats_error_t *err, int32_t code, const std::string &msg, bool retryable
     size_t n = std::min(msg.size(), static_cast<size_t>(ATS_ERROR_MESSAGE_MAX - 1));
     std::memcpy(err->message, msg.data(), n);
     err->message[n] = '\0';
+}
+
+// What call_data points to in every ats_call_t the host creates.
+struct CallState {
+    std::function<bool()> cancelled;
+    CallClass cls = CallClass::interactive;
+};
+
+int32_t call_cancelled(void *call_data) {
+    const auto *state = static_cast<const CallState *>(call_data);
+    return (state->cancelled && state->cancelled()) ? 1 : 0;
+}
+
+// The class of the invoke a plugin's request belongs to. The plugin hands back the ats_call_t it
+// was given; one the host did not create (recognised by its is_cancelled) counts as interactive.
+CallClass call_class_of(const ats_call_t *call) {
+    if (call && call->is_cancelled == &call_cancelled && call->call_data)
+        return static_cast<const CallState *>(call->call_data)->cls;
+    return CallClass::interactive;
 }
 
 std::string request_id_of(const ats_call_t *call) {
@@ -85,7 +106,7 @@ struct Tenant::Services {
             auto cancelled = [call] { return call && call->is_cancelled && call->is_cancelled(call->call_data) != 0; };
             std::string rid = request_id_of(call);
             auto logfn = [&tn, rid](int level, const std::string &m) { tn.env_->logger().write(level, ctx(tn, rid), m); };
-            HttpOutcome out = tn.http_.send(std::move(req), r->idempotent != 0, cancelled, logfn);
+            HttpOutcome out = tn.http_.send(std::move(req), r->idempotent != 0, cancelled, logfn, call_class_of(call));
 
             std::vector<ats_http_header_t> hs;
             hs.reserve(out.response.headers.size());
@@ -102,7 +123,7 @@ struct Tenant::Services {
             return ATS_OK;
         } catch (const HostError &e) {
             std::string msg = tn.env_->redactor().redact(e.what());
-            fill(err, e.status(), msg, e.status() == ATS_ERR_TRANSIENT);
+            fill(err, e.status(), msg, e.status() == ATS_ERR_TRANSIENT || e.status() == ATS_ERR_RATE_LIMITED);
             tn.env_->logger().write(ATS_LOG_WARN, ctx(tn, request_id_of(call)), msg);
             return e.status();
         } catch (const std::exception &e) {
@@ -217,7 +238,7 @@ std::string Tenant::new_request_id() {
 
 Tenant::Tenant(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin, TenantManifest manifest)
     : env_(std::move(env)), plugin_(std::move(plugin)), manifest_(std::move(manifest)),
-      http_(env_->http_client(), manifest_.host), locks_(std::make_unique<Locks>()) {
+      http_(env_->http_client(), manifest_.host, env_->rate_controllers(), manifest_.tenant_id), locks_(std::make_unique<Locks>()) {
     services_.struct_size = sizeof services_;
     services_.version = {ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR};
     services_.host_data = this;
@@ -314,11 +335,6 @@ void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
     }
 }
 
-int32_t call_cancelled(void *call_data) {
-    const auto *fn = static_cast<const std::function<bool()> *>(call_data);
-    return (*fn && (*fn)()) ? 1 : 0;
-}
-
 } // namespace
 
 InvokeResult Tenant::invoke(const std::string &operation, const std::string &args_json, const InvokeSink &sink,
@@ -352,11 +368,12 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     csink.blob = sink.on_blob ? &sink_blob : nullptr;
     csink.progress = &sink_progress;
 
-    std::function<bool()> cancelled = options.cancelled;
+    CallState call_state{options.cancelled, options.call_class.value_or(operation == ATS_OP_SYNC ? CallClass::background
+                                                                                                 : CallClass::interactive)};
     ats_call_t call{};
     call.struct_size = sizeof call;
     call.request_id = result.request_id.c_str();
-    call.call_data = &cancelled;
+    call.call_data = &call_state;
     call.is_cancelled = &call_cancelled;
 
     ats_error_t err{};

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,9 @@ struct InvokeSink {
 struct CallOptions {
     std::string request_id;           // "" = generate one
     std::function<bool()> cancelled;  // optional; polled by the plugin through ats_call_t
+    // The call's place at the upstream rate controllers; unset = from the operation: a sync is
+    // background work, every other operation answers someone who waits (interactive).
+    std::optional<CallClass> call_class;
 };
 
 struct InvokeResult {
@@ -67,6 +71,7 @@ public:
     const std::shared_ptr<const LoadedPlugin> &plugin() const { return plugin_; }
     uint64_t http_attempts() const { return http_.total_attempts(); }
     TenantHttp::UpstreamStats upstream_stats() const { return http_.upstream_stats(); }
+    std::vector<RateControllers::Entry> rate_controllers() const { return http_.rate_controllers(); }
     HostEnvironment &environment() { return *env_; }
 
     static std::string new_request_id();
