@@ -184,7 +184,8 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
             if (log)
                 log(ATS_LOG_DEBUG, where(req) + " -> " + std::to_string(out.response.status) + " in " + std::to_string(ms) +
                                        " ms (attempt " + std::to_string(attempt) + ")");
-            if (idempotent && retryable_status(out.response.status)) {
+            // A 429 is a refusal before any work (RFC 6585): repeating it cannot double a write.
+            if ((idempotent && retryable_status(out.response.status)) || out.response.status == 429) {
                 why = "HTTP " + std::to_string(out.response.status);
                 server_wait = server_wait_ms(out.response, std::time(nullptr));
             } else {

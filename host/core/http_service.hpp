@@ -3,8 +3,9 @@
 // Retry-After and Kombo's ratelimit-reset, capped in attempts and total wait.
 //
 // Retried: idempotent requests on 429/500/502/503/504 and on any transport error; any request
-// (idempotent or not) on a transport error that certainly never reached the server
-// (TransportError::sent == false: DNS, connect, TLS handshake).
+// (idempotent or not) on a 429 (the upstream refused it before doing anything) and on a transport
+// error that certainly never reached the server (TransportError::sent == false: DNS, connect, TLS
+// handshake).
 // At most policy.max_concurrency requests of one tenant are in flight at once; further callers
 // wait (cancellably) for a slot, never during a backoff.
 // Before each attempt a request waits (cancellably) for a token of the rate controller of its

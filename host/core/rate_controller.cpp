@@ -12,9 +12,9 @@ namespace {
 constexpr int64_t kSecond = 1000000;
 // 429s arriving this soon after a decrease were sent before it: they say nothing new.
 constexpr int64_t kCooldownUs = 500000;
-// Tokens the bucket may hold, in seconds of the rate: small, so a pause does not turn into a burst
-// that overruns a fixed window.
-constexpr double kBurstSeconds = 0.1;
+// Tokens the bucket may hold, in seconds of the rate: smaller than the decrease's margin, so a
+// pause followed by a burst does not overrun a fixed window.
+constexpr double kBurstSeconds = 0.02;
 constexpr double kDecrease = 0.97;      // of what succeeded during the last window
 constexpr double kIncreasePerSecond = 0.01;
 constexpr double kMaxIncreasePerSecond = 0.25;
@@ -86,11 +86,16 @@ double RateController::clamp(double r) const {
     return std::max(r, kMinRate);
 }
 
-// burst + the interactive reserve on top: background calls stop at the reserve.
-double RateController::capacity() const {
-    double burst = std::max(1.0, rate_ * kBurstSeconds);
-    return burst * (1.0 + std::clamp(policy_.interactive_share, 0.0, 0.9));
+double RateController::burst() const { return std::max(1.0, rate_ * kBurstSeconds); }
+
+// The interactive reserve: background calls leave this many tokens (at least one whole token when
+// the share is not 0, so an interactive call finds one at once).
+double RateController::reserve() const {
+    const double share = std::clamp(policy_.interactive_share, 0.0, 0.9);
+    return share > 0 ? std::max(1.0, burst() * share) : 0.0;
 }
+
+double RateController::capacity() const { return burst() + reserve(); }
 
 void RateController::refill(int64_t now_us) {
     if (rate_ > 0 && now_us > refilled_us_)
@@ -153,8 +158,7 @@ int64_t RateController::poll_locked(uint64_t ticket, int64_t now_us) {
                                            return w.cls == CallClass::background;
                                        }) == me;
     }
-    const double reserve = me->cls == CallClass::background ? capacity() - std::max(1.0, rate_ * kBurstSeconds) : 0.0;
-    const double need = 1.0 + reserve;
+    const double need = 1.0 + (me->cls == CallClass::background ? reserve() : 0.0);
     if (next && tokens_ >= need) {
         tokens_ -= 1.0;
         return grant();

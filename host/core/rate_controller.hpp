@@ -94,6 +94,8 @@ private:
         bool waited = false;
     };
     void refill(int64_t now_us);
+    double burst() const;
+    double reserve() const;
     double capacity() const;
     double clamp(double r) const;
     void set_rate(double r, int64_t now_us);

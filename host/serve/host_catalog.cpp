@@ -72,7 +72,13 @@ public:
     }
     Upstream upstream() const override {
         auto stats = tenant_->upstream_stats();
-        return {stats.responses, stats.retries, stats.rate_limit_waits, stats.retry_wait_ms};
+        Upstream up{stats.responses, stats.retries, stats.rate_limit_waits, stats.retry_wait_ms, stats.pace_wait_ms, {}};
+        for (const auto &e : tenant_->rate_controllers()) {
+            const auto &r = e.snapshot;
+            up.pacing.push_back({e.upstream, r.mode, r.rate_per_second, r.queued_interactive, r.queued - r.queued_interactive,
+                                 r.paced, r.received_429});
+        }
+        return up;
     }
 
 private:

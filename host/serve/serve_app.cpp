@@ -35,6 +35,11 @@ ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness
     metrics_.describe("ats_upstream_retries_total", "Upstream attempts after the first (host retry policy)", "counter");
     metrics_.describe("ats_upstream_rate_limit_waits_total", "Upstream retries that waited out an HTTP 429", "counter");
     metrics_.describe("ats_upstream_retry_wait_seconds_total", "Time spent waiting between upstream attempts", "counter");
+    metrics_.describe("ats_upstream_pace_wait_seconds_total", "Time upstream requests waited for their rate controller's token", "counter");
+    metrics_.describe("ats_upstream_rate_per_second", "The rate the host paces requests to this upstream at (learned or configured; 0 = not known yet, not pacing)", "gauge");
+    metrics_.describe("ats_upstream_rate_queue", "Requests waiting for a token of this upstream's rate controller, by class (interactive = serve calls, background = sync)", "gauge");
+    metrics_.describe("ats_upstream_429_received_total", "Upstream answers 429 (rate limited)", "counter");
+    metrics_.describe("ats_upstream_429_avoided_total", "Upstream requests the rate controller held back until a token was free instead of sending them at once", "counter");
     metrics_.describe("ats_webhooks_total", "Kombo webhooks received, by outcome", "counter");
     metrics_.set("ats_serve_config_generation", {}, 1);
     add_service_routes();
@@ -97,6 +102,20 @@ void ServeApp::add_service_routes() {
             metrics_.set("ats_upstream_retries_total", labels, static_cast<double>(up.retries));
             metrics_.set("ats_upstream_rate_limit_waits_total", labels, static_cast<double>(up.rate_limit_waits));
             metrics_.set("ats_upstream_retry_wait_seconds_total", labels, static_cast<double>(up.retry_wait_ms) / 1000.0);
+            metrics_.set("ats_upstream_pace_wait_seconds_total", labels, static_cast<double>(up.pace_wait_ms) / 1000.0);
+            for (const auto &p : up.pacing) {
+                Labels pl{{"tenant", id}, {"provider", runtime->provider()}, {"upstream", p.upstream}};
+                metrics_.set("ats_upstream_rate_per_second", pl, p.rate_per_second);
+                metrics_.set("ats_upstream_429_received_total", pl, static_cast<double>(p.received_429));
+                metrics_.set("ats_upstream_429_avoided_total", pl, static_cast<double>(p.paced));
+                auto queue = [&](const char *cls, int n) {
+                    Labels ql = pl;
+                    ql.emplace_back("class", cls);
+                    metrics_.set("ats_upstream_rate_queue", ql, n);
+                };
+                queue("interactive", p.queued_interactive);
+                queue("background", p.queued_background);
+            }
         }
         w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render());
     });

@@ -212,7 +212,7 @@ BOOST_AUTO_TEST_CASE(interactive_calls_go_before_queued_background_calls) {
 
 BOOST_AUTO_TEST_CASE(background_calls_leave_the_interactive_reserve) {
     RatePolicy p;
-    p.fixed_per_second = 100; // burst 10 tokens, reserve 20% of it
+    p.fixed_per_second = 500; // burst 10 tokens, reserve 20% of it (2)
     RateController c(p, 0);
     int bg = 0;
     while (try_take(c, CallClass::background, 0) == 0) ++bg;
@@ -220,15 +220,15 @@ BOOST_AUTO_TEST_CASE(background_calls_leave_the_interactive_reserve) {
     BOOST_TEST(try_take(c, CallClass::interactive, 0) == 0); // found a token at once
     BOOST_TEST(try_take(c, CallClass::interactive, 0) == 0);
     BOOST_TEST(try_take(c, CallClass::interactive, 0) > 0);
-    // Alone, the sync still gets the full rate: 100 tokens per second.
+    // Alone, the sync still gets the full rate: 500 tokens per second.
     int64_t now = kS, got = 0;
     while (now < 11 * kS) {
         int64_t w = try_take(c, CallClass::background, now);
         if (w) now += w;
         else ++got;
     }
-    BOOST_TEST(got >= 995);
-    BOOST_TEST(got <= 1013);
+    BOOST_TEST(got >= 4995);
+    BOOST_TEST(got <= 5013);
 }
 
 BOOST_AUTO_TEST_CASE(ceiling_floor_and_fixed_bound_what_is_learned) {
