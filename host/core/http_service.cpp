@@ -142,7 +142,7 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         case RateController::Admit::cancelled:
             throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(r) + ": cancelled while waiting for the upstream's rate");
         case RateController::Admit::too_long:
-            throw HostError(ErrorKind::operation, ATS_ERR_RATE_LIMITED,
+            throw HostError(ErrorKind::operation, ATS_ERR_TRANSIENT,
                             where(r) + ": waited " + std::to_string(policy_.rate.max_queue_ms) +
                                 " ms for the upstream's rate limit (host.rate_limit.max_queue_ms)");
         }

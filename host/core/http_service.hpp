@@ -59,7 +59,8 @@ public:
                std::string tenant_id = {});
 
     // Throws HostError(operation, ATS_ERR_FORBIDDEN | ATS_ERR_INVALID_ARGUMENT | ATS_ERR_TRANSIENT |
-    // ATS_ERR_CANCELLED | ATS_ERR_RATE_LIMITED) naming the method and URL (without query string).
+    // ATS_ERR_CANCELLED) naming the method and URL (without query string); TRANSIENT also when the
+    // request waited policy.rate.max_queue_ms for its turn.
     // timeout 0 = policy's. `cls` decides the request's place in the rate controller's queue.
     HttpOutcome send(net::HttpRequest request, bool idempotent, const CancelledFn &cancelled, const LogFn &log,
                      CallClass cls = CallClass::interactive);

@@ -16,8 +16,12 @@ constexpr int64_t kCooldownUs = 500000;
 // pause followed by a burst does not overrun a fixed window.
 constexpr double kBurstSeconds = 0.02;
 constexpr double kDecrease = 0.97;      // of what succeeded during the last window
-constexpr double kIncreasePerSecond = 0.01;
-constexpr double kMaxIncreasePerSecond = 0.25;
+// Below the rate of the last refusal the rate creeps back slowly: each probe past the limit costs
+// a refusal, and this spaces them ~7 s apart. Above it (no refusal where the last one came: the
+// budget grew) the growth doubles every half second up to kMaxIncreasePerSecond.
+constexpr double kCreepPerSecond = 0.004;
+constexpr double kProbePerSecond = 0.01;
+constexpr double kMaxIncreasePerSecond = 0.5;
 constexpr double kMinRate = 0.05;       // one request per 20 s: never stop entirely
 
 bool all_digits(const std::string &s) {
@@ -176,6 +180,8 @@ void RateController::decrease(int64_t now_us, int64_t window_us) {
     else base = observed > 0 ? observed : 1.0;
     set_rate(base * kDecrease, now_us);
     tokens_ = 0; // the current window is spent
+    last_limit_ = base;
+    above_limit_since_us_ = -1;
     last_decrease_us_ = last_increase_us_ = now_us;
     ++counters_.decreases;
 }
@@ -188,9 +194,12 @@ void RateController::increase(int64_t now_us) {
     if (last_paced_us_ < 0 || now_us - last_paced_us_ > kCooldownUs) return;
     if (last_decrease_us_ >= 0 && now_us - last_decrease_us_ < kCooldownUs) return;
     const double dt = static_cast<double>(std::min(since_increase, kSecond)) / kSecond;
-    const double calm_s =
-        last_decrease_us_ < 0 ? 0.0 : static_cast<double>(now_us - last_decrease_us_) / kSecond; // time without a 429
-    const double g = std::min(kMaxIncreasePerSecond, kIncreasePerSecond * std::pow(2.0, std::max(0.0, calm_s - 3.0)));
+    double g = kCreepPerSecond;
+    if (rate_ > last_limit_) { // past the last refusal without a new one
+        if (above_limit_since_us_ < 0) above_limit_since_us_ = now_us;
+        const double above_s = static_cast<double>(now_us - above_limit_since_us_) / kSecond;
+        g = std::min(kMaxIncreasePerSecond, kProbePerSecond * std::pow(2.0, 2.0 * above_s));
+    }
     set_rate(rate_ * (1.0 + g * dt), now_us);
 }
 

@@ -10,8 +10,8 @@
 //   - without headers (Tracker): a 429 cuts the rate to 97% of what actually succeeded during the
 //     last window (multiplicative decrease; further 429s within the cool-down are stragglers that
 //     were already in flight and change nothing); while callers are being paced and no 429 comes,
-//     the rate grows by 1% per second, faster the longer no 429 comes (so a raised budget is
-//     found within seconds). Retry-After of 2 s or more holds every caller until then; a shorter
+//     the rate creeps up by 0.4% per second up to where the last 429 came, and beyond it grows
+//     faster and faster (doubling every half second, up to 50% per second) to find a raised budget. Retry-After of 2 s or more holds every caller until then; a shorter
 //     one (a fixed one-second window) only delays the refused request, which the retry policy does.
 //   - before the first signal the rate is unknown and nothing is paced (unless a ceiling or a fixed
 //     rate is configured: then that is the starting rate).
@@ -111,6 +111,8 @@ private:
     int64_t refilled_us_ = 0;
     int64_t hold_until_us_ = 0;
     int64_t last_decrease_us_ = -1, last_increase_us_ = -1, last_paced_us_ = -1;
+    double last_limit_ = 0;   // what succeeded per second when the last 429 (without headers) came
+    int64_t above_limit_since_us_ = -1;
     int64_t window_us_ = 0;   // largest ratelimit-reset seen
     bool headers_seen_ = false;
     std::deque<int64_t> successes_us_; // recent successful answers (for the decrease)

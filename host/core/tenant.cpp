@@ -123,7 +123,7 @@ struct Tenant::Services {
             return ATS_OK;
         } catch (const HostError &e) {
             std::string msg = tn.env_->redactor().redact(e.what());
-            fill(err, e.status(), msg, e.status() == ATS_ERR_TRANSIENT || e.status() == ATS_ERR_RATE_LIMITED);
+            fill(err, e.status(), msg, e.status() == ATS_ERR_TRANSIENT);
             tn.env_->logger().write(ATS_LOG_WARN, ctx(tn, request_id_of(call)), msg);
             return e.status();
         } catch (const std::exception &e) {
