@@ -32,6 +32,8 @@
  *     a 1.1 plugin ignores "dry_run" (so a host asks for a dry run only from a 1.2 plugin).
  *   - Host services (ats_host_services_t, versioned separately): 1.0 = initial; 1.1 appended
  *     identity_hash and, with it, the state op ATS_STATE_PUT_SECRET (data protection).
+ *   - Host pacing (http_request waits for the upstream's rate; a 429 is repeated even when not
+ *     idempotent) is host behaviour, no type changed, compatible both ways.
  *
  * Threads (summary; details at each function):
  *   - init/deinit/get_descriptor: host's loader thread only, never concurrently with anything
@@ -218,7 +220,9 @@ typedef struct ats_http_request {
     int32_t timeout_ms; /* whole-exchange deadline; 0 = the host's default */
     /* 1 when the request may be repeated without side effects: the host then retries 429, 500,
      * 502, 503, 504 and connection failures per its policy (honouring rate-limit reset headers).
-     * 0: the host sends it once and reports what happened; reconciling is the plugin's job. */
+     * 0: the host sends it once and reports what happened; reconciling is the plugin's job. The
+     * one exception is an answer 429, which the upstream gives before doing anything: the host
+     * repeats it per its policy whatever this flag says. */
     int32_t idempotent;
     /* Names of headers whose values are secrets (NUL-terminated names, may be NULL/0): the host
      * never logs them. Authorization is always treated as secret. */
@@ -286,8 +290,11 @@ typedef struct ats_host_services {
 
     /* --- HTTP --------------------------------------------------------------------------------
      * Performs one request through the host's client (TLS verification on, connection reuse,
-     * timeouts, retries, egress allow-list). Blocks the calling thread. `call` may be NULL
-     * (e.g. from create), otherwise cancellation aborts waits and retries.
+     * timeouts, retries, egress allow-list, pacing at the upstream's learned rate limit). Blocks
+     * the calling thread, also while the request waits for its turn under the tenant's rate limit
+     * (a call the host made for a sync waits behind calls made for interactive requests). `call`
+     * may be NULL (e.g. from create; counts as interactive), otherwise cancellation aborts waits
+     * and retries.
      * Returns ATS_OK once an HTTP response was received - whatever its status - after calling
      * on_response exactly once. Otherwise returns ATS_ERR_TRANSIENT (connect/timeout/reset, after
      * retries for idempotent requests), ATS_ERR_INVALID_ARGUMENT (malformed request),

@@ -349,6 +349,21 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     start_cancel_watchdog(operation, o.tenant);
     auto r = tenant->invoke(operation, args, sink, copts);
     bar.finish();
+    // What each upstream's rate controller settled on (the log's answer to "how fast may we go").
+    for (const auto &e : tenant->rate_controllers()) {
+        const auto &p = e.snapshot;
+        json::object extra{{"upstream", e.upstream},          {"rate_per_second", p.rate_per_second},
+                           {"mode", p.mode},                  {"paced", p.paced},
+                           {"received_429", p.received_429}, {"decreases", p.decreases},
+                           {"holds", p.holds},                {"granted", p.granted}};
+        char rate[32];
+        std::snprintf(rate, sizeof rate, "%.1f", p.rate_per_second);
+        rt.environment()->logger().write(ATS_LOG_INFO, {o.tenant, tenant->plugin()->provider(), r.request_id},
+                                         "upstream " + e.upstream + ": paced at " + rate + " requests/s (" + p.mode + "), " +
+                                             std::to_string(p.paced) + " requests held back, " +
+                                             std::to_string(p.received_429) + " answers 429",
+                                         &extra);
+    }
     auto &redactor = rt.environment()->redactor();
     // Control records go LAST, after every result (a partial failure reads as the stream's end).
     const json::object *partial = nullptr;

@@ -2,6 +2,7 @@
 
 #include "lock_manager.hpp"
 #include "private_files.hpp"
+#include "rate_controller.hpp"
 #include "redactor.hpp"
 #include "state_store.hpp"
 
@@ -20,6 +21,7 @@ HostEnvironment::HostEnvironment(Options options)
     if (const char *ca = std::getenv("ATS_HOST_CA_FILE"); ca && *ca && options_.http.ca_file.empty())
         options_.http.ca_file = ca;
     http_ = std::make_shared<net::HttpClient>(options_.http);
+    rates_ = std::make_shared<RateControllers>();
     if (const char *fixed = std::getenv("ATS_HOST_FIXED_NOW_MS"); fixed && *fixed) fixed_now_ms_ = std::atoll(fixed);
 }
 

@@ -15,6 +15,7 @@
 namespace ats::host {
 
 class Redactor;
+class RateControllers;
 class StateStore;
 class LockManager;
 
@@ -38,6 +39,9 @@ public:
     Redactor &redactor() { return *redactor_; }
     Logger &logger() { return *logger_; }
     const std::shared_ptr<net::HttpClient> &http_client() { return http_; }
+    // One rate controller per (tenant, upstream host) for the whole process: a tenant reopened
+    // after a manifest change keeps what its controllers learned.
+    const std::shared_ptr<RateControllers> &rate_controllers() { return rates_; }
     // Opens <data_dir>/state.sqlite on first use, after checking that the folder and the file are
     // private (HostError(usage, ATS_ERR_FORBIDDEN) naming the path and the fix otherwise);
     // throws std::runtime_error for SQLite failures.
@@ -53,6 +57,7 @@ private:
     std::shared_ptr<Redactor> redactor_;
     std::unique_ptr<Logger> logger_;
     std::shared_ptr<net::HttpClient> http_;
+    std::shared_ptr<RateControllers> rates_;
     std::mutex mu_;
     std::unique_ptr<StateStore> state_;
     std::unique_ptr<LockManager> locks_;

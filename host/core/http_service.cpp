@@ -64,8 +64,10 @@ bool EgressAllowList::allows(const std::string &host, unsigned short port) const
     return false;
 }
 
-TenantHttp::TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy)
-    : client_(std::move(client)), policy_(std::move(policy)), allow_(policy_.egress_allow) {}
+TenantHttp::TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy, std::shared_ptr<RateControllers> rates,
+                       std::string tenant_id)
+    : client_(std::move(client)), policy_(std::move(policy)), allow_(policy_.egress_allow),
+      rates_(rates ? std::move(rates) : std::make_shared<RateControllers>()), tenant_id_(std::move(tenant_id)) {}
 
 int64_t TenantHttp::server_wait_ms(const net::HttpResponse &r, int64_t now_unix_s) {
     auto digits = [](const std::string &s) {
@@ -112,7 +114,8 @@ TenantHttp::UpstreamStats TenantHttp::upstream_stats() const {
     return stats_;
 }
 
-HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const CancelledFn &cancelled, const LogFn &log) {
+HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const CancelledFn &cancelled, const LogFn &log,
+                             CallClass cls) {
     net::UrlParts u;
     try {
         u = net::parse_http_url(req.url);
@@ -129,15 +132,39 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
     const int max_attempts = std::max(1, policy_.retry.max_attempts);
     int64_t waited_ms = 0;
     HttpOutcome out;
-    // Holds one of the tenant's max_concurrency slots for the exchange only (not for backoffs).
+    auto pacer = rates_->get(tenant_id_, u.host + ":" + std::to_string(u.port), policy_.rate);
+    // Waits for a token of the upstream's rate, then holds one of the tenant's max_concurrency
+    // slots for the exchange only (not for backoffs); the answer teaches the rate controller.
     auto limited_send = [&](const net::HttpRequest &r) {
+        int64_t paced_us = 0;
+        switch (pacer->acquire(cls, cancelled, &paced_us)) {
+        case RateController::Admit::go: break;
+        case RateController::Admit::cancelled:
+            throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(r) + ": cancelled while waiting for the upstream's rate");
+        case RateController::Admit::too_long:
+            throw HostError(ErrorKind::operation, ATS_ERR_TRANSIENT,
+                            where(r) + ": waited " + std::to_string(policy_.rate.max_queue_ms) +
+                                " ms for the upstream's rate limit (host.rate_limit.max_queue_ms)");
+        }
+        if (paced_us > 0) {
+            std::lock_guard<std::mutex> lock(stats_mu_);
+            stats_.pace_wait_ms += paced_us / 1000;
+        }
         if (!acquire_slot(cancelled))
             throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(r) + ": cancelled while waiting for a request slot");
         struct Slot {
             TenantHttp *self;
             ~Slot() { self->release_slot(); }
         } slot{this};
-        return client_->send(r);
+        net::HttpResponse resp;
+        try {
+            resp = client_->send(r);
+        } catch (...) {
+            pacer->on_response(RateSignal{}); // no answer: nothing learned, waiters re-check
+            throw;
+        }
+        pacer->on_response(RateSignal::read(resp.status, [&](const char *n) { return resp.header(n); }, std::time(nullptr)));
+        return resp;
     };
     for (int attempt = 1;; ++attempt) {
         if (cancelled && cancelled())
@@ -157,7 +184,8 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
             if (log)
                 log(ATS_LOG_DEBUG, where(req) + " -> " + std::to_string(out.response.status) + " in " + std::to_string(ms) +
                                        " ms (attempt " + std::to_string(attempt) + ")");
-            if (idempotent && retryable_status(out.response.status)) {
+            // A 429 is a refusal before any work (RFC 6585): repeating it cannot double a write.
+            if ((idempotent && retryable_status(out.response.status)) || out.response.status == 429) {
                 why = "HTTP " + std::to_string(out.response.status);
                 server_wait = server_wait_ms(out.response, std::time(nullptr));
             } else {

@@ -3,13 +3,17 @@
 // Retry-After and Kombo's ratelimit-reset, capped in attempts and total wait.
 //
 // Retried: idempotent requests on 429/500/502/503/504 and on any transport error; any request
-// (idempotent or not) on a transport error that certainly never reached the server
-// (TransportError::sent == false: DNS, connect, TLS handshake).
+// (idempotent or not) on a 429 (the upstream refused it before doing anything) and on a transport
+// error that certainly never reached the server (TransportError::sent == false: DNS, connect, TLS
+// handshake).
 // At most policy.max_concurrency requests of one tenant are in flight at once; further callers
 // wait (cancellably) for a slot, never during a backoff.
+// Before each attempt a request waits (cancellably) for a token of the rate controller of its
+// tenant and upstream host (rate_controller.hpp), which every answer then teaches.
 #pragma once
 
 #include "manifest.hpp"
+#include "rate_controller.hpp"
 
 #include "http_client.hpp"
 
@@ -50,11 +54,18 @@ public:
     using CancelledFn = std::function<bool()>;
     using LogFn = std::function<void(int level, const std::string &msg)>;
 
-    TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy);
+    // `rates`: the process's controllers (shared by every TenantHttp of the tenant); null = own ones.
+    TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy, std::shared_ptr<RateControllers> rates = nullptr,
+               std::string tenant_id = {});
 
     // Throws HostError(operation, ATS_ERR_FORBIDDEN | ATS_ERR_INVALID_ARGUMENT | ATS_ERR_TRANSIENT |
-    // ATS_ERR_CANCELLED) naming the method and URL (without query string). timeout 0 = policy's.
-    HttpOutcome send(net::HttpRequest request, bool idempotent, const CancelledFn &cancelled, const LogFn &log);
+    // ATS_ERR_CANCELLED) naming the method and URL (without query string); TRANSIENT also when the
+    // request waited policy.rate.max_queue_ms for its turn.
+    // timeout 0 = policy's. `cls` decides the request's place in the rate controller's queue.
+    HttpOutcome send(net::HttpRequest request, bool idempotent, const CancelledFn &cancelled, const LogFn &log,
+                     CallClass cls = CallClass::interactive);
+    // This tenant's rate controllers, one per upstream host it has called.
+    std::vector<RateControllers::Entry> rate_controllers() const { return rates_->snapshot(tenant_id_); }
 
     uint64_t total_attempts() const { return total_attempts_.load(); } // every request sent, retries included
 
@@ -64,6 +75,7 @@ public:
         uint64_t retries = 0;              // attempts after the first
         uint64_t rate_limit_waits = 0;     // retries after a 429
         int64_t retry_wait_ms = 0;         // total time spent waiting between attempts
+        int64_t pace_wait_ms = 0;          // total time requests waited for a rate-controller token
     };
     UpstreamStats upstream_stats() const;
     int max_in_flight_seen() const { return max_seen_.load(); }         // high-water mark of concurrent requests
@@ -77,6 +89,8 @@ private:
     std::shared_ptr<net::HttpClient> client_;
     HostPolicy policy_;
     EgressAllowList allow_;
+    std::shared_ptr<RateControllers> rates_;
+    std::string tenant_id_;
     std::atomic<uint64_t> total_attempts_{0};
     mutable std::mutex stats_mu_;
     UpstreamStats stats_;

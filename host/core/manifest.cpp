@@ -162,6 +162,19 @@ TenantManifest parse_manifest(const std::string &text, const std::string &path) 
     if (auto *k = h.if_contains("state_key")) m.host.state_key = *k;
     if (auto *p = h.if_contains("previous_state_keys"))
         for (const auto &k : p->get_array()) m.host.previous_state_keys.push_back(k);
+    const auto &rl = h.at("rate_limit").get_object();
+    m.host.rate.enabled = rl.at("enabled").as_bool();
+    auto rate = [&](const char *key) { return rl.contains(key) ? rl.at(key).to_number<double>() : 0.0; };
+    m.host.rate.ceiling_per_second = rate("ceiling_per_second");
+    m.host.rate.floor_per_second = rate("floor_per_second");
+    m.host.rate.fixed_per_second = rate("fixed_per_second");
+    m.host.rate.interactive_share = rl.at("interactive_share").to_number<double>();
+    m.host.rate.max_queue_ms = rl.at("max_queue_ms").to_number<int64_t>();
+    if (m.host.rate.ceiling_per_second > 0 && m.host.rate.floor_per_second > m.host.rate.ceiling_per_second)
+        fail(path + ": host.rate_limit: floor_per_second (" + std::to_string(m.host.rate.floor_per_second) +
+             ") is above ceiling_per_second (" + std::to_string(m.host.rate.ceiling_per_second) + ")");
+    if (m.host.rate.fixed_per_second > 0 && (rl.contains("ceiling_per_second") || rl.contains("floor_per_second")))
+        fail(path + ": host.rate_limit: fixed_per_second excludes ceiling_per_second and floor_per_second");
     if (auto *s = o.if_contains("sync")) {
         const auto &so = s->get_object();
         if (so.contains("interval_seconds")) m.sync_interval_seconds = integer_key(so, "interval_seconds", path, "sync.");

@@ -9,6 +9,8 @@
 #include "state_crypto.hpp"
 #include "state_store.hpp"
 
+#include "ats_operations.h"
+
 #include <boost/json.hpp>
 
 #include <cstring>
@@ -32,6 +34,26 @@ void fill(ats_error_t *err, int32_t code, const std::string &msg, bool retryable
     size_t n = std::min(msg.size(), static_cast<size_t>(ATS_ERROR_MESSAGE_MAX - 1));
     std::memcpy(err->message, msg.data(), n);
     err->message[n] = '\0';
+}
+
+// What call_data points to in every ats_call_t the host creates.
+struct CallState {
+    std::function<bool()> cancelled;
+    CallClass cls = CallClass::interactive;
+};
+
+int32_t call_cancelled(void *call_data) {
+    const auto *state = static_cast<const CallState *>(call_data);
+    return (state->cancelled && state->cancelled()) ? 1 : 0;
+}
+
+// The class of the invoke a plugin's request belongs to. The plugin hands back the ats_call_t it
+// was given; one the host did not create (recognised by its is_cancelled) counts as interactive.
+CallClass call_class_of(const ats_call_t *call) {
+    if (call && call->is_cancelled == &call_cancelled && call->call_data)
+        return static_cast<const CallState *>(call->call_data)->cls;
+    if (auto cls = WorkerProcess::class_of(call)) return *cls; // a plugin in a worker process
+    return CallClass::interactive;
 }
 
 std::string request_id_of(const ats_call_t *call) {
@@ -88,7 +110,7 @@ struct Tenant::Services {
             auto cancelled = [call] { return call && call->is_cancelled && call->is_cancelled(call->call_data) != 0; };
             std::string rid = request_id_of(call);
             auto logfn = [&tn, rid](int level, const std::string &m) { tn.env_->logger().write(level, ctx(tn, rid), m); };
-            HttpOutcome out = tn.http_.send(std::move(req), r->idempotent != 0, cancelled, logfn);
+            HttpOutcome out = tn.http_.send(std::move(req), r->idempotent != 0, cancelled, logfn, call_class_of(call));
 
             std::vector<ats_http_header_t> hs;
             hs.reserve(out.response.headers.size());
@@ -253,7 +275,7 @@ std::string Tenant::new_request_id() {
 
 Tenant::Tenant(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin, TenantManifest manifest)
     : env_(std::move(env)), plugin_(std::move(plugin)), manifest_(std::move(manifest)),
-      http_(env_->http_client(), manifest_.host), locks_(std::make_unique<Locks>()) {
+      http_(env_->http_client(), manifest_.host, env_->rate_controllers(), manifest_.tenant_id), locks_(std::make_unique<Locks>()) {
     services_.struct_size = sizeof services_;
     services_.version = {ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR};
     services_.host_data = this;
@@ -399,11 +421,6 @@ void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
     }
 }
 
-int32_t call_cancelled(void *call_data) {
-    const auto *fn = static_cast<const std::function<bool()> *>(call_data);
-    return (*fn && (*fn)()) ? 1 : 0;
-}
-
 } // namespace
 
 InvokeResult Tenant::invoke(const std::string &operation, const std::string &args_json, const InvokeSink &sink,
@@ -442,17 +459,19 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
         cancelled = [inner = options.cancelled, deadline = *options.deadline] {
             return std::chrono::steady_clock::now() >= deadline || (inner && inner());
         };
+    CallState call_state{cancelled, options.call_class.value_or(operation == ATS_OP_SYNC ? CallClass::background
+                                                                                                 : CallClass::interactive)};
     ats_call_t call{};
     call.struct_size = sizeof call;
     call.request_id = result.request_id.c_str();
-    call.call_data = &cancelled;
+    call.call_data = &call_state;
     call.is_cancelled = &call_cancelled;
 
     ats_error_t err{};
     auto t0 = std::chrono::steady_clock::now();
     int32_t rc;
     if (isolated_) {
-        WorkerProcess::Call wc{&call, options.cancelled, options.deadline, options.cancel_grace};
+        WorkerProcess::Call wc{&call, options.cancelled, options.deadline, options.cancel_grace, call_state.cls};
         WorkerFailure failure;
         bool unavailable = false;
         rc = isolated_->invoke(wc, operation, args_text, csink, &err, failure, unavailable);

@@ -19,6 +19,7 @@
 #include <optional>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,9 @@ struct CallOptions {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     // How long a worker-process plugin may take to honour a cancellation before it is killed.
     std::chrono::milliseconds cancel_grace{1000};
+    // The call's place at the upstream rate controllers; unset = from the operation: a sync is
+    // background work, every other operation answers someone who waits (interactive).
+    std::optional<CallClass> call_class;
 };
 
 struct InvokeResult {
@@ -90,6 +94,7 @@ public:
     const std::shared_ptr<const LoadedPlugin> &plugin() const { return plugin_; }
     uint64_t http_attempts() const { return http_.total_attempts(); }
     TenantHttp::UpstreamStats upstream_stats() const { return http_.upstream_stats(); }
+    std::vector<RateControllers::Entry> rate_controllers() const { return http_.rate_controllers(); }
     HostEnvironment &environment() { return *env_; }
 
     static std::string new_request_id();

@@ -226,6 +226,11 @@ void WorkerProcess::post_service(std::function<void()> job) {
     }
 }
 
+std::optional<CallClass> WorkerProcess::class_of(const ats_call_t *call) {
+    if (!call || call->is_cancelled != &HostCall::is_cancelled || !call->call_data) return std::nullopt;
+    return static_cast<const HostCall *>(call->call_data)->cls;
+}
+
 int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, const std::string &args,
                               const ats_sink_t &sink, ats_error_t *err, WorkerFailure &failure) {
     auto pc = std::make_shared<PendingCall>();
@@ -236,6 +241,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
     hc.call.request_id = hc.request_id.c_str();
     hc.call.call_data = &hc;
     hc.call.is_cancelled = &HostCall::is_cancelled;
+    hc.cls = call.cls;
     {
         std::lock_guard<std::mutex> lock(mu_);
         if (dead_) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "ats_plugin.h"
+#include "rate_controller.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -50,7 +51,11 @@ public:
         std::function<bool()> cancelled; // polled on the invoking thread only
         std::optional<std::chrono::steady_clock::time_point> deadline;
         std::chrono::milliseconds cancel_grace{1000}; // after cancellation, then the worker is killed
+        CallClass cls = CallClass::interactive;       // the call's place at the upstream rate controllers
     };
+    // The class of a call this worker's host services run for (its ats_call_t is one the worker
+    // process made on the host side), or nullopt when `call` is not one of them.
+    static std::optional<CallClass> class_of(const ats_call_t *call);
     int32_t invoke(const Call &call, const std::string &operation, const std::string &args, const ats_sink_t &sink,
                    ats_error_t *err, WorkerFailure &failure);
 
@@ -70,6 +75,7 @@ private:
         uint64_t id = 0;
         std::string request_id;
         std::atomic<bool> cancelled{false};
+        CallClass cls = CallClass::interactive;
         ats_call_t call{};
         static int32_t is_cancelled(void *data) { return static_cast<HostCall *>(data)->cancelled.load() ? 1 : 0; }
     };

@@ -81,7 +81,13 @@ public:
     }
     Upstream upstream() const override {
         auto stats = tenant_->upstream_stats();
-        return {stats.responses, stats.retries, stats.rate_limit_waits, stats.retry_wait_ms};
+        Upstream up{stats.responses, stats.retries, stats.rate_limit_waits, stats.retry_wait_ms, stats.pace_wait_ms, {}};
+        for (const auto &e : tenant_->rate_controllers()) {
+            const auto &r = e.snapshot;
+            up.pacing.push_back({e.upstream, r.mode, r.rate_per_second, r.queued_interactive, r.queued - r.queued_interactive,
+                                 r.paced, r.received_429});
+        }
+        return up;
     }
     bool remember_webhook_event(const std::string &event_id, int64_t now_unix, int64_t forget_before_unix) override {
         // The service's own rows, beside the tenant's: '#' cannot occur in a tenant id, so the

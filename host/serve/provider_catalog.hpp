@@ -74,6 +74,15 @@ public:
         std::map<int, uint64_t> responses;  // by HTTP status; 0 = no response (transport error)
         uint64_t retries = 0, rate_limit_waits = 0;
         int64_t retry_wait_ms = 0;
+        int64_t pace_wait_ms = 0;  // time requests waited for the rate controller
+        // One per upstream host the tenant has called (the host's rate controllers).
+        struct Pacing {
+            std::string upstream, mode;  // "host:port"; "off", "unknown", "fixed", "headers", "learned"
+            double rate_per_second = 0;  // 0: not known yet
+            int queued_interactive = 0, queued_background = 0;
+            uint64_t paced = 0, received_429 = 0;
+        };
+        std::vector<Pacing> pacing;
     };
     virtual Upstream upstream() const { return {}; }
     // Remembers a webhook event id in the tenant's durable state; false when it was already there

@@ -39,6 +39,11 @@ ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness
     metrics_.describe("ats_plugin_worker_timeouts_total", "Plugin worker processes killed because a call overran its deadline", "counter");
     metrics_.describe("ats_plugin_worker_restarts_total", "Plugin worker processes started after the first", "counter");
     metrics_.describe("ats_plugin_worker_crash_loop", "1 while a tenant's plugin worker is in a crash loop (3+ crashes in a row)", "gauge");
+    metrics_.describe("ats_upstream_pace_wait_seconds_total", "Time upstream requests waited for their rate controller's token", "counter");
+    metrics_.describe("ats_upstream_rate_per_second", "The rate the host paces requests to this upstream at (learned or configured; 0 = not known yet, not pacing)", "gauge");
+    metrics_.describe("ats_upstream_rate_queue", "Requests waiting for a token of this upstream's rate controller, by class (interactive = serve calls, background = sync)", "gauge");
+    metrics_.describe("ats_upstream_429_received_total", "Upstream answers 429 (rate limited)", "counter");
+    metrics_.describe("ats_upstream_429_avoided_total", "Upstream requests the rate controller held back until a token was free instead of sending them at once", "counter");
     metrics_.describe("ats_webhooks_total", "Kombo webhooks received, by outcome", "counter");
     metrics_.set("ats_serve_config_generation", {}, 1);
     add_service_routes();
@@ -111,6 +116,20 @@ void ServeApp::add_service_routes() {
                 metrics_.set("ats_plugin_worker_timeouts_total", labels, static_cast<double>(iso.timeouts));
                 metrics_.set("ats_plugin_worker_restarts_total", labels, static_cast<double>(iso.starts ? iso.starts - 1 : 0));
                 metrics_.set("ats_plugin_worker_crash_loop", labels, iso.crash_loop ? 1.0 : 0.0);
+            }
+            metrics_.set("ats_upstream_pace_wait_seconds_total", labels, static_cast<double>(up.pace_wait_ms) / 1000.0);
+            for (const auto &p : up.pacing) {
+                Labels pl{{"tenant", id}, {"provider", runtime->provider()}, {"upstream", p.upstream}};
+                metrics_.set("ats_upstream_rate_per_second", pl, p.rate_per_second);
+                metrics_.set("ats_upstream_429_received_total", pl, static_cast<double>(p.received_429));
+                metrics_.set("ats_upstream_429_avoided_total", pl, static_cast<double>(p.paced));
+                auto queue = [&](const char *cls, int n) {
+                    Labels ql = pl;
+                    ql.emplace_back("class", cls);
+                    metrics_.set("ats_upstream_rate_queue", ql, n);
+                };
+                queue("interactive", p.queued_interactive);
+                queue("background", p.queued_background);
             }
         }
         w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render());

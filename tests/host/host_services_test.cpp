@@ -97,6 +97,16 @@ BOOST_AUTO_TEST_CASE(non_idempotent_requests_are_sent_once) {
     BOOST_TEST(out.attempts == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_429_is_retried_even_for_a_non_idempotent_request) {
+    Flaky f(1, 429); // refused before any work: repeating it cannot write twice
+    host::TenantHttp http(std::make_shared<net::HttpClient>(), policy());
+    auto req = get(f.srv.url("/create"));
+    req.method = "POST";
+    auto out = http.send(req, false, {}, {});
+    BOOST_TEST(out.response.status == 200);
+    BOOST_TEST(out.attempts == 2);
+}
+
 BOOST_AUTO_TEST_CASE(attempts_are_capped_and_the_last_response_is_returned) {
     Flaky f(100, 502);
     host::TenantHttp http(std::make_shared<net::HttpClient>(), policy(3));

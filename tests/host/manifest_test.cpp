@@ -171,6 +171,39 @@ BOOST_AUTO_TEST_CASE(schema_violations_name_the_key) {
     BOOST_TEST(contains(short_key, "provider_config.api_key: must be at least 4 characters long"));
 }
 
+BOOST_AUTO_TEST_CASE(rate_limit_keys_load_with_defaults_and_contradictions_are_refused) {
+    Dirs d;
+    auto load = [&](const std::string &name, const std::string &rate_limit) {
+        write(d.manifests + "/" + name, R"({"tenant_id":"r","provider":"test_good","provider_config":{},"host":{)" +
+                                            (rate_limit.empty() ? std::string() : "\"rate_limit\":" + rate_limit) + "}}");
+        return host::load_manifest(d.manifests + "/" + name);
+    };
+    auto m = load("default.json", "");
+    BOOST_TEST(m.host.rate.enabled);
+    BOOST_TEST(m.host.rate.ceiling_per_second == 0.0);
+    BOOST_TEST(m.host.rate.interactive_share == 0.2);
+    BOOST_TEST(m.host.rate.max_queue_ms == 120000);
+    m = load("bounds.json", R"({"ceiling_per_second":50,"floor_per_second":2.5,"interactive_share":0.3})");
+    BOOST_TEST(m.host.rate.ceiling_per_second == 50.0);
+    BOOST_TEST(m.host.rate.floor_per_second == 2.5);
+    BOOST_TEST(m.host.rate.interactive_share == 0.3);
+    BOOST_TEST(load("off.json", R"({"enabled":false})").host.rate.enabled == false);
+    auto error = [&](const std::string &name, const std::string &rate_limit) {
+        try {
+            load(name, rate_limit);
+        } catch (const host::HostError &e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    BOOST_TEST(contains(error("inverted.json", R"({"ceiling_per_second":5,"floor_per_second":10})"),
+                        "inverted.json: host.rate_limit: floor_per_second"));
+    BOOST_TEST(contains(error("both.json", R"({"fixed_per_second":5,"ceiling_per_second":10})"),
+                        "both.json: host.rate_limit: fixed_per_second excludes"));
+    BOOST_TEST(contains(error("share.json", R"({"interactive_share":1.5})"), "share.json: host.rate_limit.interactive_share"));
+    BOOST_TEST(contains(error("typo.json", R"({"ceiling":5})"), "typo.json: host.rate_limit.ceiling: is not a known key"));
+}
+
 BOOST_AUTO_TEST_CASE(manifest_structure_errors_name_file_and_key) {
     Dirs d;
     write(d.manifests + "/m.json", R"({"tenant_id":"bad id","provider":"Test","provider_config":{},"host":{"max_concurrency":0,"egres_allow":[]}})");

@@ -71,6 +71,7 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
     for (const auto &kv : options_.workable_extra) manifest["provider_config"].at("workable").as_object()[kv.key()] = kv.value();
     if (options_.tracker_timeout_ms > 0)
         manifest["provider_config"].as_object()["request_timeout_ms"] = options_.tracker_timeout_ms;
+    for (const auto &kv : options_.host_extra) manifest["host"].as_object()[kv.key()] = kv.value();
     write_file(dir_ / ("manifests/" + tenant_ + ".json"), json::serialize(manifest));
 }
 

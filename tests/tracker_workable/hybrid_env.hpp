@@ -36,6 +36,8 @@ struct EnvOptions {
     std::string manifest_timezone = "Europe/London";
     // Merged into provider_config.workable last (a key here replaces the default's).
     boost::json::object workable_extra;
+    // Merged into the manifest's host policy last (e.g. {"rate_limit": {"enabled": false}}).
+    boost::json::object host_extra;
 };
 
 class HybridEnv {
@@ -44,6 +46,7 @@ public:
 
     Sandbox &sandbox() { return *sandbox_; }
     const std::string &tenant() const { return tenant_; }
+    std::string log_path() const { return dir_ / "host.log"; } // ats-host's JSON-lines log
 
     // argv of `ats-host <command...>` with this env's plugins, manifests and data folders.
     std::vector<std::string> host_argv(const std::vector<std::string> &command) const;
