@@ -4,7 +4,7 @@
 #include "private_files.hpp"
 #include "rate_controller.hpp"
 #include "redactor.hpp"
-#include "state_store.hpp"
+#include "sqlite_state_store.hpp"
 
 #include <boost/filesystem.hpp>
 
@@ -23,19 +23,35 @@ HostEnvironment::HostEnvironment(Options options)
     http_ = std::make_shared<net::HttpClient>(options_.http);
     rates_ = std::make_shared<RateControllers>();
     if (const char *fixed = std::getenv("ATS_HOST_FIXED_NOW_MS"); fixed && *fixed) fixed_now_ms_ = std::atoll(fixed);
+    if (const char *url = std::getenv("ATS_STATE_URL"); url && *url && options_.state_url.empty())
+        options_.state_url = url;
+    if (const char *ttl = std::getenv("ATS_LEASE_TTL_MS"); ttl && *ttl && options_.lease_ttl_ms <= 0)
+        options_.lease_ttl_ms = std::atoll(ttl);
+    if (options_.lease_ttl_ms <= 0) options_.lease_ttl_ms = 30000;
+    if (std::string pw = state_url_password(options_.state_url); !pw.empty()) redactor_->add(pw);
 }
 
 HostEnvironment::~HostEnvironment() = default;
 
 StateStore &HostEnvironment::state() {
     std::lock_guard<std::mutex> lk(mu_);
+    return state_locked();
+}
+
+StateStore &HostEnvironment::state_locked() {
+    if (!state_ && is_postgres_url(options_.state_url)) {
+        ensure_private_dir(options_.data_dir, options_.allow_shared_data_dir); // generated keys live there
+        state_ = open_state_store(options_.state_url);
+    }
     if (!state_) {
         ensure_private_dir(options_.data_dir, options_.allow_shared_data_dir);
-        const std::string file = options_.data_dir + "/state.sqlite";
+        std::string file = options_.data_dir + "/state.sqlite";
+        if (!options_.state_url.empty()) // a file elsewhere: "sqlite:PATH" or the path itself
+            file = options_.state_url.rfind("sqlite:", 0) == 0 ? options_.state_url.substr(7) : options_.state_url;
         ensure_private_file(file, options_.allow_shared_data_dir); // SQLite gives -wal/-shm its mode
         ensure_private_file(file + "-wal", options_.allow_shared_data_dir, false);
         ensure_private_file(file + "-shm", options_.allow_shared_data_dir, false);
-        state_ = std::make_unique<StateStore>(file);
+        state_ = std::make_unique<SqliteStateStore>(file);
     }
     return *state_;
 }
@@ -44,7 +60,10 @@ LockManager &HostEnvironment::locks() {
     std::lock_guard<std::mutex> lk(mu_);
     if (!locks_) {
         ensure_private_dir(options_.data_dir, options_.allow_shared_data_dir);
-        locks_ = std::make_unique<LockManager>(options_.data_dir + "/locks");
+        LockManager::Options lo;
+        lo.holder = options_.instance_id;
+        lo.ttl_ms = options_.lease_ttl_ms;
+        locks_ = std::make_unique<LockManager>(options_.data_dir + "/locks", &state_locked(), lo);
     }
     return *locks_;
 }

@@ -22,7 +22,7 @@ namespace ats::host {
 
 struct Tenant::Locks {
     std::mutex mu;
-    std::map<ats_lock_t *, std::unique_ptr<FileLock>> held;
+    std::map<ats_lock_t *, std::unique_ptr<HeldLock>> held;
 };
 
 namespace {
@@ -189,7 +189,16 @@ struct Tenant::Services {
                 }
                 batch.push_back(std::move(s));
             }
-            if (!batch.empty()) tn.env_->state().apply(tn.manifest_.tenant_id, batch);
+            if (batch.empty()) return ATS_OK;
+            // Fenced by every lease this instance holds: after a lease was taken over by another
+            // instance (this one stalled past its end), the batch is refused, not interleaved.
+            std::vector<LeaseFence> fences;
+            {
+                std::lock_guard<std::mutex> lk(tn.locks_->mu);
+                for (const auto &[_, held] : tn.locks_->held)
+                    if (held->token()) fences.push_back({held->name(), held->token()});
+            }
+            tn.env_->state().apply(tn.manifest_.tenant_id, batch, fences);
             return ATS_OK;
         });
     }
@@ -228,7 +237,7 @@ struct Tenant::Services {
 
     static void lock_release(void *hd, ats_lock_t *lock) {
         Tenant &tn = t(hd);
-        std::unique_ptr<FileLock> released;
+        std::unique_ptr<HeldLock> released;
         {
             std::lock_guard<std::mutex> lk(tn.locks_->mu);
             auto it = tn.locks_->held.find(lock);

@@ -7,7 +7,7 @@
 #include "http_service.hpp"
 #include "http_test_server.hpp"
 #include "lock_manager.hpp"
-#include "state_store.hpp"
+#include "sqlite_state_store.hpp"
 #include "temp_dir.hpp"
 
 #include "ats_plugin.h"
@@ -219,7 +219,7 @@ BOOST_AUTO_TEST_CASE(max_concurrency_caps_requests_in_flight) {
 
 BOOST_AUTO_TEST_CASE(state_store_get_apply_scan) {
     test::TempDir tmp("ats-state");
-    host::StateStore s(tmp / "state.sqlite");
+    host::SqliteStateStore s(tmp / "state.sqlite");
     std::string v;
     BOOST_TEST(!s.get("t1", "k", v));
     s.apply("t1", {{false, "id/b", "2"}, {false, "id/a", "1"}, {false, "id0", "x"}, {false, "other", "y"}});
@@ -244,10 +244,10 @@ BOOST_AUTO_TEST_CASE(state_store_get_apply_scan) {
 BOOST_AUTO_TEST_CASE(state_survives_reopening_and_is_shared_between_connections) {
     test::TempDir tmp("ats-state");
     {
-        host::StateStore s(tmp / "state.sqlite");
+        host::SqliteStateStore s(tmp / "state.sqlite");
         s.apply("t", {{false, "checkpoint", "42"}});
     }
-    host::StateStore a(tmp / "state.sqlite"), b(tmp / "state.sqlite");
+    host::SqliteStateStore a(tmp / "state.sqlite"), b(tmp / "state.sqlite");
     std::string v;
     BOOST_TEST(a.get("t", "checkpoint", v));
     BOOST_TEST(v == "42");
