@@ -18,7 +18,7 @@ apt_packages=(
   build-essential cmake ninja-build ccache clang lld pkg-config git curl ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libboost-filesystem1.81-dev
   libboost-url1.81-dev
-  libssl-dev openssl libsqlite3-dev libhowardhinnant-date-dev tzdata
+  libssl-dev openssl libsqlite3-dev libpq-dev postgresql-15 libhowardhinnant-date-dev tzdata
   libphonenumber8 libprotobuf-dev libabsl-dev libicu-dev
   nodejs npm valgrind binutils
   libclang-rt-14-dev

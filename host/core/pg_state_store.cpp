@@ -5,6 +5,7 @@
 
 #include "ats_plugin.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ats::host {
@@ -96,6 +97,11 @@ bool PgStateStore::get(const std::string &tenant, std::string_view key, std::str
 
 void PgStateStore::apply(const std::string &tenant, const std::vector<StateOp> &ops,
                          const std::vector<LeaseFence> &fences) {
+    // Rows are written in key order (stable: several ops on one key keep their order), so two
+    // batches touching the same keys lock them in the same order and cannot deadlock each other.
+    std::vector<size_t> order(ops.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return ops[x].key < ops[y].key; });
     std::lock_guard<std::mutex> lk(mu_);
     for (int attempt = 1;; ++attempt) {
         try {
@@ -111,7 +117,8 @@ void PgStateStore::apply(const std::string &tenant, const std::vector<StateOp> &
                                         (r.rows() ? " to " + r.bytes(0, 0) + " (token " + std::to_string(r.int8(0, 1)) + ")"
                                                   : std::string()));
             }
-            for (const auto &op : ops) {
+            for (size_t i : order) {
+                const StateOp &op = ops[i];
                 if (op.erase)
                     db_->run("ats_del", "DELETE FROM ats_kv WHERE tenant = $1 AND key = $2",
                              {Param::of_text(tenant), Param::of_bytea(op.key)});
@@ -129,7 +136,7 @@ void PgStateStore::apply(const std::string &tenant, const std::vector<StateOp> &
             throw;
         } catch (const std::exception &e) {
             db_->rollback();
-            if (attempt < 3 && retryable_sqlstate(db_->last_sqlstate())) continue;
+            if (attempt < 5 && retryable_sqlstate(db_->last_sqlstate())) continue;
             throw std::runtime_error("state apply for tenant " + tenant + " (" + std::to_string(ops.size()) +
                                      " ops, rolled back): " + e.what());
         }
