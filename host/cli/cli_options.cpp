@@ -28,6 +28,8 @@ Options parse(int argc, char **argv) {
         else if (flag == "--plugins") o.plugins_dir = need_value(i, flag);
         else if (flag == "--manifests") o.manifests_dir = need_value(i, flag);
         else if (flag == "--data-dir") o.data_dir = need_value(i, flag);
+        else if (flag == "--state-url") o.state_url = need_value(i, flag);
+        else if (flag == "--instance-id") o.instance_id = need_value(i, flag);
         else if (flag == "--log-file") o.log_file = need_value(i, flag);
         else if (flag == "--log-level") o.log_level = need_value(i, flag);
         else if (flag == "--isolation") {

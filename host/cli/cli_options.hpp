@@ -14,6 +14,8 @@ struct Options {
     std::string plugins_dir;   // "" = <exe dir>/../plugins
     std::string manifests_dir = "manifests";
     std::string data_dir = "var";
+    std::string state_url;   // "" = env ATS_STATE_URL, else <data_dir>/state.sqlite
+    std::string instance_id; // this process in lease rows ("" = "<hostname> pid <pid>")
     bool allow_shared_data_dir = false; // accept a data dir / state file others can read or write
     std::string log_file;      // "" = stderr
     std::string log_level = "info";

@@ -49,6 +49,10 @@ Global options:
   --plugins DIR      plugins folder (default: <folder of ats-host>/../plugins)
   --manifests DIR    tenant manifests folder (default: ./manifests)
   --data-dir DIR     state database and lock files (default: ./var; created 0700, files 0600)
+  --state-url URL    where state and locks live: postgresql://user@host/db shares them between
+                     several instances (locks become leases, env ATS_LEASE_TTL_MS, default 30000);
+                     default: env ATS_STATE_URL, else DIR/state.sqlite. The password is never printed
+  --instance-id ID   this process in lease holders and /metrics (default: "<hostname> pid <pid>")
   --allow-shared-data-dir  use a data dir / state file other users can read or write (refused otherwise)
   --log-file FILE    JSON-lines log (default: stderr)
   --log-level LEVEL  debug | info | warn | error (default: info)

@@ -561,6 +561,8 @@ int run(int argc, char **argv) {
     ro.manifests_dir = o.manifests_dir;
     ro.environment.data_dir = o.data_dir;
     ro.environment.allow_shared_data_dir = o.allow_shared_data_dir;
+    ro.environment.state_url = o.state_url;
+    ro.environment.instance_id = o.instance_id;
     ro.environment.log_file = o.log_file;
     ro.environment.log_level = level;
     ro.environment.default_isolation = *host::parse_isolation(o.isolation);

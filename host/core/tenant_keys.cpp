@@ -70,6 +70,12 @@ TenantKeys load_tenant_keys(const TenantManifest &m, HostEnvironment &env) {
     if (m.host.state_key) {
         k.sealing.push_back(key_of(m, "host.state_key",
                                    resolve_secret_ref(m, "host.state_key", *m.host.state_key, env.redactor())));
+    } else if (state.shared()) {
+        // A key generated into this machine's data folder would differ on every instance, and
+        // each would fail to open what the others sealed.
+        throw HostError(ErrorKind::manifest, ATS_ERR_INVALID_ARGUMENT,
+                        m.path + ": tenant '" + m.tenant_id + "' has no host.state_key, which a shared state store (" +
+                            state.path() + ") needs: every instance must seal with the same key");
     } else {
         k.sealing.push_back(key_of(m, "generated state key", generated_material(m, env)));
     }

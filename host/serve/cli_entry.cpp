@@ -26,7 +26,8 @@ std::string exe_dir() {
 int run_cli_subcommand(int argc, char **argv) {
     std::map<std::string, std::string> globals{{"--plugins", ""}, {"--manifests", "manifests"}, {"--data-dir", "var"},
                                                {"--log-file", ""}, {"--log-level", "info"},
-                                               {"--isolation", "process"}};
+                                               {"--isolation", "process"}, {"--state-url", ""},
+                                               {"--instance-id", ""}};
     std::string command;
     std::vector<std::string> rest;
     bool allow_shared_data_dir = false;
@@ -83,6 +84,8 @@ int run_cli_subcommand(int argc, char **argv) {
     ro.manifests_dir = globals["--manifests"];
     ro.environment.data_dir = globals["--data-dir"];
     ro.environment.allow_shared_data_dir = allow_shared_data_dir;
+    ro.environment.state_url = globals["--state-url"]; // "" = env ATS_STATE_URL, else SQLite
+    ro.environment.instance_id = globals["--instance-id"];
     ro.environment.log_file = globals["--log-file"];
     ro.environment.log_level = level;
     return run_serve(ro, rest);
