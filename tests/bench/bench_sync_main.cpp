@@ -27,6 +27,10 @@
 
 #include "hybrid_env.hpp"
 #include "naive_sync.hpp"
+#include "postgres_server.hpp"
+#include "temp_dir.hpp"
+
+#include <sys/stat.h>
 
 namespace json = boost::json;
 using namespace ats::test;
@@ -274,6 +278,45 @@ bool scenario_c(HybridEnv &env) {
     return tracker == 0 && downloads == 0;
 }
 
+// (p) benchmark (b)'s cold sync (CVs off) twice in one run: state on SQLite (the default), then
+// on a private PostgreSQL server (ATS_STATE_URL; a shared store needs host.state_key).
+bool scenario_p(const Args &args) {
+    std::printf("\n(p) benchmark (b) on SQLite and on PostgreSQL state: %d applications, latency %d ms, concurrency %d\n",
+                args.b.applications, args.latency_ms, args.concurrency);
+    PostgresServer server;
+    TempDir keys("ats-bench-keys");
+    const std::string key_file = keys / "state.key";
+    {
+        std::ofstream k(key_file);
+        k << std::string(64, 'a') << "\n";
+    }
+    ::chmod(key_file.c_str(), 0600);
+    double walls[2] = {0, 0};
+    bool ok = true;
+    for (int backend = 0; backend < 2; ++backend) {
+        EnvOptions o = env_options(args.b, args.latency_ms, args.concurrency, 5, false);
+        if (backend == 1) {
+            o.host_extra["state_key"] = json::object{{"$secret", json::object{{"file", key_file}}}};
+            ::setenv("ATS_STATE_URL", server.create_database("bench_b").c_str(), 1);
+        }
+        HybridEnv env(o);
+        env.sandbox().admin_post("reset", json::object{});
+        SyncRun r = run_sync_measured(env);
+        ::unsetenv("ATS_STATE_URL");
+        VerifyOptions no_cvs;
+        no_cvs.documents = false;
+        auto problems = r.exit_code == 0 ? verify_against_expected(env.sandbox(), no_cvs) : std::vector<std::string>{"sync failed: " + r.err};
+        walls[backend] = r.seconds;
+        std::printf("  %-10s wall %.2f s, peak RSS %ld KB, correct: %s\n", backend ? "postgresql" : "sqlite", r.seconds,
+                    r.max_rss_kb, problems.empty() ? "yes" : "NO");
+        for (size_t i = 0; i < problems.size() && i < 5; ++i) std::printf("    problem: %s\n", problems[i].c_str());
+        ok = ok && problems.empty();
+    }
+    std::printf("  RESULT p: PostgreSQL %.2fx the SQLite wall time   (target <= 1.2x: %s)\n", walls[1] / walls[0],
+                walls[1] / walls[0] <= 1.2 ? "met" : "NOT met");
+    return ok;
+}
+
 bool scenario_d(const Args &args) {
     std::printf("\n(d) peak memory of the sync process (no latency)\n");
     bool ok = true;
@@ -320,7 +363,7 @@ int main(int argc, char **argv) {
         } else if (a == "--concurrency") {
             args.concurrency = std::stoi(next());
         } else if (a == "--help" || a == "-h") {
-            std::printf("Usage: ats-bench-sync [--small] [--scenarios abcd] [--latency-ms 10] [--concurrency 16] [--d-sizes 10000,100000]\n");
+            std::printf("Usage: ats-bench-sync [--small] [--scenarios abcdp] [--latency-ms 10] [--concurrency 16] [--d-sizes 10000,100000]\n");
             return 0;
         } else {
             std::fprintf(stderr, "ats-bench-sync: unknown argument %s\n", a.c_str());
@@ -333,6 +376,7 @@ int main(int argc, char **argv) {
         if (args.scenarios.find('b') != std::string::npos || args.scenarios.find('c') != std::string::npos)
             ok = scenario_bc(args) && ok;
         if (args.scenarios.find('d') != std::string::npos) ok = scenario_d(args) && ok;
+        if (args.scenarios.find('p') != std::string::npos) ok = scenario_p(args) && ok;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "ats-bench-sync: %s\n", e.what());
         return 1;
