@@ -1,6 +1,7 @@
 #include "host_catalog.hpp"
 
 #include "runtime.hpp"
+#include "lock_manager.hpp"
 #include "state_store.hpp"
 
 #include <boost/json.hpp>
@@ -94,8 +95,11 @@ public:
         // plugin (which sees only its tenant's rows) never meets them.
         const std::string owner = tenant_->id() + "#serve";
         const std::string prefix = "webhook_event/";
-        static std::mutex mu;  // check-then-insert must not race with a concurrent redelivery
+        // Check-then-insert must not race with a concurrent redelivery, in this process (the
+        // mutex) or in another instance sharing the state (the lock: a lease on a shared store).
+        static std::mutex mu;
         std::lock_guard<std::mutex> lock(mu);
+        auto held = tenant_->environment().locks().acquire(owner, "webhook-events", 10000);
         auto &store = tenant_->environment().state();
         std::string seen;
         if (store.get(owner, prefix + event_id, seen)) return false;
@@ -117,6 +121,16 @@ public:
         store.apply(owner, ops);
         return true;
     }
+
+    std::vector<Lease> leases() const override {
+        auto &env = tenant_->environment();
+        std::vector<Lease> out;
+        const int64_t now = env.now_unix_ms();
+        for (const auto &l : env.state().leases_active())
+            if (l.tenant == tenant_->id()) out.push_back({l.name, l.holder, l.token, std::max<int64_t>(0, l.expires_unix_ms - now)});
+        return out;
+    }
+    std::string instance_id() const override { return tenant_->environment().locks().holder(); }
 
 private:
     std::shared_ptr<ats::host::Tenant> tenant_;  // keeps the instance, and so its library, alive

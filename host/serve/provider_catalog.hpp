@@ -90,6 +90,14 @@ public:
     // the timestamp tolerance anyway), and at most a bounded number are kept.
     virtual bool remember_webhook_event(const std::string &event_id, int64_t now_unix, int64_t forget_before_unix) = 0;
     virtual IsolationReport isolation() const { return {}; }
+    // The tenant's leases that are held now, by any instance sharing its state (lock_manager.hpp).
+    struct Lease {
+        std::string lock, holder;
+        int64_t token = 0, expires_in_ms = 0;
+    };
+    virtual std::vector<Lease> leases() const { return {}; }
+    // This process as lease holders name it ("" when unknown).
+    virtual std::string instance_id() const { return ""; }
 };
 
 class Catalog {

@@ -17,6 +17,53 @@
 namespace ats::serve {
 namespace json = boost::json;
 
+namespace {
+
+std::string prometheus_label(const std::string &v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\' || c == '"') out.push_back('\\');
+        if (c == '\n') out += "\\n";
+        else out.push_back(c);
+    }
+    return out;
+}
+
+// Which instance holds which tenant's leases, read from the state at scrape time (rendered apart
+// from Metrics: a lease that ended must disappear, not stay at its last value). Label values are
+// bounded: tenants of the manifests, the provider's lock names, the instances sharing the state.
+std::string lease_metrics(const Catalog &catalog) {
+    std::string out = "# HELP ats_lease_held Leases held now (by any instance sharing the state): tenant, lock, holder\n"
+                      "# TYPE ats_lease_held gauge\n";
+    std::string expiry = "# HELP ats_lease_expires_in_seconds Time left on a held lease before another instance may take it\n"
+                         "# TYPE ats_lease_expires_in_seconds gauge\n";
+    std::string me;
+    for (const auto &id : catalog.tenant_ids()) {
+        auto runtime = catalog.tenant(id);
+        if (!runtime) continue;
+        std::vector<TenantRuntime::Lease> leases;
+        try {
+            leases = runtime->leases();
+            if (me.empty()) me = runtime->instance_id();
+        } catch (const std::exception &) {
+            continue; // the state is unreachable: /readyz reports it; the scrape still answers
+        }
+        for (const auto &l : leases) {
+            std::string labels = "{tenant=\"" + prometheus_label(id) + "\",lock=\"" + prometheus_label(l.lock) +
+                                 "\",holder=\"" + prometheus_label(l.holder) + "\"}";
+            out += "ats_lease_held" + labels + " 1\n";
+            expiry += "ats_lease_expires_in_seconds" + labels + " " + std::to_string(l.expires_in_ms / 1000.0) + "\n";
+        }
+    }
+    out += expiry;
+    if (!me.empty())
+        out += "# HELP ats_instance_info This instance, as lease holders name it\n# TYPE ats_instance_info gauge\n"
+               "ats_instance_info{instance=\"" + prometheus_label(me) + "\"} 1\n";
+    return out;
+}
+
+} // namespace
+
 ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness, Metrics &metrics, EventLog &log,
                    std::string openapi_json)
     : state_(state), syncs_(syncs), readiness_(readiness), metrics_(metrics), log_(log),
@@ -132,7 +179,7 @@ void ServeApp::add_service_routes() {
                 queue("background", p.queued_background);
             }
         }
-        w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render());
+        w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render() + lease_metrics(*catalog));
     });
     router_.add("GET", "/v1/providers", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
         authenticate(req);
