@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -106,17 +107,69 @@ void Connection::exec(const std::string &sql) {
     PQclear(r);
 }
 
+void Connection::prepare(const char *name, const char *sql, const std::vector<Param> &params) {
+    if (prepared_.count(name)) return;
+    std::vector<Oid> types;
+    for (const auto &p : params) types.push_back(oid_of(p.type));
+    pg_result *r = PQprepare(conn_, name, sql, static_cast<int>(types.size()), types.data());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail(std::string("preparing ") + name, r);
+    PQclear(r);
+    prepared_.insert(name);
+}
+
+void Connection::pipeline(const std::vector<Statement> &statements) {
+    ensure_connected();
+    sqlstate_.clear();
+    for (const auto &st : statements) prepare(st.name, st.sql, st.params);
+    // Chunks with a sync point each: the server's answers to a chunk fit the socket buffers, so
+    // this blocking client never waits on a server that waits on it. Inside BEGIN a sync point
+    // commits nothing.
+    constexpr size_t kChunk = 256;
+    for (size_t from = 0; from < statements.size(); from += kChunk) {
+        const size_t to = std::min(statements.size(), from + kChunk);
+        if (PQenterPipelineMode(conn_) != 1) fail("entering pipeline mode", nullptr);
+        for (size_t i = from; i < to; ++i) {
+            const auto &st = statements[i];
+            std::vector<const char *> values;
+            std::vector<int> lengths, formats;
+            for (const auto &p : st.params) {
+                values.push_back(p.bytes.data());
+                lengths.push_back(static_cast<int>(p.bytes.size()));
+                formats.push_back(1);
+            }
+            if (PQsendQueryPrepared(conn_, st.name, static_cast<int>(st.params.size()), values.data(), lengths.data(),
+                                    formats.data(), 1) != 1)
+                break; // the connection failed: reading the results below reports it
+        }
+        PQpipelineSync(conn_);
+        pg_result *error = nullptr;
+        // Each statement's result is followed by a NULL; the chunk ends with PGRES_PIPELINE_SYNC.
+        for (int guard = 0; guard < 4 * kChunk + 8; ++guard) {
+            pg_result *r = PQgetResult(conn_);
+            if (!r) continue;
+            auto status = PQresultStatus(r);
+            if (status == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                break;
+            }
+            if (status == PGRES_FATAL_ERROR && !error) error = r;
+            else PQclear(r);
+            if (PQstatus(conn_) != CONNECTION_OK) break;
+        }
+        if (PQexitPipelineMode(conn_) != 1) { // results left over (a broken chunk): drop them
+            for (int guard = 0; guard < 4 * kChunk + 8; ++guard)
+                if (pg_result *r = PQgetResult(conn_)) PQclear(r);
+                else if (PQexitPipelineMode(conn_) == 1) break;
+        }
+        if (error) fail("pipelined statements", error);
+        if (PQstatus(conn_) != CONNECTION_OK) fail("pipelined statements", nullptr);
+    }
+}
+
 Result Connection::run(const char *name, const char *sql, const std::vector<Param> &params) {
     ensure_connected();
     sqlstate_.clear();
-    if (!prepared_.count(name)) {
-        std::vector<Oid> types;
-        for (const auto &p : params) types.push_back(oid_of(p.type));
-        pg_result *r = PQprepare(conn_, name, sql, static_cast<int>(types.size()), types.data());
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) fail(std::string("preparing ") + name, r);
-        PQclear(r);
-        prepared_.insert(name);
-    }
+    prepare(name, sql, params);
     std::vector<const char *> values;
     std::vector<int> lengths, formats;
     for (const auto &p : params) {

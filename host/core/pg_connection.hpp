@@ -55,6 +55,13 @@ public:
     void exec(const std::string &sql);
     // A statement prepared under `name` the first time it is used on this connection.
     Result run(const char *name, const char *sql, const std::vector<Param> &params);
+    struct Statement {
+        const char *name, *sql;
+        std::vector<Param> params;
+    };
+    // Several prepared statements sent in pipeline mode (one round trip per chunk rather than per
+    // statement); throws on the first that failed. Meant for writes inside a transaction.
+    void pipeline(const std::vector<Statement> &statements);
     // A transaction. A connection lost inside one is never silently replaced (the rest of the
     // transaction would run outside it): the statement fails and the caller rolls back.
     void begin(const char *sql = "BEGIN");
@@ -72,6 +79,7 @@ private:
     std::string sqlstate_;
     bool in_tx_ = false;
     void ensure_connected();
+    void prepare(const char *name, const char *sql, const std::vector<Param> &params);
     [[noreturn]] void fail(const std::string &what, pg_result *r);
     std::string clean(std::string msg) const; // password removed
 };

@@ -3,12 +3,15 @@
 // ats_host_kv(tenant, name, value), ats_leases(tenant, name, holder, token, expires_ms) and
 // ats_schema_version, created and migrated on open under an advisory lock so that instances
 // starting together migrate once. Lease times come from the database's clock, so instances on
-// machines whose clocks disagree still agree on when a lease ends. One connection behind a mutex.
+// machines whose clocks disagree still agree on when a lease ends. A small pool of connections
+// (kPoolSize), so that reads do not queue behind a large batch; a batch's writes are pipelined.
 #pragma once
 
 #include "state_store.hpp"
 
+#include <condition_variable>
 #include <mutex>
+#include <vector>
 
 namespace ats::host {
 
@@ -42,10 +45,17 @@ public:
     int schema_version() override;
     const std::string &path() const override { return redacted_; }
 
+    static constexpr size_t kPoolSize = 4;
+
 private:
-    std::string redacted_;
-    std::unique_ptr<pg::Connection> db_;
+    class Borrowed;
+    std::string url_, redacted_;
     std::mutex mu_;
+    std::condition_variable returned_;
+    std::vector<std::unique_ptr<pg::Connection>> idle_;
+    size_t open_ = 0;
+    Borrowed take();
+    void give_back(std::unique_ptr<pg::Connection> c);
     void migrate();
 };
 
