@@ -68,6 +68,7 @@ void TrackerHost::write_manifest(const TenantOptions &options) {
                                             {"retry", bj::object{{"max_attempts", options.max_attempts},
                                                                  {"base_delay_ms", 10},
                                                                  {"max_wait_ms", 2000}}}}}};
+    for (const auto &kv : options.host_extra) manifest["host"].as_object()[kv.key()] = kv.value();
     std::ofstream f(dir_.str() + "/manifests/" + tenant_ + ".json", std::ios::trunc);
     f << bj::serialize(manifest);
 }
@@ -80,9 +81,11 @@ std::vector<std::string> TrackerHost::argv(std::vector<std::string> args) const 
 }
 
 std::map<std::string, std::string> TrackerHost::env() const {
-    return {{"ATS_TEST_TRACKER_API_KEY", options_.api_key},
-            {"ATS_TEST_TRACKER_PASSWORD", options_.password},
-            {"ATS_TEST_TRACKER_REFRESH_TOKEN", options_.refresh_token}};
+    std::map<std::string, std::string> e{{"ATS_TEST_TRACKER_API_KEY", options_.api_key},
+                                         {"ATS_TEST_TRACKER_PASSWORD", options_.password},
+                                         {"ATS_TEST_TRACKER_REFRESH_TOKEN", options_.refresh_token}};
+    for (const auto &[k, v] : options_.env_extra) e[k] = v;
+    return e;
 }
 
 std::vector<std::string> TrackerHost::call_argv(const std::string &operation, const bj::object &args) const {
