@@ -144,6 +144,12 @@ std::unique_ptr<HeldLock> LockManager::acquire(const std::string &tenant, const 
         held->store_ = store_;
         held->token_ = grant ? grant->token : 0;
     }
+    // The pid last: once a process is named holder it has the lock and its lease, and is in no
+    // state transaction for it (a holder frozen right then blocks nobody's state access).
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(held->fd_, 0) != 0 || ::pwrite(held->fd_, pid.data(), pid.size(), 0) < 0) {
+        // the lock itself is held; the pid is only informative
+    }
     return held;
 }
 
@@ -171,10 +177,6 @@ std::unique_ptr<HeldLock> LockManager::acquire_flock(const std::string &tenant, 
                             "lock '" + name + "' of tenant '" + tenant + "' is held by pid " + holder + " (" + path + ")");
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
-        // the lock itself is held; the pid is only informative
     }
     std::unique_ptr<HeldLock> held(new HeldLock());
     held->fd_ = fd;

@@ -293,7 +293,7 @@ std::optional<LeaseGrant> PgStateStore::lease_renew(const std::string &tenant, c
     try {
         auto r = db->run("ats_lease_renew",
                           "UPDATE ats_leases SET expires_ms = " ATS_PG_NOW_MS " + $4 WHERE tenant = $1 AND name = $2"
-                          " AND token = $3 RETURNING expires_ms",
+                          " AND token = $3 AND expires_ms > 0 RETURNING expires_ms",
                           {Param::of_text(tenant), Param::of_text(name), Param::of_int8(token), Param::of_int8(ttl_ms)});
         if (!r.rows()) return std::nullopt;
         return LeaseGrant{token, r.int8(0, 0)};

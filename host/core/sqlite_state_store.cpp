@@ -339,7 +339,7 @@ std::optional<LeaseGrant> SqliteStateStore::lease_renew(const std::string &tenan
                                                         int64_t token, int64_t ttl_ms) {
     std::lock_guard<std::mutex> lk(mu_);
     Stmt st;
-    if (sqlite3_prepare_v2(db_, "UPDATE leases SET expires_ms=?4 WHERE tenant=?1 AND name=?2 AND token=?3", -1, &st.s,
+    if (sqlite3_prepare_v2(db_, "UPDATE leases SET expires_ms=?4 WHERE tenant=?1 AND name=?2 AND token=?3 AND expires_ms > 0", -1, &st.s,
                            nullptr) != SQLITE_OK)
         throw std::runtime_error("renewing the lease of tenant " + tenant + ": " + sqlite3_errmsg(db_));
     const int64_t expires = wall_ms() + ttl_ms;

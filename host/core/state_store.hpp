@@ -85,7 +85,8 @@ public:
     // more than the previous one. nullopt when another holder's lease is still running.
     virtual std::optional<LeaseGrant> lease_try_acquire(const std::string &tenant, const std::string &name,
                                                         const std::string &holder, int64_t ttl_ms, bool force) = 0;
-    // Extends a lease still carrying `token`; false when it was taken over (the holder lost it).
+    // Extends a lease still carrying `token`; nullopt when it was taken over (the holder lost it) or
+    // released (a renewal racing the release must not bring the lease back).
     virtual std::optional<LeaseGrant> lease_renew(const std::string &tenant, const std::string &name, int64_t token,
                                                   int64_t ttl_ms) = 0;
     virtual void lease_release(const std::string &tenant, const std::string &name, int64_t token) = 0;

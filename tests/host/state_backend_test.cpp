@@ -293,6 +293,13 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(write_with_a_lost_lease_is_refused, B, Backends) {
     auto active = a->leases_active();
     BOOST_REQUIRE(active.size() == 1u);
     BOOST_TEST(active[0].holder == "new-instance");
+    // Released: a renewal racing the release does not bring it back, and the next holder needs no wait.
+    c->lease_release("acme", "sync", taken->token);
+    BOOST_TEST(!c->lease_renew("acme", "sync", taken->token, 5000).has_value());
+    BOOST_TEST(a->leases_active().empty());
+    auto after = a->lease_try_acquire("acme", "sync", "third-instance", 200, false);
+    BOOST_REQUIRE(after.has_value());
+    BOOST_TEST(after->token == taken->token + 1);
 }
 
 BOOST_AUTO_TEST_CASE(state_urls_never_show_their_password) {
