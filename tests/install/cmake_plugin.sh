@@ -23,6 +23,16 @@ so=$work/build/libhello_cpp.so
 expect_file "$so"
 expect_only_entry_exported "$so"
 
+# The package's version is the ABI's: another major is refused at configure time.
+mkdir -p "$work/major2"
+printf 'cmake_minimum_required(VERSION 3.16)\nproject(major2 LANGUAGES CXX)\nfind_package(AtsPluginSDK 2 REQUIRED)\n' \
+  > "$work/major2/CMakeLists.txt"
+if cmake -S "$work/major2" -B "$work/major2/build" -G "$generator" -DCMAKE_CXX_COMPILER="$cxx" \
+     -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF > "$work/major2.log" 2>&1; then
+  fail "find_package(AtsPluginSDK 2) accepted the ABI 1 package"
+fi
+expect_contains "$(cat "$work/major2.log")" "version: 1." "find_package(AtsPluginSDK 2) error"
+
 # install(TARGETS ... DESTINATION ${ATS_HOST_PLUGINS_DIR}) puts it in the installed host's folder;
 # here into a copy of that folder (DESTDIR), so other tests keep the prefix as installed.
 DESTDIR="$work/destdir" cmake --install "$work/build" > "$work/install.log" 2>&1 || { cat "$work/install.log"; fail "install"; }

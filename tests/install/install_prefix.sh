@@ -23,6 +23,7 @@ for f in bin/ats-host bin/ats-plugin-worker bin/ats-sandbox \
   expect_file "$prefix/$f"
 done
 [[ -x "$prefix/bin/ats-host" && -x "$prefix/bin/ats-plugin-worker" ]] || fail "installed binaries are not executable"
+expect_contains "$("$prefix/bin/ats-sandbox" --help 2>&1)" "Usage: ats-sandbox" "installed ats-sandbox --help"
 # Only the package writes /etc; an install into a prefix writes nothing outside it.
 [[ ! -e "$prefix/etc" ]] || fail "cmake --install created $prefix/etc"
 # Nothing built for the tests is installed.
