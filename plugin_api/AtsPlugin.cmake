@@ -16,11 +16,11 @@ include_guard(GLOBAL)
 if(NOT ATS_PLUGIN_VERSION_SCRIPT)
   set(ATS_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/ats_plugin.map")
 endif()
+# Also kept globally: ats_add_plugin() may be called from a folder that does not see the variable.
+set_property(GLOBAL PROPERTY ATS_PLUGIN_VERSION_SCRIPT "${ATS_PLUGIN_VERSION_SCRIPT}")
 if(NOT TARGET AtsPluginSDK::sdk)
   add_library(AtsPluginSDK::sdk INTERFACE IMPORTED GLOBAL)
-  set_target_properties(AtsPluginSDK::sdk PROPERTIES
-    INTERFACE_INCLUDE_DIRECTORIES "${CMAKE_CURRENT_LIST_DIR}"
-    INTERFACE_COMPILE_FEATURES cxx_std_17)
+  set_target_properties(AtsPluginSDK::sdk PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${CMAKE_CURRENT_LIST_DIR}")
 endif()
 
 function(ats_add_plugin target)
@@ -31,16 +31,20 @@ function(ats_add_plugin target)
   if(NOT P_OUTPUT_DIR AND DEFINED ATS_PLUGIN_OUTPUT_DIR)
     set(P_OUTPUT_DIR "${ATS_PLUGIN_OUTPUT_DIR}")
   endif()
+  set(script "${ATS_PLUGIN_VERSION_SCRIPT}")
+  if(NOT script)
+    get_property(script GLOBAL PROPERTY ATS_PLUGIN_VERSION_SCRIPT)
+  endif()
   add_library(${target} MODULE ${P_SOURCES})
   target_link_libraries(${target} PRIVATE AtsPluginSDK::sdk ${P_LIBS})
   set_target_properties(${target} PROPERTIES
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
-    LINK_DEPENDS "${ATS_PLUGIN_VERSION_SCRIPT}")
+    LINK_DEPENDS "${script}")
   if(P_OUTPUT_DIR)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${P_OUTPUT_DIR}")
   endif()
   target_link_options(${target} PRIVATE
-    "-Wl,--version-script=${ATS_PLUGIN_VERSION_SCRIPT}" -Wl,-Bsymbolic -Wl,--no-undefined)
+    "-Wl,--version-script=${script}" -Wl,-Bsymbolic -Wl,--no-undefined)
 endfunction()
