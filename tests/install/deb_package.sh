@@ -20,8 +20,14 @@ expect_contains "$info" "Package: ats-host" "control"
 expect_contains "$info" "Depends: " "control"
 expect_contains "$info" "libboost-json1.81.0" "control Depends (from dpkg-shlibdeps)"
 expect_contains "$info" "libphonenumber8" "control Depends (the providers' libraries)"
+expect_contains "$info" "systemd | adduser" "control Depends (postinst creates the user)"
 expect_contains "$(dpkg-deb -I "$deb" conffiles)" "/etc/ats-host/ats-host.env" "conffiles"
 expect_contains "$(dpkg-deb -I "$deb" postinst)" "sysusers" "postinst"
+dpkg-deb -e "$deb" "$work/control"
+for script in postinst prerm postrm; do
+  [[ -x "$work/control/$script" ]] || fail "maintainer script $script missing or not executable"
+  sh -n "$work/control/$script" || fail "maintainer script $script: syntax error"
+done
 
 listing=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/ats-host ./usr/bin/ats-plugin-worker ./usr/bin/ats-sandbox \
