@@ -46,7 +46,8 @@ Commands:
   hash-token                      print the SHA-256 hash of a token read from stdin (for serve's tokens file)
 
 Global options:
-  --plugins DIR      plugins folder (default: <folder of ats-host>/../plugins)
+  --plugins DIR      plugins folder (default: <folder of ats-host>/../plugins if it exists, else
+                     the installed <folder of ats-host>/../lib/ats-host/plugins)
   --manifests DIR    tenant manifests folder (default: ./manifests)
   --data-dir DIR     state database and lock files (default: ./var; created 0700, files 0600)
   --state-url URL    where state and locks live: postgresql://user@host/db shares them between

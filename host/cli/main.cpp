@@ -4,6 +4,7 @@
 #include "report_text.hpp"
 
 #include "host_error.hpp"
+#include "install_layout.hpp"
 #include "logger.hpp"
 #include "redactor.hpp"
 #include "runtime.hpp"
@@ -106,14 +107,6 @@ void print_error(const std::string &code, const std::string &kind, const std::st
     std::string line = json::serialize(json::object{{"error", e}}) + "\n";
     std::fflush(stdout);
     std::fwrite(line.data(), 1, line.size(), stderr);
-}
-
-std::string exe_dir() {
-    char buf[4096];
-    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return ".";
-    buf[n] = '\0';
-    return boost::filesystem::path(buf).parent_path().string();
 }
 
 const char *support_name(int32_t s) {
@@ -556,7 +549,7 @@ int run(int argc, char **argv) {
     }
 
     host::Runtime::Options ro;
-    ro.plugins_dir = o.plugins_dir.empty() ? exe_dir() + "/../plugins" : o.plugins_dir;
+    ro.plugins_dir = o.plugins_dir.empty() ? host::default_plugins_dir() : o.plugins_dir;
     ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
     ro.manifests_dir = o.manifests_dir;
     ro.environment.data_dir = o.data_dir;

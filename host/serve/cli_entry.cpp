@@ -3,6 +3,7 @@
 // --flag=VALUE); everything after the subcommand belongs to it.
 #include "serve_command.hpp"
 
+#include "install_layout.hpp"
 #include "logger.hpp"
 
 #include <boost/filesystem.hpp>
@@ -12,16 +13,6 @@
 #include <map>
 
 namespace ats::serve {
-
-namespace {
-
-std::string exe_dir() {
-    boost::system::error_code ec;
-    auto p = boost::filesystem::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string(".") : p.parent_path().string();
-}
-
-}  // namespace
 
 int run_cli_subcommand(int argc, char **argv) {
     std::map<std::string, std::string> globals{{"--plugins", ""}, {"--manifests", "manifests"}, {"--data-dir", "var"},
@@ -79,7 +70,7 @@ int run_cli_subcommand(int argc, char **argv) {
     }
     ats::host::Runtime::Options ro;
     ro.environment.default_isolation = *isolation;
-    ro.plugins_dir = globals["--plugins"].empty() ? exe_dir() + "/../plugins" : globals["--plugins"];
+    ro.plugins_dir = globals["--plugins"].empty() ? ats::host::default_plugins_dir() : globals["--plugins"];
     ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
     ro.manifests_dir = globals["--manifests"];
     ro.environment.data_dir = globals["--data-dir"];
