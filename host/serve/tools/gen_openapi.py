@@ -168,7 +168,7 @@ operation(B + '/applications/{application_id}/stage', 'post', 'moveApplication',
 operation(B + '/applications/{application_id}/reject', 'post', 'rejectApplication', 'Reject', 'applications.reject', ref('application'), params=[pp('application_id')],
           body={'type': 'object', 'properties': {'rejection_reason_id': {'type': 'string'}, 'note': {'type': 'string'}}})
 notebody = {'type': 'object', 'required': ['content'], 'properties': {'content': {'type': 'string'}, 'content_type': {'enum': ['text/plain', 'text/html']}}}
-attbody = {'type': 'object', 'required': ['file_name', 'data_base64'], 'properties': {'file_name': {'type': 'string'}, 'content_type': {'type': 'string'}, 'data_base64': {'type': 'string', 'contentEncoding': 'base64'}, 'type': {'enum': ['RESUME', 'COVER_LETTER', 'OTHER']}}}
+attbody = {'type': 'object', 'required': ['file_name', 'data_base64'], 'properties': {'file_name': {'type': 'string'}, 'content_type': {'type': 'string'}, 'data_base64': {'type': 'string', 'contentEncoding': 'base64'}, 'type': {'enum': ['CV', 'COVER_LETTER', 'OTHER', 'RESUME']}}}
 for kind, idn, tag in (('applications', 'application_id', 'Application'), ('candidates', 'candidate_id', 'Candidate')):
     base = B + '/' + kind + '/{' + idn + '}'
     operation(base + '/notes', 'get', 'list' + tag + 'Notes', 'Notes', '%s.notes.list' % kind, results(ref('note')), params=[pp(idn)])
