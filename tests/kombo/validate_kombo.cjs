@@ -14,7 +14,8 @@
 const fs = require('fs');
 const path = require('path');
 
-const [openapiFile, modules, mode, arg] = process.argv.slice(2);
+const [openapiFile, modulesArg, mode, arg] = process.argv.slice(2);
+const modules = modulesArg && path.resolve(modulesArg);
 if (!openapiFile || !modules || !['captures', 'items'].includes(mode) || !arg) {
   console.error('usage: node validate_kombo.cjs <kombo-openapi.json> <node_modules> captures <dir> | items <kind>');
   process.exit(2);

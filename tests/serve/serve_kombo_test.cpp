@@ -81,7 +81,7 @@ std::multiset<std::string> stream_ids(ServeInstance &s, const std::string &tenan
 }
 
 void sdk_reads_everything(ServeInstance &s, const std::string &tenant, const std::string &token) {
-    auto r = run_process({"node", source_dir() + "/tests/serve/kombo_sdk_client.mjs", ajv_node_modules(),
+    auto r = run_process({"node", source_dir() + "/tests/kombo/kombo_sdk_client.mjs", ajv_node_modules(),
                           s.url("/v1/tenants/" + tenant), token, "7"},
                          {}, 240s);
     BOOST_REQUIRE_MESSAGE(r.exit_code == 0, tenant << ": the Kombo SDK failed: " << r.out << r.err);

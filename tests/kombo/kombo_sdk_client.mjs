@@ -5,11 +5,12 @@
 //   {"jobs": {"pages": n, "ids": [...]}, "applications": {...}, "candidates": {...},
 //    "wrong_token": {"class": "KomboAtsError", "status": 401, "code": "PLATFORM.AUTHENTICATION_INVALID"}}
 // Any response the SDK refuses (ResponseValidationError) ends the run with exit 1 and its report.
-// usage: node kombo_sdk_client.mjs <node_modules> <server_url> <token> <page_size>
+// usage: node kombo_sdk_client.mjs <node_modules> <server_url> <token> <page_size> [integration_id]
+// (integration_id: sent as X-Integration-Id; serve ignores it, Kombo and its emulator need it)
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [modules, serverUrl, token, pageSize] = process.argv.slice(2);
+const [modules, serverUrl, token, pageSize, integrationId] = process.argv.slice(2);
 if (!modules || !serverUrl || !token || !pageSize) {
   console.error('usage: node kombo_sdk_client.mjs <node_modules> <server_url> <token> <page_size>');
   process.exit(2);
@@ -18,7 +19,7 @@ const sdk = path.join(modules, '@kombo-api', 'sdk', 'esm');
 const { Kombo } = await import(pathToFileURL(path.join(sdk, 'index.js')).href);
 const errors = await import(pathToFileURL(path.join(sdk, 'models', 'errors', 'index.js')).href);
 
-const client = (apiKey) => new Kombo({ api_key: apiKey, server_url: serverUrl, integration_id: 'ats-host' });
+const client = (apiKey) => new Kombo({ api_key: apiKey, server_url: serverUrl, integration_id: integrationId || 'ats-host' });
 
 async function readAll(kombo, method) {
   const out = { pages: 0, ids: [] };
