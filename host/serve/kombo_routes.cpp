@@ -54,7 +54,9 @@ void send_kombo_error(ResponseWriter &w, const HttpRequest &req, int status, con
     json::object body{{"status", "error"},
                       {"error", json::object{{"code", f.code}, {"title", f.title},
                                              {"message", message + " (request " + req.request_id + ")"}, {"log_url", nullptr}}}};
-    w.send(f.status, "application/json", json::serialize(body) + "\n");
+    HeaderList headers;
+    if (f.status == 401) headers.emplace_back("WWW-Authenticate", "Bearer");
+    w.send(f.status, "application/json", json::serialize(body) + "\n", headers);
 }
 
 // `warnings`: Kombo's top-level list of {"message"}; null leaves it out (Kombo's lists have none).
