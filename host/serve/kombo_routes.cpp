@@ -20,7 +20,12 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
+#include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace ats::serve {
 namespace json = boost::json;
