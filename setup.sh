@@ -57,6 +57,11 @@ if [[ ! -d "$third/node/node_modules/ajv" ]]; then
   mkdir -p "$third/node"
   (cd "$third/node" && npm install --silent --no-audit --no-fund ajv@8 ajv-formats@3 >/dev/null)
 fi
+# Kombo's official TypeScript SDK (MIT): the real client of serve's Kombo-shaped routes (serve.kombo).
+if [[ ! -d "$third/node/node_modules/@kombo-api/sdk" ]]; then
+  mkdir -p "$third/node"
+  (cd "$third/node" && npm install --silent --no-audit --no-fund @kombo-api/sdk@1.1.3 >/dev/null)
+fi
 
 [[ "$mode" == "--deps" ]] && exit 0
 

@@ -78,7 +78,7 @@
 #define ATS_OP_CANDIDATE_NOTES_LIST "candidates.notes.list"
 
 /* {"application_id": string, "file_name": string, "content_type"?: string,
- *  "data_base64": string, "type"?: "RESUME"|"COVER_LETTER"|"OTHER"} -> attachment */
+ *  "data_base64": string, "type"?: "CV"|"COVER_LETTER"|"OTHER" ("RESUME", the old spelling, = "CV")} -> attachment */
 #define ATS_OP_APPLICATION_ATTACHMENTS_ADD "applications.attachments.add"
 /* {"application_id": string} -> {"results":[attachment]} */
 #define ATS_OP_APPLICATION_ATTACHMENTS_LIST "applications.attachments.list"

@@ -34,6 +34,17 @@
  *     identity_hash and, with it, the state op ATS_STATE_PUT_SECRET (data protection).
  *   - Host pacing (http_request waits for the upstream's rate; a 429 is repeated even when not
  *     idempotent) is host behaviour, no type changed, compatible both ways.
+ *   - Record shapes are Kombo items (a contents rule like control records: no struct changed, no
+ *     minor): every job, application, candidate, attachment, stage and rejection reason carries
+ *     every field Kombo's item schema requires (null where the provider cannot know, [] for
+ *     Kombo's non-nullable lists), Kombo's enums (attachment type CV, formerly RESUME) and Kombo's
+ *     nested objects (application.job, .candidate, .current_stage {id, remote_id, name, index},
+ *     .current_stage_id); the project's own fields (remote_ids, warnings, sync_*, job_name, ...)
+ *     stay as additions. plugin_api/schema/ is that contract. A plugin written against the older
+ *     shapes keeps loading and working unchanged: the host's Kombo-shaped routes (serve, /ats/...)
+ *     complete each of its records the same way (ats::shared::kombo::complete_*, idempotent on new
+ *     records), its other routes pass records on as the plugin wrote them, and "RESUME" stays an
+ *     accepted input of attachments.add (read as CV).
  *
  * Threads (summary; details at each function):
  *   - init/deinit/get_descriptor: host's loader thread only, never concurrently with anything

@@ -95,6 +95,7 @@ ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness
     metrics_.set("ats_serve_config_generation", {}, 1);
     add_service_routes();
     add_operation_routes();
+    add_kombo_routes();
 }
 
 Principal ServeApp::authenticate(const HttpRequest &req) const {

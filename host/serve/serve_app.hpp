@@ -42,6 +42,7 @@ public:
 
 private:
     void add_operation_routes();
+    void add_kombo_routes(); // kombo_routes.cpp: Kombo-shaped /ats/... reads
     void add_service_routes();
     Principal authenticate(const HttpRequest &req) const;
     std::shared_ptr<TenantRuntime> tenant_for(const HttpRequest &req, const PathParams &params) const;

@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_CASE(every_kombo_response_kind_validates_against_the_openapi) {
     {
         std::ifstream probe(openapi);
         BOOST_TEST_REQUIRE(probe.good(), "kombo-openapi.json not found at " + openapi +
-                                             " (the shared/reference folder must sit beside the repository root)");
+                                             " (regenerate it with tests/kombo/strip_openapi.py)");
     }
     Sandbox::Options options;
     options.applications = 120;
@@ -90,8 +90,29 @@ BOOST_AUTO_TEST_CASE(every_kombo_response_kind_validates_against_the_openapi) {
     c.add("budget 429", "", sb.kombo_get("/ats/jobs"));
     for (int status : {200, 400, 401, 404, 405, 429, 500, 502, 503}) BOOST_TEST(c.statuses.count(status) == 1u, status);
 
-    auto result = ats::test::run_process({"node", ATS_KOMBO_VALIDATOR, openapi, ATS_AJV_NODE_MODULES, c.dir.str()}, {},
+    auto result = ats::test::run_process({"node", ATS_KOMBO_VALIDATOR, openapi, ATS_AJV_NODE_MODULES, "captures", c.dir.str()}, {},
                                          std::chrono::seconds(120));
     BOOST_TEST_MESSAGE(result.out);
     BOOST_TEST(result.exit_code == 0, result.out + result.err);
+}
+
+// Kombo's official TypeScript SDK (zod-validated responses) reads every page of the emulator's
+// jobs, applications and candidates, and gets its typed error for a wrong key.
+BOOST_AUTO_TEST_CASE(kombo_sdk_reads_the_emulator) {
+    Sandbox sb;
+    auto result = ats::test::run_process({"node", ats::test::source_dir() + "/tests/kombo/kombo_sdk_client.mjs", ATS_AJV_NODE_MODULES,
+                                          sb.kombo_url(), Sandbox::kKomboApiKey, "9", Sandbox::kKomboIntegrationId},
+                                         {}, std::chrono::seconds(120));
+    BOOST_TEST_REQUIRE(result.exit_code == 0, result.out + result.err);
+    json::value report = json::parse(result.out);
+    for (const char *list : {"jobs", "applications", "candidates"}) {
+        const auto &ids = report.at(list).at("ids").as_array();
+        BOOST_TEST(!ids.empty(), list);
+        std::set<std::string> distinct;
+        for (const auto &id : ids) distinct.insert(std::string(id.as_string()));
+        BOOST_TEST(distinct.size() == ids.size(), list << ": a record came twice");
+        BOOST_TEST(report.at(list).at("pages").as_int64() == static_cast<int64_t>((ids.size() + 8) / 9), list);
+    }
+    BOOST_TEST(report.at("wrong_token").at("class").as_string() == "KomboAtsError");
+    BOOST_TEST(report.at("wrong_token").at("code").as_string() == "PLATFORM.AUTHENTICATION_INVALID");
 }

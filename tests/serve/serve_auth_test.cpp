@@ -63,21 +63,25 @@ BOOST_AUTO_TEST_CASE(every_tenant_route_refuses_other_tenants_and_missing_tokens
         }
         BOOST_TEST_CONTEXT(r.method << " " << r.path) {
             bool tenant_route = r.path.find("{tenant}") != std::string::npos;
+            // Kombo-shaped routes answer Kombo's error envelope, whose code for every refusal of
+            // the caller's credentials is PLATFORM.AUTHENTICATION_INVALID.
+            bool kombo = r.path.find("/ats/") != std::string::npos;
+            auto code = [&](const std::string &ours) { return kombo ? std::string("PLATFORM.AUTHENTICATION_INVALID") : ours; };
             std::string own = fill(r.path, "acme");
             auto none = s.request(r.method, own, "", body);
             BOOST_TEST(none.status == 401);
-            BOOST_TEST(error_code(none) == "unauthenticated");
+            BOOST_TEST(error_code(none) == code("unauthenticated"));
             BOOST_TEST(none.header("www-authenticate") == "Bearer");
             auto unknown = s.request(r.method, own, "not-a-token", body);
             BOOST_TEST(unknown.status == 401);
-            BOOST_TEST(error_code(unknown) == "invalid_token");
+            BOOST_TEST(error_code(unknown) == code("invalid_token"));
             auto malformed = s.request(r.method, own, "", body, {{"Authorization", "Basic YWNtZTp4"}});
             BOOST_TEST(malformed.status == 401);
             if (tenant_route) {
                 ++tenant_routes;
                 auto other = s.request(r.method, fill(r.path, "beta"), "acme-token-1", body);
                 BOOST_TEST(other.status == 403);
-                BOOST_TEST(error_code(other) == "forbidden");
+                BOOST_TEST(error_code(other) == code("forbidden"));
                 auto reverse = s.request(r.method, own, "beta-token-1", body);
                 BOOST_TEST(reverse.status == 403);
                 // A tenant that does not exist looks exactly like someone else's.

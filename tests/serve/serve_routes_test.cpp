@@ -187,6 +187,24 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     BOOST_TEST(resume.header("content-type") == "application/pdf");
     BOOST_TEST(resume.body.rfind("%PDF-1.4", 0) == 0u);
 
+    // --- Kombo-shaped reads (Kombo's envelopes; the full check is serve.kombo) --------------------------
+    auto kjobs = obj(rec.call("GET", T + "/ats/jobs", A + "/ats/jobs?page_size=1&statuses=OPEN", kAcme));
+    BOOST_TEST(kjobs["status"].as_string() == "success");
+    BOOST_TEST(kjobs["data"].at("results").as_array().size() == 1u);
+    BOOST_TEST(kjobs["data"].at("next").is_string());
+    auto kapps = obj(rec.call("GET", T + "/ats/applications", A + "/ats/applications?job_ids=j1&outcomes=PENDING,DECLINED", kAcme));
+    BOOST_TEST(!kapps["data"].at("results").as_array().empty());
+    for (const auto &a : kapps["data"].at("results").as_array()) BOOST_TEST(a.at("job").at("id").as_string() == "j1");
+    BOOST_TEST(obj(rec.call("GET", T + "/ats/candidates", A + "/ats/candidates?email=PAT1%40probe.example", kAcme))["data"].at("results").as_array().size() == 1u);
+    auto kbad = rec.call("GET", T + "/ats/candidates", A + "/ats/candidates?page_size=0", kAcme);
+    BOOST_TEST(kbad.status == 400);
+    BOOST_TEST(json_body(kbad).at("error").at("code").as_string() == "PLATFORM.INPUT_INVALID");
+    BOOST_TEST(rec.call("GET", T + "/ats/candidates", A + "/ats/candidates", "").status == 401);
+    auto katt = obj(rec.call("GET", T + "/ats/applications/{application_id}/attachments", A + "/ats/applications/a2/attachments", kAcme));
+    BOOST_TEST(katt["data"].at("results").as_array().size() == 1u); // added above, as RESUME: answered as CV
+    BOOST_TEST(katt["data"].at("results").at(0).at("type").as_string() == "CV");
+    BOOST_TEST(rec.call("GET", T + "/ats/candidates/{candidate_id}/attachments", A + "/ats/candidates/c1/attachments", kAcme).status == 200);
+
     // --- reference data and custom fields -------------------------------------------------------------
     BOOST_TEST(obj(rec.call("GET", T + "/stages", A + "/stages?job_id=j1", kAcme))["results"].as_array().size() == 4u);
     BOOST_TEST(obj(rec.call("GET", T + "/rejection-reasons", A + "/rejection-reasons", kAcme))["results"].as_array().size() == 2u);

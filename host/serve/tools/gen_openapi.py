@@ -168,7 +168,7 @@ operation(B + '/applications/{application_id}/stage', 'post', 'moveApplication',
 operation(B + '/applications/{application_id}/reject', 'post', 'rejectApplication', 'Reject', 'applications.reject', ref('application'), params=[pp('application_id')],
           body={'type': 'object', 'properties': {'rejection_reason_id': {'type': 'string'}, 'note': {'type': 'string'}}})
 notebody = {'type': 'object', 'required': ['content'], 'properties': {'content': {'type': 'string'}, 'content_type': {'enum': ['text/plain', 'text/html']}}}
-attbody = {'type': 'object', 'required': ['file_name', 'data_base64'], 'properties': {'file_name': {'type': 'string'}, 'content_type': {'type': 'string'}, 'data_base64': {'type': 'string', 'contentEncoding': 'base64'}, 'type': {'enum': ['RESUME', 'COVER_LETTER', 'OTHER']}}}
+attbody = {'type': 'object', 'required': ['file_name', 'data_base64'], 'properties': {'file_name': {'type': 'string'}, 'content_type': {'type': 'string'}, 'data_base64': {'type': 'string', 'contentEncoding': 'base64'}, 'type': {'enum': ['CV', 'COVER_LETTER', 'OTHER', 'RESUME']}}}
 for kind, idn, tag in (('applications', 'application_id', 'Application'), ('candidates', 'candidate_id', 'Candidate')):
     base = B + '/' + kind + '/{' + idn + '}'
     operation(base + '/notes', 'get', 'list' + tag + 'Notes', 'Notes', '%s.notes.list' % kind, results(ref('note')), params=[pp(idn)])
@@ -189,6 +189,66 @@ cf[0]['schema'] = {'enum': ['candidate', 'job', 'application']}
 operation(B + '/custom-fields/{record_type}/{record_id}', 'get', 'getCustomFields', 'Custom fields of a record', 'custom_fields.get', results(ref('custom_field')), params=cf)
 operation(B + '/custom-fields/{record_type}/{record_id}', 'put', 'setCustomFields', 'Write custom fields', 'custom_fields.set', results(ref('custom_field')), params=cf,
           body={'type': 'object', 'required': ['values'], 'properties': {'values': {'type': 'object', 'additionalProperties': {'type': ['string', 'number', 'boolean', 'null']}}}})
+# Kombo-shaped reads (kombo_routes.cpp): Kombo's paths under the tenant root, Kombo's envelopes.
+KOMBO_CODES = ['PLATFORM.RATE_LIMIT_EXCEEDED', 'PLATFORM.CONCURRENCY_LIMIT_EXCEEDED', 'PLATFORM.INTEGRATION_NOT_FOUND', 'PLATFORM.INPUT_INVALID', 'PLATFORM.UNKNOWN_ERROR',
+               'PLATFORM.IP_NOT_WHITELISTED', 'PLATFORM.AUTHENTICATION_INVALID', 'PLATFORM.TASK_TIMED_OUT', 'INTEGRATION.PERMISSION_MISSING', 'INTEGRATION.AUTHENTICATION_INVALID',
+               'INTEGRATION.QA_FAILED', 'INTEGRATION.SETUP_SYNC_PENDING', 'INTEGRATION.SETUP_INCOMPLETE', 'INTEGRATION.INACTIVE', 'INTEGRATION.MODEL_NOT_AVAILABLE',
+               'INTEGRATION.MODEL_DISABLED', 'INTEGRATION.ACTION_NOT_AVAILABLE', 'INTEGRATION.ACTION_DISABLED', 'REMOTE.SERVICE_UNAVAILABLE', 'REMOTE.RATE_LIMIT_EXCEEDED',
+               'REMOTE.INPUT_INVALID', 'REMOTE.UNKNOWN_HTTP_ERROR', 'ATS.JOB_CLOSED', 'ATS.APPLICATION_ALREADY_EXISTS']
+comps['KomboError'] = {'type': 'object', 'required': ['status', 'error'], 'description': "Kombo's ATS error envelope (clients branch on error.code)",
+                       'properties': {'status': {'const': 'error'},
+                                      'error': {'type': 'object', 'required': ['code', 'title', 'message', 'log_url'],
+                                                'properties': {'code': {'enum': KOMBO_CODES + [None]}, 'title': {'type': ['string', 'null']}, 'message': {'type': 'string'}, 'log_url': {'type': ['string', 'null']}}}}}
+comps['KomboWarning'] = {'type': 'object', 'required': ['message'], 'properties': {'message': {'type': 'string'}},
+                         'description': 'Kombo-shaped lists: a source of the list failed (a StreamWarning with its message); attachments: always [] here'}
+
+
+def kombo_page(item):
+    return {'type': 'object', 'required': ['status', 'data'],
+            'properties': {'status': {'const': 'success'},
+                           'data': {'type': 'object', 'required': ['results', 'next'], 'properties': {'results': {'type': 'array', 'items': item}, 'next': {'type': ['string', 'null'], 'description': 'pass as ?cursor= (with the same filters) for the next page; null on the last page'}}},
+                           'warnings': {'type': 'array', 'items': ref('KomboWarning')}}}
+
+
+def kombo_errors():
+    d = {}
+    for c, what in (('400', 'PLATFORM.INPUT_INVALID: unknown parameter, bad page_size, cursor or date'), ('401', 'PLATFORM.AUTHENTICATION_INVALID: no or unknown token'),
+                    ('403', "PLATFORM.AUTHENTICATION_INVALID: another tenant's token"), ('404', 'PLATFORM.INTEGRATION_NOT_FOUND (no such tenant) or PLATFORM.INPUT_INVALID (no such record)'),
+                    ('501', 'INTEGRATION.MODEL_NOT_AVAILABLE: the provider does not support the list'), ('502', 'REMOTE.UNKNOWN_HTTP_ERROR / INTEGRATION.AUTHENTICATION_INVALID'),
+                    ('503', 'REMOTE.SERVICE_UNAVAILABLE')):
+        d[c] = {'description': what, 'content': {J: {'schema': ref('KomboError')}}}
+    d['default'] = {'description': 'any other error, same envelope', 'content': {J: {'schema': ref('KomboError')}}}
+    return d
+
+
+def kombo_list(path, opid, summary, ats_op, item, filters):
+    params = [T, qp('cursor', 'from data.next of the previous page (opaque)'), qp('page_size', '1-250, default 100', {'type': 'integer', 'minimum': 1, 'maximum': 250}),
+              qp('updated_after', 'YYYY-MM-DD[THH:mm:ss[.sss]][Z], UTC; fractions of a second are dropped'),
+              qp('include_deleted', 'accepted; providers emit no deleted records', {'enum': ['true', 'false']}),
+              qp('ignore_unsupported_filters', 'true: a filter on a field the provider never fills is ignored instead of matching nothing', {'enum': ['true', 'false']}),
+              qp('ids', 'comma-separated ids'), qp('remote_ids', 'comma-separated remote ids')] + [qp(n, d) for n, d in filters]
+    add(B + path, 'get', {'operationId': opid, 'summary': summary, 'security': bearer, 'x-ats-operation': ats_op, 'parameters': params,
+                          'description': "Kombo's GET " + path + ' (same parameters, envelope and record shape), so a Kombo client works with server_url = <service>/v1/tenants/{tenant} and a tenant token as its API key. '
+                                         'Filters are applied by the service on the records (updated_after and job_ids also reach the provider); unknown parameters are refused (400).',
+                          'responses': {'200': {'description': 'one page', 'content': {J: {'schema': kombo_page(item)}}}, **kombo_errors()}})
+
+
+kombo_list('/ats/jobs', 'komboListJobs', 'Jobs, Kombo-shaped', 'jobs.stream', ref('job'),
+           [('job_codes', 'comma-separated'), ('post_url', 'exact'), ('status', 'OPEN|CLOSED|DRAFT|ARCHIVED'), ('statuses', 'comma-separated'), ('employment_types', 'comma-separated'),
+            ('visibilities', 'comma-separated'), ('remote_created_after', 'date as updated_after'), ('name_contains', 'case-insensitive')])
+kombo_list('/ats/applications', 'komboListApplications', 'Applications, Kombo-shaped', 'applications.stream', ref('application'),
+           [('outcome', 'PENDING|HIRED|DECLINED'), ('outcomes', 'comma-separated'), ('job_ids', 'comma-separated'), ('job_remote_ids', 'comma-separated (job.remote_id)'),
+            ('current_stage_ids', 'comma-separated'), ('remote_created_after', 'date as updated_after')])
+kombo_list('/ats/candidates', 'komboListCandidates', 'Candidates, Kombo-shaped', 'candidates.stream', ref('candidate'),
+           [('email', 'any of the e-mail addresses, case-insensitive'), ('job_ids', 'unsupported: candidate records carry no applications (matches nothing unless ignore_unsupported_filters=true)'),
+            ('first_name', 'case-insensitive'), ('last_name', 'case-insensitive')])
+for kind, idn in (('applications', 'application_id'), ('candidates', 'candidate_id')):
+    add(B + '/ats/' + kind + '/{' + idn + '}/attachments', 'get',
+        {'operationId': 'komboList' + kind.capitalize()[:-1] + 'Attachments', 'summary': 'Attachments, Kombo-shaped', 'security': bearer, 'x-ats-operation': kind + '.attachments.list',
+         'parameters': [T, pp(idn)], 'description': "Kombo's envelope; data_url is this service's download route (absolute). Ids are the provider's (not Kombo's 24-character ids).",
+         'responses': {'200': {'description': 'every attachment', 'content': {J: {'schema': {'type': 'object', 'required': ['status', 'data', 'warnings'],
+                                                                                                'properties': {'status': {'const': 'success'}, 'data': {'type': 'object', 'required': ['results'], 'properties': {'results': {'type': 'array', 'items': ref('attachment')}}},
+                                                                                                               'warnings': {'type': 'array', 'items': ref('KomboWarning')}}}}}}, **kombo_errors()}})
 # service routes
 add(B + '/capabilities', 'get', {'operationId': 'getCapabilities', 'summary': "The tenant's provider and its capability matrix", 'security': bearer, 'parameters': [T], 'responses': {**resp(ref('Provider')), **errors(401, 403, 404)}})
 add(B + '/sync', 'post', {'operationId': 'startSync', 'summary': 'Start a sync now, or answer its plan (dry_run)', 'security': bearer, 'parameters': [T],

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ats/shared/json.hpp"
+#include "ats/shared/kombo_record.hpp"
 #include "ats/shared/timezone.hpp"
 #include "dry_run/dry_run.hpp"
 #include "kombo/kombo_probe.hpp"
@@ -145,7 +146,10 @@ bj::object pending_application(const PendingRecord &p, const std::string &status
     o["rejected_at"] = nullptr;
     o["current_stage"] = a.current_stage_id.empty()
                              ? bj::value(nullptr)
-                             : bj::value(bj::object{{"id", a.current_stage_id}, {"name", text_or_null(a.current_stage_name)}});
+                             : bj::value(bj::object{{"id", a.current_stage_id},
+                                                    {"remote_id", nullptr}, // not kept by the sync's Kombo reader
+                                                    {"name", text_or_null(a.current_stage_name)},
+                                                    {"index", nullptr}});
     std::string job = !opportunity.empty() ? opportunity : !a.job_id.empty() ? a.job_id : a.job_remote_id;
     o["job_id"] = job.empty() ? std::string("unknown") : job;
     o["job_name"] = text_or_null(a.job_name);
@@ -155,6 +159,7 @@ bj::object pending_application(const PendingRecord &p, const std::string &status
     o["source"] = text_or_null(a.source);
     o["remote_created_at"] = iso_or_null(a.remote_created_at);
     o["remote_updated_at"] = iso_or_null(a.remote_updated_at);
+    o["remote_deleted_at"] = iso_or_null(a.remote_deleted_at);
     bj::value changed = iso_or_null(a.remote_updated_at);
     if (changed.is_null()) changed = iso_or_null(p.last_failed_at);
     if (changed.is_null())
@@ -174,6 +179,26 @@ bj::object pending_application(const PendingRecord &p, const std::string &status
     o["sync_reason"] = p.reason;
     o["sync_reason_kind"] = p.kind.empty() ? std::string("error") : p.kind;
     if (p.failures > 0) o["sync_failures"] = p.failures;
+    // Kombo's embedded job and candidate, as Kombo itself names them (the job is Kombo's, even when
+    // job_id is the Tracker opportunity it maps to).
+    std::string kombo_job = !a.job_id.empty() ? a.job_id : job;
+    o["job"] = kombo_job.empty() ? bj::value(nullptr)
+                                 : bj::value(bj::object{{"id", kombo_job},
+                                                        {"remote_id", a.job_remote_id.empty() ? kombo_job : a.job_remote_id},
+                                                        {"name", text_or_null(a.job_name)}});
+    if (!candidate.empty()) {
+        bj::array emails;
+        for (const auto &e : a.emails) emails.push_back(bj::object{{"email_address", e}, {"type", nullptr}});
+        o["candidate"] = bj::object{{"id", candidate},
+                                    {"remote_id", a.candidate_remote_id.empty() ? candidate : a.candidate_remote_id},
+                                    {"first_name", text_or_null(a.first_name)},
+                                    {"last_name", text_or_null(a.last_name)},
+                                    {"source", text_or_null(a.source)},
+                                    {"remote_url", nullptr},
+                                    {"tags", bj::array{}},
+                                    {"email_addresses", std::move(emails)}};
+    }
+    ats::shared::kombo::complete_application(o);
     return o;
 }
 

@@ -10,6 +10,7 @@
 //          "read_delay_ms": how long jobs.get takes (cancellable)}.
 #include "ats_plugin.hpp"
 #include "ats/shared/base64.hpp"
+#include "ats/shared/kombo_record.hpp"
 
 #include <boost/json.hpp>
 
@@ -216,11 +217,18 @@ public:
             return emit(sink, json::object{{"results", results}});
         }
         if (op == ATS_OP_REJECTION_REASONS_LIST)
-            return emit(sink, json::object{{"results", json::array{json::object{{"id", "r1"}, {"name", "Not a fit"}},
-                                                                   json::object{{"id", "r2"}, {"name", "Withdrew"}}}}});
+        {
+            json::array reasons{json::object{{"id", "r1"}, {"name", "Not a fit"}}, json::object{{"id", "r2"}, {"name", "Withdrew"}}};
+            for (auto &r : reasons) ats::shared::kombo::complete_rejection_reason(r.as_object());
+            return emit(sink, json::object{{"results", reasons}});
+        }
         if (op == ATS_OP_STAGES_LIST) {
             json::array stages;
-            for (int i = 0; i < 4; ++i) stages.push_back(json::object{{"id", "s" + std::to_string(i + 1)}, {"name", kStages[i]}});
+            for (int i = 0; i < 4; ++i) {
+                json::object stage{{"id", "s" + std::to_string(i + 1)}, {"name", kStages[i]}, {"index", i}};
+                ats::shared::kombo::complete_stage(stage);
+                stages.push_back(std::move(stage));
+            }
             return emit(sink, json::object{{"results", stages}});
         }
         if (op == ATS_OP_APPLICATION_NOTES_ADD || op == ATS_OP_CANDIDATE_NOTES_ADD) {
@@ -245,7 +253,9 @@ public:
             std::lock_guard<std::mutex> lock(mu_);
             std::string id = "f" + std::to_string(++file_counter_);
             json::object att{{"id", id}, {"remote_id", id}, {"file_name", str(args, "file_name")},
-                             {"content_type", content_type}, {"type", type}};
+                             {"content_type", content_type}, {"type", type},
+                             {op == ATS_OP_APPLICATION_ATTACHMENTS_ADD ? "application_id" : "candidate_id", key.substr(key.find('/') + 1)}};
+            ats::shared::kombo::complete_attachment(att);
             attachments_[key].push_back(att);
             files_[id] = data;
             return emit(sink, att);
@@ -305,6 +315,7 @@ private:
         auto j = base("j" + std::to_string(i), i);
         j["name"] = "Probe job " + std::to_string(i);
         j["status"] = i == 3 ? "CLOSED" : "OPEN";
+        ats::shared::kombo::complete_job(j);
         return j;
     }
     json::object make_candidate(int i) {
@@ -313,6 +324,7 @@ private:
         c["last_name"] = "Probe" + std::to_string(i);
         c["email_addresses"] = json::array{json::object{{"email_address", "pat" + std::to_string(i) + "@probe.example"}}};
         c["phone_numbers"] = json::array{};
+        ats::shared::kombo::complete_candidate(c);
         return c;
     }
     json::object make_application(const std::string &id, const std::string &job, const std::string &cand, int i) {
@@ -324,6 +336,7 @@ private:
         a["job_id"] = job;
         a["candidate_id"] = cand;
         a["remote_created_at"] = iso_day(i);
+        ats::shared::kombo::complete_application(a);
         return a;
     }
     static std::string str(const json::object &args, const char *name) {
@@ -361,6 +374,8 @@ private:
         if (it == applications_.end()) throw Error(ATS_ERR_NOT_FOUND, "no application " + id);
         fn(it->second);
         it->second["changed_at"] = iso_day(27);
+        it->second.erase("current_stage_id"); // derived again from the new stage
+        ats::shared::kombo::complete_application(it->second);
         return it->second;
     }
     json::object reject(const std::string &id) {

@@ -1,5 +1,7 @@
 #include "tracker_host.hpp"
 
+#include "kombo_check.hpp"
+
 #include "paths.hpp"
 #include "process.hpp"
 
@@ -170,8 +172,10 @@ std::string schema_errors(const std::string &schema, const std::vector<bj::value
     ProcessResult p = run_process({"node", source_dir() + "/tests/tracker/e2e/validate_records.js",
                                    source_dir() + "/plugin_api/schema", schema},
                                   {{"NODE_PATH", ATS_AJV_NODE_MODULES}}, std::chrono::seconds(60), input);
-    if (p.exit_code == 0) return {};
-    return "ajv (" + std::to_string(p.exit_code) + "): " + p.out + p.err;
+    std::string errors = p.exit_code == 0 ? "" : "ajv (" + std::to_string(p.exit_code) + "): " + p.out + p.err;
+    // The unified records are Kombo records: every kind Kombo knows must pass its item schema too.
+    if (is_kombo_kind(schema)) errors += kombo_item_errors(schema, input);
+    return errors;
 }
 
 int64_t as_int(const bj::value &v) {

@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(attachments_and_resume_round_trip) {
 
     reset_counters(w.sandbox);
     CallResult added = host.call("candidates.attachments.add", bj::object{{"candidate_id", rid}, {"file_name", "cv.pdf"},
-                                                                           {"data_base64", b64}, {"type", "RESUME"}});
+                                                                           {"data_base64", b64}, {"type", "CV"}});
     BOOST_TEST_REQUIRE(added.exit_code == 0, added.err);
     BOOST_TEST(total(tracker_counts(w.sandbox)) == 1); // attachDocument
     int64_t doc = id_of(added.one());
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(attachments_and_resume_round_trip) {
 
     CallResult listed = host.call("candidates.attachments.list", bj::object{{"candidate_id", rid}});
     BOOST_TEST_REQUIRE(listed.exit_code == 0, listed.err);
-    BOOST_TEST(listed.one().at("results").at(0).at("type").as_string() == "RESUME");
+    BOOST_TEST(listed.one().at("results").at(0).at("type").as_string() == "CV");
 
     std::string out = host.path("attachment.bin");
     CallResult got = host.call("candidates.attachments.get", bj::object{{"candidate_id", rid}, {"attachment_id", std::to_string(doc)}}, out);

@@ -2,6 +2,7 @@
 #include "ats/shared/ascii.hpp"
 
 #include "ats/shared/json.hpp"
+#include "ats/shared/kombo_record.hpp"
 #include "ats/shared/phone.hpp"
 
 #include <ats_plugin.hpp>
@@ -48,7 +49,7 @@ std::string RecordMapper::job_status(std::string_view tracker_status) {
 
 std::string RecordMapper::attachment_type(std::string_view t) {
     std::string s = ats::shared::ascii_lower(t);
-    if (s == "resume" || s == "agencyresume" || s == "cv") return "RESUME";
+    if (s == "resume" || s == "agencyresume" || s == "cv") return "CV";
     if (s == "coverletter" || s == "cover_letter") return "COVER_LETTER";
     return "OTHER";
 }
@@ -56,7 +57,7 @@ std::string RecordMapper::attachment_type(std::string_view t) {
 std::string RecordMapper::tracker_document_type(std::string_view unified) {
     // Tracker's document types: general|resume|photo|specification|logo|agencyresume. No cover
     // letter type exists, so COVER_LETTER and OTHER are "general" (reported in the matrix).
-    return unified == "RESUME" ? "resume" : "general";
+    return ats::shared::kombo::attachment_type(unified) == "CV" ? "resume" : "general";
 }
 
 bj::object RecordMapper::custom_fields(const bj::object &row, const Settings *settings) const {
@@ -109,6 +110,7 @@ bj::object RecordMapper::job(const OpportunityRow &row, const Settings *settings
         j["client"] = bj::object{{"id", row.client_id ? id_text(row.client_id) : row.company}, {"name", str_or_null(row.company)}};
     j["custom_fields"] = custom_fields(row.raw, settings);
     j["remote_ids"] = bj::object{{"tracker", id}};
+    ats::shared::kombo::complete_job(j);
     return j;
 }
 
@@ -163,7 +165,10 @@ bj::object RecordMapper::application(const LinkRow &row) const {
     a["rejection_reason_name"] = nullptr; // Tracker cannot record one
     a["rejected_at"] = outcome == "DECLINED" ? updated : bj::value(nullptr);
     if (row.status_id || !row.status.empty())
-        a["current_stage"] = bj::object{{"id", row.status_id ? id_text(row.status_id) : row.status}, {"name", str_or_null(row.status)}};
+        a["current_stage"] = bj::object{{"id", row.status_id ? id_text(row.status_id) : row.status},
+                                        {"remote_id", row.status_id ? bj::value(id_text(row.status_id)) : bj::value(nullptr)},
+                                        {"name", str_or_null(row.status)},
+                                        {"index", nullptr}}; // Tracker's statuses are not ordered (A4)
     else
         a["current_stage"] = nullptr;
     a["job_id"] = id_text(row.opportunity_id);
@@ -177,6 +182,7 @@ bj::object RecordMapper::application(const LinkRow &row) const {
     a["changed_at"] = updated.is_null() ? (created.is_null() ? bj::value("1970-01-01T00:00:00Z") : created) : updated;
     a["custom_fields"] = bj::object{};
     a["remote_ids"] = bj::object{{"tracker", id}};
+    ats::shared::kombo::complete_application(a);
     return a;
 }
 
@@ -217,6 +223,7 @@ bj::object RecordMapper::candidate(const ResourceRow &row, const Settings *setti
     c["changed_at"] = updated.is_null() ? (created.is_null() ? bj::value("1970-01-01T00:00:00Z") : created) : updated;
     c["custom_fields"] = custom_fields(row.raw, settings);
     c["remote_ids"] = bj::object{{"tracker", id}};
+    ats::shared::kombo::complete_candidate(c);
     return c;
 }
 
@@ -250,6 +257,7 @@ bj::object RecordMapper::attachment(const bj::object &d, std::string_view link_f
     a["type"] = attachment_type(sj::text_or(d, "documenttype"));
     a[link_field] = link_id;
     a["remote_created_at"] = utc_or_null(sj::text_or(d, "dateadded"), "Tracker D " + id + " dateadded");
+    ats::shared::kombo::complete_attachment(a);
     return a;
 }
 

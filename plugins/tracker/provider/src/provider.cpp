@@ -3,6 +3,7 @@
 #include "ats/shared/ascii.hpp"
 
 #include "ats/shared/json.hpp"
+#include "ats/shared/kombo_record.hpp"
 #include "ats/shared/timezone.hpp"
 
 #include <map>
@@ -308,9 +309,12 @@ void TrackerProvider::op_stages_list(ats::sdk::Call &call, const bj::object &arg
         client().get_opportunity(tracker_id_arg(args, "job_id", ATS_OP_STAGES_LIST), call.raw()); // NOT_FOUND if absent
     auto s = client().settings(call.raw());
     bj::array results;
-    for (const auto &st : s->link_statuses)
-        results.push_back(bj::object{{"id", std::to_string(st.id)}, {"remote_id", std::to_string(st.id)},
-                                     {"name", st.name}, {"job_id", nullptr}});
+    for (const auto &st : s->link_statuses) {
+        // Database-wide and unordered (A4): no index, no time of change.
+        bj::object stage{{"id", std::to_string(st.id)}, {"remote_id", std::to_string(st.id)}, {"name", st.name}, {"job_id", nullptr}};
+        ats::shared::kombo::complete_stage(stage);
+        results.push_back(std::move(stage));
+    }
     emit(sink, bj::object{{"results", std::move(results)}});
 }
 

@@ -123,7 +123,7 @@ void TrackerProvider::op_candidates_get_resume(ats::sdk::Call &call, const bj::o
     size_t documents = 0;
     client().for_each_document("R", id, [&](const bj::object &d) {
         ++documents;
-        if (RecordMapper::attachment_type(sj::text_or(d, "documenttype")) != "RESUME") return true;
+        if (RecordMapper::attachment_type(sj::text_or(d, "documenttype")) != "CV") return true;
         int64_t doc = sj::int_or(d, "id", 0);
         std::string date = sj::text_or(d, "dateadded");
         if (doc && (best == 0 || date > best_date || (date == best_date && doc > best))) {

@@ -5,6 +5,7 @@
 #include "ats/shared/base64.hpp"
 #include "ats/shared/html_text.hpp"
 #include "ats/shared/json.hpp"
+#include "ats/shared/kombo_record.hpp"
 
 namespace ats::tracker {
 
@@ -102,17 +103,19 @@ void TrackerProvider::op_attachments_add(ats::sdk::Call &call, const bj::object 
     std::string file_name = sj::require_nonempty_string(args, "file_name", where);
     std::string bytes = ats::shared::base64_decode(sj::require_string(args, "data_base64", where), where + " data_base64");
     std::string type = sj::optional_string(args, "type", where).value_or("OTHER");
-    if (type != "RESUME" && type != "COVER_LETTER" && type != "OTHER")
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ": field 'type' must be RESUME, COVER_LETTER or OTHER");
+    if (type != "CV" && type != "RESUME" && type != "COVER_LETTER" && type != "OTHER")
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ": field 'type' must be CV, COVER_LETTER or OTHER");
     std::string content_type = sj::optional_string(args, "content_type", where).value_or(guess_content_type(file_name));
     int64_t id = client().attach_document(t.record_type, t.id, file_name, RecordMapper::tracker_document_type(type),
                                           ats::shared::base64_encode(bytes), call.raw());
     std::string sid = std::to_string(id);
     // The type as Tracker will list it (COVER_LETTER has no Tracker type: see the matrix).
     std::string stored = RecordMapper::attachment_type(RecordMapper::tracker_document_type(type));
-    emit(sink, bj::object{{"id", sid}, {"remote_id", sid}, {"file_name", file_name}, {"content_type", content_type},
-                          {"size", static_cast<int64_t>(bytes.size())}, {"type", stored},
-                          {t.link_field, std::to_string(t.id)}, {"remote_created_at", nullptr}});
+    bj::object record{{"id", sid}, {"remote_id", sid}, {"file_name", file_name}, {"content_type", content_type},
+                      {"size", static_cast<int64_t>(bytes.size())}, {"type", stored},
+                      {t.link_field, std::to_string(t.id)}, {"remote_created_at", nullptr}};
+    ats::shared::kombo::complete_attachment(record);
+    emit(sink, record);
 }
 
 // attachments.list: getRecords D by link (A5). Cost: ceil((N+1)/page_size) (+1 when empty).
