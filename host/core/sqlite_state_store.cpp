@@ -69,17 +69,21 @@ SqliteStateStore::~SqliteStateStore() { sqlite3_close(db_); }
 // Version 1: kv (+ the sealed column, which files from before sealing lack) and host_kv.
 // Version 2: leases. Files written before versions were recorded have kv but no version row.
 // BEGIN IMMEDIATE makes two processes opening a new file migrate one after the other.
+// A file already at this version is only read: opening it must not wait for the write lock, which
+// another process (a sync mid-batch, or a stopped one) may hold for as long as it likes.
 void SqliteStateStore::migrate() {
+    auto read_version = [this] {
+        Stmt st;
+        if (sqlite3_prepare_v2(db_, "SELECT version FROM schema_version WHERE id=1", -1, &st.s, nullptr) == SQLITE_OK &&
+            sqlite3_step(st.s) == SQLITE_ROW)
+            return sqlite3_column_int(st.s, 0);
+        return 0;
+    };
+    if (read_version() == kStateSchemaVersion) return;
     exec("CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
     exec("BEGIN IMMEDIATE");
     try {
-        int version = 0;
-        {
-            Stmt st;
-            if (sqlite3_prepare_v2(db_, "SELECT version FROM schema_version WHERE id=1", -1, &st.s, nullptr) == SQLITE_OK &&
-                sqlite3_step(st.s) == SQLITE_ROW)
-                version = sqlite3_column_int(st.s, 0);
-        }
+        const int version = read_version(); // again, under the write lock: another process may have migrated
         if (version > kStateSchemaVersion)
             throw std::runtime_error("schema version " + std::to_string(version) + " is newer than this host's (" +
                                      std::to_string(kStateSchemaVersion) + "): use a newer ats-host");
@@ -256,20 +260,35 @@ size_t SqliteStateStore::reseal_all(const std::string &tenant, const std::functi
 
 std::string SqliteStateStore::host_value_or_insert(const std::string &tenant, const std::string &name, const std::string &value) {
     std::lock_guard<std::mutex> lk(mu_);
-    Stmt ins, sel;
+    auto fail = [&] { throw std::runtime_error("host value for tenant " + tenant + ": " + sqlite3_errmsg(db_)); };
+    // Read first: an existing value (every start after the first) must not need the write lock,
+    // which another process may hold for as long as it likes (a sync mid-batch, or one stopped).
+    auto select = [&](std::string &out) {
+        Stmt sel;
+        if (sqlite3_prepare_v2(db_, "SELECT value FROM host_kv WHERE tenant=?1 AND name=?2", -1, &sel.s, nullptr) !=
+            SQLITE_OK)
+            fail();
+        sqlite3_bind_text(sel.s, 1, tenant.data(), static_cast<int>(tenant.size()), SQLITE_STATIC);
+        sqlite3_bind_text(sel.s, 2, name.data(), static_cast<int>(name.size()), SQLITE_STATIC);
+        const int rc = sqlite3_step(sel.s);
+        if (rc == SQLITE_DONE) return false;
+        if (rc != SQLITE_ROW) fail();
+        const void *b = sqlite3_column_blob(sel.s, 0);
+        out.assign(static_cast<const char *>(b ? b : ""), static_cast<size_t>(sqlite3_column_bytes(sel.s, 0)));
+        return true;
+    };
+    std::string out;
+    if (select(out)) return out;
+    Stmt ins;
     if (sqlite3_prepare_v2(db_, "INSERT OR IGNORE INTO host_kv(tenant,name,value) VALUES(?1,?2,?3)", -1, &ins.s,
-                           nullptr) != SQLITE_OK ||
-        sqlite3_prepare_v2(db_, "SELECT value FROM host_kv WHERE tenant=?1 AND name=?2", -1, &sel.s, nullptr) != SQLITE_OK)
-        throw std::runtime_error("host value for tenant " + tenant + ": " + sqlite3_errmsg(db_));
+                           nullptr) != SQLITE_OK)
+        fail();
     sqlite3_bind_text(ins.s, 1, tenant.data(), static_cast<int>(tenant.size()), SQLITE_STATIC);
     sqlite3_bind_text(ins.s, 2, name.data(), static_cast<int>(name.size()), SQLITE_STATIC);
     sqlite3_bind_blob(ins.s, 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
-    if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("host value for tenant " + tenant + ": " + sqlite3_errmsg(db_));
-    sqlite3_bind_text(sel.s, 1, tenant.data(), static_cast<int>(tenant.size()), SQLITE_STATIC);
-    sqlite3_bind_text(sel.s, 2, name.data(), static_cast<int>(name.size()), SQLITE_STATIC);
-    if (sqlite3_step(sel.s) != SQLITE_ROW) throw std::runtime_error("host value for tenant " + tenant + ": " + sqlite3_errmsg(db_));
-    const void *b = sqlite3_column_blob(sel.s, 0);
-    return std::string(static_cast<const char *>(b ? b : ""), static_cast<size_t>(sqlite3_column_bytes(sel.s, 0)));
+    if (sqlite3_step(ins.s) != SQLITE_DONE) fail();
+    if (!select(out)) fail(); // another process may have inserted first: its value wins
+    return out;
 }
 
 void SqliteStateStore::host_value_put(const std::string &tenant, const std::string &name, const std::string &value) {
