@@ -35,6 +35,8 @@ struct Options {
     bool dry_run = false;                // sync --dry-run
     bool write_probes = false;           // probe --write-probes
     std::string scratch_record;          // probe --scratch-record ID
+    std::optional<long long> last;       // syncs --last N
+    std::string run_id;                  // syncs --run ID
 };
 
 // Throws std::invalid_argument with a message naming the offending flag.

@@ -38,6 +38,9 @@ Commands:
   sync --tenant T [--full] [--retry-quarantined] [--dry-run]
                                   run the provider's synchronisation once; JSON summary on stdout
                                   (--dry-run: the plan, nothing written)
+  syncs --tenant T [--last N] [--run ID] [--json]
+                                  the tenant's sync history: every run (CLI, schedule, API, webhook,
+                                  dry runs) with start, end, trigger, outcome and summary
   probe --tenant T [--json]       check the provider's wire assumptions on the live account
   forget --tenant T (--email E | --phone P | --workable-candidate-id ID | --tracker-resource-id ID)
                                   erase one person from the host's state for the tenant; prints counts
@@ -116,6 +119,18 @@ found no match, links, status changes from -> to and why, contact fields, notes,
 pending applications, identity conflicts and quarantine, and the same counters as a real run's
 summary. Human-readable on a terminal; one JSON line ("dry_run": true, "plan": [...]) with --json
 or when stdout is not a terminal.
+)";
+
+inline constexpr const char *kSyncsHelp = R"(Usage: ats-host syncs --tenant T [--last N] [--run ID] [--json]
+
+Lists the tenant's sync history, newest first: every run recorded by `sync` (and its dry runs) and
+by `serve` (scheduled, API and webhook runs), with its id, trigger, mode, start, end, outcome and
+the main counts. --last N shows the newest N (default 20); --run ID shows one run with its whole
+summary. The history lives in the tenant's state (sealed like the tenant's other secret values)
+and keeps the newest sync.history_runs runs (manifest; default 100).
+Human-readable on a terminal; NDJSON (one run per line) or, with --run, one JSON line with --json
+or when stdout is not a terminal.
+Exit: 0; 2 for an unknown run id.
 )";
 
 inline constexpr const char *kProbeHelp = R"(Usage: ats-host probe --tenant T [--json] [--write-probes --scratch-record ID]

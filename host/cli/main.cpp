@@ -8,6 +8,7 @@
 #include "redactor.hpp"
 #include "runtime.hpp"
 #include "serve_command.hpp"
+#include "sync_history.hpp"
 
 #include <boost/filesystem.hpp>
 #include <boost/json.hpp>
@@ -33,7 +34,7 @@ constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPluginOrManifes
 
 // The sync plan and the probe report are read by people on a terminal, by programs otherwise.
 bool human_report(const cli::Options &o) {
-    return !o.json && ::isatty(1) == 1 && ((o.command == "sync" && o.dry_run) || o.command == "probe");
+    return !o.json && ::isatty(1) == 1 && (o.command == "sync" || o.command == "probe" || o.command == "syncs");
 }
 
 std::atomic<bool> g_cancelled{false};
@@ -279,6 +280,66 @@ struct ProgressBar {
     }
 };
 
+// Keeps the run in the tenant's sync history. A history that cannot be written costs a warning,
+// never the sync's own result.
+void record_sync(host::Runtime &rt, host::Tenant &tenant, const cli::Options &o, const host::InvokeResult &r,
+                 int64_t started_ms, const json::value &summary, const std::string &record_error) {
+    const int64_t finished_ms = rt.environment()->now_unix_ms();
+    std::string status = r.status == ATS_OK && record_error.empty() ? "succeeded"
+                         : g_cancelled.load()                       ? "cancelled"
+                                                                    : "failed";
+    json::object run{{"id", host::SyncHistory::new_run_id(started_ms)},
+                     {"tenant_id", o.tenant},
+                     {"provider", tenant.plugin()->provider()},
+                     {"trigger", "cli"},
+                     {"full", o.full},
+                     {"dry_run", o.dry_run},
+                     {"retry_quarantined", o.retry_quarantined},
+                     {"status", status},
+                     {"started_at", host::iso8601_utc_ms(started_ms)},
+                     {"finished_at", host::iso8601_utc_ms(finished_ms)},
+                     {"duration_ms", finished_ms - started_ms},
+                     {"request_id", r.request_id}};
+    run["summary"] = summary.is_object() ? host::summary_for_history(summary) : json::value(nullptr);
+    if (status == "succeeded") run["error"] = nullptr;
+    else
+        run["error"] = json::object{{"code", !r.failure.empty()      ? r.failure
+                                             : r.status != ATS_OK     ? std::string(host::status_name(r.status))
+                                                                      : std::string("internal")},
+                                    {"message", rt.environment()->redactor().redact(r.message + record_error)}};
+    try {
+        tenant.sync_history().record(run);
+    } catch (const std::exception &e) {
+        rt.environment()->logger().write(ATS_LOG_WARN, {o.tenant, tenant.plugin()->provider(), r.request_id},
+                                         "sync history: the run was not recorded: " + std::string(e.what()));
+    }
+}
+
+// `syncs`: the tenant's sync history, from its state alone (the plugin is not loaded).
+int cmd_syncs(host::Runtime &rt, const cli::Options &o) {
+    auto set = rt.load_manifests();
+    const host::TenantManifest *m = nullptr;
+    for (const auto &t : set.tenants)
+        if (t.tenant_id == o.tenant) m = &t;
+    if (!m) throw HostError(ErrorKind::manifest, ATS_ERR_NOT_FOUND, "unknown tenant '" + o.tenant + "' (no manifest in " + rt.options().manifests_dir + ")");
+    auto history = host::SyncHistory::open(*rt.environment(), *m);
+    Out out;
+    if (!o.run_id.empty()) {
+        auto run = history.find(o.run_id);
+        if (!run) throw HostError(ErrorKind::usage, ATS_ERR_NOT_FOUND, "tenant '" + o.tenant + "' has no sync run '" + o.run_id + "' (see ats-host syncs --tenant " + o.tenant + ")");
+        out.line(human_report(o) ? cli::render_run(*run) : json::serialize(*run));
+        return kExitOk;
+    }
+    auto runs = history.last(static_cast<size_t>(o.last.value_or(20)));
+    if (human_report(o)) {
+        out.line(cli::render_history(runs, o.tenant));
+    } else {
+        for (const auto &r : runs)
+            if (!out.line(json::serialize(r))) break;
+    }
+    return kExitOk;
+}
+
 int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args) {
     auto tenant = rt.open_tenant(o.tenant);
     // A plugin older than ABI 1.2 does not know "dry_run" and would run a REAL sync.
@@ -294,6 +355,7 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     std::string check_record;
     int64_t contradicted = 0; // probe: assumptions the upstream contradicts
     std::vector<json::object> control; // control records (ats_plugin.h): printed after the results
+    json::value sync_summary;          // sync: the summary record, for the tenant's history
     sink.on_record = [&](std::string_view rec) {
         boost::system::error_code ec;
         auto v = json::parse(rec, ec);
@@ -312,8 +374,12 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
         }
         if (operation == ATS_OP_PROBE && v.is_object())
             if (const auto *n = v.get_object().if_contains("contradicted"); n && n->is_int64()) contradicted = n->get_int64();
+        if (operation == ATS_OP_SYNC) sync_summary = v;
         if (human_report(o) && v.is_object()) {
-            if (!out.line(operation == ATS_OP_PROBE ? cli::render_probe(v.get_object()) : cli::render_plan(v.get_object())))
+            const auto &doc = v.get_object();
+            if (!out.line(operation == ATS_OP_PROBE ? cli::render_probe(doc)
+                          : o.dry_run              ? cli::render_plan(doc)
+                                                   : cli::render_summary(doc)))
                 return false;
         } else if (!out.line(json::serialize(v))) {
             return false; // stdout closed: stop the stream
@@ -347,8 +413,10 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     copts.cancelled = [] { return g_cancelled.load(); };
     copts.cancel_grace = kCancelGrace - std::chrono::seconds(1); // a worker is killed before the watchdog fires
     start_cancel_watchdog(operation, o.tenant);
+    const int64_t started_ms = rt.environment()->now_unix_ms();
     auto r = tenant->invoke(operation, args, sink, copts);
     bar.finish();
+    if (operation == ATS_OP_SYNC) record_sync(rt, *tenant, o, r, started_ms, sync_summary, record_error);
     // What each upstream's rate controller settled on (the log's answer to "how fast may we go").
     for (const auto &e : tenant->rate_controllers()) {
         const auto &p = e.snapshot;
@@ -421,7 +489,7 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
 
 bool allowed_flags(const cli::Options &o, std::string &bad) {
     const std::string &c = o.command;
-    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget" || c == "probe";
+    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget" || c == "probe" || c == "syncs";
     if (!tenant_cmd && !o.tenant.empty()) bad = "--tenant";
     else if (c != "call" && o.args) bad = "--args";
     else if (c != "call" && !o.output.empty()) bad = "--output";
@@ -432,7 +500,10 @@ bool allowed_flags(const cli::Options &o, std::string &bad) {
     else if (c != "sync" && o.dry_run) bad = "--dry-run";
     else if (c != "probe" && o.write_probes) bad = "--write-probes";
     else if (c != "probe" && !o.scratch_record.empty()) bad = "--scratch-record";
-    else if (tenant_cmd && o.json && !(c == "probe" || (c == "sync" && o.dry_run))) bad = "--json";
+    else if (c != "syncs" && o.last) bad = "--last";
+    else if (c != "syncs" && !o.run_id.empty()) bad = "--run";
+    else if (c == "syncs" && o.last && !o.run_id.empty()) bad = "--last with --run";
+    else if (tenant_cmd && o.json && !(c == "probe" || c == "sync" || c == "syncs")) bad = "--json";
     return bad.empty();
 }
 
@@ -457,6 +528,7 @@ int run(int argc, char **argv) {
                        : o.command == "sync"      ? cli::kSyncHelp
                        : o.command == "forget"    ? cli::kForgetHelp
                        : o.command == "probe"     ? cli::kProbeHelp
+                       : o.command == "syncs"     ? cli::kSyncsHelp
                                                   : nullptr;
     if (o.help && o.command == "serve") { // `ats-host --help serve`: same as `ats-host serve --help`
         ats::serve::print_serve_help(std::cout);
@@ -481,7 +553,7 @@ int run(int argc, char **argv) {
         return kExitUsage;
     }
     const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync" ||
-                            o.command == "forget" || o.command == "probe";
+                            o.command == "forget" || o.command == "probe" || o.command == "syncs";
     std::string operation = o.command == "check"    ? ATS_OP_CHECK
                             : o.command == "sync"   ? ATS_OP_SYNC
                             : o.command == "forget" ? ATS_OP_FORGET
@@ -575,6 +647,7 @@ int run(int argc, char **argv) {
     try {
         if (o.command == "providers") return cmd_providers(*rt, o);
         if (o.command == "tenants") return cmd_tenants(*rt, o);
+        if (o.command == "syncs") return cmd_syncs(*rt, o);
         return run_operation(*rt, o, operation, args);
     } catch (const HostError &e) {
         int code = e.kind() == ErrorKind::usage ? kExitUsage
