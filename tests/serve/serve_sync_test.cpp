@@ -103,8 +103,9 @@ BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
         BOOST_TEST(log.find(secret) == std::string::npos, "a secret reached the log");
 }
 
-// {"dry_run": true}: answered at once with the plan (200), no run recorded, nothing written; the
-// real run that follows writes what the plan said (counted per Tracker method).
+// {"dry_run": true}: answered at once with the plan (200), recorded in the history as a dry run
+// (its plan as counts), nothing written; the real run that follows writes what the plan said
+// (counted per Tracker method).
 BOOST_AUTO_TEST_CASE(a_dry_run_answers_the_plan_and_writes_nothing) {
     Sandbox sandbox;
     ServeInstance s(hybrid_setup(sandbox));
@@ -114,7 +115,11 @@ BOOST_AUTO_TEST_CASE(a_dry_run_answers_the_plan_and_writes_nothing) {
     BOOST_TEST(plan.at("dry_run").as_bool());
     BOOST_TEST(sandbox.admin_get("writes").at("writes").as_array().empty());
     auto runs = json::parse(s.get("/v1/tenants/demo/sync", kToken).body).as_object()["runs"].as_array();
-    BOOST_TEST(runs.empty());
+    BOOST_TEST_REQUIRE(runs.size() == 1u);
+    BOOST_TEST(runs[0].at("dry_run").as_bool());
+    BOOST_TEST(runs[0].at("trigger").as_string() == "api");
+    BOOST_TEST(!runs[0].at("summary").as_object().contains("plan"));
+    BOOST_TEST(runs[0].at("summary").at("plan_counts").at("create_person").as_int64() > 0);
     std::map<std::string, int64_t> planned;
     for (const auto &i : plan.at("plan").as_array()) ++planned[std::string(i.at("method").as_string())];
     BOOST_TEST(planned["createResource"] > 0);
