@@ -16,7 +16,9 @@ struct Options {
     std::string data_dir = "var";
     bool allow_shared_data_dir = false; // accept a data dir / state file others can read or write
     std::string log_file;      // "" = stderr
-    std::string log_level = "info";
+    // "" = not given: warn when the log goes to stderr (the command's own error line says what
+    // failed; progress chatter stays out), info into a --log-file.
+    std::string log_level;
     // --isolation: where plugins of manifests without host.isolation run. One-shot commands
     // default to in_process (a crash ends only this command); `serve` to process (serve_command).
     std::string isolation = "in_process";

@@ -96,6 +96,18 @@ const char *kind_name(ErrorKind k) {
     }
 }
 
+// The log of a one-shot command writing to stderr, holding its warnings (Logger::hold) so that
+// the error line comes once: released, minus the lines repeating the error, before it.
+host::Logger *g_held_log = nullptr;
+
+void release_held_log(const std::string &error_message) {
+    if (!g_held_log) return;
+    g_held_log->release([&](std::string_view msg) {
+        return !error_message.empty() && !msg.empty() &&
+               (error_message.find(msg) != std::string::npos || msg.find(error_message) != std::string_view::npos);
+    });
+}
+
 // The one JSON error line on stderr.
 // `retryable`: repeating the same command later may succeed (the plugin's or the host's verdict).
 void print_error(const std::string &code, const std::string &kind, const std::string &operation, const std::string &tenant,
@@ -106,6 +118,7 @@ void print_error(const std::string &code, const std::string &kind, const std::st
     if (!tenant.empty()) e["tenant"] = tenant;
     std::string line = json::serialize(json::object{{"error", e}}) + "\n";
     std::fflush(stdout);
+    release_held_log(std::string(e.at("message").as_string()));
     std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
@@ -375,7 +388,9 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
         if (operation == ATS_OP_PROBE && v.is_object())
             if (const auto *n = v.get_object().if_contains("contradicted"); n && n->is_int64()) contradicted = n->get_int64();
         if (operation == ATS_OP_SYNC) sync_summary = v;
-        if (human_report(o) && v.is_object()) {
+        // A sync summary the host does not know the shape of (another provider's) prints as JSON.
+        const bool known_shape = operation != ATS_OP_SYNC || (v.is_object() && v.get_object().contains("applications_seen"));
+        if (human_report(o) && v.is_object() && known_shape) {
             const auto &doc = v.get_object();
             if (!out.line(operation == ATS_OP_PROBE ? cli::render_probe(doc)
                           : o.dry_run              ? cli::render_plan(doc)
@@ -577,7 +592,7 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", operation, o.tenant, operation + " returns a file: give --output FILE", nullptr);
         return kExitUsage;
     }
-    int level = host::Logger::parse_level(o.log_level);
+    int level = o.log_level.empty() ? (o.log_file.empty() ? ATS_LOG_WARN : ATS_LOG_INFO) : host::Logger::parse_level(o.log_level);
     if (level < 0) {
         print_error("usage", "usage", "", "", "--log-level must be debug, info, warn or error", nullptr);
         return kExitUsage;
@@ -644,6 +659,16 @@ int run(int argc, char **argv) {
         return kExitUsage;
     }
     auto &redactor = rt->environment()->redactor();
+    if (o.log_file.empty()) {
+        g_held_log = &rt->environment()->logger();
+        g_held_log->hold();
+    }
+    struct ReleaseAtEnd {
+        ~ReleaseAtEnd() {
+            release_held_log("");
+            g_held_log = nullptr;
+        }
+    } release_at_end;
     try {
         if (o.command == "providers") return cmd_providers(*rt, o);
         if (o.command == "tenants") return cmd_tenants(*rt, o);
