@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -268,21 +269,37 @@ std::string read_args(const cli::Options &o) {
     return a;
 }
 
-// A progress bar on a terminal; nothing otherwise.
+// A progress bar on a terminal; nothing otherwise: phase, done/total, rate and time left (from
+// the phase's own start), redrawn in place.
 struct ProgressBar {
     bool enabled = ::isatty(2) == 1;
     bool drawn = false;
-    void draw(std::string_view phase, int64_t done, int64_t total) {
+    std::string phase;
+    std::chrono::steady_clock::time_point phase_start;
+    int64_t phase_first = 0;
+    void draw(std::string_view p, int64_t done, int64_t total) {
         if (!enabled) return;
-        char line[256];
+        auto now = std::chrono::steady_clock::now();
+        if (p != phase) {
+            phase.assign(p);
+            phase_start = now;
+            phase_first = done;
+        }
+        double secs = std::chrono::duration<double>(now - phase_start).count();
+        double rate = secs > 0.5 ? static_cast<double>(done - phase_first) / secs : 0;
+        char line[320], tail[96] = "";
+        if (rate > 0 && total > 0 && done < total)
+            std::snprintf(tail, sizeof tail, " %.0f/s, %.0f s left", rate, static_cast<double>(total - done) / rate);
+        else if (rate > 0)
+            std::snprintf(tail, sizeof tail, " %.0f/s", rate);
         if (total > 0) {
             int width = 30, filled = static_cast<int>(width * std::min<int64_t>(done, total) / total);
             std::string bar(static_cast<size_t>(filled), '#');
             bar.resize(static_cast<size_t>(width), '-');
-            std::snprintf(line, sizeof line, "\r%-24.24s [%s] %lld/%lld ", std::string(phase).c_str(), bar.c_str(),
-                          static_cast<long long>(done), static_cast<long long>(total));
+            std::snprintf(line, sizeof line, "\r%-44.44s [%s] %lld/%lld%s\x1b[K", phase.c_str(), bar.c_str(),
+                          static_cast<long long>(done), static_cast<long long>(total), tail);
         } else {
-            std::snprintf(line, sizeof line, "\r%-24.24s %lld ", std::string(phase).c_str(), static_cast<long long>(done));
+            std::snprintf(line, sizeof line, "\r%-44.44s %lld%s\x1b[K", phase.c_str(), static_cast<long long>(done), tail);
         }
         std::fputs(line, stderr);
         std::fflush(stderr);
