@@ -1,6 +1,7 @@
 #include "serve_app.hpp"
 
 #include "api_error.hpp"
+#include "console_page.hpp"
 #include "ats_plugin.h"
 #include "crypto.hpp"
 #include "event_log.hpp"
@@ -9,6 +10,7 @@
 #include "serve_state.hpp"
 #include "sync_history.hpp"
 #include "sync_scheduler.hpp"
+#include "token_store.hpp"
 #include "webhook.hpp"
 
 #include <boost/json.hpp>
@@ -16,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <map>
 #include <set>
 
 namespace ats::serve {
@@ -167,6 +170,75 @@ void ServeApp::add_service_routes() {
         authenticate(req);
         json::object body{{"providers", state_.catalog()->providers_json()}};
         w.send(200, "application/json", json::serialize(body) + "\n");
+    });
+    router_.add("GET", "/console", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
+        // A browser sends the token as the Basic password after the 401 below; programs may send
+        // it as a Bearer token. Either way the principal decides what the page shows.
+        const std::string auth = req.header("authorization");
+        std::string token = basic_auth_password(auth);
+        if (token.empty() && auth.size() > 7) {
+            std::string scheme = auth.substr(0, 7);
+            for (char &c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (scheme == "bearer ") token = auth.substr(7);
+        }
+        std::optional<Principal> principal;
+        if (!token.empty()) principal = state_.tokens()->authenticate(token);
+        if (!principal) {
+            w.send(401, "text/html; charset=utf-8",
+                   "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ats-host console</title></head>"
+                   "<body><p>The console needs the admin token or a tenant token, given as the password.</p></body></html>\n",
+                   {{"WWW-Authenticate", "Basic realm=\"ats-host console\", charset=\"UTF-8\""}, {"Cache-Control", "no-store"}});
+            return;
+        }
+        auto catalog = state_.catalog();
+        std::map<std::string, std::string> versions;
+        json::value providers = catalog->providers_json();
+        if (providers.is_array())
+            for (const auto &p : providers.get_array())
+                if (p.is_object() && p.get_object().contains("provider"))
+                    versions[std::string(p.at("provider").as_string())] = std::string(p.at("plugin_version").as_string());
+        std::map<std::string, json::object> checks;
+        auto report = readiness_.report();
+        if (const auto *ts = report.if_contains("tenants"); ts && ts->is_array())
+            for (const auto &t : ts->get_array())
+                if (t.is_object()) checks[std::string(t.at("tenant_id").as_string())] = t.get_object();
+        ConsoleView view;
+        view.generated_at = utc_now_iso8601();
+        if (principal->admin) view.viewer = "admin token";
+        else {
+            view.viewer = "tenant token (";
+            for (const auto &t : principal->tenants) view.viewer += (view.viewer.back() == '(' ? "" : ", ") + t;
+            view.viewer += ")";
+        }
+        for (const auto &id : catalog->tenant_ids()) {
+            if (!principal->may_access(id)) continue;
+            auto runtime = catalog->tenant(id);
+            ConsoleTenant t;
+            t.tenant_id = id;
+            if (!runtime) {
+                t.readiness = "not loaded";
+                view.tenants.push_back(std::move(t));
+                continue;
+            }
+            t.provider = runtime->provider();
+            t.plugin_version = versions[t.provider];
+            t.readiness = "not checked yet";
+            if (auto c = checks.find(id); c != checks.end()) {
+                const auto *check = c->second.if_contains("check");
+                if (check && check->is_object()) {
+                    t.ready = check->at("ok").as_bool();
+                    t.readiness = t.ready ? "ready (checked " + std::string(check->at("at").as_string()) + ")"
+                                          : "check failed: " + (check->at("error").is_string() ? std::string(check->at("error").as_string()) : std::string("?"));
+                }
+            }
+            t.runs = merged_runs(*runtime, syncs_.runs(id), 10);
+            t.capabilities = runtime->capabilities_json();
+            view.tenants.push_back(std::move(t));
+        }
+        w.send(200, "text/html; charset=utf-8", render_console(view),
+               {{"Cache-Control", "no-store"},
+                {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"},
+                {"X-Content-Type-Options", "nosniff"}});
     });
     router_.add("GET", "/v1/tenants", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
         auto principal = authenticate(req);
