@@ -35,9 +35,9 @@ Commands:
   check --tenant T                test the tenant's connection and credentials upstream
   call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
                                   run one operation; records print as NDJSON on stdout
-  sync --tenant T [--full] [--retry-quarantined] [--dry-run]
-                                  run the provider's synchronisation once; JSON summary on stdout
-                                  (--dry-run: the plan, nothing written)
+  sync --tenant T [--full] [--retry-quarantined] [--dry-run] [--json]
+                                  run the provider's synchronisation once; a readable summary on a
+                                  terminal, the JSON summary otherwise (--dry-run: the plan, nothing written)
   syncs --tenant T [--last N] [--run ID] [--json]
                                   the tenant's sync history: every run (CLI, schedule, API, webhook,
                                   dry runs) with start, end, trigger, outcome and summary
@@ -54,7 +54,8 @@ Global options:
   --data-dir DIR     state database and lock files (default: ./var; created 0700, files 0600)
   --allow-shared-data-dir  use a data dir / state file other users can read or write (refused otherwise)
   --log-file FILE    JSON-lines log (default: stderr)
-  --log-level LEVEL  debug | info | warn | error (default: info)
+  --log-level LEVEL  debug | info | warn | error (default: warn on stderr, info into --log-file;
+                     on stderr, warnings print when the command ends, minus those its error repeats)
   --isolation MODE   process | in_process: where a tenant's plugin runs when its manifest has no
                      host.isolation. process = an ats-plugin-worker process per tenant: a crash
                      or hang harms only that tenant and is reported by name and signal
@@ -104,13 +105,16 @@ count against --limit and print after every result; {"_type":"error"} means a pa
 (exit 6).
 )";
 
-inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined] [--dry-run [--json]]
+inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined] [--dry-run] [--json]
 
 Runs the provider's "sync" operation once with {"full": false|true}: --full ignores the checkpoint
 and re-reads everything (a full reconciliation); --retry-quarantined adds
 {"retry_quarantined": true}: applications the provider quarantined after repeated failures are
-retried in this run. Shows a progress bar on stderr when stderr is a terminal; prints the summary
-record as one JSON line on stdout.
+retried in this run. Shows a progress bar on stderr when stderr is a terminal (every phase, with
+rate and time left). On a terminal, prints a readable summary: counts, then what needs the
+operator, grouped and ranked, with what to do; --json (or a stdout that is not a terminal) prints
+the full summary record as one JSON line. Every run, dry runs included, is kept in the tenant's
+sync history (`ats-host syncs`).
 
 --dry-run reads everything a real sync reads and writes nothing: no Tracker write is sent and the
 sync's durable state (checkpoint, id maps, intents, pending list, quarantine) is left as it was.
