@@ -14,6 +14,9 @@ namespace ats::host {
 
 namespace {
 const std::string kRunPrefix = "run/";
+// One empty row per run beside it: listing and retention scan these, not the summaries (a
+// 10,000-application summary is ~450 KB; 100 of them are not read to list ten).
+const std::string kIndexPrefix = "idx/";
 }
 
 SyncHistory::SyncHistory(StateStore &store, std::string tenant_id, std::vector<SealingKey> keys, size_t keep)
@@ -36,49 +39,44 @@ std::string SyncHistory::new_run_id(int64_t started_unix_ms) {
 
 void SyncHistory::record(const json::object &run) {
     const auto *id = run.if_contains("id");
-    if (!id || !id->is_string() || id->get_string().empty())
-        throw std::invalid_argument("sync history of tenant '" + tenant_ + "': a run needs an \"id\"");
-    const std::string key = kRunPrefix + std::string(id->get_string());
+    if (!id || !id->is_string() || id->get_string().empty() || id->get_string().find('/') != json::string::npos)
+        throw std::invalid_argument("sync history of tenant '" + tenant_ + "': a run needs an \"id\" without '/'");
+    const std::string run_id(id->get_string());
     std::vector<std::string> existing;
-    store_.scan(owner_, kRunPrefix, [&](const std::string &k, const std::string &) {
-        existing.push_back(k);
+    store_.scan(owner_, kIndexPrefix, [&](const std::string &k, const std::string &) {
+        existing.push_back(k.substr(kIndexPrefix.size()));
         return true;
     });
     std::vector<StateOp> ops;
     size_t after = existing.size() + 1;
-    for (const auto &k : existing) after -= (k == key); // re-recording a run replaces it
+    for (const auto &k : existing) after -= (k == run_id); // re-recording a run replaces it
     for (size_t i = 0; after > keep_ && i < existing.size(); ++i)
-        if (existing[i] != key) {
-            ops.push_back({true, existing[i], ""});
+        if (existing[i] != run_id) {
+            ops.push_back({true, kIndexPrefix + existing[i], ""});
+            ops.push_back({true, kRunPrefix + existing[i], ""});
             --after;
         }
-    StateOp put{false, key, seal(keys_.front(), row_aad(owner_, key), json::serialize(run)), true};
-    ops.push_back(std::move(put));
+    const std::string key = kRunPrefix + run_id;
+    ops.push_back({false, kIndexPrefix + run_id, ""});
+    ops.push_back({false, key, seal(keys_.front(), row_aad(owner_, key), json::serialize(run)), true});
     store_.apply(owner_, ops);
 }
 
 std::vector<json::object> SyncHistory::last(size_t n) const {
-    std::vector<StateRow> rows;
-    store_.scan_rows(owner_, kRunPrefix, [&](const StateRow &r) {
-        rows.push_back(r);
+    std::vector<std::string> ids;
+    store_.scan(owner_, kIndexPrefix, [&](const std::string &k, const std::string &) {
+        ids.push_back(k.substr(kIndexPrefix.size()));
         return true;
     });
     std::vector<json::object> out;
-    for (auto it = rows.rbegin(); it != rows.rend() && (n == 0 || out.size() < n); ++it) {
-        std::string id = it->key.substr(kRunPrefix.size());
+    for (auto it = ids.rbegin(); it != ids.rend() && (n == 0 || out.size() < n); ++it) {
         try {
-            std::string text = it->sealed ? open_sealed(keys_, row_aad(owner_, it->key), it->value) : it->value;
-            auto v = json::parse(text);
-            if (v.is_object()) {
-                out.push_back(std::move(v.get_object()));
-                continue;
-            }
+            if (auto run = find(*it)) out.push_back(std::move(*run));
         } catch (const std::exception &e) {
             // A run sealed by a key no longer configured: listed, unreadable, rather than hidden.
-            out.push_back(json::object{{"id", id}, {"status", "unreadable"}, {"error", json::object{{"code", "conflict"}, {"message", e.what()}}}});
-            continue;
+            out.push_back(json::object{{"id", *it}, {"status", "unreadable"},
+                                       {"error", json::object{{"code", "conflict"}, {"message", e.what()}}}});
         }
-        out.push_back(json::object{{"id", id}, {"status", "unreadable"}});
     }
     return out;
 }

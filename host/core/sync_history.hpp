@@ -4,7 +4,8 @@
 //
 // Where: the state file's kv table under the owner "<tenant>#history" ('#' cannot occur in a
 // tenant id, so the plugin, which sees only its tenant's rows, never meets them), one row per run,
-// key "run/<id>". Ids start with the start time in ms (13 digits), so byte order is start order.
+// key "run/<id>", and an empty index row "idx/<id>" that listing and retention scan (so listing
+// ten runs reads ten summaries, not all those kept). Ids start with the start time in ms (13 digits), so byte order is start order.
 // Each value is SEALED under the tenant's current state key (summaries name record ids and, in
 // error messages, whatever an upstream answered; dry-run plans name people): a copied state file
 // alone reads nothing. A key rotation re-encrypts them with the tenant's other sealed values.

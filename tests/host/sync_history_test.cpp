@@ -44,6 +44,9 @@ BOOST_AUTO_TEST_CASE(runs_come_back_newest_first_and_retention_drops_the_oldest)
     BOOST_TEST(all[2].at("id").as_string() == ids[2]);
     BOOST_TEST(h.last(1).size() == 1u);
     BOOST_TEST(!h.find(ids[0]));           // dropped
+    size_t rows = 0;                       // and nothing of the dropped runs is left behind
+    store.scan(h.owner(), "", [&](const std::string &, const std::string &) { return ++rows, true; });
+    BOOST_TEST(rows == 6u);                // 3 runs: a summary row and an index row each
     BOOST_TEST(h.find(ids[3])->at("trigger").as_string() == "cli");
     BOOST_TEST(!h.find("../" + ids[3]));
     // Another tenant's history is apart.
