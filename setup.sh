@@ -23,6 +23,8 @@ apt_packages=(
   nodejs npm valgrind binutils
   libclang-rt-14-dev
 )
+# The operator console is tested in a real browser (headless Chromium): the suite needs it.
+if [[ "$mode" == test ]]; then apt_packages+=(chromium); fi
 
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -43,15 +43,17 @@ Options parse(int argc, char **argv) {
         else if (flag == "--email" || flag == "--phone" || flag == "--workable-candidate-id" ||
                  flag == "--tracker-resource-id")
             o.forget_selectors.emplace_back(flag.substr(2), need_value(i, flag));
-        else if (flag == "--limit") {
+        else if (flag == "--run") o.run_id = need_value(i, flag);
+        else if (flag == "--limit" || flag == "--last") {
             std::string v = need_value(i, flag);
             try {
                 size_t used = 0;
                 long long n = std::stoll(v, &used);
-                if (used != v.size() || n < 0) throw std::invalid_argument("");
-                o.limit = n;
+                if (used != v.size() || n < 0 || (flag == "--last" && n == 0)) throw std::invalid_argument("");
+                (flag == "--limit" ? o.limit : o.last) = n;
             } catch (const std::exception &) {
-                throw std::invalid_argument("--limit needs a non-negative integer, got '" + v + "'");
+                throw std::invalid_argument(flag + (flag == "--limit" ? " needs a non-negative integer, got '"
+                                                                      : " needs a positive integer, got '") + v + "'");
             }
         } else if (a.size() > 1 && a[0] == '-') {
             throw std::invalid_argument("unknown option '" + a + "'");

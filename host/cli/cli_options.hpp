@@ -18,7 +18,9 @@ struct Options {
     std::string instance_id; // this process in lease rows ("" = "<hostname> pid <pid>")
     bool allow_shared_data_dir = false; // accept a data dir / state file others can read or write
     std::string log_file;      // "" = stderr
-    std::string log_level = "info";
+    // "" = not given: warn when the log goes to stderr (the command's own error line says what
+    // failed; progress chatter stays out), info into a --log-file.
+    std::string log_level;
     // --isolation: where plugins of manifests without host.isolation run. One-shot commands
     // default to in_process (a crash ends only this command); `serve` to process (serve_command).
     std::string isolation = "in_process";
@@ -37,6 +39,8 @@ struct Options {
     bool dry_run = false;                // sync --dry-run
     bool write_probes = false;           // probe --write-probes
     std::string scratch_record;          // probe --scratch-record ID
+    std::optional<long long> last;       // syncs --last N
+    std::string run_id;                  // syncs --run ID
 };
 
 // Throws std::invalid_argument with a message naming the offending flag.

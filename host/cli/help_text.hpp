@@ -35,9 +35,12 @@ Commands:
   check --tenant T                test the tenant's connection and credentials upstream
   call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
                                   run one operation; records print as NDJSON on stdout
-  sync --tenant T [--full] [--retry-quarantined] [--dry-run]
-                                  run the provider's synchronisation once; JSON summary on stdout
-                                  (--dry-run: the plan, nothing written)
+  sync --tenant T [--full] [--retry-quarantined] [--dry-run] [--json]
+                                  run the provider's synchronisation once; a readable summary on a
+                                  terminal, the JSON summary otherwise (--dry-run: the plan, nothing written)
+  syncs --tenant T [--last N] [--run ID] [--json]
+                                  the tenant's sync history: every run (CLI, schedule, API, webhook,
+                                  dry runs) with start, end, trigger, outcome and summary
   probe --tenant T [--json]       check the provider's wire assumptions on the live account
   forget --tenant T (--email E | --phone P | --workable-candidate-id ID | --tracker-resource-id ID)
                                   erase one person from the host's state for the tenant; prints counts
@@ -56,7 +59,8 @@ Global options:
   --instance-id ID   this process in lease holders and /metrics (default: "<hostname> pid <pid>")
   --allow-shared-data-dir  use a data dir / state file other users can read or write (refused otherwise)
   --log-file FILE    JSON-lines log (default: stderr)
-  --log-level LEVEL  debug | info | warn | error (default: info)
+  --log-level LEVEL  debug | info | warn | error (default: warn on stderr, info into --log-file;
+                     on stderr, warnings print when the command ends, minus those its error repeats)
   --isolation MODE   process | in_process: where a tenant's plugin runs when its manifest has no
                      host.isolation. process = an ats-plugin-worker process per tenant: a crash
                      or hang harms only that tenant and is reported by name and signal
@@ -106,13 +110,16 @@ count against --limit and print after every result; {"_type":"error"} means a pa
 (exit 6).
 )";
 
-inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined] [--dry-run [--json]]
+inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined] [--dry-run] [--json]
 
 Runs the provider's "sync" operation once with {"full": false|true}: --full ignores the checkpoint
 and re-reads everything (a full reconciliation); --retry-quarantined adds
 {"retry_quarantined": true}: applications the provider quarantined after repeated failures are
-retried in this run. Shows a progress bar on stderr when stderr is a terminal; prints the summary
-record as one JSON line on stdout.
+retried in this run. Shows a progress bar on stderr when stderr is a terminal (every phase, with
+rate and time left). On a terminal, prints a readable summary: counts, then what needs the
+operator, grouped and ranked, with what to do; --json (or a stdout that is not a terminal) prints
+the full summary record as one JSON line. Every run, dry runs included, is kept in the tenant's
+sync history (`ats-host syncs`).
 
 --dry-run reads everything a real sync reads and writes nothing: no Tracker write is sent and the
 sync's durable state (checkpoint, id maps, intents, pending list, quarantine) is left as it was.
@@ -121,6 +128,18 @@ found no match, links, status changes from -> to and why, contact fields, notes,
 pending applications, identity conflicts and quarantine, and the same counters as a real run's
 summary. Human-readable on a terminal; one JSON line ("dry_run": true, "plan": [...]) with --json
 or when stdout is not a terminal.
+)";
+
+inline constexpr const char *kSyncsHelp = R"(Usage: ats-host syncs --tenant T [--last N] [--run ID] [--json]
+
+Lists the tenant's sync history, newest first: every run recorded by `sync` (and its dry runs) and
+by `serve` (scheduled, API and webhook runs), with its id, trigger, mode, start, end, outcome and
+the main counts. --last N shows the newest N (default 20); --run ID shows one run with its whole
+summary. The history lives in the tenant's state (sealed like the tenant's other secret values)
+and keeps the newest sync.history_runs runs (manifest; default 100).
+Human-readable on a terminal; NDJSON (one run per line) or, with --run, one JSON line with --json
+or when stdout is not a terminal.
+Exit: 0; 2 for an unknown run id.
 )";
 
 inline constexpr const char *kProbeHelp = R"(Usage: ats-host probe --tenant T [--json] [--write-probes --scratch-record ID]

@@ -9,11 +9,13 @@
 #include "redactor.hpp"
 #include "runtime.hpp"
 #include "serve_command.hpp"
+#include "sync_history.hpp"
 
 #include <boost/filesystem.hpp>
 #include <boost/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -34,7 +36,7 @@ constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitPluginOrManifes
 
 // The sync plan and the probe report are read by people on a terminal, by programs otherwise.
 bool human_report(const cli::Options &o) {
-    return !o.json && ::isatty(1) == 1 && ((o.command == "sync" && o.dry_run) || o.command == "probe");
+    return !o.json && ::isatty(1) == 1 && (o.command == "sync" || o.command == "probe" || o.command == "syncs");
 }
 
 std::atomic<bool> g_cancelled{false};
@@ -96,6 +98,18 @@ const char *kind_name(ErrorKind k) {
     }
 }
 
+// The log of a one-shot command writing to stderr, holding its warnings (Logger::hold) so that
+// the error line comes once: released, minus the lines repeating the error, before it.
+host::Logger *g_held_log = nullptr;
+
+void release_held_log(const std::string &error_message) {
+    if (!g_held_log) return;
+    g_held_log->release([&](std::string_view msg) {
+        return !error_message.empty() && !msg.empty() &&
+               (error_message.find(msg) != std::string::npos || msg.find(error_message) != std::string_view::npos);
+    });
+}
+
 // The one JSON error line on stderr.
 // `retryable`: repeating the same command later may succeed (the plugin's or the host's verdict).
 void print_error(const std::string &code, const std::string &kind, const std::string &operation, const std::string &tenant,
@@ -106,6 +120,7 @@ void print_error(const std::string &code, const std::string &kind, const std::st
     if (!tenant.empty()) e["tenant"] = tenant;
     std::string line = json::serialize(json::object{{"error", e}}) + "\n";
     std::fflush(stdout);
+    release_held_log(std::string(e.at("message").as_string()));
     std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
@@ -247,21 +262,37 @@ std::string read_args(const cli::Options &o) {
     return a;
 }
 
-// A progress bar on a terminal; nothing otherwise.
+// A progress bar on a terminal; nothing otherwise: phase, done/total, rate and time left (from
+// the phase's own start), redrawn in place.
 struct ProgressBar {
     bool enabled = ::isatty(2) == 1;
     bool drawn = false;
-    void draw(std::string_view phase, int64_t done, int64_t total) {
+    std::string phase;
+    std::chrono::steady_clock::time_point phase_start;
+    int64_t phase_first = 0;
+    void draw(std::string_view p, int64_t done, int64_t total) {
         if (!enabled) return;
-        char line[256];
+        auto now = std::chrono::steady_clock::now();
+        if (p != phase) {
+            phase.assign(p);
+            phase_start = now;
+            phase_first = done;
+        }
+        double secs = std::chrono::duration<double>(now - phase_start).count();
+        double rate = secs > 0.5 ? static_cast<double>(done - phase_first) / secs : 0;
+        char line[320], tail[96] = "";
+        if (rate > 0 && total > 0 && done < total)
+            std::snprintf(tail, sizeof tail, " %.0f/s, %.0f s left", rate, static_cast<double>(total - done) / rate);
+        else if (rate > 0)
+            std::snprintf(tail, sizeof tail, " %.0f/s", rate);
         if (total > 0) {
             int width = 30, filled = static_cast<int>(width * std::min<int64_t>(done, total) / total);
             std::string bar(static_cast<size_t>(filled), '#');
             bar.resize(static_cast<size_t>(width), '-');
-            std::snprintf(line, sizeof line, "\r%-24.24s [%s] %lld/%lld ", std::string(phase).c_str(), bar.c_str(),
-                          static_cast<long long>(done), static_cast<long long>(total));
+            std::snprintf(line, sizeof line, "\r%-44.44s [%s] %lld/%lld%s\x1b[K", phase.c_str(), bar.c_str(),
+                          static_cast<long long>(done), static_cast<long long>(total), tail);
         } else {
-            std::snprintf(line, sizeof line, "\r%-24.24s %lld ", std::string(phase).c_str(), static_cast<long long>(done));
+            std::snprintf(line, sizeof line, "\r%-44.44s %lld%s\x1b[K", phase.c_str(), static_cast<long long>(done), tail);
         }
         std::fputs(line, stderr);
         std::fflush(stderr);
@@ -271,6 +302,66 @@ struct ProgressBar {
         if (drawn) std::fputs("\n", stderr);
     }
 };
+
+// Keeps the run in the tenant's sync history. A history that cannot be written costs a warning,
+// never the sync's own result.
+void record_sync(host::Runtime &rt, host::Tenant &tenant, const cli::Options &o, const host::InvokeResult &r,
+                 int64_t started_ms, const json::value &summary, const std::string &record_error) {
+    const int64_t finished_ms = rt.environment()->now_unix_ms();
+    std::string status = r.status == ATS_OK && record_error.empty() ? "succeeded"
+                         : g_cancelled.load()                       ? "cancelled"
+                                                                    : "failed";
+    json::object run{{"id", host::SyncHistory::new_run_id(started_ms)},
+                     {"tenant_id", o.tenant},
+                     {"provider", tenant.plugin()->provider()},
+                     {"trigger", "cli"},
+                     {"full", o.full},
+                     {"dry_run", o.dry_run},
+                     {"retry_quarantined", o.retry_quarantined},
+                     {"status", status},
+                     {"started_at", host::iso8601_utc_ms(started_ms)},
+                     {"finished_at", host::iso8601_utc_ms(finished_ms)},
+                     {"duration_ms", finished_ms - started_ms},
+                     {"request_id", r.request_id}};
+    run["summary"] = summary.is_object() ? host::summary_for_history(summary) : json::value(nullptr);
+    if (status == "succeeded") run["error"] = nullptr;
+    else
+        run["error"] = json::object{{"code", !r.failure.empty()      ? r.failure
+                                             : r.status != ATS_OK     ? std::string(host::status_name(r.status))
+                                                                      : std::string("internal")},
+                                    {"message", rt.environment()->redactor().redact(r.message + record_error)}};
+    try {
+        tenant.sync_history().record(run);
+    } catch (const std::exception &e) {
+        rt.environment()->logger().write(ATS_LOG_WARN, {o.tenant, tenant.plugin()->provider(), r.request_id},
+                                         "sync history: the run was not recorded: " + std::string(e.what()));
+    }
+}
+
+// `syncs`: the tenant's sync history, from its state alone (the plugin is not loaded).
+int cmd_syncs(host::Runtime &rt, const cli::Options &o) {
+    auto set = rt.load_manifests();
+    const host::TenantManifest *m = nullptr;
+    for (const auto &t : set.tenants)
+        if (t.tenant_id == o.tenant) m = &t;
+    if (!m) throw HostError(ErrorKind::manifest, ATS_ERR_NOT_FOUND, "unknown tenant '" + o.tenant + "' (no manifest in " + rt.options().manifests_dir + ")");
+    auto history = host::SyncHistory::open(*rt.environment(), *m);
+    Out out;
+    if (!o.run_id.empty()) {
+        auto run = history.find(o.run_id);
+        if (!run) throw HostError(ErrorKind::usage, ATS_ERR_NOT_FOUND, "tenant '" + o.tenant + "' has no sync run '" + o.run_id + "' (see ats-host syncs --tenant " + o.tenant + ")");
+        out.line(human_report(o) ? cli::render_run(*run) : json::serialize(*run));
+        return kExitOk;
+    }
+    auto runs = history.last(static_cast<size_t>(o.last.value_or(20)));
+    if (human_report(o)) {
+        out.line(cli::render_history(runs, o.tenant));
+    } else {
+        for (const auto &r : runs)
+            if (!out.line(json::serialize(r))) break;
+    }
+    return kExitOk;
+}
 
 int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args) {
     auto tenant = rt.open_tenant(o.tenant);
@@ -287,6 +378,7 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     std::string check_record;
     int64_t contradicted = 0; // probe: assumptions the upstream contradicts
     std::vector<json::object> control; // control records (ats_plugin.h): printed after the results
+    json::value sync_summary;          // sync: the summary record, for the tenant's history
     sink.on_record = [&](std::string_view rec) {
         boost::system::error_code ec;
         auto v = json::parse(rec, ec);
@@ -305,8 +397,14 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
         }
         if (operation == ATS_OP_PROBE && v.is_object())
             if (const auto *n = v.get_object().if_contains("contradicted"); n && n->is_int64()) contradicted = n->get_int64();
-        if (human_report(o) && v.is_object()) {
-            if (!out.line(operation == ATS_OP_PROBE ? cli::render_probe(v.get_object()) : cli::render_plan(v.get_object())))
+        if (operation == ATS_OP_SYNC) sync_summary = v;
+        // A sync summary the host does not know the shape of (another provider's) prints as JSON.
+        const bool known_shape = operation != ATS_OP_SYNC || (v.is_object() && v.get_object().contains("applications_seen"));
+        if (human_report(o) && v.is_object() && known_shape) {
+            const auto &doc = v.get_object();
+            if (!out.line(operation == ATS_OP_PROBE ? cli::render_probe(doc)
+                          : o.dry_run              ? cli::render_plan(doc)
+                                                   : cli::render_summary(doc)))
                 return false;
         } else if (!out.line(json::serialize(v))) {
             return false; // stdout closed: stop the stream
@@ -340,8 +438,10 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     copts.cancelled = [] { return g_cancelled.load(); };
     copts.cancel_grace = kCancelGrace - std::chrono::seconds(1); // a worker is killed before the watchdog fires
     start_cancel_watchdog(operation, o.tenant);
+    const int64_t started_ms = rt.environment()->now_unix_ms();
     auto r = tenant->invoke(operation, args, sink, copts);
     bar.finish();
+    if (operation == ATS_OP_SYNC) record_sync(rt, *tenant, o, r, started_ms, sync_summary, record_error);
     // What each upstream's rate controller settled on (the log's answer to "how fast may we go").
     for (const auto &e : tenant->rate_controllers()) {
         const auto &p = e.snapshot;
@@ -414,7 +514,7 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
 
 bool allowed_flags(const cli::Options &o, std::string &bad) {
     const std::string &c = o.command;
-    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget" || c == "probe";
+    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget" || c == "probe" || c == "syncs";
     if (!tenant_cmd && !o.tenant.empty()) bad = "--tenant";
     else if (c != "call" && o.args) bad = "--args";
     else if (c != "call" && !o.output.empty()) bad = "--output";
@@ -425,7 +525,10 @@ bool allowed_flags(const cli::Options &o, std::string &bad) {
     else if (c != "sync" && o.dry_run) bad = "--dry-run";
     else if (c != "probe" && o.write_probes) bad = "--write-probes";
     else if (c != "probe" && !o.scratch_record.empty()) bad = "--scratch-record";
-    else if (tenant_cmd && o.json && !(c == "probe" || (c == "sync" && o.dry_run))) bad = "--json";
+    else if (c != "syncs" && o.last) bad = "--last";
+    else if (c != "syncs" && !o.run_id.empty()) bad = "--run";
+    else if (c == "syncs" && o.last && !o.run_id.empty()) bad = "--last with --run";
+    else if (tenant_cmd && o.json && !(c == "probe" || c == "sync" || c == "syncs")) bad = "--json";
     return bad.empty();
 }
 
@@ -450,6 +553,7 @@ int run(int argc, char **argv) {
                        : o.command == "sync"      ? cli::kSyncHelp
                        : o.command == "forget"    ? cli::kForgetHelp
                        : o.command == "probe"     ? cli::kProbeHelp
+                       : o.command == "syncs"     ? cli::kSyncsHelp
                                                   : nullptr;
     if (o.help && o.command == "serve") { // `ats-host --help serve`: same as `ats-host serve --help`
         ats::serve::print_serve_help(std::cout);
@@ -474,7 +578,7 @@ int run(int argc, char **argv) {
         return kExitUsage;
     }
     const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync" ||
-                            o.command == "forget" || o.command == "probe";
+                            o.command == "forget" || o.command == "probe" || o.command == "syncs";
     std::string operation = o.command == "check"    ? ATS_OP_CHECK
                             : o.command == "sync"   ? ATS_OP_SYNC
                             : o.command == "forget" ? ATS_OP_FORGET
@@ -498,7 +602,7 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", operation, o.tenant, operation + " returns a file: give --output FILE", nullptr);
         return kExitUsage;
     }
-    int level = host::Logger::parse_level(o.log_level);
+    int level = o.log_level.empty() ? (o.log_file.empty() ? ATS_LOG_WARN : ATS_LOG_INFO) : host::Logger::parse_level(o.log_level);
     if (level < 0) {
         print_error("usage", "usage", "", "", "--log-level must be debug, info, warn or error", nullptr);
         return kExitUsage;
@@ -567,9 +671,20 @@ int run(int argc, char **argv) {
         return kExitUsage;
     }
     auto &redactor = rt->environment()->redactor();
+    if (o.log_file.empty()) {
+        g_held_log = &rt->environment()->logger();
+        g_held_log->hold();
+    }
+    struct ReleaseAtEnd {
+        ~ReleaseAtEnd() {
+            release_held_log("");
+            g_held_log = nullptr;
+        }
+    } release_at_end;
     try {
         if (o.command == "providers") return cmd_providers(*rt, o);
         if (o.command == "tenants") return cmd_tenants(*rt, o);
+        if (o.command == "syncs") return cmd_syncs(*rt, o);
         return run_operation(*rt, o, operation, args);
     } catch (const HostError &e) {
         int code = e.kind() == ErrorKind::usage ? kExitUsage

@@ -1,5 +1,7 @@
 #include "report_text.hpp"
 
+#include "attention.hpp"
+
 #include <map>
 #include <sstream>
 #include <vector>
@@ -64,6 +66,7 @@ std::string render_plan(const json::object &summary) {
       << "): nothing was written to Tracker or to the sync's state.\n";
     s << "Changes since: " << (str(summary, "checkpoint_before").empty() ? "the beginning" : str(summary, "checkpoint_before"))
       << "\n\n";
+    s << render_attention(summary) << "\n";
     std::map<std::string, std::vector<std::string>> by_action;
     if (const auto *p = summary.if_contains("plan"); p && p->is_array())
         for (const auto &v : p->get_array()) {
@@ -115,6 +118,126 @@ std::string render_plan(const json::object &summary) {
     for (const char *k : {"people", "applications", "contacts", "statuses", "documents", "requests"})
         if (const json::object *o = obj(summary, k)) s << "  " << k << ": " << json::serialize(*o) << "\n";
     s << "\nRun `sync --json --dry-run` for the machine-readable plan; `sync` without --dry-run writes it.";
+    return s.str();
+}
+
+namespace {
+int64_t sub(const json::object &o, const char *group, const char *k) {
+    const json::object *g = obj(o, group);
+    return g ? num(*g, k) : 0;
+}
+
+std::string seconds_of(int64_t ms) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f s", static_cast<double>(ms) / 1000.0);
+    return b;
+}
+
+// One line of counters: "label: 3 created, 2 updated" leaving out the zeros.
+std::string counters(const char *label, std::initializer_list<std::pair<const char *, int64_t>> parts) {
+    std::string line;
+    for (const auto &[name, n] : parts)
+        if (n) line += (line.empty() ? "" : ", ") + std::to_string(n) + " " + name;
+    return std::string("  ") + label + ": " + (line.empty() ? "none" : line) + "\n";
+}
+} // namespace
+
+std::string render_attention(const json::object &summary) {
+    std::ostringstream s;
+    auto groups = attention_groups(summary);
+    if (groups.empty()) return "Needs attention: nothing.\n";
+    s << "Needs attention (" << groups.size() << ", most urgent first):\n";
+    constexpr size_t kPartsShown = 10;
+    for (size_t i = 0; i < groups.size(); ++i) {
+        const auto &g = groups[i];
+        s << " " << i + 1 << ". " << g.headline << "\n";
+        size_t shown = std::min(g.parts.size(), kPartsShown);
+        for (size_t j = 0; j < shown; ++j) {
+            char n[32];
+            std::snprintf(n, sizeof n, "%6lld  ", static_cast<long long>(g.parts[j].second));
+            s << "    " << n << g.parts[j].first << "\n";
+        }
+        if (g.parts.size() > shown) {
+            int64_t rest = 0;
+            for (size_t j = shown; j < g.parts.size(); ++j) rest += g.parts[j].second;
+            s << "    " << "and " << g.parts.size() - shown << " more (" << rest << " applications): see --json\n";
+        }
+        s << "    what to do: " << g.action << "\n";
+    }
+    return s.str();
+}
+
+std::string render_summary(const json::object &summary) {
+    std::ostringstream s;
+    s << "SYNC of tenant " << str(summary, "tenant") << " (" << str(summary, "mode") << ") in "
+      << seconds_of(num(summary, "duration_ms")) << ": " << num(summary, "applications_seen") << " applications seen.\n";
+    s << counters("people", {{"created", sub(summary, "people", "created")},
+                             {"matched by e-mail", sub(summary, "people", "matched_by_email")},
+                             {"matched by phone", sub(summary, "people", "matched_by_phone")},
+                             {"known from earlier runs", sub(summary, "people", "matched_known")},
+                             {"given missing contact details", sub(summary, "people", "enriched")}});
+    s << counters("applications", {{"created", sub(summary, "applications", "created")},
+                                   {"updated", sub(summary, "applications", "updated")},
+                                   {"unchanged", sub(summary, "applications", "unchanged")},
+                                   {"recovered after an interruption", sub(summary, "applications", "recovered")},
+                                   {"pending", sub(summary, "applications", "pending")},
+                                   {"failed", sub(summary, "applications", "errors")},
+                                   {"quarantined", sub(summary, "applications", "quarantined")},
+                                   {"refused", sub(summary, "applications", "invalid")}});
+    s << counters("statuses", {{"written", sub(summary, "statuses", "written")},
+                               {"recruiter's replaced by an outcome", sub(summary, "statuses", "replaced")},
+                               {"recruiter's kept", sub(summary, "statuses", "kept_recruiter")},
+                               {"links missing in Tracker", sub(summary, "statuses", "link_missing")}});
+    s << counters("contacts and CVs", {{"contact fields filled", sub(summary, "contacts", "fields_filled")},
+                                       {"details noted", sub(summary, "contacts", "details_noted")},
+                                       {"CVs attached", sub(summary, "documents", "attached")},
+                                       {"CVs refused", sub(summary, "documents", "refused")},
+                                       {"CVs failed", sub(summary, "documents", "failed")}});
+    s << counters("reported only", {{"deleted in Workable (Tracker keeps them)", sub(summary, "applications", "deleted_reported")},
+                                    {"name-only matches (created apart; check they are different people)",
+                                     sub(summary, "applications", "name_only_reported")}});
+    s << counters("requests", {{"Kombo", sub(summary, "requests", "kombo")}, {"Tracker", sub(summary, "requests", "tracker")}});
+    s << "\n" << render_attention(summary);
+    s << "\nEvery application by id (lists of up to 1000; list_counts says when one is longer): `ats-host sync --json`, or `ats-host syncs --tenant "
+      << str(summary, "tenant") << " --run ID --json` afterwards.";
+    return s.str();
+}
+
+std::string render_history(const std::vector<json::object> &runs, const std::string &tenant) {
+    std::ostringstream s;
+    if (runs.empty()) return "No sync runs recorded for tenant " + tenant + ".";
+    s << "Sync runs of tenant " << tenant << ", newest first:\n";
+    char head[200];
+    std::snprintf(head, sizeof head, "%-22s %-9s %-12s %-24s %-9s %-10s %s\n", "RUN", "TRIGGER", "MODE", "STARTED", "TOOK",
+                  "OUTCOME", "SEEN CREATED UPDATED PENDING FAILED");
+    s << head;
+    for (const auto &r : runs) {
+        const json::object *sum = obj(r, "summary");
+        std::string mode = sum ? str(*sum, "mode") : (r.if_contains("full") && r.at("full") == true ? "full" : "incremental");
+        if (r.if_contains("dry_run") && r.at("dry_run") == true) mode += "/dry";
+        char row[300];
+        std::snprintf(row, sizeof row, "%-22s %-9s %-12s %-24s %-9s %-10s", str(r, "id").c_str(), str(r, "trigger").c_str(),
+                      mode.c_str(), str(r, "started_at").c_str(), seconds_of(num(r, "duration_ms")).c_str(),
+                      str(r, "status").c_str());
+        s << row;
+        if (sum)
+            s << " " << num(*sum, "applications_seen") << " " << sub(*sum, "applications", "created") << " "
+              << sub(*sum, "applications", "updated") << " " << sub(*sum, "applications", "pending") << " "
+              << sub(*sum, "applications", "errors");
+        else if (const json::object *e = obj(r, "error"))
+            s << " " << str(*e, "code") << ": " << str(*e, "message");
+        s << "\n";
+    }
+    s << "One run in full: ats-host syncs --tenant " << tenant << " --run ID";
+    return s.str();
+}
+
+std::string render_run(const json::object &run) {
+    std::ostringstream s;
+    s << "Run " << str(run, "id") << " (" << str(run, "trigger") << (run.if_contains("dry_run") && run.at("dry_run") == true ? ", dry run" : "")
+      << "): " << str(run, "status") << ", started " << str(run, "started_at") << ", finished " << str(run, "finished_at") << "\n";
+    if (const json::object *e = obj(run, "error")) s << "error: " << str(*e, "code") << ": " << str(*e, "message") << "\n";
+    if (const json::object *sum = obj(run, "summary")) s << "\n" << render_summary(*sum);
     return s.str();
 }
 

@@ -82,8 +82,26 @@ void Logger::write(int level, const LogContext &ctx, std::string_view msg, const
     std::string text = boost::json::serialize(line);
     text += '\n';
     std::lock_guard<std::mutex> lk(mu_);
+    if (holding_ && level >= ATS_LOG_WARN && held_.size() < kHeldMax) {
+        held_.emplace_back(line["msg"].as_string().c_str(), std::move(text));
+        return;
+    }
     std::fwrite(text.data(), 1, text.size(), out_);
     std::fflush(out_);
+}
+
+void Logger::hold() {
+    std::lock_guard<std::mutex> lk(mu_);
+    holding_ = true;
+}
+
+void Logger::release(const std::function<bool(std::string_view msg)> &repeats) {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (const auto &[msg, text] : held_)
+        if (!repeats || !repeats(msg)) std::fwrite(text.data(), 1, text.size(), out_);
+    std::fflush(out_);
+    held_.clear();
+    holding_ = false;
 }
 
 } // namespace ats::host

@@ -6,6 +6,8 @@
 #include <boost/json/object.hpp>
 
 #include <cstdio>
+#include <functional>
+#include <vector>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,6 +36,14 @@ public:
     void write(int level, const LogContext &ctx, std::string_view msg, const boost::json::object *extra = nullptr);
     int min_level() const { return min_level_; }
 
+    // For one-shot commands that end with their own error line: warnings and errors are held
+    // instead of written until release(), which writes them in order, leaving out those
+    // `repeats` says the command's error line already tells (a failure said once, not three
+    // times). At most kHeldMax lines are held; later ones are written at once.
+    void hold();
+    void release(const std::function<bool(std::string_view msg)> &repeats = nullptr);
+    static constexpr size_t kHeldMax = 1000;
+
     static int parse_level(const std::string &name); // "debug".."error"; -1 when unknown
     static const char *level_name(int level);
 
@@ -43,6 +53,8 @@ private:
     std::shared_ptr<const Redactor> redactor_;
     int min_level_;
     std::mutex mu_;
+    bool holding_ = false;
+    std::vector<std::pair<std::string, std::string>> held_; // (redacted msg, line)
 };
 
 // ISO 8601 UTC with milliseconds: "2026-03-29T00:30:00.123Z".

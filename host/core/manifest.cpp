@@ -179,6 +179,7 @@ TenantManifest parse_manifest(const std::string &text, const std::string &path) 
         const auto &so = s->get_object();
         if (so.contains("interval_seconds")) m.sync_interval_seconds = integer_key(so, "interval_seconds", path, "sync.");
         if (so.contains("full_every_seconds")) m.sync_full_every_seconds = integer_key(so, "full_every_seconds", path, "sync.");
+        if (so.contains("history_runs")) m.sync_history_runs = integer_key(so, "history_runs", path, "sync.");
     }
     return m;
 }

@@ -61,6 +61,9 @@ struct TenantManifest {
     // sync.full_every_seconds: `ats-host serve` runs a full reconciliation ({"full": true}) this
     // often; absent = kDefaultFullSyncEverySeconds (daily), 0 = never.
     std::optional<int64_t> sync_full_every_seconds;
+    // sync.history_runs: how many sync runs the tenant's history keeps (sync_history.hpp);
+    // absent = kDefaultSyncHistoryRuns.
+    std::optional<int64_t> sync_history_runs;
 };
 inline constexpr int64_t kDefaultFullSyncEverySeconds = 86400;
 

@@ -308,6 +308,11 @@ std::optional<Isolation> parse_isolation(const std::string &text) {
     return std::nullopt;
 }
 
+SyncHistory Tenant::sync_history() {
+    return SyncHistory(env_->state(), manifest_.tenant_id, keys_.sealing,
+                       static_cast<size_t>(manifest_.sync_history_runs.value_or(kDefaultSyncHistoryRuns)));
+}
+
 IsolationStatus Tenant::isolation_status() const {
     IsolationStatus out;
     if (!isolated_) return out;

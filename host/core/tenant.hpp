@@ -10,6 +10,7 @@
 #include "isolation.hpp"
 #include "manifest.hpp"
 #include "plugin_registry.hpp"
+#include "sync_history.hpp"
 #include "tenant_keys.hpp"
 
 #include "ats_plugin.h"
@@ -96,6 +97,8 @@ public:
     TenantHttp::UpstreamStats upstream_stats() const { return http_.upstream_stats(); }
     std::vector<RateControllers::Entry> rate_controllers() const { return http_.rate_controllers(); }
     HostEnvironment &environment() { return *env_; }
+    // The tenant's sync runs (sync_history.hpp), sealed under this tenant's keys.
+    SyncHistory sync_history();
 
     static std::string new_request_id();
 

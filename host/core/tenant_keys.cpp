@@ -100,6 +100,13 @@ TenantKeys load_tenant_keys(const TenantManifest &m, HostEnvironment &env) {
             std::string row = row_aad(m.tenant_id, r.key);
             return seal(current, row, open_sealed(k.sealing, row, r.value));
         });
+        // The host's own sealed rows of the tenant (sync history) follow the same key.
+        const std::string history_owner = m.tenant_id + "#history";
+        k.resealed += state.reseal_all(history_owner, [&](const StateRow &r) -> std::string {
+            if (!r.sealed || sealed_key_id(r.value) == current.id) return "";
+            std::string row = row_aad(history_owner, r.key);
+            return seal(current, row, open_sealed(k.sealing, row, r.value));
+        });
         if (k.resealed)
             env.logger().write(ATS_LOG_INFO, {m.tenant_id, "", ""},
                                "tenant '" + m.tenant_id + "': re-encrypted " + std::to_string(k.resealed) +

@@ -90,6 +90,9 @@ public:
         }
         return up;
     }
+    void record_sync_run(const boost::json::object &run) override { tenant_->sync_history().record(run); }
+    std::vector<boost::json::object> sync_history(size_t n) const override { return tenant_->sync_history().last(n); }
+    std::optional<boost::json::object> sync_run(const std::string &id) const override { return tenant_->sync_history().find(id); }
     bool remember_webhook_event(const std::string &event_id, int64_t now_unix, int64_t forget_before_unix) override {
         // The service's own rows, beside the tenant's: '#' cannot occur in a tenant id, so the
         // plugin (which sees only its tenant's rows) never meets them.

@@ -5,12 +5,14 @@
 // is gone (host/core keeps the library alive while any instance lives).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,6 +100,12 @@ public:
     virtual std::vector<Lease> leases() const { return {}; }
     // This process as lease holders name it ("" when unknown).
     virtual std::string instance_id() const { return ""; }
+    // The tenant's durable sync history (host/core/sync_history.hpp): record one finished run
+    // (throws std::runtime_error when the state cannot be written), the newest `n` (0 = all
+    // kept, newest first), one by id. A runtime without state keeps none.
+    virtual void record_sync_run(const boost::json::object &) {}
+    virtual std::vector<boost::json::object> sync_history(size_t) const { return {}; }
+    virtual std::optional<boost::json::object> sync_run(const std::string &) const { return std::nullopt; }
 };
 
 class Catalog {

@@ -1,18 +1,25 @@
 #include "serve_app.hpp"
 
 #include "api_error.hpp"
+#include "console_page.hpp"
 #include "ats_plugin.h"
 #include "crypto.hpp"
 #include "event_log.hpp"
 #include "metrics.hpp"
 #include "readiness.hpp"
 #include "serve_state.hpp"
+#include "sync_history.hpp"
 #include "sync_scheduler.hpp"
+#include "token_store.hpp"
 #include "webhook.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
+#include <map>
+#include <set>
 
 namespace ats::serve {
 namespace json = boost::json;
@@ -62,6 +69,28 @@ std::string lease_metrics(const Catalog &catalog) {
     return out;
 }
 
+int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The tenant's runs, newest first: the durable history plus the runs this process knows that it
+// does not hold yet (running ones), at most `last`.
+std::vector<json::object> merged_runs(const TenantRuntime &runtime, const std::vector<SyncRun> &in_memory, size_t last) {
+    std::vector<json::object> out = runtime.sync_history(last);
+    std::set<std::string> known;
+    for (const auto &r : out)
+        if (const auto *id = r.if_contains("id"); id && id->is_string()) known.insert(std::string(id->get_string()));
+    for (const auto &r : in_memory)
+        if (!known.count(r.id)) out.push_back(r.to_json());
+    // Run ids start with the start time in ms (SyncHistory::new_run_id): newest first by id.
+    auto id_of = [](const json::object &r) {
+        const auto *v = r.if_contains("id");
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    std::stable_sort(out.begin(), out.end(), [&](const json::object &a, const json::object &b) { return id_of(a) > id_of(b); });
+    if (out.size() > last) out.resize(last);
+    return out;
+}
 } // namespace
 
 ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness, Metrics &metrics, EventLog &log,
@@ -187,6 +216,75 @@ void ServeApp::add_service_routes() {
         json::object body{{"providers", state_.catalog()->providers_json()}};
         w.send(200, "application/json", json::serialize(body) + "\n");
     });
+    router_.add("GET", "/console", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
+        // A browser sends the token as the Basic password after the 401 below; programs may send
+        // it as a Bearer token. Either way the principal decides what the page shows.
+        const std::string auth = req.header("authorization");
+        std::string token = basic_auth_password(auth);
+        if (token.empty() && auth.size() > 7) {
+            std::string scheme = auth.substr(0, 7);
+            for (char &c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (scheme == "bearer ") token = auth.substr(7);
+        }
+        std::optional<Principal> principal;
+        if (!token.empty()) principal = state_.tokens()->authenticate(token);
+        if (!principal) {
+            w.send(401, "text/html; charset=utf-8",
+                   "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ats-host console</title></head>"
+                   "<body><p>The console needs the admin token or a tenant token, given as the password.</p></body></html>\n",
+                   {{"WWW-Authenticate", "Basic realm=\"ats-host console\", charset=\"UTF-8\""}, {"Cache-Control", "no-store"}});
+            return;
+        }
+        auto catalog = state_.catalog();
+        std::map<std::string, std::string> versions;
+        json::value providers = catalog->providers_json();
+        if (providers.is_array())
+            for (const auto &p : providers.get_array())
+                if (p.is_object() && p.get_object().contains("provider"))
+                    versions[std::string(p.at("provider").as_string())] = std::string(p.at("plugin_version").as_string());
+        std::map<std::string, json::object> checks;
+        auto report = readiness_.report();
+        if (const auto *ts = report.if_contains("tenants"); ts && ts->is_array())
+            for (const auto &t : ts->get_array())
+                if (t.is_object()) checks[std::string(t.at("tenant_id").as_string())] = t.get_object();
+        ConsoleView view;
+        view.generated_at = utc_now_iso8601();
+        if (principal->admin) view.viewer = "admin token";
+        else {
+            view.viewer = "tenant token (";
+            for (const auto &t : principal->tenants) view.viewer += (view.viewer.back() == '(' ? "" : ", ") + t;
+            view.viewer += ")";
+        }
+        for (const auto &id : catalog->tenant_ids()) {
+            if (!principal->may_access(id)) continue;
+            auto runtime = catalog->tenant(id);
+            ConsoleTenant t;
+            t.tenant_id = id;
+            if (!runtime) {
+                t.readiness = "not loaded";
+                view.tenants.push_back(std::move(t));
+                continue;
+            }
+            t.provider = runtime->provider();
+            t.plugin_version = versions[t.provider];
+            t.readiness = "not checked yet";
+            if (auto c = checks.find(id); c != checks.end()) {
+                const auto *check = c->second.if_contains("check");
+                if (check && check->is_object()) {
+                    t.ready = check->at("ok").as_bool();
+                    t.readiness = t.ready ? "ready (checked " + std::string(check->at("at").as_string()) + ")"
+                                          : "check failed: " + (check->at("error").is_string() ? std::string(check->at("error").as_string()) : std::string("?"));
+                }
+            }
+            t.runs = merged_runs(*runtime, syncs_.runs(id), 10);
+            t.capabilities = runtime->capabilities_json();
+            view.tenants.push_back(std::move(t));
+        }
+        w.send(200, "text/html; charset=utf-8", render_console(view),
+               {{"Cache-Control", "no-store"},
+                {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"},
+                {"X-Content-Type-Options", "nosniff"}});
+    });
     router_.add("GET", "/v1/tenants", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
         auto principal = authenticate(req);
         auto catalog = state_.catalog();
@@ -237,7 +335,33 @@ void ServeApp::add_service_routes() {
             json::object args{{"full", full}, {"dry_run", true}};
             if (retry_quarantined) args["retry_quarantined"] = true;
             CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
+            SyncRun run;  // for the history: a dry run is a run too
+            run.started_ms = wall_ms();
+            run.id = ats::host::SyncHistory::new_run_id(run.started_ms);
+            run.started_at = utc_now_iso8601();
             auto outcome = runtime->invoke(ATS_OP_SYNC, json::serialize(args), ctx, plan);
+            run.tenant_id = runtime->tenant_id();
+            run.provider = runtime->provider();
+            run.trigger = "api";
+            run.request_id = req.request_id;
+            run.full = full;
+            run.retry_quarantined = retry_quarantined;
+            run.dry_run = true;
+            run.finished_ms = wall_ms();
+            run.finished_at = utc_now_iso8601();
+            run.status = outcome.code == ATS_OK && !plan.record.empty() ? "succeeded" : "failed";
+            if (outcome.code != ATS_OK) {
+                run.error_code = code_for_abi(outcome.code);
+                run.error_message = outcome.message;
+            } else if (plan.record.empty()) {
+                run.error_code = "invalid_provider_output";
+                run.error_message = "sync dry run returned no plan";
+            } else {
+                boost::system::error_code pec;
+                run.summary = json::parse(plan.record, pec);
+                if (pec) run.summary = nullptr;
+            }
+            record_in_history(*runtime, run, log_);
             if (outcome.code != ATS_OK)
                 throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
                                outcome.message.empty() ? std::string("sync dry run failed") : outcome.message);
@@ -254,10 +378,29 @@ void ServeApp::add_service_routes() {
     });
     router_.add("GET", "/v1/tenants/{tenant}/sync", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
         auto runtime = tenant_for(req, params);
+        size_t last = 20;
+        if (req.has_query("last")) {
+            const std::string v = req.query_param("last");
+            char *end = nullptr;
+            long n = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end != '\0' || n < 1 || n > 10000)
+                throw ApiError(400, "invalid_argument", "query parameter \"last\" must be an integer from 1 to 10000");
+            last = static_cast<size_t>(n);
+        }
         json::array runs;
-        for (const auto &run : syncs_.runs(runtime->tenant_id())) runs.push_back(run.to_json());
+        for (auto &run : merged_runs(*runtime, syncs_.runs(runtime->tenant_id()), last)) runs.push_back(std::move(run));
         w.send(200, "application/json",
                json::serialize(json::object{{"runs", std::move(runs)}, {"schedule", syncs_.schedule_json(runtime)}}) + "\n");
+    });
+    router_.add("GET", "/v1/tenants/{tenant}/sync/{run}", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
+        auto runtime = tenant_for(req, params);
+        const std::string &id = params.at("run");
+        std::optional<json::object> run;
+        for (const auto &r : syncs_.runs(runtime->tenant_id()))
+            if (r.id == id && r.status == "running") run = r.to_json();
+        if (!run) run = runtime->sync_run(id);
+        if (!run) throw ApiError(404, "run_not_found", "tenant \"" + runtime->tenant_id() + "\" has no sync run \"" + id + "\"");
+        w.send(200, "application/json", json::serialize(json::object{{"run", std::move(*run)}}) + "\n");
     });
     router_.add("POST", "/v1/tenants/{tenant}/webhooks/kombo", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
         const std::string &tenant = params.at("tenant");

@@ -1,5 +1,7 @@
 #include "sync_scheduler.hpp"
 
+#include "sync_history.hpp"
+
 #include "ats_plugin.h"
 #include "crypto.hpp"
 #include "event_log.hpp"
@@ -44,7 +46,19 @@ boost::json::object SyncRun::to_json() const {
     if (!error_code.empty()) o["error"] = boost::json::object{{"code", error_code}, {"message", error_message}};
     else o["error"] = nullptr;
     o["request_id"] = request_id.empty() ? boost::json::value(nullptr) : boost::json::value(request_id);
+    o["dry_run"] = dry_run;
+    if (finished_ms > 0) o["duration_ms"] = finished_ms - started_ms;
     return o;
+}
+
+void record_in_history(TenantRuntime &runtime, const SyncRun &run, EventLog &log) {
+    boost::json::object record = run.to_json();
+    record["summary"] = ats::host::summary_for_history(run.summary);
+    try {
+        runtime.record_sync_run(record);
+    } catch (const std::exception &e) {
+        log.event("sync_history_failed", {{"tenant", run.tenant_id}, {"run_id", run.id}, {"error", e.what()}});
+    }
 }
 
 SyncScheduler::SyncScheduler(ServeState &state, EventLog &log, Metrics &metrics)
@@ -132,7 +146,9 @@ std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::share
         return {Start::already_running, refused};
     }
     SyncRun run;
-    run.id = "sync-" + std::to_string(++counter_) + "-" + random_hex(4);
+    ++counter_;
+    run.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    run.id = ats::host::SyncHistory::new_run_id(run.started_ms);  // the history's id: sortable by start
     run.tenant_id = runtime->tenant_id();
     run.provider = runtime->provider();
     run.trigger = trigger;
@@ -197,6 +213,7 @@ void SyncScheduler::execute(std::shared_ptr<TenantRuntime> runtime, std::string 
         outcome.message = e.what();
     }
     final_state.finished_at = utc_now_iso8601();
+    final_state.finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     if (outcome.code == ATS_OK) {
         final_state.status = "succeeded";
         boost::system::error_code ec;
@@ -215,7 +232,14 @@ void SyncScheduler::execute(std::shared_ptr<TenantRuntime> runtime, std::string 
     log_.event("sync_finished", {{"tenant", final_state.tenant_id}, {"run_id", run_id},
                                  {"status", final_state.status}, {"seconds", secs},
                                  {"error", final_state.error_message}, {"request_id", ctx.request_id}});
+    if (stopping_snapshot() && final_state.status == "failed") final_state.status = "cancelled";
+    record_in_history(*runtime, final_state, log_);
     finish_run(final_state.tenant_id, run_id, final_state);
+}
+
+bool SyncScheduler::stopping_snapshot() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stopping_;
 }
 
 void SyncScheduler::finish_run(const std::string &tenant, const std::string &run_id, const SyncRun &final_state) {

@@ -41,12 +41,18 @@ struct SyncRun {
     std::string request_id;   // of the request that started it ("" for the schedule)
     bool full = false;
     bool retry_quarantined = false;  // sync {"retry_quarantined": true}
+    bool dry_run = false;            // sync {"dry_run": true} (answered at once, recorded in the history)
+    int64_t started_ms = 0, finished_ms = 0;  // wall clock, ms since the epoch
     std::string status;       // "running" | "succeeded" | "failed"
     std::string started_at, finished_at;
     boost::json::value summary;  // the provider's sync_summary (null until it succeeded)
     std::string error_code, error_message;
     boost::json::object to_json() const;
 };
+
+// Stores a finished run in the tenant's sync history; a failure is logged, never thrown (the
+// run's own result stands).
+void record_in_history(TenantRuntime &runtime, const SyncRun &run, EventLog &log);
 
 class SyncScheduler {
 public:
@@ -71,6 +77,7 @@ private:
     void loop();
     void execute(std::shared_ptr<TenantRuntime> runtime, std::string run_id);
     void finish_run(const std::string &tenant, const std::string &run_id, const SyncRun &final_state);
+    bool stopping_snapshot() const;
 
     ServeState &state_;
     EventLog &log_;

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -26,6 +27,9 @@
 #include <vector>
 
 #include "hybrid_env.hpp"
+#include "report_text.hpp"
+
+#include <algorithm>
 #include "naive_sync.hpp"
 #include "postgres_server.hpp"
 #include "temp_dir.hpp"
@@ -230,6 +234,10 @@ bool scenario_bc(const Args &args) {
     no_cvs.documents = false;
     auto problems = verify_against_expected(env.sandbox(), no_cvs);
     std::printf("  wall %.2f s, peak RSS %ld KB, correct: %s\n", r.seconds, r.max_rss_kb, problems.empty() ? "yes" : "NO");
+    // What the operator reads of this run: the JSON summary (--json, a pipe) and the terminal form.
+    const std::string human = ats::cli::render_summary(r.summary);
+    std::printf("  summary: JSON %zu bytes (one line); terminal %zu bytes in %lld lines\n", json::serialize(r.summary).size(),
+                human.size(), static_cast<long long>(std::count(human.begin(), human.end(), '\n') + 1));
     for (size_t i = 0; i < problems.size() && i < 5; ++i) std::printf("    problem: %s\n", problems[i].c_str());
     std::printf("  lower bound = %lld writes x %d ms / %d + %lld pages x %d ms = %.2f s\n", static_cast<long long>(writes),
                 args.latency_ms, args.concurrency, static_cast<long long>(pages), args.latency_ms, bound);

@@ -133,3 +133,26 @@ BOOST_AUTO_TEST_CASE(tokens_file_must_hold_hashes_not_tokens) {
     BOOST_TEST(hash.exit_code == 0);
     BOOST_TEST(hash.out == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n");  // SHA-256("abc")
 }
+
+// The console: no or an unknown token 401 (asking the browser for Basic credentials); a tenant
+// token sees its own tenant only, the admin token every tenant; Basic and Bearer both work.
+BOOST_AUTO_TEST_CASE(the_console_shows_a_tenant_token_only_its_own_tenants) {
+    ServeInstance s;
+    BOOST_TEST(s.get("/console").status == 401);
+    BOOST_TEST(s.get("/console", "not-a-token").status == 401);
+    BOOST_TEST(s.get("/console").header("www-authenticate").rfind("Basic", 0) == 0u);
+    auto tenant = s.get("/console", "acme-token-1");
+    BOOST_TEST(tenant.status == 200);
+    BOOST_TEST(tenant.header("content-type").rfind("text/html", 0) == 0u);
+    BOOST_TEST(tenant.body.find("Tenant acme") != std::string::npos);
+    BOOST_TEST(tenant.body.find("Tenant beta") == std::string::npos);
+    BOOST_TEST(tenant.body.find("beta") == std::string::npos, "another tenant's name reached a tenant token's page");
+    // "Basic base64(console:acme-token-1)"
+    auto basic = s.request("GET", "/console", "", "", {{"Authorization", "Basic Y29uc29sZTphY21lLXRva2VuLTE="}});
+    BOOST_TEST(basic.status == 200);
+    BOOST_TEST(basic.body.find("Tenant acme") != std::string::npos);
+    auto admin = s.get("/console", s.setup().admin_token);
+    BOOST_TEST(admin.status == 200);
+    BOOST_TEST(admin.body.find("Tenant acme") != std::string::npos);
+    BOOST_TEST(admin.body.find("Tenant beta") != std::string::npos);
+}

@@ -223,6 +223,13 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
         if (status != "succeeded") std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     BOOST_TEST(status == "succeeded");
+    // One run of the durable history by its id; ?last bounds the list.
+    std::string run_id(obj(started)["run"].as_object().at("id").as_string());
+    auto one = obj(rec.call("GET", T + "/sync/{run}", A + "/sync/" + run_id, kAcme));
+    BOOST_TEST(one["run"].as_object().at("status").as_string() == "succeeded");
+    BOOST_TEST(one["run"].as_object().at("summary").is_object());
+    BOOST_TEST(obj(rec.call("GET", T + "/sync", A + "/sync?last=1", kAcme))["runs"].as_array().size() == 1u);
+    BOOST_TEST(rec.call("GET", T + "/sync/{run}", A + "/sync/no-such-run", kAcme).status == 404);
     std::string hook = R"({"id":"wh1","type":"data-changed","data":{"integration_id":"workable:x","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
     auto delivered = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook, kombo_headers("whsec-acme-test", hook));
     BOOST_TEST(delivered.status == 200, delivered.body);

@@ -4,9 +4,13 @@
 #define BOOST_TEST_MODULE serve_sync
 #include <boost/test/unit_test.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "paths.hpp"
 #include "sandbox_fixture.hpp"
 #include "serve_fixture.hpp"
+#include "temp_dir.hpp"
 
 #include <boost/json.hpp>
 
@@ -103,8 +107,9 @@ BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
         BOOST_TEST(log.find(secret) == std::string::npos, "a secret reached the log");
 }
 
-// {"dry_run": true}: answered at once with the plan (200), no run recorded, nothing written; the
-// real run that follows writes what the plan said (counted per Tracker method).
+// {"dry_run": true}: answered at once with the plan (200), recorded in the history as a dry run
+// (its plan as counts), nothing written; the real run that follows writes what the plan said
+// (counted per Tracker method).
 BOOST_AUTO_TEST_CASE(a_dry_run_answers_the_plan_and_writes_nothing) {
     Sandbox sandbox;
     ServeInstance s(hybrid_setup(sandbox));
@@ -114,7 +119,11 @@ BOOST_AUTO_TEST_CASE(a_dry_run_answers_the_plan_and_writes_nothing) {
     BOOST_TEST(plan.at("dry_run").as_bool());
     BOOST_TEST(sandbox.admin_get("writes").at("writes").as_array().empty());
     auto runs = json::parse(s.get("/v1/tenants/demo/sync", kToken).body).as_object()["runs"].as_array();
-    BOOST_TEST(runs.empty());
+    BOOST_TEST_REQUIRE(runs.size() == 1u);
+    BOOST_TEST(runs[0].at("dry_run").as_bool());
+    BOOST_TEST(runs[0].at("trigger").as_string() == "api");
+    BOOST_TEST(!runs[0].at("summary").as_object().contains("plan"));
+    BOOST_TEST(runs[0].at("summary").at("plan_counts").at("create_person").as_int64() > 0);
     std::map<std::string, int64_t> planned;
     for (const auto &i : plan.at("plan").as_array()) ++planned[std::string(i.at("method").as_string())];
     BOOST_TEST(planned["createResource"] > 0);
@@ -241,4 +250,76 @@ BOOST_AUTO_TEST_CASE(scheduled_full_reconciliation_fixes_a_change_backdated_300_
                 ++checked;
             }
     BOOST_TEST(checked > 0);
+}
+
+// The operator console in a real browser: headless Chromium loads /console with the tenant's
+// token after a sync, the rendered text names the tenant, its run and what needs attention, and
+// Workable job titles written to attack the page (<script>, quotes) are shown as text. A
+// screenshot is taken. Chromium is part of the test setup: without it the test fails.
+BOOST_AUTO_TEST_CASE(the_console_renders_runs_and_attention_in_chromium_with_hostile_names_as_text) {
+    const std::string chromium = ATS_CHROMIUM;
+    BOOST_REQUIRE_MESSAGE(!chromium.empty(), "chromium not found at configure time: install Debian's `chromium` (setup.sh test)");
+    TempDir dir("ats-console");
+    // The sandbox's world with every Workable job title made hostile: the unmapped ones reach
+    // the page through the pending reasons.
+    const std::string fixture = dir / "world.json";
+    auto exported = run_process({bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--seed", "1",
+                                 "--export-fixture", fixture});
+    BOOST_REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
+    json::value world;
+    {
+        std::ifstream in(fixture);
+        std::stringstream text;
+        text << in.rdbuf();
+        world = json::parse(text.str());
+    }
+    const std::string hostile = "<script>document.title='owned'</script>\"Site\" & 'Co'";
+    int n = 0;
+    for (auto &job : world.at("kombo").at("jobs").as_array()) job.as_object()["name"] = hostile + " " + std::to_string(++n);
+    {
+        std::ofstream out(fixture, std::ios::trunc);
+        out << json::serialize(world);
+    }
+    Sandbox::Options so;
+    so.fixture = fixture;
+    Sandbox sandbox(so);
+    ServeInstance s(hybrid_setup(sandbox));
+    BOOST_TEST(s.request("POST", "/v1/tenants/demo/sync", kToken, R"({"full":false})").status == 202);
+    BOOST_TEST_REQUIRE(wait_for_run(s)["status"].as_string() == "succeeded");
+
+    auto anonymous = s.get("/console");
+    BOOST_TEST(anonymous.status == 401);
+    BOOST_TEST(anonymous.header("www-authenticate").rfind("Basic", 0) == 0u);
+    auto page = s.get("/console", kToken);
+    BOOST_TEST(page.status == 200);
+    BOOST_TEST(page.header("content-security-policy").find("default-src 'none'") != std::string::npos);
+    BOOST_TEST(page.body.find("<script") == std::string::npos); // escaped, never markup
+
+    const std::string url = "http://console:" + kToken + "@127.0.0.1:" + std::to_string(s.port()) + "/console";
+    auto browser = [&](std::vector<std::string> args) {
+        std::vector<std::string> argv{chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                      "--user-data-dir=" + (dir / "profile"), "--window-size=1280,1000"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        argv.push_back(url);
+        return run_process(argv, {}, 120s);
+    };
+    auto dom = browser({"--dump-dom"});
+    BOOST_REQUIRE_MESSAGE(dom.exit_code == 0, dom.err);
+    for (const char *expected : {"ats-host console", "tenant token (demo)", "Tenant demo", "Recent sync runs", "succeeded",
+                                 "Needs attention", "unmapped Workable job", "What to do:", "Capability matrix"})
+        BOOST_TEST(dom.out.find(expected) != std::string::npos, "rendered page lacks: " << expected);
+    // The hostile title is in the DOM as text (serialised escaped), no script element came of it.
+    BOOST_TEST(dom.out.find("&lt;script&gt;document.title='owned'&lt;/script&gt;\"Site\" &amp; 'Co'") != std::string::npos);
+    BOOST_TEST(dom.out.find("<script") == std::string::npos);
+    BOOST_TEST(dom.out.find("<title>ats-host console</title>") != std::string::npos);
+
+    const std::string png = dir / "console.png";
+    auto shot = browser({"--screenshot=" + png});
+    BOOST_REQUIRE_MESSAGE(shot.exit_code == 0, shot.err);
+    std::ifstream in(png, std::ios::binary);
+    std::string head(8, '\0');
+    in.read(&head[0], 8);
+    BOOST_TEST(head == std::string("\x89PNG\r\n\x1a\n", 8));
+    in.seekg(0, std::ios::end);
+    BOOST_TEST(in.tellg() > 10000); // a page, not a blank
 }

@@ -219,10 +219,10 @@ BOOST_AUTO_TEST_CASE(dry_run_plan_equals_the_following_real_sync) {
     BOOST_TEST(status_change_with_from, "a status change of a synced application names from, to and why");
 }
 
-BOOST_AUTO_TEST_CASE(json_is_accepted_with_dry_run_only) {
+BOOST_AUTO_TEST_CASE(json_gives_the_machine_readable_plan) {
     HybridEnv env(small_world());
-    // --json is accepted with --dry-run only.
-    auto bad = run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--json"}));
+    // --json is a sync flag (real runs too); a command without JSON output refuses it.
+    auto bad = run_process(env.host_argv({"forget", "--tenant", env.tenant(), "--email", "a@b.c", "--json"}));
     BOOST_TEST(bad.exit_code == 2);
     auto ok = run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run", "--json"}), {}, std::chrono::seconds(300));
     BOOST_TEST(ok.exit_code == 0, ok.err);

@@ -71,8 +71,12 @@ comps['StreamWarning'] = {'type': 'object', 'required': ['source', 'code', 'mess
 
 comps['SyncRun'] = {'type': 'object', 'additionalProperties': False,
                     'required': ['id', 'tenant_id', 'provider', 'trigger', 'full', 'retry_quarantined', 'status', 'started_at', 'finished_at', 'summary', 'error', 'request_id'],
-                    'properties': {'id': {'type': 'string'}, 'tenant_id': {'type': 'string'}, 'provider': {'type': 'string'}, 'trigger': {'enum': ['schedule', 'api', 'webhook']},
-                                   'full': {'type': 'boolean'}, 'retry_quarantined': {'type': 'boolean'}, 'status': {'enum': ['running', 'succeeded', 'failed']}, 'started_at': {'type': 'string'}, 'finished_at': {'type': ['string', 'null']},
+                    'properties': {'id': {'type': 'string'}, 'tenant_id': {'type': 'string'}, 'provider': {'type': 'string'}, 'trigger': {'enum': ['schedule', 'api', 'webhook', 'cli'], 'description': 'cli: `ats-host sync` (recorded in the same history)'},
+                                   'full': {'type': 'boolean'}, 'retry_quarantined': {'type': 'boolean'},
+                                   'dry_run': {'type': 'boolean', 'description': 'a dry run: nothing was written; the summary holds plan_counts (writes per action) instead of the plan'},
+                                   'status': {'enum': ['running', 'succeeded', 'failed', 'cancelled', 'unreadable'], 'description': 'unreadable: a kept run sealed by a state key no longer configured'},
+                                   'started_at': {'type': 'string'}, 'finished_at': {'type': ['string', 'null']},
+                                   'duration_ms': {'type': 'integer', 'minimum': 0, 'description': 'present once finished'},
                                    'summary': {'type': ['object', 'null'], 'description': "the provider's sync result (tracker_workable: sync_summary)"},
                                    'error': {'oneOf': [{'type': 'null'}, {'type': 'object', 'required': ['code', 'message'], 'additionalProperties': False, 'properties': {'code': {'type': 'string'}, 'message': {'type': 'string'}}}]},
                                    'request_id': {'type': ['string', 'null']}}}
@@ -252,13 +256,18 @@ for kind, idn in (('applications', 'application_id'), ('candidates', 'candidate_
 # service routes
 add(B + '/capabilities', 'get', {'operationId': 'getCapabilities', 'summary': "The tenant's provider and its capability matrix", 'security': bearer, 'parameters': [T], 'responses': {**resp(ref('Provider')), **errors(401, 403, 404)}})
 add(B + '/sync', 'post', {'operationId': 'startSync', 'summary': 'Start a sync now, or answer its plan (dry_run)', 'security': bearer, 'parameters': [T],
-                          'description': 'Without dry_run: starts a run (202) whose outcome GET .../sync reports. With {"dry_run": true}: runs the sync reading everything and writing nothing (neither upstream nor to its state) and answers at once (200) with the summary a real run would report plus "dry_run": true and "plan" (every write a real run would send); no run is recorded. 501 when the provider does not sync or predates dry runs (plugin ABI 1.2); an upstream that contradicts a wire assumption the sync relies on fails it (502, message naming the assumption).',
+                          'description': 'Without dry_run: starts a run (202) whose outcome GET .../sync reports. With {"dry_run": true}: runs the sync reading everything and writing nothing (neither upstream nor to its state) and answers at once (200) with the summary a real run would report plus "dry_run": true and "plan" (every write a real run would send); the history records it as a dry run. 501 when the provider does not sync or predates dry runs (plugin ABI 1.2); an upstream that contradicts a wire assumption the sync relies on fails it (502, message naming the assumption).',
                           'requestBody': {'required': False, 'content': {J: {'schema': {'type': 'object', 'properties': {'full': {'type': 'boolean', 'description': 'a full reconciliation (ignore the checkpoint)'}, 'retry_quarantined': {'type': 'boolean', 'description': 'retry applications the provider quarantined (sync --retry-quarantined)'}, 'dry_run': {'type': 'boolean', 'description': 'answer the plan (200) instead of starting a run; nothing is written'}}}}}},
                           'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['run'], 'properties': {'run': ref('SyncRun')}}, '202', 'started'),
                                         **resp(ref('sync_summary'), '200', 'dry_run: the plan (sync_summary with dry_run and plan)'),
                                         **errors(400, 401, 403, 404, 409, 501, 502, 503)}})
-add(B + '/sync', 'get', {'operationId': 'listSyncs', 'summary': 'The last sync runs, newest first', 'security': bearer, 'parameters': [T],
-                         'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['runs', 'schedule'], 'properties': {'runs': {'type': 'array', 'items': ref('SyncRun')}, 'schedule': ref('SyncSchedule')}}), **errors(401, 403, 404)}})
+add(B + '/sync', 'get', {'operationId': 'listSyncs', 'summary': "The tenant's sync history, newest first", 'security': bearer,
+                         'description': "Every run of the tenant kept in its state (any trigger: schedule, api, webhook, and `ats-host sync` as cli; dry runs included), with the runs still going; the same history as `ats-host syncs`. Kept: the newest sync.history_runs (manifest, default 100).",
+                         'parameters': [T, {'name': 'last', 'in': 'query', 'required': False, 'schema': {'type': 'integer', 'minimum': 1, 'maximum': 10000, 'default': 20}, 'description': 'how many runs, newest first'}],
+                         'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['runs', 'schedule'], 'properties': {'runs': {'type': 'array', 'items': ref('SyncRun')}, 'schedule': ref('SyncSchedule')}}), **errors(400, 401, 403, 404)}})
+add(B + '/sync/{run}', 'get', {'operationId': 'getSync', 'summary': 'One sync run with its summary', 'security': bearer,
+                               'parameters': [T, {'name': 'run', 'in': 'path', 'required': True, 'schema': {'type': 'string'}, 'description': 'the run id (from the list)'}],
+                               'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['run'], 'properties': {'run': ref('SyncRun')}}), **errors(401, 403, 404)}})
 add(B + '/webhooks/kombo', 'post', {'operationId': 'komboWebhook', 'summary': "Kombo webhook receiver (data-changed starts a sync)", 'security': [{'komboSignature': []}],
                                     'parameters': [T, {'name': 'X-Kombo-Timestamp', 'in': 'header', 'required': True, 'schema': {'type': 'string', 'pattern': '^[0-9]{1,12}$'},
                                                        'description': 'Unix seconds of the delivery; must be within the service\'s tolerance (--webhook-tolerance-seconds, default 300) of its clock. Assumed extension of Kombo\'s scheme (see host/serve/README.md).'}],

@@ -1,6 +1,8 @@
 #include "sync/sync_engine.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <future>
 
 #include "sync/data_protection.hpp"
@@ -61,8 +63,28 @@ std::string SyncEngine::run(const RunOptions &options, const ats::sdk::Call &cal
     std::future<void> inflight;
     std::vector<KomboApplication> filling;
     int64_t done = 0;
+    bool fetching = true;
+    // Progress, from this thread only (the sink's thread rule), through every phase: the
+    // identity refresh (Tracker people read), then applications finished out of those fetched.
+    std::string known_people;
+    host_.state_get(state_keys::resource_count, known_people);
+    const int64_t people_total = known_people.empty() ? -1 : std::atoll(known_people.c_str());
+    auto report = [&] {
+        if (!sink) return;
+        if (run.refreshing_identity)
+            sink->progress("sync: Tracker people read (identity refresh)", run.identity_rows_read,
+                           people_total > 0 && run.identity_rows_read <= people_total ? people_total : -1);
+        else
+            sink->progress(fetching ? "sync: written / fetched so far" : "sync: written / fetched",
+                           std::min(run.applications_finished(), done), done);
+    };
+    // Waits for a batch while reporting at least every 250 ms (a batch can take minutes).
+    auto wait_reporting = [&](std::future<void> &f) {
+        while (f.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) report();
+        f.get(); // rethrows a fatal error
+    };
     auto launch = [&] {
-        if (inflight.valid()) inflight.get(); // strictly in order; rethrows a fatal error
+        if (inflight.valid()) wait_reporting(inflight); // strictly in order
         if (filling.empty()) return;
         inflight = std::async(std::launch::async, [&run, apps = std::move(filling)]() mutable {
             run.process_batch(std::move(apps), false);
@@ -77,12 +99,13 @@ std::string SyncEngine::run(const RunOptions &options, const ats::sdk::Call &cal
                 done += static_cast<int64_t>(page.results.size());
                 for (auto &a : page.results) filling.push_back(std::move(a));
                 if (filling.size() >= kBatchApplications) launch();
-                if (sink) sink->progress("sync: applications fetched from Workable", done, -1);
+                report();
                 return !call.cancelled();
             },
             &call);
+        fetching = false;
         launch();
-        if (inflight.valid()) inflight.get();
+        if (inflight.valid()) wait_reporting(inflight);
     } catch (...) {
         if (inflight.valid()) inflight.wait();
         throw;

@@ -90,6 +90,12 @@ void SyncRun::refresh_index(bool force) {
     ensure_person_map_loaded();
     std::lock_guard<std::mutex> g(refresh_mu_);
     if (refreshed_ && !force) return;
+    struct Refreshing { // progress: the phase shows while the refresh runs, whatever ends it
+        std::atomic<bool> &flag;
+        explicit Refreshing(std::atomic<bool> &f) : flag(f) { flag = true; }
+        ~Refreshing() { flag = false; }
+    } refreshing(refreshing_identity);
+    identity_rows_read = 0;
     std::string after;
     host_.state_get(state_keys::index_watermark, after);
     std::string newest = after;
@@ -97,6 +103,7 @@ void SyncRun::refresh_index(bool force) {
     int64_t rows = 0;
     tracker_.for_each_resource(after, [&](const TrackerResourceRow &r) {
         ++rows;
+        ++identity_rows_read;
         if (r.last_updated_utc > newest) newest = r.last_updated_utc;
         std::string workable_id, workable_source;
         for (const auto &[name, value] : r.custom_fields) {

@@ -74,6 +74,15 @@ public:
             const ats::sdk::Call &call, RunOptions options);
 
     SyncSummary summary;
+    // Progress (read by the engine's thread while batches run): Tracker people read by an
+    // identity refresh under way, and applications the run has finished with (any outcome).
+    std::atomic<bool> refreshing_identity{false};
+    std::atomic<int64_t> identity_rows_read{0};
+    int64_t applications_finished() const {
+        return summary.applications_created + summary.applications_updated + summary.applications_unchanged +
+               summary.applications_pending + summary.applications_recovered + summary.applications_invalid +
+               static_cast<int64_t>(summary.error_count());
+    }
 
     // Write intents (status, contact note, document) left by an interrupted run: read back, then
     // recorded as done or dropped (intent_reconciler.cpp).

@@ -7,6 +7,19 @@ namespace json = boost::json;
 namespace ats::tracker_workable {
 
 namespace {
+// What an error message says went wrong, without the per-application detail after the first
+// colon ("tracker createResource: HTTP 500 ..." -> "tracker createResource").
+std::string error_kind(const std::string &message) {
+    std::string k = message.substr(0, message.find(':'));
+    if (k.size() > 80) k = k.substr(0, 80) + "...";
+    return k.empty() ? "error" : k;
+}
+
+std::string text_field(const json::object &o, const char *k) {
+    const auto *v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
 json::array items(const std::vector<SyncSummary::Item> &v, const char *detail_name) {
     json::array a;
     for (size_t i = 0; i < v.size(); ++i) {
@@ -21,6 +34,7 @@ json::array items(const std::vector<SyncSummary::Item> &v, const char *detail_na
 
 void SyncSummary::add_error(std::string app, std::string msg) {
     std::lock_guard<std::mutex> g(mu_);
+    count_reason("errors", error_kind(msg));
     errors_.add({std::move(app), std::move(msg)});
 }
 void SyncSummary::add_deleted(std::string app) {
@@ -33,13 +47,27 @@ void SyncSummary::add_name_only(std::string app, std::string resource_id) {
 }
 void SyncSummary::add_pending(std::string app, std::string reason) {
     std::lock_guard<std::mutex> g(mu_);
+    count_reason("pending", reason);
     pending_.add({std::move(app), std::move(reason)});
 }
 void SyncSummary::add_item(const std::string &list, std::string item_json) {
     std::lock_guard<std::mutex> g(mu_);
+    if (list == "quarantined" || list == "refused" || list == "identity_conflicts") {
+        auto v = json::parse(item_json);
+        const auto &o = v.as_object();
+        count_reason(list, list == "identity_conflicts" ? text_field(o, "kind") : text_field(o, "reason"));
+    }
     auto &l = extra_[list];
     ++l.first;
     if (l.second.size() < kListCap) l.second.push_back(std::move(item_json));
+}
+
+void SyncSummary::count_reason(const std::string &group, const std::string &reason) {
+    auto &m = reasons_[group];
+    auto it = m.find(reason);
+    if (it != m.end()) ++it->second;
+    else if (m.size() < kReasonCap) m.emplace(reason, 1);
+    else ++m[kOtherReasons];
 }
 
 size_t SyncSummary::error_count() const {
@@ -100,6 +128,25 @@ std::string SyncSummary::to_json(const std::string &tenant, bool full, const std
             for (const auto &item : it->second.second) a.push_back(json::parse(item));
         o[name] = std::move(a);
     }
+    // Lists are capped; say so for each, so no reader takes a capped list for the whole.
+    json::object list_counts;
+    auto count_of = [&](const char *name, int64_t total, size_t listed) {
+        list_counts[name] = json::object{{"total", total}, {"listed", static_cast<int64_t>(listed)},
+                                         {"complete", static_cast<int64_t>(listed) == total}};
+    };
+    count_of("deleted", deleted_.count, deleted_.items.size());
+    count_of("name_only_matches", name_only_.count, name_only_.items.size());
+    count_of("pending", pending_.count, pending_.items.size());
+    count_of("errors", errors_.count, errors_.items.size());
+    for (const auto &[name, l] : extra_) count_of(name.c_str(), l.first, l.second.size());
+    o["list_counts"] = std::move(list_counts);
+    json::object groups;
+    for (const auto &[group, m] : reasons_) {
+        json::object g;
+        for (const auto &[reason, n] : m) g[reason] = n;
+        groups[group] = std::move(g);
+    }
+    o["attention_groups"] = std::move(groups);
     json::object req;
     req["kombo"] = kombo_requests;
     req["tracker"] = tracker_requests;

@@ -62,7 +62,16 @@ struct SyncSummary {
 
     size_t error_count() const;
 
+    // Distinct reasons counted per group (attention_groups); beyond it they count under
+    // kOtherReasons, so the totals stay exact whatever the upstream's messages hold.
+    static constexpr size_t kReasonCap = 500;
+    static constexpr const char *kOtherReasons = "(other reasons)";
+
 private:
+    // Exact counts by reason of what needs an operator (pending, quarantined, errors, refused,
+    // identity conflicts), whatever the lists' cap: a person's summary groups by these.
+    void count_reason(const std::string &group, const std::string &reason); // mu_ held
+    std::map<std::string, std::map<std::string, int64_t>> reasons_;
     // Lists keep at most kListCap items (the counts stay exact), so a run over 100,000
     // applications with thousands pending does not grow memory with them.
     static constexpr size_t kListCap = 1000;
