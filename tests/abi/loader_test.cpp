@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(good_plugin_is_loaded_with_its_descriptor) {
     BOOST_TEST(p->display_name() == "Test ATS (test_good)");
     BOOST_TEST(p->plugin_version() == "1.0.0");
     BOOST_TEST(p->abi_version().major == 1u);
-    BOOST_TEST(p->abi_version().minor == 2u);
+    BOOST_TEST(p->abi_version().minor == 3u);
     BOOST_TEST(p->has_get_extension());
     BOOST_TEST(p->capability("candidates.find").support == ATS_LIMITED);
     BOOST_TEST(p->capability("candidates.find").reason == "matches on email only");
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(another_major_is_refused_naming_both_versions_and_the_file)
     auto *r = rejected(*reg, "libatstest_other_major.so");
     BOOST_REQUIRE(r);
     BOOST_TEST(contains(r->reason, "ABI 2.0"));
-    BOOST_TEST(contains(r->reason, "ABI 1.2"));
+    BOOST_TEST(contains(r->reason, "ABI 1.3"));
     BOOST_TEST(r->path.find("libatstest_other_major.so") != std::string::npos);
     BOOST_TEST(reg->find("test_good"));
     BOOST_CHECK_EXCEPTION(PluginRegistry::load_one(test::test_plugin_path("other_major")), std::runtime_error,
