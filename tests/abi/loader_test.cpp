@@ -100,8 +100,8 @@ BOOST_AUTO_TEST_CASE(a_newer_minor_plugin_works_and_its_unknown_operations_are_i
     auto reg = PluginRegistry::scan(e.dir({"newer_minor"}));
     auto p = reg->find("test_newer_minor");
     BOOST_REQUIRE(p);
-    BOOST_TEST(p->abi_version().minor == 3u);
-    BOOST_TEST(p->entry().struct_size > sizeof(ats_plugin_entry_t)); // the trailing 1.3 field
+    BOOST_TEST(p->abi_version().minor == 4u);
+    BOOST_TEST(p->entry().struct_size > sizeof(ats_plugin_entry_t)); // the trailing 1.4 field
     BOOST_REQUIRE_EQUAL(p->warnings().size(), 1u);
     BOOST_TEST(contains(p->warnings()[0], "future.operation"));
     BOOST_TEST(p->capability("future.operation").support == ATS_NOT_SUPPORTED);
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(a_newer_minor_plugin_works_and_its_unknown_operations_are_i
     std::vector<std::string> out;
     BOOST_TEST(run(*t, "check", "{}", out).status == ATS_OK);
     BOOST_REQUIRE_EQUAL(out.size(), 1u);
-    BOOST_TEST(contains(out[0], "\"abi\":\"1.3\""));
+    BOOST_TEST(contains(out[0], "\"abi\":\"1.4\""));
 }
 
 BOOST_AUTO_TEST_CASE(an_older_minor_plugin_works_without_the_newer_fields) {

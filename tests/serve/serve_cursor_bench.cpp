@@ -66,8 +66,8 @@ int main(int argc, char **argv) {
 
     bool ok = true;
     json::array results;
-    std::printf("%-10s %10s %14s %14s %8s %8s %10s %10s\n", "tracker", "records", "ndjson_reqs", "paged_reqs", "pages",
-                "ratio", "ndjson_s", "paged_s");
+    std::printf("%-10s %10s %14s %14s %8s %8s %10s %10s %10s\n", "tracker", "records", "ndjson_reqs", "paged_reqs", "pages",
+                "ratio", "ndjson_s", "ndjson_MB/s", "paged_s");
     for (const std::string tenant : {"p100", "p500"}) {
         const std::string path = "/v1/tenants/" + tenant + "/jobs";
         int64_t t0 = get_records_count(sandbox);
@@ -102,12 +102,14 @@ int main(int argc, char **argv) {
         int64_t paged_reqs = get_records_count(sandbox) - t1;
         ok = ok && nd.status == 200 && paged_records == nd_records && ids.size() == nd_records;
         double ratio = nd_reqs ? static_cast<double>(paged_reqs) / static_cast<double>(nd_reqs) : 0;
-        std::printf("%-10s %10zu %14lld %14lld %8zu %8.2f %10.2f %10.2f\n", tenant.c_str(), nd_records,
-                    static_cast<long long>(nd_reqs), static_cast<long long>(paged_reqs), pages, ratio, nd_s, paged_s);
+        double mb_s = nd_s > 0 ? static_cast<double>(nd.body.size()) / 1e6 / nd_s : 0;
+        std::printf("%-10s %10zu %14lld %14lld %8zu %8.2f %10.2f %10.1f %10.2f\n", tenant.c_str(), nd_records,
+                    static_cast<long long>(nd_reqs), static_cast<long long>(paged_reqs), pages, ratio, nd_s, mb_s, paged_s);
         results.push_back(json::object{{"tenant", tenant}, {"records", nd_records}, {"paged_records", paged_records},
                                        {"distinct_paged", ids.size()}, {"ndjson_requests", nd_reqs},
                                        {"paged_requests", paged_reqs}, {"pages", pages}, {"ratio", ratio},
-                                       {"ndjson_seconds", nd_s}, {"paged_seconds", paged_s}});
+                                       {"ndjson_seconds", nd_s}, {"ndjson_bytes", nd.body.size()}, {"ndjson_mb_per_s", mb_s},
+                                       {"paged_seconds", paged_s}});
     }
     std::printf("bench_result %s\n", json::serialize(json::object{{"bench", "serve_cursor"}, {"limit", limit}, {"runs", results}}).c_str());
     return ok ? 0 : 1;
