@@ -34,7 +34,9 @@ std::optional<std::string> base64url_decode(const std::string &in) {
             out.push_back(static_cast<char>((acc >> bits) & 0xff));
         }
     }
-    if (bits >= 6) return std::nullopt; // a dangling character: not something encode() wrote
+    // A dangling character, or bits set past the last byte: not something encode() wrote (and
+    // the one spelling per token keeps an edit from passing as the same cursor).
+    if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 
