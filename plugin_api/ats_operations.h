@@ -21,6 +21,11 @@
 /* {} -> {"ok":true,"details":{...}}. Tests the connection and the credentials upstream. */
 #define ATS_OP_CHECK "check"
 
+/* Every "-> stream of" operation below may also take (ABI 1.3) "resume_after": a position the
+ * same operation reported through ats_sink_t.position for the same other arguments; the stream
+ * then continues after it (ats_plugin.h, ats_sink_t.position). A plugin that does not resume an
+ * operation answers it with ATS_ERR_INVALID_ARGUMENT naming "resume_after". */
+
 /* {"updated_after"?: time, "statuses"?: [string]} -> stream of job */
 #define ATS_OP_JOBS_STREAM "jobs.stream"
 /* {"updated_after"?: time, "job_ids"?: [string], "strict"?: bool} -> stream of application.

@@ -30,6 +30,10 @@
  *     operations "probe" and "forget" (ats_operations.h) and sync's argument "dry_run": no struct changed; the
  *     minor tells a 1.1 host to skip them in a 1.2 plugin's matrix instead of refusing it, and
  *     a 1.1 plugin ignores "dry_run" (so a host asks for a dry run only from a 1.2 plugin).
+ *     1.3 appended ats_sink_t.position (a stream reports where it is) and the stream argument
+ *     "resume_after" (it starts where a reported position left off): a host checks the plugin's
+ *     minor before sending "resume_after" (a 1.2 plugin would ignore it and start over), a plugin
+ *     checks ATS_HAS_FIELD before calling position (a 1.2 host's sink ends before it).
  *   - Host services (ats_host_services_t, versioned separately): 1.0 = initial; 1.1 appended
  *     identity_hash and, with it, the state op ATS_STATE_PUT_SECRET (data protection).
  *   - Host pacing (http_request waits for the upstream's rate; a 429 is repeated even when not
@@ -71,7 +75,7 @@ extern "C" {
 
 #define ATS_ABI_VERSION_MAJOR 1
 #ifndef ATS_ABI_VERSION_MINOR /* tests build plugins against other minors by defining this */
-#define ATS_ABI_VERSION_MINOR 2
+#define ATS_ABI_VERSION_MINOR 3
 #endif
 
 typedef struct ats_version {
@@ -186,6 +190,27 @@ typedef struct ats_sink {
     /* Optional (may be NULL): progress of a long operation. `phase` is a short static-ish string
      * valid during the call; `total` is -1 when unknown. Same thread rules as record(). */
     void (*progress)(void *user, const char *phase, int64_t done, int64_t total);
+
+    /* --- minor 3 --- (a plugin checks ATS_HAS_FIELD(sink, ats_sink_t, position) and non-NULL)
+     *
+     * Optional (may be NULL: the consumer does not resume, and the plugin need not compute
+     * positions): where a stream stands. A stream operation that supports resuming calls it right
+     * after record() returned for a RESULT record (never after a control record), also when
+     * record() returned ATS_SINK_STOP, with a position that means "every result up to and
+     * including the one just delivered". Invoking the SAME operation with the SAME arguments
+     * plus "resume_after": <that position as a JSON string> then delivers what follows it:
+     *   - no result the first run delivered is delivered again unless it CHANGED upstream since
+     *     (it then comes again, in its new state, as an incremental read would return it);
+     *   - no result that existed and matched is skipped, whatever changed in between;
+     *   - it costs about the upstream requests of the results it delivers, not of those before.
+     * `position` is UTF-8 text (a plugin-defined JSON document, at most 16 KiB), owned by the
+     * plugin and valid only during the call: copy it. Same thread rules as record(). A plugin
+     * reports positions for every result of an operation or for none; a host treats a stream
+     * without positions as not resumable. An operation that does not support resuming answers a
+     * "resume_after" with ATS_ERR_INVALID_ARGUMENT; a malformed or foreign position is also
+     * ATS_ERR_INVALID_ARGUMENT naming "resume_after". Positions carry no secret and are not
+     * authenticated by the plugin: a host that hands them to clients must sign them. */
+    void (*position)(void *user, const char *position, size_t position_len);
 } ats_sink_t;
 
 /* ---------------------------------------------------------------------------------------------

@@ -315,6 +315,13 @@ public:
     void progress(const char *phase, int64_t done, int64_t total) const {
         if (ATS_HAS_FIELD(s_, ats_sink_t, progress) && s_->progress) s_->progress(s_->user, phase, done, total);
     }
+    // ABI 1.3: true when the consumer takes positions (an older host's sink has no such field),
+    // so a stream computes them only when someone will resume from them.
+    bool wants_position() const { return ATS_HAS_FIELD(s_, ats_sink_t, position) && s_->position; }
+    // Reports where the stream stands after the result just delivered (ats_plugin.h, position).
+    void position(std::string_view pos) const {
+        if (wants_position()) s_->position(s_->user, pos.data(), pos.size());
+    }
 
 private:
     const ats_sink_t *s_;

@@ -435,6 +435,18 @@ void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
     }
 }
 
+void sink_position(void *user, const char *position, size_t len) {
+    auto *s = static_cast<SinkState *>(user);
+    // A position belongs to the result before it: none is taken once the consumer stopped taking
+    // results, except the one of the result that made it stop.
+    if (!s->host_error.empty() || s->result->ignored_after_stop) return;
+    try {
+        s->sink->on_position(std::string_view(position ? position : "", position ? len : 0));
+    } catch (const std::exception &e) {
+        s->host_error = e.what();
+    }
+}
+
 } // namespace
 
 InvokeResult Tenant::invoke(const std::string &operation, const std::string &args_json, const InvokeSink &sink,
@@ -467,6 +479,7 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     csink.record = &sink_record;
     csink.blob = sink.on_blob ? &sink_blob : nullptr;
     csink.progress = &sink_progress;
+    csink.position = sink.on_position ? &sink_position : nullptr;
 
     std::function<bool()> cancelled = options.cancelled;
     if (options.deadline) // past the deadline the plugin sees the call cancelled
@@ -485,7 +498,8 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     auto t0 = std::chrono::steady_clock::now();
     int32_t rc;
     if (isolated_) {
-        WorkerProcess::Call wc{&call, options.cancelled, options.deadline, options.cancel_grace, call_state.cls};
+        WorkerProcess::Call wc{&call, options.cancelled, options.deadline, options.cancel_grace, call_state.cls,
+                               options.max_results};
         WorkerFailure failure;
         bool unavailable = false;
         rc = isolated_->invoke(wc, operation, args_text, csink, &err, failure, unavailable);

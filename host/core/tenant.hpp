@@ -36,6 +36,9 @@ struct InvokeSink {
     // Binary result; leave empty when the caller accepts none (the plugin is told so).
     std::function<bool(std::string_view meta_json, std::string_view data)> on_blob;
     std::function<void(std::string_view phase, int64_t done, int64_t total)> on_progress; // optional
+    // Optional: the stream's position after the result just delivered (ABI 1.3, ats_sink_t.position).
+    // Leave empty when the caller does not resume: the plugin is then not asked to compute them.
+    std::function<void(std::string_view position)> on_position;
 };
 
 struct CallOptions {
@@ -49,6 +52,10 @@ struct CallOptions {
     // The call's place at the upstream rate controllers; unset = from the operation: a sync is
     // background work, every other operation answers someone who waits (interactive).
     std::optional<CallClass> call_class;
+    // At most this many results are wanted (0 = no limit). A plugin in a worker process is told
+    // STOP right after the last one instead of when the host's STOP reaches it, so it does not
+    // read ahead upstream for results nobody takes (a resumed page then costs its own requests).
+    uint64_t max_results = 0;
 };
 
 struct InvokeResult {

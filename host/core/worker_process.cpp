@@ -158,6 +158,7 @@ void WorkerProcess::reader() {
             case Type::w_record:
             case Type::w_blob:
             case Type::w_progress:
+            case Type::w_position:
             case Type::w_done: {
                 std::shared_ptr<PendingCall> pc;
                 {
@@ -262,7 +263,8 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
     } unregister{this, hc.id};
 
     wire::Out out(Type::h_invoke, hc.id);
-    out.str(operation).str(args).str(hc.request_id).u8(sink.blob ? 1 : 0);
+    const bool wants_position = sink.struct_size >= offsetof(ats_sink_t, position) + sizeof sink.position && sink.position;
+    out.str(operation).str(args).str(hc.request_id).u8(sink.blob ? 1 : 0).u8(wants_position ? 1 : 0).u64(call.max_results);
     channel_->send(out); // a failure shows as the worker's death below
 
     uint64_t consumed = 0, credited = 0;
@@ -310,6 +312,13 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
                     channel_->send(c);
                     credited = consumed;
                 }
+                break;
+            }
+            case Type::w_position: {
+                uint64_t after = f.u64();
+                auto position = f.str();
+                // Only the position of the last result consumed (not of one dropped after STOP).
+                if (wants_position && after == consumed) sink.position(sink.user, position.data(), position.size());
                 break;
             }
             case Type::w_progress: {

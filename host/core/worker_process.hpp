@@ -52,6 +52,7 @@ public:
         std::optional<std::chrono::steady_clock::time_point> deadline;
         std::chrono::milliseconds cancel_grace{1000}; // after cancellation, then the worker is killed
         CallClass cls = CallClass::interactive;       // the call's place at the upstream rate controllers
+        uint64_t max_results = 0;                     // CallOptions::max_results
     };
     // The class of a call this worker's host services run for (its ats_call_t is one the worker
     // process made on the host side), or nullopt when `call` is not one of them.

@@ -70,9 +70,11 @@ public:
         ats::host::InvokeSink sink;
         sink.on_record = [&out](std::string_view json_text) { return out.on_record(json_text); };
         sink.on_blob = [&out](std::string_view meta, std::string_view data) { return out.on_blob(meta, data); };
+        if (out.wants_position()) sink.on_position = [&out](std::string_view position) { out.on_position(position); };
         ats::host::CallOptions options;
         options.request_id = ctx.request_id;
         options.cancelled = ctx.cancelled;
+        options.max_results = out.max_results();
         auto result = tenant_->invoke(operation, args_json, sink, options);
         return {result.status, result.message, result.retryable, result.failure};
     }

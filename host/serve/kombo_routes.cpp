@@ -284,18 +284,30 @@ void ServeApp::add_kombo_routes() {
                     args["job_ids"] = std::move(ids);
                 }
                 auto filters = build_filters(route, req);
-                RecordFilter keep = [&](json::object &r) {
-                    complete(route.kind, r);
-                    for (const auto &f : filters)
-                        if (!f.match(r)) return false;
-                    return true;
-                };
                 CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
-                StreamPage page = read_stream_page(*runtime, route.operation, json::serialize(args), ctx,
-                                                   req.query_param("cursor"), page_size, keep);
+                StreamPage page = read_stream_page(*runtime, cursors_,
+                                                   {route.operation, json::serialize(args), page_size, req.query_param("cursor")}, ctx);
                 fail_on(page.outcome, route.operation);
+                // Filters the provider does not take run here, after the page was read: a page may
+                // hold fewer than page_size results and still have a next one (Kombo's clients
+                // follow `next` until it is null).
+                auto parse_object = [](const std::string &text) {
+                    boost::system::error_code ec;
+                    json::value v = json::parse(text, ec);
+                    if (ec || !v.is_object())
+                        throw ApiError(502, "invalid_provider_output", "the provider produced a record that is not a JSON object");
+                    return v;
+                };
                 json::array results;
-                for (auto &r : page.records) results.push_back(std::move(r));
+                for (const auto &text : page.records) {
+                    json::value v = parse_object(text);
+                    json::object &r = v.as_object();
+                    complete(route.kind, r);
+                    bool keep = true;
+                    for (const auto &f : filters)
+                        if (!f.match(r)) { keep = false; break; }
+                    if (keep) results.push_back(std::move(v));
+                }
                 json::object data{{"next", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)},
                                   {"results", std::move(results)}};
                 // A partial failure (one upstream of a hybrid failed) is said, not hidden: the
@@ -303,15 +315,15 @@ void ServeApp::add_kombo_routes() {
                 json::value warnings = nullptr;
                 if (!page.warnings.empty()) {
                     json::array list;
-                    for (auto &wn : page.warnings) {
+                    for (const auto &text : page.warnings) {
+                        json::value parsed = parse_object(text);
+                        json::object &wn = parsed.as_object();
                         if (!wn.contains("message") || !wn["message"].is_string()) wn["message"] = "a source of this list failed";
                         list.push_back(std::move(wn));
                     }
                     warnings = std::move(list);
                 }
                 send_kombo_success(w, std::move(data), runtime->provider(), std::move(warnings));
-            } catch (const BadCursor &e) {
-                send_kombo_error(w, req, 400, "invalid_argument", e.what());
             } catch (const ApiError &e) {
                 send_kombo_error(w, req, e.status(), e.code(), e.what());
             }

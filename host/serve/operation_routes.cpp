@@ -12,6 +12,7 @@
 #include "provider_catalog.hpp"
 #include "serve_app.hpp"
 #include "serve_state.hpp"
+#include "stream_page.hpp"
 
 #include <boost/json.hpp>
 
@@ -219,36 +220,6 @@ private:
     HeaderList headers_;
 };
 
-class JsonPage final : public RecordConsumer {
-public:
-    JsonPage(size_t offset, size_t limit) : offset_(offset), limit_(limit) {}
-    bool on_record(std::string_view json_text) override {
-        json::object control;
-        if (is_control_record(json_text, control)) { // not a result: a page's `warnings` entry
-            if (control.at("_type") == "error") {
-                control.erase("_type");
-                warnings.push_back(json::serialize(control));
-            }
-            return true;
-        }
-        if (seen_++ < offset_) return true;
-        if (records.size() == limit_) {
-            has_more = true;
-            return false;  // one past the page: enough to know there is a next page
-        }
-        records.push_back(one_line(json_text));
-        return true;
-    }
-    bool on_blob(std::string_view, std::string_view) override { return false; }
-    std::vector<std::string> records;
-    std::vector<std::string> warnings;  // from {"_type":"error",...} control records
-    bool has_more = false;
-
-private:
-    size_t offset_, limit_;
-    size_t seen_ = 0;
-};
-
 size_t parse_size(const HttpRequest &req, const char *name, size_t fallback, size_t min, size_t max) {
     if (!req.has_query(name)) return fallback;
     std::string v = req.query_param(name);
@@ -275,14 +246,11 @@ void ServeApp::add_operation_routes() {
                 throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support " +
                                                          route.operation + (support.reason.empty() ? "" : ": " + support.reason));
             json::object args = build_args(route, req, params);
-            size_t page_offset = 0, page_limit = 0;
+            size_t page_limit = 0;
             bool ndjson = false;
             if (route.shape == Shape::stream) {
                 ndjson = req.header("accept").find("application/x-ndjson") != std::string::npos;
-                if (!ndjson) {
-                    page_limit = parse_size(req, "limit", 100, 1, 1000);
-                    page_offset = parse_size(req, "cursor", 0, 0, 999999999);
-                }
+                if (!ndjson) page_limit = parse_size(req, "limit", 100, 1, 1000);
             }
             CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
             HeaderList headers{{"X-Ats-Provider", runtime->provider()},
@@ -355,17 +323,19 @@ void ServeApp::add_operation_routes() {
                     w.end_stream();
                     return;
                 }
-                JsonPage page(page_offset, page_limit);
-                auto outcome = runtime->invoke(route.operation, args_text, ctx, page);
-                finish_metrics(outcome);
-                if (outcome.code != ATS_OK) fail(outcome);
+                StreamPage page = read_stream_page(*runtime, cursors_,
+                                                   StreamPageRequest{route.operation, args_text, page_limit,
+                                                                     req.has_query("cursor") ? req.query_param("cursor") : ""},
+                                                   ctx);
+                finish_metrics(page.outcome);
+                if (page.outcome.code != ATS_OK) fail(page.outcome);
                 std::string body = "{\"results\":[";
                 for (size_t i = 0; i < page.records.size(); ++i) {
                     if (i) body += ',';
                     body += page.records[i];
                 }
                 body += "],\"next_cursor\":";
-                body += page.has_more ? "\"" + std::to_string(page_offset + page.records.size()) + "\"" : std::string("null");
+                body += page.next_cursor ? "\"" + *page.next_cursor + "\"" : std::string("null"); // base64url and '.': no escaping
                 if (!page.warnings.empty()) {
                     body += ",\"warnings\":[";
                     for (size_t i = 0; i < page.warnings.size(); ++i) {

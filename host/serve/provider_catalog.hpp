@@ -25,6 +25,12 @@ public:
     virtual ~RecordConsumer() = default;
     virtual bool on_record(std::string_view json) = 0;
     virtual bool on_blob(std::string_view meta_json, std::string_view data) = 0;
+    // Positions of a resumable stream (ABI 1.3): asked for only when wants_position() is true.
+    virtual bool wants_position() const { return false; }
+    virtual void on_position(std::string_view) {}
+    // The most results this consumer takes (0 = no limit): a plugin in a worker process is then
+    // stopped right after the last one rather than when the STOP reaches it.
+    virtual uint64_t max_results() const { return 0; }
 };
 
 struct CallContext {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "http_exchange.hpp"
+#include "page_cursor.hpp"
 #include "router.hpp"
 
 #include <atomic>
@@ -57,6 +58,7 @@ private:
     std::atomic<bool> shutting_down_{false};
     int webhook_tolerance_seconds_ = 300;
     Router router_;
+    CursorCodec cursors_; // signs the cursors of JSON pages (a fresh key per process)
 };
 
 }  // namespace ats::serve

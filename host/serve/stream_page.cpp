@@ -1,67 +1,120 @@
 #include "stream_page.hpp"
 
 #include "api_error.hpp"
+#include "ats_plugin.h"
+
+#include <boost/json.hpp>
 
 namespace ats::serve {
 namespace json = boost::json;
 
 namespace {
 
-size_t offset_of(const std::string &cursor) {
-    if (cursor.empty()) return 0;
-    if (cursor.size() > 9 || cursor.find_first_not_of("0123456789") != std::string::npos)
-        throw BadCursor("the cursor \"" + cursor.substr(0, 40) + "\" was not issued by this service");
-    return std::stoul(cursor);
-}
-
-class PageCollector final : public RecordConsumer {
+// Collects one page and stops AT its last result: reading one more to learn whether another page
+// exists could cost an upstream request. So a page that ends exactly where the stream ends is
+// followed by one empty page.
+class PageConsumer final : public RecordConsumer {
 public:
-    PageCollector(size_t offset, size_t limit, const RecordFilter &keep, StreamPage &page)
-        : offset_(offset), limit_(limit), keep_(keep), page_(page) {}
-    bool on_record(std::string_view text) override {
-        boost::system::error_code ec;
-        json::value v = json::parse(text, ec);
-        if (ec || !v.is_object()) {
-            bad_record = true;
-            return false;
-        }
-        json::object &record = v.as_object();
-        if (auto *type = record.if_contains("_type")) { // a control record: not a result
-            if (*type == "error") {
-                record.erase("_type");
-                page_.warnings.push_back(std::move(record));
-            }
-            return true;
-        }
-        if (keep_ && !keep_(record)) return true;
-        if (kept_++ < offset_) return true;
-        if (page_.records.size() == limit_) {
-            more = true;
-            return false; // one past the page: enough to know there is a next one
-        }
-        page_.records.push_back(std::move(record));
-        return true;
+    PageConsumer(uint64_t skip, size_t limit) : skip_(skip), limit_(limit) {}
+
+    bool wants_position() const override { return true; }
+    void on_position(std::string_view position) override {
+        position_.assign(position);
+        position_at_ = seen_;
     }
+    bool on_record(std::string_view json_text) override {
+        if (json_text.find("\"_type\"") != std::string_view::npos) { // a control record?
+            boost::system::error_code ec;
+            auto v = json::parse(json_text, ec);
+            if (!ec && v.is_object() && v.as_object().contains("_type")) {
+                auto &o = v.as_object();
+                if (o.at("_type") == "error") {
+                    o.erase("_type");
+                    warnings.push_back(json::serialize(o));
+                }
+                return true;
+            }
+        }
+        ++seen_;
+        if (seen_ <= skip_) return true;
+        if (records.size() == limit_) return false; // a plugin that ignored STOP
+        records.push_back(one_line(json_text));
+        return records.size() < limit_;
+    }
+    uint64_t max_results() const override { return skip_ + limit_; }
     bool on_blob(std::string_view, std::string_view) override { return false; }
-    bool more = false, bad_record = false;
+
+    // The provider's position after the page's last result, if it reported one.
+    std::optional<std::string> position_after_page() const {
+        if (records.empty() || position_at_ != skip_ + records.size()) return std::nullopt;
+        return position_;
+    }
+    bool page_full() const { return records.size() == limit_; }
+
+    std::vector<std::string> records, warnings;
 
 private:
-    size_t offset_, limit_;
-    const RecordFilter &keep_;
-    StreamPage &page_;
-    size_t kept_ = 0;
+    static std::string one_line(std::string_view json_text) {
+        if (json_text.find('\n') == std::string_view::npos && json_text.find('\r') == std::string_view::npos)
+            return std::string(json_text);
+        boost::system::error_code ec;
+        auto v = json::parse(json_text, ec);
+        if (ec) throw ApiError(502, "invalid_provider_output", "the provider produced a record that is not JSON");
+        return json::serialize(v);
+    }
+
+    uint64_t skip_;
+    size_t limit_;
+    uint64_t seen_ = 0;        // results received (skipped ones included)
+    uint64_t position_at_ = 0; // results received when position_ was reported
+    std::string position_;
 };
 
-}  // namespace
+ApiError bad_cursor(const std::string &why) {
+    return ApiError(400, "invalid_argument", "query parameter cursor " + why);
+}
 
-StreamPage read_stream_page(TenantRuntime &runtime, const std::string &operation, const std::string &args_json,
-                            const CallContext &ctx, const std::string &cursor, size_t page_size, const RecordFilter &keep) {
-    size_t offset = offset_of(cursor);
+} // namespace
+
+StreamPage read_stream_page(TenantRuntime &runtime, const CursorCodec &codec, const StreamPageRequest &request,
+                            const CallContext &ctx) {
+    const std::string scope = CursorCodec::scope_of(runtime.tenant_id(), request.operation, request.args_json);
+    PageCursor from;
+    std::string args = request.args_json;
+    if (!request.cursor.empty()) {
+        auto decoded = codec.decode(scope, request.cursor);
+        if (!decoded)
+            throw bad_cursor("is not a cursor of this query: pass next_cursor of the previous page unchanged, with the "
+                             "same route and filters (cursors do not survive a restart of the service)");
+        from = *decoded;
+        if (from.position) {
+            // A reload may have replaced the provider by one that cannot resume (ABI < 1.3).
+            if (runtime.abi_minor() < 3)
+                throw bad_cursor("can no longer be followed: the tenant's provider was replaced by one that does not resume streams; start over");
+            boost::system::error_code ec;
+            auto v = json::parse(args, ec);
+            if (ec || !v.is_object()) throw bad_cursor("cannot be applied to these arguments");
+            v.as_object()["resume_after"] = *from.position;
+            args = json::serialize(v);
+        }
+    }
+    PageConsumer consumer(from.position ? 0 : from.offset, request.limit);
     StreamPage page;
-    PageCollector collector(offset, page_size, keep, page);
-    page.outcome = runtime.invoke(operation, args_json, ctx, collector);
-    if (collector.bad_record) throw ApiError(502, "invalid_provider_output", operation + " produced a record that is not a JSON object");
-    if (collector.more) page.next_cursor = std::to_string(offset + page.records.size());
+    page.outcome = runtime.invoke(request.operation, args, ctx, consumer);
+    page.resumed = from.position.has_value();
+    if (page.outcome.code == ATS_ERR_INVALID_ARGUMENT && from.position &&
+        page.outcome.message.find("resume_after") != std::string::npos)
+        throw bad_cursor("can no longer be followed (" + page.outcome.message + "); start over");
+    if (!consumer.page_full() || page.outcome.code != ATS_OK) {
+        // the stream ended within the page (or failed: the caller reports that)
+    } else if (auto position = consumer.position_after_page())
+        page.next_cursor = codec.encode(scope, PageCursor{std::move(*position), 0});
+    else if (from.position) // positions for every result or none (ats_plugin.h)
+        throw ApiError(502, "invalid_provider_output", request.operation + " resumed from a position but reported none after it");
+    else
+        page.next_cursor = codec.encode(scope, PageCursor{std::nullopt, from.offset + consumer.records.size()});
+    page.records = std::move(consumer.records);
+    page.warnings = std::move(consumer.warnings);
     return page;
 }
 

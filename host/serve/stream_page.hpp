@@ -1,43 +1,36 @@
-// stream_page.hpp - one page of a stream operation (jobs/applications/candidates.stream) as parsed
-// records: the ONE paging path of the Kombo-shaped routes (kombo_routes.cpp).
-//
-// Today a cursor is the number of kept records before the page (decimal text, opaque to clients),
-// and a page re-runs the provider's stream from the start, skipping that many: O(N^2/P) upstream
-// work for N records in pages of P, and a record can be skipped or repeated when the upstream
-// changes between pages. A resumable cursor (the provider's own position) replaces this function
-// without touching its callers.
+// stream_page.hpp - one JSON page of a stream operation (jobs.stream, applications.stream, ...):
+// the page's results, the partial-failure warnings and the cursor of the next page
+// (page_cursor.hpp). Every paged route reads its pages through read_stream_page.
 #pragma once
 
+#include "page_cursor.hpp"
 #include "provider_catalog.hpp"
 
-#include <boost/json.hpp>
-
-#include <functional>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace ats::serve {
 
-// Called on every result record in stream order; may reshape it. false drops it from the page
-// (and from the cursor's count), so filters applied here page correctly.
-using RecordFilter = std::function<bool(boost::json::object &)>;
+struct StreamPageRequest {
+    std::string operation;  // an ATS_OP_* stream
+    std::string args_json;  // the stream's arguments (filters), a JSON object
+    size_t limit = 100;     // results per page, >= 1
+    std::string cursor;     // "" for the first page, else a next_cursor of the same query
+};
 
 struct StreamPage {
-    std::vector<boost::json::object> records;
-    std::vector<boost::json::object> warnings;   // {"_type":"error"} control records, "_type" removed
-    std::optional<std::string> next_cursor;      // nullopt: this was the last page
-    InvokeOutcome outcome;                       // the plugin's verdict (check .code before using records)
+    InvokeOutcome outcome;                 // the provider's status (records may be partial on failure)
+    std::vector<std::string> records;      // one JSON document each, one line
+    std::vector<std::string> warnings;     // from {"_type":"error",...} control records, without "_type"
+    std::optional<std::string> next_cursor; // nullopt on the last page
+    bool resumed = false;                  // the page continued the provider's position (not an offset)
 };
 
-// Thrown for a cursor this function did not issue.
-class BadCursor : public std::invalid_argument {
-public:
-    using std::invalid_argument::invalid_argument;
-};
-
-StreamPage read_stream_page(TenantRuntime &runtime, const std::string &operation, const std::string &args_json,
-                            const CallContext &ctx, const std::string &cursor, size_t page_size, const RecordFilter &keep);
+// Reads one page. Throws ApiError 400 invalid_argument naming the query parameter `cursor` when
+// the cursor was not issued for this tenant, operation and arguments (forged, edited, another
+// query's, from before a restart), or holds a position the tenant's provider can no longer take.
+StreamPage read_stream_page(TenantRuntime &runtime, const CursorCodec &codec, const StreamPageRequest &request,
+                            const CallContext &ctx);
 
 }  // namespace ats::serve

@@ -16,7 +16,8 @@ namespace ats::wire {
 // Frame types. Host -> worker start with H, worker -> host with W. Values are frozen: append only.
 enum class Type : uint8_t {
     h_create = 1,        // id 0; tenant, config                      -> w_created
-    h_invoke = 2,        // id call; operation, args, request_id, u8 accepts_blob
+    h_invoke = 2,        // id call; operation, args, request_id, u8 accepts_blob, u8 accepts_position,
+                         //   u64 max_results (0 = no limit)
     h_credit = 3,        // id call; u64 records consumed, u8 stop     (flow control, STOP)
     h_cancel = 4,        // id call                                    (is_cancelled turns 1)
     h_service_reply = 5, // id request; service-specific fields
@@ -29,6 +30,7 @@ enum class Type : uint8_t {
     w_progress = 25,     // id call; phase, i64 done, i64 total
     w_done = 26,         // id call; i32 status, i32 retryable, message
     w_service = 27,      // id request; u64 call (0 = none), u32 service, service-specific fields
+    w_position = 28,     // id call; u64 results sent before it, position (ABI 1.3 sink.position)
 };
 
 // Host services proxied to the host (ats_host_services_t). Values are frozen: append only. To add

@@ -19,6 +19,9 @@ struct WorkerCall {
     uint64_t sent = 0, consumed = 0; // results
     bool stop = false;               // the host's consumer wants no more
     bool stop_reported = false;      // the plugin was told ATS_SINK_STOP once
+    bool last_dropped = false;       // the last result was refused unsent: no position follows it
+    uint64_t max_results = 0;        // the host takes no more (0 = no limit): STOP right after it
+    uint64_t results = 0;            // results queued, control records not counted
     // Result frames not yet written: sent in one write when large, when the plugin must wait
     // for credit, when invoke returns (with w_done), or by the flusher after about 1 ms.
     std::string pending;

@@ -139,10 +139,12 @@ private:
         if (c.stop) {
             if (!c.stop_reported) {
                 c.stop_reported = true;
+                c.last_dropped = true;
                 return false;
             }
             after_stop = true;
         }
+        c.last_dropped = false;
         ++c.sent;
         wire::Out out(type, c.id);
         out.str(a);
@@ -153,7 +155,21 @@ private:
         c.pending += out.frame();
         bool big = c.pending.size() >= kFlushBytes;
         bool wake = first && c.sent >= 2; // a stream: its results must not wait for the end
+        // The host's consumer takes no more than max_results: stop the plugin now, not when the
+        // host's STOP arrives (it would read ahead upstream meanwhile). A control record
+        // ("_type", ats_plugin.h) is no result; the text test may spare a result too, which only
+        // lets one more through - the host still stops at its own limit.
+        bool last = false;
+        if (c.max_results && !after_stop && type == Type::w_record && a.find("\"_type\"") == std::string_view::npos &&
+            ++c.results >= c.max_results) {
+            c.stop = c.stop_reported = true;
+            last = true;
+        }
         lock.unlock();
+        if (last) {
+            s->self->flush(c);
+            return false;
+        }
         if (big) s->self->flush(c);
         else if (wake) s->self->wake_flusher();
         return !after_stop;
@@ -167,6 +183,17 @@ private:
         auto *s = static_cast<SinkCtx *>(user);
         std::string_view m(meta ? meta : "", meta ? meta_len : 0), d(reinterpret_cast<const char *>(data), data ? len : 0);
         return queue_result(s, Type::w_blob, m, d) ? ATS_SINK_CONTINUE : ATS_SINK_STOP;
+    }
+    // Travels in order with the results; it names how many results preceded it, so the host
+    // takes it only when that result is the last one it consumed.
+    static void sink_position(void *user, const char *position, size_t len) {
+        auto *s = static_cast<SinkCtx *>(user);
+        std::lock_guard<std::mutex> lock(s->call->mu);
+        if (s->call->last_dropped) return;
+        wire::Out out(Type::w_position, s->call->id);
+        out.u64(s->call->sent).str(std::string_view(position ? position : "", position ? len : 0));
+        if (s->call->pending.empty()) s->call->first_pending = std::chrono::steady_clock::now();
+        s->call->pending += out.frame();
     }
     static void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
         auto *s = static_cast<SinkCtx *>(user);
@@ -242,11 +269,14 @@ private:
         call->id = in.id();
         std::string op(in.str()), args(in.str()), request_id(in.str());
         bool accepts_blob = in.u8() != 0;
+        bool accepts_position = in.u8() != 0;
+        call->max_results = in.u64();
         {
             std::lock_guard<std::mutex> lock(calls_mu_);
             calls_[call->id] = call;
         }
-        post([this, call, op = std::move(op), args = std::move(args), request_id = std::move(request_id), accepts_blob] {
+        post([this, call, op = std::move(op), args = std::move(args), request_id = std::move(request_id), accepts_blob,
+              accepts_position] {
             SinkCtx ctx{this, call.get()};
             ats_sink_t sink{};
             sink.struct_size = sizeof sink;
@@ -254,6 +284,7 @@ private:
             sink.record = &sink_record;
             sink.blob = accepts_blob ? &sink_blob : nullptr;
             sink.progress = &sink_progress;
+            sink.position = accepts_position ? &sink_position : nullptr;
             ats_call_t c{};
             c.struct_size = sizeof c;
             c.request_id = request_id.c_str();

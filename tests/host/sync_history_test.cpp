@@ -5,7 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "state_crypto.hpp"
-#include "state_store.hpp"
+#include "sqlite_state_store.hpp"
 #include "sync_history.hpp"
 #include "temp_dir.hpp"
 
@@ -31,7 +31,7 @@ std::string file_bytes(const std::string &path) {
 
 BOOST_AUTO_TEST_CASE(runs_come_back_newest_first_and_retention_drops_the_oldest) {
     test::TempDir dir;
-    host::StateStore store(dir / "state.sqlite");
+    host::SqliteStateStore store(dir / "state.sqlite");
     host::SyncHistory h(store, "acme", {key("0123456789abcdef0123456789abcdef")}, 3);
     std::vector<std::string> ids;
     for (int i = 0; i < 5; ++i) {
@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(runs_are_sealed_and_a_foreign_key_reads_them_as_unreadable)
     test::TempDir dir;
     const std::string marker = "applicant-ann@example.org";
     {
-        host::StateStore store(dir / "state.sqlite");
+        host::SqliteStateStore store(dir / "state.sqlite");
         host::SyncHistory h(store, "acme", {key("0123456789abcdef0123456789abcdef")}, 10);
         h.record(run(host::SyncHistory::new_run_id(1700000000000), "cli", marker));
         BOOST_TEST(h.last(0).at(0).at("summary").at("errors").at(0).at("message").as_string() == marker);
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(runs_are_sealed_and_a_foreign_key_reads_them_as_unreadable)
     std::string bytes = file_bytes(dir / "state.sqlite") + file_bytes(dir / "state.sqlite-wal");
     BOOST_TEST(bytes.find(marker) == std::string::npos);
     BOOST_TEST(bytes.find("applications_seen") == std::string::npos);
-    host::StateStore store(dir / "state.sqlite");
+    host::SqliteStateStore store(dir / "state.sqlite");
     host::SyncHistory wrong(store, "acme", {key("another key of at least 16 bytes")}, 10);
     auto runs = wrong.last(0);
     BOOST_TEST_REQUIRE(runs.size() == 1u);

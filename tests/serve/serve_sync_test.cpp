@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(application_pages_carry_warnings_when_kombo_fails) {
     BOOST_TEST(!w.at("code").as_string().empty());
     BOOST_TEST(!w.contains("_type"));
     // The next page too (the failure is reported on every page, not only the first).
-    auto next = rec.call("GET", P, A + "?limit=5&cursor=5", kToken);
+    auto next = rec.call("GET", P, A + "?limit=5&cursor=" + std::string(body.at("next_cursor").as_string()), kToken);
     BOOST_TEST(json_body(next).as_object().contains("warnings"));
 
     auto nd = rec.call("GET", P, A, kToken, "", {{"Accept", "application/x-ndjson"}});

@@ -316,6 +316,10 @@ void stream_pending(ats::sdk::Host host, const JobMappingConfig &mapping, ats::s
 void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
     const std::string op = ATS_OP_APPLICATIONS_STREAM;
     const bool strict = sj::optional_bool(args, "strict", false, op + " arguments");
+    // This stream runs a sync and adds the pending Workable applications after Tracker's: it
+    // reports no positions, so no host resumes it (a page re-reads it from the start).
+    if (args.contains("resume_after"))
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, op + " argument 'resume_after': this provider's application stream does not resume");
     PendingFilter filter;
     if (auto ua = sj::optional_string(args, "updated_after", op + " arguments"))
         filter.updated_after = ats::shared::parse_utc_iso8601(*ua, "applications.stream updated_after");

@@ -45,13 +45,23 @@ void TrackerClient::add_filter(bj::object &instructions, const std::optional<Utc
     if (updated_after) instructions["updatedafter"] = zone_.utc_to_local_filter(*updated_after); // A8
 }
 
+size_t TrackerClient::add_filter(bj::object &instructions, const std::optional<UtcSeconds> &updated_after,
+                                 const std::optional<ResumeFrom> &resume) const {
+    if (!resume) {
+        add_filter(instructions, updated_after);
+        return 0;
+    }
+    instructions["updatedafter"] = resume->local_watermark; // A8: Tracker's own text, inclusive
+    return resume->already_seen;
+}
+
 void TrackerClient::page(std::string_view record_type, const bj::object &base_instructions,
                          const std::function<bool(const bj::object &)> &fn, const ats_call_t *call,
-                         const std::string &what) const {
+                         const std::string &what, size_t extra_rows) const {
     // Pages may overlap (tracker-api.md "Quirks"), and a record updated while we page moves to the
     // end of a lastupdated-sorted listing: every id is delivered once. Memory: one int64 per row.
     std::unordered_set<int64_t> seen;
-    const int size = options_.page_size;
+    const int size = static_cast<int>(std::min<size_t>(500, static_cast<size_t>(options_.page_size) + extra_rows)); // A7
     for (int64_t pagenum = 1;; ++pagenum) {
         bj::object instructions = base_instructions;
         instructions["recordtype"] = record_type;
@@ -110,10 +120,10 @@ std::optional<PersonMatch> TrackerClient::check_person(std::string_view email, s
 void TrackerClient::for_each_resource(const RecordFilter &filter, const RowFn<ResourceRow> &fn,
                                       const ats_call_t *call) const {
     bj::object ins{{"includecustomfields", true}};
-    add_filter(ins, filter.updated_after);
+    size_t extra = add_filter(ins, filter.updated_after, filter.resume);
     if (!filter.search_text.empty()) ins["searchtext"] = filter.search_text;
     if (!filter.state.empty()) ins["state"] = filter.state;
-    page("R", ins, [&](const bj::object &row) { return fn(parse_resource_row(row)); }, call, "R list");
+    page("R", ins, [&](const bj::object &row) { return fn(parse_resource_row(row)); }, call, "R list", extra);
 }
 
 ResourceRow TrackerClient::get_resource(int64_t id, const ats_call_t *call) const {
@@ -169,7 +179,7 @@ int64_t TrackerClient::create_link(int64_t resource_id, int64_t opportunity_id, 
 
 void TrackerClient::for_each_link(const LinkFilter &filter, const RowFn<LinkRow> &fn, const ats_call_t *call) const {
     bj::object ins; // A2
-    add_filter(ins, filter.updated_after);
+    size_t extra = add_filter(ins, filter.updated_after, filter.resume);
     std::string what = "OR list";
     if (filter.opportunity_id) {
         ins["opportunityid"] = *filter.opportunity_id;
@@ -179,7 +189,7 @@ void TrackerClient::for_each_link(const LinkFilter &filter, const RowFn<LinkRow>
         ins["resourceid"] = *filter.resource_id;
         what += " of R " + std::to_string(*filter.resource_id);
     }
-    page("OR", ins, [&](const bj::object &row) { return fn(parse_link_row(row)); }, call, what);
+    page("OR", ins, [&](const bj::object &row) { return fn(parse_link_row(row)); }, call, what, extra);
 }
 
 LinkRow TrackerClient::get_link(int64_t id, const ats_call_t *call) const { return parse_link_row(individual("OR", id, call)); }
@@ -194,10 +204,10 @@ NamedId TrackerClient::set_link_status(int64_t link_id, std::string_view status_
 void TrackerClient::for_each_opportunity(const RecordFilter &filter, const RowFn<OpportunityRow> &fn,
                                          const ats_call_t *call) const {
     bj::object ins{{"includecustomfields", true}};
-    add_filter(ins, filter.updated_after);
+    size_t extra = add_filter(ins, filter.updated_after, filter.resume);
     if (!filter.state.empty()) ins["state"] = filter.state;
     if (!filter.search_text.empty()) ins["searchtext"] = filter.search_text;
-    page("O", ins, [&](const bj::object &row) { return fn(parse_opportunity_row(row)); }, call, "O list");
+    page("O", ins, [&](const bj::object &row) { return fn(parse_opportunity_row(row)); }, call, "O list", extra);
 }
 
 OpportunityRow TrackerClient::get_opportunity(int64_t id, const ats_call_t *call) const {

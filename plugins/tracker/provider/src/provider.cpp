@@ -1,5 +1,6 @@
 // TrackerProvider: construction, dispatch, and the read operations.
 #include "ats/tracker/provider.hpp"
+#include "ats/tracker/stream_position.hpp"
 #include "ats/shared/ascii.hpp"
 
 #include "ats/shared/json.hpp"
@@ -188,40 +189,63 @@ void TrackerProvider::op_jobs_stream(ats::sdk::Call &call, const bj::object &arg
     RecordFilter f;
     f.updated_after = updated_after_arg(args, ATS_OP_JOBS_STREAM);
     auto statuses = sj::optional_string_array(args, "statuses", std::string(ATS_OP_JOBS_STREAM) + " arguments");
+    StreamPosition pos = StreamPosition::from_args(args, ATS_OP_JOBS_STREAM, "O").value_or(StreamPosition("O"));
+    f.resume = pos.resume_from();
     client().for_each_opportunity(f, [&](const OpportunityRow &row) {
         call.throw_if_cancelled();
+        if (pos.delivered(row.last_updated, row.id)) return true;
         if (statuses) {
             std::string unified = RecordMapper::job_status(row.status);
             bool keep = false;
             for (const auto &s : *statuses) keep = keep || ats::shared::ascii_iequals(s, unified) || ats::shared::ascii_iequals(s, row.status);
             if (!keep) return true;
         }
-        return sink.record(bj::serialize(mapper().job(row, nullptr)));
+        bool more = sink.record(bj::serialize(mapper().job(row, nullptr)));
+        if (sink.wants_position()) {
+            pos.advance(row.last_updated, row.id);
+            sink.position(pos.text());
+        }
+        return more;
     }, call.raw());
 }
 
 void TrackerProvider::stream_applications(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
-    stream_tracker_applications(call, args, [&](bj::object &&a) { return sink.record(bj::serialize(a)); });
+    std::function<void(const std::string &)> position;
+    if (sink.wants_position()) position = [&sink](const std::string &p) { sink.position(p); };
+    stream_tracker_applications(call, args, [&](bj::object &&a) { return sink.record(bj::serialize(a)); }, position);
 }
 
 void TrackerProvider::stream_tracker_applications(ats::sdk::Call &call, const bj::object &args,
-                                                  const std::function<bool(bj::object &&)> &emit_one) {
+                                                  const std::function<bool(bj::object &&)> &emit_one,
+                                                  const std::function<void(const std::string &)> &position) {
     std::string op = ATS_OP_APPLICATIONS_STREAM;
     LinkFilter f;
     f.updated_after = updated_after_arg(args, op);
     auto job_ids = sj::optional_id_array(args, "job_ids", op + " arguments");
+    StreamPosition pos = StreamPosition::from_args(args, op, "OR").value_or(StreamPosition("OR"));
     bool go_on = true;
     auto each = [&](const LinkRow &row) {
         call.throw_if_cancelled();
+        if (pos.delivered(row.last_updated, row.id)) return true;
         go_on = emit_one(mapper().application(row));
+        if (position) {
+            pos.advance(row.last_updated, row.id);
+            position(pos.text());
+        }
         return go_on;
     };
     if (!job_ids) {
+        if (pos.part() != 0) throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, op + " argument 'resume_after': is a position of another stream");
+        f.resume = pos.resume_from();
         client().for_each_link(f, each, call.raw()); // A2
         return;
     }
-    for (const auto &jid : *job_ids) {
-        f.opportunity_id = tracker_id_arg(bj::object{{"job_ids[]", jid}}, "job_ids[]", op);
+    // One listing per job, in the order given: the position says which one it is in.
+    for (size_t i = 0; i < job_ids->size(); ++i) {
+        if (i < pos.part()) continue;
+        while (pos.part() < i) pos.next_part();
+        f.opportunity_id = tracker_id_arg(bj::object{{"job_ids[]", (*job_ids)[i]}}, "job_ids[]", op);
+        f.resume = pos.resume_from();
         client().for_each_link(f, each, call.raw()); // A2 opportunityid filter
         if (!go_on) return;
     }
@@ -235,9 +259,17 @@ bj::object TrackerProvider::read_application(ats::sdk::Call &call, int64_t link_
 void TrackerProvider::op_candidates_stream(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
     RecordFilter f;
     f.updated_after = updated_after_arg(args, ATS_OP_CANDIDATES_STREAM);
+    StreamPosition pos = StreamPosition::from_args(args, ATS_OP_CANDIDATES_STREAM, "R").value_or(StreamPosition("R"));
+    f.resume = pos.resume_from();
     client().for_each_resource(f, [&](const ResourceRow &row) {
         call.throw_if_cancelled();
-        return sink.record(bj::serialize(mapper().candidate(row, nullptr)));
+        if (pos.delivered(row.last_updated, row.id)) return true;
+        bool more = sink.record(bj::serialize(mapper().candidate(row, nullptr)));
+        if (sink.wants_position()) {
+            pos.advance(row.last_updated, row.id);
+            sink.position(pos.text());
+        }
+        return more;
     }, call.raw());
 }
 

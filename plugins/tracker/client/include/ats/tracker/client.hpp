@@ -58,9 +58,19 @@ struct CreatedResource {
     std::optional<int64_t> link_id; // set when AssignTo was given (A1 linkId)
 };
 
+// Where a resumed listing starts (a stream's position, stream_position.hpp): `updatedafter` is
+// the last delivered row's own `lastupdated` text, sent verbatim (A8: inclusive), and each page
+// asks for `already_seen` more rows, since that many rows of the first second were delivered
+// before and are skipped - so a resumed page costs one request, as the first one does.
+struct ResumeFrom {
+    std::string local_watermark; // "YYYY-MM-DD HH:MM:SS" as Tracker wrote it
+    size_t already_seen = 0;
+};
+
 // Filters of a paged read; all optional.
 struct RecordFilter {
     std::optional<UtcSeconds> updated_after; // sent as local `updatedafter` (A8), widened in the autumn overlap
+    std::optional<ResumeFrom> resume;        // replaces updated_after when set
     std::string state;                       // getRecords `state`: "", "open", "won", "closed"
     std::string search_text;                 // getRecords `searchtext` (A12: names, substring)
 };
@@ -69,6 +79,7 @@ struct LinkFilter { // A2
     std::optional<int64_t> resource_id;
     std::optional<int64_t> opportunity_id;
     std::optional<UtcSeconds> updated_after;
+    std::optional<ResumeFrom> resume; // replaces updated_after when set
 };
 
 struct NewActivity { // createActivity (A6)
@@ -172,9 +183,12 @@ private:
     // getRecords walk: numrecords/pagenum (A7), de-duplicating by id across overlapping pages.
     void page(std::string_view record_type, const boost::json::object &instructions,
               const std::function<bool(const boost::json::object &)> &fn, const ats_call_t *call,
-              const std::string &what) const;
+              const std::string &what, size_t extra_rows = 0) const;
     boost::json::object individual(std::string_view record_type, int64_t id, const ats_call_t *call) const;
     void add_filter(boost::json::object &instructions, const std::optional<UtcSeconds> &updated_after) const;
+    // add_filter, or the resume point's watermark; returns the extra rows each page should ask for.
+    size_t add_filter(boost::json::object &instructions, const std::optional<UtcSeconds> &updated_after,
+                      const std::optional<ResumeFrom> &resume) const;
 
     ats::sdk::Host host_;
     ClientOptions options_;

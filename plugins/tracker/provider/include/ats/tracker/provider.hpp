@@ -61,8 +61,11 @@ protected:
     // Tracker's applications matching {"updated_after"?, "job_ids"?}, mapped to the unified
     // record, each passed to emit (return false to stop). Cost: ceil((N+1)/page) per job id
     // (opportunityid filter), or ceil((N+1)/page) in all without job_ids.
+    // `position`, when set, receives the stream's position after each application (StreamPosition;
+    // args may hold "resume_after").
     void stream_tracker_applications(ats::sdk::Call &call, const boost::json::object &args,
-                                     const std::function<bool(boost::json::object &&)> &emit);
+                                     const std::function<bool(boost::json::object &&)> &emit,
+                                     const std::function<void(const std::string &)> &position = {});
     // One application by id, mapped. Cost: 1.
     boost::json::object read_application(ats::sdk::Call &call, int64_t link_id);
 
