@@ -35,21 +35,32 @@ std::string generated_material(const TenantManifest &m, HostEnvironment &env) {
     std::string dir = o.keys_dir.empty() ? o.data_dir + "/keys" : o.keys_dir;
     ensure_private_dir(dir, o.allow_shared_data_dir);
     std::string path = dir + "/" + m.tenant_id + ".key";
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0) {
+    // Written in full under a temporary name, then linked into place: link() fails when the key
+    // exists, so of several processes starting at once exactly one key wins, and nobody can read
+    // a key file that is still being written.
+    if (::access(path.c_str(), F_OK) != 0) {
+        std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + hex_of(random_bytes(4));
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+            throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT,
+                            "cannot create the state key " + path + ": " + std::strerror(errno));
         std::string text = hex_of(random_bytes(32)) + "\n";
         bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
         ::close(fd);
         if (!ok) {
-            ::unlink(path.c_str());
+            ::unlink(tmp.c_str());
             throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT, "cannot write the generated state key " + path);
         }
-        env.logger().write(ATS_LOG_WARN, {m.tenant_id, "", ""},
-                           "tenant '" + m.tenant_id + "' has no host.state_key: generated " + path +
-                               " (keep it with backups of the state, or configure host.state_key from a secret store)");
-    } else if (errno != EEXIST) {
-        throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT,
-                        "cannot create the state key " + path + ": " + std::strerror(errno));
+        const bool linked = ::link(tmp.c_str(), path.c_str()) == 0;
+        const int link_errno = errno;
+        ::unlink(tmp.c_str());
+        if (linked)
+            env.logger().write(ATS_LOG_WARN, {m.tenant_id, "", ""},
+                               "tenant '" + m.tenant_id + "' has no host.state_key: generated " + path +
+                                   " (keep it with backups of the state, or configure host.state_key from a secret store)");
+        else if (link_errno != EEXIST)
+            throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT,
+                            "cannot create the state key " + path + ": " + std::strerror(link_errno));
     }
     ensure_private_file(path, o.allow_shared_data_dir, false);
     std::ifstream in(path, std::ios::binary);

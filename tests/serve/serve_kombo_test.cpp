@@ -94,7 +94,11 @@ void sdk_reads_everything(ServeInstance &s, const std::string &tenant, const std
         BOOST_TEST(!expected.empty(), tenant << " " << list);
         BOOST_TEST((ids == expected), tenant << " " << list << ": the SDK's pages hold " << ids.size() << " records, the stream "
                                              << expected.size() << " (every record once)");
-        BOOST_TEST(got.at("pages").as_int64() == static_cast<int64_t>((expected.size() + 6) / 7), tenant << " " << list);
+        // A page stops at its last record (reading one more could cost an upstream request), so a
+        // list whose size is a multiple of the page size ends with one empty page.
+        const int64_t want_pages = static_cast<int64_t>(expected.size() / 7) + 1;
+        BOOST_TEST(got.at("pages").as_int64() == want_pages,
+                   tenant << " " << list << ": " << got.at("pages").as_int64() << " pages for " << expected.size() << " records");
     }
     const json::object &wrong = report.at("wrong_token").as_object();
     BOOST_TEST(wrong.at("class").as_string() == "KomboAtsError", json::serialize(wrong));

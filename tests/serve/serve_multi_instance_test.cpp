@@ -20,6 +20,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sys/stat.h>
 #include <thread>
@@ -182,14 +183,26 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
     std::printf("lease takeover after SIGKILL of the holder: %lld ms (lease %lld ms); sync finished %lld ms after the kill\n",
                 static_cast<long long>(taken_ms), static_cast<long long>(kLeaseTtlMs), static_cast<long long>(finished_ms));
 
-    // Successful runs of the survivors never overlapped (one instance at a time).
-    std::vector<std::pair<std::string, std::string>> spans;
+    // The history is shared: every survivor lists the run that finished, whichever ran it.
+    const std::string finished_id(finished.at("id").as_string());
+    for (auto *s : survivors) {
+        bool listed = false;
+        for (const auto &r : runs_of(*s)) listed = listed || r.as_object().at("id").as_string() == finished_id;
+        BOOST_TEST(listed, "an instance does not list run " << finished_id << " of another");
+    }
+
+    // Successful runs never overlapped (one instance at a time). Each run once, by id: every
+    // instance lists the same shared history.
+    std::map<std::string, std::pair<std::string, std::string>> by_id;
     for (auto *s : survivors)
         for (const auto &r : runs_of(*s)) {
             const auto &o = r.as_object();
             if (o.at("status") == "succeeded")
-                spans.emplace_back(std::string(o.at("started_at").as_string()), std::string(o.at("finished_at").as_string()));
+                by_id[std::string(o.at("id").as_string())] = {std::string(o.at("started_at").as_string()),
+                                                              std::string(o.at("finished_at").as_string())};
         }
+    std::vector<std::pair<std::string, std::string>> spans;
+    for (const auto &[id, span] : by_id) spans.push_back(span);
     std::sort(spans.begin(), spans.end());
     for (size_t i = 1; i < spans.size(); ++i)
         BOOST_TEST(spans[i].first >= spans[i - 1].second, "runs overlap: " << spans[i - 1].first << ".." << spans[i - 1].second
