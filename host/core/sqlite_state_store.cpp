@@ -55,13 +55,21 @@ SqliteStateStore::SqliteStateStore(const std::string &path) : path_(path) {
         db_ = nullptr;
         throw std::runtime_error("cannot open state database " + path + ": " + msg);
     }
-    sqlite3_busy_timeout(db_, 15000); // other processes (a CLI next to a server) may hold the write lock
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL"); // a state_apply that returned is durable, even on power loss
-    // Deleted and overwritten content is zeroed, not left in free pages: an erased person (forget)
-    // or a value replaced by its sealed form does not linger in the file.
-    exec("PRAGMA secure_delete=ON");
-    migrate();
+    // A constructor that throws runs no destructor: the connection is closed here on every failure
+    // (a file written by a newer host, a failed migration), or each refused open would leak it.
+    try {
+        sqlite3_busy_timeout(db_, 15000); // other processes (a CLI next to a server) may hold the write lock
+        exec("PRAGMA journal_mode=WAL");
+        exec("PRAGMA synchronous=FULL"); // a state_apply that returned is durable, even on power loss
+        // Deleted and overwritten content is zeroed, not left in free pages: an erased person (forget)
+        // or a value replaced by its sealed form does not linger in the file.
+        exec("PRAGMA secure_delete=ON");
+        migrate();
+    } catch (...) {
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw;
+    }
 }
 
 SqliteStateStore::~SqliteStateStore() { sqlite3_close(db_); }
