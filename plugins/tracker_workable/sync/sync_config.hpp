@@ -1,4 +1,4 @@
-// sync_config.hpp - what the product description hard-codes for MW Resources, as tenant
+// sync_config.hpp - what the first customer's (MW Resources) setup fixed, as tenant
 // configuration (one tenant's choices). Parsed from provider_config.workable (see
 // provider/config_schema.cpp for the schema the host validates first).
 #pragma once
