@@ -61,7 +61,7 @@ struct PhoneNumber {
 
 std::string spell(const PhoneNumber &p, int style) {
   const std::string &d = p.digits;
-  // gb_drama: Ofcom's fictional mobile range 07700 900xxx, the reference material's own example of
+  // gb_drama: Ofcom's fictional mobile range 07700 900xxx, the textbook example of
   // one number written several ways: an identity like any mobile (plugins/shared/src/phone.cpp).
   if (p.kind == "gb_mobile" || p.kind == "gb_drama") { // d = "7400100123"
     std::string a = d.substr(0, 4), b = d.substr(4, 3), c = d.substr(7);
