@@ -8,8 +8,8 @@
 
 namespace ats::host {
 
-// What went wrong on the host side; decides the CLI exit code (see host/cli/README section in
-// `ats-host --help`) and the server's HTTP status.
+// What went wrong on the host side; decides the CLI exit code (listed in `ats-host --help` and the
+// top README, "Using the host") and the server's HTTP status.
 enum class ErrorKind {
     usage,    // bad command line or arguments
     manifest, // a tenant manifest is missing, malformed, or fails validation

@@ -3,7 +3,7 @@
 // documented here (and in the README) so that a tenant configuration can point at the sandbox.
 namespace ats::sandbox::credentials {
 
-// Tracker Widget API (tracker-api.md "Authentication").
+// Tracker Widget API (its two documented ways to authenticate).
 inline constexpr const char *kTrackerApiKey = "sandbox-tracker-key";
 inline constexpr const char *kTrackerUsername = "sandbox";
 inline constexpr const char *kTrackerPassword = "sandbox-password";

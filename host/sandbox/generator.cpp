@@ -53,7 +53,7 @@ EpochMs at(const char *iso) { return *parse_iso(iso); }
 constexpr EpochMs kDay = 24LL * 3600 * 1000;
 
 // Phone numbers: `kind` decides the country and the set of spellings; every spelling of one number
-// is the same E.164 number when parsed with default region GB (sync-semantics.md).
+// is the same E.164 number when parsed with default region GB (that is what the sync must see).
 struct PhoneNumber {
   std::string kind; // gb_mobile, gb_landline, us, de, invalid, none
   std::string digits; // subscriber digits, meaning depends on kind
@@ -61,7 +61,7 @@ struct PhoneNumber {
 
 std::string spell(const PhoneNumber &p, int style) {
   const std::string &d = p.digits;
-  // gb_drama: Ofcom's fictional mobile range 07700 900xxx, the reference material's own example of
+  // gb_drama: Ofcom's fictional mobile range 07700 900xxx, the textbook example of
   // one number written several ways: an identity like any mobile (plugins/shared/src/phone.cpp).
   if (p.kind == "gb_mobile" || p.kind == "gb_drama") { // d = "7400100123"
     std::string a = d.substr(0, 4), b = d.substr(4, 3), c = d.substr(7);
@@ -274,7 +274,7 @@ std::string add_workable_application(World &world, Rng &rng, json::object &perso
   if (!app_email.empty()) add_email(emails, app_email, "PRIVATE");
   // A second e-mail only beside the primary one: an application that carried ONLY an e-mail the
   // person's other records lack, linked to them by a shared phone alone, is by the identity rules
-  // (sync-semantics.md: a phone match must not contradict the e-mail) another person.
+  // (a phone match must not contradict the e-mail) another person.
   if (adds_more && !app_email.empty() && !str_of(person, "email2").empty())
     add_email(emails, kombo_email_variant(rng, str_of(person, "email2")), "WORK");
   if (!app_phone.empty()) add_phone(phones, app_phone, phone.kind == "invalid" ? "" : str_of(person, "phone_type"));

@@ -1,4 +1,4 @@
-// Kombo ATS API: routing, authentication, filters, opaque cursors, errors (kombo-api.md).
+// Kombo ATS API: routing, authentication, filters, opaque cursors, errors (as Kombo documents them).
 #include <cstdio>
 #include "kombo_emulator.hpp"
 
@@ -55,7 +55,7 @@ HttpResponse invalid(const std::string &message) {
 }
 
 // Cursor = base64 of {"p": next position, "f": fingerprint of the filters}: opaque to clients,
-// bound to the filters it was issued for (the client must re-send them, kombo-api.md).
+// bound to the filters it was issued for (the client must re-send them, as with the real Kombo).
 std::string fingerprint(const HttpRequest &req) {
   std::vector<std::pair<std::string, std::string>> filters;
   for (const auto &kv : req.query)

@@ -1,5 +1,5 @@
 #pragma once
-// Kombo unified ATS API emulator, served under /v1 (kombo-api.md, kombo-openapi.json).
+// Kombo unified ATS API emulator, served under /v1 (checked against tests/kombo/kombo-openapi.json).
 #include "http_types.hpp"
 #include "time_util.hpp"
 #include "world.hpp"

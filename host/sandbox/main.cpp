@@ -1,5 +1,5 @@
 // ats-sandbox: Tracker RMS Widget API and Kombo ATS API emulators on loopback ports, with seeded
-// data, fault injection and inspection (issue 3). `ats-sandbox --help` lists the options.
+// data, fault injection and inspection. `ats-sandbox --help` lists the options.
 #include "credentials.hpp"
 #include "http_server.hpp"
 #include "sandbox_app.hpp"

@@ -1,4 +1,4 @@
-// Tracker Widget API: request envelope, authentication and OAuth2 (tracker-api.md, A9, A15).
+// Tracker Widget API: request envelope, authentication and OAuth2 (documented, plus A9, A15).
 #include "tracker_emulator.hpp"
 
 #include "credentials.hpp"

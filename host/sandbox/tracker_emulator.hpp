@@ -1,5 +1,5 @@
 #pragma once
-// Tracker RMS Widget API emulator (tracker-api.md + plugins/tracker/client/WIRE_ASSUMPTIONS.md).
+// Tracker RMS Widget API emulator (the documented API + plugins/tracker/client/WIRE_ASSUMPTIONS.md).
 #include "http_types.hpp"
 #include "time_util.hpp"
 #include "world.hpp"

@@ -7,7 +7,7 @@
 
 namespace ats::sandbox::tracker {
 
-// Body-level result: HTTP 200 with {"status":N,"message":...} (tracker-api.md).
+// Body-level result: HTTP 200 with {"status":N,"message":...} (how Tracker reports most errors).
 HttpResponse ok(json::object extra = {});
 HttpResponse error(int status, const std::string &message);
 // TRACKER-ASSUMPTION A9: a missing record answers status 99 "Record not found ...".

@@ -1,5 +1,5 @@
 #pragma once
-// The Tracker database configuration the emulator answers from getSettings (tracker-api.md,
+// The Tracker database configuration the emulator answers from getSettings (documented, and
 // TRACKER-ASSUMPTION A4). Ids are deliberately irregular so that no client can hard-code them.
 #include "json_util.hpp"
 

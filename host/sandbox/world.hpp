@@ -35,7 +35,7 @@ struct GeneratorParams {
   int nameless_every = 0;
 };
 
-// Tracker record types the emulator stores (tracker-api.md, A1/A5/A6).
+// Tracker record types the emulator stores (documented, and A1/A5/A6).
 inline const char *tracker_collection(const std::string &record_type) {
   if (record_type == "R") return "resources";
   if (record_type == "O") return "opportunities";

@@ -1,7 +1,7 @@
 // webhook.hpp - Kombo's `data-changed` webhook: authenticity and shape.
 //
 // Kombo signs each delivery with an HMAC-SHA256 under the endpoint's signing secret and sends it
-// in `X-Kombo-Signature` (kombo-openapi.json, webhooks.data-changed). The reference material does
+// in `X-Kombo-Signature` (kombo-openapi.json, webhooks.data-changed). Kombo's documentation does
 // not fix the digest's encoding, so the check accepts the three common ones - lower/upper hex,
 // base64, base64url (optionally prefixed "sha256=") - each compared in constant time against the
 // digest computed here. Nothing else about the body is trusted before the signature matched.

@@ -1,4 +1,4 @@
-// ats-bench-sync - the tracker_workable benchmark of issue 5, item 7, against ats-sandbox:
+// ats-bench-sync - the tracker_workable benchmark, against ats-sandbox:
 //   (a) provider vs the naive sequential algorithm on one world, ratio     (target >= 10x)
 //   (b) a large cold sync with CVs off: requests by endpoint, per application, wall time, lower
 //       bound and ratio; lower bound = unavoidable Tracker writes x latency / concurrency + Kombo

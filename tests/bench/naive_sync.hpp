@@ -1,5 +1,5 @@
 // naive_sync.hpp - the naive sequential Workable -> Tracker algorithm the benchmark compares the
-// provider with (issue 5, item 7a): one application at a time - checkPerson, createResource when
+// provider with (scenario a): one application at a time - checkPerson, createResource when
 // nobody matched, resourceApplication, updateRecord - talking to the same sandbox over HTTP. It
 // uses the same job mapping rule as the demo tenant (custom field "Workable Job ID", then exact
 // title) so both do the same work; it is a yardstick, not a correct sync (checkPerson compares

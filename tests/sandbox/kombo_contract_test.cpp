@@ -1,4 +1,4 @@
-// Contract tests of the Kombo ATS API emulator (kombo-api.md): auth, cursors with filters,
+// Contract tests of the Kombo ATS API emulator (Kombo's documented behaviour): auth, cursors with filters,
 // page_size bounds, updated_after, include_deleted, outcomes/job_ids filters, attachments, writes.
 #define BOOST_TEST_MODULE sandbox_kombo_contract
 #include <boost/test/unit_test.hpp>

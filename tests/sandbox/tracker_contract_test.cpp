@@ -1,4 +1,4 @@
-// Contract tests of the Tracker Widget API emulator (tracker-api.md, WIRE_ASSUMPTIONS.md A1-A15).
+// Contract tests of the Tracker Widget API emulator (documented behaviour, WIRE_ASSUMPTIONS.md A1-A15).
 #define BOOST_TEST_MODULE sandbox_tracker_contract
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-// Table-driven tests of the identity rules (issue 10, item 4): which phones and e-mails are
+// Table-driven tests of the identity rules (README "Who is the same person"): which phones and e-mails are
 // identity keys, and which applicants are one person (group_by_person). No network.
 #define BOOST_TEST_MODULE tracker_workable_identity_rules
 #include <boost/test/unit_test.hpp>

@@ -19,8 +19,8 @@ using i18n::phonenumbers::PhoneNumberUtil;
 // allocated. Ofcom's UK list (https://www.ofcom.org.uk - "TV and radio drama numbers"), by E.164
 // prefix, each 1,000 numbers long. libphonenumber's metadata calls some of them invalid (07700 900,
 // 01632 960), others valid (020 7946 0); either way parse_phone returns them flagged `fictional`.
-// The reference material (sync-semantics.md, issue 3) uses 07700 900xxx as ONE person's number
-// written three ways ("07700 900123", "+44 (0)7700-900-123", "00447700900123" in region GB), and
+// The identity rules treat a number in 07700 900xxx as ONE person's number, whichever of the
+// ways it is written ("07700 900123", "+44 (0)7700-900-123", "00447700900123" in region GB), and
 // the sandbox tenant uses these ranges as identities (IdentityRules::fictional_numbers_are_identities).
 constexpr const char *kOfcomFictionalPrefixes[] = {
     "+447700900", // mobile         07700 900000-900999

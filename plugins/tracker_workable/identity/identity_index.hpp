@@ -1,7 +1,7 @@
 // identity_index.hpp - identity key -> Tracker resource id, in memory, thread-safe.
 //
 // This is the one structure of the sync whose size grows with the data (one entry per email/phone
-// of every known person); everything else is per page (issue 5, item 6d). It is filled from the
+// of every known person); everything else is per page, so memory stays flat. It is filled from the
 // durable person map (state keys "per/...") and from paged reads of Tracker's resources, and it
 // is consulted before any Tracker lookup, so a known person costs no request.
 //

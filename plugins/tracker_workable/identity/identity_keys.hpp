@@ -1,5 +1,5 @@
-// identity_keys.hpp - the keys that say "this is the same person" (sync-semantics.md, "Who is the
-// same person"; issue 5, item 2).
+// identity_keys.hpp - the keys that say "this is the same person" (README, "Who is the same
+// person").
 //
 // A key is a short string with a one-letter kind prefix:
 //   "e:<email>"  normalised email (trimmed, NFC, simple lower-case: ats::shared::normalize_email);

@@ -1,5 +1,5 @@
 // person_grouping.hpp - which applications of a batch are one person, and which Tracker resource
-// that person is (sync-semantics.md "Who is the same person"; README "Who is the same person").
+// that person is (README "Who is the same person").
 //
 // A pure function of the applicants' identity keys and the identity index: no I/O, no clock, the
 // same input gives the same output (groups and conflicts in input order).

@@ -18,7 +18,7 @@ struct KomboApplication {
     std::string job_id;    // Kombo job id
     std::string job_remote_id;
     std::string job_name;
-    std::string candidate_id; // Kombo candidate id: Workable keeps one candidate per job (kombo-api.md)
+    std::string candidate_id; // Kombo candidate id: Workable keeps one candidate per job
     std::string candidate_remote_id;
     std::string first_name;
     std::string last_name;

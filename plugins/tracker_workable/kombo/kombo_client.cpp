@@ -62,10 +62,7 @@ std::string KomboClient::applications_url(const KomboApplicationFilter &f, const
 ats::sdk::HttpResponse KomboClient::get(const std::string &url, const ats::sdk::Call *call, bool kombo_auth,
                                         std::vector<std::pair<std::string, std::string>> extra_headers) {
     ats::sdk::HttpRequest req;
-    req.method = "GET";
-    // Workable is read-only through this client: refuse anything else before it leaves the plugin.
-    if (req.method != "GET")
-        throw ats::sdk::Error(ATS_ERR_FORBIDDEN, "Kombo client: only GET requests are allowed");
+    req.method = "GET"; // the only method this client sends: Workable is read-only through it
     req.url = url;
     if (kombo_auth) {
         req.headers = {{"Authorization", "Bearer " + cfg_.api_key},

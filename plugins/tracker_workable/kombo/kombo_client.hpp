@@ -1,13 +1,12 @@
 // kombo_client.hpp - a read-only client of Kombo's unified ATS API (Workable behind it).
 //
-// Workable stays read-only (issue 5, item 5): every request this client can make is a GET. There
-// is no method that takes an HTTP verb; the one function that sends (get()) hard-codes "GET" and
-// checks it again before handing the request to the host, so a future edit cannot slip a write
-// through without failing loudly.
+// Workable stays read-only (the customer's recruiters own it): every request this client can make
+// is a GET. There is no method that takes an HTTP verb; the one function that sends (get())
+// hard-codes "GET", so a write cannot be expressed through this client at all.
 //
 // Requests go through the host's HTTP service with idempotent=1, so the host retries 429 (honouring
 // Kombo's ratelimit-reset header), 500, 502, 503, 504 and connection failures per its policy
-// (kombo-api.md, "Rate limiting"). A 200 with a malformed body is retried here (a few times), since
+// (Kombo's documented rate limiting). A 200 with a malformed body is retried here (a few times), since
 // the host only retries by status.
 #pragma once
 
@@ -46,7 +45,8 @@ struct KomboAttachment {
 // that is not the success envelope is ATS_ERR_TRANSIENT (retryable). `what` names the request.
 std::vector<KomboAttachment> parse_attachment_list(std::string_view body, int http_status, const std::string &what);
 
-// Filters of GET /ats/applications. Every set filter is re-sent with each cursor (kombo-api.md).
+// Filters of GET /ats/applications. Every set filter is re-sent with each cursor (Kombo binds a
+// cursor to the filters it was issued for).
 struct KomboApplicationFilter {
     std::string updated_after;         // YYYY-MM-DDTHH:mm:ss.sssZ, "" = none
     bool include_deleted = true;       // deleted applications are reported by the sync

@@ -1,6 +1,6 @@
 // kombo_errors.hpp - Kombo's error envelope mapped to the ABI's error codes.
 //
-// Kombo says: branch on `error.code`, not on the HTTP status (kombo-api.md). The HTTP status is the
+// Kombo's documentation says: branch on `error.code`, not on the HTTP status. The HTTP status is the
 // fallback only when the body is not the envelope.
 #pragma once
 

@@ -1,5 +1,6 @@
 #include "provider/tracker_port_client.hpp"
 
+#include "ats/tracker/rows.hpp"
 #include "ats/tracker/wire_probe.hpp"
 
 #include "ats/shared/base64.hpp"
@@ -11,12 +12,7 @@ namespace sj = ats::shared::json;
 namespace ats::tracker_workable {
 
 int64_t tracker_id(const std::string &id, const std::string &what) {
-    try {
-        size_t n = 0;
-        long long v = std::stoll(id, &n);
-        if (n == id.size() && v > 0) return v;
-    } catch (...) {
-    }
+    if (std::optional<int64_t> v = ats::tracker::parse_record_id(id)) return *v;
     throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, what + ": '" + id + "' is not a Tracker record id");
 }
 
@@ -146,13 +142,8 @@ CreatedTrackerPerson TrackerPortClient::create_person_on_opportunity(const NewTr
     }
     CreatedTrackerPerson c;
     c.resource_id = std::to_string(created.resource_id);
-    if (created.link_id) {
-        c.link_id = std::to_string(*created.link_id);
-    } else {
-        // A server that does not answer linkId (A1): find the link by reading it back (A2).
-        for (const auto &l : links_of_resource(c.resource_id))
-            if (l.opportunity_id == opportunity_id) c.link_id = l.id;
-    }
+    // Always set: a create with an assignment either answers its linkId (A1) or throws.
+    c.link_id = std::to_string(created.link_id.value());
     return c;
 }
 

@@ -3,7 +3,7 @@
 // de-duplication, error mapping, local-time filters and status names all come from there. This
 // adapter only translates types, so the sync engine never sees a Tracker wire detail.
 //
-// Widget methods used (tracker-api.md) and the assumptions they rest on:
+// Widget methods used and the assumptions they rest on:
 //   getRecords O with custom fields (A7, A13)   - job mapping by custom field / title
 //   getRecords R, updatedafter local (A7, A8, A12) - the identity index
 //   getRecords OR with resourceid (A2)          - read-back of a person's links

@@ -1,7 +1,6 @@
 // workable_provider.hpp - the `tracker_workable` provider: the Tracker provider EXTENDED with
-// Workable applications read through Kombo (seed-tracker-workable-client.txt: "extends
-// TrackerAtsClient"). Every operation except applications.stream and sync is the base class's,
-// unchanged - shared code, not a copy (issue 5).
+// Workable applications read through Kombo: it extends the Tracker provider. Every operation
+// except applications.stream and sync is the base class's, unchanged - shared code, not a copy.
 //
 //   sync                 runs the Workable -> Tracker sync once (sync/sync_engine.hpp) and emits its
 //                        summary (plugin_api/schema/sync_summary.schema.json).

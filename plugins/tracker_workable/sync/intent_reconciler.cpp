@@ -1,7 +1,7 @@
 // intent_reconciler.cpp - write intents an interrupted run left behind (status writes, contact
 // notes, documents), resolved before anything else by reading Tracker back: a write Tracker shows
 // is recorded as done; one it does not show is dropped, so the change is decided again from
-// Workable's data (sync-semantics.md, "Exactly-once effects", rules 1 and 4). Create intents
+// Workable's data (README "Exactly once": record before writing, read back when unsure). Create intents
 // ("int/") are resolved where the application is met again (person_writer.cpp).
 #include <boost/json.hpp>
 

@@ -1,4 +1,4 @@
-// job_mapper.hpp - which Tracker opportunity a Workable job is (issue 5, item 3).
+// job_mapper.hpp - which Tracker opportunity a Workable job is (per tenant, never hard-coded).
 //
 // Three sources, tried in this order for each application:
 //   1. the explicit table (key = Kombo job id or Workable remote job id);

@@ -1,7 +1,7 @@
 // status_rule.hpp - which Tracker status a Workable application should have, and whether the sync
 // may write it (who owns the status). Pure functions: no I/O, unit-tested with tables.
 //
-// Ownership (sync-semantics.md, "Who owns which field"): Tracker is the system of record and
+// Ownership (README "Stages and who owns a link's status"): Tracker is the system of record and
 // recruiters work there. The sync writes a link's status only when Workable's side (outcome or
 // stage) changed since the sync last wrote it. When a recruiter also changed the status in
 // Tracker, a terminal Workable outcome (HIRED/DECLINED) that is new wins and is reported;

@@ -1,5 +1,5 @@
-// sync_config.hpp - what the product description hard-codes for MW Resources, as tenant
-// configuration (issue 5, item 3). Parsed from provider_config.workable (see
+// sync_config.hpp - what the first customer's (MW Resources) setup fixed, as tenant
+// configuration (one tenant's choices). Parsed from provider_config.workable (see
 // provider/config_schema.cpp for the schema the host validates first).
 #pragma once
 
@@ -32,9 +32,9 @@ struct JobMappingConfig {
 struct StatusMappingConfig {
     std::string hired = "Accepted";   // seed: HIRED -> Accepted
     std::string declined = "Declined"; // seed: REJECTED (Kombo DECLINED) -> Declined
-    std::string pending = "Applied";   // configurable (issue 5)
+    std::string pending = "Applied";   // configurable per tenant
     // The status Tracker gives a new link (resourceApplication / createResource assign: "Applied",
-    // tracker-api.md). A link whose wanted status equals it needs no updateRecord.
+    // Tracker's documented default). A link whose wanted status equals it needs no updateRecord.
     std::string initial = "Applied";
 
     const std::string &for_outcome(const std::string &outcome) const {

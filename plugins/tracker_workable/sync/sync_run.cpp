@@ -388,7 +388,7 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
     if (!tasks.empty()) tracker_.before_writes();
 
     // Write intents of every new application, with the pending changes, in one transaction
-    // BEFORE any Tracker write of this batch (sync-semantics.md, rule 1).
+    // BEFORE any Tracker write of this batch: a crash after a write must leave a trace to read back.
     for (size_t i : news)
         upfront.put(state_keys::intent(work[i].app.id),
                     boost::json::serialize(boost::json::object{{"opportunity_id", work[i].opportunity_id}}));

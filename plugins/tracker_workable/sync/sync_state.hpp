@@ -1,10 +1,10 @@
 // sync_state.hpp - the durable state of the Workable -> Tracker sync, in the host's per-tenant
-// key-value store (issue 5, item 4).
+// key-value store (the sync keeps nothing anywhere else).
 //
 // Key layout (one prefix per kind, so a scan reads one kind):
 //   "cp"                 checkpoint: unix ms of the time the last COMPLETE fetch started (minus a
 //                        one-minute clock-skew margin); the next fetch sends it as updated_after
-//                        (kombo-api.md; sync-semantics.md). It is written only after every
+//                        (Kombo's filter; see README "Exactly once"). It is written only after every
 //                        application of that fetch is durable (synced, or parked in "pend/").
 //   "app/<kombo id>"     AppRecord: what this application became in Tracker
 //   "link/<link id>"     {"k": kombo id, "w": workable id}: the reverse map, so the combined
@@ -26,7 +26,7 @@
 //   "jobs/snapshot"      Tracker's opportunities as the job mapping needs them, with the time read
 //                        (job_mapper.hpp): reused for job_mapping.refresh_seconds
 //   "int/<kombo id>"     write intent, recorded BEFORE a Tracker create; its presence after a crash
-//                        or a timeout means "read back before writing" (sync-semantics.md rule 1/4)
+//                        or a timeout means "read back before writing" (README "Exactly once")
 //   "sint/<kombo id>"    status write intent {l: link, s: status, oc, st: the Workable side}:
 //                        recorded before updateRecord; a run that finds it reads the link back
 //                        and records the status only if Tracker shows it (intent_reconciler.hpp)

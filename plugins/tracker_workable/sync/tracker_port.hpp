@@ -2,12 +2,12 @@
 //
 // The sync engine talks to Tracker only through this seam; tracker_port_client.cpp implements it
 // on the shared Tracker client library (plugins/tracker/client), so every wire detail stays in that
-// one adapter (tracker-api.md: "keep every Tracker wire detail in one adapter"). Tests of the
+// one adapter, so a change of Tracker's wire format touches one file. Tests of the
 // engine still run against the real sandbox through the real client - this is not a mock seam.
 //
 // Error contract: failures throw ats::sdk::Error. For the three writes, ATS_ERR_TRANSIENT means
 // "outcome unknown" (timeout, reset, 5xx after the request may have been applied): the caller must
-// read back before trying again (sync-semantics.md, "Exactly-once effects", rule 4).
+// read back before trying again, or the write may happen twice.
 #pragma once
 
 #include <cstdint>

@@ -1,9 +1,10 @@
-// Unit tests of the Tracker client's pure pieces: error mapping, settings lookups, record mapping.
+// Unit tests of the Tracker client's pure pieces: error mapping, settings lookups, record ids, record mapping.
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
 #include "ats/tracker/auth.hpp"
 #include "ats/tracker/mapper.hpp"
+#include "ats/tracker/rows.hpp"
 #include "ats/tracker/settings.hpp"
 #include "ats/tracker/wire.hpp"
 
@@ -71,6 +72,22 @@ BOOST_AUTO_TEST_CASE(lookups_by_name_never_by_fixed_id) {
     BOOST_TEST(s.custom_field("resource", "notice period")->id == 40118);
     BOOST_TEST(!s.custom_field("Opportunity", "Notice Period").has_value()); // association matters
     BOOST_TEST(s.list_items(812)->at(0).name == "Band A");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The one parser of Tracker record ids (both providers): digits only, positive, within int64.
+BOOST_AUTO_TEST_SUITE(tracker_record_id)
+
+BOOST_AUTO_TEST_CASE(plain_positive_digits_parse) {
+    BOOST_TEST(parse_record_id("812").value() == 812);
+    BOOST_TEST(parse_record_id("9223372036854775807").value() == INT64_MAX);
+}
+
+BOOST_AUTO_TEST_CASE(anything_else_is_refused) {
+    for (const char *bad : {"", "0", "000", "-5", "+5", " 5", "5 ", "5a", "0x10", "9223372036854775808",
+                            "99999999999999999999"})
+        BOOST_TEST(!parse_record_id(bad).has_value(), "'" << bad << "' parsed");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -58,7 +58,7 @@ size_t TrackerClient::add_filter(bj::object &instructions, const std::optional<U
 void TrackerClient::page(std::string_view record_type, const bj::object &base_instructions,
                          const std::function<bool(const bj::object &)> &fn, const ats_call_t *call,
                          const std::string &what, size_t extra_rows) const {
-    // Pages may overlap (tracker-api.md "Quirks"), and a record updated while we page moves to the
+    // Pages may overlap (a documented quirk), and a record updated while we page moves to the
     // end of a lastupdated-sorted listing: every id is delivered once. Memory: one int64 per row.
     std::unordered_set<int64_t> seen;
     const int size = static_cast<int>(std::min<size_t>(500, static_cast<size_t>(options_.page_size) + extra_rows)); // A7

@@ -37,7 +37,7 @@ bj::value RecordMapper::utc_or_null(std::string_view local, std::string_view wha
 }
 
 std::string RecordMapper::job_status(std::string_view tracker_status) {
-    // Status names are per database (tracker-api.md); classify by the words they use.
+    // Status names are per database (each agency names its own); classify by the words they use.
     std::string s = ats::shared::ascii_lower(tracker_status);
     if (s.empty()) return "OPEN";
     for (const char *w : {"closed", "won", "lost", "filled", "cancel", "complete"})

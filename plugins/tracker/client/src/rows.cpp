@@ -69,4 +69,16 @@ OpportunityRow parse_opportunity_row(const bj::object &row) {
     return o;
 }
 
+std::optional<int64_t> parse_record_id(std::string_view text) {
+    int64_t id = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        const int digit = c - '0';
+        if (id > (INT64_MAX - digit) / 10) return std::nullopt;
+        id = id * 10 + digit;
+    }
+    if (id <= 0) return std::nullopt;
+    return id;
+}
+
 } // namespace ats::tracker

@@ -17,16 +17,9 @@ namespace sj = ats::shared::json;
 int64_t tracker_id_arg(const bj::object &args, std::string_view field, std::string_view operation) {
     std::string where = std::string(operation) + " arguments";
     std::string text = sj::require_id(args, field, where);
-    int64_t id = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9' || id > (INT64_MAX - 9) / 10)
-            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ": field '" + std::string(field) + "' ('" + text +
-                                                                "') is not a Tracker id (a positive integer)");
-        id = id * 10 + (c - '0');
-    }
-    if (id <= 0)
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ": field '" + std::string(field) + "' must be a positive id");
-    return id;
+    if (std::optional<int64_t> id = parse_record_id(text)) return *id;
+    throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ": field '" + std::string(field) + "' ('" + text +
+                                                        "') is not a Tracker id (a positive integer)");
 }
 
 const ats_plugin_descriptor_t &TrackerProvider::descriptor() {

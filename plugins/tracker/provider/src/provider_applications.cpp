@@ -13,7 +13,7 @@ namespace bj = boost::json;
 namespace sj = ats::shared::json;
 
 // applications.create: refuses a second application of one candidate to one job (look before you
-// create, sync-semantics.md), then resourceApplication (A1) on the long list, then the stage
+// create: writes are not idempotent), then resourceApplication (A1) on the long list, then the stage
 // (A3/A4) when one is given that differs from new_application, then reads the link back.
 // The stage name is resolved BEFORE any write, so a wrong name writes nothing.
 // Cost: 3 (getRecords OR, resourceApplication, getIndividualRecord OR), +1 updateRecord with a

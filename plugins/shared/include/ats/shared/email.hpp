@@ -6,7 +6,7 @@
 
 namespace ats::shared {
 
-// The comparison form of an address (sync-semantics.md, "Who is the same person"):
+// The comparison form of an address (two spellings of one mailbox must give one identity key):
 //   1. surrounding whitespace (ASCII and U+00A0) trimmed;
 //   2. Unicode NFC, so precomposed and decomposed spellings ("é" U+00E9 and "e"+U+0301) are one;
 //   3. lower-cased code point by code point with Unicode's SIMPLE case mapping (u_tolower), then NFC

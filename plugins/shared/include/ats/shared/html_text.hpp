@@ -1,5 +1,5 @@
-// html_text.hpp - notes arrive as HTML or text; Tracker notes are plain text (product description:
-// "Note Format: Plain Text"), so HTML is converted, never passed through.
+// html_text.hpp - notes arrive as HTML or text; Tracker notes are plain text (the customer's Tracker
+// stores notes as "Plain Text"), so HTML is converted, never passed through.
 #pragma once
 
 #include <string>

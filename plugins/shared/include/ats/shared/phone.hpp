@@ -64,7 +64,7 @@ std::optional<ParsedPhone> parse_phone(std::string_view raw, std::string_view de
 // the extension: parse_phone). Non-ASCII digits are read as digits, oversized input is refused
 // (kMaxPhoneChars, kMaxPhoneDigits). A number that does not parse never equals anything: callers
 // must not match on nullopt. "Valid" is libphonenumber's IsValidNumber, with one listed exception:
-// the fictional ranges (ParsedPhone::fictional), which the reference material uses as its example
+// the fictional ranges (ParsedPhone::fictional), which applicants and test data use as the example
 // of one number written several ways, count as valid here (identity rules may refuse them).
 std::optional<std::string> normalize_phone_for_comparison(std::string_view raw, std::string_view default_region);
 

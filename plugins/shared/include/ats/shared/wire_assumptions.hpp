@@ -7,7 +7,7 @@
 // Everything else uses this table and nothing else: the probe (plugins/tracker/client/wire_probe,
 // plugins/tracker_workable/kombo/kombo_probe) reports per row, the sandbox accepts exactly the
 // violable tags, and plugins/tracker/client/WIRE_ASSUMPTIONS.md is checked against it by the test
-// tracker.wire_assumptions_doc (which prints the expected Markdown when they differ).
+// unit.wire_assumptions_doc (which prints the expected Markdown when they differ).
 // Header-only and dependency-free so that the host's sandbox can include it too.
 #pragma once
 

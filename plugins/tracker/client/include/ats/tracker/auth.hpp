@@ -6,7 +6,7 @@
 //               POST {base}/oAuth2/Token grant_type=refresh_token (TRACKER-ASSUMPTION A15).
 //
 // OAuth2 refresh tokens ROTATE: each refresh returns a new one and the old one stops working, so
-// two refreshes racing burn each other (sync-semantics.md). Hence one refresh at a time per
+// two refreshes racing burn each other (the loser holds a dead token). Hence one refresh at a time per
 // tenant: a mutex inside this process and the host lock "tracker-oauth" across processes. The
 // rotated refresh token and the current access token (with its expiry) are written to the
 // host's durable state (keys below) before they are used, and read back at start and after

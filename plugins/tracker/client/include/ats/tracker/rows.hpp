@@ -7,7 +7,9 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ats::tracker {
 
@@ -38,6 +40,10 @@ struct OpportunityRow { // record type O, a job (A13)
     std::string date_opened, last_updated; // local
     boost::json::object raw;               // getIndividualRecord adds description, location, ...
 };
+
+// A Tracker record id written as text ("812"): digits only, positive, within int64; nullopt for
+// anything else (sign, spaces, zero, overflow). The one parser of ids for both providers.
+std::optional<int64_t> parse_record_id(std::string_view text);
 
 ResourceRow parse_resource_row(const boost::json::object &row);
 LinkRow parse_link_row(const boost::json::object &row);

@@ -1,7 +1,7 @@
 // settings.hpp - Tracker's per-database picklists from getSettings, cached per instance.
 //
 // Status and custom field ids differ between Tracker databases and are never hard-coded: names
-// from the tenant's configuration (e.g. "Declined") are resolved here (tracker-api.md). The first
+// from the tenant's configuration (e.g. "Declined") are resolved here (getSettings). The first
 // lookup costs one getSettings request; later lookups cost none. A name that is not found causes
 // at most one reload per minute (a status added in Tracker meanwhile), then a clear error.
 #pragma once

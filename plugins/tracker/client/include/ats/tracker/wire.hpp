@@ -1,7 +1,7 @@
 // wire.hpp - one Tracker Widget API request and its response envelope.
 //
 // Every call is `POST {base}/api/widget/{method}` with body
-// {"trackerrms": {"<method>": {"credentials": {...}, <params>}}} (tracker-api.md). Answers are
+// {"trackerrms": {"<method>": {"credentials": {...}, <params>}}} (Tracker's Widget API). Answers are
 // HTTP 200 with {"status": N, "message": ..., ...}; this class turns every other outcome into an
 // ats::sdk::Error whose message names the Tracker method and the record, never a credential:
 //   body status 1 "user not found", 2 "user not active"   -> ATS_ERR_UNAUTHORIZED   (A9)
@@ -16,7 +16,7 @@
 //   a body that is not JSON (truncated)                   -> retried twice for reads, then TRANSIENT, retryable
 //   other HTTP statuses                                   -> ATS_ERR_UPSTREAM
 // Reads are sent as idempotent (the host retries 429/5xx/resets per its policy); writes are not:
-// after a failed write the caller reconciles by reading back (sync-semantics.md).
+// a failed write may still have been applied, so the caller reconciles by reading back.
 #pragma once
 
 #include "ats/tracker/auth.hpp"

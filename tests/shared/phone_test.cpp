@@ -14,7 +14,7 @@ std::string norm(const char *raw, const char *region = "GB") {
 
 BOOST_AUTO_TEST_SUITE(shared_phone)
 
-// Every way issue 3 writes a UK mobile number ("07700 900123", "+44 7700 900123",
+// Every way applicants write a UK mobile number ("07700 900123", "+44 7700 900123",
 // "+44 (0)7700-900-123", "00447700900123", extensions) compares equal - shown with an allocated
 // mobile number; Ofcom's fictional 07700 900xxx range has its own test below.
 BOOST_AUTO_TEST_CASE(uk_formats_are_one_number) {
@@ -26,7 +26,7 @@ BOOST_AUTO_TEST_CASE(uk_formats_are_one_number) {
     BOOST_TEST(norm("0044 20 7946 0123 ext. 12") == "+442079460123");
 }
 
-// sync-semantics.md's own example: Ofcom's fictional mobile range, written every way, is one number.
+// Ofcom's fictional mobile range (used by the sandbox as real identities), written every way, is one number.
 BOOST_AUTO_TEST_CASE(fictional_range_is_one_number) {
     for (const char *raw : {"07700 900123", "+44 7700 900123", "+44 (0)7700-900-123", "00447700900123",
                             "07700 900123 ext. 5"})
