@@ -3,7 +3,7 @@
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME ats-host)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_VENDOR "ats-host")
+set(CPACK_PACKAGE_VENDOR ${ATS_PROJECT_VENDOR})
 set(CPACK_PACKAGE_CONTACT "ats-host maintainers <ats-host@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "ATS integration host: provider plugins, REST API, sandbox and plugin SDK")
 set(CPACK_PACKAGE_DESCRIPTION "ats-host serves applicant tracking systems (Tracker RMS, Workable through Kombo) to \

@@ -25,6 +25,32 @@
  *   - ATS_ABI_VERSION_MINOR grows when fields are APPENDED to a struct. Each versioned struct
  *     carries `struct_size`; a reader must use ATS_HAS_FIELD() before touching a field that was
  *     added after minor 0. A newer minor on either side keeps working.
+ *
+ * Growth rule: a new capability takes exactly one of three ways, decided in this order.
+ *   1. A new OPERATION is a new ATS_OP_* name (ats_operations.h), never a struct field; the
+ *      plugin's minor tells an older host which names to skip in its matrix.
+ *   2. A STRUCT GROWS (a field appended at the end, minor + 1, every reader checks ATS_HAS_FIELD)
+ *      when the addition is part of a table both sides always exchange and every host or plugin
+ *      of the new minor takes part in it: one function or value, defined for everyone, with a
+ *      stated fallback for a peer of an older minor (ats_sink_t.position: a stream without
+ *      positions is not resumable; ats_host_services_t.identity_hash: keep raw keys). The field is
+ *      documented with its minor and may be NULL only when it says so. In the tests: a 1.3 host
+ *      runs a plugin with the 1.0 entry layout without reading past it (test_old_minor) and a 1.4
+ *      plugin whose entry is longer than its own (test_newer_minor), tests/abi/loader_test.cpp.
+ *   3. An EXTENSION (get_extension below; no minor, no struct of this header changes) when the
+ *      capability is optional for plugins (most never implement it), is a whole interface (a
+ *      table of functions) rather than one field, or is vendor-specific or experimental, so it is
+ *      versioned on its own: the id names the interface and its version ("vendor.name/N"); a
+ *      changed interface is a new id (".../N+1", which a plugin may serve beside the old one),
+ *      never a changed struct; the interface struct starts with `uint32_t struct_size`. A host
+ *      asks by id and uses the capability only when the answer is not NULL; a plugin asks
+ *      nothing (the host's side grows through rule 2). The prefix "ats." is reserved for
+ *      interfaces this header defines - none yet. In the tests: the test-only interface
+ *      "ats-tests.greeting/1" of tests/abi/plugins/test_extension.h, found and called by the host
+ *      through its loader (PluginRegistry), and NULL for an unknown id, another version, or a
+ *      1.0 plugin (tests/abi/loader_test.cpp).
+ *   Nothing takes two ways: an interface does not also grow a struct, and a field appended to a
+ *   struct is never also offered as an extension.
  *   - History: 1.0 = initial; 1.1 appended ats_plugin_entry_t.get_extension. Control records
  *     (sink.record, "_type") are a contents rule within 1.1, compatible both ways. 1.2 added the
  *     operations "probe" and "forget" (ats_operations.h) and sync's argument "dry_run": no struct changed; the
@@ -34,6 +60,9 @@
  *     "resume_after" (it starts where a reported position left off): a host checks the plugin's
  *     minor before sending "resume_after" (a 1.2 plugin would ignore it and start over), a plugin
  *     checks ATS_HAS_FIELD before calling position (a 1.2 host's sink ends before it).
+ *     Within 1.3, no minor (contents rules and inline helpers, compatible both ways): the growth
+ *     rule above; ats_status_retryable(), the one retryable rule (readers also apply it to errors
+ *     of older callees, so none changes meaning); get_extension's thread and lifetime rules.
  *   - Host services (ats_host_services_t, versioned separately): 1.0 = initial; 1.1 appended
  *     identity_hash and, with it, the state op ATS_STATE_PUT_SECRET (data protection).
  *   - Host pacing (http_request waits for the upstream's rate; a 429 is repeated even when not
@@ -131,6 +160,18 @@ static inline const char *ats_status_name(int32_t status) {
     }
 }
 
+/* The retryable rule (ats_error_t.retryable, and "retryable" in control records), the same on
+ * both sides of the ABI: 1 when the status ALONE says that repeating the same call later may
+ * succeed - ATS_ERR_TRANSIENT, ATS_ERR_RATE_LIMITED, ATS_ERR_CANCELLED (the caller gave up, the
+ * call did not fail) - and 0 for every other value. A callee sets retryable to 1 whenever this
+ * returns 1, and also for another status when it knows the condition is temporary (ATS_ERR_CONFLICT
+ * because a lock is held by someone else); never for ATS_ERR_INTERNAL (a bug repeats). A reader
+ * treats an error as retryable when either its flag or this rule says so, which keeps errors from
+ * callees written before the rule (a TRANSIENT with retryable 0) right. Pure, thread-safe. */
+static inline int32_t ats_status_retryable(int32_t status) {
+    return status == ATS_ERR_TRANSIENT || status == ATS_ERR_RATE_LIMITED || status == ATS_ERR_CANCELLED;
+}
+
 #define ATS_ERROR_MESSAGE_MAX 1024
 
 /* Caller-owned error report. The callee fills it only when it returns a non-zero status; it
@@ -139,7 +180,7 @@ static inline const char *ats_status_name(int32_t status) {
  * never contain a secret. */
 typedef struct ats_error {
     int32_t code;      /* same value as the returned status */
-    int32_t retryable; /* 1 when repeating the same call later may succeed */
+    int32_t retryable; /* 1 when repeating the same call later may succeed: ats_status_retryable() */
     char message[ATS_ERROR_MESSAGE_MAX];
 } ats_error_t;
 
@@ -480,8 +521,13 @@ typedef struct ats_plugin_entry {
 
     /* --- minor 1 --- (check with ATS_HAS_FIELD(entry, ats_plugin_entry_t, get_extension)) */
 
-    /* String-keyed optional interfaces, as CLAP's get_extension: returns a plugin-owned,
-     * static pointer for a known id ("vendor.name/N"), NULL otherwise. May be NULL itself. */
+    /* String-keyed optional interfaces (growth rule 3 above), as CLAP's get_extension: returns a
+     * plugin-owned pointer to the interface struct for an id the plugin implements
+     * ("vendor.name/N", NUL-terminated, borrowed for the call), NULL for any other id or NULL.
+     * The pointer and everything it reaches are static: valid from init() until deinit(), the
+     * same for every call. Any host thread, concurrently; no allocation, never fails otherwise.
+     * The field itself may be NULL (a plugin with no extension). A host that runs the plugin in
+     * another process (a worker) cannot use pointers of that process: it only asks in process. */
     const void *(*get_extension)(const char *id);
 } ats_plugin_entry_t;
 

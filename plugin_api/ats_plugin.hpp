@@ -14,7 +14,11 @@
 // and the macro exports it through the C ABI of ats_plugin.h. Everything thrown inside the
 // constructor or invoke() is caught at the boundary: ats::sdk::Error becomes its code and message,
 // std::bad_alloc becomes ATS_ERR_INTERNAL "out of memory", any other exception ATS_ERR_INTERNAL
-// with its what(). Nothing unwinds into the host.
+// with its what(). Nothing unwinds into the host. Optionally the class also has
+//
+//         static const void *extension(std::string_view id) noexcept;          // get_extension
+//
+// to serve extension interfaces (growth rule 3 of ats_plugin.h).
 //
 // Thread rules are those of ats_plugin.h: invoke() may run concurrently on one instance.
 #ifndef ATS_PLUGIN_HPP
@@ -32,16 +36,28 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace ats::sdk {
 
+// The retryable rule of ats_plugin.h (ats_status_retryable), in one place for plugins and the
+// host: `temporary` says the callee knows this failure passes (a lock held by someone else) even
+// though its status alone does not; it cannot make a TRANSIENT final.
+inline bool is_retryable(int32_t code, bool temporary = false) noexcept {
+    return temporary || ats_status_retryable(code) != 0;
+}
+
+// The reading side: a filled ats_error_t (of status `code`) from any callee, also one written
+// before the rule, is retryable when its flag or its status says so.
+inline bool is_retryable(const ats_error_t &err, int32_t code) noexcept { return is_retryable(code, err.retryable != 0); }
+
 // Thrown inside a plugin; translated to (code, message) at the ABI boundary.
 class Error : public std::runtime_error {
 public:
-    Error(int32_t code, std::string message, bool retryable = false)
-        : std::runtime_error(std::move(message)), code_(code), retryable_(retryable) {}
+    Error(int32_t code, std::string message, bool temporary = false)
+        : std::runtime_error(std::move(message)), code_(code), retryable_(is_retryable(code, temporary)) {}
     int32_t code() const noexcept { return code_; }
     bool retryable() const noexcept { return retryable_; }
 
@@ -50,10 +66,13 @@ private:
     bool retryable_;
 };
 
-inline void fill_error(ats_error_t *err, int32_t code, std::string_view message, bool retryable) noexcept {
+// Fills a caller-owned ats_error_t (NULL: nothing): the one implementation plugins (guard below)
+// and the host's services use. The message is truncated to ATS_ERROR_MESSAGE_MAX-1 bytes and
+// always NUL-terminated; retryable follows is_retryable(code, temporary).
+inline void fill_error(ats_error_t *err, int32_t code, std::string_view message, bool temporary = false) noexcept {
     if (!err) return;
     err->code = code;
-    err->retryable = retryable ? 1 : 0;
+    err->retryable = is_retryable(code, temporary) ? 1 : 0;
     size_t n = message.size() < ATS_ERROR_MESSAGE_MAX - 1 ? message.size() : ATS_ERROR_MESSAGE_MAX - 1;
     std::memcpy(err->message, message.data(), n);
     err->message[n] = '\0';
@@ -61,7 +80,7 @@ inline void fill_error(ats_error_t *err, int32_t code, std::string_view message,
 
 // Throws ats::sdk::Error built from a filled ats_error_t (after a failed host service call).
 [[noreturn]] inline void throw_error(const ats_error_t &err) {
-    throw Error(err.code, err.message, err.retryable != 0);
+    throw Error(err.code, err.message, is_retryable(err, err.code));
 }
 
 struct HttpResponse {
@@ -337,16 +356,22 @@ int32_t guard(ats_error_t *err, Fn &&fn) noexcept {
         fill_error(err, e.code(), e.what(), e.retryable());
         return e.code();
     } catch (const std::bad_alloc &) {
-        fill_error(err, ATS_ERR_INTERNAL, "out of memory", false);
+        fill_error(err, ATS_ERR_INTERNAL, "out of memory");
         return ATS_ERR_INTERNAL;
     } catch (const std::exception &e) {
-        fill_error(err, ATS_ERR_INTERNAL, std::string("internal error: ") + e.what(), false);
+        fill_error(err, ATS_ERR_INTERNAL, std::string("internal error: ") + e.what());
         return ATS_ERR_INTERNAL;
     } catch (...) {
-        fill_error(err, ATS_ERR_INTERNAL, "internal error: unknown exception", false);
+        fill_error(err, ATS_ERR_INTERNAL, "internal error: unknown exception");
         return ATS_ERR_INTERNAL;
     }
 }
+
+// Whether a plugin class declares the optional static extension(std::string_view id).
+template <class P, class = void>
+struct has_extension : std::false_type {};
+template <class P>
+struct has_extension<P, std::void_t<decltype(P::extension(std::string_view()))>> : std::true_type {};
 
 template <class Plugin>
 struct Adapter {
@@ -374,7 +399,13 @@ struct Adapter {
             reinterpret_cast<Plugin *>(inst)->invoke(c, std::string(op), a, s);
         });
     }
-    static const void *get_extension(const char *) { return nullptr; }
+    // Growth rule 3 of ats_plugin.h: a Plugin that declares
+    //     static const void *extension(std::string_view id) noexcept;
+    // serves its interfaces through it (static pointers, NULL for other ids); others serve none.
+    static const void *get_extension(const char *id) {
+        if constexpr (has_extension<Plugin>::value) return id ? Plugin::extension(std::string_view(id)) : nullptr;
+        else return nullptr;
+    }
 };
 
 // Finds the capability of an operation in a descriptor (nullptr when absent).

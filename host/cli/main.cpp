@@ -541,8 +541,8 @@ int run(int argc, char **argv) {
         return kExitUsage;
     }
     if (o.version) {
-        std::printf("ats-host 0.1.0 (ATS ABI %d.%d, host services %d.%d)\n", ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR,
-                    ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR);
+        std::printf("ats-host %s (ATS ABI %d.%d, host services %d.%d)\n", ATS_PROJECT_VERSION, ATS_ABI_VERSION_MAJOR,
+                    ATS_ABI_VERSION_MINOR, ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR);
         return kExitOk;
     }
     const char *help = o.command.empty() ? cli::kGlobalHelp

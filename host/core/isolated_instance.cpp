@@ -2,6 +2,8 @@
 
 #include "host_error.hpp"
 
+#include "ats_plugin.hpp"
+
 #include <cstdio>
 #include <thread>
 
@@ -96,11 +98,7 @@ int32_t IsolatedInstance::invoke(const WorkerProcess::Call &call, const std::str
     if (!w) {
         unavailable = true;
         failure = {WorkerFailure::crashed, why_not};
-        if (err) {
-            err->code = ATS_ERR_TRANSIENT;
-            err->retryable = 1;
-            std::snprintf(err->message, sizeof err->message, "%s", why_not.c_str());
-        }
+        ats::sdk::fill_error(err, ATS_ERR_TRANSIENT, why_not);
         return ATS_ERR_TRANSIENT;
     }
     int32_t rc = w->invoke(call, operation, args, sink, err, failure);

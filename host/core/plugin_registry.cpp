@@ -40,6 +40,10 @@ bool LoadedPlugin::has_get_extension() const {
     return ATS_HAS_FIELD(entry_, ats_plugin_entry_t, get_extension) && entry_->get_extension != nullptr;
 }
 
+const void *LoadedPlugin::extension(const char *id) const {
+    return id && has_get_extension() ? entry_->get_extension(id) : nullptr;
+}
+
 Capability LoadedPlugin::capability(const std::string &operation) const {
     for (const auto &c : capabilities_)
         if (c.operation == operation) return c;

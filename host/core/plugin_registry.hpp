@@ -16,6 +16,7 @@
 #pragma once
 
 #include "ats_plugin.h"
+#include "ats_project_version.h"
 
 #include <boost/json/value.hpp>
 
@@ -54,6 +55,10 @@ public:
     const ats_plugin_entry_t &entry() const { return *entry_; }
     ats_version_t abi_version() const { return entry_->abi_version; }
     bool has_get_extension() const;
+    // The plugin's interface for an extension id (growth rule 3 of ats_plugin.h), or nullptr when
+    // the plugin predates get_extension, has none, or does not implement that id. The pointer is
+    // the plugin's (static while it is loaded) and usable only in this process.
+    const void *extension(const char *id) const;
 
     // Copied from the descriptor at load time.
     const std::string &provider() const { return provider_; }
@@ -90,7 +95,7 @@ struct RejectedPlugin {
 
 struct HostIdentity {
     std::string name = "ats-host";
-    std::string version = "0.1.0";
+    std::string version = ATS_PROJECT_VERSION;
 };
 
 class PluginRegistry {

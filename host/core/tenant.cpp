@@ -10,6 +10,7 @@
 #include "state_store.hpp"
 
 #include "ats_operations.h"
+#include "ats_plugin.hpp"
 
 #include <boost/json.hpp>
 
@@ -27,14 +28,7 @@ struct Tenant::Locks {
 
 namespace {
 
-void fill(ats_error_t *err, int32_t code, const std::string &msg, bool retryable = false) {
-    if (!err) return;
-    err->code = code;
-    err->retryable = retryable ? 1 : 0;
-    size_t n = std::min(msg.size(), static_cast<size_t>(ATS_ERROR_MESSAGE_MAX - 1));
-    std::memcpy(err->message, msg.data(), n);
-    err->message[n] = '\0';
-}
+using ats::sdk::fill_error;
 
 // What call_data points to in every ats_call_t the host creates.
 struct CallState {
@@ -127,11 +121,11 @@ struct Tenant::Services {
             return ATS_OK;
         } catch (const HostError &e) {
             std::string msg = tn.env_->redactor().redact(e.what());
-            fill(err, e.status(), msg, e.status() == ATS_ERR_TRANSIENT);
+            fill_error(err, e.status(), msg);
             tn.env_->logger().write(ATS_LOG_WARN, ctx(tn, request_id_of(call)), msg);
             return e.status();
         } catch (const std::exception &e) {
-            fill(err, ATS_ERR_INTERNAL, tn.env_->redactor().redact(std::string("http_request: ") + e.what()));
+            fill_error(err, ATS_ERR_INTERNAL, tn.env_->redactor().redact(std::string("http_request: ") + e.what()));
             return ATS_ERR_INTERNAL;
         }
     }
@@ -141,10 +135,10 @@ struct Tenant::Services {
         try {
             return fn();
         } catch (const HostError &e) {
-            fill(err, e.status(), e.what());
+            fill_error(err, e.status(), e.what());
             return e.status();
         } catch (const std::exception &e) {
-            fill(err, ATS_ERR_INTERNAL, std::string(what) + " for tenant '" + tn.manifest_.tenant_id + "': " + e.what(), true);
+            fill_error(err, ATS_ERR_INTERNAL, std::string(what) + " for tenant '" + tn.manifest_.tenant_id + "': " + e.what());
             return ATS_ERR_INTERNAL;
         }
     }
@@ -158,7 +152,7 @@ struct Tenant::Services {
             std::string k(key ? key : "", key_len), v;
             bool sealed = false;
             if (!tn.env_->state().get(tn.manifest_.tenant_id, k, v, &sealed)) {
-                fill(err, ATS_ERR_NOT_FOUND, "state key '" + k + "' not found");
+                fill_error(err, ATS_ERR_NOT_FOUND, "state key '" + k + "' not found");
                 return ATS_ERR_NOT_FOUND;
             }
             if (sealed) v = unseal(tn, k, v);
@@ -226,7 +220,15 @@ struct Tenant::Services {
         if (out) *out = nullptr;
         return guarded(tn, "lock_acquire", err, [&]() -> int32_t {
             if (!name || !out) throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "lock_acquire: NULL name or out");
-            auto lock = tn.env_->locks().acquire(tn.manifest_.tenant_id, name, wait_ms);
+            std::unique_ptr<HeldLock> lock;
+            try {
+                lock = tn.env_->locks().acquire(tn.manifest_.tenant_id, name, wait_ms);
+            } catch (const HostError &e) {
+                if (e.status() != ATS_ERR_CONFLICT) throw;
+                // Held by someone else: the same call succeeds once the holder lets go.
+                fill_error(err, ATS_ERR_CONFLICT, e.what(), true);
+                return ATS_ERR_CONFLICT;
+            }
             auto *handle = reinterpret_cast<ats_lock_t *>(lock.get());
             std::lock_guard<std::mutex> lk(tn.locks_->mu);
             tn.locks_->held.emplace(handle, std::move(lock));
@@ -363,7 +365,7 @@ std::shared_ptr<Tenant> Tenant::open(std::shared_ptr<HostEnvironment> env, std::
         rc = plugin->entry().create(&tn->services_, manifest.tenant_id.c_str(), config.data(), config.size(), &inst, &err);
     } catch (...) {
         rc = ATS_ERR_INTERNAL;
-        fill(&err, rc, "create() let a C++ exception cross the C ABI");
+        fill_error(&err, rc, "create() let a C++ exception cross the C ABI");
     }
     if (rc != ATS_OK || !inst) {
         err.message[ATS_ERROR_MESSAGE_MAX - 1] = '\0';
@@ -513,7 +515,7 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
             rc = plugin_->entry().invoke(instance_, &call, operation.c_str(), args_text.data(), args_text.size(), &csink, &err);
         } catch (...) {
             rc = ATS_ERR_INTERNAL;
-            fill(&err, rc, "invoke() let a C++ exception cross the C ABI");
+            fill_error(&err, rc, "invoke() let a C++ exception cross the C ABI");
         }
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
@@ -527,7 +529,7 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     } else if (rc != ATS_OK) {
         err.message[ATS_ERROR_MESSAGE_MAX - 1] = '\0';
         result.status = rc;
-        result.retryable = err.retryable != 0;
+        result.retryable = ats::sdk::is_retryable(err, rc);
         result.message = err.message[0] ? std::string(err.message) : std::string(status_name(rc));
     }
     result.message = env_->redactor().redact(result.message);

@@ -4,6 +4,8 @@
 #include "host_error.hpp"
 #include "wire.hpp"
 
+#include "ats_plugin.hpp"
+
 #include <csignal>
 #include <cstring>
 #include <deque>
@@ -25,14 +27,7 @@ struct WorkerProcess::PendingCall {
 namespace {
 constexpr uint64_t kCreditEvery = 64; // consumed results between two credit frames
 
-void fill(ats_error_t *err, int32_t code, const std::string &msg, bool retryable) {
-    if (!err) return;
-    err->code = code;
-    err->retryable = retryable ? 1 : 0;
-    size_t n = std::min(msg.size(), static_cast<size_t>(ATS_ERROR_MESSAGE_MAX - 1));
-    std::memcpy(err->message, msg.data(), n);
-    err->message[n] = '\0';
-}
+using ats::sdk::fill_error;
 } // namespace
 
 WorkerProcess::WorkerProcess(Config config) : config_(std::move(config)) {}
@@ -247,7 +242,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
         std::lock_guard<std::mutex> lock(mu_);
         if (dead_) {
             failure = {WorkerFailure::crashed, who() + ": the plugin worker process " + death_};
-            fill(err, ATS_ERR_INTERNAL, failure.message, false);
+            fill_error(err, ATS_ERR_INTERNAL, failure.message);
             return ATS_ERR_INTERNAL;
         }
         hc.id = ++next_call_;
@@ -331,7 +326,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
                 int32_t rc = f.i32();
                 int32_t retryable = f.i32();
                 std::string msg(f.str());
-                if (rc != ATS_OK) fill(err, rc, msg, retryable != 0);
+                if (rc != ATS_OK) fill_error(err, rc, msg, retryable != 0);
                 return rc;
             }
             default: break;
@@ -349,13 +344,13 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
             if (timed_out) {
                 failure = {WorkerFailure::timeout, who() + ": " + operation +
                                                        " did not finish within its deadline; the plugin worker was killed"};
-                fill(err, ATS_ERR_TRANSIENT, failure.message, true);
+                fill_error(err, ATS_ERR_TRANSIENT, failure.message);
                 return ATS_ERR_TRANSIENT;
             }
             failure = {WorkerFailure::crashed,
                        who() + ": the plugin worker process " + how + " during " + operation +
                            (killed_by_host_ ? " (killed by the host: another call of this tenant overran its deadline)" : "")};
-            fill(err, ATS_ERR_INTERNAL, failure.message, false);
+            fill_error(err, ATS_ERR_INTERNAL, failure.message);
             return ATS_ERR_INTERNAL;
         }
         auto now = std::chrono::steady_clock::now();

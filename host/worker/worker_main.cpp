@@ -8,6 +8,8 @@
 
 #include "plugin_registry.hpp"
 
+#include "ats_plugin.hpp"
+
 #include <condition_variable>
 #include <csignal>
 #include <deque>
@@ -97,7 +99,7 @@ private:
         err.message[ATS_ERROR_MESSAGE_MAX - 1] = '\0';
         if (rc == ATS_OK && !inst) {
             rc = ATS_ERR_INTERNAL;
-            std::snprintf(err.message, sizeof err.message, "create() returned OK but no instance");
+            ats::sdk::fill_error(&err, rc, "create() returned OK but no instance");
         }
         instance_ = inst;
         wire::Out out(Type::w_created, 0);

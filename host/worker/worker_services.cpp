@@ -2,6 +2,8 @@
 
 #include "worker_call.hpp"
 
+#include "ats_plugin.hpp"
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -57,21 +59,14 @@ namespace {
 
 ServiceClient &client(void *host_data) { return *static_cast<ServiceClient *>(host_data); }
 
-void fill_error(ats_error_t *err, int32_t code, int32_t retryable, std::string_view msg) {
-    if (!err) return;
-    err->code = code;
-    err->retryable = retryable;
-    size_t n = std::min(msg.size(), static_cast<size_t>(ATS_ERROR_MESSAGE_MAX - 1));
-    std::memcpy(err->message, msg.data(), n);
-    err->message[n] = '\0';
-}
+using ats::sdk::fill_error;
 
 // Every reply that can fail starts with i32 status; on failure i32 retryable + message follow.
 int32_t status_or_error(wire::In &in, ats_error_t *err) {
     int32_t rc = in.i32();
     if (rc != ATS_OK) {
         int32_t retryable = in.i32();
-        fill_error(err, rc, retryable, in.str());
+        fill_error(err, rc, in.str(), retryable != 0);
     }
     return rc;
 }
@@ -81,7 +76,7 @@ int32_t guarded(ats_error_t *err, const char *what, Fn &&fn) {
     try {
         return fn();
     } catch (const std::exception &e) {
-        fill_error(err, ATS_ERR_TRANSIENT, 1, std::string(what) + ": the host connection failed: " + e.what());
+        fill_error(err, ATS_ERR_TRANSIENT, std::string(what) + ": the host connection failed: " + e.what());
         return ATS_ERR_TRANSIENT;
     }
 }
@@ -98,13 +93,13 @@ int32_t http_request(void *hd, const ats_call_t *call, const ats_http_request_t 
                      void *user, ats_error_t *err) {
     if (!r || r->struct_size < sizeof(ats_http_request_t) || !r->method || !r->url || !on_response ||
         (r->header_count && !r->headers) || (r->body_len && !r->body)) {
-        fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0,
+        fill_error(err, ATS_ERR_INVALID_ARGUMENT,
                    "http_request: malformed request (NULL method/url/callback or inconsistent lengths)");
         return ATS_ERR_INVALID_ARGUMENT;
     }
     for (size_t i = 0; i < r->header_count; ++i)
         if (!r->headers[i].name || !r->headers[i].value) {
-            fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "http_request: header with NULL name or value");
+            fill_error(err, ATS_ERR_INVALID_ARGUMENT, "http_request: header with NULL name or value");
             return ATS_ERR_INVALID_ARGUMENT;
         }
     return guarded(err, "http_request", [&]() -> int32_t {
@@ -142,7 +137,7 @@ int32_t http_request(void *hd, const ats_call_t *call, const ats_http_request_t 
 
 int32_t state_get(void *hd, const char *key, size_t key_len, ats_state_value_fn on_value, void *user, ats_error_t *err) {
     if ((!key && key_len) || !on_value) {
-        fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "state_get: NULL key or callback");
+        fill_error(err, ATS_ERR_INVALID_ARGUMENT, "state_get: NULL key or callback");
         return ATS_ERR_INVALID_ARGUMENT;
     }
     return guarded(err, "state_get", [&]() -> int32_t {
@@ -157,12 +152,12 @@ int32_t state_get(void *hd, const char *key, size_t key_len, ats_state_value_fn 
 
 int32_t state_apply(void *hd, const ats_state_op_t *ops, size_t n, ats_error_t *err) {
     if (n && !ops) {
-        fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "state_apply: NULL ops");
+        fill_error(err, ATS_ERR_INVALID_ARGUMENT, "state_apply: NULL ops");
         return ATS_ERR_INVALID_ARGUMENT;
     }
     for (size_t i = 0; i < n; ++i)
         if ((!ops[i].key && ops[i].key_len) || (ops[i].kind != ATS_STATE_DELETE && !ops[i].value && ops[i].value_len)) {
-            fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "state_apply: op #" + std::to_string(i) + " is malformed");
+            fill_error(err, ATS_ERR_INVALID_ARGUMENT, "state_apply: op #" + std::to_string(i) + " is malformed");
             return ATS_ERR_INVALID_ARGUMENT;
         }
     return guarded(err, "state_apply", [&]() -> int32_t {
@@ -180,7 +175,7 @@ int32_t state_apply(void *hd, const ats_state_op_t *ops, size_t n, ats_error_t *
 int32_t state_scan(void *hd, const char *prefix, size_t prefix_len, ats_state_value_fn on_value, void *user,
                    ats_error_t *err) {
     if ((!prefix && prefix_len) || !on_value) {
-        fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "state_scan: NULL prefix or callback");
+        fill_error(err, ATS_ERR_INVALID_ARGUMENT, "state_scan: NULL prefix or callback");
         return ATS_ERR_INVALID_ARGUMENT;
     }
     return guarded(err, "state_scan", [&]() -> int32_t {
@@ -201,7 +196,7 @@ int32_t state_scan(void *hd, const char *prefix, size_t prefix_len, ats_state_va
 int32_t lock_acquire(void *hd, const char *name, int64_t wait_ms, ats_lock_t **out, ats_error_t *err) {
     if (out) *out = nullptr;
     if (!name || !out) {
-        fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "lock_acquire: NULL name or out");
+        fill_error(err, ATS_ERR_INVALID_ARGUMENT, "lock_acquire: NULL name or out");
         return ATS_ERR_INVALID_ARGUMENT;
     }
     return guarded(err, "lock_acquire", [&]() -> int32_t {
@@ -237,7 +232,7 @@ int32_t max_concurrency(void *hd) {
 
 int32_t identity_hash(void *hd, const uint8_t *data, size_t len, char *out, size_t out_cap, ats_error_t *err) {
     if (!out || out_cap < ATS_IDENTITY_HASH_LEN + 1 || (!data && len)) {
-        fill_error(err, ATS_ERR_INVALID_ARGUMENT, 0, "identity_hash: NULL out, out_cap too small or NULL data");
+        fill_error(err, ATS_ERR_INVALID_ARGUMENT, "identity_hash: NULL out, out_cap too small or NULL data");
         return ATS_ERR_INVALID_ARGUMENT;
     }
     return guarded(err, "identity_hash", [&]() -> int32_t {
@@ -246,7 +241,7 @@ int32_t identity_hash(void *hd, const uint8_t *data, size_t len, char *out, size
         if (rc != ATS_OK) return rc;
         auto text = in.str();
         if (text.size() != ATS_IDENTITY_HASH_LEN) {
-            fill_error(err, ATS_ERR_INTERNAL, 0, "identity_hash: the host answered a hash of the wrong length");
+            fill_error(err, ATS_ERR_INTERNAL, "identity_hash: the host answered a hash of the wrong length");
             return ATS_ERR_INTERNAL;
         }
         std::memcpy(out, text.data(), text.size());

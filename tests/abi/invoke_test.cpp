@@ -7,8 +7,11 @@
 #include "host_environment.hpp"
 #include "host_error.hpp"
 #include "plugin_registry.hpp"
+#include "lock_manager.hpp"
 #include "tenant.hpp"
 #include "test_plugin_dir.hpp"
+
+#include "ats_plugin.hpp"
 
 #include <fstream>
 #include <thread>
@@ -124,6 +127,49 @@ BOOST_AUTO_TEST_CASE(cancellation_reaches_the_plugin) {
     auto r = t->invoke("jobs.stream", "{}", sink, co);
     BOOST_TEST(r.status == ATS_ERR_CANCELLED);
     BOOST_TEST(seen == 4);
+}
+
+// The retryable rule (ats_status_retryable), applied by the SDK's and the host's one fill_error:
+// a bug is final, a cancelled call and a lock someone else holds pass.
+BOOST_AUTO_TEST_CASE(retryable_follows_the_one_rule_on_both_sides) {
+    host::InvokeSink sink{[](std::string_view) { return true; }, {}, {}};
+    auto thrown = open("test_throws")->invoke("jobs.stream", "{}", sink);
+    BOOST_TEST(thrown.status == ATS_ERR_INTERNAL);
+    BOOST_TEST(!thrown.retryable);
+
+    auto t = open("test_good", {{"job_count", 1000}});
+    long seen = 0;
+    host::InvokeSink counting{[&](std::string_view) { ++seen; return true; }, {}, {}};
+    host::CallOptions co;
+    co.cancelled = [&] { return seen >= 2; };
+    auto cancelled = t->invoke("jobs.stream", "{}", counting, co);
+    BOOST_TEST(cancelled.status == ATS_ERR_CANCELLED);
+    BOOST_TEST(cancelled.retryable);
+
+    // The host's lock service: held by someone else is a CONFLICT that passes once released.
+    auto held = env->locks().acquire("x", "sync", 0);
+    auto conflict = t->invoke("sync", "{}", sink);
+    BOOST_TEST(conflict.status == ATS_ERR_CONFLICT);
+    BOOST_TEST(contains(conflict.message, "held by"));
+    BOOST_TEST(conflict.retryable);
+    held.reset();
+    BOOST_TEST(t->invoke("sync", "{}", sink).status == ATS_OK);
+
+    // The rule itself, as both sides apply it.
+    for (int32_t code : {ATS_ERR_TRANSIENT, ATS_ERR_RATE_LIMITED, ATS_ERR_CANCELLED}) {
+        BOOST_TEST(ats::sdk::Error(code, "m").retryable(), code);
+        ats_error_t e{};
+        ats::sdk::fill_error(&e, code, "m");
+        BOOST_TEST(e.retryable == 1, code);
+    }
+    for (int32_t code : {ATS_ERR_INTERNAL, ATS_ERR_INVALID_ARGUMENT, ATS_ERR_NOT_FOUND, ATS_ERR_UNAUTHORIZED,
+                         ATS_ERR_CONFLICT, ATS_ERR_UPSTREAM, ATS_ERR_FORBIDDEN, ATS_ERR_NOT_SUPPORTED}) {
+        BOOST_TEST(!ats::sdk::Error(code, "m").retryable(), code);
+        BOOST_TEST(ats::sdk::Error(code, "m", true).retryable(), code); // the callee knows it passes
+    }
+    ats_error_t old_callee{}; // written before the rule: a TRANSIENT with retryable 0
+    old_callee.code = ATS_ERR_TRANSIENT;
+    BOOST_TEST(ats::sdk::is_retryable(old_callee, ATS_ERR_TRANSIENT));
 }
 
 BOOST_AUTO_TEST_CASE(operations_outside_the_matrix_are_refused_with_the_reason) {

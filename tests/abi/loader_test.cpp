@@ -9,6 +9,10 @@
 #include "plugin_registry.hpp"
 #include "tenant.hpp"
 #include "test_plugin_dir.hpp"
+#include "paths.hpp"
+#include "plugins/test_extension.h"
+
+#include "ats_project_version.h"
 
 #include <cstdlib>
 
@@ -124,6 +128,42 @@ BOOST_AUTO_TEST_CASE(an_older_minor_plugin_works_without_the_newer_fields) {
     std::vector<std::string> out;
     BOOST_TEST(run(*t, "jobs.stream", "{}", out).status == ATS_OK);
     BOOST_TEST(out.size() == 5u); // job_count's default, applied by the host
+}
+
+// Growth rule 3 (ats_plugin.h): an interface is found by its id through get_extension, and only
+// by that exact id; a plugin with the 1.0 layout has no get_extension to ask.
+BOOST_AUTO_TEST_CASE(an_extension_is_found_by_its_id_and_only_by_it) {
+    Env e;
+    auto reg = PluginRegistry::scan(e.dir({"good", "old_minor", "c"}));
+    auto good = reg->find("test_good");
+    BOOST_REQUIRE(good);
+    const auto *ext = static_cast<const ats_test_greeting_extension_t *>(good->extension(ATS_TEST_GREETING_EXTENSION_ID));
+    BOOST_REQUIRE(ext);
+    BOOST_REQUIRE(ATS_HAS_FIELD(ext, ats_test_greeting_extension_t, greeting));
+    BOOST_TEST(std::string(ext->greeting()) == "hello from test_good");
+    BOOST_TEST(good->extension(ATS_TEST_GREETING_EXTENSION_ID) == ext); // static: the same every time
+    BOOST_TEST(!good->extension("ats-tests.greeting/2"));               // another version is another id
+    BOOST_TEST(!good->extension("ats-tests.unknown/1"));
+    BOOST_TEST(!good->extension(nullptr));
+    auto old = reg->find("test_old_minor");
+    BOOST_REQUIRE(old);
+    BOOST_TEST(!old->extension(ATS_TEST_GREETING_EXTENSION_ID)); // 1.0 layout: never read past invoke
+    auto c = reg->find("test_c");
+    BOOST_REQUIRE(c);
+    BOOST_TEST(!c->extension(ATS_TEST_GREETING_EXTENSION_ID)); // serves no extension
+}
+
+// One version source: the bundled providers report the project's version and vendor, the ones
+// the host reports as its own (CMake project(VERSION) -> ats_project_version.h).
+BOOST_AUTO_TEST_CASE(bundled_providers_report_the_project_version_and_vendor) {
+    auto reg = PluginRegistry::scan(test::plugins_dir());
+    for (const char *provider : {"tracker", "tracker_workable"}) {
+        auto p = reg->find(provider);
+        BOOST_REQUIRE_MESSAGE(p, provider << " not built into " << test::plugins_dir());
+        BOOST_TEST(p->plugin_version() == ATS_PROJECT_VERSION, provider);
+        BOOST_TEST(p->vendor() == ATS_PROJECT_VENDOR, provider);
+    }
+    BOOST_TEST(host::HostIdentity{}.version == ATS_PROJECT_VERSION);
 }
 
 BOOST_AUTO_TEST_CASE(a_library_without_the_entry_symbol_is_reported) {

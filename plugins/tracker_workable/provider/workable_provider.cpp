@@ -5,6 +5,8 @@
 #include <optional>
 #include <set>
 
+#include "ats_project_version.h"
+
 #include "ats/shared/json.hpp"
 #include "ats/shared/kombo_record.hpp"
 #include "ats/shared/timezone.hpp"
@@ -28,8 +30,8 @@ ats::tracker::DescriptorStorage &storage() {
         ats::tracker::DescriptorInfo info;
         info.provider = "tracker_workable";
         info.display_name = "Tracker RMS + Workable (via Kombo)";
-        info.plugin_version = "0.1.0";
-        info.vendor = "ats-host";
+        info.plugin_version = ATS_PROJECT_VERSION;
+        info.vendor = ATS_PROJECT_VENDOR;
         info.description =
             "Tracker RMS as the system of record, with Workable applications read through Kombo (read-only, GET "
             "only) and synced into Tracker exactly once: people matched by normalised email or E.164 phone, "
@@ -220,12 +222,11 @@ std::map<std::string, std::string> pending_reasons_of(const std::string &summary
 
 // The control record of a failed Workable side (ats_plugin.h, "Control records").
 std::string workable_error_record(const ats::sdk::Error &e) {
-    bool retryable = e.retryable() || e.code() == ATS_ERR_TRANSIENT || e.code() == ATS_ERR_RATE_LIMITED;
     return bj::serialize(bj::object{{"_type", "error"},
                                     {"source", "workable"},
                                     {"code", ats_status_name(e.code())},
                                     {"message", std::string("Workable applications not refreshed (the sync failed): ") + e.what()},
-                                    {"retryable", retryable}});
+                                    {"retryable", e.retryable()}});
 }
 
 } // namespace
@@ -375,7 +376,7 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
     if (!stopped) stream_pending(host(), sync_config_.jobs, call, filter, reasons, sink);
 }
 
-bool WorkableTrackerProvider::invoke_extension(ats::sdk::Call &call, const std::string &operation, const bj::object &args,
+bool WorkableTrackerProvider::handle_operation(ats::sdk::Call &call, const std::string &operation, const bj::object &args,
                                                ats::sdk::Sink &sink) {
     if (operation == ATS_OP_FORGET) {
         ForgetRequest req;
@@ -402,22 +403,23 @@ bool WorkableTrackerProvider::invoke_extension(ats::sdk::Call &call, const std::
                               {"people", n.people}, {"total", n.total()}});
         return true;
     }
-    // check: Kombo first (throws on a bad key or integration), then every configured status name
-    // against the account's (naming the unknown ones and the valid ones), then the base's check.
-    if (operation == ATS_OP_CHECK) {
-        kombo_->check_api_key(&call);
-        TrackerPortClient port(client(), call.raw());
-        auto names = port.link_status_names();
-        auto unknown = unknown_configured_statuses(sync_config_, names);
-        if (!unknown.empty()) {
-            std::string msg = "provider_config.workable: status names not in Tracker:";
-            for (const auto &u : unknown) msg += " '" + u + "'";
-            msg += "; valid statuses:";
-            for (const auto &n : names) msg += " '" + n + "'";
-            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, msg);
-        }
-    }
     return false;
+}
+
+// Kombo first (throws on a bad key or integration), then every configured status name against
+// the account's (naming the unknown ones and the valid ones); the base's check of Tracker follows.
+void WorkableTrackerProvider::extra_checks(ats::sdk::Call &call) {
+    kombo_->check_api_key(&call);
+    TrackerPortClient port(client(), call.raw());
+    auto names = port.link_status_names();
+    auto unknown = unknown_configured_statuses(sync_config_, names);
+    if (!unknown.empty()) {
+        std::string msg = "provider_config.workable: status names not in Tracker:";
+        for (const auto &u : unknown) msg += " '" + u + "'";
+        msg += "; valid statuses:";
+        for (const auto &n : names) msg += " '" + n + "'";
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, msg);
+    }
 }
 
 } // namespace ats::tracker_workable

@@ -42,8 +42,11 @@ protected:
     // probe: Kombo's assumptions (K1-K3) after Tracker's.
     void extra_probe_findings(ats::sdk::Call &call, std::vector<ats::tracker::ProbeFinding> &findings,
                               int64_t &requests) override;
-    bool invoke_extension(ats::sdk::Call &call, const std::string &operation, const boost::json::object &args,
+    // forget: this provider's state does hold people (identity keys, id maps, pending records).
+    bool handle_operation(ats::sdk::Call &call, const std::string &operation, const boost::json::object &args,
                           ats::sdk::Sink &sink) override;
+    // check: Kombo's key and integration, and the configured status names against Tracker's.
+    void extra_checks(ats::sdk::Call &call) override;
 
 private:
     WorkableTrackerProvider(ats::sdk::Host host, std::string tenant_id, boost::json::object config);

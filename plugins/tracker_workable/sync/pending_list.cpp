@@ -17,11 +17,8 @@ namespace {
 bool counts_toward_quarantine(const std::exception &e) {
     auto *err = dynamic_cast<const ats::sdk::Error *>(&e);
     if (!err) return true;
-    if (err->retryable()) return false;
+    if (err->retryable()) return false; // timeouts, 429, 5xx, cancellation (ats_status_retryable)
     switch (err->code()) {
-    case ATS_ERR_TRANSIENT:
-    case ATS_ERR_RATE_LIMITED:
-    case ATS_ERR_CANCELLED:
     case ATS_ERR_UNAUTHORIZED:
     case ATS_ERR_FORBIDDEN: return false; // the account's problem, not the application's
     default: return true;

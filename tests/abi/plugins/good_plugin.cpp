@@ -1,8 +1,10 @@
 // A well-behaved v1 test provider written with the C++ SDK. Serves a few operations from
 // in-memory data: a stream (honouring STOP and cancellation), single records, a blob, and
-// host-service round trips (HTTP, state, locks, logging) that the host tests drive.
+// host-service round trips (HTTP, state, locks, logging) that the host tests drive, and the
+// test-only extension of test_extension.h.
 // Built several times: TEST_PROVIDER sets the enum (test_good, test_clang, test_old_minor).
 #include "ats_plugin.hpp"
+#include "test_extension.h"
 
 #include <boost/json.hpp>
 
@@ -48,6 +50,9 @@ const ats_plugin_descriptor_t kDescriptor = {
     sizeof(ats_plugin_descriptor_t), TEST_PROVIDER, "Test ATS (" TEST_PROVIDER ")", "1.0.0", "ats-host tests",
     "In-memory provider for the host's ABI tests.", kCaps, sizeof kCaps / sizeof kCaps[0], kSchema};
 
+const char *greeting() { return "hello from " TEST_PROVIDER; }
+const ats_test_greeting_extension_t kGreeting = {sizeof(ats_test_greeting_extension_t), &greeting};
+
 std::string job_json(int i) {
     return json::serialize(json::object{{"id", "job-" + std::to_string(i)},
                                         {"name", "Job " + std::to_string(i)},
@@ -60,6 +65,10 @@ std::string job_json(int i) {
 class TestProvider {
 public:
     static const ats_plugin_descriptor_t &descriptor() { return kDescriptor; }
+    // The test-only extension (test_extension.h); every other id has no interface here.
+    static const void *extension(std::string_view id) noexcept {
+        return id == ATS_TEST_GREETING_EXTENSION_ID ? &kGreeting : nullptr;
+    }
 
     TestProvider(ats::sdk::Host host, std::string tenant, std::string config_json) : host_(host), tenant_(std::move(tenant)) {
         auto cfg = json::parse(config_json).as_object();

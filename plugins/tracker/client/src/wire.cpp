@@ -93,8 +93,7 @@ bj::object WireClient::call(std::string_view method, bj::object params, const Re
         } catch (const ats::sdk::Error &e) {
             requests_.fetch_add(1);
             // Name the method and record; the host's message says what went wrong on the wire.
-            throw ats::sdk::Error(e.code(), subject(method, ctx.record) + ": " + e.what(),
-                                  e.retryable() || e.code() == ATS_ERR_TRANSIENT);
+            throw ats::sdk::Error(e.code(), subject(method, ctx.record) + ": " + e.what(), e.retryable());
         }
         requests_.fetch_add(static_cast<uint64_t>(resp.attempts > 0 ? resp.attempts : 1));
 

@@ -2,6 +2,7 @@
 #include "ats/tracker/provider.hpp"
 #include "ats/tracker/stream_position.hpp"
 #include "ats/shared/ascii.hpp"
+#include "ats_project_version.h"
 
 #include "ats/shared/json.hpp"
 #include "ats/shared/kombo_record.hpp"
@@ -24,7 +25,7 @@ int64_t tracker_id_arg(const bj::object &args, std::string_view field, std::stri
 
 const ats_plugin_descriptor_t &TrackerProvider::descriptor() {
     static const DescriptorStorage storage(DescriptorInfo{
-        "tracker", "Tracker RMS", "1.0.0", "ATS integration host",
+        "tracker", "Tracker RMS", ATS_PROJECT_VERSION, ATS_PROJECT_VENDOR,
         "Tracker RMS through its Widget API: jobs (opportunities), candidates (resources), applications "
         "(opportunity-resource links), notes (activities), documents and custom fields, with the account's local "
         "timestamps converted through the tenant's IANA time zone.",
@@ -59,7 +60,7 @@ void TrackerProvider::invoke(ats::sdk::Call &call, const std::string &operation,
     if (!cap || cap->support == ATS_NOT_SUPPORTED) ats::sdk::throw_not_supported(d, operation);
     bj::object args = sj::parse_object(args_json, operation + " arguments");
     try {
-        if (invoke_extension(call, operation, args, sink)) return;
+        if (handle_operation(call, operation, args, sink)) return;
         dispatch(call, operation, args, sink);
     } catch (const ats::sdk::Error &e) {
         // Name the operation in front of the Tracker method and record the message already names.
@@ -69,9 +70,11 @@ void TrackerProvider::invoke(ats::sdk::Call &call, const std::string &operation,
     }
 }
 
-bool TrackerProvider::invoke_extension(ats::sdk::Call &, const std::string &, const bj::object &, ats::sdk::Sink &) {
+bool TrackerProvider::handle_operation(ats::sdk::Call &, const std::string &, const bj::object &, ats::sdk::Sink &) {
     return false;
 }
+
+void TrackerProvider::extra_checks(ats::sdk::Call &) {}
 
 void TrackerProvider::dispatch(ats::sdk::Call &call, const std::string &op, const bj::object &args, ats::sdk::Sink &sink) {
     if (op == ATS_OP_CHECK) return op_check(call, args, sink);
@@ -128,6 +131,7 @@ std::optional<UtcSeconds> updated_after_arg(const bj::object &args, const std::s
 // check: one getSettings (not the cache: the point is to reach Tracker with these credentials),
 // and the configured status names must exist in it. Cost: 1.
 void TrackerProvider::op_check(ats::sdk::Call &call, const bj::object &, ats::sdk::Sink &sink) {
+    extra_checks(call);
     RequestContext ctx{call.raw(), true, ""};
     Settings s = Settings::parse(client().call("getSettings", bj::object{}, ctx));
     for (const auto &[field, name] : {std::pair<const char *, std::string>{"declined", config_.statuses.declined},

@@ -49,10 +49,15 @@ protected:
     virtual void stream_applications(ats::sdk::Call &call, const boost::json::object &args, ats::sdk::Sink &sink);
     // sync: the base throws NOT_SUPPORTED ("tracker has nothing to synchronise").
     virtual void sync(ats::sdk::Call &call, const boost::json::object &args, ats::sdk::Sink &sink);
-    // Any other operation a subclass adds: return true when handled. Called before the base's own
-    // dispatch, so a subclass may also replace a base operation.
-    virtual bool invoke_extension(ats::sdk::Call &call, const std::string &operation, const boost::json::object &args,
+    // An operation the subclass answers itself, asked before the base's own dispatch: one the base
+    // does not implement, or a replacement of the base's (tracker_workable: forget). Returns true
+    // when it answered (the base then does nothing), false to let the base dispatch it. The base
+    // answers none.
+    virtual bool handle_operation(ats::sdk::Call &call, const std::string &operation, const boost::json::object &args,
                                   ats::sdk::Sink &sink);
+    // check: what the subclass adds (its own upstream, its configuration against the account),
+    // run before the base checks Tracker; throws to fail the check. The base adds nothing.
+    virtual void extra_checks(ats::sdk::Call &call);
     // probe: the findings of the upstreams a subclass adds (Kombo for tracker_workable), after
     // Tracker's, and the requests they cost. The base adds none.
     virtual void extra_probe_findings(ats::sdk::Call &call, std::vector<ProbeFinding> &findings, int64_t &requests);
