@@ -74,6 +74,12 @@ Environment: ATS_HOST_FIXED_NOW_MS pins the host clock given to plugins (tests);
 
 )";
 
+inline constexpr const char *kHashTokenHelp = R"(Usage: ats-host hash-token < token
+
+Prints the SHA-256 hex of the token read from stdin (a trailing newline is ignored): the form
+`serve --tokens` stores. Takes no arguments. Exit: 0, or 2 for an empty token.
+)";
+
 inline constexpr const char *kProvidersHelp = R"(Usage: ats-host providers [--json] [global options]
 
 Loads every *.so of the plugins folder, screens it (entry symbol, ABI major, descriptor) and
