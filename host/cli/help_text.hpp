@@ -84,8 +84,11 @@ inline constexpr const char *kProvidersHelp = R"(Usage: ats-host providers [--js
 
 Loads every *.so of the plugins folder, screens it (entry symbol, ABI major, descriptor) and
 prints each provider enum with its display name, plugin version, ABI version, file and capability
-matrix (supported / limited / not supported, with the reason). Rejected files are listed last with
-the reason. --json prints one JSON object per plugin (status "ok" or "rejected").
+matrix (supported / limited / not_supported, with the reason). Rejected files are listed last with
+the reason. --json prints one JSON object per plugin (status "ok" or "rejected"); an "ok" one is
+spelled as the REST API's GET /v1/providers spells it ("abi_version", "operations": every known
+operation with "support" supported / limited / not_supported and its "reason") plus "status",
+"file", "config_schema" and "warnings".
 Exit: 0 even when some files are rejected (they are reported), 2 on usage errors.
 )";
 

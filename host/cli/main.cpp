@@ -499,9 +499,47 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     return kExitOk;
 }
 
+// Every command of ats-host, once: the help, the flag checks and the dispatch below all read
+// this table.
+struct Command {
+    const char *name;
+    const char *help;      // nullptr: the command prints its own (`serve --help`)
+    bool tenant;           // needs --tenant T
+    const char *operation; // the plugin operation it runs; "" = none, or named on the command line (call)
+    // One-shot commands run on a Runtime built from the global flags; nullptr = a command that
+    // parses its own arguments (cli::takes_own_arguments) and runs through run_service_command.
+    int (*run)(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args);
+};
+
+// A command that runs no plugin operation, in the table's shape.
+template <int (*F)(host::Runtime &, const cli::Options &)>
+int without_operation(host::Runtime &rt, const cli::Options &o, const std::string &, const std::string &) {
+    return F(rt, o);
+}
+
+const Command kCommands[] = {
+    {"providers", cli::kProvidersHelp, false, "", without_operation<cmd_providers>},
+    {"tenants", cli::kTenantsHelp, false, "", without_operation<cmd_tenants>},
+    {"check", cli::kCheckHelp, true, ATS_OP_CHECK, run_operation},
+    {"call", cli::kCallHelp, true, "", run_operation},
+    {"sync", cli::kSyncHelp, true, ATS_OP_SYNC, run_operation},
+    {"syncs", cli::kSyncsHelp, true, "", without_operation<cmd_syncs>},
+    {"forget", cli::kForgetHelp, true, ATS_OP_FORGET, run_operation},
+    {"probe", cli::kProbeHelp, true, ATS_OP_PROBE, run_operation},
+    {"serve", nullptr, false, "", nullptr},
+    {"hash-token", cli::kHashTokenHelp, false, "", nullptr},
+};
+
+const Command *find_command(const std::string &name) {
+    for (const auto &c : kCommands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
 bool allowed_flags(const cli::Options &o, std::string &bad) {
     const std::string &c = o.command;
-    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget" || c == "probe" || c == "syncs";
+    const Command *command = find_command(c);
+    bool tenant_cmd = command && command->tenant;
     if (!tenant_cmd && !o.tenant.empty()) bad = "--tenant";
     else if (c != "call" && o.args) bad = "--args";
     else if (c != "call" && !o.output.empty()) bad = "--output";
@@ -549,22 +587,13 @@ int run(int argc, char **argv) {
                     ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR);
         return kExitOk;
     }
-    const char *help = o.command.empty() ? cli::kGlobalHelp
-                       : o.command == "providers" ? cli::kProvidersHelp
-                       : o.command == "tenants"   ? cli::kTenantsHelp
-                       : o.command == "check"     ? cli::kCheckHelp
-                       : o.command == "call"      ? cli::kCallHelp
-                       : o.command == "sync"      ? cli::kSyncHelp
-                       : o.command == "forget"    ? cli::kForgetHelp
-                       : o.command == "probe"     ? cli::kProbeHelp
-                       : o.command == "syncs"     ? cli::kSyncsHelp
-                       : o.command == "hash-token" ? cli::kHashTokenHelp
-                                                  : nullptr;
+    const Command *command = find_command(o.command);
+    const char *help = o.command.empty() ? cli::kGlobalHelp : command ? command->help : nullptr;
     if (o.help && o.command == "serve") { // `ats-host --help serve`: same as `ats-host serve --help`
         ats::serve::print_serve_help(std::cout);
         return kExitOk;
     }
-    if (!o.help && cli::takes_own_arguments(o.command)) {
+    if (!o.help && command && !command->run) {
         std::string bad;
         if (!allowed_flags(o, bad)) {
             print_error("usage", "usage", "", "", o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
@@ -585,7 +614,7 @@ int run(int argc, char **argv) {
         std::fputs(cli::kExitCodes, o.command.empty() && !o.help ? stderr : stdout);
         return o.help ? kExitOk : kExitUsage;
     }
-    if (!help) {
+    if (!command) {
         print_error("usage", "usage", "", "", "unknown command '" + o.command + "' (see ats-host --help)", nullptr);
         return kExitUsage;
     }
@@ -594,13 +623,7 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", o.command, o.tenant, o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
         return kExitUsage;
     }
-    const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync" ||
-                            o.command == "forget" || o.command == "probe" || o.command == "syncs";
-    std::string operation = o.command == "check"    ? ATS_OP_CHECK
-                            : o.command == "sync"   ? ATS_OP_SYNC
-                            : o.command == "forget" ? ATS_OP_FORGET
-                            : o.command == "probe"  ? ATS_OP_PROBE
-                                                    : "";
+    std::string operation = command->operation;
     if (o.command == "call") {
         if (o.positional.size() != 1) {
             print_error("usage", "usage", "", o.tenant, "call needs exactly one OPERATION (see ats-host call --help)", nullptr);
@@ -611,7 +634,7 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", o.command, o.tenant, "unexpected argument '" + o.positional[0] + "'", nullptr);
         return kExitUsage;
     }
-    if (tenant_cmd && o.tenant.empty()) {
+    if (command->tenant && o.tenant.empty()) {
         print_error("usage", "usage", operation, "", o.command + " needs --tenant T", nullptr);
         return kExitUsage;
     }
@@ -682,10 +705,7 @@ int run(int argc, char **argv) {
         }
     } release_at_end;
     try {
-        if (o.command == "providers") return cmd_providers(*rt, o);
-        if (o.command == "tenants") return cmd_tenants(*rt, o);
-        if (o.command == "syncs") return cmd_syncs(*rt, o);
-        return run_operation(*rt, o, operation, args);
+        return command->run(*rt, o, operation, args);
     } catch (const HostError &e) {
         int code = e.kind() == ErrorKind::usage ? kExitUsage
                    : e.kind() == ErrorKind::operation ? exit_code_for(e.status())
