@@ -499,6 +499,23 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     return kExitOk;
 }
 
+// `serve` and `hash-token`: the service side of ats-host (host/serve). They parse their own
+// arguments (everything after the command) and report their own errors (serve_command.hpp).
+int cmd_serve(const cli::Options &o) { return ats::serve::run_serve(cli::runtime_options(o), o.command_args); }
+
+int cmd_hash_token(const cli::Options &o) {
+    for (const auto &a : o.command_args)
+        if (a == "--help" || a == "-h") {
+            std::fputs(cli::kHashTokenHelp, stdout);
+            return kExitOk;
+        }
+    if (!o.command_args.empty()) {
+        print_error("usage", "usage", "", "", "hash-token takes no arguments (the token comes on stdin)", nullptr);
+        return kExitUsage;
+    }
+    return ats::serve::run_hash_token(std::cin, std::cout, std::cerr);
+}
+
 // Every command of ats-host, once: the help, the flag checks and the dispatch below all read
 // this table.
 struct Command {
@@ -506,9 +523,10 @@ struct Command {
     const char *help;      // nullptr: the command prints its own (`serve --help`)
     bool tenant;           // needs --tenant T
     const char *operation; // the plugin operation it runs; "" = none, or named on the command line (call)
-    // One-shot commands run on a Runtime built from the global flags; nullptr = a command that
-    // parses its own arguments (cli::takes_own_arguments) and runs through run_service_command.
+    // Exactly one of the two is set. `run`: a one-shot command, on a Runtime built from the global
+    // flags. `service`: a command that parses its own arguments (cli::takes_own_arguments).
     int (*run)(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args);
+    int (*service)(const cli::Options &o);
 };
 
 // A command that runs no plugin operation, in the table's shape.
@@ -518,16 +536,16 @@ int without_operation(host::Runtime &rt, const cli::Options &o, const std::strin
 }
 
 const Command kCommands[] = {
-    {"providers", cli::kProvidersHelp, false, "", without_operation<cmd_providers>},
-    {"tenants", cli::kTenantsHelp, false, "", without_operation<cmd_tenants>},
-    {"check", cli::kCheckHelp, true, ATS_OP_CHECK, run_operation},
-    {"call", cli::kCallHelp, true, "", run_operation},
-    {"sync", cli::kSyncHelp, true, ATS_OP_SYNC, run_operation},
-    {"syncs", cli::kSyncsHelp, true, "", without_operation<cmd_syncs>},
-    {"forget", cli::kForgetHelp, true, ATS_OP_FORGET, run_operation},
-    {"probe", cli::kProbeHelp, true, ATS_OP_PROBE, run_operation},
-    {"serve", nullptr, false, "", nullptr},
-    {"hash-token", cli::kHashTokenHelp, false, "", nullptr},
+    {"providers", cli::kProvidersHelp, false, "", without_operation<cmd_providers>, nullptr},
+    {"tenants", cli::kTenantsHelp, false, "", without_operation<cmd_tenants>, nullptr},
+    {"check", cli::kCheckHelp, true, ATS_OP_CHECK, run_operation, nullptr},
+    {"call", cli::kCallHelp, true, "", run_operation, nullptr},
+    {"sync", cli::kSyncHelp, true, ATS_OP_SYNC, run_operation, nullptr},
+    {"syncs", cli::kSyncsHelp, true, "", without_operation<cmd_syncs>, nullptr},
+    {"forget", cli::kForgetHelp, true, ATS_OP_FORGET, run_operation, nullptr},
+    {"probe", cli::kProbeHelp, true, ATS_OP_PROBE, run_operation, nullptr},
+    {"serve", nullptr, false, "", nullptr, cmd_serve},
+    {"hash-token", cli::kHashTokenHelp, false, "", nullptr, cmd_hash_token},
 };
 
 const Command *find_command(const std::string &name) {
@@ -558,22 +576,6 @@ bool allowed_flags(const cli::Options &o, std::string &bad) {
     return bad.empty();
 }
 
-// `serve` and `hash-token`: the service side of ats-host (host/serve), which parses its own
-// arguments and reports its own errors (serve_command.hpp).
-int run_service_command(const cli::Options &o) {
-    if (o.command == "serve") return ats::serve::run_serve(cli::runtime_options(o), o.command_args);
-    for (const auto &a : o.command_args)
-        if (a == "--help" || a == "-h") {
-            std::fputs(cli::kHashTokenHelp, stdout);
-            return kExitOk;
-        }
-    if (!o.command_args.empty()) {
-        print_error("usage", "usage", "", "", "hash-token takes no arguments (the token comes on stdin)", nullptr);
-        return kExitUsage;
-    }
-    return ats::serve::run_hash_token(std::cin, std::cout, std::cerr);
-}
-
 int run(int argc, char **argv) {
     cli::Options o;
     try {
@@ -593,13 +595,13 @@ int run(int argc, char **argv) {
         ats::serve::print_serve_help(std::cout);
         return kExitOk;
     }
-    if (!o.help && command && !command->run) {
+    if (!o.help && command && command->service) {
         std::string bad;
         if (!allowed_flags(o, bad)) {
             print_error("usage", "usage", "", "", o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
             return kExitUsage;
         }
-        return run_service_command(o);
+        return command->service(o);
     }
     // A one-shot command from here on: a first SIGINT/SIGTERM cancels it (the service has its own
     // shutdown).
