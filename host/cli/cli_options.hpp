@@ -16,8 +16,9 @@ namespace ats::cli {
 struct Options {
     // global
     std::string plugins_dir;   // "" = <exe dir>/../plugins
-    std::string manifests_dir = "manifests";
-    std::string data_dir = "var";
+    // The core's defaults (./manifests, ./var), not a copy of them.
+    std::string manifests_dir = host::Runtime::Options{}.manifests_dir;
+    std::string data_dir = host::HostEnvironment::Options{}.data_dir;
     std::string state_url;   // "" = env ATS_STATE_URL, else <data_dir>/state.sqlite
     std::string instance_id; // this process in lease rows ("" = "<hostname> pid <pid>")
     bool allow_shared_data_dir = false; // accept a data dir / state file others can read or write
