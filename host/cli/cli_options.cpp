@@ -1,5 +1,11 @@
 #include "cli_options.hpp"
 
+#include "install_layout.hpp"
+#include "isolation.hpp"
+#include "logger.hpp"
+
+#include <boost/filesystem/path.hpp>
+
 #include <stdexcept>
 
 namespace ats::cli {
@@ -15,6 +21,10 @@ Options parse(int argc, char **argv) {
     };
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
+        if (takes_own_arguments(o.command)) {
+            o.command_args.push_back(a);
+            continue;
+        }
         std::string flag = a.substr(0, a.find('='));
         if (a == "--help" || a == "-h") o.help = true;
         else if (a == "--version") o.version = true;
@@ -31,10 +41,13 @@ Options parse(int argc, char **argv) {
         else if (flag == "--state-url") o.state_url = need_value(i, flag);
         else if (flag == "--instance-id") o.instance_id = need_value(i, flag);
         else if (flag == "--log-file") o.log_file = need_value(i, flag);
-        else if (flag == "--log-level") o.log_level = need_value(i, flag);
-        else if (flag == "--isolation") {
+        else if (flag == "--log-level") {
+            o.log_level = need_value(i, flag);
+            if (host::Logger::parse_level(o.log_level) < 0)
+                throw std::invalid_argument("--log-level must be debug, info, warn or error, got '" + o.log_level + "'");
+        } else if (flag == "--isolation") {
             o.isolation = need_value(i, flag);
-            if (o.isolation != "process" && o.isolation != "in_process")
+            if (!host::parse_isolation(o.isolation))
                 throw std::invalid_argument("--isolation must be process or in_process, got '" + o.isolation + "'");
         }
         else if (flag == "--tenant") o.tenant = need_value(i, flag);
@@ -64,6 +77,26 @@ Options parse(int argc, char **argv) {
         }
     }
     return o;
+}
+
+bool takes_own_arguments(const std::string &command) { return command == "serve" || command == "hash-token"; }
+
+host::Runtime::Options runtime_options(const Options &o) {
+    const bool serving = o.command == "serve";
+    const std::string level = !o.log_level.empty() ? o.log_level : serving || !o.log_file.empty() ? "info" : "warn";
+    const std::string isolation = !o.isolation.empty() ? o.isolation : serving ? "process" : "in_process";
+    host::Runtime::Options ro;
+    ro.plugins_dir = o.plugins_dir.empty() ? host::default_plugins_dir() : o.plugins_dir;
+    ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
+    ro.manifests_dir = o.manifests_dir;
+    ro.environment.data_dir = o.data_dir;
+    ro.environment.allow_shared_data_dir = o.allow_shared_data_dir;
+    ro.environment.state_url = o.state_url;
+    ro.environment.instance_id = o.instance_id;
+    ro.environment.log_file = o.log_file;
+    ro.environment.log_level = host::Logger::parse_level(level); // checked by parse()
+    ro.environment.default_isolation = *host::parse_isolation(isolation);
+    return ro;
 }
 
 } // namespace ats::cli

@@ -74,12 +74,21 @@ Environment: ATS_HOST_FIXED_NOW_MS pins the host clock given to plugins (tests);
 
 )";
 
+inline constexpr const char *kHashTokenHelp = R"(Usage: ats-host hash-token < token
+
+Prints the SHA-256 hex of the token read from stdin (a trailing newline is ignored): the form
+`serve --tokens` stores. Takes no arguments. Exit: 0, or 2 for an empty token.
+)";
+
 inline constexpr const char *kProvidersHelp = R"(Usage: ats-host providers [--json] [global options]
 
 Loads every *.so of the plugins folder, screens it (entry symbol, ABI major, descriptor) and
 prints each provider enum with its display name, plugin version, ABI version, file and capability
-matrix (supported / limited / not supported, with the reason). Rejected files are listed last with
-the reason. --json prints one JSON object per plugin (status "ok" or "rejected").
+matrix (supported / limited / not_supported, with the reason). Rejected files are listed last with
+the reason. --json prints one JSON object per plugin (status "ok" or "rejected"); an "ok" one is
+spelled as the REST API's GET /v1/providers spells it ("abi_version", "operations": every known
+operation with "support" supported / limited / not_supported and its "reason") plus "status",
+"file", "config_schema" and "warnings".
 Exit: 0 even when some files are rejected (they are reported), 2 on usage errors.
 )";
 

@@ -4,14 +4,13 @@
 #include "report_text.hpp"
 
 #include "host_error.hpp"
-#include "install_layout.hpp"
 #include "logger.hpp"
+#include "provider_json.hpp"
 #include "redactor.hpp"
 #include "runtime.hpp"
 #include "serve_command.hpp"
 #include "sync_history.hpp"
 
-#include <boost/filesystem.hpp>
 #include <boost/json.hpp>
 
 #include <atomic>
@@ -124,10 +123,6 @@ void print_error(const std::string &code, const std::string &kind, const std::st
     std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-const char *support_name(int32_t s) {
-    return s == ATS_SUPPORTED ? "supported" : s == ATS_LIMITED ? "limited" : "not supported";
-}
-
 // stdout writer that notices a closed pipe (`| head`): the caller then stops the stream.
 struct Out {
     bool broken = false;
@@ -143,19 +138,11 @@ int cmd_providers(host::Runtime &rt, const cli::Options &o) {
     Out out;
     if (o.json) {
         for (const auto &p : reg->plugins()) {
-            json::array caps;
-            for (const auto &c : p->capabilities())
-                caps.push_back(json::object{{"operation", c.operation}, {"support", support_name(c.support)}, {"reason", c.reason}});
-            json::object doc{{"status", "ok"},
-                             {"provider", p->provider()},
-                             {"display_name", p->display_name()},
-                             {"plugin_version", p->plugin_version()},
-                             {"vendor", p->vendor()},
-                             {"description", p->description()},
-                             {"abi", std::to_string(p->abi_version().major) + "." + std::to_string(p->abi_version().minor)},
-                             {"file", p->path()},
-                             {"capabilities", caps},
-                             {"config_schema", p->config_schema()}};
+            // The provider as the REST API shows it, plus what only a local operator needs.
+            json::object doc = host::provider_json(*p);
+            doc["status"] = "ok";
+            doc["file"] = p->path();
+            doc["config_schema"] = p->config_schema();
             if (!p->warnings().empty()) {
                 json::array w;
                 for (const auto &x : p->warnings()) w.push_back(json::string(x));
@@ -177,7 +164,7 @@ int cmd_providers(host::Runtime &rt, const cli::Options &o) {
         for (const auto &w : p->warnings()) s << "  warning: " << w << "\n";
         for (const auto &c : p->capabilities()) {
             char row[160];
-            std::snprintf(row, sizeof row, "  %-32s %-14s", c.operation.c_str(), support_name(c.support));
+            std::snprintf(row, sizeof row, "  %-32s %-14s", c.operation.c_str(), host::support_name(c.support));
             s << row << c.reason << "\n";
         }
         std::string unlisted;
@@ -207,7 +194,7 @@ int cmd_tenants(host::Runtime &rt, const cli::Options &o) {
         std::string status = "ok";
         auto plugin = reg->find(t.provider);
         if (!plugin) {
-            status = "provider '" + t.provider + "' is not available";
+            status = host::provider_unavailable(*reg, t);
             all_ok = false;
         } else {
             // What `check` would refuse before calling the plugin: inline secrets, unresolvable
@@ -512,9 +499,65 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     return kExitOk;
 }
 
+// `serve` and `hash-token`: the service side of ats-host (host/serve). They parse their own
+// arguments (everything after the command) and report their own errors (serve_command.hpp).
+int cmd_serve(const cli::Options &o) { return ats::serve::run_serve(cli::runtime_options(o), o.command_args); }
+
+int cmd_hash_token(const cli::Options &o) {
+    for (const auto &a : o.command_args)
+        if (a == "--help" || a == "-h") {
+            std::fputs(cli::kHashTokenHelp, stdout);
+            return kExitOk;
+        }
+    if (!o.command_args.empty()) {
+        print_error("usage", "usage", "", "", "hash-token takes no arguments (the token comes on stdin)", nullptr);
+        return kExitUsage;
+    }
+    return ats::serve::run_hash_token(std::cin, std::cout, std::cerr);
+}
+
+// Every command of ats-host, once: the help, the flag checks and the dispatch below all read
+// this table.
+struct Command {
+    const char *name;
+    const char *help;      // nullptr: the command prints its own (`serve --help`)
+    bool tenant;           // needs --tenant T
+    const char *operation; // the plugin operation it runs; "" = none, or named on the command line (call)
+    // Exactly one of the two is set. `run`: a one-shot command, on a Runtime built from the global
+    // flags. `service`: a command that parses its own arguments (cli::takes_own_arguments).
+    int (*run)(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args);
+    int (*service)(const cli::Options &o);
+};
+
+// A command that runs no plugin operation, in the table's shape.
+template <int (*F)(host::Runtime &, const cli::Options &)>
+int without_operation(host::Runtime &rt, const cli::Options &o, const std::string &, const std::string &) {
+    return F(rt, o);
+}
+
+const Command kCommands[] = {
+    {"providers", cli::kProvidersHelp, false, "", without_operation<cmd_providers>, nullptr},
+    {"tenants", cli::kTenantsHelp, false, "", without_operation<cmd_tenants>, nullptr},
+    {"check", cli::kCheckHelp, true, ATS_OP_CHECK, run_operation, nullptr},
+    {"call", cli::kCallHelp, true, "", run_operation, nullptr},
+    {"sync", cli::kSyncHelp, true, ATS_OP_SYNC, run_operation, nullptr},
+    {"syncs", cli::kSyncsHelp, true, "", without_operation<cmd_syncs>, nullptr},
+    {"forget", cli::kForgetHelp, true, ATS_OP_FORGET, run_operation, nullptr},
+    {"probe", cli::kProbeHelp, true, ATS_OP_PROBE, run_operation, nullptr},
+    {"serve", nullptr, false, "", nullptr, cmd_serve},
+    {"hash-token", cli::kHashTokenHelp, false, "", nullptr, cmd_hash_token},
+};
+
+const Command *find_command(const std::string &name) {
+    for (const auto &c : kCommands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
 bool allowed_flags(const cli::Options &o, std::string &bad) {
     const std::string &c = o.command;
-    bool tenant_cmd = c == "check" || c == "call" || c == "sync" || c == "forget" || c == "probe" || c == "syncs";
+    const Command *command = find_command(c);
+    bool tenant_cmd = command && command->tenant;
     if (!tenant_cmd && !o.tenant.empty()) bad = "--tenant";
     else if (c != "call" && o.args) bad = "--args";
     else if (c != "call" && !o.output.empty()) bad = "--output";
@@ -529,6 +572,7 @@ bool allowed_flags(const cli::Options &o, std::string &bad) {
     else if (c != "syncs" && !o.run_id.empty()) bad = "--run";
     else if (c == "syncs" && o.last && !o.run_id.empty()) bad = "--last with --run";
     else if (tenant_cmd && o.json && !(c == "probe" || c == "sync" || c == "syncs")) bad = "--json";
+    else if (cli::takes_own_arguments(c) && o.json) bad = "--json";
     return bad.empty();
 }
 
@@ -545,20 +589,24 @@ int run(int argc, char **argv) {
                     ATS_ABI_VERSION_MINOR, ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR);
         return kExitOk;
     }
-    const char *help = o.command.empty() ? cli::kGlobalHelp
-                       : o.command == "providers" ? cli::kProvidersHelp
-                       : o.command == "tenants"   ? cli::kTenantsHelp
-                       : o.command == "check"     ? cli::kCheckHelp
-                       : o.command == "call"      ? cli::kCallHelp
-                       : o.command == "sync"      ? cli::kSyncHelp
-                       : o.command == "forget"    ? cli::kForgetHelp
-                       : o.command == "probe"     ? cli::kProbeHelp
-                       : o.command == "syncs"     ? cli::kSyncsHelp
-                                                  : nullptr;
+    const Command *command = find_command(o.command);
+    const char *help = o.command.empty() ? cli::kGlobalHelp : command ? command->help : nullptr;
     if (o.help && o.command == "serve") { // `ats-host --help serve`: same as `ats-host serve --help`
         ats::serve::print_serve_help(std::cout);
         return kExitOk;
     }
+    if (!o.help && command && command->service) {
+        std::string bad;
+        if (!allowed_flags(o, bad)) {
+            print_error("usage", "usage", "", "", o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
+            return kExitUsage;
+        }
+        return command->service(o);
+    }
+    // A one-shot command from here on: a first SIGINT/SIGTERM cancels it (the service has its own
+    // shutdown).
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     if (o.help || o.command.empty()) {
         if (!help) {
             print_error("usage", "usage", "", "", "unknown command '" + o.command + "' (see ats-host --help)", nullptr);
@@ -568,7 +616,7 @@ int run(int argc, char **argv) {
         std::fputs(cli::kExitCodes, o.command.empty() && !o.help ? stderr : stdout);
         return o.help ? kExitOk : kExitUsage;
     }
-    if (!help) {
+    if (!command) {
         print_error("usage", "usage", "", "", "unknown command '" + o.command + "' (see ats-host --help)", nullptr);
         return kExitUsage;
     }
@@ -577,13 +625,7 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", o.command, o.tenant, o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
         return kExitUsage;
     }
-    const bool tenant_cmd = o.command == "check" || o.command == "call" || o.command == "sync" ||
-                            o.command == "forget" || o.command == "probe" || o.command == "syncs";
-    std::string operation = o.command == "check"    ? ATS_OP_CHECK
-                            : o.command == "sync"   ? ATS_OP_SYNC
-                            : o.command == "forget" ? ATS_OP_FORGET
-                            : o.command == "probe"  ? ATS_OP_PROBE
-                                                    : "";
+    std::string operation = command->operation;
     if (o.command == "call") {
         if (o.positional.size() != 1) {
             print_error("usage", "usage", "", o.tenant, "call needs exactly one OPERATION (see ats-host call --help)", nullptr);
@@ -594,7 +636,7 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", o.command, o.tenant, "unexpected argument '" + o.positional[0] + "'", nullptr);
         return kExitUsage;
     }
-    if (tenant_cmd && o.tenant.empty()) {
+    if (command->tenant && o.tenant.empty()) {
         print_error("usage", "usage", operation, "", o.command + " needs --tenant T", nullptr);
         return kExitUsage;
     }
@@ -602,12 +644,6 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", operation, o.tenant, operation + " returns a file: give --output FILE", nullptr);
         return kExitUsage;
     }
-    int level = o.log_level.empty() ? (o.log_file.empty() ? ATS_LOG_WARN : ATS_LOG_INFO) : host::Logger::parse_level(o.log_level);
-    if (level < 0) {
-        print_error("usage", "usage", "", "", "--log-level must be debug, info, warn or error", nullptr);
-        return kExitUsage;
-    }
-
     std::string args = "{}";
     if (o.command == "call") {
         try {
@@ -652,20 +688,9 @@ int run(int argc, char **argv) {
         args = json::serialize(a);
     }
 
-    host::Runtime::Options ro;
-    ro.plugins_dir = o.plugins_dir.empty() ? host::default_plugins_dir() : o.plugins_dir;
-    ro.plugins_dir = boost::filesystem::path(ro.plugins_dir).lexically_normal().string();
-    ro.manifests_dir = o.manifests_dir;
-    ro.environment.data_dir = o.data_dir;
-    ro.environment.allow_shared_data_dir = o.allow_shared_data_dir;
-    ro.environment.state_url = o.state_url;
-    ro.environment.instance_id = o.instance_id;
-    ro.environment.log_file = o.log_file;
-    ro.environment.log_level = level;
-    ro.environment.default_isolation = *host::parse_isolation(o.isolation);
     std::unique_ptr<host::Runtime> rt;
     try {
-        rt = std::make_unique<host::Runtime>(ro);
+        rt = std::make_unique<host::Runtime>(cli::runtime_options(o));
     } catch (const std::exception &e) {
         print_error("usage", "usage", operation, o.tenant, e.what(), nullptr);
         return kExitUsage;
@@ -682,10 +707,7 @@ int run(int argc, char **argv) {
         }
     } release_at_end;
     try {
-        if (o.command == "providers") return cmd_providers(*rt, o);
-        if (o.command == "tenants") return cmd_tenants(*rt, o);
-        if (o.command == "syncs") return cmd_syncs(*rt, o);
-        return run_operation(*rt, o, operation, args);
+        return command->run(*rt, o, operation, args);
     } catch (const HostError &e) {
         int code = e.kind() == ErrorKind::usage ? kExitUsage
                    : e.kind() == ErrorKind::operation ? exit_code_for(e.status())
@@ -702,12 +724,11 @@ int run(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
-    if (int rc = ats::serve::run_cli_subcommand(argc, argv); rc >= 0) return rc; // `serve`, `hash-token` (host/serve)
-    std::signal(SIGPIPE, SIG_IGN); // a closed stdout is noticed by fwrite and stops the stream
+    // A closed stdout is noticed by fwrite and stops the stream; a vanished client of `serve`
+    // must not end the process either.
+    std::signal(SIGPIPE, SIG_IGN);
     // Line-buffered stdout: every NDJSON record reaches a reading pipe as soon as it is printed.
     static char out_buffer[1 << 16];
     std::setvbuf(stdout, out_buffer, _IOLBF, sizeof out_buffer);
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
     return run(argc, argv);
 }

@@ -51,4 +51,11 @@ std::string code_for_abi(int abi_code) {
     }
 }
 
+void throw_if_failed(const ats::host::InvokeResult &result, const std::string &operation) {
+    if (result.status == ATS_OK) return;
+    if (!result.failure.empty()) throw ApiError(result.failure == "plugin_crashed" ? 502 : 503, result.failure, result.message);
+    throw ApiError(http_status_for_abi(result.status), code_for_abi(result.status),
+                   result.message.empty() ? operation + " failed" : result.message);
+}
+
 }  // namespace ats::serve

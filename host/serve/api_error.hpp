@@ -4,6 +4,7 @@
 #pragma once
 
 #include "http_exchange.hpp"
+#include "tenant.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -31,5 +32,11 @@ void send_error(ResponseWriter &w, const HttpRequest &req, int status, const std
 // ABI status (ATS_ERR_*) -> HTTP status and stable code.
 int http_status_for_abi(int abi_code);
 std::string code_for_abi(int abi_code);
+
+// Throws the ApiError for a failed call (does nothing when it succeeded): the plugin's worker
+// process crashed (502 plugin_crashed) or was killed past its deadline or is restarting (503
+// plugin_timeout / plugin_unavailable) - a host verdict, not the plugin's status - or the
+// plugin's ATS_ERR_* mapped as above, its message or "<operation> failed".
+void throw_if_failed(const ats::host::InvokeResult &result, const std::string &operation);
 
 }  // namespace ats::serve

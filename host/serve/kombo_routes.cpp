@@ -13,7 +13,7 @@
 #include "api_error.hpp"
 #include "ats_plugin.h"
 #include "ats/shared/kombo_record.hpp"
-#include "provider_catalog.hpp"
+#include "record_sinks.hpp"
 #include "serve_app.hpp"
 #include "stream_page.hpp"
 
@@ -251,13 +251,6 @@ size_t page_size_of(const HttpRequest &req) {
     return std::stoul(v);
 }
 
-void fail_on(const InvokeOutcome &outcome, const char *operation) {
-    if (outcome.code == ATS_OK) return;
-    if (!outcome.failure.empty()) throw ApiError(outcome.failure == "plugin_crashed" ? 502 : 503, outcome.failure, outcome.message);
-    throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
-                   outcome.message.empty() ? std::string(operation) + " failed" : outcome.message);
-}
-
 // The base every relative data_url is resolved against: this request's own tenant root.
 std::string tenant_root(const HttpRequest &req, const std::string &tenant) {
     std::string proto = req.header("x-forwarded-proto") == "https" ? "https" : "http";
@@ -273,8 +266,8 @@ void ServeApp::add_kombo_routes() {
             try {
                 auto runtime = tenant_for(req, params);
                 check_parameters(req, route.filters);
-                if (runtime->support(route.operation).support == ATS_NOT_SUPPORTED)
-                    throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support " + route.operation);
+                if (runtime->plugin()->capability(route.operation).support == ATS_NOT_SUPPORTED)
+                    throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support " + route.operation);
                 size_t page_size = page_size_of(req);
                 json::object args;
                 if (req.has_query("updated_after")) args["updated_after"] = kombo_time("updated_after", req.query_param("updated_after"));
@@ -284,10 +277,10 @@ void ServeApp::add_kombo_routes() {
                     args["job_ids"] = std::move(ids);
                 }
                 auto filters = build_filters(route, req);
-                CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
                 StreamPage page = read_stream_page(*runtime, cursors_,
-                                                   {route.operation, json::serialize(args), page_size, req.query_param("cursor")}, ctx);
-                fail_on(page.outcome, route.operation);
+                                                   {route.operation, json::serialize(args), page_size, req.query_param("cursor")},
+                                                   call_options(req, w));
+                throw_if_failed(page.result, route.operation);
                 // Filters the provider does not take run here, after the page was read: a page may
                 // hold fewer than page_size results and still have a next one (Kombo's clients
                 // follow `next` until it is null).
@@ -323,7 +316,7 @@ void ServeApp::add_kombo_routes() {
                     }
                     warnings = std::move(list);
                 }
-                send_kombo_success(w, std::move(data), runtime->provider(), std::move(warnings));
+                send_kombo_success(w, std::move(data), runtime->plugin()->provider(), std::move(warnings));
             } catch (const ApiError &e) {
                 send_kombo_error(w, req, e.status(), e.code(), e.what());
             }
@@ -337,19 +330,14 @@ void ServeApp::add_kombo_routes() {
             try {
                 auto runtime = tenant_for(req, params);
                 check_parameters(req, {});
-                if (runtime->support(operation).support == ATS_NOT_SUPPORTED)
-                    throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support " + operation);
+                if (runtime->plugin()->capability(operation).support == ATS_NOT_SUPPORTED)
+                    throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support " + operation);
                 const std::string &id = params.at(id_name);
                 json::object args{{id_name, id}};
-                struct One final : RecordConsumer {
-                    std::string text;
-                    bool on_record(std::string_view t) override { if (text.empty()) text.assign(t); return true; }
-                    bool on_blob(std::string_view, std::string_view) override { return false; }
-                } one;
-                CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
-                fail_on(runtime->invoke(operation, json::serialize(args), ctx, one), operation);
+                SingleRecord one;
+                throw_if_failed(runtime->invoke(operation, json::serialize(args), one.sink(), call_options(req, w)), operation);
                 boost::system::error_code ec;
-                json::value v = json::parse(one.text, ec);
+                json::value v = json::parse(one.record, ec);
                 const json::value *list = !ec && v.is_object() ? v.as_object().if_contains("results") : nullptr;
                 if (!list || !list->is_array()) throw ApiError(502, "invalid_provider_output", std::string(operation) + " returned no results list");
                 std::string root = tenant_root(req, params.at("tenant"));
@@ -362,7 +350,7 @@ void ServeApp::add_kombo_routes() {
                     if (url.find("://") == std::string::npos) a["data_url"] = root + url;
                     results.push_back(std::move(a));
                 }
-                send_kombo_success(w, json::object{{"results", std::move(results)}}, runtime->provider(), json::array{});
+                send_kombo_success(w, json::object{{"results", std::move(results)}}, runtime->plugin()->provider(), json::array{});
             } catch (const ApiError &e) {
                 send_kombo_error(w, req, e.status(), e.code(), e.what());
             }

@@ -9,7 +9,7 @@
 #include "header_values.hpp"
 #include "ats_plugin.h"
 #include "metrics.hpp"
-#include "provider_catalog.hpp"
+#include "record_sinks.hpp"
 #include "serve_app.hpp"
 #include "serve_state.hpp"
 #include "stream_page.hpp"
@@ -171,35 +171,32 @@ bool is_control_record(std::string_view json_text, json::object &out) {
     return true;
 }
 
-class SingleRecord final : public RecordConsumer {
+class BlobResult final {
 public:
-    bool on_record(std::string_view json_text) override {
-        if (!got) record.assign(json_text);
-        got = true;
-        return true;
-    }
-    bool on_blob(std::string_view, std::string_view) override { return false; }
-    std::string record;
-    bool got = false;
-};
-
-class BlobResult final : public RecordConsumer {
-public:
-    bool on_record(std::string_view) override { return false; }
-    bool on_blob(std::string_view meta_json, std::string_view bytes) override {
-        meta.assign(meta_json);
-        data.assign(bytes);
-        got = true;
-        return true;
+    ats::host::InvokeSink sink() {
+        ats::host::InvokeSink s;
+        s.on_record = [](std::string_view) { return false; };
+        s.on_blob = [this](std::string_view meta_json, std::string_view bytes) {
+            meta.assign(meta_json);
+            data.assign(bytes);
+            got = true;
+            return true;
+        };
+        return s;
     }
     std::string meta, data;
     bool got = false;
 };
 
-class NdjsonStream final : public RecordConsumer {
+class NdjsonStream final {
 public:
     NdjsonStream(ResponseWriter &w, HeaderList headers) : w_(w), headers_(std::move(headers)) {}
-    bool on_record(std::string_view json_text) override {
+    ats::host::InvokeSink sink() {
+        ats::host::InvokeSink s;
+        s.on_record = [this](std::string_view json_text) { return on_record(json_text); };
+        return s;
+    }
+    bool on_record(std::string_view json_text) {
         json::object control;
         if (is_control_record(json_text, control)) { // written after the results (finish())
             controls.push_back(json::serialize(control) + "\n");
@@ -211,7 +208,6 @@ public:
         ++count;
         return w_.write_chunk(line) && !w_.cancelled();
     }
-    bool on_blob(std::string_view, std::string_view) override { return false; }
     size_t count = 0;
     std::vector<std::string> controls;
 
@@ -241,9 +237,9 @@ void ServeApp::add_operation_routes() {
     for (const auto &route : operation_routes()) {
         router_.add(route.method, route.pattern, [this, &route](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
             auto runtime = tenant_for(req, params);
-            auto support = runtime->support(route.operation);
+            auto support = runtime->plugin()->capability(route.operation);
             if (support.support == ATS_NOT_SUPPORTED)
-                throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support " +
+                throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support " +
                                                          route.operation + (support.reason.empty() ? "" : ": " + support.reason));
             json::object args = build_args(route, req, params);
             size_t page_limit = 0;
@@ -252,43 +248,36 @@ void ServeApp::add_operation_routes() {
                 ndjson = req.header("accept").find("application/x-ndjson") != std::string::npos;
                 if (!ndjson) page_limit = parse_size(req, "limit", 100, 1, 1000);
             }
-            CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
-            HeaderList headers{{"X-Ats-Provider", runtime->provider()},
+            auto call = call_options(req, w);
+            HeaderList headers{{"X-Ats-Provider", runtime->plugin()->provider()},
                                {"X-Ats-Generation", std::to_string(state_.generation())}};
             std::string args_text = json::serialize(args);
             auto started = std::chrono::steady_clock::now();
-            auto finish_metrics = [&](const InvokeOutcome &outcome) {
+            auto finish_metrics = [&](const ats::host::InvokeResult &outcome) {
                 double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-                Labels labels{{"provider", runtime->provider()}, {"operation", route.operation},
-                              {"outcome", outcome.code == ATS_OK ? "ok" : !outcome.failure.empty() ? outcome.failure : code_for_abi(outcome.code)}};
+                Labels labels{{"provider", runtime->plugin()->provider()}, {"operation", route.operation},
+                              {"outcome", outcome.status == ATS_OK ? "ok" : !outcome.failure.empty() ? outcome.failure : code_for_abi(outcome.status)}};
                 metrics_.add("ats_provider_calls_total", labels);
                 metrics_.observe("ats_provider_call_duration_seconds",
-                                 {{"provider", runtime->provider()}, {"operation", route.operation}}, secs);
+                                 {{"provider", runtime->plugin()->provider()}, {"operation", route.operation}}, secs);
             };
-            auto fail = [&](const InvokeOutcome &outcome) {
-                // The plugin's worker process crashed (502) or was killed past its deadline or is
-                // restarting (503): a host verdict, not the plugin's status.
-                if (!outcome.failure.empty())
-                    throw ApiError(outcome.failure == "plugin_crashed" ? 502 : 503, outcome.failure, outcome.message);
-                throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
-                               outcome.message.empty() ? std::string(route.operation) + " failed" : outcome.message);
-            };
+            auto fail = [&](const ats::host::InvokeResult &outcome) { throw_if_failed(outcome, route.operation); };
 
             switch (route.shape) {
             case Shape::record: {
                 SingleRecord result;
-                auto outcome = runtime->invoke(route.operation, args_text, ctx, result);
+                auto outcome = runtime->invoke(route.operation, args_text, result.sink(), call);
                 finish_metrics(outcome);
-                if (outcome.code != ATS_OK) fail(outcome);
+                if (outcome.status != ATS_OK) fail(outcome);
                 if (!result.got) throw ApiError(502, "invalid_provider_output", std::string(route.operation) + " returned no result");
                 w.send(route.success_status, "application/json", one_line(result.record) + "\n", headers);
                 return;
             }
             case Shape::blob: {
                 BlobResult result;
-                auto outcome = runtime->invoke(route.operation, args_text, ctx, result);
+                auto outcome = runtime->invoke(route.operation, args_text, result.sink(), call);
                 finish_metrics(outcome);
-                if (outcome.code != ATS_OK) fail(outcome);
+                if (outcome.status != ATS_OK) fail(outcome);
                 if (!result.got) throw ApiError(502, "invalid_provider_output", std::string(route.operation) + " returned no file");
                 // Both come from the upstream ATS: checked before they become header values.
                 std::string content_type = "application/octet-stream", file_name;
@@ -309,15 +298,15 @@ void ServeApp::add_operation_routes() {
             case Shape::stream: {
                 if (ndjson) {
                     NdjsonStream stream(w, headers);
-                    auto outcome = runtime->invoke(route.operation, args_text, ctx, stream);
+                    auto outcome = runtime->invoke(route.operation, args_text, stream.sink(), call);
                     finish_metrics(outcome);
-                    if (outcome.code != ATS_OK && !w.started()) fail(outcome);
+                    if (outcome.status != ATS_OK && !w.started()) fail(outcome);
                     if (!w.started()) w.begin_stream(200, "application/x-ndjson", headers);
                     // Control records (a partial failure) come after every result.
                     for (const auto &line : stream.controls) w.write_chunk(line);
-                    if (outcome.code != ATS_OK) {
+                    if (outcome.status != ATS_OK) {
                         // The status line is gone: the error travels as the stream's last line.
-                        w.write_chunk(error_body(outcome.failure.empty() ? code_for_abi(outcome.code) : outcome.failure,
+                        w.write_chunk(error_body(outcome.failure.empty() ? code_for_abi(outcome.status) : outcome.failure,
                                                  outcome.message, req.request_id));
                     }
                     w.end_stream();
@@ -326,9 +315,9 @@ void ServeApp::add_operation_routes() {
                 StreamPage page = read_stream_page(*runtime, cursors_,
                                                    StreamPageRequest{route.operation, args_text, page_limit,
                                                                      req.has_query("cursor") ? req.query_param("cursor") : ""},
-                                                   ctx);
-                finish_metrics(page.outcome);
-                if (page.outcome.code != ATS_OK) fail(page.outcome);
+                                                   call);
+                finish_metrics(page.result);
+                if (page.result.status != ATS_OK) fail(page.result);
                 std::string body = "{\"results\":[";
                 for (size_t i = 0; i < page.records.size(); ++i) {
                     if (i) body += ',';
@@ -357,9 +346,9 @@ void ServeApp::add_operation_routes() {
                                                                     ResponseWriter &w) {
         auto runtime = tenant_for(req, params); // first: another tenant's token learns nothing more
         require_admin(req);
-        auto support = runtime->support(ATS_OP_FORGET);
+        auto support = runtime->plugin()->capability(ATS_OP_FORGET);
         if (support.support == ATS_NOT_SUPPORTED)
-            throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support forget" +
+            throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support forget" +
                                                      (support.reason.empty() ? "" : ": " + support.reason));
         boost::system::error_code ec;
         auto body = json::parse(req.body, ec);
@@ -375,15 +364,12 @@ void ServeApp::add_operation_routes() {
         if (args.size() != 1 || body.as_object().size() != 1)
             throw ApiError(400, "invalid_argument",
                            "give exactly one of \"email\", \"phone\", \"workable_candidate_id\", \"tracker_resource_id\"");
-        CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
         SingleRecord result;
-        auto outcome = runtime->invoke(ATS_OP_FORGET, json::serialize(args), ctx, result);
-        if (outcome.code != ATS_OK)
-            throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
-                           outcome.message.empty() ? std::string("forget failed") : outcome.message);
+        auto outcome = runtime->invoke(ATS_OP_FORGET, json::serialize(args), result.sink(), call_options(req, w));
+        throw_if_failed(outcome, ATS_OP_FORGET);
         if (!result.got) throw ApiError(502, "invalid_provider_output", "forget returned no result");
         w.send(200, "application/json", result.record + "\n",
-               {{"X-Ats-Provider", runtime->provider()}, {"Cache-Control", "no-store"}});
+               {{"X-Ats-Provider", runtime->plugin()->provider()}, {"Cache-Control", "no-store"}});
     });
 }
 

@@ -2,19 +2,12 @@
 
 #include "ats_plugin.h"
 #include "event_log.hpp"
+#include "record_sinks.hpp"
 #include "serve_state.hpp"
 
 #include <boost/json.hpp>
 
 namespace ats::serve {
-
-namespace {
-class DiscardConsumer final : public RecordConsumer {
-public:
-    bool on_record(std::string_view) override { return true; }
-    bool on_blob(std::string_view, std::string_view) override { return true; }
-};
-}  // namespace
 
 Readiness::Readiness(ServeState &state, EventLog &log, std::chrono::seconds interval, std::chrono::milliseconds check_timeout)
     : state_(state), log_(log), interval_(interval), check_timeout_(check_timeout) {}
@@ -38,19 +31,10 @@ void Readiness::stop() {
 }
 
 void Readiness::start_round(uint64_t generation) {
-    auto catalog = state_.catalog();
-    for (const auto &tenant : catalog ? catalog->tenant_ids() : std::vector<std::string>{}) {
-        auto runtime = catalog->tenant(tenant);
+    auto tenants = state_.tenants();
+    if (!tenants) return;
+    for (const auto &[tenant, runtime] : tenants->tenants) {
         std::shared_ptr<Shared> shared = shared_;
-        if (!runtime) {
-            Check c;
-            c.generation = generation;
-            c.error = "no provider instance";
-            c.at = utc_now_iso8601();
-            std::lock_guard<std::mutex> lock(shared->mutex);
-            shared->checks[tenant] = c;
-            continue;
-        }
         auto started = std::chrono::steady_clock::now();
         {
             std::lock_guard<std::mutex> lock(shared->mutex);
@@ -59,25 +43,28 @@ void Readiness::start_round(uint64_t generation) {
         }
         auto deadline = started + check_timeout_;
         EventLog *log = &log_;
-        std::thread([shared, runtime, tenant, generation, deadline, log] {
+        std::thread([shared, runtime = runtime, tenant = tenant, generation, deadline, log] {
             Check c;
             c.generation = generation;
-            c.provider = runtime->provider();
+            c.provider = runtime->plugin()->provider();
             // The plugin sees the call cancelled at the deadline; a worker-process plugin that
             // ignores it is killed shortly after.
-            CallContext ctx{"readyz-" + tenant, [shared, deadline] {
-                                if (std::chrono::steady_clock::now() >= deadline) return true;
-                                std::lock_guard<std::mutex> l(shared->mutex);
-                                return shared->stopping;
-                            }};
-            DiscardConsumer discard;
-            InvokeOutcome outcome;
+            ats::host::CallOptions call;
+            call.request_id = "readyz-" + tenant;
+            call.cancelled = [shared, deadline] {
+                if (std::chrono::steady_clock::now() >= deadline) return true;
+                std::lock_guard<std::mutex> l(shared->mutex);
+                return shared->stopping;
+            };
+            SingleRecord result; // the check's report is not kept: its status is the answer
+            ats::host::InvokeResult outcome;
             try {
-                outcome = runtime->invoke(ATS_OP_CHECK, "{}", ctx, discard);
+                outcome = runtime->invoke(ATS_OP_CHECK, "{}", result.sink(), call);
             } catch (const std::exception &e) {
-                outcome = {ATS_ERR_INTERNAL, e.what(), false, ""};
+                outcome.status = ATS_ERR_INTERNAL;
+                outcome.message = e.what();
             }
-            c.ok = outcome.code == ATS_OK;
+            c.ok = outcome.status == ATS_OK;
             c.error = outcome.failure.empty() ? outcome.message : outcome.failure + ": " + outcome.message;
             c.at = utc_now_iso8601();
             std::lock_guard<std::mutex> lock(shared->mutex);
@@ -123,16 +110,17 @@ void Readiness::loop() {
 }
 
 boost::json::object Readiness::report() const {
-    auto catalog = state_.catalog();
+    auto set = state_.tenants();
     auto generation = state_.generation();
     boost::json::array tenants;
     boost::json::array problems;
-    bool ready = catalog != nullptr;
+    bool ready = set != nullptr;
     std::lock_guard<std::mutex> lock(shared_->mutex);
-    for (const auto &tenant : catalog ? catalog->tenant_ids() : std::vector<std::string>{}) {
-        auto runtime = catalog->tenant(tenant);
-        boost::json::object t{{"tenant_id", tenant}, {"loaded", runtime != nullptr}};
-        t["provider"] = runtime ? boost::json::value(runtime->provider()) : boost::json::value(nullptr);
+    const decltype(set->tenants) none;
+    for (const auto &[tenant, runtime] : set ? set->tenants : none) {
+        // Every tenant of a set is loaded (the set is built whole or not at all).
+        boost::json::object t{{"tenant_id", tenant}, {"loaded", true}};
+        t["provider"] = runtime->plugin()->provider();
         auto it = shared_->checks.find(tenant);
         if (it == shared_->checks.end() || it->second.generation != generation) {
             t["check"] = nullptr;  // not checked yet under this configuration
@@ -143,8 +131,8 @@ boost::json::object Readiness::report() const {
                                                                      : boost::json::value(it->second.error)}};
             ready = ready && it->second.ok;
         }
-        if (runtime) {
-            auto iso = runtime->isolation();
+        {
+            auto iso = runtime->isolation_status();
             t["isolation"] = iso.isolated ? "process" : "in_process";
             if (iso.isolated) {
                 t["worker"] = boost::json::object{{"running", iso.running},
@@ -157,17 +145,16 @@ boost::json::object Readiness::report() const {
                                                                                             : boost::json::value(iso.last_failure)}};
                 if (iso.crash_loop) {
                     ready = false;
-                    problems.push_back(boost::json::value("tenant " + tenant + ": provider " + runtime->provider() +
+                    problems.push_back(boost::json::value("tenant " + tenant + ": provider " + runtime->plugin()->provider() +
                                                           " is in a crash loop (" + std::to_string(iso.crashes_in_a_row) +
                                                           " crashes in a row, last: " + iso.last_failure + ")"));
                 }
             }
         }
-        if (!runtime) ready = false;
         tenants.push_back(std::move(t));
     }
-    if (catalog)
-        for (const auto &p : catalog->problems()) problems.push_back(boost::json::value(p));
+    if (set)
+        for (const auto &p : set->problems) problems.push_back(boost::json::value(p));
     return {{"ready", ready}, {"generation", generation}, {"tenants", std::move(tenants)},
             {"problems", std::move(problems)}};
 }

@@ -5,7 +5,11 @@
 #include "ats_plugin.h"
 #include "crypto.hpp"
 #include "event_log.hpp"
+#include "host_environment.hpp"
+#include "lock_manager.hpp"
 #include "metrics.hpp"
+#include "provider_json.hpp"
+#include "record_sinks.hpp"
 #include "readiness.hpp"
 #include "serve_state.hpp"
 #include "sync_history.hpp"
@@ -39,27 +43,29 @@ std::string prometheus_label(const std::string &v) {
 // Which instance holds which tenant's leases, read from the state at scrape time (rendered apart
 // from Metrics: a lease that ended must disappear, not stay at its last value). Label values are
 // bounded: tenants of the manifests, the provider's lock names, the instances sharing the state.
-std::string lease_metrics(const Catalog &catalog) {
+std::string lease_metrics(const ats::host::TenantSet &tenants) {
     std::string out = "# HELP ats_lease_held Leases held now (by any instance sharing the state): tenant, lock, holder\n"
                       "# TYPE ats_lease_held gauge\n";
     std::string expiry = "# HELP ats_lease_expires_in_seconds Time left on a held lease before another instance may take it\n"
                          "# TYPE ats_lease_expires_in_seconds gauge\n";
     std::string me;
-    for (const auto &id : catalog.tenant_ids()) {
-        auto runtime = catalog.tenant(id);
-        if (!runtime) continue;
-        std::vector<TenantRuntime::Lease> leases;
+    for (const auto &[id, tenant] : tenants.tenants) {
+        auto &env = tenant->environment();
+        std::vector<ats::host::LeaseInfo> leases;
         try {
-            leases = runtime->leases();
-            if (me.empty()) me = runtime->instance_id();
+            leases = env.state().leases_active();
+            if (me.empty()) me = env.locks().holder();
         } catch (const std::exception &) {
             continue; // the state is unreachable: /readyz reports it; the scrape still answers
         }
+        const int64_t now = env.now_unix_ms();
         for (const auto &l : leases) {
-            std::string labels = "{tenant=\"" + prometheus_label(id) + "\",lock=\"" + prometheus_label(l.lock) +
+            if (l.tenant != id) continue;
+            std::string labels = "{tenant=\"" + prometheus_label(id) + "\",lock=\"" + prometheus_label(l.name) +
                                  "\",holder=\"" + prometheus_label(l.holder) + "\"}";
             out += "ats_lease_held" + labels + " 1\n";
-            expiry += "ats_lease_expires_in_seconds" + labels + " " + std::to_string(l.expires_in_ms / 1000.0) + "\n";
+            expiry += "ats_lease_expires_in_seconds" + labels + " " +
+                      std::to_string(std::max<int64_t>(0, l.expires_unix_ms - now) / 1000.0) + "\n";
         }
     }
     out += expiry;
@@ -75,8 +81,8 @@ int64_t wall_ms() {
 
 // The tenant's runs, newest first: the durable history plus the runs this process knows that it
 // does not hold yet (running ones), at most `last`.
-std::vector<json::object> merged_runs(const TenantRuntime &runtime, const std::vector<SyncRun> &in_memory, size_t last) {
-    std::vector<json::object> out = runtime.sync_history(last);
+std::vector<json::object> merged_runs(ats::host::Tenant &tenant, const std::vector<SyncRun> &in_memory, size_t last) {
+    std::vector<json::object> out = tenant.sync_history().last(last);
     std::set<std::string> known;
     for (const auto &r : out)
         if (const auto *id = r.if_contains("id"); id && id->is_string()) known.insert(std::string(id->get_string()));
@@ -91,7 +97,20 @@ std::vector<json::object> merged_runs(const TenantRuntime &runtime, const std::v
     if (out.size() > last) out.resize(last);
     return out;
 }
+// The tenant's capabilities: its provider as host::provider_json renders it, and the tenant.
+json::object capabilities_json(const ats::host::Tenant &tenant) {
+    json::object o = ats::host::provider_json(*tenant.plugin());
+    o["tenant_id"] = tenant.id();
+    return o;
+}
 } // namespace
+
+ats::host::CallOptions call_options(const HttpRequest &req, ResponseWriter &w) {
+    ats::host::CallOptions options;
+    options.request_id = req.request_id;
+    options.cancelled = [&w] { return w.cancelled(); };
+    return options;
+}
 
 ServeApp::ServeApp(ServeState &state, SyncScheduler &syncs, Readiness &readiness, Metrics &metrics, EventLog &log,
                    std::string openapi_json)
@@ -146,12 +165,12 @@ void ServeApp::require_admin(const HttpRequest &req) const {
     if (!authenticate(req).admin) throw ApiError(403, "forbidden", "this route needs the admin token");
 }
 
-std::shared_ptr<TenantRuntime> ServeApp::tenant_for(const HttpRequest &req, const PathParams &params) const {
+std::shared_ptr<ats::host::Tenant> ServeApp::tenant_for(const HttpRequest &req, const PathParams &params) const {
     const std::string &tenant = params.at("tenant");
     auto principal = authenticate(req);
     // Refuse before looking the tenant up, so a token cannot learn which other tenants exist.
     if (!principal.may_access(tenant)) throw ApiError(403, "forbidden", "this token may not access tenant \"" + tenant + "\"");
-    auto runtime = state_.catalog()->tenant(tenant);
+    auto runtime = state_.tenants()->find(tenant);
     if (!runtime) throw ApiError(404, "tenant_not_found", "no tenant \"" + tenant + "\" is configured");
     return runtime;
 }
@@ -174,20 +193,19 @@ void ServeApp::add_service_routes() {
         require_admin(req);
         // Upstream totals live in each tenant's instance; read them at scrape time. They restart
         // from zero when a reload creates new instances (a counter reset, which Prometheus expects).
-        auto catalog = state_.catalog();
-        for (const auto &id : catalog->tenant_ids()) {
-            auto runtime = catalog->tenant(id);
-            if (!runtime) continue;
-            auto up = runtime->upstream();
+        auto tenants = state_.tenants();
+        for (const auto &[id, runtime] : tenants->tenants) {
+            const std::string &provider = runtime->plugin()->provider();
+            auto up = runtime->upstream_stats();
             for (const auto &[status, count] : up.responses)
                 metrics_.set("ats_upstream_requests_total",
-                             {{"tenant", id}, {"provider", runtime->provider()}, {"status", status ? std::to_string(status) : "transport_error"}},
+                             {{"tenant", id}, {"provider", provider}, {"status", status ? std::to_string(status) : "transport_error"}},
                              static_cast<double>(count));
-            Labels labels{{"tenant", id}, {"provider", runtime->provider()}};
+            Labels labels{{"tenant", id}, {"provider", provider}};
             metrics_.set("ats_upstream_retries_total", labels, static_cast<double>(up.retries));
             metrics_.set("ats_upstream_rate_limit_waits_total", labels, static_cast<double>(up.rate_limit_waits));
             metrics_.set("ats_upstream_retry_wait_seconds_total", labels, static_cast<double>(up.retry_wait_ms) / 1000.0);
-            auto iso = runtime->isolation();
+            auto iso = runtime->isolation_status();
             if (iso.isolated) {
                 metrics_.set("ats_plugin_worker_crashes_total", labels, static_cast<double>(iso.crashes));
                 metrics_.set("ats_plugin_worker_timeouts_total", labels, static_cast<double>(iso.timeouts));
@@ -195,8 +213,9 @@ void ServeApp::add_service_routes() {
                 metrics_.set("ats_plugin_worker_crash_loop", labels, iso.crash_loop ? 1.0 : 0.0);
             }
             metrics_.set("ats_upstream_pace_wait_seconds_total", labels, static_cast<double>(up.pace_wait_ms) / 1000.0);
-            for (const auto &p : up.pacing) {
-                Labels pl{{"tenant", id}, {"provider", runtime->provider()}, {"upstream", p.upstream}};
+            for (const auto &e : runtime->rate_controllers()) {
+                const auto &p = e.snapshot;
+                Labels pl{{"tenant", id}, {"provider", provider}, {"upstream", e.upstream}};
                 metrics_.set("ats_upstream_rate_per_second", pl, p.rate_per_second);
                 metrics_.set("ats_upstream_429_received_total", pl, static_cast<double>(p.received_429));
                 metrics_.set("ats_upstream_429_avoided_total", pl, static_cast<double>(p.paced));
@@ -206,14 +225,16 @@ void ServeApp::add_service_routes() {
                     metrics_.set("ats_upstream_rate_queue", ql, n);
                 };
                 queue("interactive", p.queued_interactive);
-                queue("background", p.queued_background);
+                queue("background", p.queued - p.queued_interactive);
             }
         }
-        w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render() + lease_metrics(*catalog));
+        w.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render() + lease_metrics(*tenants));
     });
     router_.add("GET", "/v1/providers", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
         authenticate(req);
-        json::object body{{"providers", state_.catalog()->providers_json()}};
+        json::array providers;
+        for (const auto &plugin : state_.tenants()->registry->plugins()) providers.push_back(ats::host::provider_json(*plugin));
+        json::object body{{"providers", std::move(providers)}};
         w.send(200, "application/json", json::serialize(body) + "\n");
     });
     router_.add("GET", "/console", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
@@ -235,13 +256,7 @@ void ServeApp::add_service_routes() {
                    {{"WWW-Authenticate", "Basic realm=\"ats-host console\", charset=\"UTF-8\""}, {"Cache-Control", "no-store"}});
             return;
         }
-        auto catalog = state_.catalog();
-        std::map<std::string, std::string> versions;
-        json::value providers = catalog->providers_json();
-        if (providers.is_array())
-            for (const auto &p : providers.get_array())
-                if (p.is_object() && p.get_object().contains("provider"))
-                    versions[std::string(p.at("provider").as_string())] = std::string(p.at("plugin_version").as_string());
+        auto tenants = state_.tenants();
         std::map<std::string, json::object> checks;
         auto report = readiness_.report();
         if (const auto *ts = report.if_contains("tenants"); ts && ts->is_array())
@@ -255,18 +270,12 @@ void ServeApp::add_service_routes() {
             for (const auto &t : principal->tenants) view.viewer += (view.viewer.back() == '(' ? "" : ", ") + t;
             view.viewer += ")";
         }
-        for (const auto &id : catalog->tenant_ids()) {
+        for (const auto &[id, runtime] : tenants->tenants) {
             if (!principal->may_access(id)) continue;
-            auto runtime = catalog->tenant(id);
             ConsoleTenant t;
             t.tenant_id = id;
-            if (!runtime) {
-                t.readiness = "not loaded";
-                view.tenants.push_back(std::move(t));
-                continue;
-            }
-            t.provider = runtime->provider();
-            t.plugin_version = versions[t.provider];
+            t.provider = runtime->plugin()->provider();
+            t.plugin_version = runtime->plugin()->plugin_version();
             t.readiness = "not checked yet";
             if (auto c = checks.find(id); c != checks.end()) {
                 const auto *check = c->second.if_contains("check");
@@ -277,7 +286,7 @@ void ServeApp::add_service_routes() {
                 }
             }
             t.runs = merged_runs(*runtime, syncs_.runs(id), 10);
-            t.capabilities = runtime->capabilities_json();
+            t.capabilities = capabilities_json(*runtime);
             view.tenants.push_back(std::move(t));
         }
         w.send(200, "text/html; charset=utf-8", render_console(view),
@@ -287,25 +296,23 @@ void ServeApp::add_service_routes() {
     });
     router_.add("GET", "/v1/tenants", [this](const HttpRequest &req, const PathParams &, ResponseWriter &w) {
         auto principal = authenticate(req);
-        auto catalog = state_.catalog();
         json::array tenants;
-        for (const auto &id : catalog->tenant_ids()) {
+        for (const auto &[id, runtime] : state_.tenants()->tenants) {
             if (!principal.may_access(id)) continue;
-            auto runtime = catalog->tenant(id);
-            tenants.push_back(json::object{{"tenant_id", id}, {"provider", runtime ? runtime->provider() : ""}});
+            tenants.push_back(json::object{{"tenant_id", id}, {"provider", runtime->plugin()->provider()}});
         }
         w.send(200, "application/json", json::serialize(json::object{{"tenants", std::move(tenants)}}) + "\n");
     });
     router_.add("GET", "/v1/tenants/{tenant}/capabilities", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
         auto runtime = tenant_for(req, params);
-        json::value caps = runtime->capabilities_json();
-        w.send(200, "application/json", json::serialize(caps) + "\n", {{"X-Ats-Provider", runtime->provider()}});
+        w.send(200, "application/json", json::serialize(capabilities_json(*runtime)) + "\n",
+               {{"X-Ats-Provider", runtime->plugin()->provider()}});
     });
     router_.add("POST", "/v1/tenants/{tenant}/sync", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
         auto runtime = tenant_for(req, params);
-        auto support = runtime->support(ATS_OP_SYNC);
+        auto support = runtime->plugin()->capability(ATS_OP_SYNC);
         if (support.support == ATS_NOT_SUPPORTED)
-            throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support sync" +
+            throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support sync" +
                                                      (support.reason.empty() ? "" : ": " + support.reason));
         bool full = false, retry_quarantined = false, dry_run = false;
         if (!req.body.empty()) {
@@ -321,27 +328,19 @@ void ServeApp::add_service_routes() {
                 }
         }
         if (dry_run) { // the plan, answered at once: nothing is written, so no run is recorded
-            if (runtime->abi_minor() < 2)
-                throw ApiError(501, "not_supported", "provider " + runtime->provider() +
+            if (runtime->plugin()->abi_version().minor < 2)
+                throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() +
                                                          " predates dry runs (plugin ABI 1.2): it would ignore dry_run and write");
-            struct Plan final : RecordConsumer {
-                std::string record;
-                bool on_record(std::string_view json) override {
-                    record.assign(json);
-                    return true;
-                }
-                bool on_blob(std::string_view, std::string_view) override { return false; }
-            } plan;
+            SingleRecord plan;
             json::object args{{"full", full}, {"dry_run", true}};
             if (retry_quarantined) args["retry_quarantined"] = true;
-            CallContext ctx{req.request_id, [&w] { return w.cancelled(); }};
             SyncRun run;  // for the history: a dry run is a run too
             run.started_ms = wall_ms();
             run.id = ats::host::SyncHistory::new_run_id(run.started_ms);
             run.started_at = utc_now_iso8601();
-            auto outcome = runtime->invoke(ATS_OP_SYNC, json::serialize(args), ctx, plan);
-            run.tenant_id = runtime->tenant_id();
-            run.provider = runtime->provider();
+            auto outcome = runtime->invoke(ATS_OP_SYNC, json::serialize(args), plan.sink(), call_options(req, w));
+            run.tenant_id = runtime->id();
+            run.provider = runtime->plugin()->provider();
             run.trigger = "api";
             run.request_id = req.request_id;
             run.full = full;
@@ -349,9 +348,9 @@ void ServeApp::add_service_routes() {
             run.dry_run = true;
             run.finished_ms = wall_ms();
             run.finished_at = utc_now_iso8601();
-            run.status = outcome.code == ATS_OK && !plan.record.empty() ? "succeeded" : "failed";
-            if (outcome.code != ATS_OK) {
-                run.error_code = code_for_abi(outcome.code);
+            run.status = outcome.status == ATS_OK && !plan.record.empty() ? "succeeded" : "failed";
+            if (outcome.status != ATS_OK) {
+                run.error_code = code_for_abi(outcome.status);
                 run.error_message = outcome.message;
             } else if (plan.record.empty()) {
                 run.error_code = "invalid_provider_output";
@@ -362,11 +361,9 @@ void ServeApp::add_service_routes() {
                 if (pec) run.summary = nullptr;
             }
             record_in_history(*runtime, run, log_);
-            if (outcome.code != ATS_OK)
-                throw ApiError(http_status_for_abi(outcome.code), code_for_abi(outcome.code),
-                               outcome.message.empty() ? std::string("sync dry run failed") : outcome.message);
+            throw_if_failed(outcome, "sync dry run");
             if (plan.record.empty()) throw ApiError(502, "invalid_provider_output", "sync dry run returned no plan");
-            w.send(200, "application/json", plan.record + "\n", {{"X-Ats-Provider", runtime->provider()}});
+            w.send(200, "application/json", plan.record + "\n", {{"X-Ats-Provider", runtime->plugin()->provider()}});
             return;
         }
         auto [started, run] = syncs_.trigger(runtime, "api", full, req.request_id, retry_quarantined);
@@ -388,7 +385,7 @@ void ServeApp::add_service_routes() {
             last = static_cast<size_t>(n);
         }
         json::array runs;
-        for (auto &run : merged_runs(*runtime, syncs_.runs(runtime->tenant_id()), last)) runs.push_back(std::move(run));
+        for (auto &run : merged_runs(*runtime, syncs_.runs(runtime->id()), last)) runs.push_back(std::move(run));
         w.send(200, "application/json",
                json::serialize(json::object{{"runs", std::move(runs)}, {"schedule", syncs_.schedule_json(runtime)}}) + "\n");
     });
@@ -396,16 +393,16 @@ void ServeApp::add_service_routes() {
         auto runtime = tenant_for(req, params);
         const std::string &id = params.at("run");
         std::optional<json::object> run;
-        for (const auto &r : syncs_.runs(runtime->tenant_id()))
+        for (const auto &r : syncs_.runs(runtime->id()))
             if (r.id == id && r.status == "running") run = r.to_json();
-        if (!run) run = runtime->sync_run(id);
-        if (!run) throw ApiError(404, "run_not_found", "tenant \"" + runtime->tenant_id() + "\" has no sync run \"" + id + "\"");
+        if (!run) run = runtime->sync_history().find(id);
+        if (!run) throw ApiError(404, "run_not_found", "tenant \"" + runtime->id() + "\" has no sync run \"" + id + "\"");
         w.send(200, "application/json", json::serialize(json::object{{"run", std::move(*run)}}) + "\n");
     });
     router_.add("POST", "/v1/tenants/{tenant}/webhooks/kombo", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
         const std::string &tenant = params.at("tenant");
         auto secret = state_.tokens()->kombo_webhook_secret(tenant);
-        auto runtime = state_.catalog()->tenant(tenant);
+        auto runtime = state_.tenants()->find(tenant);
         const std::string timestamp = req.header(kKomboTimestampHeader);
         // Every unauthenticated failure - unknown tenant, no secret, bad or missing signature,
         // stale timestamp - gets the same status and body, and the HMAC is computed either way,
@@ -436,7 +433,7 @@ void ServeApp::add_service_routes() {
             metrics_.add("ats_webhooks_total", {{"outcome", "malformed"}});
             throw ApiError(400, "invalid_webhook", "webhook field \"id\" must be a non-empty string (it identifies the event)");
         }
-        if (!runtime->remember_webhook_event(hook.id, now, now - 2 * static_cast<int64_t>(webhook_tolerance_seconds_) - 60)) {
+        if (!remember_webhook_event(*runtime, hook.id, now, now - 2 * static_cast<int64_t>(webhook_tolerance_seconds_) - 60)) {
             metrics_.add("ats_webhooks_total", {{"outcome", "replayed"}});
             log_.event("webhook_rejected", {{"tenant", tenant}, {"request_id", req.request_id}, {"reason", "replayed"}});
             throw ApiError(409, "webhook_replayed", "webhook event \"" + hook.id + "\" was already received");
@@ -446,10 +443,10 @@ void ServeApp::add_service_routes() {
             metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
             answer["sync"] = nullptr;
             answer["reason"] = hook.ignore_reason;
-        } else if (runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED) {
+        } else if (runtime->plugin()->capability(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED) {
             metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
             answer["sync"] = nullptr;
-            answer["reason"] = "provider " + runtime->provider() + " does not sync";
+            answer["reason"] = "provider " + runtime->plugin()->provider() + " does not sync";
         } else {
             auto [started, run] = syncs_.trigger(runtime, "webhook", false, req.request_id);
             metrics_.add("ats_webhooks_total", {{"outcome", started == SyncScheduler::Start::started ? "sync_started" : "sync_running"}});

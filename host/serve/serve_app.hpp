@@ -14,6 +14,7 @@
 #include "http_exchange.hpp"
 #include "page_cursor.hpp"
 #include "router.hpp"
+#include "tenant.hpp"
 
 #include <atomic>
 #include <functional>
@@ -27,8 +28,10 @@ class Metrics;
 class Readiness;
 class ServeState;
 class SyncScheduler;
-class TenantRuntime;
 struct Principal;
+
+// A provider call made for this request: its id, and cancelled when the client goes away.
+ats::host::CallOptions call_options(const HttpRequest &req, ResponseWriter &w);
 
 class ServeApp {
 public:
@@ -46,7 +49,7 @@ private:
     void add_kombo_routes(); // kombo_routes.cpp: Kombo-shaped /ats/... reads
     void add_service_routes();
     Principal authenticate(const HttpRequest &req) const;
-    std::shared_ptr<TenantRuntime> tenant_for(const HttpRequest &req, const PathParams &params) const;
+    std::shared_ptr<ats::host::Tenant> tenant_for(const HttpRequest &req, const PathParams &params) const;
     void require_admin(const HttpRequest &req) const;
 
     ServeState &state_;

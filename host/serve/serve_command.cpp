@@ -2,7 +2,6 @@
 
 #include "crypto.hpp"
 #include "event_log.hpp"
-#include "host_catalog.hpp"
 #include "http_server.hpp"
 #include "metrics.hpp"
 #include "readiness.hpp"
@@ -186,7 +185,7 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
     try {
         log.emplace(runtime_options.environment.log_file);
         runtime = std::make_shared<ats::host::Runtime>(runtime_options);
-        state = std::make_unique<ServeState>(make_host_catalog_factory(runtime), options.tokens_file, *log, metrics);
+        state = std::make_unique<ServeState>(runtime, options.tokens_file, *log, metrics);
         state->load_initial();
     } catch (const std::exception &e) {
         std::cerr << "ats-host serve: cannot start: " << e.what() << "\n";
@@ -217,7 +216,7 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
     }
     std::string scheme = options.server.tls_cert_file ? "https" : "http";
     std::string where = scheme + "://" + options.server.address + ":" + std::to_string(server.port());
-    log->event("listening", {{"url", where}, {"tenants", state->catalog()->tenant_ids().size()},
+    log->event("listening", {{"url", where}, {"tenants", state->tenants()->tenants.size()},
                              {"io_threads", options.server.io_threads}, {"workers", options.server.worker_threads}});
     std::cout << "ats-host serve: listening on " << where << std::endl;
 

@@ -26,13 +26,3 @@ int run_hash_token(std::istream &in, std::ostream &out, std::ostream &err);
 const char *openapi_document();
 
 }  // namespace ats::serve
-
-namespace ats::serve {
-
-// The hook host/cli's main() calls first: when the command line's subcommand is `serve` or
-// `hash-token`, parses the global flags (--plugins, --manifests, --data-dir, --log-file,
-// --log-level, as `ats-host` does) and runs it, returning its exit code; otherwise returns -1
-// and the CLI carries on.
-int run_cli_subcommand(int argc, char **argv);
-
-}  // namespace ats::serve

@@ -10,16 +10,19 @@
 
 namespace ats::serve {
 
-ServeState::ServeState(CatalogFactory factory, std::string tokens_path, EventLog &log, Metrics &metrics)
-    : factory_(std::move(factory)), tokens_path_(std::move(tokens_path)), log_(log), metrics_(metrics) {}
+ServeState::ServeState(std::shared_ptr<ats::host::Runtime> runtime, std::string tokens_path, EventLog &log, Metrics &metrics)
+    : runtime_(std::move(runtime)), tokens_path_(std::move(tokens_path)), log_(log), metrics_(metrics) {}
+
+std::shared_ptr<const ats::host::TenantSet> ServeState::open_tenants(bool rescan) {
+    return runtime_->open_all_tenants(rescan ? runtime_->catalog().reload() : runtime_->catalog().current());
+}
 
 void ServeState::load_initial() {
     auto tokens = TokenStore::load(tokens_path_);
-    auto catalog = factory_();
-    if (!catalog) throw std::runtime_error("loading providers produced no catalog");
+    auto tenants = open_tenants(false);
     std::lock_guard<std::mutex> lock(snapshot_mutex_);
     tokens_ = std::move(tokens);
-    catalog_ = std::move(catalog);
+    tenants_ = std::move(tenants);
     generation_ = 1;
 }
 
@@ -28,12 +31,11 @@ ReloadResult ServeState::reload(const std::string &trigger) {
     auto started = std::chrono::steady_clock::now();
     ReloadResult result;
     std::shared_ptr<const TokenStore> tokens;
-    std::shared_ptr<const Catalog> catalog;
+    std::shared_ptr<const ats::host::TenantSet> tenants;
     try {
         // Build everything first; swap only when all of it loaded.
         tokens = TokenStore::load(tokens_path_);
-        catalog = factory_();
-        if (!catalog) throw std::runtime_error("loading providers produced no catalog");
+        tenants = open_tenants(true);
     } catch (const std::exception &e) {
         result.ok = false;
         result.message = e.what();
@@ -43,29 +45,29 @@ ReloadResult ServeState::reload(const std::string &trigger) {
                                      {"generation", result.generation}});
         return result;
     }
-    std::shared_ptr<const Catalog> old_catalog;
+    std::shared_ptr<const ats::host::TenantSet> old_tenants;
     {
         std::lock_guard<std::mutex> lock(snapshot_mutex_);
-        old_catalog = std::exchange(catalog_, catalog);
+        old_tenants = std::exchange(tenants_, tenants);
         tokens_ = tokens;
         result.generation = ++generation_;
     }
-    // `old_catalog` may still be referenced by in-flight requests; whatever is left of it is
+    // `old_tenants` may still be referenced by in-flight requests; whatever is left of it is
     // released by the last of them (outside any lock).
-    old_catalog.reset();
+    old_tenants.reset();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.ok = true;
-    result.message = "reloaded: " + std::to_string(catalog->tenant_ids().size()) + " tenants";
+    result.message = "reloaded: " + std::to_string(tenants->tenants.size()) + " tenants";
     metrics_.add("ats_serve_reloads_total", {{"outcome", "ok"}});
     metrics_.set("ats_serve_config_generation", {}, static_cast<double>(result.generation));
     log_.event("reloaded", {{"trigger", trigger}, {"generation", result.generation},
-                            {"tenants", catalog->tenant_ids().size()}, {"seconds", secs}});
+                            {"tenants", tenants->tenants.size()}, {"seconds", secs}});
     return result;
 }
 
-std::shared_ptr<const Catalog> ServeState::catalog() const {
+std::shared_ptr<const ats::host::TenantSet> ServeState::tenants() const {
     std::lock_guard<std::mutex> lock(snapshot_mutex_);
-    return catalog_;
+    return tenants_;
 }
 
 std::shared_ptr<const TokenStore> ServeState::tokens() const {

@@ -13,16 +13,21 @@ namespace {
 // Collects one page and stops AT its last result: reading one more to learn whether another page
 // exists could cost an upstream request. So a page that ends exactly where the stream ends is
 // followed by one empty page.
-class PageConsumer final : public RecordConsumer {
+class PageConsumer final {
 public:
     PageConsumer(uint64_t skip, size_t limit) : skip_(skip), limit_(limit) {}
 
-    bool wants_position() const override { return true; }
-    void on_position(std::string_view position) override {
-        position_.assign(position);
-        position_at_ = seen_;
+    // Asks for positions (to resume the next page from), takes no blobs.
+    ats::host::InvokeSink sink() {
+        ats::host::InvokeSink s;
+        s.on_record = [this](std::string_view json_text) { return on_record(json_text); };
+        s.on_position = [this](std::string_view position) {
+            position_.assign(position);
+            position_at_ = seen_;
+        };
+        return s;
     }
-    bool on_record(std::string_view json_text) override {
+    bool on_record(std::string_view json_text) {
         if (json_text.find("\"_type\"") != std::string_view::npos) { // a control record?
             boost::system::error_code ec;
             auto v = json::parse(json_text, ec);
@@ -41,8 +46,7 @@ public:
         records.push_back(one_line(json_text));
         return records.size() < limit_;
     }
-    uint64_t max_results() const override { return skip_ + limit_; }
-    bool on_blob(std::string_view, std::string_view) override { return false; }
+    uint64_t max_results() const { return skip_ + limit_; }
 
     // The provider's position after the page's last result, if it reported one.
     std::optional<std::string> position_after_page() const {
@@ -76,9 +80,9 @@ ApiError bad_cursor(const std::string &why) {
 
 } // namespace
 
-StreamPage read_stream_page(TenantRuntime &runtime, const CursorCodec &codec, const StreamPageRequest &request,
-                            const CallContext &ctx) {
-    const std::string scope = CursorCodec::scope_of(runtime.tenant_id(), request.operation, request.args_json);
+StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec, const StreamPageRequest &request,
+                            ats::host::CallOptions options) {
+    const std::string scope = CursorCodec::scope_of(tenant.id(), request.operation, request.args_json);
     PageCursor from;
     std::string args = request.args_json;
     if (!request.cursor.empty()) {
@@ -89,7 +93,7 @@ StreamPage read_stream_page(TenantRuntime &runtime, const CursorCodec &codec, co
         from = *decoded;
         if (from.position) {
             // A reload may have replaced the provider by one that cannot resume (ABI < 1.3).
-            if (runtime.abi_minor() < 3)
+            if (tenant.plugin()->abi_version().minor < 3)
                 throw bad_cursor("can no longer be followed: the tenant's provider was replaced by one that does not resume streams; start over");
             boost::system::error_code ec;
             auto v = json::parse(args, ec);
@@ -100,12 +104,13 @@ StreamPage read_stream_page(TenantRuntime &runtime, const CursorCodec &codec, co
     }
     PageConsumer consumer(from.position ? 0 : from.offset, request.limit);
     StreamPage page;
-    page.outcome = runtime.invoke(request.operation, args, ctx, consumer);
+    options.max_results = consumer.max_results();
+    page.result = tenant.invoke(request.operation, args, consumer.sink(), options);
     page.resumed = from.position.has_value();
-    if (page.outcome.code == ATS_ERR_INVALID_ARGUMENT && from.position &&
-        page.outcome.message.find("resume_after") != std::string::npos)
-        throw bad_cursor("can no longer be followed (" + page.outcome.message + "); start over");
-    if (!consumer.page_full() || page.outcome.code != ATS_OK) {
+    if (page.result.status == ATS_ERR_INVALID_ARGUMENT && from.position &&
+        page.result.message.find("resume_after") != std::string::npos)
+        throw bad_cursor("can no longer be followed (" + page.result.message + "); start over");
+    if (!consumer.page_full() || page.result.status != ATS_OK) {
         // the stream ended within the page (or failed: the caller reports that)
     } else if (auto position = consumer.position_after_page())
         page.next_cursor = codec.encode(scope, PageCursor{std::move(*position), 0});

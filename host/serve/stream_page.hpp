@@ -4,7 +4,7 @@
 #pragma once
 
 #include "page_cursor.hpp"
-#include "provider_catalog.hpp"
+#include "tenant.hpp"
 
 #include <optional>
 #include <string>
@@ -20,7 +20,7 @@ struct StreamPageRequest {
 };
 
 struct StreamPage {
-    InvokeOutcome outcome;                 // the provider's status (records may be partial on failure)
+    ats::host::InvokeResult result;        // the provider's status (records may be partial on failure)
     std::vector<std::string> records;      // one JSON document each, one line
     std::vector<std::string> warnings;     // from {"_type":"error",...} control records, without "_type"
     std::optional<std::string> next_cursor; // nullopt on the last page
@@ -30,7 +30,8 @@ struct StreamPage {
 // Reads one page. Throws ApiError 400 invalid_argument naming the query parameter `cursor` when
 // the cursor was not issued for this tenant, operation and arguments (forged, edited, another
 // query's, from before a restart), or holds a position the tenant's provider can no longer take.
-StreamPage read_stream_page(TenantRuntime &runtime, const CursorCodec &codec, const StreamPageRequest &request,
-                            const CallContext &ctx);
+// `options`: request id and cancellation (max_results is set here).
+StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec, const StreamPageRequest &request,
+                            ats::host::CallOptions options);
 
 }  // namespace ats::serve

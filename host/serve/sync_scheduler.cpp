@@ -8,6 +8,7 @@
 #include "metrics.hpp"
 #include "serve_state.hpp"
 #include "api_error.hpp"
+#include "record_sinks.hpp"
 
 #include <boost/json.hpp>
 
@@ -25,15 +26,19 @@ std::string iso_of(std::chrono::steady_clock::time_point due) {
                        std::chrono::duration_cast<std::chrono::system_clock::duration>(due - std::chrono::steady_clock::now()));
 }
 
-class SummaryConsumer final : public RecordConsumer {
-public:
-    bool on_record(std::string_view json) override {
-        summary.assign(json);
-        return true;
-    }
-    bool on_blob(std::string_view, std::string_view) override { return false; }
-    std::string summary;
-};
+// Seconds between scheduled incremental syncs (0 = no schedule), from the tenant's manifest.
+int sync_interval_seconds(const ats::host::Tenant &tenant) {
+    auto v = tenant.manifest().sync_interval_seconds;
+    return v ? static_cast<int>(*v) : 0;
+}
+
+// Seconds between scheduled FULL syncs, from the manifest (default daily); 0 = none, also when
+// the provider does not sync at all.
+int full_sync_every_seconds(const ats::host::Tenant &tenant) {
+    if (tenant.plugin()->capability(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED) return 0;
+    auto v = tenant.manifest().sync_full_every_seconds;
+    return std::max(0, static_cast<int>(v ? *v : ats::host::kDefaultFullSyncEverySeconds));
+}
 }  // namespace
 
 boost::json::object SyncRun::to_json() const {
@@ -51,11 +56,11 @@ boost::json::object SyncRun::to_json() const {
     return o;
 }
 
-void record_in_history(TenantRuntime &runtime, const SyncRun &run, EventLog &log) {
+void record_in_history(ats::host::Tenant &tenant, const SyncRun &run, EventLog &log) {
     boost::json::object record = run.to_json();
     record["summary"] = ats::host::summary_for_history(run.summary);
     try {
-        runtime.record_sync_run(record);
+        tenant.sync_history().record(record);
     } catch (const std::exception &e) {
         log.event("sync_history_failed", {{"tenant", run.tenant_id}, {"run_id", run.id}, {"error", e.what()}});
     }
@@ -90,16 +95,13 @@ void SyncScheduler::loop() {
     while (!stopping_) {
         wake_.wait_for(lock, std::chrono::milliseconds(500));
         if (stopping_) break;
-        auto catalog = state_.catalog();
-        if (!catalog) continue;
+        auto tenants = state_.tenants();
+        if (!tenants) continue;
         auto now = std::chrono::steady_clock::now();
-        std::vector<std::shared_ptr<TenantRuntime>> due, due_full;
-        for (const auto &tenant : catalog->tenant_ids()) {
-            auto runtime = catalog->tenant(tenant);
-            if (!runtime) continue;
+        std::vector<std::shared_ptr<ats::host::Tenant>> due, due_full;
+        for (const auto &[tenant, runtime] : tenants->tenants) {
             // Full reconciliation (see the header): due first, it covers an incremental run.
-            const int full_every = runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED
-                                       ? 0 : std::max(0, runtime->full_sync_every_seconds());
+            const int full_every = full_sync_every_seconds(*runtime);
             bool full_now = false;
             if (full_every <= 0) {
                 next_full_.erase(tenant);
@@ -112,8 +114,8 @@ void SyncScheduler::loop() {
                     due_full.push_back(runtime);
                 }
             }
-            if (runtime->sync_interval_seconds() <= 0) continue;
-            auto interval = std::chrono::seconds(runtime->sync_interval_seconds());
+            if (sync_interval_seconds(*runtime) <= 0) continue;
+            auto interval = std::chrono::seconds(sync_interval_seconds(*runtime));
             auto it = next_due_.find(tenant);
             if (it == next_due_.end()) {
                 // First sight of the tenant (start or reload): first run one interval from now.
@@ -132,12 +134,12 @@ void SyncScheduler::loop() {
     }
 }
 
-std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::shared_ptr<TenantRuntime> &runtime,
+std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::shared_ptr<ats::host::Tenant> &runtime,
                                                                 const std::string &trigger, bool full,
                                                                 const std::string &request_id,
                                                                 bool retry_quarantined) {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto &list = runs_[runtime->tenant_id()];
+    auto &list = runs_[runtime->id()];
     if (!list.empty() && list.front().status == "running") return {Start::already_running, list.front()};
     if (stopping_) {
         SyncRun refused;
@@ -149,8 +151,8 @@ std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::share
     ++counter_;
     run.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     run.id = ats::host::SyncHistory::new_run_id(run.started_ms);  // the history's id: sortable by start
-    run.tenant_id = runtime->tenant_id();
-    run.provider = runtime->provider();
+    run.tenant_id = runtime->id();
+    run.provider = runtime->plugin()->provider();
     run.trigger = trigger;
     run.request_id = request_id;
     run.full = full;
@@ -164,8 +166,8 @@ std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::share
         last_full_[run.tenant_id] = run;
         if (auto f = next_full_.find(run.tenant_id); f != next_full_.end())
             f->second.due = now + std::chrono::seconds(f->second.every_seconds);
-        if (auto d = next_due_.find(run.tenant_id); d != next_due_.end() && runtime->sync_interval_seconds() > 0)
-            d->second = now + std::chrono::seconds(runtime->sync_interval_seconds());
+        if (auto d = next_due_.find(run.tenant_id); d != next_due_.end() && sync_interval_seconds(*runtime) > 0)
+            d->second = now + std::chrono::seconds(sync_interval_seconds(*runtime));
     }
     while (list.size() > kRunsKept) list.pop_back();
     // Join the threads of finished runs so a long-lived schedule does not pile them up.
@@ -188,41 +190,41 @@ std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::share
     return {Start::started, run};
 }
 
-void SyncScheduler::execute(std::shared_ptr<TenantRuntime> runtime, std::string run_id) {
+void SyncScheduler::execute(std::shared_ptr<ats::host::Tenant> runtime, std::string run_id) {
     SyncRun final_state;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        for (auto &r : runs_[runtime->tenant_id()])
+        for (auto &r : runs_[runtime->id()])
             if (r.id == run_id) final_state = r;
     }
     auto started = std::chrono::steady_clock::now();
-    CallContext ctx;
-    ctx.request_id = final_state.request_id.empty() ? run_id : final_state.request_id;
-    ctx.cancelled = [this] {
+    ats::host::CallOptions call;
+    call.request_id = final_state.request_id.empty() ? run_id : final_state.request_id;
+    call.cancelled = [this] {
         std::lock_guard<std::mutex> lock(mutex_);
         return stopping_;
     };
-    SummaryConsumer consumer;
+    SingleRecord summary;
     boost::json::object args{{"full", final_state.full}};
     if (final_state.retry_quarantined) args["retry_quarantined"] = true;
-    InvokeOutcome outcome;
+    ats::host::InvokeResult outcome;
     try {
-        outcome = runtime->invoke(ATS_OP_SYNC, boost::json::serialize(args), ctx, consumer);
+        outcome = runtime->invoke(ATS_OP_SYNC, boost::json::serialize(args), summary.sink(), call);
     } catch (const std::exception &e) {
-        outcome.code = ATS_ERR_INTERNAL;
+        outcome.status = ATS_ERR_INTERNAL;
         outcome.message = e.what();
     }
     final_state.finished_at = utc_now_iso8601();
     final_state.finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    if (outcome.code == ATS_OK) {
+    if (outcome.status == ATS_OK) {
         final_state.status = "succeeded";
         boost::system::error_code ec;
-        final_state.summary = consumer.summary.empty() ? boost::json::value(nullptr)
-                                                       : boost::json::parse(consumer.summary, ec);
-        if (ec) final_state.summary = boost::json::string(consumer.summary);
+        final_state.summary = summary.record.empty() ? boost::json::value(nullptr)
+                                                     : boost::json::parse(summary.record, ec);
+        if (ec) final_state.summary = boost::json::string(summary.record);
     } else {
         final_state.status = "failed";
-        final_state.error_code = code_for_abi(outcome.code);
+        final_state.error_code = code_for_abi(outcome.status);
         final_state.error_message = outcome.message;
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -231,7 +233,7 @@ void SyncScheduler::execute(std::shared_ptr<TenantRuntime> runtime, std::string 
     metrics_.observe("ats_sync_duration_seconds", {{"tenant", final_state.tenant_id}}, secs);
     log_.event("sync_finished", {{"tenant", final_state.tenant_id}, {"run_id", run_id},
                                  {"status", final_state.status}, {"seconds", secs},
-                                 {"error", final_state.error_message}, {"request_id", ctx.request_id}});
+                                 {"error", final_state.error_message}, {"request_id", call.request_id}});
     if (stopping_snapshot() && final_state.status == "failed") final_state.status = "cancelled";
     record_in_history(*runtime, final_state, log_);
     finish_run(final_state.tenant_id, run_id, final_state);
@@ -249,11 +251,11 @@ void SyncScheduler::finish_run(const std::string &tenant, const std::string &run
     if (auto l = last_full_.find(tenant); l != last_full_.end() && l->second.id == run_id) l->second = final_state;
 }
 
-boost::json::object SyncScheduler::schedule_json(const std::shared_ptr<TenantRuntime> &runtime) const {
+boost::json::object SyncScheduler::schedule_json(const std::shared_ptr<ats::host::Tenant> &runtime) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    const std::string &tenant = runtime->tenant_id();
+    const std::string &tenant = runtime->id();
     boost::json::object o;
-    int interval = runtime->sync_interval_seconds();
+    int interval = sync_interval_seconds(*runtime);
     o["interval_seconds"] = interval > 0 ? boost::json::value(interval) : boost::json::value(nullptr);
     auto d = next_due_.find(tenant);
     o["next_run_at"] = interval > 0 && d != next_due_.end() ? boost::json::value(iso_of(d->second)) : boost::json::value(nullptr);
@@ -262,7 +264,7 @@ boost::json::object SyncScheduler::schedule_json(const std::shared_ptr<TenantRun
         o["full_every_seconds"] = f->second.every_seconds;
         o["next_full_run_at"] = iso_of(f->second.due);
     } else {
-        int every = runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED ? 0 : runtime->full_sync_every_seconds();
+        int every = full_sync_every_seconds(*runtime);
         // Not seen by the loop yet (it ticks every 500 ms): the first full run is one interval out.
         o["full_every_seconds"] = every > 0 ? boost::json::value(every) : boost::json::value(nullptr);
         o["next_full_run_at"] = every > 0 ? boost::json::value(iso_of(std::chrono::steady_clock::now() + std::chrono::seconds(every)))

@@ -1,18 +1,17 @@
 // sync_scheduler.hpp - syncs as a service: per-tenant schedules (the interval comes from the
-// tenant's manifest through TenantRuntime::sync_interval_seconds), on-demand runs (POST .../sync)
-// and webhook-triggered runs. At most one run per tenant at a time; the last runs of each tenant
-// are kept in memory with their summaries.
+// tenant's manifest, sync.interval_seconds), on-demand runs (POST .../sync) and webhook-triggered
+// runs. At most one run per tenant at a time; the last runs of each tenant are kept in memory
+// with their summaries.
 //
 // Full reconciliation: every tenant whose provider supports `sync` also gets a scheduled FULL run
-// ({"full": true}) every TenantRuntime::full_sync_every_seconds (manifest sync.full_every_seconds,
-// default daily, 0 = never), the first one interval after the tenant is first seen (start or
+// ({"full": true}) every sync.full_every_seconds of its manifest (default daily, 0 = never), the first one interval after the tenant is first seen (start or
 // reload; a changed interval restarts the count). A full run that finds another run going is
 // retried on the next tick (500 ms) rather than skipped; any full run (scheduled or POST
 // {"full": true}) restarts the full interval and pushes the next incremental run one interval
 // out (a full run covers it). schedule_json() reports the next runs and the last full run.
 #pragma once
 
-#include "provider_catalog.hpp"
+#include "tenant.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -52,7 +51,7 @@ struct SyncRun {
 
 // Stores a finished run in the tenant's sync history; a failure is logged, never thrown (the
 // run's own result stands).
-void record_in_history(TenantRuntime &runtime, const SyncRun &run, EventLog &log);
+void record_in_history(ats::host::Tenant &tenant, const SyncRun &run, EventLog &log);
 
 class SyncScheduler {
 public:
@@ -65,17 +64,17 @@ public:
 
     enum class Start { started, already_running };
     // Starts a run of `runtime`'s tenant now. Returns the new run, or the one already running.
-    std::pair<Start, SyncRun> trigger(const std::shared_ptr<TenantRuntime> &runtime, const std::string &trigger,
+    std::pair<Start, SyncRun> trigger(const std::shared_ptr<ats::host::Tenant> &runtime, const std::string &trigger,
                                       bool full, const std::string &request_id, bool retry_quarantined = false);
     // Newest first.
     std::vector<SyncRun> runs(const std::string &tenant_id) const;
     // {"interval_seconds", "next_run_at", "full_every_seconds", "next_full_run_at", "last_full_run"}
     // (null where there is no schedule / no run yet; times ISO 8601 UTC).
-    boost::json::object schedule_json(const std::shared_ptr<TenantRuntime> &runtime) const;
+    boost::json::object schedule_json(const std::shared_ptr<ats::host::Tenant> &runtime) const;
 
 private:
     void loop();
-    void execute(std::shared_ptr<TenantRuntime> runtime, std::string run_id);
+    void execute(std::shared_ptr<ats::host::Tenant> runtime, std::string run_id);
     void finish_run(const std::string &tenant, const std::string &run_id, const SyncRun &final_state);
     bool stopping_snapshot() const;
 

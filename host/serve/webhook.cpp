@@ -1,10 +1,17 @@
 #include "webhook.hpp"
 
 #include "crypto.hpp"
+#include "host_environment.hpp"
+#include "lock_manager.hpp"
+#include "state_store.hpp"
+#include "tenant.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <mutex>
 
 namespace ats::serve {
 namespace json = boost::json;
@@ -75,6 +82,39 @@ KomboWebhook parse_kombo_webhook(const std::string &body) {
         if (name.rfind("ats_", 0) == 0) hook.triggers_sync = true;
     if (!hook.triggers_sync) hook.ignore_reason = "no ATS model changed";
     return hook;
+}
+
+bool remember_webhook_event(ats::host::Tenant &tenant, const std::string &event_id, int64_t now_unix,
+                            int64_t forget_before_unix) {
+    // The service's own rows, beside the tenant's: '#' cannot occur in a tenant id, so the
+    // plugin (which sees only its tenant's rows) never meets them.
+    const std::string owner = tenant.id() + "#serve";
+    const std::string prefix = "webhook_event/";
+    // Check-then-insert must not race with a concurrent redelivery, in this process (the
+    // mutex) or in another instance sharing the state (the lock: a lease on a shared store).
+    static std::mutex mu;
+    std::lock_guard<std::mutex> lock(mu);
+    auto held = tenant.environment().locks().acquire(owner, "webhook-events", 10000);
+    auto &store = tenant.environment().state();
+    std::string seen;
+    if (store.get(owner, prefix + event_id, seen)) return false;
+    std::vector<std::pair<int64_t, std::string>> kept;
+    std::vector<ats::host::StateOp> ops;
+    store.scan(owner, prefix, [&](const std::string &key, const std::string &value) {
+        int64_t at = std::atoll(value.c_str());
+        if (at < forget_before_unix) ops.push_back({true, key, ""});
+        else kept.emplace_back(at, key);
+        return true;
+    });
+    // Bounded: beyond kMaxWebhookEvents the oldest go first.
+    constexpr size_t kMaxWebhookEvents = 10000;
+    if (kept.size() >= kMaxWebhookEvents) {
+        std::sort(kept.begin(), kept.end());
+        for (size_t i = 0; i + kMaxWebhookEvents <= kept.size(); ++i) ops.push_back({true, kept[i].second, ""});
+    }
+    ops.push_back({false, prefix + event_id, std::to_string(now_unix)});
+    store.apply(owner, ops);
+    return true;
 }
 
 }  // namespace ats::serve

@@ -21,6 +21,10 @@
 #include <string>
 #include <vector>
 
+namespace ats::host {
+class Tenant;
+}
+
 namespace ats::serve {
 
 inline constexpr const char *kKomboTimestampHeader = "x-kombo-timestamp";
@@ -44,5 +48,12 @@ struct KomboWebhook {
 
 // Throws std::invalid_argument naming the field at fault.
 KomboWebhook parse_kombo_webhook(const std::string &body);
+
+// Remembers a webhook event id in the tenant's durable state; false when it was already there
+// (a replay). Ids first seen before `forget_before_unix` are dropped (their deliveries are past
+// the timestamp tolerance anyway), and at most a bounded number are kept. Throws when the state
+// cannot be read or written.
+bool remember_webhook_event(ats::host::Tenant &tenant, const std::string &event_id, int64_t now_unix,
+                            int64_t forget_before_unix);
 
 }  // namespace ats::serve

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -121,13 +122,47 @@ BOOST_AUTO_TEST_CASE(providers_lists_matrix_and_rejected_files_and_keeps_the_goo
         auto o = json::parse(l).as_object();
         (o.at("status").as_string() == "ok" ? ok : rejected)++;
         if (o.at("status").as_string() == "ok" && o.at("provider").as_string() == "test_good") {
-            BOOST_TEST(o.at("abi").as_string() == "1.3");
-            BOOST_TEST(o.at("capabilities").as_array().size() == 9u);
+            // The REST API's spelling (host/core provider_json): every known operation, snake_case.
+            BOOST_TEST(o.at("abi_version").as_string() == "1.3");
+            std::map<std::string, std::string> support;
+            for (const auto &op : o.at("operations").as_array())
+                support[std::string(op.at("operation").as_string())] = op.at("support").as_string().c_str();
+            BOOST_TEST(support.size() > 9u); // unlisted operations too, as not_supported
+            BOOST_TEST(support["candidates.find"] == "limited");
+            BOOST_TEST(support["applications.reject"] == "not_supported");
+            BOOST_TEST(support["jobs.get_many"] == "not_supported"); // absent from the matrix
+            BOOST_TEST(support["sync"] == "supported");
             BOOST_TEST(o.at("config_schema").as_object().contains("properties"));
         }
     }
     BOOST_TEST(ok == 4);       // good, c, throws, create_fails
     BOOST_TEST(rejected == 3); // other_major, dup_a, dup_b
+}
+
+// `serve` and `hash-token` take the global flags from the CLI's one parser: the same checks and
+// the same JSON error line as every other command.
+BOOST_AUTO_TEST_CASE(serve_and_hash_token_share_the_global_flag_parser) {
+    auto level = run({"--log-level", "loud", "serve", "--tokens", tmp / "tokens.json"});
+    BOOST_TEST(level.exit_code == 2);
+    BOOST_TEST(contains(error_line(level.err).at("message").as_string().c_str(), "--log-level must be debug, info, warn or error"));
+    auto iso = run({"--isolation", "elsewhere", "hash-token"});
+    BOOST_TEST(iso.exit_code == 2);
+    BOOST_TEST(contains(error_line(iso.err).at("message").as_string().c_str(), "--isolation must be process or in_process"));
+    auto json_flag = run({"--json", "serve", "--tokens", tmp / "tokens.json"});
+    BOOST_TEST(json_flag.exit_code == 2);
+    BOOST_TEST(contains(error_line(json_flag.err).at("message").as_string().c_str(), "serve does not take --json"));
+    // Everything after the command is the command's own: serve reports its unknown option itself.
+    auto own = run({"serve", "--tokens", tmp / "tokens.json", "--full"});
+    BOOST_TEST(own.exit_code == 2);
+    BOOST_TEST(contains(own.err, "unknown serve option \"--full\""));
+    auto hashed = test::run_process(argv({"hash-token"}), {}, 60s, "abc\n");
+    BOOST_TEST(hashed.exit_code == 0);
+    BOOST_TEST(hashed.out == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"); // SHA-256("abc")
+    BOOST_TEST(run({"hash-token", "extra"}).exit_code == 2);
+    auto help = run({"hash-token", "--help"});
+    BOOST_TEST(help.exit_code == 0);
+    BOOST_TEST(contains(help.out, "Usage: ats-host hash-token"));
+    BOOST_TEST(contains(run({"--help", "hash-token"}).out, "Usage: ats-host hash-token"));
 }
 
 BOOST_AUTO_TEST_CASE(the_default_plugins_folder_is_next_to_the_binary) {
@@ -228,7 +263,8 @@ BOOST_AUTO_TEST_CASE(bad_manifests_get_specific_errors_and_good_tenants_keep_wor
     auto t = run({"tenants"});
     BOOST_TEST(t.exit_code == 3);
     BOOST_TEST(contains(t.out, "acme"));
-    BOOST_TEST(contains(t.out, "provider 'greenhouse' is not available"));
+    // The same words as `check` (host::provider_unavailable), not a second phrasing.
+    BOOST_TEST(contains(t.out, "unknown.json: provider 'greenhouse' of tenant 'unknown' is not available"));
     // provider_config is checked against the plugin's schema as `check` does: never "ok".
     BOOST_TEST(contains(t.out, "big.json: provider_config.page_size: must be <= 250"), t.out);
     BOOST_TEST(contains(t.out, "noenv.json: provider_config.api_key: secret environment variable ATS_CLI_UNSET is not set"));

@@ -189,6 +189,9 @@ BOOST_AUTO_TEST_CASE(manifest_swap_by_sighup_and_failed_reloads_keep_serving) {
     auto missing = s.request("POST", "/v1/admin/reload", kAdmin);
     BOOST_TEST(missing.status == 422);
     BOOST_TEST(missing.body.find("serve_probe_alt") != std::string::npos, missing.body);
+    // In the words `ats-host check` uses for it (host::provider_unavailable), not a second phrasing.
+    BOOST_TEST(missing.body.find("provider 'serve_probe_alt' of tenant 'acme' is not available in") != std::string::npos,
+               missing.body);
 
     // Through all of it the old configuration served.
     BOOST_TEST(generation() == good_generation);

@@ -11,6 +11,8 @@
 #include <boost/json.hpp>
 
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 using namespace ats::test;
@@ -60,6 +62,31 @@ json::object obj(const ats::net::HttpResponse &r) {
 }
 
 }  // namespace
+
+// One spelling of a provider: `ats-host providers --json` prints what /v1/providers answers, plus
+// the facts only a local operator needs (status, file, config_schema, warnings).
+BOOST_AUTO_TEST_CASE(cli_and_rest_render_a_provider_alike) {
+    ServeInstance s;
+    auto rest = obj(s.get("/v1/providers", kAdmin));
+    auto cli = run_process({ats_host_path(), "--plugins", s.plugins_dir(), "--data-dir", s.dir() / "cli-var", "providers", "--json"},
+                           {}, std::chrono::seconds(60));
+    BOOST_REQUIRE_EQUAL(cli.exit_code, 0);
+    std::map<std::string, json::object> by_provider;
+    std::istringstream lines(cli.out);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty()) continue;
+        json::object o = json::parse(line).as_object();
+        BOOST_TEST(o.at("status").as_string() == "ok");
+        for (const char *own : {"status", "file", "config_schema", "warnings"}) o.erase(own);
+        by_provider[std::string(o.at("provider").as_string())] = o;
+    }
+    BOOST_REQUIRE_EQUAL(rest["providers"].as_array().size(), by_provider.size());
+    for (const auto &p : rest["providers"].as_array()) {
+        const std::string name(p.at("provider").as_string());
+        BOOST_REQUIRE(by_provider.count(name));
+        BOOST_TEST(json::value(by_provider[name]) == p, name << ": CLI " << json::serialize(by_provider[name]) << " vs REST " << json::serialize(p));
+    }
+}
 
 BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     ServeInstance s(setup_with_webhook());
