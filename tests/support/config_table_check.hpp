@@ -133,6 +133,12 @@ void check_schema_and_parser_agree(const ats::shared::config::Table<Config> &tab
     }
 }
 
+// Whether an error message says `part` (the message is shown when it does not).
+inline bool mentions(const std::string &message, const std::string &part) {
+    BOOST_TEST_INFO(message);
+    return message.find(part) != std::string::npos;
+}
+
 // The message of the ats::sdk::Error parsing `config` throws ("" when it parses).
 template <class Config>
 std::string config_error(const ats::shared::config::Table<Config> &table, const boost::json::object &config) {

@@ -10,9 +10,7 @@ namespace {
 // the sync's own rules, which check the phone deny list in this region.
 void share_tracker_keys(HybridConfig &c, const cfg::Layout &) {
     c.sync.identity.phone_region = c.tracker.default_phone_region;
-    c.sync.statuses.accepted = c.tracker.statuses.accepted;
-    c.sync.statuses.declined = c.tracker.statuses.declined;
-    c.sync.statuses.new_application = c.tracker.statuses.new_application;
+    static_cast<ats::tracker::StatusNames &>(c.sync.statuses) = c.tracker.statuses;
 }
 
 cfg::Table<HybridConfig> make_table() {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ats/shared/config_table.hpp"
+#include "ats/tracker/status_names.hpp"
 
 #include "identity/identity_rules.hpp"
 #include "kombo/kombo_client.hpp"
@@ -33,12 +34,9 @@ struct JobMappingConfig {
 
 // Tracker status names, in the one vocabulary of provider_config.statuses: declined, accepted and
 // new_application are Tracker's keys (copied from its configuration), pending is the sync's own.
-struct StatusMappingConfig {
-    std::string accepted = "Accepted";       // outcome HIRED
-    std::string declined = "Declined";       // outcome DECLINED
-    // The status Tracker gives a new link (resourceApplication / createResource assign: "Applied",
-    // tracker-api.md). A link whose wanted status equals it needs no updateRecord.
-    std::string new_application = "Applied";
+// A link whose wanted status equals new_application (what Tracker gives a new link) needs no
+// updateRecord.
+struct StatusMappingConfig : ats::tracker::StatusNames {
     std::optional<std::string> pending;      // outcome PENDING or none; absent: new_application
 
     const std::string &pending_status() const { return pending ? *pending : new_application; }

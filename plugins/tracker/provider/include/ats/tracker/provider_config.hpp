@@ -18,7 +18,9 @@
 #pragma once
 
 #include "ats/shared/config_table.hpp"
+#include "ats/shared/phone.hpp"
 #include "ats/tracker/options.hpp"
+#include "ats/tracker/status_names.hpp"
 
 #include <boost/json.hpp>
 
@@ -26,19 +28,11 @@
 
 namespace ats::tracker {
 
-// Opportunity-resource status NAMES, resolved through getSettings (A4). The one status vocabulary
-// of both providers: the hybrid adds `pending` to the same `statuses` section.
-struct StatusNames {
-    std::string declined = "Declined";        // set by applications.reject; outcome DECLINED
-    std::string accepted = "Accepted";        // means hired; outcome HIRED
-    std::string new_application = "Applied";  // what Tracker gives a new application (link)
-};
-
 struct TrackerConfig {
     ClientOptions client;
     std::string timezone = "Europe/London";
     // The one default phone region of a tenant (the hybrid's identity rules use it too).
-    std::string default_phone_region = "GB";
+    std::string default_phone_region = ats::shared::kDefaultPhoneRegion;
     StatusNames statuses;
 
     // Parses a provider_config object with tracker_config_table(). Throws
