@@ -87,6 +87,7 @@ public:
     const std::string &where() const { return where_; }
     std::string field(const std::string &path) const { return where_ + "." + path; }
     const std::vector<Row> &rows() const { return rows_; }
+    const std::vector<Section> &sections() const { return sections_; }
     std::vector<std::string> key_paths() const;
 
     // The JSON Schema: {"type":"object","properties":..,"required":..,"additionalProperties":false}.
@@ -149,7 +150,7 @@ public:
     explicit Table(std::string root_where = "provider_config") : Layout(std::move(root_where)) {}
 
     Table &section(Section s) {
-        add_section(std::move(s));
+        Layout::add_section(std::move(s));
         return *this;
     }
 
@@ -182,15 +183,15 @@ public:
     }
     // Every section, row and rule of `other`, stored in the part of Config that `part` returns.
     template <class Part, class Project> Table &include(const Table<Part> &other, Project part) {
-        for (const auto &s : other.sections()) add_section(s);
+        for (const auto &s : other.sections()) Layout::add_section(s);
         for (size_t i = 0; i < other.rows().size(); ++i) {
-            auto store = other.stores()[i];
-            auto show = other.shows()[i];
+            auto store = other.stores_[i];
+            auto show = other.shows_[i];
             add(other.rows()[i],
                 [store, part](Config &c, Value &&v, const std::string &field) { store(part(c), std::move(v), field); },
                 [show, part](const Config &c) { return show(part(c)); });
         }
-        for (const auto &r : other.rules()) rules_.push_back([r, part](Config &c, const Layout &l) { r(part(c), l); });
+        for (const auto &r : other.rules_) rules_.push_back([r, part](Config &c, const Layout &l) { r(part(c), l); });
         return *this;
     }
 
@@ -219,22 +220,13 @@ public:
     }
     std::string schema_json() const { return bj::serialize(schema()); }
 
-    const std::vector<Section> &sections() const { return sections_copy_; }
-    const std::vector<Store> &stores() const { return stores_; }
-    const std::vector<Show> &shows() const { return shows_; }
-    const std::vector<Rule> &rules() const { return rules_; }
-
 private:
+    template <class Other> friend class Table; // include() reads another table's stores and rules
     void add(Row row, Store store, Show show) {
         add_row(std::move(row));
         stores_.push_back(std::move(store));
         shows_.push_back(std::move(show));
     }
-    void add_section(Section s) {
-        sections_copy_.push_back(s);
-        Layout::add_section(std::move(s));
-    }
-    std::vector<Section> sections_copy_;
     std::vector<Store> stores_;
     std::vector<Show> shows_;
     std::vector<Rule> rules_;
