@@ -46,7 +46,6 @@ ServeSetup both_providers(const Sandbox &sandbox) {
         "workable":{"kombo":{"base_url":")" + sandbox.kombo_url() + R"(",
                              "api_key":{"$secret":{"env":"KOMBO_KEY"}},"integration_id":")" + Sandbox::kKomboIntegrationId + R"("},
                     "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
-                    "status_mapping":{"HIRED":"Accepted","DECLINED":"Declined","PENDING":"Applied"},
                     "source_label":"Workable"}},
         "host":{"egress_allow":["127.0.0.1:)" + tracker_port + R"(","127.0.0.1:)" + std::to_string(sandbox.kombo_port()) + R"("]}})"}};
     setup.tokens = {{"tr", {kTrackerToken}}, {"demo", {kHybridToken}}};

@@ -50,7 +50,6 @@ ServeSetup shared_setup(const Sandbox &sandbox, const std::string &state_url, co
                              "api_key":{"$secret":{"env":"DEMO_KOMBO_KEY"}},"integration_id":")" +
                               Sandbox::kKomboIntegrationId + R"("},
                     "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
-                    "status_mapping":{"HIRED":"Accepted","DECLINED":"Declined","PENDING":"Applied"},
                     "identity":{"fictional_numbers_are_identities":true},
                     "lock_wait_ms":0,
                     "source_label":"Workable"}},

@@ -40,7 +40,6 @@ ServeSetup hybrid_setup(const Sandbox &sandbox, const std::string &workable_extr
                              "api_key":{"$secret":{"env":"DEMO_KOMBO_KEY"}},"integration_id":")" +
                               Sandbox::kKomboIntegrationId + R"("},
                     "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
-                    "status_mapping":{"HIRED":"Accepted","DECLINED":"Declined","PENDING":"Applied"},
                     "identity":{"fictional_numbers_are_identities":true},
                     "source_label":"Workable")" + workable_extra + R"(}},
         "host":{"egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +

@@ -41,7 +41,6 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
                                {"api_key", json::object{{"$secret", json::object{{"file", "secrets/kombo"}}}}},
                                {"integration_id", Sandbox::kKomboIntegrationId}}},
         {"job_mapping", json::object{{"custom_field", "Workable Job ID"}, {"by_title", true}}},
-        {"status_mapping", json::object{{"PENDING", options_.pending_status}}},
         // The sandbox's people have Ofcom drama numbers (07700 900xxx, 020 7946 0xxx) and 555-01xx:
         // a sandbox tenant counts them as identities.
         {"identity", json::object{{"fictional_numbers_are_identities", true}}},
@@ -55,6 +54,7 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
                                             {"api_key", json::object{{"$secret", json::object{{"file", "secrets/tracker"}}}}}}},
                       {"timezone", options_.manifest_timezone},
                       {"default_phone_region", "GB"},
+                      {"statuses", json::object{{"pending", options_.pending_status}}},
                       {"page_size", 500},
                       {"workable", std::move(workable)}}},
         {"host", json::object{{"egress_allow", json::array{json::value(hostport(sandbox_->tracker_port())),

@@ -565,10 +565,12 @@ BOOST_AUTO_TEST_CASE(every_applicant_in_exactly_one_group_on_a_generated_batch) 
 
 BOOST_AUTO_TEST_CASE(identity_rules_are_read_from_the_workable_config) {
     auto parse = [](const char *identity) {
-        std::string text = std::string(R"({"kombo":{"base_url":"http://k","api_key":"x","integration_id":"i"},)"
-                                       R"("job_mapping":{"by_title":true},"default_phone_region":"US")") +
-                           (*identity ? std::string(",\"identity\":") + identity : std::string()) + "}";
-        return parse_sync_config(boost::json::parse(text).as_object(), SyncConfig{});
+        std::string text = std::string(R"({"workable":{"kombo":{"base_url":"http://k","api_key":"x","integration_id":"i"},)"
+                                       R"("job_mapping":{"by_title":true})") +
+                           (*identity ? std::string(",\"identity\":") + identity : std::string()) + "}}";
+        SyncConfig start; // the hybrid's table sets the region from provider_config.default_phone_region
+        start.identity.phone_region = "US";
+        return sync_config_table().parse(boost::json::parse(text).as_object(), start);
     };
     auto plain = parse("");
     BOOST_TEST(plain.identity.phone_region == "US");

@@ -14,8 +14,8 @@ const char *kBase = R"({"kombo":{"base_url":"http://k/v1","api_key":"x","integra
                         "job_mapping":{"by_title":true})";
 
 SyncConfig parse(const std::string &extra) {
-    std::string text = std::string(kBase) + (extra.empty() ? "" : "," + extra) + "}";
-    return parse_sync_config(boost::json::parse(text).as_object(), SyncConfig{});
+    std::string text = R"({"workable":)" + std::string(kBase) + (extra.empty() ? "" : "," + extra) + "}}";
+    return sync_config_table().parse(boost::json::parse(text).as_object());
 }
 
 std::string error_of(const std::string &extra) {

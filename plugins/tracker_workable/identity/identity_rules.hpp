@@ -1,5 +1,6 @@
 // identity_rules.hpp - the per-tenant rules that decide which contact details are identities
-// (configuration provider_config.workable.identity; parsed in sync/sync_config.cpp).
+// (configuration: provider_config.workable.identity, rows in sync/sync_config.cpp, and the
+// tenant's default_phone_region).
 #pragma once
 
 #include <functional>
@@ -7,11 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "ats/shared/phone.hpp"
+
 namespace ats::tracker_workable {
 
 struct IdentityRules {
-    // Region for numbers written without a country code (libphonenumber), e.g. "GB".
-    std::string phone_region = "GB";
+    // Region for numbers written without a country code (libphonenumber): the tenant's
+    // provider_config.default_phone_region.
+    std::string phone_region = ats::shared::kDefaultPhoneRegion;
     // Well-known fictional ranges (Ofcom's 07700 900xxx, 01632 960xxx; North America's 555-01xx)
     // are identities only in a sandbox tenant; in production two applicants who typed one are not
     // the same person.

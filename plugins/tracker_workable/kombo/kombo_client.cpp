@@ -43,7 +43,7 @@ std::string kombo_time(int64_t unix_ms) {
 
 KomboClient::KomboClient(ats::sdk::Host host, KomboConfig config) : host_(host), cfg_(std::move(config)) {
     while (!cfg_.base_url.empty() && cfg_.base_url.back() == '/') cfg_.base_url.pop_back();
-    if (cfg_.page_size < 1 || cfg_.page_size > 250) cfg_.page_size = 250;
+    if (cfg_.page_size < 1 || cfg_.page_size > kKomboMaxPageSize) cfg_.page_size = kKomboMaxPageSize;
 }
 
 std::string KomboClient::applications_url(const KomboApplicationFilter &f, const std::string &cursor) const {

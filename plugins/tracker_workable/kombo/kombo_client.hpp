@@ -23,11 +23,14 @@
 
 namespace ats::tracker_workable {
 
+// The most results Kombo gives on one page (its page_size maximum), and the page size asked for.
+inline constexpr int kKomboMaxPageSize = 250;
+
 struct KomboConfig {
     std::string base_url;       // e.g. https://api.kombo.dev/v1 or http://127.0.0.1:18702/v1
     std::string api_key;        // resolved secret; never logged (Authorization is a secret header)
     std::string integration_id; // X-Integration-Id, e.g. workable:HWUTwvyx2wLoSUHphiWVrp28
-    int page_size = 250;        // Kombo's maximum
+    int page_size = kKomboMaxPageSize;
     int timeout_ms = 30000;
 };
 

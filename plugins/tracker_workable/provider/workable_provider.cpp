@@ -48,16 +48,6 @@ ats::tracker::DescriptorStorage &storage() {
     return s;
 }
 
-SyncConfig defaults_from(const ats::tracker::TrackerConfig &t) {
-    SyncConfig d;
-    d.identity.phone_region = t.default_phone_region;
-    d.statuses.hired = t.statuses.accepted;
-    d.statuses.declined = t.statuses.declined;
-    d.statuses.pending = t.statuses.new_application;
-    d.statuses.initial = t.statuses.new_application;
-    return d;
-}
-
 
 // --- the combined applications.stream: Workable applications not (yet) in Tracker -------------
 
@@ -234,11 +224,11 @@ std::string workable_error_record(const ats::sdk::Error &e) {
 const ats_plugin_descriptor_t &WorkableTrackerProvider::descriptor() { return storage().get(); }
 
 WorkableTrackerProvider::WorkableTrackerProvider(ats::sdk::Host host, std::string tenant_id, std::string config_json)
-    : WorkableTrackerProvider(host, std::move(tenant_id), sj::parse_object(config_json, "provider_config")) {}
+    : WorkableTrackerProvider(host, std::move(tenant_id),
+                              hybrid_config_table().parse(sj::parse_object(config_json, "provider_config"))) {}
 
-WorkableTrackerProvider::WorkableTrackerProvider(ats::sdk::Host host, std::string tenant_id, bj::object config)
-    : TrackerProvider(host, std::move(tenant_id), ats::tracker::TrackerConfig::parse(config)) {
-    sync_config_ = parse_sync_config(sj::require_object(config, "workable", "provider_config"), defaults_from(this->config()));
+WorkableTrackerProvider::WorkableTrackerProvider(ats::sdk::Host host, std::string tenant_id, HybridConfig config)
+    : TrackerProvider(host, std::move(tenant_id), std::move(config.tracker)), sync_config_(std::move(config.sync)) {
     // Identity keys are kept as the host's keyed hashes (no readable e-mail, phone or name in the
     // state). A host without identity_hash keeps the readable keys it always had: said once.
     if (host.data_protection())

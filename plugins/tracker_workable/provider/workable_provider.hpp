@@ -24,6 +24,7 @@
 
 #include "ats/tracker/provider.hpp"
 #include "kombo/kombo_client.hpp"
+#include "provider/hybrid_config.hpp"
 #include "sync/sync_config.hpp"
 #include "sync/sync_engine.hpp"
 
@@ -49,14 +50,11 @@ protected:
     void extra_checks(ats::sdk::Call &call) override;
 
 private:
-    WorkableTrackerProvider(ats::sdk::Host host, std::string tenant_id, boost::json::object config);
+    WorkableTrackerProvider(ats::sdk::Host host, std::string tenant_id, HybridConfig config);
     std::string run_sync(ats::sdk::Call &call, const RunOptions &options, const ats::sdk::Sink *sink);
 
     SyncConfig sync_config_;
     std::unique_ptr<KomboClient> kombo_;
 };
-
-// The provider_config JSON Schema: the Tracker keys plus the required "workable" object.
-std::string workable_config_schema_json();
 
 } // namespace ats::tracker_workable

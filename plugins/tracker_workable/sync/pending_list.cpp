@@ -149,7 +149,8 @@ void SyncRun::retry_pending() {
                 host_.warn("workable sync: unreadable pending entry " + keys[i] + " skipped", call_.raw());
             }
         }
-        if (batch.size() == 250 || (i + 1 == keys.size() && !batch.empty())) {
+        // Batches of one Kombo page: the batch code sees the same sizes as on a fetch.
+        if (batch.size() == static_cast<size_t>(kKomboMaxPageSize) || (i + 1 == keys.size() && !batch.empty())) {
             process_batch(std::move(batch), true);
             batch.clear();
         }

@@ -358,7 +358,7 @@ CreatedTrackerPerson PersonWriter::create_person(Work &w, bool &recovered, bool 
 
 void PersonWriter::link_new(Work &w) {
     try {
-        std::string link, status_now = run_.cfg_.statuses.initial;
+        std::string link, status_now = run_.cfg_.statuses.new_application;
         bool recovered = false;
         bool status_known = true; // false when the link was found by read-back (ours, status unknown)
         bool adopted = false;     // a link a recruiter made in Tracker: its status is theirs
@@ -411,10 +411,10 @@ void PersonWriter::link_new(Work &w) {
             // A link a recruiter made before the sync met this application: judged like a link the
             // sync wrote with the initial status. Untouched -> the wanted status; a recruiter's
             // status stays unless Workable's outcome is terminal (HIRED/DECLINED).
-            StatusInputs si{{"", ""}, {w.app.outcome, w.app.current_stage_name}, run_.cfg_.statuses.initial, want,
+            StatusInputs si{{"", ""}, {w.app.outcome, w.app.current_stage_name}, run_.cfg_.statuses.new_application, want,
                             status_now, true};
             StatusDecision d = decide_status(si);
-            written = run_.cfg_.statuses.initial; // the baseline later recruiter changes are judged against
+            written = run_.cfg_.statuses.new_application; // the baseline later recruiter changes are judged against
             if (d.action == StatusAction::write || d.action == StatusAction::replace) {
                 run_.tracker_.explain(w.app.id, "a link a recruiter made for this job is adopted; Workable wants '" + want + "'",
                                       status_now);

@@ -14,11 +14,11 @@ std::string wanted_status(const WorkableSide &side, const SyncConfig &cfg, const
             for (const auto &s : tracker_statuses)
                 if (ats::shared::ascii_iequals(s, side.stage)) return s;
     }
-    return cfg.statuses.pending;
+    return cfg.statuses.pending_status();
 }
 
 std::vector<std::string> unknown_configured_statuses(const SyncConfig &cfg, const std::vector<std::string> &tracker_statuses) {
-    std::vector<std::string> wanted{cfg.statuses.hired, cfg.statuses.declined, cfg.statuses.pending, cfg.statuses.initial};
+    std::vector<std::string> wanted{cfg.statuses.accepted, cfg.statuses.declined, cfg.statuses.pending_status(), cfg.statuses.new_application};
     for (const auto &kv : cfg.stages.table) wanted.push_back(kv.second);
     std::vector<std::string> unknown;
     for (const auto &w : wanted) {

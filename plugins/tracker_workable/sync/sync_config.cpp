@@ -1,159 +1,180 @@
 #include "sync/sync_config.hpp"
 
-#include "ats/shared/json.hpp"
 #include "ats/shared/phone.hpp"
 
 #include <cctype>
 
-namespace sj = ats::shared::json;
-
 namespace ats::tracker_workable {
+
+namespace cfg = ats::shared::config;
+using cfg::Row;
 
 namespace {
 
-[[noreturn]] void bad(const std::string &field, const std::string &problem) {
-    throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, field + ": " + problem);
-}
-
-int64_t int_in(const boost::json::object &o, std::string_view key, const std::string &where, int64_t lo, int64_t hi,
-               int64_t fallback) {
-    auto v = sj::optional_int(o, key, where);
-    if (!v) return fallback;
-    if (*v < lo || *v > hi)
-        bad(where + "." + std::string(key), "must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", not " +
-                                                std::to_string(*v));
-    return *v;
-}
-
-std::string trimmed(std::string s) {
+std::string trimmed(const std::string &s) {
     size_t b = s.find_first_not_of(" \t\r\n");
     size_t e = s.find_last_not_of(" \t\r\n");
     return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-// stage_mapping, workable_source, contacts, cvs, quarantine_after_failures, overlap_seconds.
-void parse_v2_sections(const boost::json::object &w, const std::string &where, SyncConfig &c) {
-    if (const auto *sm = sj::optional_object(w, "stage_mapping", where)) {
-        const std::string sw = where + ".stage_mapping";
-        for (const auto &kv : *sm)
-            if (kv.key() != "table" && kv.key() != "match_equal_names")
-                bad(sw + "." + std::string(kv.key()),
-                    "unknown key (stages go under stage_mapping.table: {\"<Workable stage>\": \"<Tracker status>\"})");
-        if (const auto *t = sj::optional_object(*sm, "table", sw)) {
-            c.stages.table.clear();
-            for (const auto &kv : *t) {
-                const std::string field = sw + ".table['" + std::string(kv.key()) + "']";
-                if (trimmed(std::string(kv.key())).empty()) bad(sw + ".table", "a Workable stage name is empty");
-                if (!kv.value().is_string() || trimmed(std::string(kv.value().get_string())).empty())
-                    bad(field, "must be a Tracker status name");
-                c.stages.table[std::string(kv.key())] = trimmed(std::string(kv.value().get_string()));
-            }
-        }
-        c.stages.match_equal_names = sj::optional_bool(*sm, "match_equal_names", c.stages.match_equal_names, sw);
+void trim(std::string &s, const std::string &) { s = trimmed(s); }
+
+void trim_nonempty(std::string &s, const std::string &field) {
+    s = trimmed(s);
+    if (s.empty()) cfg::bad(field, "must not be empty");
+}
+
+// Stage names and status names are compared trimmed; an empty one is a typo.
+void trim_stage_table(std::map<std::string, std::string> &table, const std::string &field) {
+    std::map<std::string, std::string> out;
+    for (const auto &[stage, status] : table) {
+        if (trimmed(stage).empty()) cfg::bad(field, "a Workable stage name is empty");
+        if (trimmed(status).empty()) cfg::bad(field + "['" + stage + "']", "must be a Tracker status name");
+        out[stage] = trimmed(status);
     }
-    if (const auto *ws = sj::optional_object(w, "workable_source", where)) {
-        const std::string sw = where + ".workable_source";
-        c.workable_source.custom_field =
-            trimmed(sj::optional_string(*ws, "custom_field", sw).value_or(c.workable_source.custom_field));
-        c.workable_source.on_link = sj::optional_bool(*ws, "on_link", c.workable_source.on_link, sw);
+    table = std::move(out);
+}
+
+void normalise_content_types(std::vector<std::string> &types, const std::string &field) {
+    for (size_t i = 0; i < types.size(); ++i) {
+        std::string t = trimmed(types[i]);
+        for (auto &ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (t.empty() || t.find('/') == std::string::npos)
+            cfg::bad(field + "[" + std::to_string(i) + "]", "'" + types[i] + "' is not a content type like application/pdf");
+        types[i] = std::move(t);
     }
-    if (const auto *ct = sj::optional_object(w, "contacts", where)) {
-        const std::string sw = where + ".contacts";
-        if (auto subject = sj::optional_string(*ct, "note_subject", sw)) {
-            if (trimmed(*subject).empty()) bad(sw + ".note_subject", "must not be empty");
-            c.contacts.note_subject = trimmed(*subject);
-        }
-    }
-    if (const auto *cv = sj::optional_object(w, "cvs", where)) {
-        const std::string sw = where + ".cvs";
-        c.cvs.enabled = sj::optional_bool(*cv, "enabled", c.cvs.enabled, sw);
-        c.cvs.max_bytes = int_in(*cv, "max_bytes", sw, 1, kMaxCvBytes, c.cvs.max_bytes);
-        if (auto types = sj::optional_string_array(*cv, "content_types", sw)) {
-            if (types->empty()) bad(sw + ".content_types", "give at least one content type (cvs.enabled: false turns CVs off)");
-            c.cvs.content_types.clear();
-            for (size_t i = 0; i < types->size(); ++i) {
-                std::string t = trimmed((*types)[i]);
-                for (auto &ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-                if (t.empty() || t.find('/') == std::string::npos)
-                    bad(sw + ".content_types[" + std::to_string(i) + "]",
-                        "'" + (*types)[i] + "' is not a content type like application/pdf");
-                c.cvs.content_types.push_back(std::move(t));
-            }
-        }
-    }
-    c.quarantine_after_failures =
-        static_cast<int>(int_in(w, "quarantine_after_failures", where, 1, 100, c.quarantine_after_failures));
-    c.overlap_seconds = int_in(w, "overlap_seconds", where, 0, kMaxOverlapSeconds, c.overlap_seconds);
-    c.pending_retention_days = int_in(w, "pending_retention_days", where, 1, 3650, c.pending_retention_days);
-    c.quarantine_retention_days = int_in(w, "quarantine_retention_days", where, 1, 3650, c.quarantine_retention_days);
+}
+
+void check_sync_config(SyncConfig &c, const cfg::Layout &layout) {
+    if (c.jobs.table.empty() && c.jobs.custom_field.empty() && !c.jobs.by_title)
+        cfg::bad(layout.field("workable.job_mapping"), "give at least one of table, custom_field, by_title");
+    const std::string &region = c.identity.phone_region;
+    for (size_t i = 0; i < c.identity.phone_deny_list.size(); ++i)
+        if (!ats::shared::parse_phone(c.identity.phone_deny_list[i], region))
+            cfg::bad(layout.field("workable.identity.phone_deny_list") + "[" + std::to_string(i) + "]",
+                     "'" + c.identity.phone_deny_list[i] + "' is not a phone number valid in region " + region);
+}
+
+cfg::Table<SyncConfig> make_table() {
+    cfg::Table<SyncConfig> t;
+    t.key(Row::text("statuses.pending", "status for an application whose outcome is PENDING and whose stage maps to "
+                                        "nothing (default: statuses.new_application)")
+              .with_example("In Review").at_least(1),
+          ATS_CONFIG_MEMBER(statuses.pending));
+    t.section({"workable", "Workable applications read through Kombo and synced into Tracker", true, ""});
+
+    t.section({"workable.kombo", "Kombo's unified API, through which Workable is read (GET only)", true, ""});
+    t.key(Row::text("workable.kombo.base_url",
+                    "Kombo API base URL, e.g. https://api.kombo.dev/v1 (EU) or https://api.us.kombo.dev/v1 (US)")
+              .with_example("https://api.us.kombo.dev/v1").must_be_given().at_least(1).matching("^https?://"),
+          ATS_CONFIG_MEMBER(kombo.base_url));
+    t.key(Row::text("workable.kombo.api_key", "Kombo API key (Authorization: Bearer): a secret reference")
+              .with_example("example-kombo-key").must_be_given().as_secret().at_least(1),
+          ATS_CONFIG_MEMBER(kombo.api_key));
+    t.key(Row::text("workable.kombo.integration_id", "X-Integration-Id, e.g. workable:HWUTwvyx2wLoSUHphiWVrp28")
+              .with_example("workable:HWUTwvyx2wLoSUHphiWVrp28").must_be_given().at_least(1),
+          ATS_CONFIG_MEMBER(kombo.integration_id));
+    t.key(Row::integer("workable.kombo.page_size", 1, kKomboMaxPageSize, "results per Kombo page"),
+          ATS_CONFIG_MEMBER(kombo.page_size));
+    t.key(Row::integer("workable.kombo.timeout_ms", 100, 600000, "timeout of one Kombo request"),
+          ATS_CONFIG_MEMBER(kombo.timeout_ms));
+
+    t.section({"workable.job_mapping", "how a Workable job finds its Tracker opportunity (give at least one way)",
+               true, ""});
+    t.key(Row::map("workable.job_mapping.table",
+                   "Workable job (Kombo job id or Workable remote job id) -> Tracker opportunity id")
+              .with_example(boost::json::object{{"8E77A46EDE", "2311"}}),
+          ATS_CONFIG_MEMBER(jobs.table));
+    t.key(Row::text("workable.job_mapping.custom_field",
+                    "name of the opportunity custom field holding the Workable job id (\"\" = none)")
+              .with_example("Workable Job ID"),
+          ATS_CONFIG_MEMBER(jobs.custom_field));
+    t.key(Row::boolean("workable.job_mapping.by_title", "map a job to the one opportunity with exactly its title"),
+          ATS_CONFIG_MEMBER(jobs.by_title));
+    t.key(Row::integer("workable.job_mapping.refresh_seconds", 0, 86400,
+                       "how long Tracker's opportunities read for custom_field/by_title are reused"),
+          ATS_CONFIG_MEMBER(jobs.refresh_seconds));
+
+    t.section({"workable.identity", "which contact details are identities (README \"Who is the same person\")", false, ""});
+    t.key(Row::boolean("workable.identity.fictional_numbers_are_identities",
+                       "true only in a sandbox tenant: Ofcom drama numbers (07700 900xxx, 020 7946 0xxx, ...) and "
+                       "555-01xx are identities"),
+          ATS_CONFIG_MEMBER(identity.fictional_numbers_are_identities));
+    t.key(Row::list("workable.identity.phone_deny_list",
+                    "numbers that are never identities, any written form (e.g. the agency switchboard); one without "
+                    "extension denies all its extensions; valid in default_phone_region")
+              .with_example(boost::json::array{"+44 20 7123 4567"}),
+          ATS_CONFIG_MEMBER(identity.phone_deny_list));
+
+    t.key(Row::text("workable.source_label", "source recorded on people and applications created by the sync")
+              .with_example("Workable (EU)"),
+          ATS_CONFIG_MEMBER(source_label));
+    t.key(Row::text("workable.candidate_id_field",
+                    "Resource custom field given the Workable candidate id of people the sync creates (\"\" = none)")
+              .with_example("Workable ID"),
+          ATS_CONFIG_MEMBER(candidate_id_field));
+    t.key(Row::integer("workable.lock_wait_ms", 0, 3600000,
+                       "how long a second sync of the tenant waits for the first before failing with CONFLICT"),
+          ATS_CONFIG_MEMBER(lock_wait_ms));
+
+    t.section({"workable.stage_mapping",
+               "Workable stage -> Tracker status; HIRED/DECLINED outcomes win; other stages use statuses.pending", false,
+               "stages go under stage_mapping.table: {\"<Workable stage>\": \"<Tracker status>\"}"});
+    t.key(Row::map("workable.stage_mapping.table", "Workable stage name -> Tracker opportunity-resource status name")
+              .with_example(boost::json::object{{"Phone Screen", "Shortlisted"}}),
+          ATS_CONFIG_MEMBER(stages.table), trim_stage_table);
+    t.key(Row::boolean("workable.stage_mapping.match_equal_names",
+                       "a stage not in table whose name equals a Tracker status (ignoring case) uses that status"),
+          ATS_CONFIG_MEMBER(stages.match_equal_names));
+
+    t.section({"workable.workable_source", "where Workable's own candidate source (Referral, LinkedIn, ...) is kept",
+               false, ""});
+    t.key(Row::text("workable.workable_source.custom_field",
+                    "Resource custom field given Workable's candidate source (\"\" = none)")
+              .with_example("Source"),
+          ATS_CONFIG_MEMBER(workable_source.custom_field), trim);
+    t.key(Row::boolean("workable.workable_source.on_link",
+                       "also record \"<source_label>: <source>\" as the application's source"),
+          ATS_CONFIG_MEMBER(workable_source.on_link));
+
+    t.section({"workable.contacts", "contact details without a Tracker field of their own", false, ""});
+    t.key(Row::text("workable.contacts.note_subject",
+                    "subject of the one note per person holding contact details without a Tracker field")
+              .with_example("Other contact details").at_least(1),
+          ATS_CONFIG_MEMBER(contacts.note_subject), trim_nonempty);
+
+    t.section({"workable.cvs", "Workable CVs attached to Tracker people", false, ""});
+    t.key(Row::boolean("workable.cvs.enabled",
+                       "attach Workable CVs (Kombo attachments of type CV) to the Tracker person"),
+          ATS_CONFIG_MEMBER(cvs.enabled));
+    t.key(Row::integer("workable.cvs.max_bytes", 1, kMaxCvBytes, "larger files are not downloaded (reported instead)"),
+          ATS_CONFIG_MEMBER(cvs.max_bytes));
+    t.key(Row::list("workable.cvs.content_types",
+                    "content types attached (case-insensitive); others are skipped (cvs.enabled: false turns CVs off)")
+              .with_example(boost::json::array{"application/pdf"}).at_least(1).matching("/"),
+          ATS_CONFIG_MEMBER(cvs.content_types), normalise_content_types);
+
+    t.key(Row::integer("workable.quarantine_after_failures", 1, 100,
+                       "consecutive runs an application may fail the same way before it is quarantined"),
+          ATS_CONFIG_MEMBER(quarantine_after_failures));
+    t.key(Row::integer("workable.pending_retention_days", 1, 3650,
+                       "a pending record (not in Tracker yet) older than this is dropped by the next sync"),
+          ATS_CONFIG_MEMBER(pending_retention_days));
+    t.key(Row::integer("workable.quarantine_retention_days", 1, 3650,
+                       "a quarantined record older than this is dropped by the next sync"),
+          ATS_CONFIG_MEMBER(quarantine_retention_days));
+    t.key(Row::integer("workable.overlap_seconds", 0, kMaxOverlapSeconds,
+                       "incremental syncs re-read Kombo changes this long before the checkpoint"),
+          ATS_CONFIG_MEMBER(overlap_seconds));
+    t.rule(check_sync_config);
+    return t;
 }
 
 } // namespace
 
-SyncConfig parse_sync_config(const boost::json::object &w, const SyncConfig &defaults) {
-    const std::string where = "provider_config.workable";
-    SyncConfig c = defaults;
-    const auto &k = sj::require_object(w, "kombo", where);
-    c.kombo.base_url = sj::require_nonempty_string(k, "base_url", where + ".kombo");
-    c.kombo.api_key = sj::require_nonempty_string(k, "api_key", where + ".kombo");
-    c.kombo.integration_id = sj::require_nonempty_string(k, "integration_id", where + ".kombo");
-    if (auto ps = sj::optional_int(k, "page_size", where + ".kombo")) {
-        if (*ps < 1 || *ps > 250)
-            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ".kombo.page_size must be 1..250");
-        c.kombo.page_size = static_cast<int>(*ps);
-    }
-    if (auto t = sj::optional_int(k, "timeout_ms", where + ".kombo")) c.kombo.timeout_ms = static_cast<int>(*t);
-
-    if (const auto *jm = sj::optional_object(w, "job_mapping", where)) {
-        if (const auto *t = sj::optional_object(*jm, "table", where + ".job_mapping"))
-            for (const auto &kv : *t) {
-                auto v = sj::scalar_text(kv.value());
-                if (!v || v->empty())
-                    throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ".job_mapping.table['" +
-                                                                        std::string(kv.key()) +
-                                                                        "'] must be a Tracker opportunity id");
-                c.jobs.table[std::string(kv.key())] = *v;
-            }
-        c.jobs.custom_field = sj::optional_string(*jm, "custom_field", where + ".job_mapping").value_or("");
-        c.jobs.by_title = sj::optional_bool(*jm, "by_title", false, where + ".job_mapping");
-        if (auto r = sj::optional_int(*jm, "refresh_seconds", where + ".job_mapping")) c.jobs.refresh_seconds = *r;
-    }
-    if (c.jobs.table.empty() && c.jobs.custom_field.empty() && !c.jobs.by_title)
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
-                              where + ".job_mapping: give at least one of table, custom_field, by_title");
-
-    if (const auto *sm = sj::optional_object(w, "status_mapping", where)) {
-        const std::string sw = where + ".status_mapping";
-        c.statuses.hired = sj::optional_string(*sm, "HIRED", sw).value_or(c.statuses.hired);
-        c.statuses.declined = sj::optional_string(*sm, "DECLINED", sw).value_or(c.statuses.declined);
-        c.statuses.pending = sj::optional_string(*sm, "PENDING", sw).value_or(c.statuses.pending);
-        c.statuses.initial = sj::optional_string(*sm, "initial", sw).value_or(c.statuses.initial);
-    }
-    std::string &region = c.identity.phone_region;
-    region = sj::optional_string(w, "default_phone_region", where).value_or(defaults.identity.phone_region);
-    if (region.empty()) region = "GB";
-    if (!ats::shared::is_known_phone_region(region))
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ".default_phone_region: unknown region '" + region + "'");
-    if (const auto *id = sj::optional_object(w, "identity", where)) {
-        const std::string iw = where + ".identity";
-        c.identity.fictional_numbers_are_identities =
-            sj::optional_bool(*id, "fictional_numbers_are_identities", c.identity.fictional_numbers_are_identities, iw);
-        if (id->contains("phone_deny_list")) {
-            c.identity.phone_deny_list.clear();
-            for (const auto &v : sj::require_array(*id, "phone_deny_list", iw)) {
-                if (!v.is_string() || !ats::shared::parse_phone(v.as_string(), region))
-                    throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
-                                          iw + ".phone_deny_list: every entry must be a phone number valid in region " +
-                                              region + ", got " + boost::json::serialize(v));
-                c.identity.phone_deny_list.emplace_back(v.as_string());
-            }
-        }
-    }
-    c.source_label = sj::optional_string(w, "source_label", where).value_or(c.source_label);
-    c.candidate_id_field = sj::optional_string(w, "candidate_id_field", where).value_or(c.candidate_id_field);
-    if (auto lw = sj::optional_int(w, "lock_wait_ms", where)) c.lock_wait_ms = *lw;
-    parse_v2_sections(w, where, c);
-    return c;
+const cfg::Table<SyncConfig> &sync_config_table() {
+    static const cfg::Table<SyncConfig> table = make_table();
+    return table;
 }
 
 } // namespace ats::tracker_workable

@@ -1,15 +1,18 @@
 // sync_config.hpp - what the first customer's (MW Resources) setup fixed, as tenant
-// configuration (one tenant's choices). Parsed from provider_config.workable (see
-// provider/config_schema.cpp for the schema the host validates first).
+// configuration: the sync's part of the hybrid's provider_config (the `workable` section and
+// statuses.pending). Every key is one row of sync_config_table() (sync_config.cpp); a member's
+// initial value below is its default. The hybrid's table (provider/hybrid_config.hpp) adds
+// Tracker's rows, and gives the sync the values both share (status names, phone region).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
-
-#include <boost/json/object.hpp>
-
 #include <vector>
+
+#include "ats/shared/config_table.hpp"
+#include "ats/tracker/status_names.hpp"
 
 #include "identity/identity_rules.hpp"
 #include "kombo/kombo_client.hpp"
@@ -29,18 +32,18 @@ struct JobMappingConfig {
     int64_t refresh_seconds = 300;
 };
 
-struct StatusMappingConfig {
-    std::string hired = "Accepted";   // seed: HIRED -> Accepted
-    std::string declined = "Declined"; // seed: REJECTED (Kombo DECLINED) -> Declined
-    std::string pending = "Applied";   // configurable per tenant
-    // The status Tracker gives a new link (resourceApplication / createResource assign: "Applied",
-    // Tracker's documented default). A link whose wanted status equals it needs no updateRecord.
-    std::string initial = "Applied";
+// Tracker status names, in the one vocabulary of provider_config.statuses: declined, accepted and
+// new_application are Tracker's keys (copied from its configuration), pending is the sync's own.
+// A link whose wanted status equals new_application (what Tracker gives a new link) needs no
+// updateRecord.
+struct StatusMappingConfig : ats::tracker::StatusNames {
+    std::optional<std::string> pending;      // outcome PENDING or none; absent: new_application
 
+    const std::string &pending_status() const { return pending ? *pending : new_application; }
     const std::string &for_outcome(const std::string &outcome) const {
-        if (outcome == "HIRED") return hired;
+        if (outcome == "HIRED") return accepted;
         if (outcome == "DECLINED") return declined;
-        return pending; // PENDING and null
+        return pending_status(); // PENDING and null
     }
 };
 
@@ -82,7 +85,7 @@ struct SyncConfig {
     JobMappingConfig jobs;
     StatusMappingConfig statuses;
     StageMappingConfig stages;
-    IdentityRules identity; // identity.phone_region is workable.default_phone_region
+    IdentityRules identity; // identity.phone_region is provider_config.default_phone_region
     std::string source_label = "Workable";
     WorkableSourceConfig workable_source;
     ContactConfig contacts;
@@ -104,10 +107,9 @@ struct SyncConfig {
     int64_t quarantine_retention_days = 90;
 };
 
-// Parses provider_config.workable. `defaults` carries what the Tracker part of the configuration
-// already says (default phone region; accepted/declined/new-application status names), used when
-// the workable section does not override it. Throws ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT)
-// naming the field at fault.
-SyncConfig parse_sync_config(const boost::json::object &workable, const SyncConfig &defaults);
+// The rows of the sync's keys, by their path from the root of provider_config ("workable.cvs.max_bytes",
+// "statuses.pending"). The phone deny list is checked in identity.phone_region, which the hybrid's
+// table sets from default_phone_region first.
+const ats::shared::config::Table<SyncConfig> &sync_config_table();
 
 } // namespace ats::tracker_workable

@@ -61,10 +61,10 @@ const std::vector<std::string> &SyncRun::tracker_statuses() {
         auto names = tracker_.link_status_names();
         auto unknown = unknown_configured_statuses(cfg_, names);
         if (!unknown.empty()) {
-            std::string msg = "provider_config.workable: status";
+            std::string msg = "provider_config: status";
             msg += unknown.size() > 1 ? "es " : " ";
             for (size_t i = 0; i < unknown.size(); ++i) msg += (i ? ", '" : "'") + unknown[i] + "'";
-            msg += " (status_mapping / stage_mapping) not in Tracker; valid statuses: ";
+            msg += " (statuses / workable.stage_mapping) not in Tracker; valid statuses: ";
             for (size_t i = 0; i < names.size(); ++i) msg += (i ? ", '" : "'") + names[i] + "'";
             throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, msg);
         }

@@ -156,8 +156,8 @@ bj::object RecordMapper::application(const LinkRow &row) const {
     bj::value updated = utc_or_null(row.last_updated, what + " lastupdated");
     bj::value created = utc_or_null(row.date_added, what + " dateadded");
     std::string outcome = "PENDING";
-    if (!row.status.empty() && ats::shared::ascii_iequals(row.status, options_.accepted_status)) outcome = "HIRED";
-    if (!row.status.empty() && ats::shared::ascii_iequals(row.status, options_.declined_status)) outcome = "DECLINED";
+    if (!row.status.empty() && ats::shared::ascii_iequals(row.status, options_.statuses.accepted)) outcome = "HIRED";
+    if (!row.status.empty() && ats::shared::ascii_iequals(row.status, options_.statuses.declined)) outcome = "DECLINED";
     bj::object a;
     a["id"] = id;
     a["remote_id"] = id;

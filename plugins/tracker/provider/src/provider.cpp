@@ -41,8 +41,7 @@ TrackerProvider::TrackerProvider(ats::sdk::Host host, std::string tenant_id, Tra
     ats::shared::TimeZone zone(config_.timezone);
     client_ = std::make_unique<TrackerClient>(host_, config_.client, zone);
     MappingOptions m;
-    m.accepted_status = config_.statuses.accepted;
-    m.declined_status = config_.statuses.declined;
+    m.statuses = config_.statuses;
     m.default_phone_region = config_.default_phone_region;
     mapper_ = std::make_unique<RecordMapper>(zone, m);
 }

@@ -1,6 +1,5 @@
 #include "ats/tracker/provider_config.hpp"
 
-#include "ats/shared/json.hpp"
 #include "ats/shared/phone.hpp"
 #include "ats/shared/timezone.hpp"
 
@@ -9,111 +8,104 @@
 namespace ats::tracker {
 
 namespace bj = boost::json;
-namespace sj = ats::shared::json;
+namespace cfg = ats::shared::config;
+using cfg::Row;
+using cfg::Type;
 
 namespace {
-constexpr const char *kWhere = "provider_config";
 
-[[noreturn]] void bad(const std::string &message) { throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, message); }
-
-std::string required_secret(const bj::object &auth, const char *field, const char *method) {
-    auto v = sj::optional_string(auth, field, "provider_config.auth");
-    if (!v || v->empty())
-        bad(std::string("provider_config.auth.") + field + " is required for auth.method " + method);
-    return *v;
+// A credential the chosen auth.method needs must be given (the schema cannot say "required when").
+void require_credentials(TrackerConfig &c, const cfg::Layout &layout) {
+    const AuthOptions &a = c.client.auth;
+    auto need = [&](const std::string &value, const char *key) {
+        if (value.empty())
+            cfg::bad(layout.field(std::string("auth.") + key),
+                     std::string("is required for auth.method ") + auth_method_name(a.method));
+    };
+    switch (a.method) {
+    case AuthOptions::Method::api_key: need(a.api_key, "api_key"); break;
+    case AuthOptions::Method::password:
+        need(a.username, "username");
+        need(a.password, "password");
+        break;
+    // The manifest's refresh token is only the first one: a rotated token in host state wins.
+    case AuthOptions::Method::oauth2: need(a.refresh_token, "refresh_token"); break;
+    }
 }
+
+cfg::Table<TrackerConfig> make_table() {
+    cfg::Table<TrackerConfig> t;
+    t.key(Row::text("base_url", "Widget API host, e.g. https://evoapi.tracker-rms.com (US evoapius, CA evoapica)")
+              .with_example("https://evoapius.tracker-rms.com").must_be_given().at_least(8).matching("^https?://"),
+          ATS_CONFIG_MEMBER(client.base_url), [](std::string &url, const std::string &) {
+              while (!url.empty() && url.back() == '/') url.pop_back();
+          });
+    t.section({"auth", "how Tracker authenticates this tenant", true, ""});
+    t.key_stored_by(
+        Row::text("auth.method", "how Tracker authenticates this tenant")
+            .with_example("password").must_be_given().one_of_values({"api_key", "password", "oauth2"}),
+        [](TrackerConfig &c, cfg::Value &&v, const std::string &) {
+            const std::string &m = std::get<std::string>(v);
+            c.client.auth.method = m == "password" ? AuthOptions::Method::password
+                                   : m == "oauth2" ? AuthOptions::Method::oauth2
+                                                   : AuthOptions::Method::api_key;
+        },
+        [](const TrackerConfig &c) { return bj::value(auth_method_name(c.client.auth.method)); });
+    t.key(Row::text("auth.api_key", "Widget API key (acts as the system administrator); auth.method api_key")
+              .with_example("example-api-key").as_secret().at_least(1),
+          ATS_CONFIG_MEMBER(client.auth.api_key));
+    t.key(Row::text("auth.username", "Tracker user name; auth.method password")
+              .with_example("recruiter@example.org").no_default().at_least(1),
+          ATS_CONFIG_MEMBER(client.auth.username));
+    t.key(Row::text("auth.password", "Tracker password; auth.method password")
+              .with_example("example-password").as_secret().at_least(1),
+          ATS_CONFIG_MEMBER(client.auth.password));
+    t.key(Row::text("auth.client_id", "OAuth2 client id; auth.method oauth2").with_example("ExampleClient").at_least(1),
+          ATS_CONFIG_MEMBER(client.auth.client_id));
+    t.key(Row::text("auth.refresh_token", "OAuth2 refresh token; used until a rotated one is stored in host state")
+              .with_example("example-refresh-token").as_secret().at_least(1),
+          ATS_CONFIG_MEMBER(client.auth.refresh_token));
+    t.key(Row::text("timezone", "IANA zone of the Tracker account's local timestamps")
+              .with_example("America/New_York").at_least(1),
+          ATS_CONFIG_MEMBER(timezone), [](std::string &zone, const std::string &) {
+              ats::shared::TimeZone check(zone); // throws naming the zone
+          });
+    t.key(Row::text("default_phone_region", "region of phone numbers written without a country code (in Tracker and, "
+                                            "for the hybrid, in Workable)")
+              .with_example("US").matching("^[A-Za-z]{2}$"),
+          ATS_CONFIG_MEMBER(default_phone_region), [](std::string &region, const std::string &field) {
+              if (!ats::shared::is_known_phone_region(region))
+                  cfg::bad(field, "'" + region + "' is not a region code (e.g. GB, US)");
+          });
+    t.section({"statuses", "opportunity-resource status NAMES (resolved through getSettings)", false, ""});
+    t.key(Row::text("statuses.declined", "status set by applications.reject; outcome DECLINED")
+              .with_example("Rejected").at_least(1),
+          ATS_CONFIG_MEMBER(statuses.declined));
+    t.key(Row::text("statuses.accepted", "status meaning hired; outcome HIRED").with_example("Placed").at_least(1),
+          ATS_CONFIG_MEMBER(statuses.accepted));
+    t.key(Row::text("statuses.new_application",
+                    "status Tracker gives a new application (link); one created at another stage is moved")
+              .with_example("New").at_least(1),
+          ATS_CONFIG_MEMBER(statuses.new_application));
+    t.key(Row::integer("page_size", 1, 500, "records per Tracker page (numrecords, A7)"),
+          ATS_CONFIG_MEMBER(client.page_size));
+    t.key(Row::integer("request_timeout_ms", 100, 600000, "timeout of one Tracker request"),
+          ATS_CONFIG_MEMBER(client.request_timeout_ms));
+    t.rule(require_credentials);
+    return t;
+}
+
 } // namespace
 
-TrackerConfig TrackerConfig::parse(const bj::object &cfg) {
-    TrackerConfig c;
-    c.client.base_url = sj::require_nonempty_string(cfg, "base_url", kWhere);
-    if (c.client.base_url.rfind("http://", 0) != 0 && c.client.base_url.rfind("https://", 0) != 0)
-        bad("provider_config.base_url must start with http:// or https://");
-    while (c.client.base_url.back() == '/') c.client.base_url.pop_back();
-
-    const bj::object &auth = sj::require_object(cfg, "auth", kWhere);
-    std::string method = sj::require_string(auth, "method", "provider_config.auth");
-    if (method == "api_key") {
-        c.client.auth.method = AuthOptions::Method::api_key;
-        c.client.auth.api_key = required_secret(auth, "api_key", "api_key");
-    } else if (method == "password") {
-        c.client.auth.method = AuthOptions::Method::password;
-        c.client.auth.username = required_secret(auth, "username", "password");
-        c.client.auth.password = required_secret(auth, "password", "password");
-    } else if (method == "oauth2") {
-        c.client.auth.method = AuthOptions::Method::oauth2;
-        // The manifest's refresh token is only the first one: a rotated token in host state wins.
-        c.client.auth.refresh_token = required_secret(auth, "refresh_token", "oauth2");
-        if (auto id = sj::optional_string(auth, "client_id", "provider_config.auth"); id && !id->empty())
-            c.client.auth.client_id = *id;
-    } else {
-        bad("provider_config.auth.method must be one of api_key, password, oauth2 (got '" + method + "')");
-    }
-
-    if (auto tz = sj::optional_string(cfg, "timezone", kWhere)) c.timezone = *tz;
-    ats::shared::TimeZone check(c.timezone); // throws naming the zone
-    if (auto r = sj::optional_string(cfg, "default_phone_region", kWhere)) c.default_phone_region = *r;
-    if (!ats::shared::is_known_phone_region(c.default_phone_region))
-        bad("provider_config.default_phone_region '" + c.default_phone_region + "' is not a region code (e.g. GB, US)");
-    if (const bj::object *st = sj::optional_object(cfg, "statuses", kWhere)) {
-        const char *where = "provider_config.statuses";
-        if (auto v = sj::optional_string(*st, "declined", where); v && !v->empty()) c.statuses.declined = *v;
-        if (auto v = sj::optional_string(*st, "accepted", where); v && !v->empty()) c.statuses.accepted = *v;
-        if (auto v = sj::optional_string(*st, "new_application", where); v && !v->empty()) c.statuses.new_application = *v;
-    }
-    if (auto n = sj::optional_int(cfg, "page_size", kWhere)) {
-        if (*n < 1 || *n > 500) bad("provider_config.page_size must be between 1 and 500 (Tracker's numrecords limit)");
-        c.client.page_size = static_cast<int>(*n);
-    }
-    if (auto n = sj::optional_int(cfg, "request_timeout_ms", kWhere)) {
-        if (*n < 100 || *n > 600000) bad("provider_config.request_timeout_ms must be between 100 and 600000");
-        c.client.request_timeout_ms = static_cast<int>(*n);
-    }
-    return c;
+const cfg::Table<TrackerConfig> &tracker_config_table() {
+    static const cfg::Table<TrackerConfig> table = make_table();
+    return table;
 }
 
-bj::object tracker_config_schema_properties() {
-    auto str = [](const char *description) { return bj::object{{"type", "string"}, {"description", description}}; };
-    auto secret = [](const char *description) {
-        return bj::object{{"type", "string"}, {"minLength", 1}, {"x-secret", true}, {"description", description}};
-    };
-    bj::object auth_props{
-        {"method", bj::object{{"type", "string"}, {"enum", bj::array{"api_key", "password", "oauth2"}},
-                              {"description", "how Tracker authenticates this tenant"}}},
-        {"api_key", secret("Widget API key (acts as the system administrator); auth.method api_key")},
-        {"username", str("Tracker user name; auth.method password")},
-        {"password", secret("Tracker password; auth.method password")},
-        {"client_id", bj::object{{"type", "string"}, {"default", "EvoApi_1.0"}, {"description", "OAuth2 client id"}}},
-        {"refresh_token", secret("OAuth2 refresh token; used until a rotated one is stored in host state")}};
-    bj::object statuses_props{
-        {"declined", bj::object{{"type", "string"}, {"minLength", 1}, {"default", "Declined"},
-                                {"description", "status set by applications.reject; outcome DECLINED"}}},
-        {"accepted", bj::object{{"type", "string"}, {"minLength", 1}, {"default", "Accepted"},
-                                {"description", "status meaning hired; outcome HIRED"}}},
-        {"new_application", bj::object{{"type", "string"}, {"minLength", 1}, {"default", "Applied"},
-                                       {"description", "status of a new application when no stage is given"}}}};
-    return bj::object{
-        {"base_url", bj::object{{"type", "string"}, {"pattern", "^https?://"}, {"minLength", 8},
-                                {"description", "Widget API host, e.g. https://evoapi.tracker-rms.com (US evoapius, CA evoapica)"}}},
-        {"auth", bj::object{{"type", "object"}, {"required", bj::array{"method"}}, {"additionalProperties", false},
-                            {"properties", std::move(auth_props)}}},
-        {"timezone", bj::object{{"type", "string"}, {"default", "Europe/London"},
-                                {"description", "IANA zone of the Tracker account's local timestamps"}}},
-        {"default_phone_region", bj::object{{"type", "string"}, {"pattern", "^[A-Za-z]{2}$"}, {"default", "GB"},
-                                            {"description", "region for phone numbers written without a country code"}}},
-        {"statuses", bj::object{{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(statuses_props)},
-                                {"description", "opportunity-resource status NAMES (resolved through getSettings)"}}},
-        {"page_size", bj::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 500}, {"default", 200}}},
-        {"request_timeout_ms", bj::object{{"type", "integer"}, {"minimum", 100}, {"maximum", 600000}, {"default", 30000}}}};
+TrackerConfig TrackerConfig::parse(const bj::object &provider_config) {
+    return tracker_config_table().parse(provider_config);
 }
 
-bj::array tracker_config_schema_required() { return bj::array{"base_url", "auth"}; }
-
-std::string tracker_config_schema_json() {
-    return bj::serialize(bj::object{{"type", "object"},
-                                    {"properties", tracker_config_schema_properties()},
-                                    {"required", tracker_config_schema_required()},
-                                    {"additionalProperties", false}});
-}
+std::string tracker_config_schema_json() { return tracker_config_table().schema_json(); }
 
 } // namespace ats::tracker

@@ -9,6 +9,10 @@
 
 namespace ats::shared {
 
+// The region of numbers written without a country code when a tenant does not configure one
+// (provider_config.default_phone_region).
+inline constexpr const char *kDefaultPhoneRegion = "GB";
+
 // Inputs beyond these bounds are refused before libphonenumber sees them: its extraction of a
 // number from free text is quadratic in the number of digits (32,000 digits take about 9 s), and
 // no real phone number, written any way, comes near either bound (E.164 allows 15 digits; a

@@ -14,12 +14,14 @@
 #include <map>
 #include <string>
 
+#include "ats/shared/phone.hpp"
+#include "ats/tracker/status_names.hpp"
+
 namespace ats::tracker {
 
 struct MappingOptions {
-    std::string accepted_status = "Accepted"; // -> outcome HIRED
-    std::string declined_status = "Declined"; // -> outcome DECLINED (rejected_at = last update)
-    std::string default_phone_region = "GB";  // candidate phone_numbers[].e164
+    StatusNames statuses; // accepted -> outcome HIRED, declined -> DECLINED (rejected_at = last update)
+    std::string default_phone_region = ats::shared::kDefaultPhoneRegion; // candidate phone_numbers[].e164
 };
 
 class RecordMapper {

@@ -1,5 +1,8 @@
 // provider_config.hpp - the `tracker` provider's configuration (a tenant manifest's
-// provider_config), its JSON Schema, and the pieces the hybrid provider composes its own schema from.
+// provider_config). Every key is one row of tracker_config_table() (provider_config.cpp): its
+// type, range, description and the member below it is stored in; the member's initial value is
+// the default. The descriptor's JSON Schema and the parser both come from that table, and the
+// hybrid provider includes the same rows in its own table.
 //
 // {
 //   "base_url": "https://evoapi.tracker-rms.com",            // required; US: evoapius, CA: evoapica
@@ -14,7 +17,10 @@
 // }
 #pragma once
 
+#include "ats/shared/config_table.hpp"
+#include "ats/shared/phone.hpp"
 #include "ats/tracker/options.hpp"
+#include "ats/tracker/status_names.hpp"
 
 #include <boost/json.hpp>
 
@@ -22,29 +28,22 @@
 
 namespace ats::tracker {
 
-struct StatusNames { // opportunity-resource status NAMES, resolved through getSettings (A4)
-    std::string declined = "Declined";
-    std::string accepted = "Accepted";
-    std::string new_application = "Applied";
-};
-
 struct TrackerConfig {
     ClientOptions client;
     std::string timezone = "Europe/London";
-    std::string default_phone_region = "GB";
+    // The one default phone region of a tenant (the hybrid's identity rules use it too).
+    std::string default_phone_region = ats::shared::kDefaultPhoneRegion;
     StatusNames statuses;
 
-    // Parses the Tracker keys of a provider_config object; other keys are ignored (the hybrid's
-    // config is a superset). Throws ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT) naming the field
-    // ("provider_config.auth.api_key is required for auth.method api_key"); never echoes a secret.
+    // Parses a provider_config object with tracker_config_table(). Throws
+    // ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT) naming the field
+    // ("provider_config.auth.api_key: is required for auth.method api_key"); never echoes a secret.
     static TrackerConfig parse(const boost::json::object &provider_config);
 };
 
-// The JSON Schema `properties` of the Tracker keys, and which of them are required. The hybrid
-// adds its own properties to a copy of these.
-boost::json::object tracker_config_schema_properties();
-boost::json::array tracker_config_schema_required();
-// {"type":"object","properties":...,"required":...,"additionalProperties":false} as text.
+// The rows of the Tracker keys.
+const ats::shared::config::Table<TrackerConfig> &tracker_config_table();
+// The descriptor's config_schema_json.
 std::string tracker_config_schema_json();
 
 } // namespace ats::tracker
