@@ -16,6 +16,7 @@
 #pragma once
 
 #include "ats_plugin.h"
+#include "operations.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -29,12 +30,6 @@
 namespace boost::dll { class shared_library; }
 
 namespace ats::host {
-
-struct Capability {
-    std::string operation;
-    int32_t support = ATS_NOT_SUPPORTED; // ATS_SUPPORTED / ATS_LIMITED / ATS_NOT_SUPPORTED
-    std::string reason;
-};
 
 // Identity of a file on disk, to tell whether it changed between scans.
 struct FileIdentity {
@@ -131,8 +126,5 @@ private:
     std::mutex reload_mu_; // one reload at a time
     std::shared_ptr<const PluginRegistry> current_;
 };
-
-// Every operation name of ats_operations.h (the host's minor).
-const std::vector<std::string> &known_operations();
 
 } // namespace ats::host

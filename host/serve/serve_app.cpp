@@ -6,6 +6,8 @@
 #include "crypto.hpp"
 #include "event_log.hpp"
 #include "metrics.hpp"
+#include "operation_support.hpp"
+#include "operations.hpp"
 #include "readiness.hpp"
 #include "serve_state.hpp"
 #include "sync_history.hpp"
@@ -303,10 +305,7 @@ void ServeApp::add_service_routes() {
     });
     router_.add("POST", "/v1/tenants/{tenant}/sync", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
         auto runtime = tenant_for(req, params);
-        auto support = runtime->support(ATS_OP_SYNC);
-        if (support.support == ATS_NOT_SUPPORTED)
-            throw ApiError(501, "not_supported", "provider " + runtime->provider() + " does not support sync" +
-                                                     (support.reason.empty() ? "" : ": " + support.reason));
+        require_supported(*runtime, ATS_OP_SYNC);
         bool full = false, retry_quarantined = false, dry_run = false;
         if (!req.body.empty()) {
             boost::system::error_code ec;
@@ -321,9 +320,8 @@ void ServeApp::add_service_routes() {
                 }
         }
         if (dry_run) { // the plan, answered at once: nothing is written, so no run is recorded
-            if (runtime->abi_minor() < 2)
-                throw ApiError(501, "not_supported", "provider " + runtime->provider() +
-                                                         " predates dry runs (plugin ABI 1.2): it would ignore dry_run and write");
+            if (auto refusal = ats::host::dry_run_not_supported(runtime->provider(), runtime->abi_minor()))
+                throw ApiError(501, "not_supported", std::move(*refusal));
             struct Plan final : RecordConsumer {
                 std::string record;
                 bool on_record(std::string_view json) override {
@@ -446,7 +444,7 @@ void ServeApp::add_service_routes() {
             metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
             answer["sync"] = nullptr;
             answer["reason"] = hook.ignore_reason;
-        } else if (runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED) {
+        } else if (not_supported(*runtime, ATS_OP_SYNC)) {
             metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
             answer["sync"] = nullptr;
             answer["reason"] = "provider " + runtime->provider() + " does not sync";

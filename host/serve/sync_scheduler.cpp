@@ -6,6 +6,7 @@
 #include "crypto.hpp"
 #include "event_log.hpp"
 #include "metrics.hpp"
+#include "operation_support.hpp"
 #include "serve_state.hpp"
 #include "api_error.hpp"
 
@@ -98,7 +99,7 @@ void SyncScheduler::loop() {
             auto runtime = catalog->tenant(tenant);
             if (!runtime) continue;
             // Full reconciliation (see the header): due first, it covers an incremental run.
-            const int full_every = runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED
+            const int full_every = not_supported(*runtime, ATS_OP_SYNC)
                                        ? 0 : std::max(0, runtime->full_sync_every_seconds());
             bool full_now = false;
             if (full_every <= 0) {
@@ -262,7 +263,7 @@ boost::json::object SyncScheduler::schedule_json(const std::shared_ptr<TenantRun
         o["full_every_seconds"] = f->second.every_seconds;
         o["next_full_run_at"] = iso_of(f->second.due);
     } else {
-        int every = runtime->support(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED ? 0 : runtime->full_sync_every_seconds();
+        int every = not_supported(*runtime, ATS_OP_SYNC) ? 0 : runtime->full_sync_every_seconds();
         // Not seen by the loop yet (it ticks every 500 ms): the first full run is one interval out.
         o["full_every_seconds"] = every > 0 ? boost::json::value(every) : boost::json::value(nullptr);
         o["next_full_run_at"] = every > 0 ? boost::json::value(iso_of(std::chrono::steady_clock::now() + std::chrono::seconds(every)))
