@@ -18,7 +18,7 @@
  * operations, its capability listings, blob handling, the REST routes' result handling and the
  * OpenAPI document) is derived from that table.
  *
- * Plain C89 preprocessor and declarations only, so that a C plugin can use it as it is.
+ * Plain C89 preprocessor and declarations only (abi.operations_c89): usable as it is from C.
  */
 #ifndef ATS_OPERATIONS_H
 #define ATS_OPERATIONS_H

@@ -444,10 +444,10 @@ void ServeApp::add_service_routes() {
             metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
             answer["sync"] = nullptr;
             answer["reason"] = hook.ignore_reason;
-        } else if (not_supported(*runtime, ATS_OP_SYNC)) {
+        } else if (auto refusal = not_supported(*runtime, ATS_OP_SYNC)) {
             metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
             answer["sync"] = nullptr;
-            answer["reason"] = "provider " + runtime->provider() + " does not sync";
+            answer["reason"] = *refusal;
         } else {
             auto [started, run] = syncs_.trigger(runtime, "webhook", false, req.request_id);
             metrics_.add("ats_webhooks_total", {{"outcome", started == SyncScheduler::Start::started ? "sync_started" : "sync_running"}});
