@@ -13,7 +13,12 @@
  * call sink.blob once.
  *
  * Names are frozen; new operations get new names. A provider lists every operation it knows in
- * its capability matrix.
+ * its capability matrix. ATS_OPERATIONS at the end of this file lists every operation once with
+ * the shape of its result; everything that enumerates operations (the host's list of known
+ * operations, its capability listings, blob handling, the REST routes' result handling and the
+ * OpenAPI document) is derived from that table.
+ *
+ * Plain C89 preprocessor and declarations only (abi.operations_c89): usable as it is from C.
  */
 #ifndef ATS_OPERATIONS_H
 #define ATS_OPERATIONS_H
@@ -141,5 +146,53 @@
  * ATS_ERR_INVALID_ARGUMENT (none or several selectors, an e-mail/phone that is no identity),
  * ATS_ERR_CONFLICT (a sync of the tenant holds its lock too long). */
 #define ATS_OP_FORGET "forget"
+
+/* How an operation answers through its ats_sink_t (the rules at the top of this file). */
+typedef enum ats_result_shape {
+    ATS_RESULT_RECORD = 0, /* sink.record exactly once, with the result */
+    ATS_RESULT_STREAM = 1, /* sink.record once per record; the consumer may stop it */
+    ATS_RESULT_BLOB = 2    /* sink.blob exactly once, with the file */
+} ats_result_shape_t;
+
+/* Every operation, once: X(NAME, SHAPE) with NAME an ATS_OP_* string above and SHAPE an
+ * ats_result_shape_t. Usage: define X, then expand the list, e.g.
+ *     #define ROW(name, shape) {name, shape},
+ *     static const struct { const char *name; ats_result_shape_t shape; } ops[] = {
+ *         ATS_OPERATIONS(ROW)};
+ * Adding an operation: its ATS_OP_* name and comment above, one line here, the providers that
+ * implement it, and a REST route line if it gets one (host/serve/operation_routes.cpp). */
+#define ATS_OPERATIONS(X) \
+    X(ATS_OP_CHECK, ATS_RESULT_RECORD) \
+    X(ATS_OP_JOBS_STREAM, ATS_RESULT_STREAM) \
+    X(ATS_OP_APPLICATIONS_STREAM, ATS_RESULT_STREAM) \
+    X(ATS_OP_CANDIDATES_STREAM, ATS_RESULT_STREAM) \
+    X(ATS_OP_JOBS_GET, ATS_RESULT_RECORD) \
+    X(ATS_OP_JOBS_GET_ENHANCED, ATS_RESULT_RECORD) \
+    X(ATS_OP_JOBS_GET_MANY, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATIONS_GET, ATS_RESULT_RECORD) \
+    X(ATS_OP_CANDIDATES_GET, ATS_RESULT_RECORD) \
+    X(ATS_OP_CANDIDATES_FIND, ATS_RESULT_RECORD) \
+    X(ATS_OP_CANDIDATES_GET_RESUME, ATS_RESULT_BLOB) \
+    X(ATS_OP_APPLICATIONS_CREATE, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATIONS_MOVE_TO_STAGE, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATIONS_REJECT, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATIONS_BULK_REJECT, ATS_RESULT_RECORD) \
+    X(ATS_OP_REJECTION_REASONS_LIST, ATS_RESULT_RECORD) \
+    X(ATS_OP_STAGES_LIST, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATION_NOTES_ADD, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATION_NOTES_LIST, ATS_RESULT_RECORD) \
+    X(ATS_OP_CANDIDATE_NOTES_ADD, ATS_RESULT_RECORD) \
+    X(ATS_OP_CANDIDATE_NOTES_LIST, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATION_ATTACHMENTS_ADD, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATION_ATTACHMENTS_LIST, ATS_RESULT_RECORD) \
+    X(ATS_OP_APPLICATION_ATTACHMENTS_GET, ATS_RESULT_BLOB) \
+    X(ATS_OP_CANDIDATE_ATTACHMENTS_ADD, ATS_RESULT_RECORD) \
+    X(ATS_OP_CANDIDATE_ATTACHMENTS_LIST, ATS_RESULT_RECORD) \
+    X(ATS_OP_CANDIDATE_ATTACHMENTS_GET, ATS_RESULT_BLOB) \
+    X(ATS_OP_CUSTOM_FIELDS_GET, ATS_RESULT_RECORD) \
+    X(ATS_OP_CUSTOM_FIELDS_SET, ATS_RESULT_RECORD) \
+    X(ATS_OP_SYNC, ATS_RESULT_RECORD) \
+    X(ATS_OP_PROBE, ATS_RESULT_RECORD) \
+    X(ATS_OP_FORGET, ATS_RESULT_RECORD)
 
 #endif /* ATS_OPERATIONS_H */

@@ -65,6 +65,8 @@
  *     of older callees, so none changes meaning); get_extension's thread and lifetime rules.
  *   - Host services (ats_host_services_t, versioned separately): 1.0 = initial; 1.1 appended
  *     identity_hash and, with it, the state op ATS_STATE_PUT_SECRET (data protection).
+ *   - The operation table ATS_OPERATIONS and ats_result_shape_t (ats_operations.h) are
+ *     declarations for compilers only: no struct, exported symbol or minor changed.
  *   - Host pacing (http_request waits for the upstream's rate; a 429 is repeated even when not
  *     idempotent) is host behaviour, no type changed, compatible both ways.
  *   - Record shapes are Kombo items (a contents rule like control records: no struct changed, no

@@ -6,6 +6,7 @@
 #include "host_error.hpp"
 #include "logger.hpp"
 #include "provider_json.hpp"
+#include "operations.hpp"
 #include "redactor.hpp"
 #include "runtime.hpp"
 #include "serve_command.hpp"
@@ -231,11 +232,6 @@ int cmd_tenants(host::Runtime &rt, const cli::Options &o) {
     return all_ok ? kExitOk : kExitPluginOrManifest;
 }
 
-bool is_blob_operation(const std::string &op) {
-    return op == ATS_OP_CANDIDATES_GET_RESUME || op == ATS_OP_APPLICATION_ATTACHMENTS_GET ||
-           op == ATS_OP_CANDIDATE_ATTACHMENTS_GET;
-}
-
 std::string read_args(const cli::Options &o) {
     if (!o.args) return "{}";
     const std::string &a = *o.args;
@@ -352,11 +348,9 @@ int cmd_syncs(host::Runtime &rt, const cli::Options &o) {
 
 int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args) {
     auto tenant = rt.open_tenant(o.tenant);
-    // A plugin older than ABI 1.2 does not know "dry_run" and would run a REAL sync.
-    if (o.command == "sync" && o.dry_run && tenant->plugin()->abi_version().minor < 2)
-        throw HostError(ErrorKind::usage, ATS_ERR_NOT_SUPPORTED,
-                        "sync --dry-run needs a plugin of ABI 1.2 or later (this one is 1." +
-                            std::to_string(tenant->plugin()->abi_version().minor) + "): it would ignore dry_run and write");
+    if (o.command == "sync" && o.dry_run)
+        if (auto refusal = host::dry_run_not_supported(tenant->plugin()->provider(), tenant->plugin()->abi_version().minor))
+            throw HostError(ErrorKind::usage, ATS_ERR_NOT_SUPPORTED, *refusal);
     Out out;
     host::InvokeSink sink;
     long long emitted = 0;
@@ -640,7 +634,7 @@ int run(int argc, char **argv) {
         print_error("usage", "usage", operation, "", o.command + " needs --tenant T", nullptr);
         return kExitUsage;
     }
-    if (is_blob_operation(operation) && o.output.empty()) {
+    if (host::is_blob_operation(operation) && o.output.empty()) {
         print_error("usage", "usage", operation, o.tenant, operation + " returns a file: give --output FILE", nullptr);
         return kExitUsage;
     }

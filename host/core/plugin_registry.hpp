@@ -17,6 +17,7 @@
 
 #include "ats_plugin.h"
 #include "ats_project_version.h"
+#include "operations.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -30,12 +31,6 @@
 namespace boost::dll { class shared_library; }
 
 namespace ats::host {
-
-struct Capability {
-    std::string operation;
-    int32_t support = ATS_NOT_SUPPORTED; // ATS_SUPPORTED / ATS_LIMITED / ATS_NOT_SUPPORTED
-    std::string reason;
-};
 
 // Identity of a file on disk, to tell whether it changed between scans.
 struct FileIdentity {
@@ -136,8 +131,5 @@ private:
     std::mutex reload_mu_; // one reload at a time
     std::shared_ptr<const PluginRegistry> current_;
 };
-
-// Every operation name of ats_operations.h (the host's minor).
-const std::vector<std::string> &known_operations();
 
 } // namespace ats::host

@@ -11,6 +11,7 @@
 
 #include "ats_operations.h"
 #include "ats_plugin.hpp"
+#include "operations.hpp"
 
 #include <boost/json.hpp>
 
@@ -458,11 +459,9 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     const std::string who = operation + " for tenant '" + manifest_.tenant_id + "'";
     LogContext lctx{manifest_.tenant_id, plugin_->provider(), result.request_id};
 
-    Capability cap = plugin_->capability(operation);
-    if (cap.support == ATS_NOT_SUPPORTED) {
+    if (auto refusal = not_supported(plugin_->provider(), plugin_->capability(operation))) {
         result.status = ATS_ERR_NOT_SUPPORTED;
-        result.message = operation + " is not supported by provider '" + plugin_->provider() + "': " +
-                         (cap.reason.empty() ? "no reason given" : cap.reason);
+        result.message = std::move(*refusal);
         return result;
     }
     boost::system::error_code ec;

@@ -14,6 +14,7 @@
 #include "ats_plugin.h"
 #include "ats/shared/kombo_record.hpp"
 #include "record_sinks.hpp"
+#include "operation_support.hpp"
 #include "serve_app.hpp"
 #include "stream_page.hpp"
 
@@ -266,8 +267,7 @@ void ServeApp::add_kombo_routes() {
             try {
                 auto runtime = tenant_for(req, params);
                 check_parameters(req, route.filters);
-                if (runtime->plugin()->capability(route.operation).support == ATS_NOT_SUPPORTED)
-                    throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support " + route.operation);
+                require_supported(*runtime, route.operation);
                 size_t page_size = page_size_of(req);
                 json::object args;
                 if (req.has_query("updated_after")) args["updated_after"] = kombo_time("updated_after", req.query_param("updated_after"));
@@ -330,8 +330,7 @@ void ServeApp::add_kombo_routes() {
             try {
                 auto runtime = tenant_for(req, params);
                 check_parameters(req, {});
-                if (runtime->plugin()->capability(operation).support == ATS_NOT_SUPPORTED)
-                    throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support " + operation);
+                require_supported(*runtime, operation);
                 const std::string &id = params.at(id_name);
                 json::object args{{id_name, id}};
                 SingleRecord one;

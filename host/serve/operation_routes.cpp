@@ -10,6 +10,8 @@
 #include "ats_plugin.h"
 #include "metrics.hpp"
 #include "record_sinks.hpp"
+#include "operation_support.hpp"
+#include "operations.hpp"
 #include "serve_app.hpp"
 #include "serve_state.hpp"
 #include "stream_page.hpp"
@@ -18,13 +20,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 namespace ats::serve {
 namespace json = boost::json;
 
 namespace {
 
-enum class Shape { record, stream, blob };
 enum class ArgType { text, csv, boolean };
 
 struct QueryArg {
@@ -32,49 +34,49 @@ struct QueryArg {
     ArgType type;
 };
 
+// The result's shape (single record, stream, file) is the operation's, from the operation table.
 struct OperationRoute {
     const char *method;
     const char *pattern;
     const char *operation;
-    Shape shape;
     int success_status;
     std::vector<QueryArg> query;
 };
 
 const std::vector<OperationRoute> &operation_routes() {
     static const std::vector<OperationRoute> routes = {
-        {"GET", "/v1/tenants/{tenant}/check", ATS_OP_CHECK, Shape::record, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/jobs", ATS_OP_JOBS_STREAM, Shape::stream, 200,
+        {"GET", "/v1/tenants/{tenant}/check", ATS_OP_CHECK, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/jobs", ATS_OP_JOBS_STREAM, 200,
          {{"updated_after", ArgType::text}, {"statuses", ArgType::csv}}},
-        {"POST", "/v1/tenants/{tenant}/jobs/get-many", ATS_OP_JOBS_GET_MANY, Shape::record, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/jobs/{job_id}", ATS_OP_JOBS_GET, Shape::record, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/jobs/{job_id}/enhanced", ATS_OP_JOBS_GET_ENHANCED, Shape::record, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/applications", ATS_OP_APPLICATIONS_STREAM, Shape::stream, 200,
+        {"POST", "/v1/tenants/{tenant}/jobs/get-many", ATS_OP_JOBS_GET_MANY, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/jobs/{job_id}", ATS_OP_JOBS_GET, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/jobs/{job_id}/enhanced", ATS_OP_JOBS_GET_ENHANCED, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/applications", ATS_OP_APPLICATIONS_STREAM, 200,
          {{"updated_after", ArgType::text}, {"job_ids", ArgType::csv}, {"strict", ArgType::boolean}}},
-        {"POST", "/v1/tenants/{tenant}/applications", ATS_OP_APPLICATIONS_CREATE, Shape::record, 201, {}},
-        {"POST", "/v1/tenants/{tenant}/applications/bulk-reject", ATS_OP_APPLICATIONS_BULK_REJECT, Shape::record, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/applications/{application_id}", ATS_OP_APPLICATIONS_GET, Shape::record, 200, {}},
-        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/stage", ATS_OP_APPLICATIONS_MOVE_TO_STAGE, Shape::record, 200, {}},
-        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/reject", ATS_OP_APPLICATIONS_REJECT, Shape::record, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/notes", ATS_OP_APPLICATION_NOTES_LIST, Shape::record, 200, {}},
-        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/notes", ATS_OP_APPLICATION_NOTES_ADD, Shape::record, 201, {}},
-        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/attachments", ATS_OP_APPLICATION_ATTACHMENTS_LIST, Shape::record, 200, {}},
-        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/attachments", ATS_OP_APPLICATION_ATTACHMENTS_ADD, Shape::record, 201, {}},
-        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/attachments/{attachment_id}", ATS_OP_APPLICATION_ATTACHMENTS_GET, Shape::blob, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/candidates", ATS_OP_CANDIDATES_STREAM, Shape::stream, 200, {{"updated_after", ArgType::text}}},
-        {"GET", "/v1/tenants/{tenant}/candidates/search", ATS_OP_CANDIDATES_FIND, Shape::record, 200,
+        {"POST", "/v1/tenants/{tenant}/applications", ATS_OP_APPLICATIONS_CREATE, 201, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/bulk-reject", ATS_OP_APPLICATIONS_BULK_REJECT, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/applications/{application_id}", ATS_OP_APPLICATIONS_GET, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/stage", ATS_OP_APPLICATIONS_MOVE_TO_STAGE, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/reject", ATS_OP_APPLICATIONS_REJECT, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/notes", ATS_OP_APPLICATION_NOTES_LIST, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/notes", ATS_OP_APPLICATION_NOTES_ADD, 201, {}},
+        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/attachments", ATS_OP_APPLICATION_ATTACHMENTS_LIST, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/applications/{application_id}/attachments", ATS_OP_APPLICATION_ATTACHMENTS_ADD, 201, {}},
+        {"GET", "/v1/tenants/{tenant}/applications/{application_id}/attachments/{attachment_id}", ATS_OP_APPLICATION_ATTACHMENTS_GET, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates", ATS_OP_CANDIDATES_STREAM, 200, {{"updated_after", ArgType::text}}},
+        {"GET", "/v1/tenants/{tenant}/candidates/search", ATS_OP_CANDIDATES_FIND, 200,
          {{"email", ArgType::text}, {"phone", ArgType::text}, {"first_name", ArgType::text}, {"last_name", ArgType::text}}},
-        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}", ATS_OP_CANDIDATES_GET, Shape::record, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/resume", ATS_OP_CANDIDATES_GET_RESUME, Shape::blob, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/notes", ATS_OP_CANDIDATE_NOTES_LIST, Shape::record, 200, {}},
-        {"POST", "/v1/tenants/{tenant}/candidates/{candidate_id}/notes", ATS_OP_CANDIDATE_NOTES_ADD, Shape::record, 201, {}},
-        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments", ATS_OP_CANDIDATE_ATTACHMENTS_LIST, Shape::record, 200, {}},
-        {"POST", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments", ATS_OP_CANDIDATE_ATTACHMENTS_ADD, Shape::record, 201, {}},
-        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments/{attachment_id}", ATS_OP_CANDIDATE_ATTACHMENTS_GET, Shape::blob, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/stages", ATS_OP_STAGES_LIST, Shape::record, 200, {{"job_id", ArgType::text}}},
-        {"GET", "/v1/tenants/{tenant}/rejection-reasons", ATS_OP_REJECTION_REASONS_LIST, Shape::record, 200, {}},
-        {"GET", "/v1/tenants/{tenant}/custom-fields/{record_type}/{record_id}", ATS_OP_CUSTOM_FIELDS_GET, Shape::record, 200, {}},
-        {"PUT", "/v1/tenants/{tenant}/custom-fields/{record_type}/{record_id}", ATS_OP_CUSTOM_FIELDS_SET, Shape::record, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}", ATS_OP_CANDIDATES_GET, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/resume", ATS_OP_CANDIDATES_GET_RESUME, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/notes", ATS_OP_CANDIDATE_NOTES_LIST, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/candidates/{candidate_id}/notes", ATS_OP_CANDIDATE_NOTES_ADD, 201, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments", ATS_OP_CANDIDATE_ATTACHMENTS_LIST, 200, {}},
+        {"POST", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments", ATS_OP_CANDIDATE_ATTACHMENTS_ADD, 201, {}},
+        {"GET", "/v1/tenants/{tenant}/candidates/{candidate_id}/attachments/{attachment_id}", ATS_OP_CANDIDATE_ATTACHMENTS_GET, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/stages", ATS_OP_STAGES_LIST, 200, {{"job_id", ArgType::text}}},
+        {"GET", "/v1/tenants/{tenant}/rejection-reasons", ATS_OP_REJECTION_REASONS_LIST, 200, {}},
+        {"GET", "/v1/tenants/{tenant}/custom-fields/{record_type}/{record_id}", ATS_OP_CUSTOM_FIELDS_GET, 200, {}},
+        {"PUT", "/v1/tenants/{tenant}/custom-fields/{record_type}/{record_id}", ATS_OP_CUSTOM_FIELDS_SET, 200, {}},
     };
     return routes;
 }
@@ -235,16 +237,16 @@ size_t parse_size(const HttpRequest &req, const char *name, size_t fallback, siz
 
 void ServeApp::add_operation_routes() {
     for (const auto &route : operation_routes()) {
-        router_.add(route.method, route.pattern, [this, &route](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
+        const auto *known = ats::host::find_operation(route.operation);
+        if (!known) throw std::logic_error(std::string("route for an operation missing from ATS_OPERATIONS: ") + route.operation);
+        const ats_result_shape_t shape = known->shape;
+        router_.add(route.method, route.pattern, [this, &route, shape](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
             auto runtime = tenant_for(req, params);
-            auto support = runtime->plugin()->capability(route.operation);
-            if (support.support == ATS_NOT_SUPPORTED)
-                throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support " +
-                                                         route.operation + (support.reason.empty() ? "" : ": " + support.reason));
+            require_supported(*runtime, route.operation);
             json::object args = build_args(route, req, params);
             size_t page_limit = 0;
             bool ndjson = false;
-            if (route.shape == Shape::stream) {
+            if (shape == ATS_RESULT_STREAM) {
                 ndjson = req.header("accept").find("application/x-ndjson") != std::string::npos;
                 if (!ndjson) page_limit = parse_size(req, "limit", 100, 1, 1000);
             }
@@ -263,8 +265,8 @@ void ServeApp::add_operation_routes() {
             };
             auto fail = [&](const ats::host::InvokeResult &outcome) { throw_if_failed(outcome, route.operation); };
 
-            switch (route.shape) {
-            case Shape::record: {
+            switch (shape) {
+            case ATS_RESULT_RECORD: {
                 SingleRecord result;
                 auto outcome = runtime->invoke(route.operation, args_text, result.sink(), call);
                 finish_metrics(outcome);
@@ -273,7 +275,7 @@ void ServeApp::add_operation_routes() {
                 w.send(route.success_status, "application/json", one_line(result.record) + "\n", headers);
                 return;
             }
-            case Shape::blob: {
+            case ATS_RESULT_BLOB: {
                 BlobResult result;
                 auto outcome = runtime->invoke(route.operation, args_text, result.sink(), call);
                 finish_metrics(outcome);
@@ -295,7 +297,7 @@ void ServeApp::add_operation_routes() {
                 w.send(200, content_type, std::move(result.data), headers);
                 return;
             }
-            case Shape::stream: {
+            case ATS_RESULT_STREAM: {
                 if (ndjson) {
                     NdjsonStream stream(w, headers);
                     auto outcome = runtime->invoke(route.operation, args_text, stream.sink(), call);
@@ -346,10 +348,7 @@ void ServeApp::add_operation_routes() {
                                                                     ResponseWriter &w) {
         auto runtime = tenant_for(req, params); // first: another tenant's token learns nothing more
         require_admin(req);
-        auto support = runtime->plugin()->capability(ATS_OP_FORGET);
-        if (support.support == ATS_NOT_SUPPORTED)
-            throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support forget" +
-                                                     (support.reason.empty() ? "" : ": " + support.reason));
+        require_supported(*runtime, ATS_OP_FORGET);
         boost::system::error_code ec;
         auto body = json::parse(req.body, ec);
         if (ec || !body.is_object())

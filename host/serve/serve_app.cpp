@@ -10,6 +10,8 @@
 #include "metrics.hpp"
 #include "provider_json.hpp"
 #include "record_sinks.hpp"
+#include "operation_support.hpp"
+#include "operations.hpp"
 #include "readiness.hpp"
 #include "serve_state.hpp"
 #include "sync_history.hpp"
@@ -310,10 +312,7 @@ void ServeApp::add_service_routes() {
     });
     router_.add("POST", "/v1/tenants/{tenant}/sync", [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
         auto runtime = tenant_for(req, params);
-        auto support = runtime->plugin()->capability(ATS_OP_SYNC);
-        if (support.support == ATS_NOT_SUPPORTED)
-            throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() + " does not support sync" +
-                                                     (support.reason.empty() ? "" : ": " + support.reason));
+        require_supported(*runtime, ATS_OP_SYNC);
         bool full = false, retry_quarantined = false, dry_run = false;
         if (!req.body.empty()) {
             boost::system::error_code ec;
@@ -328,9 +327,9 @@ void ServeApp::add_service_routes() {
                 }
         }
         if (dry_run) { // the plan, answered at once: nothing is written, so no run is recorded
-            if (runtime->plugin()->abi_version().minor < 2)
-                throw ApiError(501, "not_supported", "provider " + runtime->plugin()->provider() +
-                                                         " predates dry runs (plugin ABI 1.2): it would ignore dry_run and write");
+            if (auto refusal = ats::host::dry_run_not_supported(runtime->plugin()->provider(),
+                                                                runtime->plugin()->abi_version().minor))
+                throw ApiError(501, "not_supported", std::move(*refusal));
             SingleRecord plan;
             json::object args{{"full", full}, {"dry_run", true}};
             if (retry_quarantined) args["retry_quarantined"] = true;
@@ -443,10 +442,10 @@ void ServeApp::add_service_routes() {
             metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
             answer["sync"] = nullptr;
             answer["reason"] = hook.ignore_reason;
-        } else if (runtime->plugin()->capability(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED) {
+        } else if (auto refusal = not_supported(*runtime, ATS_OP_SYNC)) {
             metrics_.add("ats_webhooks_total", {{"outcome", "ignored"}});
             answer["sync"] = nullptr;
-            answer["reason"] = "provider " + runtime->plugin()->provider() + " does not sync";
+            answer["reason"] = *refusal;
         } else {
             auto [started, run] = syncs_.trigger(runtime, "webhook", false, req.request_id);
             metrics_.add("ats_webhooks_total", {{"outcome", started == SyncScheduler::Start::started ? "sync_started" : "sync_running"}});

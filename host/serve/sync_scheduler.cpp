@@ -6,6 +6,7 @@
 #include "crypto.hpp"
 #include "event_log.hpp"
 #include "metrics.hpp"
+#include "operation_support.hpp"
 #include "serve_state.hpp"
 #include "api_error.hpp"
 #include "record_sinks.hpp"
@@ -35,7 +36,7 @@ int sync_interval_seconds(const ats::host::Tenant &tenant) {
 // Seconds between scheduled FULL syncs, from the manifest (default daily); 0 = none, also when
 // the provider does not sync at all.
 int full_sync_every_seconds(const ats::host::Tenant &tenant) {
-    if (tenant.plugin()->capability(ATS_OP_SYNC).support == ATS_NOT_SUPPORTED) return 0;
+    if (not_supported(tenant, ATS_OP_SYNC)) return 0;
     auto v = tenant.manifest().sync_full_every_seconds;
     return std::max(0, static_cast<int>(v ? *v : ats::host::kDefaultFullSyncEverySeconds));
 }

@@ -2,16 +2,39 @@
 """Writes host/serve/openapi.json, the OpenAPI 3.1 document of `ats-host serve`.
 
 The record schemas are plugin_api/schema/*.schema.json, embedded under components/schemas with
-their $refs made local (tests/serve/openapi_check.js fails when the copies drift). Run it after
-changing a route or a record schema:  python3 host/serve/tools/gen_openapi.py
+their $refs made local (tests/serve/openapi_check.js fails when the copies drift). The operations,
+their names and result shapes (record, stream, blob), are read from the table ATS_OPERATIONS in
+plugin_api/ats_operations.h (serve.openapi_table fails when the document and the table disagree).
+Run it after changing a route, a record schema or the table:  python3 host/serve/tools/gen_openapi.py
 """
 import glob
 import json
 import os
+import re
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 S = os.path.join(ROOT, 'plugin_api', 'schema')
 OUT = os.path.join(ROOT, 'host', 'serve', 'openapi.json')
+
+
+def read_operation_table(header):
+    """{operation name: 'record' | 'stream' | 'blob'} in the order of ATS_OPERATIONS."""
+    text = open(header).read()
+    names = dict(re.findall(r'#define\s+(ATS_OP_\w+)\s+"([^"]+)"', text))
+    table = text[text.index('#define ATS_OPERATIONS(X)'):]
+    rows = re.findall(r'X\((ATS_OP_\w+),\s*ATS_RESULT_(RECORD|STREAM|BLOB)\)', table)
+    if not rows:
+        raise SystemExit('no rows in ATS_OPERATIONS of ' + header)
+    return {names[macro]: shape.lower() for macro, shape in rows}
+
+
+OPERATIONS = read_operation_table(os.path.join(ROOT, 'plugin_api', 'ats_operations.h'))
+
+
+def ats_operation(name):
+    if name not in OPERATIONS:
+        raise SystemExit('x-ats-operation %r is not in ATS_OPERATIONS (plugin_api/ats_operations.h)' % name)
+    return name
 
 comps = {}
 
@@ -85,7 +108,7 @@ comps['SyncSchedule'] = {'type': 'object', 'additionalProperties': False, 'requi
                          'properties': {'interval_seconds': {'type': ['integer', 'null']}, 'next_run_at': {'type': ['string', 'null'], 'description': 'next scheduled incremental run'},
                                         'full_every_seconds': {'type': ['integer', 'null']}, 'next_full_run_at': {'type': ['string', 'null'], 'description': 'next scheduled full run'},
                                         'last_full_run': {'oneOf': [{'type': 'null'}, ref('SyncRun')], 'description': 'the newest full run (scheduled or requested), kept past the run history'}}}
-capability = {'type': 'object', 'additionalProperties': False, 'required': ['operation', 'support', 'reason'], 'properties': {'operation': {'type': 'string'}, 'support': {'enum': ['supported', 'limited', 'not_supported']}, 'reason': {'type': 'string'}}}
+capability = {'type': 'object', 'additionalProperties': False, 'required': ['operation', 'support', 'reason'], 'properties': {'operation': {'enum': list(OPERATIONS)}, 'support': {'enum': ['supported', 'limited', 'not_supported']}, 'reason': {'type': 'string'}}}
 comps['Provider'] = {'type': 'object', 'additionalProperties': False, 'required': ['provider', 'display_name', 'plugin_version', 'vendor', 'description', 'abi_version', 'operations'],
                      'properties': {'provider': {'type': 'string', 'pattern': '^[a-z][a-z0-9_]*$'}, 'display_name': {'type': 'string'}, 'plugin_version': {'type': 'string'}, 'vendor': {'type': 'string'}, 'description': {'type': 'string'}, 'abi_version': {'type': 'string', 'pattern': '^[0-9]+\\.[0-9]+$'}, 'operations': {'type': 'array', 'items': capability}, 'tenant_id': {'type': 'string'}}}
 comps['Readiness'] = {'type': 'object', 'additionalProperties': False, 'required': ['ready', 'generation', 'tenants', 'problems'], 'properties': {'ready': {'type': 'boolean'}, 'generation': {'type': 'integer'}, 'problems': {'type': 'array', 'items': {'type': 'string'}},
@@ -134,8 +157,9 @@ def add(path, method, op):
 tenant_err = (400, 401, 403, 404, 501, 502, 503)
 
 
-def operation(path, method, opid, summary, ats_op, schema, status='200', params=(), body=None, stream=False, blob=False):
-    o = {'operationId': opid, 'summary': summary, 'security': bearer, 'x-ats-operation': ats_op, 'parameters': [T] + list(params)}
+def operation(path, method, opid, summary, ats_op, schema, status='200', params=(), body=None):
+    o = {'operationId': opid, 'summary': summary, 'security': bearer, 'x-ats-operation': ats_operation(ats_op), 'parameters': [T] + list(params)}
+    stream, blob = OPERATIONS[ats_op] == 'stream', OPERATIONS[ats_op] == 'blob'
     if stream:
         o['parameters'] += [qp('limit', 'page size for application/json (1-1000, default 100)', {'type': 'integer', 'minimum': 1, 'maximum': 1000}), qp('cursor', 'from next_cursor of the previous page', {'type': 'string', 'pattern': '^[0-9]+$'})]
         o['description'] = ('Accept: application/x-ndjson streams every record as one JSON line (chunked, never buffered); '
@@ -155,13 +179,13 @@ def operation(path, method, opid, summary, ats_op, schema, status='200', params=
 
 B = '/v1/tenants/{tenant}'
 operation(B + '/check', 'get', 'check', 'Test the connection upstream', 'check', {'type': 'object', 'required': ['ok'], 'properties': {'ok': {'type': 'boolean'}, 'details': {'type': 'object'}}})
-operation(B + '/jobs', 'get', 'listJobs', 'Jobs (stream)', 'jobs.stream', ref('job'), params=[qp('updated_after', 'ISO 8601 UTC'), qp('statuses', 'comma-separated')], stream=True)
+operation(B + '/jobs', 'get', 'listJobs', 'Jobs (stream)', 'jobs.stream', ref('job'), params=[qp('updated_after', 'ISO 8601 UTC'), qp('statuses', 'comma-separated')])
 operation(B + '/jobs/get-many', 'post', 'getJobs', 'Jobs by ids', 'jobs.get_many', {'type': 'object', 'required': ['results', 'missing'], 'properties': {'results': {'type': 'array', 'items': ref('job')}, 'missing': {'type': 'array', 'items': {'type': 'string'}}}},
           body={'type': 'object', 'required': ['job_ids'], 'properties': {'job_ids': {'type': 'array', 'items': {'type': 'string'}}}})
 operation(B + '/jobs/{job_id}', 'get', 'getJob', 'One job', 'jobs.get', ref('job'), params=[pp('job_id')])
 operation(B + '/jobs/{job_id}/enhanced', 'get', 'getJobEnhanced', 'One job with description, client, counts', 'jobs.get_enhanced', ref('job'), params=[pp('job_id')])
 operation(B + '/applications', 'get', 'listApplications', 'Applications (stream)', 'applications.stream', ref('application'), params=[qp('updated_after', 'ISO 8601 UTC'), qp('job_ids', 'comma-separated job ids'),
-                  qp('strict', 'true: fail (503/429/502) when a source fails instead of answering with `warnings` (tracker_workable: Kombo unavailable)', {'type': 'boolean'})], stream=True)
+                  qp('strict', 'true: fail (503/429/502) when a source fails instead of answering with `warnings` (tracker_workable: Kombo unavailable)', {'type': 'boolean'})])
 operation(B + '/applications', 'post', 'createApplication', 'Create an application', 'applications.create', ref('application'), status='201',
           body={'type': 'object', 'required': ['candidate_id', 'job_id'], 'properties': {'candidate_id': {'type': 'string'}, 'job_id': {'type': 'string'}, 'stage': {'type': 'string'}, 'source': {'type': 'string'}}})
 operation(B + '/applications/bulk-reject', 'post', 'bulkReject', 'Reject many applications', 'applications.bulk_reject', results(ref('bulk_result')),
@@ -179,13 +203,13 @@ for kind, idn, tag in (('applications', 'application_id', 'Application'), ('cand
     operation(base + '/notes', 'post', 'add' + tag + 'Note', 'Add a note', '%s.notes.add' % kind, ref('note'), status='201', params=[pp(idn)], body=notebody)
     operation(base + '/attachments', 'get', 'list' + tag + 'Attachments', 'Attachments', '%s.attachments.list' % kind, results(ref('attachment')), params=[pp(idn)])
     operation(base + '/attachments', 'post', 'add' + tag + 'Attachment', 'Add an attachment', '%s.attachments.add' % kind, ref('attachment'), status='201', params=[pp(idn)], body=attbody)
-    operation(base + '/attachments/{attachment_id}', 'get', 'get' + tag + 'Attachment', 'Download an attachment', '%s.attachments.get' % kind, None, params=[pp(idn), pp('attachment_id')], blob=True)
-operation(B + '/candidates', 'get', 'listCandidates', 'Candidates (stream)', 'candidates.stream', ref('candidate'), params=[qp('updated_after', 'ISO 8601 UTC')], stream=True)
+    operation(base + '/attachments/{attachment_id}', 'get', 'get' + tag + 'Attachment', 'Download an attachment', '%s.attachments.get' % kind, None, params=[pp(idn), pp('attachment_id')])
+operation(B + '/candidates', 'get', 'listCandidates', 'Candidates (stream)', 'candidates.stream', ref('candidate'), params=[qp('updated_after', 'ISO 8601 UTC')])
 operation(B + '/candidates/search', 'get', 'findCandidates', 'Find candidates by details', 'candidates.find',
           results({'type': 'object', 'required': ['candidate', 'matched_on'], 'properties': {'candidate': ref('candidate'), 'matched_on': {'type': 'array', 'items': {'enum': ['email', 'phone', 'name']}}}}),
           params=[qp('email', 'e-mail address'), qp('phone', 'phone number'), qp('first_name', 'first name'), qp('last_name', 'last name')])
 operation(B + '/candidates/{candidate_id}', 'get', 'getCandidate', 'One candidate', 'candidates.get', ref('candidate'), params=[pp('candidate_id')])
-operation(B + '/candidates/{candidate_id}/resume', 'get', 'getResume', 'Download the resume', 'candidates.get_resume', None, params=[pp('candidate_id')], blob=True)
+operation(B + '/candidates/{candidate_id}/resume', 'get', 'getResume', 'Download the resume', 'candidates.get_resume', None, params=[pp('candidate_id')])
 operation(B + '/stages', 'get', 'listStages', 'Stages', 'stages.list', results(ref('stage')), params=[qp('job_id', 'stages of this job')])
 operation(B + '/rejection-reasons', 'get', 'listRejectionReasons', 'Rejection reasons', 'rejection_reasons.list', results(ref('rejection_reason')))
 cf = [pp('record_type'), pp('record_id')]
@@ -231,7 +255,7 @@ def kombo_list(path, opid, summary, ats_op, item, filters):
               qp('include_deleted', 'accepted; providers emit no deleted records', {'enum': ['true', 'false']}),
               qp('ignore_unsupported_filters', 'true: a filter on a field the provider never fills is ignored instead of matching nothing', {'enum': ['true', 'false']}),
               qp('ids', 'comma-separated ids'), qp('remote_ids', 'comma-separated remote ids')] + [qp(n, d) for n, d in filters]
-    add(B + path, 'get', {'operationId': opid, 'summary': summary, 'security': bearer, 'x-ats-operation': ats_op, 'parameters': params,
+    add(B + path, 'get', {'operationId': opid, 'summary': summary, 'security': bearer, 'x-ats-operation': ats_operation(ats_op), 'parameters': params,
                           'description': "Kombo's GET " + path + ' (same parameters, envelope and record shape), so a Kombo client works with server_url = <service>/v1/tenants/{tenant} and a tenant token as its API key. '
                                          'Filters are applied by the service on the records (updated_after and job_ids also reach the provider); unknown parameters are refused (400).',
                           'responses': {'200': {'description': 'one page', 'content': {J: {'schema': kombo_page(item)}}}, **kombo_errors()}})
@@ -248,14 +272,14 @@ kombo_list('/ats/candidates', 'komboListCandidates', 'Candidates, Kombo-shaped',
             ('first_name', 'case-insensitive'), ('last_name', 'case-insensitive')])
 for kind, idn in (('applications', 'application_id'), ('candidates', 'candidate_id')):
     add(B + '/ats/' + kind + '/{' + idn + '}/attachments', 'get',
-        {'operationId': 'komboList' + kind.capitalize()[:-1] + 'Attachments', 'summary': 'Attachments, Kombo-shaped', 'security': bearer, 'x-ats-operation': kind + '.attachments.list',
+        {'operationId': 'komboList' + kind.capitalize()[:-1] + 'Attachments', 'summary': 'Attachments, Kombo-shaped', 'security': bearer, 'x-ats-operation': ats_operation(kind + '.attachments.list'),
          'parameters': [T, pp(idn)], 'description': "Kombo's envelope; data_url is this service's download route (absolute). Ids are the provider's (not Kombo's 24-character ids).",
          'responses': {'200': {'description': 'every attachment', 'content': {J: {'schema': {'type': 'object', 'required': ['status', 'data', 'warnings'],
                                                                                                 'properties': {'status': {'const': 'success'}, 'data': {'type': 'object', 'required': ['results'], 'properties': {'results': {'type': 'array', 'items': ref('attachment')}}},
                                                                                                                'warnings': {'type': 'array', 'items': ref('KomboWarning')}}}}}}, **kombo_errors()}})
 # service routes
 add(B + '/capabilities', 'get', {'operationId': 'getCapabilities', 'summary': "The tenant's provider and its capability matrix", 'security': bearer, 'parameters': [T], 'responses': {**resp(ref('Provider')), **errors(401, 403, 404)}})
-add(B + '/sync', 'post', {'operationId': 'startSync', 'summary': 'Start a sync now, or answer its plan (dry_run)', 'security': bearer, 'parameters': [T],
+add(B + '/sync', 'post', {'operationId': 'startSync', 'summary': 'Start a sync now, or answer its plan (dry_run)', 'security': bearer, 'x-ats-operation': ats_operation('sync'), 'parameters': [T],
                           'description': 'Without dry_run: starts a run (202) whose outcome GET .../sync reports. With {"dry_run": true}: runs the sync reading everything and writing nothing (neither upstream nor to its state) and answers at once (200) with the summary a real run would report plus "dry_run": true and "plan" (every write a real run would send); the history records it as a dry run. 501 when the provider does not sync or predates dry runs (plugin ABI 1.2); an upstream that contradicts a wire assumption the sync relies on fails it (502, message naming the assumption).',
                           'requestBody': {'required': False, 'content': {J: {'schema': {'type': 'object', 'properties': {'full': {'type': 'boolean', 'description': 'a full reconciliation (ignore the checkpoint)'}, 'retry_quarantined': {'type': 'boolean', 'description': 'retry applications the provider quarantined (sync --retry-quarantined)'}, 'dry_run': {'type': 'boolean', 'description': 'answer the plan (200) instead of starting a run; nothing is written'}}}}}},
                           'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['run'], 'properties': {'run': ref('SyncRun')}}, '202', 'started'),
@@ -281,7 +305,7 @@ add('/v1/tenants', 'get', {'operationId': 'listTenants', 'summary': 'Tenants thi
 add('/v1/admin/reload', 'post', {'operationId': 'reload', 'summary': 'Reload plugins, manifests and tokens (as SIGHUP); a failed reload changes nothing', 'security': bearer,
                                  'responses': {**resp({'type': 'object', 'additionalProperties': False, 'required': ['reloaded', 'generation', 'message'], 'properties': {'reloaded': {'const': True}, 'generation': {'type': 'integer'}, 'message': {'type': 'string'}}}), **errors(401, 403, 422)}})
 add('/v1/admin/tenants/{tenant}/forget', 'post', {'operationId': 'forgetPerson', 'summary': "Erase one person from the host's state for the tenant (admin token): identity keys, id maps, pending/quarantined records, intents. Counts only; idempotent; Tracker and Workable are not touched",
-                                                  'security': bearer,
+                                                  'security': bearer, 'x-ats-operation': ats_operation('forget'),
                                                   'parameters': [{'name': 'tenant', 'in': 'path', 'required': True, 'schema': {'type': 'string'}}],
                                                   'requestBody': {'required': True, 'content': {J: {'schema': {'type': 'object', 'minProperties': 1, 'maxProperties': 1, 'additionalProperties': False,
                                                                                                                   'description': 'exactly one selector, as typed',

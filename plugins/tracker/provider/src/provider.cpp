@@ -54,6 +54,8 @@ void TrackerProvider::emit(ats::sdk::Sink &sink, const bj::value &v) { sink.reco
 
 void TrackerProvider::invoke(ats::sdk::Call &call, const std::string &operation, const std::string &args_json,
                              ats::sdk::Sink &sink) {
+    // The one place this provider refuses an operation: its own matrix (the subclass's descriptor
+    // for the hybrid), so a refusal always carries the matrix's reason.
     const ats_plugin_descriptor_t &d = provider_descriptor();
     const ats_capability_t *cap = ats::sdk::find_capability(d, operation);
     if (!cap || cap->support == ATS_NOT_SUPPORTED) ats::sdk::throw_not_supported(d, operation);
@@ -74,45 +76,6 @@ bool TrackerProvider::handle_operation(ats::sdk::Call &, const std::string &, co
 }
 
 void TrackerProvider::extra_checks(ats::sdk::Call &) {}
-
-void TrackerProvider::dispatch(ats::sdk::Call &call, const std::string &op, const bj::object &args, ats::sdk::Sink &sink) {
-    if (op == ATS_OP_CHECK) return op_check(call, args, sink);
-    if (op == ATS_OP_FORGET) { // nothing about people in this provider's state: zeros, and why
-        bj::object removed{{"identity_keys", 0}, {"id_maps", 0}, {"pending", 0}, {"quarantined", 0}, {"intents", 0}};
-        return emit(sink, bj::object{{"removed", removed}, {"people", 0}, {"total", 0},
-                                     {"note", "the tracker provider keeps no personal data in the host's state"}});
-    }
-    if (op == ATS_OP_PROBE) return op_probe(call, args, sink);
-    if (op == ATS_OP_JOBS_STREAM) return op_jobs_stream(call, args, sink);
-    if (op == ATS_OP_APPLICATIONS_STREAM) return stream_applications(call, args, sink);
-    if (op == ATS_OP_CANDIDATES_STREAM) return op_candidates_stream(call, args, sink);
-    if (op == ATS_OP_JOBS_GET) return op_jobs_get(call, args, sink);
-    if (op == ATS_OP_JOBS_GET_ENHANCED) return op_jobs_get_enhanced(call, args, sink);
-    if (op == ATS_OP_JOBS_GET_MANY) return op_jobs_get_many(call, args, sink);
-    if (op == ATS_OP_APPLICATIONS_GET) return op_applications_get(call, args, sink);
-    if (op == ATS_OP_CANDIDATES_GET) return op_candidates_get(call, args, sink);
-    if (op == ATS_OP_CANDIDATES_FIND) return op_candidates_find(call, args, sink);
-    if (op == ATS_OP_CANDIDATES_GET_RESUME) return op_candidates_get_resume(call, args, sink);
-    if (op == ATS_OP_APPLICATIONS_CREATE) return op_applications_create(call, args, sink);
-    if (op == ATS_OP_APPLICATIONS_MOVE_TO_STAGE) return op_applications_move_to_stage(call, args, sink);
-    if (op == ATS_OP_APPLICATIONS_REJECT) return op_applications_reject(call, args, sink);
-    if (op == ATS_OP_APPLICATIONS_BULK_REJECT) return op_applications_bulk_reject(call, args, sink);
-    if (op == ATS_OP_STAGES_LIST) return op_stages_list(call, args, sink);
-    if (op == ATS_OP_APPLICATION_NOTES_ADD) return op_notes_add(call, args, sink, true);
-    if (op == ATS_OP_APPLICATION_NOTES_LIST) return op_notes_list(call, args, sink, true);
-    if (op == ATS_OP_CANDIDATE_NOTES_ADD) return op_notes_add(call, args, sink, false);
-    if (op == ATS_OP_CANDIDATE_NOTES_LIST) return op_notes_list(call, args, sink, false);
-    if (op == ATS_OP_APPLICATION_ATTACHMENTS_ADD) return op_attachments_add(call, args, sink, true);
-    if (op == ATS_OP_APPLICATION_ATTACHMENTS_LIST) return op_attachments_list(call, args, sink, true);
-    if (op == ATS_OP_APPLICATION_ATTACHMENTS_GET) return op_attachments_get(call, args, sink, true);
-    if (op == ATS_OP_CANDIDATE_ATTACHMENTS_ADD) return op_attachments_add(call, args, sink, false);
-    if (op == ATS_OP_CANDIDATE_ATTACHMENTS_LIST) return op_attachments_list(call, args, sink, false);
-    if (op == ATS_OP_CANDIDATE_ATTACHMENTS_GET) return op_attachments_get(call, args, sink, false);
-    if (op == ATS_OP_CUSTOM_FIELDS_GET) return op_custom_fields_get(call, args, sink);
-    if (op == ATS_OP_CUSTOM_FIELDS_SET) return op_custom_fields_set(call, args, sink);
-    if (op == ATS_OP_SYNC) return sync(call, args, sink);
-    ats::sdk::throw_not_supported(provider_descriptor(), op);
-}
 
 void TrackerProvider::sync(ats::sdk::Call &, const bj::object &, ats::sdk::Sink &) {
     ats::sdk::throw_not_supported(provider_descriptor(), ATS_OP_SYNC);

@@ -16,7 +16,8 @@ struct Capability {
     std::string reason;    // "" when fully supported
 };
 
-// Every operation of ats_operations.h with Tracker's support and reason.
+// Every operation of ats_operations.h with Tracker's support and reason, in the order of
+// TrackerProvider::operations() (provider_operations.cpp), which it is built from.
 std::vector<Capability> tracker_capabilities();
 
 // Replaces (or appends) the entry for c.operation.

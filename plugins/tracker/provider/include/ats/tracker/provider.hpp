@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ats::tracker {
 
@@ -85,6 +86,16 @@ protected:
     static void emit(ats::sdk::Sink &sink, const boost::json::value &v);
 
 private:
+    // One operation of this provider: Tracker's capability for it and the member that runs it
+    // (none when not supported). Every operation of ATS_OPERATIONS has exactly one entry.
+    struct Operation {
+        Capability capability;
+        std::function<void(TrackerProvider &, ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &)> run;
+    };
+    static const std::vector<Operation> &operations();
+    friend std::vector<Capability> tracker_capabilities(); // the matrix is built from operations()
+
+    // Runs the operation's entry of operations().
     void dispatch(ats::sdk::Call &call, const std::string &op, const boost::json::object &args, ats::sdk::Sink &sink);
 
     // One function per operation (provider.cpp and provider_*.cpp).
@@ -111,6 +122,7 @@ private:
     void op_attachments_get(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &, bool application);
     void op_custom_fields_get(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &);
     void op_custom_fields_set(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &);
+    void op_forget(ats::sdk::Call &, const boost::json::object &, ats::sdk::Sink &);
 
     // Rejects one application (the declined status; a note becomes an activity). Cost: 2 (+1 with note).
     boost::json::object reject_one(ats::sdk::Call &call, int64_t link_id, const boost::json::object &args);
