@@ -322,8 +322,11 @@ void ServeApp::add_kombo_routes() {
             }
         });
     }
-    for (const auto &[owner, operation] : {std::pair<std::string, const char *>{"applications", ATS_OP_APPLICATION_ATTACHMENTS_LIST},
-                                           {"candidates", ATS_OP_CANDIDATE_ATTACHMENTS_LIST}}) {
+    for (const auto &route : {std::pair<std::string, const char *>{"applications", ATS_OP_APPLICATION_ATTACHMENTS_LIST},
+                              {"candidates", ATS_OP_CANDIDATE_ATTACHMENTS_LIST}}) {
+        // Named copies, not a structured binding: C++17 lambdas may not capture one (clang refuses).
+        const std::string &owner = route.first;
+        const char *operation = route.second;
         std::string id_name = owner == "applications" ? "application_id" : "candidate_id";
         router_.add("GET", "/v1/tenants/{tenant}/ats/" + owner + "/{" + id_name + "}/attachments",
                     [this, operation, id_name](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
