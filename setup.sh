@@ -21,7 +21,7 @@ apt_packages=(
   libssl-dev openssl libsqlite3-dev libpq-dev postgresql-15 libhowardhinnant-date-dev tzdata
   libphonenumber8 libprotobuf-dev libabsl-dev libicu-dev
   nodejs npm valgrind binutils
-  libclang-rt-14-dev
+  libclang-rt-14-dev clang-format-14
 )
 # The operator console is tested in a real browser (headless Chromium): the suite needs it.
 if [[ "$mode" == test ]]; then apt_packages+=(chromium); fi

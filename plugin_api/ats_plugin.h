@@ -227,8 +227,7 @@ typedef struct ats_sink {
      * ({"file_name":..,"content_type":..,"size":..}); `data` holds them. Same ownership and
      * thread rules as record(). May be NULL in a sink that accepts no binary results; a plugin
      * then returns ATS_ERR_INVALID_ARGUMENT naming the operation. */
-    int32_t (*blob)(void *user, const char *meta_json, size_t meta_len, const uint8_t *data,
-                    size_t data_len);
+    int32_t (*blob)(void *user, const char *meta_json, size_t meta_len, const uint8_t *data, size_t data_len);
 
     /* Optional (may be NULL): progress of a long operation. `phase` is a short static-ish string
      * valid during the call; `total` is -1 when unknown. Same thread rules as record(). */
@@ -325,8 +324,8 @@ typedef void (*ats_http_response_fn)(void *user, const ats_http_response_t *resp
 
 /* Receives one stored value (state_get / state_scan). `key` and `value` are host-owned and valid
  * only during the call. state_scan: return ATS_SINK_STOP to end the scan early. */
-typedef int32_t (*ats_state_value_fn)(void *user, const char *key, size_t key_len,
-                                      const uint8_t *value, size_t value_len);
+typedef int32_t (*ats_state_value_fn)(void *user, const char *key, size_t key_len, const uint8_t *value,
+                                      size_t value_len);
 
 enum {
     ATS_STATE_PUT = 0,
@@ -364,8 +363,7 @@ typedef struct ats_host_services {
      * Writes one structured log line (the host adds time, tenant, provider, request id).
      * `message` is UTF-8, not necessarily NUL-terminated, borrowed for the call. The host redacts
      * every configured secret value it finds in the message. Never fails. */
-    void (*log)(void *host_data, const ats_call_t *call, int32_t level, const char *message,
-                size_t message_len);
+    void (*log)(void *host_data, const ats_call_t *call, int32_t level, const char *message, size_t message_len);
 
     /* --- HTTP --------------------------------------------------------------------------------
      * Performs one request through the host's client (TLS verification on, connection reuse,
@@ -386,15 +384,14 @@ typedef struct ats_host_services {
      * The store is private to this tenant and survives process restarts and crashes: a call that
      * returned ATS_OK is durable. All calls are thread-safe.
      * state_get: calls `on_value` once and returns ATS_OK, or returns ATS_ERR_NOT_FOUND. */
-    int32_t (*state_get)(void *host_data, const char *key, size_t key_len, ats_state_value_fn on_value,
-                         void *user, ats_error_t *error);
+    int32_t (*state_get)(void *host_data, const char *key, size_t key_len, ats_state_value_fn on_value, void *user,
+                         ats_error_t *error);
     /* Applies all ops atomically (one transaction): either every op is durable or none is. */
-    int32_t (*state_apply)(void *host_data, const ats_state_op_t *ops, size_t op_count,
-                           ats_error_t *error);
+    int32_t (*state_apply)(void *host_data, const ats_state_op_t *ops, size_t op_count, ats_error_t *error);
     /* Calls on_value for every key starting with `prefix`, in byte order of the keys. The
      * callback must not call back into the state service. */
-    int32_t (*state_scan)(void *host_data, const char *prefix, size_t prefix_len,
-                          ats_state_value_fn on_value, void *user, ats_error_t *error);
+    int32_t (*state_scan)(void *host_data, const char *prefix, size_t prefix_len, ats_state_value_fn on_value,
+                          void *user, ats_error_t *error);
 
     /* --- exclusive locks (per tenant, across processes) ----------------------------------------
      * Acquires the named lock, waiting at most wait_ms (0 = try once). A lock held by a process
@@ -457,7 +454,7 @@ typedef struct ats_plugin_descriptor {
     const char *display_name;   /* "Tracker RMS" */
     const char *plugin_version; /* semantic version of the plugin itself, "1.2.0" */
     const char *vendor;
-    const char *description;    /* one paragraph */
+    const char *description;              /* one paragraph */
     const ats_capability_t *capabilities; /* one per operation the plugin knows about; an operation
                                              missing from the list is ATS_NOT_SUPPORTED */
     size_t capability_count;
@@ -475,10 +472,10 @@ typedef struct ats_instance ats_instance_t; /* opaque, plugin-owned */
 
 typedef struct ats_host_info {
     uint32_t struct_size;
-    ats_version_t abi_version;  /* the host's ATS_ABI_VERSION_* */
-    const char *host_name;      /* "ats-host" */
+    ats_version_t abi_version; /* the host's ATS_ABI_VERSION_* */
+    const char *host_name;     /* "ats-host" */
     const char *host_version;
-    const char *plugin_path;    /* absolute path of this plugin's file */
+    const char *plugin_path; /* absolute path of this plugin's file */
 } ats_host_info_t;
 
 typedef struct ats_plugin_entry {
@@ -504,9 +501,8 @@ typedef struct ats_plugin_entry {
      * against config_schema_json, secrets resolved), borrowed for the call. `tenant_id` is
      * NUL-terminated, borrowed. On success stores a plugin-owned handle in *out and returns
      * ATS_OK; on failure fills `error` and leaves *out NULL. Any host thread. */
-    int32_t (*create)(const ats_host_services_t *services, const char *tenant_id,
-                      const char *config_json, size_t config_len, ats_instance_t **out,
-                      ats_error_t *error);
+    int32_t (*create)(const ats_host_services_t *services, const char *tenant_id, const char *config_json,
+                      size_t config_len, ats_instance_t **out, ats_error_t *error);
 
     /* Destroys an instance. No invoke() on it is running or will run. Threads the plugin started
      * for it must be joined before it returns. */
@@ -517,9 +513,8 @@ typedef struct ats_plugin_entry {
      * (borrowed, valid during the call). Returns ATS_OK, or a status with `error` filled in;
      * records already delivered before a failure stay delivered. An unknown operation returns
      * ATS_ERR_NOT_SUPPORTED. `call` is never NULL. May run concurrently on one instance. */
-    int32_t (*invoke)(ats_instance_t *instance, const ats_call_t *call, const char *operation,
-                      const char *args_json, size_t args_len, const ats_sink_t *sink,
-                      ats_error_t *error);
+    int32_t (*invoke)(ats_instance_t *instance, const ats_call_t *call, const char *operation, const char *args_json,
+                      size_t args_len, const ats_sink_t *sink, ats_error_t *error);
 
     /* --- minor 1 --- (check with ATS_HAS_FIELD(entry, ats_plugin_entry_t, get_extension)) */
 

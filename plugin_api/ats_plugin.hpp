@@ -51,7 +51,9 @@ inline bool is_retryable(int32_t code, bool temporary = false) noexcept {
 
 // The reading side: a filled ats_error_t (of status `code`) from any callee, also one written
 // before the rule, is retryable when its flag or its status says so.
-inline bool is_retryable(const ats_error_t &err, int32_t code) noexcept { return is_retryable(code, err.retryable != 0); }
+inline bool is_retryable(const ats_error_t &err, int32_t code) noexcept {
+    return is_retryable(code, err.retryable != 0);
+}
 
 // Thrown inside a plugin; translated to (code, message) at the ABI boundary.
 class Error : public std::runtime_error {
@@ -95,8 +97,8 @@ struct HttpResponse {
             if (k.size() != name.size()) continue;
             bool same = true;
             for (size_t i = 0; i < k.size() && same; ++i)
-                same = std::tolower(static_cast<unsigned char>(k[i])) ==
-                       std::tolower(static_cast<unsigned char>(name[i]));
+                same =
+                    std::tolower(static_cast<unsigned char>(k[i])) == std::tolower(static_cast<unsigned char>(name[i]));
             if (same) return v;
         }
         return {};
@@ -122,7 +124,11 @@ public:
     Lock(const ats_host_services_t *s, ats_lock_t *l) : s_(s), l_(l) {}
     Lock(Lock &&o) noexcept : s_(o.s_), l_(std::exchange(o.l_, nullptr)) {}
     Lock &operator=(Lock &&o) noexcept {
-        if (this != &o) { release(); s_ = o.s_; l_ = std::exchange(o.l_, nullptr); }
+        if (this != &o) {
+            release();
+            s_ = o.s_;
+            l_ = std::exchange(o.l_, nullptr);
+        }
         return *this;
     }
     ~Lock() { release(); }
@@ -221,7 +227,10 @@ public:
 
     private:
         friend class Host;
-        struct Item { int32_t kind; std::string key, value; };
+        struct Item {
+            int32_t kind;
+            std::string key, value;
+        };
         std::vector<Item> items_;
     };
 
@@ -236,13 +245,15 @@ public:
                 kind = ATS_STATE_PUT;
                 warn_once_unprotected();
             }
-            ops.push_back({kind, i.key.data(), i.key.size(),
-                           reinterpret_cast<const uint8_t *>(i.value.data()), i.value.size()});
+            ops.push_back(
+                {kind, i.key.data(), i.key.size(), reinterpret_cast<const uint8_t *>(i.value.data()), i.value.size()});
         }
         ats_error_t err{};
         if (s_->state_apply(s_->host_data, ops.data(), ops.size(), &err) != ATS_OK) throw_error(err);
     }
-    void state_put(std::string key, std::string value) const { state_apply(Batch().put(std::move(key), std::move(value))); }
+    void state_put(std::string key, std::string value) const {
+        state_apply(Batch().put(std::move(key), std::move(value)));
+    }
     void state_put_secret(std::string key, std::string value) const {
         state_apply(Batch().put_secret(std::move(key), std::move(value)));
     }
@@ -254,19 +265,19 @@ public:
     // The tenant's keyed hash of `data` (ATS_IDENTITY_HASH_LEN printable characters). Throws
     // Error(ATS_ERR_NOT_SUPPORTED) on a host without data_protection().
     std::string identity_hash(std::string_view data) const {
-        if (!data_protection()) throw Error(ATS_ERR_NOT_SUPPORTED, "the host offers no identity_hash (host services < 1.1)");
+        if (!data_protection())
+            throw Error(ATS_ERR_NOT_SUPPORTED, "the host offers no identity_hash (host services < 1.1)");
         char out[ATS_IDENTITY_HASH_LEN + 1];
         ats_error_t err{};
-        if (s_->identity_hash(s_->host_data, reinterpret_cast<const uint8_t *>(data.data()), data.size(), out, sizeof out,
-                              &err) != ATS_OK)
+        if (s_->identity_hash(s_->host_data, reinterpret_cast<const uint8_t *>(data.data()), data.size(), out,
+                              sizeof out, &err) != ATS_OK)
             throw_error(err);
         return std::string(out, ATS_IDENTITY_HASH_LEN);
     }
     void state_erase(std::string key) const { state_apply(Batch().erase(std::move(key))); }
 
     // fn(key, value) -> true to continue.
-    void state_scan(std::string_view prefix,
-                    const std::function<bool(std::string_view, std::string_view)> &fn) const {
+    void state_scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)> &fn) const {
         ats_error_t err{};
         auto cb = [](void *user, const char *k, size_t kn, const uint8_t *v, size_t vn) -> int32_t {
             auto &f = *static_cast<const std::function<bool(std::string_view, std::string_view)> *>(user);
@@ -328,8 +339,8 @@ public:
     bool blob(std::string_view meta_json, std::string_view data, const std::string &operation) const {
         if (!s_->blob)
             throw Error(ATS_ERR_INVALID_ARGUMENT, operation + ": the caller's sink accepts no binary result");
-        return s_->blob(s_->user, meta_json.data(), meta_json.size(),
-                        reinterpret_cast<const uint8_t *>(data.data()), data.size()) == ATS_SINK_CONTINUE;
+        return s_->blob(s_->user, meta_json.data(), meta_json.size(), reinterpret_cast<const uint8_t *>(data.data()),
+                        data.size()) == ATS_SINK_CONTINUE;
     }
     void progress(const char *phase, int64_t done, int64_t total) const {
         if (ATS_HAS_FIELD(s_, ats_sink_t, progress) && s_->progress) s_->progress(s_->user, phase, done, total);
@@ -378,8 +389,8 @@ struct Adapter {
     static int32_t init(const ats_host_info_t *, ats_error_t *) { return ATS_OK; }
     static void deinit() {}
     static const ats_plugin_descriptor_t *get_descriptor() { return &Plugin::descriptor(); }
-    static int32_t create(const ats_host_services_t *services, const char *tenant, const char *cfg,
-                          size_t cfg_len, ats_instance_t **out, ats_error_t *err) {
+    static int32_t create(const ats_host_services_t *services, const char *tenant, const char *cfg, size_t cfg_len,
+                          ats_instance_t **out, ats_error_t *err) {
         if (out) *out = nullptr;
         return guard(err, [&] {
             if (!out) throw Error(ATS_ERR_INVALID_ARGUMENT, "create: out is NULL");
@@ -403,8 +414,10 @@ struct Adapter {
     //     static const void *extension(std::string_view id) noexcept;
     // serves its interfaces through it (static pointers, NULL for other ids); others serve none.
     static const void *get_extension(const char *id) {
-        if constexpr (has_extension<Plugin>::value) return id ? Plugin::extension(std::string_view(id)) : nullptr;
-        else return nullptr;
+        if constexpr (has_extension<Plugin>::value)
+            return id ? Plugin::extension(std::string_view(id)) : nullptr;
+        else
+            return nullptr;
     }
 };
 
@@ -425,18 +438,18 @@ inline const ats_capability_t *find_capability(const ats_plugin_descriptor_t &d,
 } // namespace ats::sdk
 
 // Exports `Plugin` as this library's one entry symbol.
-#define ATS_EXPORT_PLUGIN(Plugin)                                                                 \
-    extern "C" ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry;                       \
-    extern "C" ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry = {                    \
-        sizeof(ats_plugin_entry_t),                                                               \
-        {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR},                                           \
-        &ats::sdk::Adapter<Plugin>::init,                                                         \
-        &ats::sdk::Adapter<Plugin>::deinit,                                                       \
-        &ats::sdk::Adapter<Plugin>::get_descriptor,                                               \
-        &ats::sdk::Adapter<Plugin>::create,                                                       \
-        &ats::sdk::Adapter<Plugin>::destroy,                                                      \
-        &ats::sdk::Adapter<Plugin>::invoke,                                                       \
-        &ats::sdk::Adapter<Plugin>::get_extension,                                                \
+#define ATS_EXPORT_PLUGIN(Plugin)                                              \
+    extern "C" ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry;    \
+    extern "C" ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry = { \
+        sizeof(ats_plugin_entry_t),                                            \
+        {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR},                        \
+        &ats::sdk::Adapter<Plugin>::init,                                      \
+        &ats::sdk::Adapter<Plugin>::deinit,                                    \
+        &ats::sdk::Adapter<Plugin>::get_descriptor,                            \
+        &ats::sdk::Adapter<Plugin>::create,                                    \
+        &ats::sdk::Adapter<Plugin>::destroy,                                   \
+        &ats::sdk::Adapter<Plugin>::invoke,                                    \
+        &ats::sdk::Adapter<Plugin>::get_extension,                             \
     };
 
 #endif // ATS_PLUGIN_HPP

@@ -14,9 +14,15 @@ static const ats_capability_t capabilities[] = {
 };
 
 static const ats_plugin_descriptor_t descriptor = {
-    sizeof(ats_plugin_descriptor_t), "hello_c", "Hello (C example)", "1.0.0", "ats-host examples",
-    "Example provider in C, built out of tree with pkg-config ats-plugin.", capabilities,
-    sizeof capabilities / sizeof capabilities[0], "{\"type\":\"object\",\"additionalProperties\":false}"};
+    sizeof(ats_plugin_descriptor_t),
+    "hello_c",
+    "Hello (C example)",
+    "1.0.0",
+    "ats-host examples",
+    "Example provider in C, built out of tree with pkg-config ats-plugin.",
+    capabilities,
+    sizeof capabilities / sizeof capabilities[0],
+    "{\"type\":\"object\",\"additionalProperties\":false}"};
 
 struct ats_instance {
     char tenant[80];
@@ -32,7 +38,8 @@ static int32_t fail(ats_error_t *err, int32_t code, const char *message) {
 }
 
 static int32_t hello_init(const ats_host_info_t *host, ats_error_t *err) {
-    if (!host || host->abi_version.major != ATS_ABI_VERSION_MAJOR) return fail(err, ATS_ERR_VERSION, "hello_c: host ABI major differs");
+    if (!host || host->abi_version.major != ATS_ABI_VERSION_MAJOR)
+        return fail(err, ATS_ERR_VERSION, "hello_c: host ABI major differs");
     return ATS_OK;
 }
 
@@ -80,6 +87,12 @@ static int32_t hello_invoke(ats_instance_t *inst, const ats_call_t *call, const 
     return fail(err, ATS_ERR_NOT_SUPPORTED, buf);
 }
 
-ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry = {
-    sizeof(ats_plugin_entry_t), {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR},
-    hello_init, hello_deinit, hello_get_descriptor, hello_create, hello_destroy, hello_invoke, NULL};
+ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry = {sizeof(ats_plugin_entry_t),
+                                                               {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR},
+                                                               hello_init,
+                                                               hello_deinit,
+                                                               hello_get_descriptor,
+                                                               hello_create,
+                                                               hello_destroy,
+                                                               hello_invoke,
+                                                               NULL};

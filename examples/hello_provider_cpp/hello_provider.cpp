@@ -22,10 +22,15 @@ const char kConfigSchema[] = R"({
   "properties": {"greeting": {"type": "string", "default": "hello"}}
 })";
 
-const ats_plugin_descriptor_t kDescriptor = {
-    sizeof(ats_plugin_descriptor_t), "hello_cpp", "Hello (C++ SDK example)", "1.0.0", "ats-host examples",
-    "Example provider built out of tree with find_package(AtsPluginSDK).", kCapabilities,
-    sizeof kCapabilities / sizeof kCapabilities[0], kConfigSchema};
+const ats_plugin_descriptor_t kDescriptor = {sizeof(ats_plugin_descriptor_t),
+                                             "hello_cpp",
+                                             "Hello (C++ SDK example)",
+                                             "1.0.0",
+                                             "ats-host examples",
+                                             "Example provider built out of tree with find_package(AtsPluginSDK).",
+                                             kCapabilities,
+                                             sizeof kCapabilities / sizeof kCapabilities[0],
+                                             kConfigSchema};
 
 } // namespace
 

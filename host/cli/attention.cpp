@@ -66,7 +66,8 @@ std::string unmapped_job_of(const std::string &reason) {
         title = comma == std::string::npos ? "" : inner.substr(comma + 2);
     }
     if (title.empty()) title = "(untitled)";
-    return title + (workable.empty() ? " (" + reason.substr(head.size(), open - head.size()) + ")" : " (Workable " + workable + ")");
+    return title + (workable.empty() ? " (" + reason.substr(head.size(), open - head.size()) + ")"
+                                     : " (Workable " + workable + ")");
 }
 
 std::vector<AttentionGroup> attention_groups(const json::object &summary) {
@@ -74,15 +75,18 @@ std::vector<AttentionGroup> attention_groups(const json::object &summary) {
 
     Counts errors = counts_of(summary, "errors", "errors", "message");
     if (int64_t n = total(errors)) {
-        out.push_back({"errors", 0, n, plural(n, "application", "applications") + " failed in this run, by kind of error",
+        out.push_back({"errors", 0, n,
+                       plural(n, "application", "applications") + " failed in this run, by kind of error",
                        largest_first(errors),
                        "transient failures (timeouts, 5xx, 429) are retried by the next sync; others: read the message "
-                       "(`ats-host syncs --run ID --json` lists each application); after repeated failures an application is quarantined"});
+                       "(`ats-host syncs --run ID --json` lists each application); after repeated failures an "
+                       "application is quarantined"});
     }
 
     Counts quarantined = counts_of(summary, "quarantined", "quarantined", "reason");
     if (int64_t n = total(quarantined))
-        out.push_back({"quarantined", 1, n, plural(n, "application is", "applications are") + " quarantined (skipped until retried)",
+        out.push_back({"quarantined", 1, n,
+                       plural(n, "application is", "applications are") + " quarantined (skipped until retried)",
                        largest_first(quarantined),
                        "fix the cause named, then run `ats-host sync --tenant T --retry-quarantined`"});
 
@@ -93,22 +97,24 @@ std::vector<AttentionGroup> attention_groups(const json::object &summary) {
         (job.empty() ? other_pending[reason] : jobs[job]) += n;
     }
     if (int64_t n = total(jobs))
-        out.push_back({"unmapped_jobs", 2, n,
-                       plural(n, "application waits", "applications wait") + " for " +
-                           plural(static_cast<int64_t>(jobs.size()), "unmapped Workable job", "unmapped Workable jobs"),
-                       largest_first(jobs),
-                       "map each job in Tracker (the Workable job id in the job's custom field, or the same title) or add a "
-                       "provider_config job_mapping.table entry; the next sync writes the waiting applications"});
+        out.push_back(
+            {"unmapped_jobs", 2, n,
+             plural(n, "application waits", "applications wait") + " for " +
+                 plural(static_cast<int64_t>(jobs.size()), "unmapped Workable job", "unmapped Workable jobs"),
+             largest_first(jobs),
+             "map each job in Tracker (the Workable job id in the job's custom field, or the same title) or add a "
+             "provider_config job_mapping.table entry; the next sync writes the waiting applications"});
     if (int64_t n = total(other_pending))
         out.push_back({"pending", 3, n, plural(n, "application is", "applications are") + " pending for other reasons",
                        largest_first(other_pending), "retried by every sync; see each reason"});
 
     Counts conflicts = counts_of(summary, "identity_conflicts", "identity_conflicts", "kind");
     if (int64_t n = total(conflicts))
-        out.push_back({"identity_conflicts", 4, n,
-                       plural(n, "application has", "applications have") + " an identity conflict (never merged automatically)",
-                       largest_first(conflicts),
-                       "settle by hand in Tracker: merge the people or correct the e-mail/phone that links them"});
+        out.push_back(
+            {"identity_conflicts", 4, n,
+             plural(n, "application has", "applications have") + " an identity conflict (never merged automatically)",
+             largest_first(conflicts),
+             "settle by hand in Tracker: merge the people or correct the e-mail/phone that links them"});
 
     Counts refused = counts_of(summary, "refused", "refused", "reason");
     if (int64_t n = total(refused))

@@ -16,12 +16,12 @@ namespace ats::cli {
 struct AttentionGroup {
     // errors, quarantined, unmapped_jobs, pending, identity_conflicts, refused
     std::string kind;
-    int severity = 0;      // lower = more urgent; the ranking's first key, the count the second
+    int severity = 0; // lower = more urgent; the ranking's first key, the count the second
     int64_t applications = 0;
-    std::string headline;  // "375 applications wait for 4 unmapped Workable jobs"
+    std::string headline; // "375 applications wait for 4 unmapped Workable jobs"
     // The parts, largest first: ("'Site Manager' (Workable 92859CA169)", 120).
     std::vector<std::pair<std::string, int64_t>> parts;
-    std::string action;    // what the operator does about it
+    std::string action; // what the operator does about it
 };
 
 // Ranked: by severity, then by applications (descending), then by kind.

@@ -26,37 +26,56 @@ Options parse(int argc, char **argv) {
             continue;
         }
         std::string flag = a.substr(0, a.find('='));
-        if (a == "--help" || a == "-h") o.help = true;
-        else if (a == "--version") o.version = true;
-        else if (a == "--json") o.json = true;
-        else if (a == "--full") o.full = true;
-        else if (a == "--retry-quarantined") o.retry_quarantined = true;
-        else if (a == "--allow-shared-data-dir") o.allow_shared_data_dir = true;
-        else if (a == "--dry-run") o.dry_run = true;
-        else if (a == "--write-probes") o.write_probes = true;
-        else if (flag == "--scratch-record") o.scratch_record = need_value(i, flag);
-        else if (flag == "--plugins") o.plugins_dir = need_value(i, flag);
-        else if (flag == "--manifests") o.manifests_dir = need_value(i, flag);
-        else if (flag == "--data-dir") o.data_dir = need_value(i, flag);
-        else if (flag == "--state-url") o.state_url = need_value(i, flag);
-        else if (flag == "--instance-id") o.instance_id = need_value(i, flag);
-        else if (flag == "--log-file") o.log_file = need_value(i, flag);
+        if (a == "--help" || a == "-h")
+            o.help = true;
+        else if (a == "--version")
+            o.version = true;
+        else if (a == "--json")
+            o.json = true;
+        else if (a == "--full")
+            o.full = true;
+        else if (a == "--retry-quarantined")
+            o.retry_quarantined = true;
+        else if (a == "--allow-shared-data-dir")
+            o.allow_shared_data_dir = true;
+        else if (a == "--dry-run")
+            o.dry_run = true;
+        else if (a == "--write-probes")
+            o.write_probes = true;
+        else if (flag == "--scratch-record")
+            o.scratch_record = need_value(i, flag);
+        else if (flag == "--plugins")
+            o.plugins_dir = need_value(i, flag);
+        else if (flag == "--manifests")
+            o.manifests_dir = need_value(i, flag);
+        else if (flag == "--data-dir")
+            o.data_dir = need_value(i, flag);
+        else if (flag == "--state-url")
+            o.state_url = need_value(i, flag);
+        else if (flag == "--instance-id")
+            o.instance_id = need_value(i, flag);
+        else if (flag == "--log-file")
+            o.log_file = need_value(i, flag);
         else if (flag == "--log-level") {
             o.log_level = need_value(i, flag);
             if (host::Logger::parse_level(o.log_level) < 0)
-                throw std::invalid_argument("--log-level must be debug, info, warn or error, got '" + o.log_level + "'");
+                throw std::invalid_argument("--log-level must be debug, info, warn or error, got '" + o.log_level +
+                                            "'");
         } else if (flag == "--isolation") {
             o.isolation = need_value(i, flag);
             if (!host::parse_isolation(o.isolation))
                 throw std::invalid_argument("--isolation must be process or in_process, got '" + o.isolation + "'");
-        }
-        else if (flag == "--tenant") o.tenant = need_value(i, flag);
-        else if (flag == "--args") o.args = need_value(i, flag);
-        else if (flag == "--output") o.output = need_value(i, flag);
+        } else if (flag == "--tenant")
+            o.tenant = need_value(i, flag);
+        else if (flag == "--args")
+            o.args = need_value(i, flag);
+        else if (flag == "--output")
+            o.output = need_value(i, flag);
         else if (flag == "--email" || flag == "--phone" || flag == "--workable-candidate-id" ||
                  flag == "--tracker-resource-id")
             o.forget_selectors.emplace_back(flag.substr(2), need_value(i, flag));
-        else if (flag == "--run") o.run_id = need_value(i, flag);
+        else if (flag == "--run")
+            o.run_id = need_value(i, flag);
         else if (flag == "--limit" || flag == "--last") {
             std::string v = need_value(i, flag);
             try {
@@ -65,8 +84,10 @@ Options parse(int argc, char **argv) {
                 if (used != v.size() || n < 0 || (flag == "--last" && n == 0)) throw std::invalid_argument("");
                 (flag == "--limit" ? o.limit : o.last) = n;
             } catch (const std::exception &) {
-                throw std::invalid_argument(flag + (flag == "--limit" ? " needs a non-negative integer, got '"
-                                                                      : " needs a positive integer, got '") + v + "'");
+                throw std::invalid_argument(
+                    flag +
+                    (flag == "--limit" ? " needs a non-negative integer, got '" : " needs a positive integer, got '") +
+                    v + "'");
             }
         } else if (a.size() > 1 && a[0] == '-') {
             throw std::invalid_argument("unknown option '" + a + "'");

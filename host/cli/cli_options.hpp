@@ -15,14 +15,14 @@ namespace ats::cli {
 
 struct Options {
     // global
-    std::string plugins_dir;   // "" = <exe dir>/../plugins
+    std::string plugins_dir; // "" = <exe dir>/../plugins
     // The core's defaults (./manifests, ./var), not a copy of them.
     std::string manifests_dir = host::Runtime::Options{}.manifests_dir;
     std::string data_dir = host::HostEnvironment::Options{}.data_dir;
-    std::string state_url;   // "" = env ATS_STATE_URL, else <data_dir>/state.sqlite
-    std::string instance_id; // this process in lease rows ("" = "<hostname> pid <pid>")
+    std::string state_url;              // "" = env ATS_STATE_URL, else <data_dir>/state.sqlite
+    std::string instance_id;            // this process in lease rows ("" = "<hostname> pid <pid>")
     bool allow_shared_data_dir = false; // accept a data dir / state file others can read or write
-    std::string log_file;      // "" = stderr
+    std::string log_file;               // "" = stderr
     // "" = not given: the command's default (runtime_options()).
     std::string log_level;
     // --isolation: where plugins of manifests without host.isolation run; "" = not given: the
@@ -40,11 +40,11 @@ struct Options {
     bool retry_quarantined = false;      // sync --retry-quarantined
     // forget: exactly one selector (flag name without "--" -> value)
     std::vector<std::pair<std::string, std::string>> forget_selectors;
-    bool dry_run = false;                // sync --dry-run
-    bool write_probes = false;           // probe --write-probes
-    std::string scratch_record;          // probe --scratch-record ID
-    std::optional<long long> last;       // syncs --last N
-    std::string run_id;                  // syncs --run ID
+    bool dry_run = false;                  // sync --dry-run
+    bool write_probes = false;             // probe --write-probes
+    std::string scratch_record;            // probe --scratch-record ID
+    std::optional<long long> last;         // syncs --last N
+    std::string run_id;                    // syncs --run ID
     std::vector<std::string> command_args; // serve, hash-token: every argument after the command
 };
 

@@ -107,7 +107,8 @@ Opens the tenant (manifest, secrets, provider_config validation, plugin create()
 "check" operation, printing its result ({"ok":..,"details":..}) as one JSON line.
 )";
 
-inline constexpr const char *kCallHelp = R"(Usage: ats-host call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
+inline constexpr const char *kCallHelp =
+    R"(Usage: ats-host call --tenant T OPERATION [--args JSON|@FILE] [--output FILE] [--limit N]
 
 Runs OPERATION (e.g. jobs.stream, candidates.get; see plugin_api/ats_operations.h) with the JSON
 object given by --args (default {}; @FILE reads it from a file). Each record prints as one JSON
@@ -119,7 +120,8 @@ count against --limit and print after every result; {"_type":"error"} means a pa
 (exit 6).
 )";
 
-inline constexpr const char *kSyncHelp = R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined] [--dry-run] [--json]
+inline constexpr const char *kSyncHelp =
+    R"(Usage: ats-host sync --tenant T [--full] [--retry-quarantined] [--dry-run] [--json]
 
 Runs the provider's "sync" operation once with {"full": false|true}: --full ignores the checkpoint
 and re-reads everything (a full reconciliation); --retry-quarantined adds
@@ -151,7 +153,8 @@ or when stdout is not a terminal.
 Exit: 0; 2 for an unknown run id.
 )";
 
-inline constexpr const char *kProbeHelp = R"(Usage: ats-host probe --tenant T [--json] [--write-probes --scratch-record ID]
+inline constexpr const char *kProbeHelp =
+    R"(Usage: ats-host probe --tenant T [--json] [--write-probes --scratch-record ID]
 
 Checks, read-only, each assumption the provider makes about the upstream's undocumented wire
 behaviour (Tracker: WIRE_ASSUMPTIONS.md A1-A16; Kombo: paging, filters, updated_after) and
@@ -162,7 +165,8 @@ that write, on the scratch record the operator names (not implemented by every p
 Exit code 7 when at least one assumption is contradicted; 0 when none is.
 )";
 
-inline constexpr const char *kForgetHelp = R"(Usage: ats-host forget --tenant T (--email E | --phone P | --workable-candidate-id ID | --tracker-resource-id ID)
+inline constexpr const char *kForgetHelp =
+    R"(Usage: ats-host forget --tenant T (--email E | --phone P | --workable-candidate-id ID | --tracker-resource-id ID)
 
 Erases one person from what the host keeps for the tenant (data protection): runs the provider's
 "forget" operation with exactly one selector. The provider removes the person's identity keys,

@@ -52,7 +52,8 @@ extern "C" void on_signal(int sig) {
     }
     // write(2) only: nothing else is async-signal-safe.
     static const char msg_int[] = "ats-host: SIGINT received: cancelling (at most 5 s; a second signal ends it now)\n";
-    static const char msg_term[] = "ats-host: SIGTERM received: cancelling (at most 5 s; a second signal ends it now)\n";
+    static const char msg_term[] =
+        "ats-host: SIGTERM received: cancelling (at most 5 s; a second signal ends it now)\n";
     const char *m = sig == SIGINT ? msg_int : msg_term;
     size_t n = sig == SIGINT ? sizeof msg_int - 1 : sizeof msg_term - 1;
     ssize_t ignored = ::write(2, m, n);
@@ -65,10 +66,13 @@ void start_cancel_watchdog(const std::string &operation, const std::string &tena
     std::thread([operation, tenant] {
         while (!g_cancelled.load()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
         std::this_thread::sleep_for(kCancelGrace);
-        json::object e{{"code", "cancelled"}, {"kind", "operation"}, {"retryable", true},
+        json::object e{{"code", "cancelled"},
+                       {"kind", "operation"},
+                       {"retryable", true},
                        {"message", operation + " was cancelled by a signal and the plugin did not stop within " +
                                        std::to_string(kCancelGrace.count()) + " s; exiting"},
-                       {"operation", operation}, {"tenant", tenant}};
+                       {"operation", operation},
+                       {"tenant", tenant}};
         std::string line = json::serialize(json::object{{"error", e}}) + "\n";
         std::fflush(stdout);
         ssize_t ignored = ::write(2, line.data(), line.size());
@@ -112,9 +116,12 @@ void release_held_log(const std::string &error_message) {
 
 // The one JSON error line on stderr.
 // `retryable`: repeating the same command later may succeed (the plugin's or the host's verdict).
-void print_error(const std::string &code, const std::string &kind, const std::string &operation, const std::string &tenant,
-                 const std::string &message, const host::Redactor *redactor, bool retryable = false) {
-    json::object e{{"code", code}, {"kind", kind}, {"message", redactor ? redactor->redact(message) : message},
+void print_error(const std::string &code, const std::string &kind, const std::string &operation,
+                 const std::string &tenant, const std::string &message, const host::Redactor *redactor,
+                 bool retryable = false) {
+    json::object e{{"code", code},
+                   {"kind", kind},
+                   {"message", redactor ? redactor->redact(message) : message},
                    {"retryable", retryable}};
     if (!operation.empty()) e["operation"] = operation;
     if (!tenant.empty()) e["tenant"] = tenant;
@@ -152,14 +159,16 @@ int cmd_providers(host::Runtime &rt, const cli::Options &o) {
             out.line(json::serialize(doc));
         }
         for (const auto &r : reg->rejected())
-            out.line(json::serialize(json::object{{"status", "rejected"}, {"file", r.path}, {"provider", r.provider}, {"reason", r.reason}}));
+            out.line(json::serialize(json::object{
+                {"status", "rejected"}, {"file", r.path}, {"provider", r.provider}, {"reason", r.reason}}));
         return kExitOk;
     }
     std::ostringstream s;
     s << "Plugins folder: " << reg->directory() << "\n";
     if (reg->plugins().empty()) s << "\n(no usable provider plugins)\n";
     for (const auto &p : reg->plugins()) {
-        s << "\n" << p->provider() << " - " << p->display_name() << " " << p->plugin_version() << " (ABI "
+        s << "\n"
+          << p->provider() << " - " << p->display_name() << " " << p->plugin_version() << " (ABI "
           << p->abi_version().major << "." << p->abi_version().minor << ")"
           << (p->vendor().empty() ? "" : ", " + p->vendor()) << "\n  file: " << p->path() << "\n";
         for (const auto &w : p->warnings()) s << "  warning: " << w << "\n";
@@ -209,8 +218,11 @@ int cmd_tenants(host::Runtime &rt, const cli::Options &o) {
             }
         }
         if (o.json)
-            out.line(json::serialize(json::object{{"tenant_id", t.tenant_id}, {"provider", t.provider},
-                                                  {"display_name", t.display_name}, {"file", t.path}, {"status", status}}));
+            out.line(json::serialize(json::object{{"tenant_id", t.tenant_id},
+                                                  {"provider", t.provider},
+                                                  {"display_name", t.display_name},
+                                                  {"file", t.path},
+                                                  {"status", status}}));
         else {
             char row[256];
             std::snprintf(row, sizeof row, "%-24s %-20s ", t.tenant_id.c_str(), t.provider.c_str());
@@ -224,7 +236,8 @@ int cmd_tenants(host::Runtime &rt, const cli::Options &o) {
             s << "invalid: " << p.message << "\n";
     }
     if (!o.json) {
-        if (set.tenants.empty() && set.problems.empty()) s << "(no tenant manifests in " << rt.options().manifests_dir << ")\n";
+        if (set.tenants.empty() && set.problems.empty())
+            s << "(no tenant manifests in " << rt.options().manifests_dir << ")\n";
         std::string text = s.str();
         if (!text.empty() && text.back() == '\n') text.pop_back();
         out.line(text);
@@ -275,7 +288,8 @@ struct ProgressBar {
             std::snprintf(line, sizeof line, "\r%-44.44s [%s] %lld/%lld%s\x1b[K", phase.c_str(), bar.c_str(),
                           static_cast<long long>(done), static_cast<long long>(total), tail);
         } else {
-            std::snprintf(line, sizeof line, "\r%-44.44s %lld%s\x1b[K", phase.c_str(), static_cast<long long>(done), tail);
+            std::snprintf(line, sizeof line, "\r%-44.44s %lld%s\x1b[K", phase.c_str(), static_cast<long long>(done),
+                          tail);
         }
         std::fputs(line, stderr);
         std::fflush(stderr);
@@ -307,11 +321,12 @@ void record_sync(host::Runtime &rt, host::Tenant &tenant, const cli::Options &o,
                      {"duration_ms", finished_ms - started_ms},
                      {"request_id", r.request_id}};
     run["summary"] = summary.is_object() ? host::summary_for_history(summary) : json::value(nullptr);
-    if (status == "succeeded") run["error"] = nullptr;
+    if (status == "succeeded")
+        run["error"] = nullptr;
     else
-        run["error"] = json::object{{"code", !r.failure.empty()      ? r.failure
-                                             : r.status != ATS_OK     ? std::string(host::status_name(r.status))
-                                                                      : std::string("internal")},
+        run["error"] = json::object{{"code", !r.failure.empty()   ? r.failure
+                                             : r.status != ATS_OK ? std::string(host::status_name(r.status))
+                                                                  : std::string("internal")},
                                     {"message", rt.environment()->redactor().redact(r.message + record_error)}};
     try {
         tenant.sync_history().record(run);
@@ -327,12 +342,17 @@ int cmd_syncs(host::Runtime &rt, const cli::Options &o) {
     const host::TenantManifest *m = nullptr;
     for (const auto &t : set.tenants)
         if (t.tenant_id == o.tenant) m = &t;
-    if (!m) throw HostError(ErrorKind::manifest, ATS_ERR_NOT_FOUND, "unknown tenant '" + o.tenant + "' (no manifest in " + rt.options().manifests_dir + ")");
+    if (!m)
+        throw HostError(ErrorKind::manifest, ATS_ERR_NOT_FOUND,
+                        "unknown tenant '" + o.tenant + "' (no manifest in " + rt.options().manifests_dir + ")");
     auto history = host::SyncHistory::open(*rt.environment(), *m);
     Out out;
     if (!o.run_id.empty()) {
         auto run = history.find(o.run_id);
-        if (!run) throw HostError(ErrorKind::usage, ATS_ERR_NOT_FOUND, "tenant '" + o.tenant + "' has no sync run '" + o.run_id + "' (see ats-host syncs --tenant " + o.tenant + ")");
+        if (!run)
+            throw HostError(ErrorKind::usage, ATS_ERR_NOT_FOUND,
+                            "tenant '" + o.tenant + "' has no sync run '" + o.run_id +
+                                "' (see ats-host syncs --tenant " + o.tenant + ")");
         out.line(human_report(o) ? cli::render_run(*run) : json::serialize(*run));
         return kExitOk;
     }
@@ -349,7 +369,8 @@ int cmd_syncs(host::Runtime &rt, const cli::Options &o) {
 int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &operation, const std::string &args) {
     auto tenant = rt.open_tenant(o.tenant);
     if (o.command == "sync" && o.dry_run)
-        if (auto refusal = host::dry_run_not_supported(tenant->plugin()->provider(), tenant->plugin()->abi_version().minor))
+        if (auto refusal =
+                host::dry_run_not_supported(tenant->plugin()->provider(), tenant->plugin()->abi_version().minor))
             throw HostError(ErrorKind::usage, ATS_ERR_NOT_SUPPORTED, *refusal);
     Out out;
     host::InvokeSink sink;
@@ -357,7 +378,7 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     std::string record_error;
     bool check_ok = true;
     std::string check_record;
-    int64_t contradicted = 0; // probe: assumptions the upstream contradicts
+    int64_t contradicted = 0;          // probe: assumptions the upstream contradicts
     std::vector<json::object> control; // control records (ats_plugin.h): printed after the results
     json::value sync_summary;          // sync: the summary record, for the tenant's history
     sink.on_record = [&](std::string_view rec) {
@@ -377,15 +398,17 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
             check_record = json::serialize(v);
         }
         if (operation == ATS_OP_PROBE && v.is_object())
-            if (const auto *n = v.get_object().if_contains("contradicted"); n && n->is_int64()) contradicted = n->get_int64();
+            if (const auto *n = v.get_object().if_contains("contradicted"); n && n->is_int64())
+                contradicted = n->get_int64();
         if (operation == ATS_OP_SYNC) sync_summary = v;
         // A sync summary the host does not know the shape of (another provider's) prints as JSON.
-        const bool known_shape = operation != ATS_OP_SYNC || (v.is_object() && v.get_object().contains("applications_seen"));
+        const bool known_shape =
+            operation != ATS_OP_SYNC || (v.is_object() && v.get_object().contains("applications_seen"));
         if (human_report(o) && v.is_object() && known_shape) {
             const auto &doc = v.get_object();
             if (!out.line(operation == ATS_OP_PROBE ? cli::render_probe(doc)
-                          : o.dry_run              ? cli::render_plan(doc)
-                                                   : cli::render_summary(doc)))
+                          : o.dry_run               ? cli::render_plan(doc)
+                                                    : cli::render_summary(doc)))
                 return false;
         } else if (!out.line(json::serialize(v))) {
             return false; // stdout closed: stop the stream
@@ -413,7 +436,8 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
         };
     }
     ProgressBar bar;
-    if (operation == ATS_OP_SYNC) sink.on_progress = [&](std::string_view phase, int64_t d, int64_t t) { bar.draw(phase, d, t); };
+    if (operation == ATS_OP_SYNC)
+        sink.on_progress = [&](std::string_view phase, int64_t d, int64_t t) { bar.draw(phase, d, t); };
 
     host::CallOptions copts;
     copts.cancelled = [] { return g_cancelled.load(); };
@@ -426,15 +450,19 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     // What each upstream's rate controller settled on (the log's answer to "how fast may we go").
     for (const auto &e : tenant->rate_controllers()) {
         const auto &p = e.snapshot;
-        json::object extra{{"upstream", e.upstream},          {"rate_per_second", p.rate_per_second},
-                           {"mode", p.mode},                  {"paced", p.paced},
-                           {"received_429", p.received_429}, {"decreases", p.decreases},
-                           {"holds", p.holds},                {"granted", p.granted}};
+        json::object extra{{"upstream", e.upstream},
+                           {"rate_per_second", p.rate_per_second},
+                           {"mode", p.mode},
+                           {"paced", p.paced},
+                           {"received_429", p.received_429},
+                           {"decreases", p.decreases},
+                           {"holds", p.holds},
+                           {"granted", p.granted}};
         char rate[32];
         std::snprintf(rate, sizeof rate, "%.1f", p.rate_per_second);
         rt.environment()->logger().write(ATS_LOG_INFO, {o.tenant, tenant->plugin()->provider(), r.request_id},
-                                         "upstream " + e.upstream + ": paced at " + rate + " requests/s (" + p.mode + "), " +
-                                             std::to_string(p.paced) + " requests held back, " +
+                                         "upstream " + e.upstream + ": paced at " + rate + " requests/s (" + p.mode +
+                                             "), " + std::to_string(p.paced) + " requests held back, " +
                                              std::to_string(p.received_429) + " answers 429",
                                          &extra);
     }
@@ -442,7 +470,8 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     // Control records go LAST, after every result (a partial failure reads as the stream's end).
     const json::object *partial = nullptr;
     for (auto &c : control) {
-        if (auto *m = c.if_contains("message"); m && m->is_string()) *m = json::string(redactor.redact(std::string(m->get_string())));
+        if (auto *m = c.if_contains("message"); m && m->is_string())
+            *m = json::string(redactor.redact(std::string(m->get_string())));
         out.line(json::serialize(c));
         if (!partial && c.at("_type") == "error") partial = &c;
     }
@@ -452,8 +481,8 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
         return kExitInternal;
     }
     if (r.status != ATS_OK && g_cancelled.load()) {
-        print_error("cancelled", "operation", operation, o.tenant, operation + " was cancelled by a signal: " + r.message,
-                    &redactor, true);
+        print_error("cancelled", "operation", operation, o.tenant,
+                    operation + " was cancelled by a signal: " + r.message, &redactor, true);
         return kExitCancelled;
     }
     if (!r.failure.empty()) { // the plugin's process crashed or was killed, not an upstream error
@@ -481,13 +510,14 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
     }
     if (operation == ATS_OP_PROBE && contradicted > 0) {
         print_error("upstream", "operation", operation, o.tenant,
-                    "probe: " + std::to_string(contradicted) + " wire assumption(s) contradicted by the upstream (see the report)",
+                    "probe: " + std::to_string(contradicted) +
+                        " wire assumption(s) contradicted by the upstream (see the report)",
                     &redactor);
         return kExitContradicted;
     }
     if (operation == ATS_OP_CHECK && !check_ok) {
-        print_error("upstream", "operation", operation, o.tenant, "check reported the connection unusable: " + check_record,
-                    &redactor);
+        print_error("upstream", "operation", operation, o.tenant,
+                    "check reported the connection unusable: " + check_record, &redactor);
         return kExitFailed;
     }
     return kExitOk;
@@ -552,21 +582,36 @@ bool allowed_flags(const cli::Options &o, std::string &bad) {
     const std::string &c = o.command;
     const Command *command = find_command(c);
     bool tenant_cmd = command && command->tenant;
-    if (!tenant_cmd && !o.tenant.empty()) bad = "--tenant";
-    else if (c != "call" && o.args) bad = "--args";
-    else if (c != "call" && !o.output.empty()) bad = "--output";
-    else if (c != "call" && o.limit) bad = "--limit";
-    else if (c != "sync" && o.full) bad = "--full";
-    else if (c != "sync" && o.retry_quarantined) bad = "--retry-quarantined";
-    else if (c != "forget" && !o.forget_selectors.empty()) bad = "--" + o.forget_selectors.front().first;
-    else if (c != "sync" && o.dry_run) bad = "--dry-run";
-    else if (c != "probe" && o.write_probes) bad = "--write-probes";
-    else if (c != "probe" && !o.scratch_record.empty()) bad = "--scratch-record";
-    else if (c != "syncs" && o.last) bad = "--last";
-    else if (c != "syncs" && !o.run_id.empty()) bad = "--run";
-    else if (c == "syncs" && o.last && !o.run_id.empty()) bad = "--last with --run";
-    else if (tenant_cmd && o.json && !(c == "probe" || c == "sync" || c == "syncs")) bad = "--json";
-    else if (cli::takes_own_arguments(c) && o.json) bad = "--json";
+    if (!tenant_cmd && !o.tenant.empty())
+        bad = "--tenant";
+    else if (c != "call" && o.args)
+        bad = "--args";
+    else if (c != "call" && !o.output.empty())
+        bad = "--output";
+    else if (c != "call" && o.limit)
+        bad = "--limit";
+    else if (c != "sync" && o.full)
+        bad = "--full";
+    else if (c != "sync" && o.retry_quarantined)
+        bad = "--retry-quarantined";
+    else if (c != "forget" && !o.forget_selectors.empty())
+        bad = "--" + o.forget_selectors.front().first;
+    else if (c != "sync" && o.dry_run)
+        bad = "--dry-run";
+    else if (c != "probe" && o.write_probes)
+        bad = "--write-probes";
+    else if (c != "probe" && !o.scratch_record.empty())
+        bad = "--scratch-record";
+    else if (c != "syncs" && o.last)
+        bad = "--last";
+    else if (c != "syncs" && !o.run_id.empty())
+        bad = "--run";
+    else if (c == "syncs" && o.last && !o.run_id.empty())
+        bad = "--last with --run";
+    else if (tenant_cmd && o.json && !(c == "probe" || c == "sync" || c == "syncs"))
+        bad = "--json";
+    else if (cli::takes_own_arguments(c) && o.json)
+        bad = "--json";
     return bad.empty();
 }
 
@@ -592,7 +637,8 @@ int run(int argc, char **argv) {
     if (!o.help && command && command->service) {
         std::string bad;
         if (!allowed_flags(o, bad)) {
-            print_error("usage", "usage", "", "", o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
+            print_error("usage", "usage", "", "",
+                        o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
             return kExitUsage;
         }
         return command->service(o);
@@ -616,13 +662,15 @@ int run(int argc, char **argv) {
     }
     std::string bad;
     if (!allowed_flags(o, bad)) {
-        print_error("usage", "usage", o.command, o.tenant, o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
+        print_error("usage", "usage", o.command, o.tenant,
+                    o.command + " does not take " + bad + " (see ats-host " + o.command + " --help)", nullptr);
         return kExitUsage;
     }
     std::string operation = command->operation;
     if (o.command == "call") {
         if (o.positional.size() != 1) {
-            print_error("usage", "usage", "", o.tenant, "call needs exactly one OPERATION (see ats-host call --help)", nullptr);
+            print_error("usage", "usage", "", o.tenant, "call needs exactly one OPERATION (see ats-host call --help)",
+                        nullptr);
             return kExitUsage;
         }
         operation = o.positional[0];
@@ -671,7 +719,8 @@ int run(int argc, char **argv) {
         args = json::serialize(a);
     } else if (o.command == "probe") {
         if (o.write_probes != !o.scratch_record.empty()) {
-            print_error("usage", "usage", operation, o.tenant, "--write-probes and --scratch-record ID go together", nullptr);
+            print_error("usage", "usage", operation, o.tenant, "--write-probes and --scratch-record ID go together",
+                        nullptr);
             return kExitUsage;
         }
         json::object a;
@@ -703,9 +752,9 @@ int run(int argc, char **argv) {
     try {
         return command->run(*rt, o, operation, args);
     } catch (const HostError &e) {
-        int code = e.kind() == ErrorKind::usage ? kExitUsage
+        int code = e.kind() == ErrorKind::usage       ? kExitUsage
                    : e.kind() == ErrorKind::operation ? exit_code_for(e.status())
-                                                       : kExitPluginOrManifest;
+                                                      : kExitPluginOrManifest;
         print_error(host::status_name(e.status()), kind_name(e.kind()), operation, o.tenant, e.what(), &redactor,
                     e.status() == ATS_ERR_TRANSIENT || e.status() == ATS_ERR_RATE_LIMITED);
         return code;

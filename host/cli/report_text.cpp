@@ -34,7 +34,8 @@ std::string entry_line(const json::object &e) {
     std::string line = "application " + str(e, "application_id");
     for (const auto &kv : e)
         if (kv.key() != "application_id")
-            line += ", " + std::string(kv.key()) + " " + (kv.value().is_string() ? std::string(kv.value().get_string()) : json::serialize(kv.value()));
+            line += ", " + std::string(kv.key()) + " " +
+                    (kv.value().is_string() ? std::string(kv.value().get_string()) : json::serialize(kv.value()));
     return line;
 }
 
@@ -50,7 +51,8 @@ std::vector<std::string> list_lines(const json::object &summary, const char *key
     const auto *v = summary.if_contains(key);
     if (!v) return out;
     const json::array *items = nullptr;
-    if (v->is_array()) items = &v->get_array();
+    if (v->is_array())
+        items = &v->get_array();
     else if (v->is_object()) {
         if (const auto *i = v->get_object().if_contains("items"); i && i->is_array()) items = &i->get_array();
     }
@@ -64,8 +66,8 @@ std::string render_plan(const json::object &summary) {
     std::ostringstream s;
     s << "DRY RUN of tenant " << str(summary, "tenant") << " (" << str(summary, "mode")
       << "): nothing was written to Tracker or to the sync's state.\n";
-    s << "Changes since: " << (str(summary, "checkpoint_before").empty() ? "the beginning" : str(summary, "checkpoint_before"))
-      << "\n\n";
+    s << "Changes since: "
+      << (str(summary, "checkpoint_before").empty() ? "the beginning" : str(summary, "checkpoint_before")) << "\n\n";
     s << render_attention(summary) << "\n";
     std::map<std::string, std::vector<std::string>> by_action;
     if (const auto *p = summary.if_contains("plan"); p && p->is_array())
@@ -82,13 +84,16 @@ std::string render_plan(const json::object &summary) {
             } else if (action == "create_link") {
                 line += "link resource " + str(i, "resource_id") + " to opportunity " + str(i, "opportunity_id");
             } else if (action == "set_status") {
-                line += "link " + str(i, "link_id") + ": " + (str(i, "from").empty() ? "?" : str(i, "from")) + " -> " + str(i, "to");
+                line += "link " + str(i, "link_id") + ": " + (str(i, "from").empty() ? "?" : str(i, "from")) + " -> " +
+                        str(i, "to");
             } else if (action == "fill_contacts") {
-                line += "resource " + str(i, "resource_id") + ": " + (obj(i, "fields") ? json::serialize(*obj(i, "fields")) : "");
+                line += "resource " + str(i, "resource_id") + ": " +
+                        (obj(i, "fields") ? json::serialize(*obj(i, "fields")) : "");
             } else if (action == "add_note") {
                 line += "note '" + str(i, "subject") + "' on resource " + str(i, "resource_id") + ": " + str(i, "text");
             } else if (action == "attach_cv") {
-                line += "attach " + str(i, "file_name") + " (" + str(i, "bytes") + " bytes) to resource " + str(i, "resource_id");
+                line += "attach " + str(i, "file_name") + " (" + str(i, "bytes") + " bytes) to resource " +
+                        str(i, "resource_id");
             } else {
                 line += json::serialize(i);
             }
@@ -160,7 +165,8 @@ std::string render_attention(const json::object &summary) {
         if (g.parts.size() > shown) {
             int64_t rest = 0;
             for (size_t j = shown; j < g.parts.size(); ++j) rest += g.parts[j].second;
-            s << "    " << "and " << g.parts.size() - shown << " more (" << rest << " applications): see --json\n";
+            s << "    "
+              << "and " << g.parts.size() - shown << " more (" << rest << " applications): see --json\n";
         }
         s << "    what to do: " << g.action << "\n";
     }
@@ -170,7 +176,8 @@ std::string render_attention(const json::object &summary) {
 std::string render_summary(const json::object &summary) {
     std::ostringstream s;
     s << "SYNC of tenant " << str(summary, "tenant") << " (" << str(summary, "mode") << ") in "
-      << seconds_of(num(summary, "duration_ms")) << ": " << num(summary, "applications_seen") << " applications seen.\n";
+      << seconds_of(num(summary, "duration_ms")) << ": " << num(summary, "applications_seen")
+      << " applications seen.\n";
     s << counters("people", {{"created", sub(summary, "people", "created")},
                              {"matched by e-mail", sub(summary, "people", "matched_by_email")},
                              {"matched by phone", sub(summary, "people", "matched_by_phone")},
@@ -193,12 +200,15 @@ std::string render_summary(const json::object &summary) {
                                        {"CVs attached", sub(summary, "documents", "attached")},
                                        {"CVs refused", sub(summary, "documents", "refused")},
                                        {"CVs failed", sub(summary, "documents", "failed")}});
-    s << counters("reported only", {{"deleted in Workable (Tracker keeps them)", sub(summary, "applications", "deleted_reported")},
-                                    {"name-only matches (created apart; check they are different people)",
-                                     sub(summary, "applications", "name_only_reported")}});
-    s << counters("requests", {{"Kombo", sub(summary, "requests", "kombo")}, {"Tracker", sub(summary, "requests", "tracker")}});
+    s << counters("reported only",
+                  {{"deleted in Workable (Tracker keeps them)", sub(summary, "applications", "deleted_reported")},
+                   {"name-only matches (created apart; check they are different people)",
+                    sub(summary, "applications", "name_only_reported")}});
+    s << counters("requests",
+                  {{"Kombo", sub(summary, "requests", "kombo")}, {"Tracker", sub(summary, "requests", "tracker")}});
     s << "\n" << render_attention(summary);
-    s << "\nEvery application by id (lists of up to 1000; list_counts says when one is longer): `ats-host sync --json`, or `ats-host syncs --tenant "
+    s << "\nEvery application by id (lists of up to 1000; list_counts says when one is longer): `ats-host sync "
+         "--json`, or `ats-host syncs --tenant "
       << str(summary, "tenant") << " --run ID --json` afterwards.";
     return s.str();
 }
@@ -208,17 +218,18 @@ std::string render_history(const std::vector<json::object> &runs, const std::str
     if (runs.empty()) return "No sync runs recorded for tenant " + tenant + ".";
     s << "Sync runs of tenant " << tenant << ", newest first:\n";
     char head[200];
-    std::snprintf(head, sizeof head, "%-22s %-9s %-12s %-24s %-9s %-10s %s\n", "RUN", "TRIGGER", "MODE", "STARTED", "TOOK",
-                  "OUTCOME", "SEEN CREATED UPDATED PENDING FAILED");
+    std::snprintf(head, sizeof head, "%-22s %-9s %-12s %-24s %-9s %-10s %s\n", "RUN", "TRIGGER", "MODE", "STARTED",
+                  "TOOK", "OUTCOME", "SEEN CREATED UPDATED PENDING FAILED");
     s << head;
     for (const auto &r : runs) {
         const json::object *sum = obj(r, "summary");
-        std::string mode = sum ? str(*sum, "mode") : (r.if_contains("full") && r.at("full") == true ? "full" : "incremental");
+        std::string mode =
+            sum ? str(*sum, "mode") : (r.if_contains("full") && r.at("full") == true ? "full" : "incremental");
         if (r.if_contains("dry_run") && r.at("dry_run") == true) mode += "/dry";
         char row[300];
-        std::snprintf(row, sizeof row, "%-22s %-9s %-12s %-24s %-9s %-10s", str(r, "id").c_str(), str(r, "trigger").c_str(),
-                      mode.c_str(), str(r, "started_at").c_str(), seconds_of(num(r, "duration_ms")).c_str(),
-                      str(r, "status").c_str());
+        std::snprintf(row, sizeof row, "%-22s %-9s %-12s %-24s %-9s %-10s", str(r, "id").c_str(),
+                      str(r, "trigger").c_str(), mode.c_str(), str(r, "started_at").c_str(),
+                      seconds_of(num(r, "duration_ms")).c_str(), str(r, "status").c_str());
         s << row;
         if (sum)
             s << " " << num(*sum, "applications_seen") << " " << sub(*sum, "applications", "created") << " "
@@ -234,17 +245,19 @@ std::string render_history(const std::vector<json::object> &runs, const std::str
 
 std::string render_run(const json::object &run) {
     std::ostringstream s;
-    s << "Run " << str(run, "id") << " (" << str(run, "trigger") << (run.if_contains("dry_run") && run.at("dry_run") == true ? ", dry run" : "")
-      << "): " << str(run, "status") << ", started " << str(run, "started_at") << ", finished " << str(run, "finished_at") << "\n";
-    if (const json::object *e = obj(run, "error")) s << "error: " << str(*e, "code") << ": " << str(*e, "message") << "\n";
+    s << "Run " << str(run, "id") << " (" << str(run, "trigger")
+      << (run.if_contains("dry_run") && run.at("dry_run") == true ? ", dry run" : "") << "): " << str(run, "status")
+      << ", started " << str(run, "started_at") << ", finished " << str(run, "finished_at") << "\n";
+    if (const json::object *e = obj(run, "error"))
+        s << "error: " << str(*e, "code") << ": " << str(*e, "message") << "\n";
     if (const json::object *sum = obj(run, "summary")) s << "\n" << render_summary(*sum);
     return s.str();
 }
 
 std::string render_probe(const json::object &report) {
     std::ostringstream s;
-    s << "PROBE of tenant " << str(report, "tenant") << " (" << str(report, "provider") << "): "
-      << num(report, "confirmed") << " confirmed, " << num(report, "contradicted") << " contradicted, "
+    s << "PROBE of tenant " << str(report, "tenant") << " (" << str(report, "provider")
+      << "): " << num(report, "confirmed") << " confirmed, " << num(report, "contradicted") << " contradicted, "
       << num(report, "not_checkable") << " not checkable read-only; " << num(report, "requests") << " requests.\n\n";
     if (const auto *c = report.if_contains("checks"); c && c->is_array())
         for (const auto &v : c->get_array()) {

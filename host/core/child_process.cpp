@@ -45,8 +45,10 @@ pid_t spawn_child(const std::vector<std::string> &argv, int pass_fd) {
     std::vector<std::string> env_text;
     std::string asan = "ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0";
     for (char **e = environ; *e; ++e) {
-        if (std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0) asan = std::string(*e) + ":handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0";
-        else env_text.emplace_back(*e);
+        if (std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0)
+            asan = std::string(*e) + ":handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_abort=0";
+        else
+            env_text.emplace_back(*e);
     }
     env_text.push_back(asan);
     std::vector<char *> env;
@@ -74,8 +76,7 @@ int wait_child(pid_t pid, std::chrono::milliseconds timeout, bool &timed_out) {
     }
     timed_out = true;
     ::kill(pid, SIGKILL);
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     return status;
 }
 
@@ -95,7 +96,8 @@ std::string signal_name(int signo) {
 }
 
 std::string describe_exit(int st) {
-    if (WIFSIGNALED(st)) return "was killed by " + signal_name(WTERMSIG(st)) + " (signal " + std::to_string(WTERMSIG(st)) + ")";
+    if (WIFSIGNALED(st))
+        return "was killed by " + signal_name(WTERMSIG(st)) + " (signal " + std::to_string(WTERMSIG(st)) + ")";
     if (WIFEXITED(st)) return "exited with status " + std::to_string(WEXITSTATUS(st));
     return "ended (wait status " + std::to_string(st) + ")";
 }

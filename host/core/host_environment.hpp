@@ -32,9 +32,9 @@ public:
         std::string instance_id; // this process in lease rows and /metrics; "" = "<hostname> pid <pid>"
         // Accept a data directory / state file other users can read or write (private_files.hpp).
         bool allow_shared_data_dir = false;
-        std::string keys_dir; // generated state keys (tenant_keys.hpp); "" = <data_dir>/keys
-        std::string log_file;         // "" = stderr
-        int log_level = 1;            // ATS_LOG_INFO
+        std::string keys_dir;          // generated state keys (tenant_keys.hpp); "" = <data_dir>/keys
+        std::string log_file;          // "" = stderr
+        int log_level = 1;             // ATS_LOG_INFO
         net::HttpClient::Options http; // ca_file defaults to env ATS_HOST_CA_FILE when set
         // Where a tenant's plugin runs when its manifest has no host.isolation (tenant.hpp).
         Isolation default_isolation = Isolation::in_process;

@@ -64,14 +64,15 @@ bool EgressAllowList::allows(const std::string &host, unsigned short port) const
     return false;
 }
 
-TenantHttp::TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy, std::shared_ptr<RateControllers> rates,
-                       std::string tenant_id)
+TenantHttp::TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy,
+                       std::shared_ptr<RateControllers> rates, std::string tenant_id)
     : client_(std::move(client)), policy_(std::move(policy)), allow_(policy_.egress_allow),
       rates_(rates ? std::move(rates) : std::make_shared<RateControllers>()), tenant_id_(std::move(tenant_id)) {}
 
 int64_t TenantHttp::server_wait_ms(const net::HttpResponse &r, int64_t now_unix_s) {
     auto digits = [](const std::string &s) {
-        return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
     };
     std::string ra = r.header("Retry-After");
     while (!ra.empty() && ra.back() == ' ') ra.pop_back();
@@ -140,7 +141,8 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         switch (pacer->acquire(cls, cancelled, &paced_us)) {
         case RateController::Admit::go: break;
         case RateController::Admit::cancelled:
-            throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(r) + ": cancelled while waiting for the upstream's rate");
+            throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED,
+                            where(r) + ": cancelled while waiting for the upstream's rate");
         case RateController::Admit::too_long:
             throw HostError(ErrorKind::operation, ATS_ERR_TRANSIENT,
                             where(r) + ": waited " + std::to_string(policy_.rate.max_queue_ms) +
@@ -151,7 +153,8 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
             stats_.pace_wait_ms += paced_us / 1000;
         }
         if (!acquire_slot(cancelled))
-            throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(r) + ": cancelled while waiting for a request slot");
+            throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED,
+                            where(r) + ": cancelled while waiting for a request slot");
         struct Slot {
             TenantHttp *self;
             ~Slot() { self->release_slot(); }
@@ -163,7 +166,8 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
             pacer->on_response(RateSignal{}); // no answer: nothing learned, waiters re-check
             throw;
         }
-        pacer->on_response(RateSignal::read(resp.status, [&](const char *n) { return resp.header(n); }, std::time(nullptr)));
+        pacer->on_response(RateSignal::read(
+            resp.status, [&](const char *n) { return resp.header(n); }, std::time(nullptr)));
         return resp;
     };
     for (int attempt = 1;; ++attempt) {
@@ -180,10 +184,11 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
                 std::lock_guard<std::mutex> lock(stats_mu_);
                 ++stats_.responses[out.response.status];
             }
-            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+            auto ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
             if (log)
-                log(ATS_LOG_DEBUG, where(req) + " -> " + std::to_string(out.response.status) + " in " + std::to_string(ms) +
-                                       " ms (attempt " + std::to_string(attempt) + ")");
+                log(ATS_LOG_DEBUG, where(req) + " -> " + std::to_string(out.response.status) + " in " +
+                                       std::to_string(ms) + " ms (attempt " + std::to_string(attempt) + ")");
             // A 429 is a refusal before any work (RFC 6585): repeating it cannot double a write.
             if ((idempotent && retryable_status(out.response.status)) || out.response.status == 429) {
                 why = "HTTP " + std::to_string(out.response.status);
@@ -212,7 +217,8 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         if (waited_ms + wait > policy_.retry.max_wait_ms) {
             if (log)
                 log(ATS_LOG_WARN, where(req) + ": " + why + "; not retrying: waiting " + std::to_string(wait) +
-                                      " ms would exceed the retry budget of " + std::to_string(policy_.retry.max_wait_ms) + " ms");
+                                      " ms would exceed the retry budget of " +
+                                      std::to_string(policy_.retry.max_wait_ms) + " ms");
             if (out.response.status) return out;
             throw HostError(ErrorKind::operation, ATS_ERR_TRANSIENT, why + " (retry budget exhausted)");
         }
@@ -228,7 +234,8 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
         while (std::chrono::steady_clock::now() < until) {
             if (cancelled && cancelled())
-                throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED, where(req) + ": cancelled while waiting to retry");
+                throw HostError(ErrorKind::operation, ATS_ERR_CANCELLED,
+                                where(req) + ": cancelled while waiting to retry");
             std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
                 until - std::chrono::steady_clock::now(), std::chrono::milliseconds(25)));
         }

@@ -55,8 +55,8 @@ public:
     using LogFn = std::function<void(int level, const std::string &msg)>;
 
     // `rates`: the process's controllers (shared by every TenantHttp of the tenant); null = own ones.
-    TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy, std::shared_ptr<RateControllers> rates = nullptr,
-               std::string tenant_id = {});
+    TenantHttp(std::shared_ptr<net::HttpClient> client, HostPolicy policy,
+               std::shared_ptr<RateControllers> rates = nullptr, std::string tenant_id = {});
 
     // Throws HostError(operation, ATS_ERR_FORBIDDEN | ATS_ERR_INVALID_ARGUMENT | ATS_ERR_TRANSIENT |
     // ATS_ERR_CANCELLED) naming the method and URL (without query string); TRANSIENT also when the
@@ -78,7 +78,7 @@ public:
         int64_t pace_wait_ms = 0;          // total time requests waited for a rate-controller token
     };
     UpstreamStats upstream_stats() const;
-    int max_in_flight_seen() const { return max_seen_.load(); }         // high-water mark of concurrent requests
+    int max_in_flight_seen() const { return max_seen_.load(); } // high-water mark of concurrent requests
     const HostPolicy &policy() const { return policy_; }
 
     // Seconds to wait from Retry-After (delta seconds or HTTP date) or ratelimit-reset; -1 when

@@ -52,7 +52,9 @@ void IsolatedInstance::note_death(const std::shared_ptr<WorkerProcess> &w) {
              "provider '" + config_.provider + "' of tenant '" + config_.tenant_id + "': plugin worker (pid " +
                  std::to_string(w->pid()) + ") " + how + "; restarting in " +
                  std::to_string(backoff(status_.crashes_in_a_row).count()) + " ms" +
-                 (status_.crash_loop ? " (crash loop: " + std::to_string(status_.crashes_in_a_row) + " crashes in a row)" : ""));
+                 (status_.crash_loop
+                      ? " (crash loop: " + std::to_string(status_.crashes_in_a_row) + " crashes in a row)"
+                      : ""));
 }
 
 std::shared_ptr<WorkerProcess> IsolatedInstance::acquire(std::string &why_not) {
@@ -66,8 +68,8 @@ std::shared_ptr<WorkerProcess> IsolatedInstance::acquire(std::string &why_not) {
     if (wait > kMaxWaitForRestart) {
         why_not = "provider '" + config_.provider + "' of tenant '" + config_.tenant_id + "' is restarting after " +
                   std::to_string(status_.crashes_in_a_row) + " crash(es) in a row (last: " + status_.last_failure +
-                  "); next attempt in " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) +
-                  " ms";
+                  "); next attempt in " +
+                  std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + " ms";
         return nullptr;
     }
     if (wait > std::chrono::steady_clock::duration::zero()) {

@@ -11,7 +11,9 @@ namespace json = boost::json;
 namespace ats::host {
 namespace {
 
-std::string join(const std::string &prefix, const std::string &key) { return prefix.empty() ? key : prefix + "." + key; }
+std::string join(const std::string &prefix, const std::string &key) {
+    return prefix.empty() ? key : prefix + "." + key;
+}
 
 const char *type_of(const json::value &v) {
     switch (v.kind()) {
@@ -27,8 +29,9 @@ const char *type_of(const json::value &v) {
 
 bool is_number(const json::value &v) { return v.is_int64() || v.is_uint64() || v.is_double(); }
 double as_double(const json::value &v) {
-    return v.is_int64() ? static_cast<double>(v.get_int64())
-                        : v.is_uint64() ? static_cast<double>(v.get_uint64()) : v.get_double();
+    return v.is_int64()    ? static_cast<double>(v.get_int64())
+           : v.is_uint64() ? static_cast<double>(v.get_uint64())
+                           : v.get_double();
 }
 
 bool matches_type(const json::value &v, std::string_view t) {
@@ -48,7 +51,8 @@ size_t utf8_length(std::string_view s) {
     return n;
 }
 
-void validate(const json::value &schema, json::value &value, const std::string &path, std::vector<SchemaViolation> &out) {
+void validate(const json::value &schema, json::value &value, const std::string &path,
+              std::vector<SchemaViolation> &out) {
     if (!schema.is_object()) return; // `true`/absent schemas accept everything
     const auto &s = schema.get_object();
     const std::string where = path.empty() ? "(root)" : path;
@@ -99,7 +103,8 @@ void validate(const json::value &schema, json::value &value, const std::string &
                 if (!Pattern(p->get_string()).search(value.get_string()))
                     out.push_back({where, "must match the pattern " + json::serialize(*p)});
             } catch (const PatternError &) {
-                out.push_back({where, "the schema's pattern " + json::serialize(*p) + " is not a valid regular expression"});
+                out.push_back(
+                    {where, "the schema's pattern " + json::serialize(*p) + " is not a valid regular expression"});
             }
         }
     }
@@ -130,13 +135,13 @@ void validate(const json::value &schema, json::value &value, const std::string &
                 validate(props->at(k), v, child, out);
             } else if (additional) {
                 if (additional->is_bool() && !additional->get_bool())
-                    out.push_back({child, "is not a known key" + std::string(props ? " (known: " : "") +
-                                              [&] {
-                                                  std::string ks;
-                                                  if (props)
-                                                      for (const auto &[pk, pv] : *props) ks += (ks.empty() ? "" : ", ") + std::string(pk);
-                                                  return ks;
-                                              }() + (props ? ")" : "")});
+                    out.push_back({child, "is not a known key" + std::string(props ? " (known: " : "") + [&] {
+                                       std::string ks;
+                                       if (props)
+                                           for (const auto &[pk, pv] : *props)
+                                               ks += (ks.empty() ? "" : ", ") + std::string(pk);
+                                       return ks;
+                                   }() + (props ? ")" : "")});
                 else if (additional->is_object())
                     validate(*additional, v, child, out);
             }
@@ -144,10 +149,12 @@ void validate(const json::value &schema, json::value &value, const std::string &
     }
 }
 
-const std::set<std::string> kSupportedKeywords = {
-    "type", "properties", "required", "additionalProperties", "items", "enum", "const", "minimum", "maximum",
-    "minLength", "maxLength", "minItems", "pattern", "default", "description", "x-secret", "$schema", "$id",
-    "title", "examples", "$comment"};
+const std::set<std::string> kSupportedKeywords = {"type",    "properties", "required",    "additionalProperties",
+                                                  "items",   "enum",       "const",       "minimum",
+                                                  "maximum", "minLength",  "maxLength",   "minItems",
+                                                  "pattern", "default",    "description", "x-secret",
+                                                  "$schema", "$id",        "title",       "examples",
+                                                  "$comment"};
 
 void check(const json::value &schema, const std::string &path, std::vector<std::string> &out) {
     if (schema.is_bool()) return;
@@ -165,25 +172,33 @@ void check(const json::value &schema, const std::string &path, std::vector<std::
             !is_number(v))
             out.push_back(here + ": must be a number");
         if (key == "properties") {
-            if (!v.is_object()) out.push_back(here + ": must be an object");
-            else for (const auto &[pk, pv] : v.get_object()) check(pv, here + "." + std::string(pk), out);
+            if (!v.is_object())
+                out.push_back(here + ": must be an object");
+            else
+                for (const auto &[pk, pv] : v.get_object()) check(pv, here + "." + std::string(pk), out);
         }
         if (key == "items" || (key == "additionalProperties" && !v.is_bool())) check(v, here, out);
         if ((key == "required" || key == "enum") && !v.is_array()) out.push_back(here + ": must be an array");
         if (key == "pattern") {
-            if (!v.is_string()) out.push_back(here + ": must be a string");
-            else try { Pattern re(v.get_string()); } catch (const PatternError &e) {
-                out.push_back(here + ": not a valid regular expression in the host's subset (" + e.what() + ")");
-            }
+            if (!v.is_string())
+                out.push_back(here + ": must be a string");
+            else
+                try {
+                    Pattern re(v.get_string());
+                } catch (const PatternError &e) {
+                    out.push_back(here + ": not a valid regular expression in the host's subset (" + e.what() + ")");
+                }
         }
         if (key == "x-secret" && !v.is_bool()) out.push_back(here + ": must be a boolean");
     }
 }
 
-void collect_secrets(const json::value &schema, std::vector<std::string> &prefix, std::vector<std::vector<std::string>> &out) {
+void collect_secrets(const json::value &schema, std::vector<std::string> &prefix,
+                     std::vector<std::vector<std::string>> &out) {
     if (!schema.is_object()) return;
     const auto &s = schema.get_object();
-    if (auto *x = s.if_contains("x-secret"); x && x->is_bool() && x->get_bool() && !prefix.empty()) out.push_back(prefix);
+    if (auto *x = s.if_contains("x-secret"); x && x->is_bool() && x->get_bool() && !prefix.empty())
+        out.push_back(prefix);
     if (auto *p = s.if_contains("properties"); p && p->is_object())
         for (const auto &[k, sub] : p->get_object()) {
             prefix.emplace_back(k);

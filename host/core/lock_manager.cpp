@@ -153,7 +153,8 @@ std::unique_ptr<HeldLock> LockManager::acquire(const std::string &tenant, const 
     return held;
 }
 
-std::unique_ptr<HeldLock> LockManager::acquire_flock(const std::string &tenant, const std::string &name, int64_t wait_ms) {
+std::unique_ptr<HeldLock> LockManager::acquire_flock(const std::string &tenant, const std::string &name,
+                                                     int64_t wait_ms) {
     if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) { // private like the data directory
         boost::system::error_code ec;
         boost::filesystem::create_directories(dir_, ec);
@@ -174,7 +175,8 @@ std::unique_ptr<HeldLock> LockManager::acquire_flock(const std::string &tenant, 
             std::string holder = read_holder(fd);
             ::close(fd);
             throw HostError(ErrorKind::operation, ATS_ERR_CONFLICT,
-                            "lock '" + name + "' of tenant '" + tenant + "' is held by pid " + holder + " (" + path + ")");
+                            "lock '" + name + "' of tenant '" + tenant + "' is held by pid " + holder + " (" + path +
+                                ")");
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -186,7 +188,8 @@ std::unique_ptr<HeldLock> LockManager::acquire_flock(const std::string &tenant, 
     return held;
 }
 
-std::unique_ptr<HeldLock> LockManager::acquire_lease(const std::string &tenant, const std::string &name, int64_t wait_ms) {
+std::unique_ptr<HeldLock> LockManager::acquire_lease(const std::string &tenant, const std::string &name,
+                                                     int64_t wait_ms) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms > 0 ? wait_ms : 0);
     for (;;) {
         if (auto grant = store_->lease_try_acquire(tenant, name, options_.holder, options_.ttl_ms, false)) {
@@ -209,7 +212,8 @@ std::unique_ptr<HeldLock> LockManager::acquire_lease(const std::string &tenant, 
                                         std::to_string(std::max<int64_t>(0, cur->expires_unix_ms - wall_ms())) + " ms)"
                                   : std::string("another instance");
             throw HostError(ErrorKind::operation, ATS_ERR_CONFLICT,
-                            "lock '" + name + "' of tenant '" + tenant + "' is held by " + who + " (" + store_->path() + ")");
+                            "lock '" + name + "' of tenant '" + tenant + "' is held by " + who + " (" + store_->path() +
+                                ")");
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

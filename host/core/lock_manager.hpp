@@ -52,7 +52,7 @@ private:
 class LockManager {
 public:
     struct Options {
-        std::string holder;   // who this process is, in lease rows and messages; "" = "<hostname> pid <pid>"
+        std::string holder;     // who this process is, in lease rows and messages; "" = "<hostname> pid <pid>"
         int64_t ttl_ms = 30000; // lease duration on a shared store (renewed every ttl_ms / 3)
     };
 

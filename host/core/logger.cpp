@@ -68,8 +68,9 @@ const char *Logger::level_name(int level) {
 
 void Logger::write(int level, const LogContext &ctx, std::string_view msg, const boost::json::object *extra) {
     if (level < min_level_) return;
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
+    auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     boost::json::object line;
     line["ts"] = iso8601_utc_ms(now);
     line["level"] = level_name(level);

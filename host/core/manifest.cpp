@@ -41,8 +41,11 @@ json::value parse_with_position(const std::string &text, const std::string &path
     if (ec) {
         size_t line = 1, col = 1;
         for (size_t i = 0; i < used && i < text.size(); ++i) {
-            if (text[i] == '\n') { ++line; col = 1; }
-            else ++col;
+            if (text[i] == '\n') {
+                ++line;
+                col = 1;
+            } else
+                ++col;
         }
         fail(path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": invalid JSON: " + ec.message());
     }
@@ -83,7 +86,8 @@ void resolve_refs(json::value &v, const std::string &where, const TenantManifest
     }
     const json::value &ref = o.at("$secret");
     if (o.size() != 1 || !ref.is_object() || ref.get_object().size() != 1)
-        fail(m.path + ": " + where + ": a secret reference must be exactly {\"$secret\": {\"env\": NAME}} or {\"$secret\": {\"file\": PATH}}");
+        fail(m.path + ": " + where +
+             ": a secret reference must be exactly {\"$secret\": {\"env\": NAME}} or {\"$secret\": {\"file\": PATH}}");
     const auto &r = ref.get_object();
     std::string value;
     if (auto *env = r.if_contains("env"); env && env->is_string()) {
@@ -122,7 +126,8 @@ int64_t integer_key(const json::object &o, std::string_view key, const std::stri
 std::string resolve_secret_ref(const TenantManifest &manifest, const std::string &where, const json::value &ref,
                                Redactor &redactor) {
     if (!is_secret_ref(ref))
-        fail(manifest.path + ": " + where + ": must be a secret reference {\"$secret\": {\"env\": NAME}} or {\"$secret\": {\"file\": PATH}}");
+        fail(manifest.path + ": " + where +
+             ": must be a secret reference {\"$secret\": {\"env\": NAME}} or {\"$secret\": {\"file\": PATH}}");
     json::value v = ref;
     resolve_refs(v, where, manifest, redactor);
     return std::string(v.get_string());
@@ -154,7 +159,8 @@ TenantManifest parse_manifest(const std::string &text, const std::string &path) 
     for (const auto &e : h.at("egress_allow").get_array()) m.host.egress_allow.emplace_back(e.get_string());
     m.host.max_concurrency = static_cast<int>(integer_key(h, "max_concurrency", path, "host."));
     m.host.http_timeout_ms = integer_key(h, "http_timeout_ms", path, "host.");
-    if (auto *iso = h.if_contains("isolation")) m.host.isolation = std::string(iso->get_string()); // enum: checked by the schema
+    if (auto *iso = h.if_contains("isolation"))
+        m.host.isolation = std::string(iso->get_string()); // enum: checked by the schema
     const auto &r = h.at("retry").get_object();
     m.host.retry.max_attempts = static_cast<int>(integer_key(r, "max_attempts", path, "host.retry."));
     m.host.retry.max_wait_ms = integer_key(r, "max_wait_ms", path, "host.retry.");
@@ -177,8 +183,10 @@ TenantManifest parse_manifest(const std::string &text, const std::string &path) 
         fail(path + ": host.rate_limit: fixed_per_second excludes ceiling_per_second and floor_per_second");
     if (auto *s = o.if_contains("sync")) {
         const auto &so = s->get_object();
-        if (so.contains("interval_seconds")) m.sync_interval_seconds = integer_key(so, "interval_seconds", path, "sync.");
-        if (so.contains("full_every_seconds")) m.sync_full_every_seconds = integer_key(so, "full_every_seconds", path, "sync.");
+        if (so.contains("interval_seconds"))
+            m.sync_interval_seconds = integer_key(so, "interval_seconds", path, "sync.");
+        if (so.contains("full_every_seconds"))
+            m.sync_full_every_seconds = integer_key(so, "full_every_seconds", path, "sync.");
         if (so.contains("history_runs")) m.sync_history_runs = integer_key(so, "history_runs", path, "sync.");
     }
     return m;
@@ -195,7 +203,8 @@ ManifestSet load_manifests(const std::string &dir) {
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = it->path().filename().string();
         auto ends = [&](const std::string &suffix) {
-            return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+            return name.size() >= suffix.size() &&
+                   name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
         };
         if (ends(".json") && !ends(".schema.json") && fs::is_regular_file(it->status()))
             files.push_back((fs::path(dir) / name).string());
@@ -222,8 +231,8 @@ ManifestSet load_manifests(const std::string &dir) {
         }
         std::string all;
         for (const auto &p : paths) all += (all.empty() ? "" : " and ") + p;
-        set.problems.push_back({m.path, m.path + ": tenant_id '" + m.tenant_id + "' is declared by " + all +
-                                            "; neither is used"});
+        set.problems.push_back(
+            {m.path, m.path + ": tenant_id '" + m.tenant_id + "' is declared by " + all + "; neither is used"});
     }
     std::sort(set.tenants.begin(), set.tenants.end(),
               [](const auto &a, const auto &b) { return a.tenant_id < b.tenant_id; });

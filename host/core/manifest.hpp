@@ -25,16 +25,16 @@ struct RetryPolicy {
 // Pacing of a tenant's requests per upstream host (rate_controller.hpp). Rates in requests/s;
 // 0 = not set.
 struct RatePolicy {
-    bool enabled = true;           // false: no pacing at all (requests go out as before)
-    double ceiling_per_second = 0; // never faster than this (also the starting rate)
-    double floor_per_second = 0;   // never slower than this, whatever the upstream says
-    double fixed_per_second = 0;   // pace at exactly this rate; nothing is learned
+    bool enabled = true;            // false: no pacing at all (requests go out as before)
+    double ceiling_per_second = 0;  // never faster than this (also the starting rate)
+    double floor_per_second = 0;    // never slower than this, whatever the upstream says
+    double fixed_per_second = 0;    // pace at exactly this rate; nothing is learned
     double interactive_share = 0.2; // share of the burst kept for interactive (serve) calls
-    int64_t max_queue_ms = 120000; // longest a request waits for a token before failing
+    int64_t max_queue_ms = 120000;  // longest a request waits for a token before failing
     bool operator==(const RatePolicy &o) const {
-        return enabled == o.enabled && ceiling_per_second == o.ceiling_per_second && floor_per_second == o.floor_per_second &&
-               fixed_per_second == o.fixed_per_second && interactive_share == o.interactive_share &&
-               max_queue_ms == o.max_queue_ms;
+        return enabled == o.enabled && ceiling_per_second == o.ceiling_per_second &&
+               floor_per_second == o.floor_per_second && fixed_per_second == o.fixed_per_second &&
+               interactive_share == o.interactive_share && max_queue_ms == o.max_queue_ms;
     }
     bool operator!=(const RatePolicy &o) const { return !(*this == o); }
 };

@@ -40,8 +40,8 @@ const char *shape_name(ats_result_shape_t shape) {
 
 std::optional<std::string> not_supported(const std::string &provider, const Capability &capability) {
     if (capability.support != ATS_NOT_SUPPORTED) return std::nullopt;
-    return capability.operation + " is not supported by provider '" + provider + "': " +
-           (capability.reason.empty() ? "no reason given" : capability.reason);
+    return capability.operation + " is not supported by provider '" + provider +
+           "': " + (capability.reason.empty() ? "no reason given" : capability.reason);
 }
 
 std::optional<std::string> dry_run_not_supported(const std::string &provider, uint32_t plugin_abi_minor) {

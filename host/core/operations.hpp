@@ -17,8 +17,8 @@
 namespace ats::host {
 
 struct Operation {
-    const char *name;          // ATS_OP_*
-    ats_result_shape_t shape;  // how it answers through the sink
+    const char *name;         // ATS_OP_*
+    ats_result_shape_t shape; // how it answers through the sink
 };
 
 // Every operation of the table, in the table's order (the host's minor).

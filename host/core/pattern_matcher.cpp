@@ -8,7 +8,7 @@ namespace ats::host {
 namespace {
 
 constexpr uint32_t kMaxCodePoint = 0x10FFFF;
-constexpr int kMaxNesting = 64;          // groups inside groups: the parser recurses on these only
+constexpr int kMaxNesting = 64;            // groups inside groups: the parser recurses on these only
 constexpr size_t kMaxInstructions = 20000; // {n,m} copies its operand; cap what a schema may ask for
 constexpr int kMaxRepeat = 1000;
 
@@ -41,7 +41,10 @@ struct CharClass {
     bool matches(uint32_t cp) const {
         bool in = false;
         for (const auto &[lo, hi] : ranges)
-            if (cp >= lo && cp <= hi) { in = true; break; }
+            if (cp >= lo && cp <= hi) {
+                in = true;
+                break;
+            }
         return in != negated;
     }
     void add(uint32_t lo, uint32_t hi) { ranges.emplace_back(lo, hi); }
@@ -59,8 +62,19 @@ struct CharClass {
     }
 };
 
-CharClass digit_class() { CharClass c; c.add('0', '9'); return c; }
-CharClass word_class() { CharClass c; c.add('a', 'z'); c.add('A', 'Z'); c.add('0', '9'); c.add('_', '_'); return c; }
+CharClass digit_class() {
+    CharClass c;
+    c.add('0', '9');
+    return c;
+}
+CharClass word_class() {
+    CharClass c;
+    c.add('a', 'z');
+    c.add('A', 'Z');
+    c.add('0', '9');
+    c.add('_', '_');
+    return c;
+}
 CharClass space_class() {
     CharClass c;
     for (uint32_t cp : {0x20u, 0x09u, 0x0Au, 0x0Bu, 0x0Cu, 0x0Du, 0xA0u, 0x1680u, 0x2028u, 0x2029u, 0x202Fu, 0x205Fu,
@@ -73,8 +87,8 @@ CharClass space_class() {
 struct Node {
     enum Kind { empty, chars, bol, eol, concat, alternation, repeat } kind = empty;
     std::vector<Node> kids;
-    int cls = -1;          // chars: index into the class table
-    int min = 0, max = 0;  // repeat: max -1 = unbounded
+    int cls = -1;         // chars: index into the class table
+    int min = 0, max = 0; // repeat: max -1 = unbounded
 };
 
 class Parser {
@@ -134,8 +148,10 @@ private:
             if (depth + 1 > kMaxNesting) fail("groups nested too deeply");
             ++i_;
             if (at('?')) {
-                if (i_ + 1 < p_.size() && p_[i_ + 1] == ':') i_ += 2;
-                else fail("lookaround and named groups are not supported");
+                if (i_ + 1 < p_.size() && p_[i_ + 1] == ':')
+                    i_ += 2;
+                else
+                    fail("lookaround and named groups are not supported");
             }
             Node inner = alternation(depth + 1);
             if (!at(')')) fail("missing ')'");
@@ -143,14 +159,28 @@ private:
             return inner;
         }
         case ')': fail("unbalanced ')'");
-        case '*': case '+': case '?': fail("nothing to repeat");
-        case '^': { ++i_; Node n; n.kind = Node::bol; return n; }
-        case '$': { ++i_; Node n; n.kind = Node::eol; return n; }
+        case '*':
+        case '+':
+        case '?': fail("nothing to repeat");
+        case '^': {
+            ++i_;
+            Node n;
+            n.kind = Node::bol;
+            return n;
+        }
+        case '$': {
+            ++i_;
+            Node n;
+            n.kind = Node::eol;
+            return n;
+        }
         case '.': {
             ++i_;
             CharClass dot; // every code point except line terminators, as in ECMAScript
             dot.negated = true;
-            dot.add('\n', '\n'); dot.add('\r', '\r'); dot.add(0x2028, 0x2029);
+            dot.add('\n', '\n');
+            dot.add('\r', '\r');
+            dot.add(0x2028, 0x2029);
             return chars(std::move(dot));
         }
         case '[': return chars(bracket());
@@ -175,11 +205,20 @@ private:
     int64_t escape(CharClass &cls, bool in_bracket) {
         if (i_ >= p_.size()) fail("pattern ends with '\\'");
         char e = p_[i_++];
-        auto single = [&](uint32_t cp) { cls.add(cp, cp); return static_cast<int64_t>(cp); };
+        auto single = [&](uint32_t cp) {
+            cls.add(cp, cp);
+            return static_cast<int64_t>(cp);
+        };
         switch (e) {
-        case 'd': for (auto r : digit_class().ranges) cls.ranges.push_back(r); return -1;
-        case 'w': for (auto r : word_class().ranges) cls.ranges.push_back(r); return -1;
-        case 's': for (auto r : space_class().ranges) cls.ranges.push_back(r); return -1;
+        case 'd':
+            for (auto r : digit_class().ranges) cls.ranges.push_back(r);
+            return -1;
+        case 'w':
+            for (auto r : word_class().ranges) cls.ranges.push_back(r);
+            return -1;
+        case 's':
+            for (auto r : space_class().ranges) cls.ranges.push_back(r);
+            return -1;
         case 'D': cls.add_complement(digit_class()); return -1;
         case 'W': cls.add_complement(word_class()); return -1;
         case 'S': cls.add_complement(space_class()); return -1;
@@ -205,7 +244,10 @@ private:
         for (int k = 0; k < digits; ++k, ++i_) {
             if (i_ >= p_.size()) fail("incomplete hexadecimal escape");
             char h = p_[i_];
-            int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            int d = h >= '0' && h <= '9'   ? h - '0'
+                    : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                    : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                           : -1;
             if (d < 0) fail("invalid hexadecimal escape");
             v = v * 16 + static_cast<uint32_t>(d);
         }
@@ -215,10 +257,16 @@ private:
     CharClass bracket() {
         ++i_; // '['
         CharClass cls;
-        if (at('^')) { cls.negated = true; ++i_; }
+        if (at('^')) {
+            cls.negated = true;
+            ++i_;
+        }
         while (true) { // `[]` matches nothing and `[^]` anything, as in ECMAScript
             if (i_ >= p_.size()) fail("missing ']'");
-            if (at(']')) { ++i_; break; }
+            if (at(']')) {
+                ++i_;
+                break;
+            }
             int64_t lo = member(cls);
             if (lo >= 0 && at('-') && i_ + 1 < p_.size() && p_[i_ + 1] != ']') {
                 ++i_;
@@ -267,10 +315,19 @@ private:
 
     Node quantified(Node a) {
         int min = 0, max = 0;
-        if (at('*')) { ++i_; min = 0; max = -1; }
-        else if (at('+')) { ++i_; min = 1; max = -1; }
-        else if (at('?')) { ++i_; min = 0; max = 1; }
-        else if (at('{') && repeat_bounds_follow()) {
+        if (at('*')) {
+            ++i_;
+            min = 0;
+            max = -1;
+        } else if (at('+')) {
+            ++i_;
+            min = 1;
+            max = -1;
+        } else if (at('?')) {
+            ++i_;
+            min = 0;
+            max = 1;
+        } else if (at('{') && repeat_bounds_follow()) {
             ++i_;
             min = max = number();
             if (at(',')) {
@@ -313,7 +370,9 @@ public:
         case Node::chars: add({Inst::chars, n.cls, 0}); break;
         case Node::bol: add({Inst::bol, 0, 0}); break;
         case Node::eol: add({Inst::eol, 0, 0}); break;
-        case Node::concat: for (const auto &k : n.kids) emit(k); break;
+        case Node::concat:
+            for (const auto &k : n.kids) emit(k);
+            break;
         case Node::alternation: {
             std::vector<size_t> jumps;
             for (size_t k = 0; k + 1 < n.kids.size(); ++k) {
@@ -399,9 +458,16 @@ bool Pattern::search(std::string_view text) const {
             case Inst::chars: list.push_back(at); break;
             case Inst::match: matched = true; break;
             case Inst::jump: stack.push_back(in.x); break;
-            case Inst::split: stack.push_back(in.y); stack.push_back(in.x); break;
-            case Inst::bol: if (pos == 0) stack.push_back(at + 1); break;
-            case Inst::eol: if (pos == text.size()) stack.push_back(at + 1); break;
+            case Inst::split:
+                stack.push_back(in.y);
+                stack.push_back(in.x);
+                break;
+            case Inst::bol:
+                if (pos == 0) stack.push_back(at + 1);
+                break;
+            case Inst::eol:
+                if (pos == text.size()) stack.push_back(at + 1);
+                break;
             }
         }
     };
@@ -415,7 +481,8 @@ bool Pattern::search(std::string_view text) const {
         ++generation;
         next.clear();
         for (int pc : current)
-            if (classes[static_cast<size_t>(code[static_cast<size_t>(pc)].x)].matches(cp)) add_thread(next, pc + 1, after);
+            if (classes[static_cast<size_t>(code[static_cast<size_t>(pc)].x)].matches(cp))
+                add_thread(next, pc + 1, after);
         add_thread(next, 0, after); // unanchored: a match may start at any position
         current.swap(next);
         pos = after;

@@ -45,12 +45,8 @@ bool Result::is_null(int row, int col) const { return PQgetisnull(r_, row, col) 
 std::string Result::bytes(int row, int col) const {
     return std::string(PQgetvalue(r_, row, col), static_cast<size_t>(PQgetlength(r_, row, col)));
 }
-int64_t Result::int8(int row, int col) const {
-    return static_cast<int64_t>(big_endian(PQgetvalue(r_, row, col), 8));
-}
-int32_t Result::int4(int row, int col) const {
-    return static_cast<int32_t>(big_endian(PQgetvalue(r_, row, col), 4));
-}
+int64_t Result::int8(int row, int col) const { return static_cast<int64_t>(big_endian(PQgetvalue(r_, row, col), 8)); }
+int32_t Result::int4(int row, int col) const { return static_cast<int32_t>(big_endian(PQgetvalue(r_, row, col), 4)); }
 bool Result::boolean(int row, int col) const { return PQgetvalue(r_, row, col)[0] != 0; }
 
 Connection::Connection(std::string url)
@@ -86,7 +82,8 @@ void Connection::ensure_connected() {
         throw std::runtime_error("PostgreSQL " + redacted_ + ": cannot connect: " + msg);
     }
     // Quiet NOTICEs (CREATE ... IF NOT EXISTS) instead of libpq printing them on stderr.
-    PQsetNoticeProcessor(conn_, [](void *, const char *) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void *, const char *) {}, nullptr);
 }
 
 void Connection::fail(const std::string &what, pg_result *r) {
@@ -152,14 +149,18 @@ void Connection::pipeline(const std::vector<Statement> &statements) {
                 PQclear(r);
                 break;
             }
-            if (status == PGRES_FATAL_ERROR && !error) error = r;
-            else PQclear(r);
+            if (status == PGRES_FATAL_ERROR && !error)
+                error = r;
+            else
+                PQclear(r);
             if (PQstatus(conn_) != CONNECTION_OK) break;
         }
         if (PQexitPipelineMode(conn_) != 1) { // results left over (a broken chunk): drop them
             for (int guard = 0; guard < 4 * kChunk + 8; ++guard)
-                if (pg_result *r = PQgetResult(conn_)) PQclear(r);
-                else if (PQexitPipelineMode(conn_) == 1) break;
+                if (pg_result *r = PQgetResult(conn_))
+                    PQclear(r);
+                else if (PQexitPipelineMode(conn_) == 1)
+                    break;
         }
         if (error) fail("pipelined statements", error);
         if (PQstatus(conn_) != CONNECTION_OK) fail("pipelined statements", nullptr);
@@ -177,8 +178,8 @@ Result Connection::run(const char *name, const char *sql, const std::vector<Para
         lengths.push_back(static_cast<int>(p.bytes.size()));
         formats.push_back(1);
     }
-    pg_result *r = PQexecPrepared(conn_, name, static_cast<int>(params.size()), values.data(), lengths.data(),
-                                  formats.data(), 1);
+    pg_result *r =
+        PQexecPrepared(conn_, name, static_cast<int>(params.size()), values.data(), lengths.data(), formats.data(), 1);
     auto st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(name, r);
     return Result(r);

@@ -97,7 +97,8 @@ void PgStateStore::migrate() {
     try {
         db->begin();
         db->exec(kMigrationLock);
-        db->exec("CREATE TABLE IF NOT EXISTS ats_schema_version (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL)");
+        db->exec(
+            "CREATE TABLE IF NOT EXISTS ats_schema_version (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL)");
         auto r = db->run("ats_version", "SELECT version FROM ats_schema_version WHERE id = 1", {});
         int version = r.rows() ? r.int4(0, 0) : 0;
         if (version > kStateSchemaVersion)
@@ -105,16 +106,17 @@ void PgStateStore::migrate() {
                                      std::to_string(kStateSchemaVersion) + "): use a newer ats-host");
         if (version < 1) {
             db->exec("CREATE TABLE IF NOT EXISTS ats_kv (tenant text COLLATE \"C\" NOT NULL, key bytea NOT NULL,"
-                      " value bytea NOT NULL, sealed boolean NOT NULL DEFAULT false, PRIMARY KEY (tenant, key))");
+                     " value bytea NOT NULL, sealed boolean NOT NULL DEFAULT false, PRIMARY KEY (tenant, key))");
             db->exec("CREATE TABLE IF NOT EXISTS ats_host_kv (tenant text COLLATE \"C\" NOT NULL, name text NOT NULL,"
-                      " value bytea NOT NULL, PRIMARY KEY (tenant, name))");
+                     " value bytea NOT NULL, PRIMARY KEY (tenant, name))");
         }
         if (version < 2)
-            db->exec("CREATE TABLE IF NOT EXISTS ats_leases (tenant text COLLATE \"C\" NOT NULL, name text NOT NULL,"
-                      " holder text NOT NULL, token int8 NOT NULL, expires_ms int8 NOT NULL, PRIMARY KEY (tenant, name))");
+            db->exec(
+                "CREATE TABLE IF NOT EXISTS ats_leases (tenant text COLLATE \"C\" NOT NULL, name text NOT NULL,"
+                " holder text NOT NULL, token int8 NOT NULL, expires_ms int8 NOT NULL, PRIMARY KEY (tenant, name))");
         if (version != kStateSchemaVersion)
             db->exec("INSERT INTO ats_schema_version(id, version) VALUES (1, " + std::to_string(kStateSchemaVersion) +
-                      ") ON CONFLICT (id) DO UPDATE SET version = excluded.version");
+                     ") ON CONFLICT (id) DO UPDATE SET version = excluded.version");
         db->commit();
     } catch (const std::exception &e) {
         db->rollback();
@@ -132,7 +134,7 @@ bool PgStateStore::get(const std::string &tenant, std::string_view key, std::str
     auto db = take();
     try {
         auto r = db->run("ats_get", "SELECT value, sealed FROM ats_kv WHERE tenant = $1 AND key = $2",
-                          {Param::of_text(tenant), Param::of_bytea(key)});
+                         {Param::of_text(tenant), Param::of_bytea(key)});
         if (!r.rows()) return false;
         value = r.bytes(0, 0);
         if (sealed) *sealed = r.boolean(0, 1);
@@ -155,28 +157,32 @@ void PgStateStore::apply(const std::string &tenant, const std::vector<StateOp> &
             db->begin();
             for (const auto &f : fences) {
                 // FOR SHARE: a takeover (an UPDATE of this row) waits until this batch is committed.
-                auto r = db->run("ats_fence", "SELECT holder, token FROM ats_leases WHERE tenant = $1 AND name = $2 FOR SHARE",
-                                  {Param::of_text(tenant), Param::of_text(f.name)});
+                auto r = db->run("ats_fence",
+                                 "SELECT holder, token FROM ats_leases WHERE tenant = $1 AND name = $2 FOR SHARE",
+                                 {Param::of_text(tenant), Param::of_text(f.name)});
                 if (!r.rows() || r.int8(0, 1) != f.token)
                     throw HostError(ErrorKind::operation, ATS_ERR_CONFLICT,
                                     "write refused: the lease '" + f.name + "' of tenant '" + tenant + "' (token " +
                                         std::to_string(f.token) + ") was lost" +
-                                        (r.rows() ? " to " + r.bytes(0, 0) + " (token " + std::to_string(r.int8(0, 1)) + ")"
-                                                  : std::string()));
+                                        (r.rows()
+                                             ? " to " + r.bytes(0, 0) + " (token " + std::to_string(r.int8(0, 1)) + ")"
+                                             : std::string()));
             }
             std::vector<pg::Connection::Statement> writes;
             writes.reserve(ops.size());
             for (size_t i : order) {
                 const StateOp &op = ops[i];
                 if (op.erase)
-                    writes.push_back({"ats_del", "DELETE FROM ats_kv WHERE tenant = $1 AND key = $2",
+                    writes.push_back({"ats_del",
+                                      "DELETE FROM ats_kv WHERE tenant = $1 AND key = $2",
                                       {Param::of_text(tenant), Param::of_bytea(op.key)}});
                 else
-                    writes.push_back({"ats_put",
-                                      "INSERT INTO ats_kv(tenant, key, value, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT"
-                                      " (tenant, key) DO UPDATE SET value = excluded.value, sealed = excluded.sealed",
-                                      {Param::of_text(tenant), Param::of_bytea(op.key), Param::of_bytea(op.value),
-                                       Param::of_bool(op.sealed)}});
+                    writes.push_back(
+                        {"ats_put",
+                         "INSERT INTO ats_kv(tenant, key, value, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT"
+                         " (tenant, key) DO UPDATE SET value = excluded.value, sealed = excluded.sealed",
+                         {Param::of_text(tenant), Param::of_bytea(op.key), Param::of_bytea(op.value),
+                          Param::of_bool(op.sealed)}});
             }
             db->pipeline(writes);
             db->commit();
@@ -202,12 +208,12 @@ void PgStateStore::scan_rows(const std::string &tenant, std::string_view prefix,
             std::string end = prefix_end(std::string(prefix));
             auto r = end.empty()
                          ? db->run("ats_scan_open",
-                                    "SELECT key, value, sealed FROM ats_kv WHERE tenant = $1 AND key >= $2 ORDER BY key",
-                                    {Param::of_text(tenant), Param::of_bytea(prefix)})
+                                   "SELECT key, value, sealed FROM ats_kv WHERE tenant = $1 AND key >= $2 ORDER BY key",
+                                   {Param::of_text(tenant), Param::of_bytea(prefix)})
                          : db->run("ats_scan",
-                                    "SELECT key, value, sealed FROM ats_kv WHERE tenant = $1 AND key >= $2 AND key < $3"
-                                    " ORDER BY key",
-                                    {Param::of_text(tenant), Param::of_bytea(prefix), Param::of_bytea(end)});
+                                   "SELECT key, value, sealed FROM ats_kv WHERE tenant = $1 AND key >= $2 AND key < $3"
+                                   " ORDER BY key",
+                                   {Param::of_text(tenant), Param::of_bytea(prefix), Param::of_bytea(end)});
             rows.reserve(static_cast<size_t>(r.rows()));
             for (int i = 0; i < r.rows(); ++i) rows.push_back({r.bytes(i, 0), r.bytes(i, 1), r.boolean(i, 2)});
         } catch (const std::exception &e) {
@@ -224,13 +230,13 @@ size_t PgStateStore::reseal_all(const std::string &tenant, const std::function<s
     try {
         db->begin();
         auto r = db->run("ats_sealed_rows", "SELECT key, value FROM ats_kv WHERE tenant = $1 AND sealed FOR UPDATE",
-                          {Param::of_text(tenant)});
+                         {Param::of_text(tenant)});
         for (int i = 0; i < r.rows(); ++i) {
             StateRow row{r.bytes(i, 0), r.bytes(i, 1), true};
             std::string v = reseal(row);
             if (v.empty()) continue;
             db->run("ats_reseal", "UPDATE ats_kv SET value = $3 WHERE tenant = $1 AND key = $2",
-                     {Param::of_text(tenant), Param::of_bytea(row.key), Param::of_bytea(v)});
+                    {Param::of_text(tenant), Param::of_bytea(row.key), Param::of_bytea(v)});
             ++changed;
         }
         db->commit();
@@ -241,13 +247,15 @@ size_t PgStateStore::reseal_all(const std::string &tenant, const std::function<s
     return changed;
 }
 
-std::string PgStateStore::host_value_or_insert(const std::string &tenant, const std::string &name, const std::string &value) {
+std::string PgStateStore::host_value_or_insert(const std::string &tenant, const std::string &name,
+                                               const std::string &value) {
     auto db = take();
     try {
-        db->run("ats_host_ins", "INSERT INTO ats_host_kv(tenant, name, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                 {Param::of_text(tenant), Param::of_text(name), Param::of_bytea(value)});
+        db->run("ats_host_ins",
+                "INSERT INTO ats_host_kv(tenant, name, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                {Param::of_text(tenant), Param::of_text(name), Param::of_bytea(value)});
         auto r = db->run("ats_host_get", "SELECT value FROM ats_host_kv WHERE tenant = $1 AND name = $2",
-                          {Param::of_text(tenant), Param::of_text(name)});
+                         {Param::of_text(tenant), Param::of_text(name)});
         if (!r.rows()) throw std::runtime_error("the row vanished");
         return r.bytes(0, 0);
     } catch (const std::exception &e) {
@@ -259,9 +267,9 @@ void PgStateStore::host_value_put(const std::string &tenant, const std::string &
     auto db = take();
     try {
         db->run("ats_host_put",
-                 "INSERT INTO ats_host_kv(tenant, name, value) VALUES ($1, $2, $3) ON CONFLICT (tenant, name)"
-                 " DO UPDATE SET value = excluded.value",
-                 {Param::of_text(tenant), Param::of_text(name), Param::of_bytea(value)});
+                "INSERT INTO ats_host_kv(tenant, name, value) VALUES ($1, $2, $3) ON CONFLICT (tenant, name)"
+                " DO UPDATE SET value = excluded.value",
+                {Param::of_text(tenant), Param::of_text(name), Param::of_bytea(value)});
     } catch (const std::exception &e) {
         throw std::runtime_error("host value for tenant " + tenant + ": " + e.what());
     }
@@ -273,13 +281,14 @@ std::optional<LeaseGrant> PgStateStore::lease_try_acquire(const std::string &ten
     try {
         // One statement: a free row is inserted, an expired (or forced) one taken over with the next
         // token, a running one left alone (no row returned).
-        auto r = db->run("ats_lease_acquire",
-                          "INSERT INTO ats_leases(tenant, name, holder, token, expires_ms) VALUES ($1, $2, $3, 1, " ATS_PG_NOW_MS
-                          " + $4) ON CONFLICT (tenant, name) DO UPDATE SET holder = excluded.holder,"
-                          " token = ats_leases.token + 1, expires_ms = excluded.expires_ms"
-                          " WHERE ats_leases.expires_ms <= " ATS_PG_NOW_MS " OR $5 RETURNING token, expires_ms",
-                          {Param::of_text(tenant), Param::of_text(name), Param::of_text(holder), Param::of_int8(ttl_ms),
-                           Param::of_bool(force)});
+        auto r = db->run(
+            "ats_lease_acquire",
+            "INSERT INTO ats_leases(tenant, name, holder, token, expires_ms) VALUES ($1, $2, $3, 1, " ATS_PG_NOW_MS
+            " + $4) ON CONFLICT (tenant, name) DO UPDATE SET holder = excluded.holder,"
+            " token = ats_leases.token + 1, expires_ms = excluded.expires_ms"
+            " WHERE ats_leases.expires_ms <= " ATS_PG_NOW_MS " OR $5 RETURNING token, expires_ms",
+            {Param::of_text(tenant), Param::of_text(name), Param::of_text(holder), Param::of_int8(ttl_ms),
+             Param::of_bool(force)});
         if (!r.rows()) return std::nullopt;
         return LeaseGrant{r.int8(0, 0), r.int8(0, 1)};
     } catch (const std::exception &e) {
@@ -292,9 +301,9 @@ std::optional<LeaseGrant> PgStateStore::lease_renew(const std::string &tenant, c
     auto db = take();
     try {
         auto r = db->run("ats_lease_renew",
-                          "UPDATE ats_leases SET expires_ms = " ATS_PG_NOW_MS " + $4 WHERE tenant = $1 AND name = $2"
-                          " AND token = $3 AND expires_ms > 0 RETURNING expires_ms",
-                          {Param::of_text(tenant), Param::of_text(name), Param::of_int8(token), Param::of_int8(ttl_ms)});
+                         "UPDATE ats_leases SET expires_ms = " ATS_PG_NOW_MS " + $4 WHERE tenant = $1 AND name = $2"
+                         " AND token = $3 AND expires_ms > 0 RETURNING expires_ms",
+                         {Param::of_text(tenant), Param::of_text(name), Param::of_int8(token), Param::of_int8(ttl_ms)});
         if (!r.rows()) return std::nullopt;
         return LeaseGrant{token, r.int8(0, 0)};
     } catch (const std::exception &e) {
@@ -305,8 +314,9 @@ std::optional<LeaseGrant> PgStateStore::lease_renew(const std::string &tenant, c
 void PgStateStore::lease_release(const std::string &tenant, const std::string &name, int64_t token) {
     auto db = take();
     try { // the row stays (expired) so that the next token is still one more
-        db->run("ats_lease_release", "UPDATE ats_leases SET expires_ms = 0 WHERE tenant = $1 AND name = $2 AND token = $3",
-                 {Param::of_text(tenant), Param::of_text(name), Param::of_int8(token)});
+        db->run("ats_lease_release",
+                "UPDATE ats_leases SET expires_ms = 0 WHERE tenant = $1 AND name = $2 AND token = $3",
+                {Param::of_text(tenant), Param::of_text(name), Param::of_int8(token)});
     } catch (const std::exception &e) {
         throw std::runtime_error("releasing the lease '" + name + "' of tenant " + tenant + ": " + e.what());
     }
@@ -314,8 +324,9 @@ void PgStateStore::lease_release(const std::string &tenant, const std::string &n
 
 std::optional<LeaseInfo> PgStateStore::lease_get(const std::string &tenant, const std::string &name) {
     auto db = take();
-    auto r = db->run("ats_lease_get", "SELECT holder, token, expires_ms FROM ats_leases WHERE tenant = $1 AND name = $2",
-                      {Param::of_text(tenant), Param::of_text(name)});
+    auto r =
+        db->run("ats_lease_get", "SELECT holder, token, expires_ms FROM ats_leases WHERE tenant = $1 AND name = $2",
+                {Param::of_text(tenant), Param::of_text(name)});
     if (!r.rows()) return std::nullopt;
     return LeaseInfo{tenant, name, r.bytes(0, 0), r.int8(0, 1), r.int8(0, 2)};
 }
@@ -323,11 +334,12 @@ std::optional<LeaseInfo> PgStateStore::lease_get(const std::string &tenant, cons
 std::vector<LeaseInfo> PgStateStore::leases_active() {
     auto db = take();
     auto r = db->run("ats_leases_active",
-                      "SELECT tenant, name, holder, token, expires_ms FROM ats_leases WHERE expires_ms > " ATS_PG_NOW_MS
-                      " ORDER BY tenant, name",
-                      {});
+                     "SELECT tenant, name, holder, token, expires_ms FROM ats_leases WHERE expires_ms > " ATS_PG_NOW_MS
+                     " ORDER BY tenant, name",
+                     {});
     std::vector<LeaseInfo> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back({r.bytes(i, 0), r.bytes(i, 1), r.bytes(i, 2), r.int8(i, 3), r.int8(i, 4)});
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.bytes(i, 0), r.bytes(i, 1), r.bytes(i, 2), r.int8(i, 3), r.int8(i, 4)});
     return out;
 }
 

@@ -27,10 +27,13 @@ public:
 
     using StateStore::apply;
     bool get(const std::string &tenant, std::string_view key, std::string &value, bool *sealed = nullptr) override;
-    void apply(const std::string &tenant, const std::vector<StateOp> &ops, const std::vector<LeaseFence> &fences) override;
-    void scan_rows(const std::string &tenant, std::string_view prefix, const std::function<bool(const StateRow &)> &fn) override;
+    void apply(const std::string &tenant, const std::vector<StateOp> &ops,
+               const std::vector<LeaseFence> &fences) override;
+    void scan_rows(const std::string &tenant, std::string_view prefix,
+                   const std::function<bool(const StateRow &)> &fn) override;
     size_t reseal_all(const std::string &tenant, const std::function<std::string(const StateRow &)> &reseal) override;
-    std::string host_value_or_insert(const std::string &tenant, const std::string &name, const std::string &value) override;
+    std::string host_value_or_insert(const std::string &tenant, const std::string &name,
+                                     const std::string &value) override;
     void host_value_put(const std::string &tenant, const std::string &name, const std::string &value) override;
 
     std::optional<LeaseGrant> lease_try_acquire(const std::string &tenant, const std::string &name,

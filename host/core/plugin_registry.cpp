@@ -47,7 +47,7 @@ public:
 namespace {
 
 FileIdentity identity_of(const std::string &path) {
-    struct stat st{};
+    struct stat st {};
     FileIdentity id;
     if (::stat(path.c_str(), &st) == 0) {
         id.device = st.st_dev;
@@ -77,8 +77,8 @@ std::string screen_in_child(const std::string &file) {
     bool timed_out = false;
     int status = wait_child(pid, kScreenTimeout, timed_out);
     if (timed_out)
-        return "loading it (init() or get_descriptor()) did not finish within " + std::to_string(kScreenTimeout.count()) +
-               " s; the screening process was killed";
+        return "loading it (init() or get_descriptor()) did not finish within " +
+               std::to_string(kScreenTimeout.count()) + " s; the screening process was killed";
     if (WIFSIGNALED(status))
         return "init() or get_descriptor() crashed the screening process (it " + describe_exit(status) +
                "); the file was not loaded into the host";
@@ -93,8 +93,8 @@ std::shared_ptr<LoadedPlugin> PluginLoader::load(const std::string &path, const 
     p->path_ = path;
     p->identity_ = identity_of(path);
     try {
-        p->library_ = std::make_shared<boost::dll::shared_library>(
-            load_from, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        p->library_ = std::make_shared<boost::dll::shared_library>(load_from, boost::dll::load_mode::rtld_now |
+                                                                                  boost::dll::load_mode::rtld_local);
     } catch (const std::exception &e) {
         // Boost.DLL wraps dlerror() in noise ("... (dlerror system message: X): Bad file descriptor"):
         // keep X, which names the missing symbol or library.
@@ -102,7 +102,8 @@ std::shared_ptr<LoadedPlugin> PluginLoader::load(const std::string &path, const 
         const std::string tag = "dlerror system message: ";
         auto b = what.find(tag);
         auto end = what.rfind("): ");
-        if (b != std::string::npos && end != std::string::npos && end > b) what = what.substr(b + tag.size(), end - b - tag.size());
+        if (b != std::string::npos && end != std::string::npos && end > b)
+            what = what.substr(b + tag.size(), end - b - tag.size());
         reason = "cannot be loaded (dlopen RTLD_NOW): " + what;
         return nullptr;
     }
@@ -126,7 +127,8 @@ std::shared_ptr<LoadedPlugin> PluginLoader::load(const std::string &path, const 
         return nullptr;
     }
     if (!e->init || !e->deinit || !e->get_descriptor || !e->create || !e->destroy || !e->invoke) {
-        reason = "entry has a NULL function pointer (init, deinit, get_descriptor, create, destroy and invoke are required)";
+        reason =
+            "entry has a NULL function pointer (init, deinit, get_descriptor, create, destroy and invoke are required)";
         return nullptr;
     }
     p->entry_ = e;
@@ -203,7 +205,8 @@ std::shared_ptr<LoadedPlugin> PluginLoader::load(const std::string &path, const 
         if (std::find(known.begin(), known.end(), op) == known.end()) {
             // A plugin of a newer minor may know operations this host does not: skip them.
             if (newer_minor) {
-                p->warnings_.push_back("operation '" + op + "' is unknown to this host (plugin has a newer ABI minor); ignored");
+                p->warnings_.push_back("operation '" + op +
+                                       "' is unknown to this host (plugin has a newer ABI minor); ignored");
                 continue;
             }
             reason = "capability matrix names unknown operation '" + op + "'";
@@ -276,11 +279,15 @@ std::shared_ptr<const PluginRegistry> PluginRegistry::scan(const std::string &di
         }
         std::string reason, provider;
         std::shared_ptr<LoadedPlugin> p;
-        if (std::string crash = screen_in_child(load_from); !crash.empty()) reason = crash;
-        else p = PluginLoader::load(f, load_from, host, reason, provider);
+        if (std::string crash = screen_in_child(load_from); !crash.empty())
+            reason = crash;
+        else
+            p = PluginLoader::load(f, load_from, host, reason, provider);
         if (!copy_dir.empty()) fs::remove_all(copy_dir, ec); // the mapping survives the unlink
-        if (p) candidates.push_back(std::move(p));
-        else reg->rejected_.push_back({f, provider, reason});
+        if (p)
+            candidates.push_back(std::move(p));
+        else
+            reg->rejected_.push_back({f, provider, reason});
     }
 
     // Two files claiming one provider enum: an error naming both; neither is used.
@@ -294,9 +301,9 @@ std::shared_ptr<const PluginRegistry> PluginRegistry::scan(const std::string &di
         }
         std::string all;
         for (const auto &q : paths) all += (all.empty() ? "" : " and ") + q;
-        reg->rejected_.push_back({p->path(), p->provider(),
-                                  "provider enum '" + p->provider() + "' is claimed by " + all +
-                                      "; neither is used until one is removed"});
+        reg->rejected_.push_back(
+            {p->path(), p->provider(),
+             "provider enum '" + p->provider() + "' is claimed by " + all + "; neither is used until one is removed"});
     }
     std::sort(reg->plugins_.begin(), reg->plugins_.end(),
               [](const auto &a, const auto &b) { return a->provider() < b->provider(); });

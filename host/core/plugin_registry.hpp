@@ -28,7 +28,9 @@
 #include <string>
 #include <vector>
 
-namespace boost::dll { class shared_library; }
+namespace boost::dll {
+class shared_library;
+}
 
 namespace ats::host {
 
@@ -103,7 +105,7 @@ public:
     // Loads exactly one file (tests, tools). Throws std::runtime_error with the rejection reason.
     static std::shared_ptr<const LoadedPlugin> load_one(const std::string &path, const HostIdentity &host = {});
 
-    std::shared_ptr<const LoadedPlugin> find(const std::string &provider) const; // nullptr when absent
+    std::shared_ptr<const LoadedPlugin> find(const std::string &provider) const;                 // nullptr when absent
     const std::vector<std::shared_ptr<const LoadedPlugin>> &plugins() const { return plugins_; } // by provider
     const std::vector<RejectedPlugin> &rejected() const { return rejected_; }
     std::vector<std::string> provider_names() const;

@@ -40,7 +40,8 @@ void ensure_private_dir(const std::string &dir, bool allow_shared) {
             throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT,
                             "cannot create data directory " + dir + ": " + std::strerror(errno));
         if (::stat(dir.c_str(), &st) != 0)
-            throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT, "cannot read " + dir + ": " + std::strerror(errno));
+            throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT,
+                            "cannot read " + dir + ": " + std::strerror(errno));
     }
     if (!S_ISDIR(st.st_mode)) throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT, dir + " is not a directory");
     if ((st.st_mode & 077) && !allow_shared) refuse("data directory", dir, st.st_mode, "700");
@@ -52,7 +53,8 @@ void ensure_private_file(const std::string &file, bool allow_shared, bool create
         if (!create) return;
         int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
-            throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT, "cannot create " + file + ": " + std::strerror(errno));
+            throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT,
+                            "cannot create " + file + ": " + std::strerror(errno));
         ::close(fd);
         if (::stat(file.c_str(), &st) != 0) return;
     }

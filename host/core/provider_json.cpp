@@ -16,8 +16,8 @@ boost::json::object provider_json(const LoadedPlugin &plugin) {
     boost::json::array operations;
     for (const auto &name : known_operations()) {
         Capability cap = plugin.capability(name);
-        operations.push_back(
-            boost::json::object{{"operation", cap.operation}, {"support", support_name(cap.support)}, {"reason", cap.reason}});
+        operations.push_back(boost::json::object{
+            {"operation", cap.operation}, {"support", support_name(cap.support)}, {"reason", cap.reason}});
     }
     const ats_version_t abi = plugin.abi_version();
     return {{"provider", plugin.provider()},

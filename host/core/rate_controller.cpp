@@ -15,17 +15,18 @@ constexpr int64_t kCooldownUs = 500000;
 // Tokens the bucket may hold, in seconds of the rate: smaller than the decrease's margin, so a
 // pause followed by a burst does not overrun a fixed window.
 constexpr double kBurstSeconds = 0.02;
-constexpr double kDecrease = 0.97;      // of what succeeded during the last window
+constexpr double kDecrease = 0.97; // of what succeeded during the last window
 // Below the rate of the last refusal the rate creeps back slowly: each probe past the limit costs
 // a refusal, and this spaces them ~7 s apart. Above it (no refusal where the last one came: the
 // budget grew) the growth doubles every half second up to kMaxIncreasePerSecond.
 constexpr double kCreepPerSecond = 0.004;
 constexpr double kProbePerSecond = 0.01;
 constexpr double kMaxIncreasePerSecond = 0.5;
-constexpr double kMinRate = 0.05;       // one request per 20 s: never stop entirely
+constexpr double kMinRate = 0.05; // one request per 20 s: never stop entirely
 
 bool all_digits(const std::string &s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 std::string trim(std::string s) {
@@ -67,8 +68,10 @@ RateSignal RateSignal::read(int status, const std::function<std::string(const ch
 }
 
 RateController::RateController(RatePolicy policy, int64_t now_us) : policy_(std::move(policy)), refilled_us_(now_us) {
-    if (policy_.fixed_per_second > 0) rate_ = policy_.fixed_per_second;
-    else if (policy_.ceiling_per_second > 0) rate_ = policy_.ceiling_per_second;
+    if (policy_.fixed_per_second > 0)
+        rate_ = policy_.fixed_per_second;
+    else if (policy_.ceiling_per_second > 0)
+        rate_ = policy_.ceiling_per_second;
     if (rate_ > 0) rate_ = clamp(rate_);
     tokens_ = capacity();
 }
@@ -76,8 +79,10 @@ RateController::RateController(RatePolicy policy, int64_t now_us) : policy_(std:
 void RateController::set_policy(const RatePolicy &policy) {
     std::lock_guard<std::mutex> lock(mu_);
     policy_ = policy;
-    if (policy_.fixed_per_second > 0) rate_ = policy_.fixed_per_second;
-    else if (rate_ <= 0 && policy_.ceiling_per_second > 0) rate_ = policy_.ceiling_per_second;
+    if (policy_.fixed_per_second > 0)
+        rate_ = policy_.fixed_per_second;
+    else if (rate_ <= 0 && policy_.ceiling_per_second > 0)
+        rate_ = policy_.ceiling_per_second;
     if (rate_ > 0) rate_ = clamp(rate_);
     tokens_ = std::min(tokens_, capacity());
     cv_.notify_all();
@@ -154,7 +159,8 @@ int64_t RateController::poll_locked(uint64_t ticket, int64_t now_us) {
     // Interactive waiters go in arrival order ahead of every background waiter.
     bool next = false;
     if (me->cls == CallClass::interactive) {
-        next = std::find_if(queue_.begin(), queue_.end(), [](const Waiter &w) { return w.cls == CallClass::interactive; }) == me;
+        next = std::find_if(queue_.begin(), queue_.end(),
+                            [](const Waiter &w) { return w.cls == CallClass::interactive; }) == me;
     } else {
         bool interactive_waiting =
             std::any_of(queue_.begin(), queue_.end(), [](const Waiter &w) { return w.cls == CallClass::interactive; });
@@ -173,11 +179,14 @@ int64_t RateController::poll_locked(uint64_t ticket, int64_t now_us) {
 
 void RateController::decrease(int64_t now_us, int64_t window_us) {
     if (last_decrease_us_ >= 0 && now_us - last_decrease_us_ < kCooldownUs) return;
-    auto n = std::count_if(successes_us_.begin(), successes_us_.end(), [&](int64_t t) { return t > now_us - window_us; });
+    auto n =
+        std::count_if(successes_us_.begin(), successes_us_.end(), [&](int64_t t) { return t > now_us - window_us; });
     double observed = static_cast<double>(n) * kSecond / static_cast<double>(window_us);
     double base;
-    if (rate_ > 0) base = observed > 0 ? std::min(rate_, observed) : rate_ * 0.5;
-    else base = observed > 0 ? observed : 1.0;
+    if (rate_ > 0)
+        base = observed > 0 ? std::min(rate_, observed) : rate_ * 0.5;
+    else
+        base = observed > 0 ? observed : 1.0;
     set_rate(base * kDecrease, now_us);
     tokens_ = 0; // the current window is spent
     last_limit_ = base;
@@ -210,11 +219,13 @@ void RateController::on_response(const RateSignal &s, int64_t now_us) {
     const bool accepted = s.status != 0 && s.status != 429 && s.status < 500;
     if (accepted) {
         successes_us_.push_back(now_us);
-        while (!successes_us_.empty() && (successes_us_.front() < now_us - 60 * kSecond || successes_us_.size() > 100000))
+        while (!successes_us_.empty() &&
+               (successes_us_.front() < now_us - 60 * kSecond || successes_us_.size() > 100000))
             successes_us_.pop_front();
     }
     const bool learn = policy_.fixed_per_second <= 0;
-    const bool headers = !s.headers_malformed && s.limit > 0 && s.remaining >= 0 && s.remaining <= s.limit && s.reset_ms >= 0;
+    const bool headers =
+        !s.headers_malformed && s.limit > 0 && s.remaining >= 0 && s.remaining <= s.limit && s.reset_ms >= 0;
     auto hold = [&](int64_t until) {
         if (until <= hold_until_us_) return;
         hold_until_us_ = until;
@@ -235,14 +246,17 @@ void RateController::on_response(const RateSignal &s, int64_t now_us) {
     }
     if (s.retry_after_ms >= 2000) hold(now_us + s.retry_after_ms * 1000);
     if (!headers && learn) {
-        if (s.status == 429) decrease(now_us, std::max<int64_t>(kSecond, s.retry_after_ms >= 2000 ? s.retry_after_ms * 1000 : 0));
-        else if (accepted) increase(now_us);
+        if (s.status == 429)
+            decrease(now_us, std::max<int64_t>(kSecond, s.retry_after_ms >= 2000 ? s.retry_after_ms * 1000 : 0));
+        else if (accepted)
+            increase(now_us);
     }
     cv_.notify_all();
 }
 
 int64_t RateController::steady_now_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 void RateController::on_response(const RateSignal &s) { on_response(s, steady_now_us()); }
@@ -275,11 +289,11 @@ RateController::Snapshot RateController::snapshot() const {
     std::lock_guard<std::mutex> lock(mu_);
     Snapshot s = counters_;
     s.rate_per_second = policy_.enabled ? rate_ : 0;
-    s.mode = !policy_.enabled                   ? "off"
-             : policy_.fixed_per_second > 0     ? "fixed"
-             : rate_ <= 0                       ? "unknown"
-             : headers_seen_                    ? "headers"
-                                                : "learned";
+    s.mode = !policy_.enabled               ? "off"
+             : policy_.fixed_per_second > 0 ? "fixed"
+             : rate_ <= 0                   ? "unknown"
+             : headers_seen_                ? "headers"
+                                            : "learned";
     s.queued = static_cast<int>(queue_.size());
     s.queued_interactive = static_cast<int>(
         std::count_if(queue_.begin(), queue_.end(), [](const Waiter &w) { return w.cls == CallClass::interactive; }));
@@ -290,8 +304,10 @@ std::shared_ptr<RateController> RateControllers::get(const std::string &tenant, 
                                                      const RatePolicy &policy) {
     std::lock_guard<std::mutex> lock(mu_);
     auto &slot = by_key_[{tenant, upstream}];
-    if (!slot) slot = std::make_shared<RateController>(policy, RateController::steady_now_us());
-    else if (slot->policy() != policy) slot->set_policy(policy); // the manifest changed (hot reload)
+    if (!slot)
+        slot = std::make_shared<RateController>(policy, RateController::steady_now_us());
+    else if (slot->policy() != policy)
+        slot->set_policy(policy); // the manifest changed (hot reload)
     return slot;
 }
 

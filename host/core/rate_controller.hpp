@@ -44,10 +44,10 @@ enum class CallClass { interactive, background };
 
 // What one response said about the rate limit. -1: absent.
 struct RateSignal {
-    int status = 0;                 // 0: no response (transport error)
+    int status = 0;                                    // 0: no response (transport error)
     int64_t limit = -1, remaining = -1, reset_ms = -1; // ratelimit-* (reset in ms from now)
-    int64_t retry_after_ms = -1;    // Retry-After (delta seconds or HTTP date, resolved)
-    bool headers_malformed = false; // a ratelimit-* header was present but unusable
+    int64_t retry_after_ms = -1;                       // Retry-After (delta seconds or HTTP date, resolved)
+    bool headers_malformed = false;                    // a ratelimit-* header was present but unusable
 
     // Reads the headers through `header(name)` ("" when absent); `now_unix_s` resolves HTTP dates.
     static RateSignal read(int status, const std::function<std::string(const char *)> &header, int64_t now_unix_s);
@@ -106,14 +106,14 @@ private:
     mutable std::mutex mu_;
     std::condition_variable cv_;
     RatePolicy policy_;
-    double rate_ = 0;   // tokens per second; 0 = unknown
+    double rate_ = 0; // tokens per second; 0 = unknown
     double tokens_ = 0;
     int64_t refilled_us_ = 0;
     int64_t hold_until_us_ = 0;
     int64_t last_decrease_us_ = -1, last_increase_us_ = -1, last_paced_us_ = -1;
-    double last_limit_ = 0;   // what succeeded per second when the last 429 (without headers) came
+    double last_limit_ = 0; // what succeeded per second when the last 429 (without headers) came
     int64_t above_limit_since_us_ = -1;
-    int64_t window_us_ = 0;   // largest ratelimit-reset seen
+    int64_t window_us_ = 0; // largest ratelimit-reset seen
     bool headers_seen_ = false;
     std::deque<int64_t> successes_us_; // recent successful answers (for the decrease)
     std::list<Waiter> queue_;
@@ -124,7 +124,8 @@ private:
 // One controller per (tenant, upstream host:port), shared by every caller in the process.
 class RateControllers {
 public:
-    std::shared_ptr<RateController> get(const std::string &tenant, const std::string &upstream, const RatePolicy &policy);
+    std::shared_ptr<RateController> get(const std::string &tenant, const std::string &upstream,
+                                        const RatePolicy &policy);
     struct Entry {
         std::string tenant, upstream;
         RateController::Snapshot snapshot;

@@ -32,8 +32,10 @@ std::string provider_unavailable(const PluginRegistry &registry, const TenantMan
     std::string msg = m.path + ": provider '" + m.provider + "' of tenant '" + m.tenant_id + "' is not available in " +
                       registry.directory() + " (available providers: " + (avail.empty() ? "none" : avail) + ")";
     for (const auto &r : registry.rejected()) {
-        if (r.provider == m.provider) msg += "; " + r.path + " claims it but was rejected: " + r.reason;
-        else if (r.provider.empty()) msg += "; " + r.path + " (provider unreadable) was rejected: " + r.reason;
+        if (r.provider == m.provider)
+            msg += "; " + r.path + " claims it but was rejected: " + r.reason;
+        else if (r.provider.empty())
+            msg += "; " + r.path + " (provider unreadable) was rejected: " + r.reason;
     }
     return msg;
 }
@@ -60,7 +62,8 @@ std::shared_ptr<const TenantSet> Runtime::open_all_tenants(std::shared_ptr<const
         for (const auto &p : manifests.problems) why += (why.empty() ? "" : "; ") + p.message;
         throw HostError(ErrorKind::manifest, ATS_ERR_INVALID_ARGUMENT, "bad tenant manifest: " + why);
     }
-    for (const auto &r : set->registry->rejected()) set->problems.push_back("plugin " + r.path + " rejected: " + r.reason);
+    for (const auto &r : set->registry->rejected())
+        set->problems.push_back("plugin " + r.path + " rejected: " + r.reason);
     for (const auto &m : manifests.tenants) {
         try {
             set->tenants[m.tenant_id] = open_tenant(m, *set->registry);

@@ -36,7 +36,7 @@ std::string provider_unavailable(const PluginRegistry &registry, const TenantMan
 class Runtime {
 public:
     struct Options {
-        std::string plugins_dir;                 // required
+        std::string plugins_dir; // required
         std::string manifests_dir = "manifests";
         HostEnvironment::Options environment;
         HostIdentity identity;

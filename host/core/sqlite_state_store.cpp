@@ -141,7 +141,8 @@ void SqliteStateStore::exec(const char *sql) {
 bool SqliteStateStore::get(const std::string &tenant, std::string_view key, std::string &value, bool *sealed) {
     std::lock_guard<std::mutex> lk(mu_);
     Stmt st;
-    if (sqlite3_prepare_v2(db_, "SELECT value, sealed FROM kv WHERE tenant=?1 AND key=?2", -1, &st.s, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db_, "SELECT value, sealed FROM kv WHERE tenant=?1 AND key=?2", -1, &st.s, nullptr) !=
+        SQLITE_OK)
         throw std::runtime_error("state get for tenant " + tenant + ": " + sqlite3_errmsg(db_));
     sqlite3_bind_text(st.s, 1, tenant.data(), static_cast<int>(tenant.size()), SQLITE_STATIC);
     sqlite3_bind_blob(st.s, 2, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
@@ -168,8 +169,9 @@ void SqliteStateStore::apply(const std::string &tenant, const std::vector<StateO
                                     (cur ? " to " + cur->holder + " (token " + std::to_string(cur->token) + ")" : ""));
         }
         Stmt put, del;
-        if (sqlite3_prepare_v2(db_, "INSERT INTO kv(tenant,key,value,sealed) VALUES(?1,?2,?3,?4) "
-                                    "ON CONFLICT(tenant,key) DO UPDATE SET value=excluded.value, sealed=excluded.sealed",
+        if (sqlite3_prepare_v2(db_,
+                               "INSERT INTO kv(tenant,key,value,sealed) VALUES(?1,?2,?3,?4) "
+                               "ON CONFLICT(tenant,key) DO UPDATE SET value=excluded.value, sealed=excluded.sealed",
                                -1, &put.s, nullptr) != SQLITE_OK ||
             sqlite3_prepare_v2(db_, "DELETE FROM kv WHERE tenant=?1 AND key=?2", -1, &del.s, nullptr) != SQLITE_OK)
             throw std::runtime_error(sqlite3_errmsg(db_));
@@ -197,14 +199,15 @@ void SqliteStateStore::apply(const std::string &tenant, const std::vector<StateO
 }
 
 void SqliteStateStore::scan_rows(const std::string &tenant, std::string_view prefix,
-                           const std::function<bool(const StateRow &)> &fn) {
+                                 const std::function<bool(const StateRow &)> &fn) {
     std::vector<StateRow> rows;
     {
         std::lock_guard<std::mutex> lk(mu_);
         std::string end = prefix_end(std::string(prefix));
         Stmt st;
-        const char *sql = end.empty() ? "SELECT key, value, sealed FROM kv WHERE tenant=?1 AND key>=?2 ORDER BY key"
-                                      : "SELECT key, value, sealed FROM kv WHERE tenant=?1 AND key>=?2 AND key<?3 ORDER BY key";
+        const char *sql = end.empty()
+                              ? "SELECT key, value, sealed FROM kv WHERE tenant=?1 AND key>=?2 ORDER BY key"
+                              : "SELECT key, value, sealed FROM kv WHERE tenant=?1 AND key>=?2 AND key<?3 ORDER BY key";
         if (sqlite3_prepare_v2(db_, sql, -1, &st.s, nullptr) != SQLITE_OK)
             throw std::runtime_error("state scan for tenant " + tenant + ": " + sqlite3_errmsg(db_));
         sqlite3_bind_text(st.s, 1, tenant.data(), static_cast<int>(tenant.size()), SQLITE_STATIC);
@@ -214,7 +217,8 @@ void SqliteStateStore::scan_rows(const std::string &tenant, std::string_view pre
         while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
             auto col = [&](int i) {
                 const void *b = sqlite3_column_blob(st.s, i);
-                return std::string(static_cast<const char *>(b ? b : ""), static_cast<size_t>(sqlite3_column_bytes(st.s, i)));
+                return std::string(static_cast<const char *>(b ? b : ""),
+                                   static_cast<size_t>(sqlite3_column_bytes(st.s, i)));
             };
             rows.push_back({col(0), col(1), sqlite3_column_int(st.s, 2) != 0});
         }
@@ -224,7 +228,8 @@ void SqliteStateStore::scan_rows(const std::string &tenant, std::string_view pre
         if (!fn(r)) break;
 }
 
-size_t SqliteStateStore::reseal_all(const std::string &tenant, const std::function<std::string(const StateRow &)> &reseal) {
+size_t SqliteStateStore::reseal_all(const std::string &tenant,
+                                    const std::function<std::string(const StateRow &)> &reseal) {
     std::lock_guard<std::mutex> lk(mu_);
     exec("BEGIN IMMEDIATE");
     size_t changed = 0;
@@ -246,7 +251,8 @@ size_t SqliteStateStore::reseal_all(const std::string &tenant, const std::functi
             }
         }
         Stmt up;
-        if (sqlite3_prepare_v2(db_, "UPDATE kv SET value=?3 WHERE tenant=?1 AND key=?2", -1, &up.s, nullptr) != SQLITE_OK)
+        if (sqlite3_prepare_v2(db_, "UPDATE kv SET value=?3 WHERE tenant=?1 AND key=?2", -1, &up.s, nullptr) !=
+            SQLITE_OK)
             throw std::runtime_error(sqlite3_errmsg(db_));
         for (const auto &r : rows) {
             std::string v = reseal(r);
@@ -266,7 +272,8 @@ size_t SqliteStateStore::reseal_all(const std::string &tenant, const std::functi
     return changed;
 }
 
-std::string SqliteStateStore::host_value_or_insert(const std::string &tenant, const std::string &name, const std::string &value) {
+std::string SqliteStateStore::host_value_or_insert(const std::string &tenant, const std::string &name,
+                                                   const std::string &value) {
     std::lock_guard<std::mutex> lk(mu_);
     auto fail = [&] { throw std::runtime_error("host value for tenant " + tenant + ": " + sqlite3_errmsg(db_)); };
     // Read first: an existing value (every start after the first) must not need the write lock,
@@ -302,14 +309,16 @@ std::string SqliteStateStore::host_value_or_insert(const std::string &tenant, co
 void SqliteStateStore::host_value_put(const std::string &tenant, const std::string &name, const std::string &value) {
     std::lock_guard<std::mutex> lk(mu_);
     Stmt st;
-    if (sqlite3_prepare_v2(db_, "INSERT INTO host_kv(tenant,name,value) VALUES(?1,?2,?3) "
-                                "ON CONFLICT(tenant,name) DO UPDATE SET value=excluded.value",
+    if (sqlite3_prepare_v2(db_,
+                           "INSERT INTO host_kv(tenant,name,value) VALUES(?1,?2,?3) "
+                           "ON CONFLICT(tenant,name) DO UPDATE SET value=excluded.value",
                            -1, &st.s, nullptr) != SQLITE_OK)
         throw std::runtime_error("host value for tenant " + tenant + ": " + sqlite3_errmsg(db_));
     sqlite3_bind_text(st.s, 1, tenant.data(), static_cast<int>(tenant.size()), SQLITE_STATIC);
     sqlite3_bind_text(st.s, 2, name.data(), static_cast<int>(name.size()), SQLITE_STATIC);
     sqlite3_bind_blob(st.s, 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
-    if (sqlite3_step(st.s) != SQLITE_DONE) throw std::runtime_error("host value for tenant " + tenant + ": " + sqlite3_errmsg(db_));
+    if (sqlite3_step(st.s) != SQLITE_DONE)
+        throw std::runtime_error("host value for tenant " + tenant + ": " + sqlite3_errmsg(db_));
 }
 
 std::optional<LeaseInfo> SqliteStateStore::lease_get_locked(const std::string &tenant, const std::string &name) {
@@ -343,9 +352,10 @@ std::optional<LeaseGrant> SqliteStateStore::lease_try_acquire(const std::string 
         }
         LeaseGrant g{cur ? cur->token + 1 : 1, now + ttl_ms};
         Stmt st;
-        if (sqlite3_prepare_v2(db_, "INSERT INTO leases(tenant,name,holder,token,expires_ms) VALUES(?1,?2,?3,?4,?5) "
-                                    "ON CONFLICT(tenant,name) DO UPDATE SET holder=excluded.holder, token=excluded.token,"
-                                    " expires_ms=excluded.expires_ms",
+        if (sqlite3_prepare_v2(db_,
+                               "INSERT INTO leases(tenant,name,holder,token,expires_ms) VALUES(?1,?2,?3,?4,?5) "
+                               "ON CONFLICT(tenant,name) DO UPDATE SET holder=excluded.holder, token=excluded.token,"
+                               " expires_ms=excluded.expires_ms",
                                -1, &st.s, nullptr) != SQLITE_OK)
             throw std::runtime_error(sqlite3_errmsg(db_));
         bind_text(st.s, 1, tenant);
@@ -366,8 +376,9 @@ std::optional<LeaseGrant> SqliteStateStore::lease_renew(const std::string &tenan
                                                         int64_t token, int64_t ttl_ms) {
     std::lock_guard<std::mutex> lk(mu_);
     Stmt st;
-    if (sqlite3_prepare_v2(db_, "UPDATE leases SET expires_ms=?4 WHERE tenant=?1 AND name=?2 AND token=?3 AND expires_ms > 0", -1, &st.s,
-                           nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db_, "UPDATE leases SET expires_ms=?4 WHERE tenant=?1 AND name=?2 AND token=?3 AND expires_ms > 0", -1,
+            &st.s, nullptr) != SQLITE_OK)
         throw std::runtime_error("renewing the lease of tenant " + tenant + ": " + sqlite3_errmsg(db_));
     const int64_t expires = wall_ms() + ttl_ms;
     bind_text(st.s, 1, tenant);
@@ -396,15 +407,16 @@ void SqliteStateStore::lease_release(const std::string &tenant, const std::strin
 std::vector<LeaseInfo> SqliteStateStore::leases_active() {
     std::lock_guard<std::mutex> lk(mu_);
     Stmt st;
-    if (sqlite3_prepare_v2(db_, "SELECT tenant, name, holder, token, expires_ms FROM leases WHERE expires_ms > ?1"
-                                " ORDER BY tenant, name",
+    if (sqlite3_prepare_v2(db_,
+                           "SELECT tenant, name, holder, token, expires_ms FROM leases WHERE expires_ms > ?1"
+                           " ORDER BY tenant, name",
                            -1, &st.s, nullptr) != SQLITE_OK)
         throw std::runtime_error(std::string("listing leases: ") + sqlite3_errmsg(db_));
     sqlite3_bind_int64(st.s, 1, wall_ms());
     std::vector<LeaseInfo> out;
     while (sqlite3_step(st.s) == SQLITE_ROW)
-        out.push_back({column_bytes(st.s, 0), column_bytes(st.s, 1), column_bytes(st.s, 2), sqlite3_column_int64(st.s, 3),
-                       sqlite3_column_int64(st.s, 4)});
+        out.push_back({column_bytes(st.s, 0), column_bytes(st.s, 1), column_bytes(st.s, 2),
+                       sqlite3_column_int64(st.s, 3), sqlite3_column_int64(st.s, 4)});
     return out;
 }
 

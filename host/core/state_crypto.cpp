@@ -23,7 +23,8 @@ std::string sha256(std::string_view a, std::string_view b = {}) {
     in.append(b);
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (EVP_Digest(in.data(), in.size(), out, &n, EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+    if (EVP_Digest(in.data(), in.size(), out, &n, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed");
     return std::string(reinterpret_cast<char *>(out), n);
 }
 

@@ -73,11 +73,13 @@ public:
 
     // Re-writes every sealed row of the tenant through `reseal` (value -> new value) in one
     // transaction (key rotation); returns how many rows changed (reseal returns "" to keep one).
-    virtual size_t reseal_all(const std::string &tenant, const std::function<std::string(const StateRow &)> &reseal) = 0;
+    virtual size_t reseal_all(const std::string &tenant,
+                              const std::function<std::string(const StateRow &)> &reseal) = 0;
 
     // host_kv: the value stored under (tenant, name); when there is none, stores `value` first.
     // Two processes racing get the same winner.
-    virtual std::string host_value_or_insert(const std::string &tenant, const std::string &name, const std::string &value) = 0;
+    virtual std::string host_value_or_insert(const std::string &tenant, const std::string &name,
+                                             const std::string &value) = 0;
     virtual void host_value_put(const std::string &tenant, const std::string &name, const std::string &value) = 0;
 
     // Leases. try_acquire: granted when the lease is free, released or expired (or always with

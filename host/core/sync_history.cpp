@@ -74,7 +74,8 @@ std::vector<json::object> SyncHistory::last(size_t n) const {
             if (auto run = find(*it)) out.push_back(std::move(*run));
         } catch (const std::exception &e) {
             // A run sealed by a key no longer configured: listed, unreadable, rather than hidden.
-            out.push_back(json::object{{"id", *it}, {"status", "unreadable"},
+            out.push_back(json::object{{"id", *it},
+                                       {"status", "unreadable"},
                                        {"error", json::object{{"code", "conflict"}, {"message", e.what()}}}});
         }
     }

@@ -69,13 +69,14 @@ struct Tenant::Services {
         try {
             Tenant &tn = t(hd);
             level = std::clamp<int32_t>(level, ATS_LOG_DEBUG, ATS_LOG_ERROR);
-            tn.env_->logger().write(level, ctx(tn, request_id_of(call)), std::string_view(msg ? msg : "", msg ? len : 0));
+            tn.env_->logger().write(level, ctx(tn, request_id_of(call)),
+                                    std::string_view(msg ? msg : "", msg ? len : 0));
         } catch (...) { // logging never fails towards the plugin
         }
     }
 
-    static int32_t http_request(void *hd, const ats_call_t *call, const ats_http_request_t *r, ats_http_response_fn on_response,
-                                void *user, ats_error_t *err) {
+    static int32_t http_request(void *hd, const ats_call_t *call, const ats_http_request_t *r,
+                                ats_http_response_fn on_response, void *user, ats_error_t *err) {
         Tenant &tn = t(hd);
         try {
             if (!r || r->struct_size < sizeof(ats_http_request_t) || !r->method || !r->url || !on_response ||
@@ -87,24 +88,29 @@ struct Tenant::Services {
             req.url = r->url;
             for (size_t i = 0; i < r->header_count; ++i) {
                 if (!r->headers[i].name || !r->headers[i].value)
-                    throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "http_request: header with NULL name or value");
+                    throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT,
+                                    "http_request: header with NULL name or value");
                 req.headers.emplace_back(r->headers[i].name, r->headers[i].value);
             }
             // Header values named secret (and Authorization) are redacted from every log line.
             for (const auto &[k, v] : req.headers) {
                 bool secret = strcasecmp(k.c_str(), "authorization") == 0;
                 for (size_t i = 0; i < r->secret_header_count && !secret; ++i)
-                    secret = r->secret_headers && r->secret_headers[i] && strcasecmp(k.c_str(), r->secret_headers[i]) == 0;
+                    secret =
+                        r->secret_headers && r->secret_headers[i] && strcasecmp(k.c_str(), r->secret_headers[i]) == 0;
                 if (secret) {
                     tn.env_->redactor().add(v);
-                    if (auto sp = v.find(' '); sp != std::string::npos) tn.env_->redactor().add(v.substr(sp + 1)); // "Bearer x"
+                    if (auto sp = v.find(' '); sp != std::string::npos)
+                        tn.env_->redactor().add(v.substr(sp + 1)); // "Bearer x"
                 }
             }
             if (r->body_len) req.body.assign(reinterpret_cast<const char *>(r->body), r->body_len);
             req.timeout = std::chrono::milliseconds(r->timeout_ms > 0 ? r->timeout_ms : 0);
             auto cancelled = [call] { return call && call->is_cancelled && call->is_cancelled(call->call_data) != 0; };
             std::string rid = request_id_of(call);
-            auto logfn = [&tn, rid](int level, const std::string &m) { tn.env_->logger().write(level, ctx(tn, rid), m); };
+            auto logfn = [&tn, rid](int level, const std::string &m) {
+                tn.env_->logger().write(level, ctx(tn, rid), m);
+            };
             HttpOutcome out = tn.http_.send(std::move(req), r->idempotent != 0, cancelled, logfn, call_class_of(call));
 
             std::vector<ats_http_header_t> hs;
@@ -139,7 +145,8 @@ struct Tenant::Services {
             fill_error(err, e.status(), e.what());
             return e.status();
         } catch (const std::exception &e) {
-            fill_error(err, ATS_ERR_INTERNAL, std::string(what) + " for tenant '" + tn.manifest_.tenant_id + "': " + e.what());
+            fill_error(err, ATS_ERR_INTERNAL,
+                       std::string(what) + " for tenant '" + tn.manifest_.tenant_id + "': " + e.what());
             return ATS_ERR_INTERNAL;
         }
     }
@@ -204,14 +211,13 @@ struct Tenant::Services {
         return guarded(tn, "state_scan", err, [&]() -> int32_t {
             if ((!prefix && prefix_len) || !on_value)
                 throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "state_scan: NULL prefix or callback");
-            tn.env_->state().scan_rows(tn.manifest_.tenant_id, std::string_view(prefix ? prefix : "", prefix_len),
-                                       [&](const StateRow &r) {
-                                           std::string opened = r.sealed ? unseal(tn, r.key, r.value) : std::string();
-                                           const std::string &v = r.sealed ? opened : r.value;
-                                           return on_value(user, r.key.data(), r.key.size(),
-                                                           reinterpret_cast<const uint8_t *>(v.data()),
-                                                           v.size()) == ATS_SINK_CONTINUE;
-                                       });
+            tn.env_->state().scan_rows(
+                tn.manifest_.tenant_id, std::string_view(prefix ? prefix : "", prefix_len), [&](const StateRow &r) {
+                    std::string opened = r.sealed ? unseal(tn, r.key, r.value) : std::string();
+                    const std::string &v = r.sealed ? opened : r.value;
+                    return on_value(user, r.key.data(), r.key.size(), reinterpret_cast<const uint8_t *>(v.data()),
+                                    v.size()) == ATS_SINK_CONTINUE;
+                });
             return ATS_OK;
         });
     }
@@ -220,7 +226,8 @@ struct Tenant::Services {
         Tenant &tn = t(hd);
         if (out) *out = nullptr;
         return guarded(tn, "lock_acquire", err, [&]() -> int32_t {
-            if (!name || !out) throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "lock_acquire: NULL name or out");
+            if (!name || !out)
+                throw HostError(ErrorKind::operation, ATS_ERR_INVALID_ARGUMENT, "lock_acquire: NULL name or out");
             std::unique_ptr<HeldLock> lock;
             try {
                 lock = tn.env_->locks().acquire(tn.manifest_.tenant_id, name, wait_ms);
@@ -260,7 +267,8 @@ struct Tenant::Services {
         }
     }
 
-    static int32_t identity_hash(void *hd, const uint8_t *data, size_t len, char *out, size_t out_cap, ats_error_t *err) {
+    static int32_t identity_hash(void *hd, const uint8_t *data, size_t len, char *out, size_t out_cap,
+                                 ats_error_t *err) {
         Tenant &tn = t(hd);
         return guarded(tn, "identity_hash", err, [&]() -> int32_t {
             if (!out || out_cap < ATS_IDENTITY_HASH_LEN + 1 || (!data && len))
@@ -285,9 +293,11 @@ std::string Tenant::new_request_id() {
     return buf;
 }
 
-Tenant::Tenant(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin, TenantManifest manifest)
+Tenant::Tenant(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin,
+               TenantManifest manifest)
     : env_(std::move(env)), plugin_(std::move(plugin)), manifest_(std::move(manifest)),
-      http_(env_->http_client(), manifest_.host, env_->rate_controllers(), manifest_.tenant_id), locks_(std::make_unique<Locks>()) {
+      http_(env_->http_client(), manifest_.host, env_->rate_controllers(), manifest_.tenant_id),
+      locks_(std::make_unique<Locks>()) {
     services_.struct_size = sizeof services_;
     services_.version = {ATS_HOST_SERVICES_VERSION_MAJOR, ATS_HOST_SERVICES_VERSION_MINOR};
     services_.host_data = this;
@@ -337,8 +347,8 @@ std::shared_ptr<Tenant> Tenant::open(std::shared_ptr<HostEnvironment> env, std::
     std::string config = resolve_provider_config(manifest, *plugin, env->redactor());
     std::shared_ptr<Tenant> tn(new Tenant(env, plugin, manifest));
     tn->keys_ = load_tenant_keys(manifest, *env); // before create(): the plugin may use its state there
-    Isolation isolation = manifest.host.isolation ? *parse_isolation(*manifest.host.isolation)
-                                                  : env->options().default_isolation;
+    Isolation isolation =
+        manifest.host.isolation ? *parse_isolation(*manifest.host.isolation) : env->options().default_isolation;
     if (isolation == Isolation::process) {
         WorkerProcess::Config wc;
         wc.worker_path = plugin_worker_executable();
@@ -363,15 +373,16 @@ std::shared_ptr<Tenant> Tenant::open(std::shared_ptr<HostEnvironment> env, std::
     ats_instance_t *inst = nullptr;
     int32_t rc;
     try {
-        rc = plugin->entry().create(&tn->services_, manifest.tenant_id.c_str(), config.data(), config.size(), &inst, &err);
+        rc = plugin->entry().create(&tn->services_, manifest.tenant_id.c_str(), config.data(), config.size(), &inst,
+                                    &err);
     } catch (...) {
         rc = ATS_ERR_INTERNAL;
         fill_error(&err, rc, "create() let a C++ exception cross the C ABI");
     }
     if (rc != ATS_OK || !inst) {
         err.message[ATS_ERROR_MESSAGE_MAX - 1] = '\0';
-        std::string msg = "tenant '" + manifest.tenant_id + "' (" + manifest.path + "): provider '" + plugin->provider() +
-                          "' (" + plugin->path() + ") refused to create an instance: " +
+        std::string msg = "tenant '" + manifest.tenant_id + "' (" + manifest.path + "): provider '" +
+                          plugin->provider() + "' (" + plugin->path() + ") refused to create an instance: " +
                           (rc == ATS_OK ? std::string("create() returned OK but no instance")
                                         : std::string(status_name(rc)) + ": " + err.message);
         msg = env->redactor().redact(msg);
@@ -434,8 +445,7 @@ void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
     if (!s->sink->on_progress) return;
     try {
         s->sink->on_progress(phase ? phase : "", done, total);
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 void sink_position(void *user, const char *position, size_t len) {
@@ -488,7 +498,7 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
             return std::chrono::steady_clock::now() >= deadline || (inner && inner());
         };
     CallState call_state{cancelled, options.call_class.value_or(operation == ATS_OP_SYNC ? CallClass::background
-                                                                                                 : CallClass::interactive)};
+                                                                                         : CallClass::interactive)};
     ats_call_t call{};
     call.struct_size = sizeof call;
     call.request_id = result.request_id.c_str();
@@ -499,19 +509,23 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     auto t0 = std::chrono::steady_clock::now();
     int32_t rc;
     if (isolated_) {
-        WorkerProcess::Call wc{&call, options.cancelled, options.deadline, options.cancel_grace, call_state.cls,
-                               options.max_results};
+        WorkerProcess::Call wc{&call,          options.cancelled,  options.deadline, options.cancel_grace,
+                               call_state.cls, options.max_results};
         WorkerFailure failure;
         bool unavailable = false;
         rc = isolated_->invoke(wc, operation, args_text, csink, &err, failure, unavailable);
-        if (unavailable) result.failure = "plugin_unavailable";
-        else if (failure.kind == WorkerFailure::crashed) result.failure = "plugin_crashed";
-        else if (failure.kind == WorkerFailure::timeout) result.failure = "plugin_timeout";
+        if (unavailable)
+            result.failure = "plugin_unavailable";
+        else if (failure.kind == WorkerFailure::crashed)
+            result.failure = "plugin_crashed";
+        else if (failure.kind == WorkerFailure::timeout)
+            result.failure = "plugin_timeout";
         if (failure.kind != WorkerFailure::none)
             env_->logger().write(ATS_LOG_ERROR, lctx, who + ": " + failure.message);
     } else {
         try {
-            rc = plugin_->entry().invoke(instance_, &call, operation.c_str(), args_text.data(), args_text.size(), &csink, &err);
+            rc = plugin_->entry().invoke(instance_, &call, operation.c_str(), args_text.data(), args_text.size(),
+                                         &csink, &err);
         } catch (...) {
             rc = ATS_ERR_INTERNAL;
             fill_error(&err, rc, "invoke() let a C++ exception cross the C ABI");
@@ -532,8 +546,8 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
         result.message = err.message[0] ? std::string(err.message) : std::string(status_name(rc));
     }
     result.message = env_->redactor().redact(result.message);
-    boost::json::object extra{{"operation", operation}, {"status", status_name(result.status)},
-                              {"records", result.records}, {"ms", ms}};
+    boost::json::object extra{
+        {"operation", operation}, {"status", status_name(result.status)}, {"records", result.records}, {"ms", ms}};
     env_->logger().write(result.status == ATS_OK ? ATS_LOG_DEBUG : ATS_LOG_WARN, lctx,
                          result.status == ATS_OK ? who + " done" : who + " failed: " + result.message, &extra);
     return result;

@@ -42,8 +42,8 @@ struct InvokeSink {
 };
 
 struct CallOptions {
-    std::string request_id;           // "" = generate one
-    std::function<bool()> cancelled;  // optional; polled by the plugin through ats_call_t
+    std::string request_id;          // "" = generate one
+    std::function<bool()> cancelled; // optional; polled by the plugin through ats_call_t
     // Optional deadline: the plugin then sees the call cancelled; a plugin in a worker process
     // that has not returned by then is killed (InvokeResult::failure "plugin_timeout").
     std::optional<std::chrono::steady_clock::time_point> deadline;
@@ -61,11 +61,11 @@ struct CallOptions {
 struct InvokeResult {
     int32_t status = ATS_OK; // ATS_OK or an ATS_ERR_*
     bool retryable = false;
-    std::string message;     // redacted; names operation and tenant
+    std::string message; // redacted; names operation and tenant
     std::string request_id;
     uint64_t records = 0, blobs = 0;
-    bool stopped = false;             // the consumer asked to stop
-    uint64_t ignored_after_stop = 0;  // records the plugin sent anyway (it ignored STOP)
+    bool stopped = false;            // the consumer asked to stop
+    uint64_t ignored_after_stop = 0; // records the plugin sent anyway (it ignored STOP)
     // Set when the plugin's worker process failed rather than the plugin: "plugin_crashed" (it
     // died; message names provider, tenant and signal), "plugin_timeout" (killed past the
     // deadline), "plugin_unavailable" (restarting after crashes). "" otherwise.
@@ -86,8 +86,8 @@ class Tenant {
 public:
     // Resolves the configuration (secrets, schema, defaults) and creates the instance. Throws
     // HostError(manifest) for configuration problems, HostError(plugin) when create() fails.
-    static std::shared_ptr<Tenant> open(std::shared_ptr<HostEnvironment> env, std::shared_ptr<const LoadedPlugin> plugin,
-                                        const TenantManifest &manifest);
+    static std::shared_ptr<Tenant> open(std::shared_ptr<HostEnvironment> env,
+                                        std::shared_ptr<const LoadedPlugin> plugin, const TenantManifest &manifest);
     ~Tenant();
     Tenant(const Tenant &) = delete;
     Tenant &operator=(const Tenant &) = delete;

@@ -55,9 +55,10 @@ std::string generated_material(const TenantManifest &m, HostEnvironment &env) {
         const int link_errno = errno;
         ::unlink(tmp.c_str());
         if (linked)
-            env.logger().write(ATS_LOG_WARN, {m.tenant_id, "", ""},
-                               "tenant '" + m.tenant_id + "' has no host.state_key: generated " + path +
-                                   " (keep it with backups of the state, or configure host.state_key from a secret store)");
+            env.logger().write(
+                ATS_LOG_WARN, {m.tenant_id, "", ""},
+                "tenant '" + m.tenant_id + "' has no host.state_key: generated " + path +
+                    " (keep it with backups of the state, or configure host.state_key from a secret store)");
         else if (link_errno != EEXIST)
             throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT,
                             "cannot create the state key " + path + ": " + std::strerror(link_errno));
@@ -68,7 +69,8 @@ std::string generated_material(const TenantManifest &m, HostEnvironment &env) {
     ss << in.rdbuf();
     std::string material = ss.str();
     while (!material.empty() && (material.back() == '\n' || material.back() == '\r')) material.pop_back();
-    if (!in || material.empty()) throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT, "cannot read the state key " + path);
+    if (!in || material.empty())
+        throw HostError(ErrorKind::usage, ATS_ERR_INVALID_ARGUMENT, "cannot read the state key " + path);
     env.redactor().add(material);
     return material;
 }
@@ -79,8 +81,8 @@ TenantKeys load_tenant_keys(const TenantManifest &m, HostEnvironment &env) {
     TenantKeys k;
     StateStore &state = env.state(); // first: it creates (or checks) the private data directory
     if (m.host.state_key) {
-        k.sealing.push_back(key_of(m, "host.state_key",
-                                   resolve_secret_ref(m, "host.state_key", *m.host.state_key, env.redactor())));
+        k.sealing.push_back(
+            key_of(m, "host.state_key", resolve_secret_ref(m, "host.state_key", *m.host.state_key, env.redactor())));
     } else if (state.shared()) {
         // A key generated into this machine's data folder would differ on every instance, and
         // each would fail to open what the others sealed.
@@ -92,11 +94,13 @@ TenantKeys load_tenant_keys(const TenantManifest &m, HostEnvironment &env) {
     }
     for (size_t i = 0; i < m.host.previous_state_keys.size(); ++i) {
         std::string where = "host.previous_state_keys[" + std::to_string(i) + "]";
-        k.sealing.push_back(key_of(m, where, resolve_secret_ref(m, where, m.host.previous_state_keys[i], env.redactor())));
+        k.sealing.push_back(
+            key_of(m, where, resolve_secret_ref(m, where, m.host.previous_state_keys[i], env.redactor())));
     }
     const SealingKey &current = k.sealing.front();
     const std::string aad = row_aad(m.tenant_id, "host_kv/" + kIdentityKeyName);
-    std::string sealed = state.host_value_or_insert(m.tenant_id, kIdentityKeyName, seal(current, aad, random_bytes(32)));
+    std::string sealed =
+        state.host_value_or_insert(m.tenant_id, kIdentityKeyName, seal(current, aad, random_bytes(32)));
     try {
         k.identity_key = open_sealed(k.sealing, aad, sealed);
     } catch (const std::exception &e) {
@@ -104,7 +108,8 @@ TenantKeys load_tenant_keys(const TenantManifest &m, HostEnvironment &env) {
                         "tenant '" + m.tenant_id + "': the identity hash key in " + state.path() +
                             " cannot be opened: " + e.what());
     }
-    if (sealed_key_id(sealed) != current.id) state.host_value_put(m.tenant_id, kIdentityKeyName, seal(current, aad, k.identity_key));
+    if (sealed_key_id(sealed) != current.id)
+        state.host_value_put(m.tenant_id, kIdentityKeyName, seal(current, aad, k.identity_key));
     if (k.sealing.size() > 1) {
         k.resealed = state.reseal_all(m.tenant_id, [&](const StateRow &r) -> std::string {
             if (sealed_key_id(r.value) == current.id) return "";

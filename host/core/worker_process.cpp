@@ -44,8 +44,9 @@ std::string WorkerProcess::death() const {
 std::shared_ptr<WorkerProcess> WorkerProcess::start(const Config &config, const std::string &config_json) {
     if (config.worker_path.empty())
         throw HostError(ErrorKind::plugin, ATS_ERR_INTERNAL,
-                        "tenant '" + config.tenant_id + "' runs its provider in a worker process, but ats-plugin-worker "
-                        "was not found next to the host executable (set ATS_PLUGIN_WORKER)");
+                        "tenant '" + config.tenant_id +
+                            "' runs its provider in a worker process, but ats-plugin-worker "
+                            "was not found next to the host executable (set ATS_PLUGIN_WORKER)");
     std::shared_ptr<WorkerProcess> w(new WorkerProcess(config));
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
@@ -67,12 +68,17 @@ std::shared_ptr<WorkerProcess> WorkerProcess::start(const Config &config, const 
     };
     auto wait_state = [&](int wanted) {
         std::unique_lock<std::mutex> lock(w->mu_);
-        bool ok = w->cv_.wait_for(lock, config.start_timeout, [&] { return w->startup_state_ >= wanted || w->startup_state_ < 0 || !w->death_.empty(); });
+        bool ok = w->cv_.wait_for(lock, config.start_timeout, [&] {
+            return w->startup_state_ >= wanted || w->startup_state_ < 0 || !w->death_.empty();
+        });
         if (w->startup_state_ >= wanted) return std::string();
-        if (!w->death_.empty()) return "the plugin worker process " + w->death_ + " while " + (wanted == 1 ? "loading the plugin" : "creating the instance");
+        if (!w->death_.empty())
+            return "the plugin worker process " + w->death_ + " while " +
+                   (wanted == 1 ? "loading the plugin" : "creating the instance");
         if (w->startup_state_ < 0) return w->startup_message_;
-        return std::string(ok ? "" : "the plugin worker did not answer within " +
-                                         std::to_string(config.start_timeout.count()) + " ms");
+        return std::string(ok ? ""
+                              : "the plugin worker did not answer within " +
+                                    std::to_string(config.start_timeout.count()) + " ms");
     };
     if (auto why = wait_state(1); !why.empty()) fail(why, ATS_ERR_INTERNAL);
     wire::Out create(Type::h_create, 0);
@@ -258,8 +264,14 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
     } unregister{this, hc.id};
 
     wire::Out out(Type::h_invoke, hc.id);
-    const bool wants_position = sink.struct_size >= offsetof(ats_sink_t, position) + sizeof sink.position && sink.position;
-    out.str(operation).str(args).str(hc.request_id).u8(sink.blob ? 1 : 0).u8(wants_position ? 1 : 0).u64(call.max_results);
+    const bool wants_position =
+        sink.struct_size >= offsetof(ats_sink_t, position) + sizeof sink.position && sink.position;
+    out.str(operation)
+        .str(args)
+        .str(hc.request_id)
+        .u8(sink.blob ? 1 : 0)
+        .u8(wants_position ? 1 : 0)
+        .u64(call.max_results);
     channel_->send(out); // a failure shows as the worker's death below
 
     uint64_t consumed = 0, credited = 0;
@@ -342,14 +354,16 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
         if (dead) {
             std::string how = death();
             if (timed_out) {
-                failure = {WorkerFailure::timeout, who() + ": " + operation +
-                                                       " did not finish within its deadline; the plugin worker was killed"};
+                failure = {WorkerFailure::timeout,
+                           who() + ": " + operation +
+                               " did not finish within its deadline; the plugin worker was killed"};
                 fill_error(err, ATS_ERR_TRANSIENT, failure.message);
                 return ATS_ERR_TRANSIENT;
             }
-            failure = {WorkerFailure::crashed,
-                       who() + ": the plugin worker process " + how + " during " + operation +
-                           (killed_by_host_ ? " (killed by the host: another call of this tenant overran its deadline)" : "")};
+            failure = {
+                WorkerFailure::crashed,
+                who() + ": the plugin worker process " + how + " during " + operation +
+                    (killed_by_host_ ? " (killed by the host: another call of this tenant overran its deadline)" : "")};
             fill_error(err, ATS_ERR_INTERNAL, failure.message);
             return ATS_ERR_INTERNAL;
         }
@@ -361,7 +375,8 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
             wire::Out c(Type::h_cancel, hc.id);
             channel_->send(c);
         }
-        if (!timed_out && ((call.deadline && now >= *call.deadline) || (cancel_sent && now - cancel_at >= call.cancel_grace))) {
+        if (!timed_out &&
+            ((call.deadline && now >= *call.deadline) || (cancel_sent && now - cancel_at >= call.cancel_grace))) {
             timed_out = true;
             kill("call overran its deadline");
         }

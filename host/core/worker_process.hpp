@@ -25,7 +25,10 @@
 #include <vector>
 #include <sys/types.h>
 
-namespace ats::wire { class Channel; class In; }
+namespace ats::wire {
+class Channel;
+class In;
+}
 
 namespace ats::host {
 
@@ -80,7 +83,7 @@ private:
         ats_call_t call{};
         static int32_t is_cancelled(void *data) { return static_cast<HostCall *>(data)->cancelled.load() ? 1 : 0; }
     };
-    struct PendingCall;  // frames routed to an invoking thread
+    struct PendingCall; // frames routed to an invoking thread
     explicit WorkerProcess(Config config);
     void reader();
     void on_dead();

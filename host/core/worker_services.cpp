@@ -79,7 +79,8 @@ struct ServiceHandlers {
             auto &out = *o->first;
             out.i32(ATS_OK).i32(resp->status).u32(static_cast<uint32_t>(resp->header_count));
             for (size_t i = 0; i < resp->header_count; ++i)
-                out.str(resp->headers[i].name ? resp->headers[i].name : "").str(resp->headers[i].value ? resp->headers[i].value : "");
+                out.str(resp->headers[i].name ? resp->headers[i].name : "")
+                    .str(resp->headers[i].value ? resp->headers[i].value : "");
             out.bytes(resp->body, resp->body_len).i32(resp->attempts);
         };
         std::pair<wire::Out *, bool> user{&c.out, false};
@@ -93,12 +94,13 @@ struct ServiceHandlers {
         auto key = c.in.str();
         std::string value;
         ats_error_t err{};
-        int32_t rc = c.s.state_get(c.s.host_data, key.data(), key.size(),
-                                   [](void *user, const char *, size_t, const uint8_t *v, size_t n) -> int32_t {
-                                       static_cast<std::string *>(user)->assign(reinterpret_cast<const char *>(v), n);
-                                       return ATS_SINK_CONTINUE;
-                                   },
-                                   &value, &err);
+        int32_t rc = c.s.state_get(
+            c.s.host_data, key.data(), key.size(),
+            [](void *user, const char *, size_t, const uint8_t *v, size_t n) -> int32_t {
+                static_cast<std::string *>(user)->assign(reinterpret_cast<const char *>(v), n);
+                return ATS_SINK_CONTINUE;
+            },
+            &value, &err);
         status(c.out, rc, err);
         if (rc == ATS_OK) c.out.str(value);
         return true;
@@ -125,13 +127,14 @@ struct ServiceHandlers {
         auto prefix = c.in.str();
         std::vector<std::pair<std::string, std::string>> items;
         ats_error_t err{};
-        int32_t rc = c.s.state_scan(c.s.host_data, prefix.data(), prefix.size(),
-                                    [](void *user, const char *k, size_t kn, const uint8_t *v, size_t vn) -> int32_t {
-                                        static_cast<decltype(items) *>(user)->emplace_back(
-                                            std::string(k, kn), std::string(reinterpret_cast<const char *>(v), vn));
-                                        return ATS_SINK_CONTINUE;
-                                    },
-                                    &items, &err);
+        int32_t rc = c.s.state_scan(
+            c.s.host_data, prefix.data(), prefix.size(),
+            [](void *user, const char *k, size_t kn, const uint8_t *v, size_t vn) -> int32_t {
+                static_cast<decltype(items) *>(user)->emplace_back(std::string(k, kn),
+                                                                   std::string(reinterpret_cast<const char *>(v), vn));
+                return ATS_SINK_CONTINUE;
+            },
+            &items, &err);
         status(c.out, rc, err);
         if (rc == ATS_OK) {
             c.out.u32(static_cast<uint32_t>(items.size()));
@@ -186,8 +189,8 @@ struct ServiceHandlers {
         char out[ATS_IDENTITY_HASH_LEN + 1] = {};
         ats_error_t err{};
         int32_t rc = c.s.identity_hash
-                         ? c.s.identity_hash(c.s.host_data, reinterpret_cast<const uint8_t *>(data.data()), data.size(), out,
-                                             sizeof out, &err)
+                         ? c.s.identity_hash(c.s.host_data, reinterpret_cast<const uint8_t *>(data.data()), data.size(),
+                                             out, sizeof out, &err)
                          : ATS_ERR_NOT_SUPPORTED;
         status(c.out, rc, err);
         if (rc == ATS_OK) c.out.str(std::string(out, ATS_IDENTITY_HASH_LEN));
@@ -220,7 +223,7 @@ void WorkerProcess::run_service(std::unique_ptr<wire::In> frame) {
     auto job = [self = this, frame = std::shared_ptr<wire::In>(std::move(frame)), call_id, row] {
         wire::Out out(wire::Type::h_service_reply, frame->id());
         auto hc = self->host_call(call_id); // keeps the call's state alive while the service runs
-        if (!row) { // a newer worker asked for a service this host lacks
+        if (!row) {                         // a newer worker asked for a service this host lacks
             out.i32(ATS_ERR_NOT_SUPPORTED).i32(0).str("this host does not offer that host service");
             self->channel_->send(out);
             return;
@@ -235,8 +238,10 @@ void WorkerProcess::run_service(std::unique_ptr<wire::In> frame) {
         }
         if (reply) self->channel_->send(out);
     };
-    if (row && row->on_reader_thread) job();
-    else post_service(std::move(job));
+    if (row && row->on_reader_thread)
+        job();
+    else
+        post_service(std::move(job));
 }
 
 } // namespace ats::host

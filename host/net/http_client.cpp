@@ -117,14 +117,18 @@ struct HttpClient::Impl {
                             asio::ssl::context::no_sslv3);
         if (opts.verify_tls) {
             ssl_ctx.set_verify_mode(asio::ssl::verify_peer);
-            if (!opts.ca_file.empty()) ssl_ctx.load_verify_file(opts.ca_file);
-            else ssl_ctx.set_default_verify_paths();
+            if (!opts.ca_file.empty())
+                ssl_ctx.load_verify_file(opts.ca_file);
+            else
+                ssl_ctx.set_default_verify_paths();
         } else {
             ssl_ctx.set_verify_mode(asio::ssl::verify_none);
         }
     }
 
-    static std::string origin_key(const UrlParts &u) { return u.scheme + "://" + u.host + ":" + std::to_string(u.port); }
+    static std::string origin_key(const UrlParts &u) {
+        return u.scheme + "://" + u.host + ":" + std::to_string(u.port);
+    }
 
     std::unique_ptr<Connection> take_idle(const std::string &origin) {
         std::lock_guard<std::mutex> lk(mu);
@@ -153,13 +157,16 @@ struct HttpClient::Impl {
         tcp::resolver resolver(c->ioc);
         auto endpoints = resolver.resolve(u.host, std::to_string(u.port), ec);
         if (ec) throw TransportError(what + ": cannot resolve host '" + u.host + "': " + ec.message(), false);
-        if (u.scheme == "https") c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, ssl_ctx);
-        else c->plain = std::make_unique<beast::tcp_stream>(c->ioc);
+        if (u.scheme == "https")
+            c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, ssl_ctx);
+        else
+            c->plain = std::make_unique<beast::tcp_stream>(c->ioc);
         c->tcp().expires_at(connect_deadline);
         ec = c->run([&](auto h) { c->tcp().async_connect(endpoints, std::move(h)); });
         if (ec) {
             bool to = ec == beast::error::timeout;
-            throw TransportError(what + ": connect failed: " + (to ? std::string("timed out") : ec.message()), false, to);
+            throw TransportError(what + ": connect failed: " + (to ? std::string("timed out") : ec.message()), false,
+                                 to);
         }
         if (c->tls) {
             // SNI and host-name verification (RFC 2818) for names; IP literals are verified as IPs.
@@ -191,8 +198,10 @@ struct HttpClient::Impl {
         beast::error_code ec;
         c.tcp().expires_at(deadline);
         sent.fetch_add(1, std::memory_order_relaxed);
-        if (c.tls) ec = c.run([&](auto h) { http::async_write(*c.tls, req, std::move(h)); });
-        else ec = c.run([&](auto h) { http::async_write(*c.plain, req, std::move(h)); });
+        if (c.tls)
+            ec = c.run([&](auto h) { http::async_write(*c.tls, req, std::move(h)); });
+        else
+            ec = c.run([&](auto h) { http::async_write(*c.plain, req, std::move(h)); });
         if (ec) {
             fail = {"sending the request failed: " + ec.message(), false, ec == beast::error::timeout, false};
             return false;
@@ -202,8 +211,10 @@ struct HttpClient::Impl {
         parser.header_limit(1024 * 1024);
         if (head) parser.skip(true);
         c.tcp().expires_at(deadline);
-        if (c.tls) ec = c.run([&](auto h) { http::async_read(*c.tls, c.buffer, parser, std::move(h)); });
-        else ec = c.run([&](auto h) { http::async_read(*c.plain, c.buffer, parser, std::move(h)); });
+        if (c.tls)
+            ec = c.run([&](auto h) { http::async_read(*c.tls, c.buffer, parser, std::move(h)); });
+        else
+            ec = c.run([&](auto h) { http::async_read(*c.plain, c.buffer, parser, std::move(h)); });
         if (ec) {
             bool got = parser.got_some() || c.buffer.size() > 0;
             bool to = ec == beast::error::timeout;
@@ -226,8 +237,10 @@ struct HttpClient::Impl {
 
         http::request<http::string_body> req;
         http::verb v = http::string_to_verb(r.method);
-        if (v == http::verb::unknown) req.method_string(r.method);
-        else req.method(v);
+        if (v == http::verb::unknown)
+            req.method_string(r.method);
+        else
+            req.method(v);
         req.target(u.target);
         req.version(11);
         bool default_port = (u.scheme == "http" && u.port == 80) || (u.scheme == "https" && u.port == 443);
@@ -236,8 +249,10 @@ struct HttpClient::Impl {
         req.set(http::field::user_agent, opts.user_agent);
         // insert, not set: repeated headers (Cookie, Accept) stay repeated; Host/User-Agent replace ours.
         for (const auto &[k, val] : r.headers) {
-            if (beast::iequals(k, "host") || beast::iequals(k, "user-agent")) req.set(k, val);
-            else req.insert(k, val);
+            if (beast::iequals(k, "host") || beast::iequals(k, "user-agent"))
+                req.set(k, val);
+            else
+                req.insert(k, val);
         }
         req.body() = r.body;
         if (!r.body.empty() || (v != http::verb::get && v != http::verb::head && v != http::verb::delete_))
@@ -253,14 +268,18 @@ struct HttpClient::Impl {
         for (int attempt = 0;; ++attempt) {
             std::unique_ptr<Connection> c = attempt == 0 ? take_idle(origin) : nullptr;
             const bool pooled = c != nullptr;
-            if (!c) c = open(u, what, deadline);
-            else reused.fetch_add(1, std::memory_order_relaxed);
+            if (!c)
+                c = open(u, what, deadline);
+            else
+                reused.fetch_add(1, std::memory_order_relaxed);
             HttpResponse out;
             bool keep_alive = false;
             ExchangeFailure fail;
             if (exchange(*c, req, head, deadline, out, keep_alive, fail)) {
-                if (keep_alive) give_back(origin, std::move(c));
-                else c->close();
+                if (keep_alive)
+                    give_back(origin, std::move(c));
+                else
+                    c->close();
                 return out;
             }
             c->close();
@@ -277,9 +296,7 @@ HttpClient::~HttpClient() = default;
 
 HttpResponse HttpClient::send(const HttpRequest &request) { return impl_->send(request); }
 
-HttpClient::Stats HttpClient::stats() const {
-    return {impl_->opened.load(), impl_->sent.load(), impl_->reused.load()};
-}
+HttpClient::Stats HttpClient::stats() const { return {impl_->opened.load(), impl_->sent.load(), impl_->reused.load()}; }
 
 size_t HttpClient::idle_connections() const {
     std::lock_guard<std::mutex> lk(impl_->mu);

@@ -13,18 +13,17 @@ namespace ats::sandbox {
 
 class Rng {
 public:
-  explicit Rng(std::uint64_t seed) : engine_(seed) {}
-  // Uniform in [low, high].
-  std::int64_t between(std::int64_t low, std::int64_t high) {
-    if (high <= low)
-      return low;
-    return low + static_cast<std::int64_t>(engine_() % static_cast<std::uint64_t>(high - low + 1));
-  }
-  bool chance(double p) { return static_cast<double>(engine_() % 1000000) < p * 1000000.0; }
-  std::uint64_t next() { return engine_(); }
+    explicit Rng(std::uint64_t seed) : engine_(seed) {}
+    // Uniform in [low, high].
+    std::int64_t between(std::int64_t low, std::int64_t high) {
+        if (high <= low) return low;
+        return low + static_cast<std::int64_t>(engine_() % static_cast<std::uint64_t>(high - low + 1));
+    }
+    bool chance(double p) { return static_cast<double>(engine_() % 1000000) < p * 1000000.0; }
+    std::uint64_t next() { return engine_(); }
 
 private:
-  std::mt19937_64 engine_;
+    std::mt19937_64 engine_;
 };
 
 // Kombo-style id: 24 characters of the base58 alphabet the OpenAPI patterns allow.

@@ -10,17 +10,17 @@
 namespace ats::sandbox {
 
 struct TrackerContext {
-  World &world;
-  const TrackerZone &zone;
-  EpochMs now;
-  int oauth_ttl_seconds;
-  std::string base_url;                              // http://127.0.0.1:P
-  std::function<void(json::object)> log_write;       // records a write request (credentials removed)
-  std::function<std::string()> new_token;            // GUID-shaped token
-  bool overlap_pages = false;                        // fault "overlap" on this request
-  // The zone updatedafter/updatedbefore are read in: the account's (null), or UTC when A8 is
-  // violated on purpose (violations.hpp).
-  const TrackerZone *filter_zone = nullptr;
+    World &world;
+    const TrackerZone &zone;
+    EpochMs now;
+    int oauth_ttl_seconds;
+    std::string base_url;                        // http://127.0.0.1:P
+    std::function<void(json::object)> log_write; // records a write request (credentials removed)
+    std::function<std::string()> new_token;      // GUID-shaped token
+    bool overlap_pages = false;                  // fault "overlap" on this request
+    // The zone updatedafter/updatedbefore are read in: the account's (null), or UTC when A8 is
+    // violated on purpose (violations.hpp).
+    const TrackerZone *filter_zone = nullptr;
 };
 
 // The counter/fault label of a Tracker request: the widget method name, "oauth2/token",

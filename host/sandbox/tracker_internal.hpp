@@ -18,7 +18,8 @@ json::object render_opportunity(TrackerContext &ctx, const json::object &o, bool
 json::object render_link(TrackerContext &ctx, const json::object &l);
 json::object render_document(TrackerContext &ctx, const json::object &d, bool with_data);
 json::object render_activity(TrackerContext &ctx, const json::object &a);
-json::object render(TrackerContext &ctx, const std::string &type, const json::object &record, bool custom_fields, bool individual);
+json::object render(TrackerContext &ctx, const std::string &type, const json::object &record, bool custom_fields,
+                    bool individual);
 
 std::string full_name(const json::object &resource);
 std::string lower_trim(const std::string &s);

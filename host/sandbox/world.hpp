@@ -25,84 +25,86 @@
 namespace ats::sandbox {
 
 struct GeneratorParams {
-  std::uint64_t seed = 1;
-  int jobs = 5;
-  int applications = 40;
-  int people = 25;
-  int tracker_people = 10;
-  // Every Nth generated person has no name on any application (0: nobody). Opt-in because a plugin
-  // that predates the "not syncable" rule creates them, which older e2e tests do not expect.
-  int nameless_every = 0;
+    std::uint64_t seed = 1;
+    int jobs = 5;
+    int applications = 40;
+    int people = 25;
+    int tracker_people = 10;
+    // Every Nth generated person has no name on any application (0: nobody). Opt-in because a plugin
+    // that predates the "not syncable" rule creates them, which older e2e tests do not expect.
+    int nameless_every = 0;
 };
 
 // Tracker record types the emulator stores (documented, and A1/A5/A6).
 inline const char *tracker_collection(const std::string &record_type) {
-  if (record_type == "R") return "resources";
-  if (record_type == "O") return "opportunities";
-  if (record_type == "OR") return "links";
-  if (record_type == "D") return "documents";
-  if (record_type == "A") return "activities";
-  return nullptr;
+    if (record_type == "R") return "resources";
+    if (record_type == "O") return "opportunities";
+    if (record_type == "OR") return "links";
+    if (record_type == "D") return "documents";
+    if (record_type == "A") return "activities";
+    return nullptr;
 }
 
 class World {
 public:
-  json::object doc;
+    json::object doc;
 
-  // Rebuilds every index from `doc`; call after replacing `doc`.
-  void reindex();
+    // Rebuilds every index from `doc`; call after replacing `doc`.
+    void reindex();
 
-  json::object &tracker() { return doc["tracker"].as_object(); }
-  json::object &kombo() { return doc["kombo"].as_object(); }
-  json::object &truth() { return doc["truth"].as_object(); }
-  json::array &tracker_list(const char *collection) { return tracker()[collection].as_array(); }
-  json::array &kombo_list(const char *collection) { return kombo()[collection].as_array(); }
+    json::object &tracker() { return doc["tracker"].as_object(); }
+    json::object &kombo() { return doc["kombo"].as_object(); }
+    json::object &truth() { return doc["truth"].as_object(); }
+    json::array &tracker_list(const char *collection) { return tracker()[collection].as_array(); }
+    json::array &kombo_list(const char *collection) { return kombo()[collection].as_array(); }
 
-  // Tracker records by type letter and id; nullptr when absent.
-  json::object *tracker_record(const std::string &record_type, std::int64_t id);
-  // Kombo records by collection ("jobs", "candidates", "applications", "attachments") and id.
-  json::object *kombo_record(const std::string &collection, const std::string &id);
+    // Tracker records by type letter and id; nullptr when absent.
+    json::object *tracker_record(const std::string &record_type, std::int64_t id);
+    // Kombo records by collection ("jobs", "candidates", "applications", "attachments") and id.
+    json::object *kombo_record(const std::string &collection, const std::string &id);
 
-  std::int64_t next_tracker_id(const std::string &record_type);
-  // Appends and indexes; returns the stored record.
-  json::object &add_tracker(const std::string &record_type, json::object record);
-  json::object &add_kombo(const std::string &collection, json::object record);
+    std::int64_t next_tracker_id(const std::string &record_type);
+    // Appends and indexes; returns the stored record.
+    json::object &add_tracker(const std::string &record_type, json::object record);
+    json::object &add_kombo(const std::string &collection, json::object record);
 
-  // Secondary indexes. Why: every Tracker write used to scan whole collections (a find_link, an
-  // email lookup, the links of a resource), which made a 100,000-application sync take minutes.
-  // They are kept by add_tracker/add_kombo and reindex(); contact keys of a resource change with
-  // the record, so whoever edits a resource's email/phones/linkedin calls reindex_resource().
-  //
-  // The link (record type OR) of a resource on an opportunity; nullptr when none.
-  json::object *link_between(std::int64_t opportunity_id, std::int64_t resource_id);
-  // Links whose `field` ("opportunityid" or "resourceid") is `id`, in insertion order.
-  std::vector<json::object *> links_by(const char *field, std::int64_t id);
-  // Documents ("D") or activities ("A") attached to (link_type, link_id), in insertion order.
-  std::vector<json::object *> attached_to(const std::string &record_type, const std::string &link_type, std::int64_t link_id);
-  // Resource ids whose email (trimmed, case-insensitive), any phone (digits only) or linkedin
-  // (trimmed, case-insensitive) equals the key (TRACKER-ASSUMPTION A11), ascending.
-  std::set<std::int64_t> resources_by_email(const std::string &email);
-  std::set<std::int64_t> resources_by_phone_digits(const std::string &digits);
-  std::set<std::int64_t> resources_by_linkedin(const std::string &linkedin);
-  void reindex_resource(std::int64_t id);
-  // Kombo records of `collection` whose `field` (e.g. attachments.application_id,
-  // applications.candidate_id) equals `value`, in list order.
-  std::vector<json::object *> kombo_by(const std::string &collection, const std::string &field, const std::string &value);
+    // Secondary indexes. Why: every Tracker write used to scan whole collections (a find_link, an
+    // email lookup, the links of a resource), which made a 100,000-application sync take minutes.
+    // They are kept by add_tracker/add_kombo and reindex(); contact keys of a resource change with
+    // the record, so whoever edits a resource's email/phones/linkedin calls reindex_resource().
+    //
+    // The link (record type OR) of a resource on an opportunity; nullptr when none.
+    json::object *link_between(std::int64_t opportunity_id, std::int64_t resource_id);
+    // Links whose `field` ("opportunityid" or "resourceid") is `id`, in insertion order.
+    std::vector<json::object *> links_by(const char *field, std::int64_t id);
+    // Documents ("D") or activities ("A") attached to (link_type, link_id), in insertion order.
+    std::vector<json::object *> attached_to(const std::string &record_type, const std::string &link_type,
+                                            std::int64_t link_id);
+    // Resource ids whose email (trimmed, case-insensitive), any phone (digits only) or linkedin
+    // (trimmed, case-insensitive) equals the key (TRACKER-ASSUMPTION A11), ascending.
+    std::set<std::int64_t> resources_by_email(const std::string &email);
+    std::set<std::int64_t> resources_by_phone_digits(const std::string &digits);
+    std::set<std::int64_t> resources_by_linkedin(const std::string &linkedin);
+    void reindex_resource(std::int64_t id);
+    // Kombo records of `collection` whose `field` (e.g. attachments.application_id,
+    // applications.candidate_id) equals `value`, in list order.
+    std::vector<json::object *> kombo_by(const std::string &collection, const std::string &field,
+                                         const std::string &value);
 
 private:
-  void index_tracker_secondary(const std::string &record_type, const json::object &record, std::size_t position);
-  void index_kombo_secondary(const std::string &collection, const json::object &record, std::size_t position);
+    void index_tracker_secondary(const std::string &record_type, const json::object &record, std::size_t position);
+    void index_kombo_secondary(const std::string &collection, const json::object &record, std::size_t position);
 
-  std::unordered_map<std::string, std::unordered_map<std::int64_t, std::size_t>> tracker_index_;
-  std::unordered_map<std::string, std::unordered_map<std::string, std::size_t>> kombo_index_;
-  // "opp:res" -> link position; "<field>:<id>" -> link positions; "<type>:<linktype>:<id>" -> positions
-  std::unordered_map<std::string, std::size_t> link_pair_;
-  std::unordered_map<std::string, std::vector<std::size_t>> tracker_multi_;
-  // "e:<email>", "p:<digits>", "l:<linkedin>" -> resource ids; and each resource's current keys
-  std::unordered_map<std::string, std::set<std::int64_t>> contact_index_;
-  std::unordered_map<std::int64_t, std::vector<std::string>> contact_keys_of_;
-  // "<collection>:<field>:<value>" -> positions
-  std::unordered_map<std::string, std::vector<std::size_t>> kombo_multi_;
+    std::unordered_map<std::string, std::unordered_map<std::int64_t, std::size_t>> tracker_index_;
+    std::unordered_map<std::string, std::unordered_map<std::string, std::size_t>> kombo_index_;
+    // "opp:res" -> link position; "<field>:<id>" -> link positions; "<type>:<linktype>:<id>" -> positions
+    std::unordered_map<std::string, std::size_t> link_pair_;
+    std::unordered_map<std::string, std::vector<std::size_t>> tracker_multi_;
+    // "e:<email>", "p:<digits>", "l:<linkedin>" -> resource ids; and each resource's current keys
+    std::unordered_map<std::string, std::set<std::int64_t>> contact_index_;
+    std::unordered_map<std::int64_t, std::vector<std::string>> contact_keys_of_;
+    // "<collection>:<field>:<value>" -> positions
+    std::unordered_map<std::string, std::vector<std::size_t>> kombo_multi_;
 };
 
 } // namespace ats::sandbox

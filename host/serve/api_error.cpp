@@ -22,12 +22,12 @@ int http_status_for_abi(int abi_code) {
     case ATS_ERR_NOT_SUPPORTED: return 501;
     case ATS_ERR_INVALID_ARGUMENT: return 400;
     case ATS_ERR_NOT_FOUND: return 404;
-    case ATS_ERR_UNAUTHORIZED: return 502;   // upstream refused OUR credentials: not the caller's fault
+    case ATS_ERR_UNAUTHORIZED: return 502; // upstream refused OUR credentials: not the caller's fault
     case ATS_ERR_RATE_LIMITED: return 429;
     case ATS_ERR_TRANSIENT: return 503;
     case ATS_ERR_CONFLICT: return 409;
     case ATS_ERR_UPSTREAM: return 502;
-    case ATS_ERR_CANCELLED: return 503;     // the service gave up (shutdown or request deadline)
+    case ATS_ERR_CANCELLED: return 503; // the service gave up (shutdown or request deadline)
     case ATS_ERR_VERSION: return 500;
     case ATS_ERR_FORBIDDEN: return 403;
     default: return 500;
@@ -53,9 +53,10 @@ std::string code_for_abi(int abi_code) {
 
 void throw_if_failed(const ats::host::InvokeResult &result, const std::string &operation) {
     if (result.status == ATS_OK) return;
-    if (!result.failure.empty()) throw ApiError(result.failure == "plugin_crashed" ? 502 : 503, result.failure, result.message);
+    if (!result.failure.empty())
+        throw ApiError(result.failure == "plugin_crashed" ? 502 : 503, result.failure, result.message);
     throw ApiError(http_status_for_abi(result.status), code_for_abi(result.status),
                    result.message.empty() ? operation + " failed" : result.message);
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

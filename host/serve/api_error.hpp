@@ -39,4 +39,4 @@ std::string code_for_abi(int abi_code);
 // plugin's ATS_ERR_* mapped as above, its message or "<operation> failed".
 void throw_if_failed(const ats::host::InvokeResult &result, const std::string &operation);
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -62,11 +62,13 @@ void runs_table(std::ostringstream &s, const std::vector<json::object> &runs) {
           << html_escape(mode) << "</td><td>" << html_escape(str(r, "started_at")) << "</td><td class=\"n\">" << took
           << "</td><td class=\"" << cls << "\">" << html_escape(status);
         if (const auto *e = r.if_contains("error"); e && e->is_object())
-            s << ": " << html_escape(str(e->get_object(), "code")) << " - " << html_escape(str(e->get_object(), "message"));
+            s << ": " << html_escape(str(e->get_object(), "code")) << " - "
+              << html_escape(str(e->get_object(), "message"));
         s << "</td>";
         const auto *seen = sum ? sum->if_contains("applications_seen") : nullptr;
         s << "<td class=\"n\">" << (seen && seen->is_int64() ? seen->get_int64() : 0) << "</td>";
-        for (const char *k : {"created", "updated", "pending", "errors"}) s << "<td class=\"n\">" << num(sum, "applications", k) << "</td>";
+        for (const char *k : {"created", "updated", "pending", "errors"})
+            s << "<td class=\"n\">" << num(sum, "applications", k) << "</td>";
         s << "</tr>\n";
     }
     s << "</table>\n";
@@ -104,15 +106,16 @@ void capabilities_block(std::ostringstream &s, const json::value &caps) {
     if (caps.is_object())
         if (const auto *o = caps.get_object().if_contains("operations"); o && o->is_array()) ops = &o->get_array();
     if (!ops) return;
-    s << "<details><summary>Capability matrix (" << ops->size() << " operations)</summary><table>"
+    s << "<details><summary>Capability matrix (" << ops->size()
+      << " operations)</summary><table>"
          "<tr><th>operation</th><th>support</th><th>reason</th></tr>\n";
     for (const auto &v : *ops) {
         if (!v.is_object()) continue;
         const auto &o = v.get_object();
         std::string support = str(o, "support");
         const char *cls = support == "supported" ? "ok" : support == "limited" ? "warn" : "bad";
-        s << "<tr><td>" << html_escape(str(o, "operation")) << "</td><td class=\"" << cls << "\">" << html_escape(support)
-          << "</td><td>" << html_escape(str(o, "reason")) << "</td></tr>\n";
+        s << "<tr><td>" << html_escape(str(o, "operation")) << "</td><td class=\"" << cls << "\">"
+          << html_escape(support) << "</td><td>" << html_escape(str(o, "reason")) << "</td></tr>\n";
     }
     s << "</table></details>\n";
 }
@@ -126,7 +129,7 @@ int b64(char c) {
     return -1;
 }
 
-}  // namespace
+} // namespace
 
 std::string html_escape(std::string_view text) {
     std::string out;
@@ -157,7 +160,8 @@ std::string render_console(const ConsoleView &view) {
         s << "<tr><td><a href=\"#t-" << html_escape(t.tenant_id) << "\">" << html_escape(t.tenant_id) << "</a></td><td>"
           << html_escape(t.provider) << "</td><td>" << html_escape(t.plugin_version) << "</td><td class=\""
           << (t.ready ? "ok" : "bad") << "\">" << html_escape(t.readiness) << "</td><td>";
-        if (!t.runs.empty()) s << html_escape(str(t.runs.front(), "status")) << " " << html_escape(str(t.runs.front(), "started_at"));
+        if (!t.runs.empty())
+            s << html_escape(str(t.runs.front(), "status")) << " " << html_escape(str(t.runs.front(), "started_at"));
         s << "</td></tr>\n";
     }
     s << "</table>\n";
@@ -198,4 +202,4 @@ std::string basic_auth_password(std::string_view authorization) {
     return colon == std::string::npos ? "" : out.substr(colon + 1);
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -17,15 +17,15 @@ namespace ats::serve {
 
 struct ConsoleTenant {
     std::string tenant_id, provider, plugin_version;
-    std::string readiness;                  // "ready", "check failed: ...", "not checked yet", "not loaded"
+    std::string readiness; // "ready", "check failed: ...", "not checked yet", "not loaded"
     bool ready = false;
-    std::vector<boost::json::object> runs;  // newest first (SyncRun JSON / history records)
-    boost::json::value capabilities;        // {"provider":..,"operations":[{operation,support,reason}]}
+    std::vector<boost::json::object> runs; // newest first (SyncRun JSON / history records)
+    boost::json::value capabilities;       // {"provider":..,"operations":[{operation,support,reason}]}
 };
 
 struct ConsoleView {
-    std::string generated_at;  // ISO 8601 UTC
-    std::string viewer;        // "admin" or "tenant token (acme)"
+    std::string generated_at; // ISO 8601 UTC
+    std::string viewer;       // "admin" or "tenant token (acme)"
     std::vector<ConsoleTenant> tenants;
 };
 
@@ -37,4 +37,4 @@ std::string render_console(const ConsoleView &view);
 // 401 with WWW-Authenticate: Basic); "" when the header is not one.
 std::string basic_auth_password(std::string_view authorization);
 
-}  // namespace ats::serve
+} // namespace ats::serve

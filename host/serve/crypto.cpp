@@ -68,8 +68,10 @@ std::string base64url_encode(std::string_view bytes) {
     std::string s = base64_encode(bytes);
     while (!s.empty() && s.back() == '=') s.pop_back();
     for (char &c : s) {
-        if (c == '+') c = '-';
-        else if (c == '/') c = '_';
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
     }
     return s;
 }
@@ -89,4 +91,4 @@ std::string random_hex(size_t bytes) {
     return to_hex(raw);
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -24,4 +24,4 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // Random hex string of `bytes` random bytes (request ids).
 std::string random_hex(size_t bytes);
 
-}  // namespace ats::serve
+} // namespace ats::serve

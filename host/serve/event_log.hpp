@@ -35,4 +35,4 @@ std::string utc_now_iso8601();
 // A wall-clock time as ISO 8601 UTC with milliseconds ("2026-11-30T19:30:00.123Z").
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
 
-}  // namespace ats::serve
+} // namespace ats::serve

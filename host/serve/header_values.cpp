@@ -60,7 +60,7 @@ bool parses_as_media_type(std::string_view s) {
         if (s[i] != ';') return false;
         ++i;
         skip_ows(s, i);
-        if (i == s.size()) return true;   // a trailing ";" is allowed (empty parameter)
+        if (i == s.size()) return true; // a trailing ";" is allowed (empty parameter)
         if (s[i] == ';') continue;
         if (!token(s, i) || i >= s.size() || s[i] != '=') return false;
         ++i;
@@ -72,7 +72,7 @@ bool parses_as_media_type(std::string_view s) {
     }
 }
 
-}  // namespace
+} // namespace
 
 std::string media_type_or_octet_stream(std::string_view value) {
     return !value.empty() && value.size() <= 256 && parses_as_media_type(value) ? std::string(value)
@@ -107,4 +107,4 @@ std::string attachment_disposition(std::string_view file_name) {
     return out;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

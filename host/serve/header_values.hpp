@@ -18,4 +18,4 @@ std::string media_type_or_octet_stream(std::string_view value);
 // bytes never survive; an empty name becomes "download".
 std::string attachment_disposition(std::string_view file_name);
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -16,15 +16,15 @@
 namespace ats::serve {
 
 struct HttpRequest {
-    std::string method;                           // "GET", ...
-    std::string target;                           // raw request target, "/v1/x?y=1"
-    std::string path;                             // path without the query, still percent-encoded
-                                                  // (the router decodes each segment after splitting)
-    std::multimap<std::string, std::string> query;  // decoded query parameters
-    std::map<std::string, std::string> headers;   // lower-case names
+    std::string method;                            // "GET", ...
+    std::string target;                            // raw request target, "/v1/x?y=1"
+    std::string path;                              // path without the query, still percent-encoded
+                                                   // (the router decodes each segment after splitting)
+    std::multimap<std::string, std::string> query; // decoded query parameters
+    std::map<std::string, std::string> headers;    // lower-case names
     std::string body;
-    std::string request_id;                       // generated per request (or the client's X-Request-Id)
-    std::string remote;                           // peer address
+    std::string request_id; // generated per request (or the client's X-Request-Id)
+    std::string remote;     // peer address
     std::chrono::steady_clock::time_point received;
 
     std::string header(const std::string &lower_name) const {
@@ -45,8 +45,7 @@ class ResponseWriter {
 public:
     virtual ~ResponseWriter() = default;
     // A complete response with Content-Length. Returns false when the client is gone.
-    virtual bool send(int status, const std::string &content_type, std::string body,
-                      const HeaderList &extra = {}) = 0;
+    virtual bool send(int status, const std::string &content_type, std::string body, const HeaderList &extra = {}) = 0;
     // Starts a chunked response; then write_chunk() any number of times and end_stream().
     virtual bool begin_stream(int status, const std::string &content_type, const HeaderList &extra = {}) = 0;
     virtual bool write_chunk(std::string_view data) = 0;
@@ -61,4 +60,4 @@ public:
     virtual size_t bytes_sent() const = 0;
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -55,8 +55,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
     std::atomic<bool> stopping{false};
     std::atomic<bool> shutdown_timer_started{false};
-    std::atomic<bool> force_cancel{false};  // shutdown deadline passed: cancel in-flight calls
-    std::atomic<int> connections{0};  // admitted connections (see admit())
+    std::atomic<bool> force_cancel{false}; // shutdown deadline passed: cancel in-flight calls
+    std::atomic<int> connections{0};       // admitted connections (see admit())
     std::atomic<int> in_flight{0};
 
     // Admission: a connection counts against max_connections and its remote address's
@@ -103,7 +103,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     Impl(ServerConfig c, Dispatch d, Metrics &m, SignalHook s)
         : cfg(std::move(c)), dispatch(std::move(d)), metrics(m), on_signal(std::move(s)),
           ioc(std::max(1, cfg.io_threads)), acceptor(ioc), signals(ioc, SIGTERM, SIGINT, SIGHUP),
-          control(ioc.get_executor()), shutdown_timer(control), workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
+          control(ioc.get_executor()), shutdown_timer(control),
+          workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
 
     uint64_t register_closer(std::function<void(bool)> f) {
         std::lock_guard<std::mutex> lock(closers_mutex);
@@ -161,7 +162,7 @@ std::string transfer_encoding_problem(const http::request_parser<http::string_bo
             size_t comma = value.find(',', start);
             if (comma == std::string::npos) comma = value.size();
             std::string item = value.substr(start, comma - start);
-            item = item.substr(0, item.find(';'));  // coding parameters do not change the name
+            item = item.substr(0, item.find(';')); // coding parameters do not change the name
             size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
             if (b != std::string::npos) codings.push_back(lower(item.substr(b, e - b + 1)));
             start = comma + 1;
@@ -235,7 +236,7 @@ public:
             });
         });
         if constexpr (tls) {
-            lowest(stream_).expires_after(header_timeout());  // a handshake trickled byte by byte holds nothing long
+            lowest(stream_).expires_after(header_timeout()); // a handshake trickled byte by byte holds nothing long
             stream_.async_handshake(asio::ssl::stream_base::server,
                                     [self = this->shared_from_this()](beast::error_code ec) {
                                         if (ec) return self->close_now();
@@ -355,7 +356,7 @@ private:
 
     std::chrono::milliseconds header_timeout() const {
         int ms = std::min(server_->cfg.limits.header_timeout_ms, server_->cfg.limits.request_timeout_ms);
-        if (over_limit_) ms = std::min(ms, 1000);  // overflow: room for a probe, not for a trickle
+        if (over_limit_) ms = std::min(ms, 1000); // overflow: room for a probe, not for a trickle
         return std::chrono::milliseconds(std::max(1, ms));
     }
 
@@ -380,36 +381,41 @@ private:
             return reply_and_close(400, "bad_transfer_encoding", problem);
         if (parser_->is_done()) return on_read({}, timeout());
         arm_read_timer(timeout());
-        http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-            self->read_timer_.cancel();
-            self->on_read(ec, self->timeout());
-        });
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->read_timer_.cancel();
+                             self->on_read(ec, self->timeout());
+                         });
     }
 
     void on_read(beast::error_code ec, std::chrono::milliseconds limit) {
         if (closed_) return;
         if (ec && read_timed_out_) {
             // Silence on an idle keep-alive connection is normal; a half-sent request is not.
-            if (parser_->got_some()) return reply_and_close(408, "request_timeout", "the request was not received within " +
-                                                                   std::to_string(limit.count()) + " ms");
+            if (parser_->got_some())
+                return reply_and_close(408, "request_timeout",
+                                       "the request was not received within " + std::to_string(limit.count()) + " ms");
             return close_now();
         }
         if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return close_now();
         if (ec == http::error::header_limit)
-            return reply_and_close(431, "header_too_large", "request line and headers exceed " +
-                                   std::to_string(server_->cfg.limits.max_header_bytes) + " bytes");
+            return reply_and_close(431, "header_too_large",
+                                   "request line and headers exceed " +
+                                       std::to_string(server_->cfg.limits.max_header_bytes) + " bytes");
         if (ec == http::error::body_limit)
-            return reply_and_close(413, "body_too_large", "request body exceeds " +
-                                   std::to_string(server_->cfg.limits.max_body_bytes) + " bytes");
+            return reply_and_close(413, "body_too_large",
+                                   "request body exceeds " + std::to_string(server_->cfg.limits.max_body_bytes) +
+                                       " bytes");
         if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
             return reply_and_close(400, "malformed_request", "malformed HTTP request: " + ec.message());
-        if (ec) return close_now();  // reset, TLS failure: nobody to answer
+        if (ec) return close_now(); // reset, TLS failure: nobody to answer
 
         if (server_->stopping) return reply_and_close(503, "shutting_down", "the service is shutting down");
         if (over_limit_ && !is_probe(parser_->get()))
-            return reply_and_close(503, "too_many_connections", "the service holds its maximum of " +
-                                   std::to_string(server_->cfg.limits.max_connections) + " connections (at most " +
-                                   std::to_string(server_->cfg.limits.max_connections_per_client) + " per client)");
+            return reply_and_close(503, "too_many_connections",
+                                   "the service holds its maximum of " +
+                                       std::to_string(server_->cfg.limits.max_connections) + " connections (at most " +
+                                       std::to_string(server_->cfg.limits.max_connections_per_client) + " per client)");
 
         auto msg = parser_->release();
         auto req = std::make_shared<HttpRequest>();
@@ -428,7 +434,8 @@ private:
         keep_alive_ = msg.keep_alive() && !over_limit_;
 
         auto parsed = boost::urls::parse_origin_form(req->target);
-        if (!parsed) return reply_and_close(400, "malformed_request", "the request target is not a valid origin-form URL");
+        if (!parsed)
+            return reply_and_close(400, "malformed_request", "the request target is not a valid origin-form URL");
         // Still percent-encoded: the router splits on '/' first and decodes each segment after,
         // so "%2F" stays inside an id and never becomes a separator.
         req->path = std::string(parsed->encoded_path());
@@ -456,9 +463,11 @@ private:
             res->set(http::field::server, "ats-host");
             res->set(http::field::content_type, "application/json");
             res->keep_alive(false);
-            res->body() = error_body("deadline", "no response within the request timeout of " +
-                                                     std::to_string(self->server_->cfg.limits.request_timeout_ms) +
-                                                     " ms (the provider did not stop when cancelled)", "");
+            res->body() = error_body("deadline",
+                                     "no response within the request timeout of " +
+                                         std::to_string(self->server_->cfg.limits.request_timeout_ms) +
+                                         " ms (the provider did not stop when cancelled)",
+                                     "");
             res->prepare_payload();
             self->server_->metrics.add("ats_serve_rejected_requests_total", {{"reason", "deadline"}});
             self->write_failed_ = true; // the handler's own writes go nowhere from now on
@@ -537,10 +546,10 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     asio::steady_timer read_timer_;
-    asio::steady_timer handler_timer_{stream_.get_executor()};  // the request watchdog
+    asio::steady_timer handler_timer_{stream_.get_executor()}; // the request watchdog
     std::atomic<bool> response_claimed_{false};
-    bool read_timed_out_ = false;  // strand-only
-    bool final_write_pending_ = false, after_write_ = false;  // strand-only: write_final in flight
+    bool read_timed_out_ = false;                            // strand-only
+    bool final_write_pending_ = false, after_write_ = false; // strand-only: write_final in flight
     bool over_limit_;
     HttpServer::Impl::Admission admission_;
     bool keep_alive_ = false;
@@ -564,7 +573,7 @@ public:
     bool send(int status, const std::string &content_type, std::string body, const HeaderList &extra) override {
         if (started_) return false;
         started_ = true;
-        if (!session_.claim_response()) return false;  // the watchdog answered already
+        if (!session_.claim_response()) return false; // the watchdog answered already
         status_ = status;
         auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
         decorate(*res, content_type, extra);
@@ -580,21 +589,20 @@ public:
     bool begin_stream(int status, const std::string &content_type, const HeaderList &extra) override {
         if (started_) return false;
         started_ = true;
-        if (!session_.claim_response()) return false;  // the watchdog answered already
+        if (!session_.claim_response()) return false; // the watchdog answered already
         streaming_ = true;
         status_ = status;
         auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(status), 11);
         decorate(*res, content_type, extra);
         res->chunked(true);
         auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
-        return session_.write_and_wait([res, sr](Stream &s, auto handler) {
-            http::async_write_header(s, *sr, std::move(handler));
-        });
+        return session_.write_and_wait(
+            [res, sr](Stream &s, auto handler) { http::async_write_header(s, *sr, std::move(handler)); });
     }
 
     bool write_chunk(std::string_view data) override {
         if (!streaming_ || data.empty()) return streaming_;
-        if (req_.method == "HEAD") return true;  // headers only: no chunk, no last chunk
+        if (req_.method == "HEAD") return true; // headers only: no chunk, no last chunk
         bytes_ += data.size();
         return session_.queue_chunk(data);
     }
@@ -604,7 +612,8 @@ public:
         ended_ = true;
         if (req_.method == "HEAD") return true;
         if (!session_.drain_chunks()) return false;
-        return session_.write_and_wait([](Stream &s, auto handler) { asio::async_write(s, http::make_chunk_last(), std::move(handler)); });
+        return session_.write_and_wait(
+            [](Stream &s, auto handler) { asio::async_write(s, http::make_chunk_last(), std::move(handler)); });
     }
 
     bool cancelled() const override {
@@ -650,17 +659,20 @@ void Session<Stream>::run_handler(HttpRequest &req) {
     if (writer.unfinished_stream()) write_failed_ = true;
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
         // Strand order: a response queued by write_final() has started writing before this runs.
-        if (self->final_write_pending_) self->after_write_ = true;
-        else self->after_handler();
+        if (self->final_write_pending_)
+            self->after_write_ = true;
+        else
+            self->after_handler();
     });
 }
 
-}  // namespace
+} // namespace
 
 void HttpServer::Impl::do_accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-        self->on_accept(ec, std::move(socket));
-    });
+    acceptor.async_accept(asio::make_strand(ioc),
+                          [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                              self->on_accept(ec, std::move(socket));
+                          });
 }
 
 void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -671,10 +683,11 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
         std::string remote = endpoint_ec ? std::string("unknown") : peer.address().to_string();
         auto admission = admit(remote);
         if (admission == Admission::refused) {
-            socket.close(endpoint_ec);  // over every allowance: not worth a byte
+            socket.close(endpoint_ec); // over every allowance: not worth a byte
             metrics.add("ats_serve_rejected_requests_total", {{"reason", "connection_refused"}});
         } else if (ssl) {
-            std::make_shared<Session<TlsStream>>(shared_from_this(), remote, admission, std::move(socket), *ssl)->start();
+            std::make_shared<Session<TlsStream>>(shared_from_this(), remote, admission, std::move(socket), *ssl)
+                ->start();
         } else {
             std::make_shared<Session<PlainStream>>(shared_from_this(), remote, admission, std::move(socket))->start();
         }
@@ -703,18 +716,19 @@ void HttpServer::Impl::shutdown_step() {
     if (!shutdown_timer_started) {
         shutdown_timer_started = true;
         stopping = true;
-        shutdown_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(cfg.limits.shutdown_deadline_ms);
+        shutdown_deadline =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(cfg.limits.shutdown_deadline_ms);
         beast::error_code ignored;
         acceptor.close(ignored);
-        close_all(true);  // idle keep-alive connections go now; busy ones after their response
+        close_all(true); // idle keep-alive connections go now; busy ones after their response
     }
     auto now = std::chrono::steady_clock::now();
     if (connections.load() == 0 && in_flight.load() == 0) return finish();
     if (now >= shutdown_deadline && !force_cancel) {
-        force_cancel = true;  // plugins see is_cancelled(); writes fail once sockets close
+        force_cancel = true; // plugins see is_cancelled(); writes fail once sockets close
         close_all(false);
     }
-    if (now >= shutdown_deadline + std::chrono::seconds(1)) return finish();  // give up waiting
+    if (now >= shutdown_deadline + std::chrono::seconds(1)) return finish(); // give up waiting
     shutdown_timer.expires_after(std::chrono::milliseconds(20));
     shutdown_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
         if (!ec) self->shutdown_step();
@@ -730,9 +744,7 @@ void HttpServer::Impl::finish() {
 HttpServer::HttpServer(ServerConfig config, Dispatch dispatch, Metrics &metrics, SignalHook on_signal)
     : impl_(std::make_shared<Impl>(std::move(config), std::move(dispatch), metrics, std::move(on_signal))) {}
 
-HttpServer::~HttpServer() {
-    impl_->workers.join();
-}
+HttpServer::~HttpServer() { impl_->workers.join(); }
 
 void HttpServer::start() {
     auto &cfg = impl_->cfg;
@@ -784,4 +796,4 @@ void HttpServer::begin_shutdown() {
 bool HttpServer::shutting_down() const { return impl_->stopping; }
 int HttpServer::in_flight() const { return impl_->in_flight; }
 
-}  // namespace ats::serve
+} // namespace ats::serve

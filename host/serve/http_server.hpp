@@ -23,23 +23,23 @@ namespace ats::serve {
 class Metrics;
 
 struct ServerLimits {
-    size_t max_body_bytes = 1 << 20;        // larger bodies: 413
-    size_t max_header_bytes = 16 << 10;     // larger request line + headers: 431
-    int request_timeout_ms = 30000;         // reading one request's body; each write;
-                                            // a non-streaming handler (then 503 "deadline")
-    int header_timeout_ms = 10000;          // waiting for a request's line + headers (then 408,
-                                            // or a silent close on an idle keep-alive connection)
-    int max_connections = 512;              // more: only /healthz and /readyz, else 503 and close
-    int max_connections_per_client = 64;    // per remote address; more: as over max_connections
-    int shutdown_deadline_ms = 10000;       // in-flight requests get this long after SIGTERM
+    size_t max_body_bytes = 1 << 20;     // larger bodies: 413
+    size_t max_header_bytes = 16 << 10;  // larger request line + headers: 431
+    int request_timeout_ms = 30000;      // reading one request's body; each write;
+                                         // a non-streaming handler (then 503 "deadline")
+    int header_timeout_ms = 10000;       // waiting for a request's line + headers (then 408,
+                                         // or a silent close on an idle keep-alive connection)
+    int max_connections = 512;           // more: only /healthz and /readyz, else 503 and close
+    int max_connections_per_client = 64; // per remote address; more: as over max_connections
+    int shutdown_deadline_ms = 10000;    // in-flight requests get this long after SIGTERM
 };
 
 struct ServerConfig {
     std::string address = "127.0.0.1";
-    uint16_t port = 8080;                   // 0 = any free port (see HttpServer::port())
+    uint16_t port = 8080; // 0 = any free port (see HttpServer::port())
     int io_threads = 2;
     int worker_threads = 16;
-    std::optional<std::string> tls_cert_file;  // both or neither
+    std::optional<std::string> tls_cert_file; // both or neither
     std::optional<std::string> tls_key_file;
     ServerLimits limits;
 };
@@ -70,10 +70,10 @@ public:
     // Requests currently inside a handler.
     int in_flight() const;
 
-    struct Impl;  // implementation detail (public only so the .cpp's session templates can name it)
+    struct Impl; // implementation detail (public only so the .cpp's session templates can name it)
 
 private:
     std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

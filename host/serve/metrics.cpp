@@ -22,11 +22,15 @@ std::string Metrics::render_labels(const Labels &labels, const std::string &extr
         if (!first) out += ',';
         first = false;
         out += k + "=\"";
-        for (char c : v) {  // escaping per the text format: backslash, quote, newline
-            if (c == '\\') out += "\\\\";
-            else if (c == '"') out += "\\\"";
-            else if (c == '\n') out += "\\n";
-            else out += c;
+        for (char c : v) { // escaping per the text format: backslash, quote, newline
+            if (c == '\\')
+                out += "\\\\";
+            else if (c == '"')
+                out += "\\\"";
+            else if (c == '\n')
+                out += "\\n";
+            else
+                out += c;
         }
         out += '"';
     }
@@ -52,7 +56,10 @@ void Metrics::observe(const std::string &name, const Labels &labels, double seco
     auto &h = families_[name].histograms[render_labels(labels)];
     if (h.counts.empty()) h.counts.assign(buckets_.size(), 0);
     for (size_t i = 0; i < buckets_.size(); ++i) {
-        if (seconds <= buckets_[i]) { h.counts[i] += 1; break; }
+        if (seconds <= buckets_[i]) {
+            h.counts[i] += 1;
+            break;
+        }
     }
     h.sum += seconds;
     h.count += 1;
@@ -92,4 +99,4 @@ std::string Metrics::render() const {
     return out;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -25,14 +25,14 @@ public:
 
 private:
     struct Histogram {
-        std::vector<double> counts;  // per bucket (non-cumulative)
+        std::vector<double> counts; // per bucket (non-cumulative)
         double sum = 0;
         double count = 0;
     };
     struct Family {
         std::string help, type;
         std::map<std::string, double> values;        // rendered label set -> value
-        std::map<std::string, Histogram> histograms;  // rendered label set -> histogram
+        std::map<std::string, Histogram> histograms; // rendered label set -> histogram
     };
     static std::string render_labels(const Labels &labels, const std::string &extra = {});
     mutable std::mutex mutex_;
@@ -40,4 +40,4 @@ private:
     std::vector<double> buckets_;
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -15,4 +15,4 @@ void require_supported(const ats::host::Tenant &tenant, const std::string &opera
     if (auto refusal = not_supported(tenant, operation)) throw ApiError(501, "not_supported", std::move(*refusal));
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

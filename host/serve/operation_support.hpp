@@ -16,4 +16,4 @@ std::optional<std::string> not_supported(const ats::host::Tenant &tenant, const 
 // Throws ApiError 501 "not_supported" with that message (the provider's reason included).
 void require_supported(const ats::host::Tenant &tenant, const std::string &operation);
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -44,14 +44,17 @@ std::optional<std::string> base64url_decode(const std::string &in) {
 
 CursorCodec::CursorCodec() : key_(random_hex(32)) {}
 
-std::string CursorCodec::scope_of(const std::string &tenant, const std::string &operation, const std::string &args_json) {
+std::string CursorCodec::scope_of(const std::string &tenant, const std::string &operation,
+                                  const std::string &args_json) {
     return tenant + '\n' + operation + '\n' + args_json;
 }
 
 std::string CursorCodec::encode(const std::string &scope, const PageCursor &cursor) const {
     json::object o;
-    if (cursor.position) o["p"] = *cursor.position;
-    else o["n"] = cursor.offset;
+    if (cursor.position)
+        o["p"] = *cursor.position;
+    else
+        o["n"] = cursor.offset;
     std::string payload = json::serialize(o);
     std::string mac = hmac_sha256(key_, scope + '\n' + payload).substr(0, kMacBytes);
     return base64url_encode(payload) + "." + base64url_encode(mac);
@@ -70,11 +73,13 @@ std::optional<PageCursor> CursorCodec::decode(const std::string &scope, const st
     auto v = json::parse(*payload, ec);
     if (ec || !v.is_object()) return std::nullopt;
     PageCursor c;
-    if (auto *p = v.as_object().if_contains("p"); p && p->is_string()) c.position = std::string(p->as_string());
+    if (auto *p = v.as_object().if_contains("p"); p && p->is_string())
+        c.position = std::string(p->as_string());
     else if (auto *n = v.as_object().if_contains("n"); n && (n->is_uint64() || (n->is_int64() && n->as_int64() >= 0)))
         c.offset = n->is_uint64() ? n->as_uint64() : static_cast<uint64_t>(n->as_int64());
-    else return std::nullopt;
+    else
+        return std::nullopt;
     return c;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

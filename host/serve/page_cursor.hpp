@@ -42,4 +42,4 @@ private:
     std::string key_;
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

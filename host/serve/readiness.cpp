@@ -9,12 +9,15 @@
 
 namespace ats::serve {
 
-Readiness::Readiness(ServeState &state, EventLog &log, std::chrono::seconds interval, std::chrono::milliseconds check_timeout)
+Readiness::Readiness(ServeState &state, EventLog &log, std::chrono::seconds interval,
+                     std::chrono::milliseconds check_timeout)
     : state_(state), log_(log), interval_(interval), check_timeout_(check_timeout) {}
 
 Readiness::~Readiness() { stop(); }
 
-void Readiness::start() { thread_ = std::thread([this] { loop(); }); }
+void Readiness::start() {
+    thread_ = std::thread([this] { loop(); });
+}
 
 void Readiness::stop() {
     {
@@ -38,7 +41,7 @@ void Readiness::start_round(uint64_t generation) {
         auto started = std::chrono::steady_clock::now();
         {
             std::lock_guard<std::mutex> lock(shared->mutex);
-            if (shared->running.count(tenant)) continue;  // the previous check has not returned
+            if (shared->running.count(tenant)) continue; // the previous check has not returned
             shared->running[tenant] = started;
         }
         auto deadline = started + check_timeout_;
@@ -105,7 +108,7 @@ void Readiness::loop() {
                 log_.event("check_failed", {{"tenant", tenant}, {"error", slot.error}});
             }
         }
-        wake_.wait_for(lock, std::chrono::milliseconds(100));  // notices a new generation quickly
+        wake_.wait_for(lock, std::chrono::milliseconds(100)); // notices a new generation quickly
     }
 }
 
@@ -123,12 +126,13 @@ boost::json::object Readiness::report() const {
         t["provider"] = runtime->plugin()->provider();
         auto it = shared_->checks.find(tenant);
         if (it == shared_->checks.end() || it->second.generation != generation) {
-            t["check"] = nullptr;  // not checked yet under this configuration
+            t["check"] = nullptr; // not checked yet under this configuration
             ready = false;
         } else {
-            t["check"] = boost::json::object{{"ok", it->second.ok}, {"at", it->second.at},
-                                             {"error", it->second.ok ? boost::json::value(nullptr)
-                                                                     : boost::json::value(it->second.error)}};
+            t["check"] = boost::json::object{
+                {"ok", it->second.ok},
+                {"at", it->second.at},
+                {"error", it->second.ok ? boost::json::value(nullptr) : boost::json::value(it->second.error)}};
             ready = ready && it->second.ok;
         }
         {
@@ -141,13 +145,14 @@ boost::json::object Readiness::report() const {
                                                   {"crashes", iso.crashes},
                                                   {"timeouts", iso.timeouts},
                                                   {"crash_loop", iso.crash_loop},
-                                                  {"last_failure", iso.last_failure.empty() ? boost::json::value(nullptr)
-                                                                                            : boost::json::value(iso.last_failure)}};
+                                                  {"last_failure", iso.last_failure.empty()
+                                                                       ? boost::json::value(nullptr)
+                                                                       : boost::json::value(iso.last_failure)}};
                 if (iso.crash_loop) {
                     ready = false;
-                    problems.push_back(boost::json::value("tenant " + tenant + ": provider " + runtime->plugin()->provider() +
-                                                          " is in a crash loop (" + std::to_string(iso.crashes_in_a_row) +
-                                                          " crashes in a row, last: " + iso.last_failure + ")"));
+                    problems.push_back(boost::json::value(
+                        "tenant " + tenant + ": provider " + runtime->plugin()->provider() + " is in a crash loop (" +
+                        std::to_string(iso.crashes_in_a_row) + " crashes in a row, last: " + iso.last_failure + ")"));
                 }
             }
         }
@@ -155,8 +160,10 @@ boost::json::object Readiness::report() const {
     }
     if (set)
         for (const auto &p : set->problems) problems.push_back(boost::json::value(p));
-    return {{"ready", ready}, {"generation", generation}, {"tenants", std::move(tenants)},
+    return {{"ready", ready},
+            {"generation", generation},
+            {"tenants", std::move(tenants)},
             {"problems", std::move(problems)}};
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

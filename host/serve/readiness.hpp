@@ -57,4 +57,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -25,4 +25,4 @@ struct SingleRecord {
     }
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

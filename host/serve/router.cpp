@@ -6,7 +6,10 @@ std::vector<std::string> split_path(const std::string &path) {
     std::vector<std::string> out;
     size_t i = 0;
     while (i < path.size()) {
-        if (path[i] == '/') { ++i; continue; }
+        if (path[i] == '/') {
+            ++i;
+            continue;
+        }
         size_t j = path.find('/', i);
         if (j == std::string::npos) j = path.size();
         out.push_back(path.substr(i, j - i));
@@ -53,8 +56,10 @@ RouteMatch Router::match(const std::string &method, const std::string &path) con
             const auto &want = route.segments[i];
             if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
                 std::string value;
-                if (!decode_segment(segments[i], value) || value.empty()) ok = false;
-                else params[want.substr(1, want.size() - 2)] = std::move(value);
+                if (!decode_segment(segments[i], value) || value.empty())
+                    ok = false;
+                else
+                    params[want.substr(1, want.size() - 2)] = std::move(value);
             } else {
                 // Literal segments match the raw text only: "%6Detrics" is not "metrics".
                 ok = want == segments[i];
@@ -77,4 +82,4 @@ RouteMatch Router::match(const std::string &method, const std::string &path) con
     return result;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

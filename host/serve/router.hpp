@@ -18,9 +18,9 @@ using RouteHandler = std::function<void(const HttpRequest &, const PathParams &,
 struct RouteMatch {
     enum Kind { found, not_found, method_not_allowed } kind = not_found;
     const RouteHandler *handler = nullptr;
-    std::string pattern;           // the matched pattern (or "unmatched")
+    std::string pattern; // the matched pattern (or "unmatched")
     PathParams params;
-    std::vector<std::string> allowed_methods;  // for 405
+    std::vector<std::string> allowed_methods; // for 405
 };
 
 class Router {
@@ -45,4 +45,4 @@ std::vector<std::string> split_path(const std::string &path);
 // Percent-decodes one path segment; false for a malformed escape.
 bool decode_segment(const std::string &raw, std::string &out);
 
-}  // namespace ats::serve
+} // namespace ats::serve

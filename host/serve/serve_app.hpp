@@ -64,4 +64,4 @@ private:
     CursorCodec cursors_; // signs the cursors of JSON pages (a fresh key per process)
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -33,7 +33,8 @@ long long parse_number(const std::string &flag, const std::string &value, long l
         used = 0;
     }
     if (used != value.size() || value.empty() || n < min || n > max)
-        throw UsageError(flag + " needs an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "], got \"" + value + "\"");
+        throw UsageError(flag + " needs an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+                         "], got \"" + value + "\"");
     return n;
 }
 
@@ -55,7 +56,8 @@ ServeOptions parse(const std::vector<std::string> &args) {
         if (flag == "--listen") {
             std::string v = value();
             auto colon = v.rfind(':');
-            if (colon == std::string::npos || colon == 0) throw UsageError("--listen needs ADDRESS:PORT, got \"" + v + "\"");
+            if (colon == std::string::npos || colon == 0)
+                throw UsageError("--listen needs ADDRESS:PORT, got \"" + v + "\"");
             o.server.address = v.substr(0, colon);
             if (o.server.address.size() > 2 && o.server.address.front() == '[' && o.server.address.back() == ']')
                 o.server.address = o.server.address.substr(1, o.server.address.size() - 2);
@@ -98,7 +100,7 @@ ServeOptions parse(const std::vector<std::string> &args) {
     return o;
 }
 
-}  // namespace
+} // namespace
 
 void print_serve_help(std::ostream &out) {
     out << "usage: ats-host [global options] serve --tokens FILE [options]\n"
@@ -144,8 +146,9 @@ void start_shutdown_watchdog(EventLog &log, int deadline_ms) {
     if (started.exchange(true)) return;
     std::thread([&log, deadline_ms] {
         std::this_thread::sleep_for(std::chrono::milliseconds(deadline_ms + kShutdownWatchdogGraceMs));
-        log.event("shutdown_forced", {{"reason", "calls still running " + std::to_string(deadline_ms + kShutdownWatchdogGraceMs) +
-                                                     " ms after the shutdown began were abandoned"}});
+        log.event("shutdown_forced",
+                  {{"reason", "calls still running " + std::to_string(deadline_ms + kShutdownWatchdogGraceMs) +
+                                  " ms after the shutdown began were abandoned"}});
         std::cout << "ats-host serve: stopped (forced: calls still running after the shutdown deadline)" << std::endl;
         std::fflush(nullptr);
         std::_Exit(kExitShutdownForced);
@@ -193,7 +196,8 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
     }
 
     SyncScheduler syncs(*state, *log, metrics);
-    Readiness readiness(*state, *log, std::chrono::seconds(60), std::chrono::milliseconds(options.readiness_timeout_ms));
+    Readiness readiness(*state, *log, std::chrono::seconds(60),
+                        std::chrono::milliseconds(options.readiness_timeout_ms));
     ServeApp app(*state, syncs, readiness, metrics, *log, openapi_document());
     app.set_webhook_tolerance_seconds(options.webhook_tolerance_seconds);
     HttpServer server(
@@ -201,7 +205,7 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
         [&](int signo) {
             if (signo == SIGHUP) {
                 auto result = state->reload("SIGHUP");
-                (void)result;  // logged by ServeState either way
+                (void)result; // logged by ServeState either way
             } else {
                 app.set_shutting_down();
                 log->event("shutdown_started", {{"signal", signo}});
@@ -216,8 +220,10 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
     }
     std::string scheme = options.server.tls_cert_file ? "https" : "http";
     std::string where = scheme + "://" + options.server.address + ":" + std::to_string(server.port());
-    log->event("listening", {{"url", where}, {"tenants", state->tenants()->tenants.size()},
-                             {"io_threads", options.server.io_threads}, {"workers", options.server.worker_threads}});
+    log->event("listening", {{"url", where},
+                             {"tenants", state->tenants()->tenants.size()},
+                             {"io_threads", options.server.io_threads},
+                             {"workers", options.server.worker_threads}});
     std::cout << "ats-host serve: listening on " << where << std::endl;
 
     syncs.start();
@@ -230,4 +236,4 @@ int run_serve(const ats::host::Runtime::Options &runtime_options, const std::vec
     return 0;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

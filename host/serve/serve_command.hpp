@@ -25,4 +25,4 @@ int run_hash_token(std::istream &in, std::ostream &out, std::ostream &err);
 // The OpenAPI 3.1 document served at /openapi.json (host/serve/openapi.json, compiled in).
 const char *openapi_document();
 
-}  // namespace ats::serve
+} // namespace ats::serve

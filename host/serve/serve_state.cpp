@@ -10,7 +10,8 @@
 
 namespace ats::serve {
 
-ServeState::ServeState(std::shared_ptr<ats::host::Runtime> runtime, std::string tokens_path, EventLog &log, Metrics &metrics)
+ServeState::ServeState(std::shared_ptr<ats::host::Runtime> runtime, std::string tokens_path, EventLog &log,
+                       Metrics &metrics)
     : runtime_(std::move(runtime)), tokens_path_(std::move(tokens_path)), log_(log), metrics_(metrics) {}
 
 std::shared_ptr<const ats::host::TenantSet> ServeState::open_tenants(bool rescan) {
@@ -41,8 +42,8 @@ ReloadResult ServeState::reload(const std::string &trigger) {
         result.message = e.what();
         result.generation = generation_;
         metrics_.add("ats_serve_reloads_total", {{"outcome", "failed"}});
-        log_.event("reload_failed", {{"trigger", trigger}, {"error", result.message},
-                                     {"generation", result.generation}});
+        log_.event("reload_failed",
+                   {{"trigger", trigger}, {"error", result.message}, {"generation", result.generation}});
         return result;
     }
     std::shared_ptr<const ats::host::TenantSet> old_tenants;
@@ -60,8 +61,10 @@ ReloadResult ServeState::reload(const std::string &trigger) {
     result.message = "reloaded: " + std::to_string(tenants->tenants.size()) + " tenants";
     metrics_.add("ats_serve_reloads_total", {{"outcome", "ok"}});
     metrics_.set("ats_serve_config_generation", {}, static_cast<double>(result.generation));
-    log_.event("reloaded", {{"trigger", trigger}, {"generation", result.generation},
-                            {"tenants", tenants->tenants.size()}, {"seconds", secs}});
+    log_.event("reloaded", {{"trigger", trigger},
+                            {"generation", result.generation},
+                            {"tenants", tenants->tenants.size()},
+                            {"seconds", secs}});
     return result;
 }
 
@@ -75,4 +78,4 @@ std::shared_ptr<const TokenStore> ServeState::tokens() const {
     return tokens_;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

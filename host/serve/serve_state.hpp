@@ -25,8 +25,8 @@ class Metrics;
 
 struct ReloadResult {
     bool ok = false;
-    std::string message;       // why it failed (names the file/field at fault), or a summary
-    uint64_t generation = 0;   // the generation serving after the call
+    std::string message;     // why it failed (names the file/field at fault), or a summary
+    uint64_t generation = 0; // the generation serving after the call
 };
 
 class ServeState {
@@ -50,11 +50,11 @@ private:
     std::string tokens_path_;
     EventLog &log_;
     Metrics &metrics_;
-    std::mutex reload_mutex_;          // one reload at a time
-    mutable std::mutex snapshot_mutex_;  // guards the two pointers (short critical sections)
+    std::mutex reload_mutex_;           // one reload at a time
+    mutable std::mutex snapshot_mutex_; // guards the two pointers (short critical sections)
     std::shared_ptr<const ats::host::TenantSet> tenants_;
     std::shared_ptr<const TokenStore> tokens_;
     std::atomic<uint64_t> generation_{0};
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -94,7 +94,8 @@ StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec,
         if (from.position) {
             // A reload may have replaced the provider by one that cannot resume (ABI < 1.3).
             if (tenant.plugin()->abi_version().minor < 3)
-                throw bad_cursor("can no longer be followed: the tenant's provider was replaced by one that does not resume streams; start over");
+                throw bad_cursor("can no longer be followed: the tenant's provider was replaced by one that does not "
+                                 "resume streams; start over");
             boost::system::error_code ec;
             auto v = json::parse(args, ec);
             if (ec || !v.is_object()) throw bad_cursor("cannot be applied to these arguments");
@@ -115,7 +116,8 @@ StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec,
     } else if (auto position = consumer.position_after_page())
         page.next_cursor = codec.encode(scope, PageCursor{std::move(*position), 0});
     else if (from.position) // positions for every result or none (ats_plugin.h)
-        throw ApiError(502, "invalid_provider_output", request.operation + " resumed from a position but reported none after it");
+        throw ApiError(502, "invalid_provider_output",
+                       request.operation + " resumed from a position but reported none after it");
     else
         page.next_cursor = codec.encode(scope, PageCursor{std::nullopt, from.offset + consumer.records.size()});
     page.records = std::move(consumer.records);
@@ -123,4 +125,4 @@ StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec,
     return page;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -13,18 +13,18 @@
 namespace ats::serve {
 
 struct StreamPageRequest {
-    std::string operation;  // an ATS_OP_* stream
-    std::string args_json;  // the stream's arguments (filters), a JSON object
-    size_t limit = 100;     // results per page, >= 1
-    std::string cursor;     // "" for the first page, else a next_cursor of the same query
+    std::string operation; // an ATS_OP_* stream
+    std::string args_json; // the stream's arguments (filters), a JSON object
+    size_t limit = 100;    // results per page, >= 1
+    std::string cursor;    // "" for the first page, else a next_cursor of the same query
 };
 
 struct StreamPage {
-    ats::host::InvokeResult result;        // the provider's status (records may be partial on failure)
-    std::vector<std::string> records;      // one JSON document each, one line
-    std::vector<std::string> warnings;     // from {"_type":"error",...} control records, without "_type"
+    ats::host::InvokeResult result;         // the provider's status (records may be partial on failure)
+    std::vector<std::string> records;       // one JSON document each, one line
+    std::vector<std::string> warnings;      // from {"_type":"error",...} control records, without "_type"
     std::optional<std::string> next_cursor; // nullopt on the last page
-    bool resumed = false;                  // the page continued the provider's position (not an offset)
+    bool resumed = false;                   // the page continued the provider's position (not an offset)
 };
 
 // Reads one page. Throws ApiError 400 invalid_argument naming the query parameter `cursor` when
@@ -34,4 +34,4 @@ struct StreamPage {
 StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec, const StreamPageRequest &request,
                             ats::host::CallOptions options);
 
-}  // namespace ats::serve
+} // namespace ats::serve

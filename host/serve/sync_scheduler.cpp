@@ -23,8 +23,9 @@ constexpr size_t kRunsKept = 20;
 
 // A steady-clock deadline as wall-clock ISO 8601 UTC (for reports).
 std::string iso_of(std::chrono::steady_clock::time_point due) {
-    return iso8601_utc(std::chrono::system_clock::now() +
-                       std::chrono::duration_cast<std::chrono::system_clock::duration>(due - std::chrono::steady_clock::now()));
+    return iso8601_utc(
+        std::chrono::system_clock::now() +
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(due - std::chrono::steady_clock::now()));
 }
 
 // Seconds between scheduled incremental syncs (0 = no schedule), from the tenant's manifest.
@@ -40,17 +41,23 @@ int full_sync_every_seconds(const ats::host::Tenant &tenant) {
     auto v = tenant.manifest().sync_full_every_seconds;
     return std::max(0, static_cast<int>(v ? *v : ats::host::kDefaultFullSyncEverySeconds));
 }
-}  // namespace
+} // namespace
 
 boost::json::object SyncRun::to_json() const {
-    boost::json::object o{{"id", id},         {"tenant_id", tenant_id}, {"provider", provider},
-                          {"trigger", trigger}, {"full", full},           {"retry_quarantined", retry_quarantined},
+    boost::json::object o{{"id", id},
+                          {"tenant_id", tenant_id},
+                          {"provider", provider},
+                          {"trigger", trigger},
+                          {"full", full},
+                          {"retry_quarantined", retry_quarantined},
                           {"status", status},
                           {"started_at", started_at}};
     o["finished_at"] = finished_at.empty() ? boost::json::value(nullptr) : boost::json::value(finished_at);
     o["summary"] = summary;
-    if (!error_code.empty()) o["error"] = boost::json::object{{"code", error_code}, {"message", error_message}};
-    else o["error"] = nullptr;
+    if (!error_code.empty())
+        o["error"] = boost::json::object{{"code", error_code}, {"message", error_message}};
+    else
+        o["error"] = nullptr;
     o["request_id"] = request_id.empty() ? boost::json::value(nullptr) : boost::json::value(request_id);
     o["dry_run"] = dry_run;
     if (finished_ms > 0) o["duration_ms"] = finished_ms - started_ms;
@@ -129,7 +136,7 @@ void SyncScheduler::loop() {
             }
         }
         lock.unlock();
-        for (auto &runtime : due_full) trigger(runtime, "schedule", true, "");  // busy: retried next tick
+        for (auto &runtime : due_full) trigger(runtime, "schedule", true, ""); // busy: retried next tick
         for (auto &runtime : due) trigger(runtime, "schedule", false, "");
         lock.lock();
     }
@@ -137,8 +144,7 @@ void SyncScheduler::loop() {
 
 std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::shared_ptr<ats::host::Tenant> &runtime,
                                                                 const std::string &trigger, bool full,
-                                                                const std::string &request_id,
-                                                                bool retry_quarantined) {
+                                                                const std::string &request_id, bool retry_quarantined) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto &list = runs_[runtime->id()];
     if (!list.empty() && list.front().status == "running") return {Start::already_running, list.front()};
@@ -150,8 +156,10 @@ std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::share
     }
     SyncRun run;
     ++counter_;
-    run.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    run.id = ats::host::SyncHistory::new_run_id(run.started_ms);  // the history's id: sortable by start
+    run.started_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    run.id = ats::host::SyncHistory::new_run_id(run.started_ms); // the history's id: sortable by start
     run.tenant_id = runtime->id();
     run.provider = runtime->plugin()->provider();
     run.trigger = trigger;
@@ -186,8 +194,11 @@ std::pair<SyncScheduler::Start, SyncRun> SyncScheduler::trigger(const std::share
                                   done->store(true);
                               }),
                               done});
-    log_.event("sync_started", {{"tenant", run.tenant_id}, {"provider", run.provider}, {"run_id", run.id},
-                                {"trigger", trigger}, {"request_id", request_id}});
+    log_.event("sync_started", {{"tenant", run.tenant_id},
+                                {"provider", run.provider},
+                                {"run_id", run.id},
+                                {"trigger", trigger},
+                                {"request_id", request_id}});
     return {Start::started, run};
 }
 
@@ -216,12 +227,14 @@ void SyncScheduler::execute(std::shared_ptr<ats::host::Tenant> runtime, std::str
         outcome.message = e.what();
     }
     final_state.finished_at = utc_now_iso8601();
-    final_state.finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    final_state.finished_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     if (outcome.status == ATS_OK) {
         final_state.status = "succeeded";
         boost::system::error_code ec;
-        final_state.summary = summary.record.empty() ? boost::json::value(nullptr)
-                                                     : boost::json::parse(summary.record, ec);
+        final_state.summary =
+            summary.record.empty() ? boost::json::value(nullptr) : boost::json::parse(summary.record, ec);
         if (ec) final_state.summary = boost::json::string(summary.record);
     } else {
         final_state.status = "failed";
@@ -229,12 +242,15 @@ void SyncScheduler::execute(std::shared_ptr<ats::host::Tenant> runtime, std::str
         final_state.error_message = outcome.message;
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_.add("ats_sync_runs_total", {{"tenant", final_state.tenant_id}, {"trigger", final_state.trigger},
-                                         {"status", final_state.status}});
+    metrics_.add("ats_sync_runs_total",
+                 {{"tenant", final_state.tenant_id}, {"trigger", final_state.trigger}, {"status", final_state.status}});
     metrics_.observe("ats_sync_duration_seconds", {{"tenant", final_state.tenant_id}}, secs);
-    log_.event("sync_finished", {{"tenant", final_state.tenant_id}, {"run_id", run_id},
-                                 {"status", final_state.status}, {"seconds", secs},
-                                 {"error", final_state.error_message}, {"request_id", call.request_id}});
+    log_.event("sync_finished", {{"tenant", final_state.tenant_id},
+                                 {"run_id", run_id},
+                                 {"status", final_state.status},
+                                 {"seconds", secs},
+                                 {"error", final_state.error_message},
+                                 {"request_id", call.request_id}});
     if (stopping_snapshot() && final_state.status == "failed") final_state.status = "cancelled";
     record_in_history(*runtime, final_state, log_);
     finish_run(final_state.tenant_id, run_id, final_state);
@@ -259,7 +275,8 @@ boost::json::object SyncScheduler::schedule_json(const std::shared_ptr<ats::host
     int interval = sync_interval_seconds(*runtime);
     o["interval_seconds"] = interval > 0 ? boost::json::value(interval) : boost::json::value(nullptr);
     auto d = next_due_.find(tenant);
-    o["next_run_at"] = interval > 0 && d != next_due_.end() ? boost::json::value(iso_of(d->second)) : boost::json::value(nullptr);
+    o["next_run_at"] =
+        interval > 0 && d != next_due_.end() ? boost::json::value(iso_of(d->second)) : boost::json::value(nullptr);
     auto f = next_full_.find(tenant);
     if (f != next_full_.end()) {
         o["full_every_seconds"] = f->second.every_seconds;
@@ -268,8 +285,9 @@ boost::json::object SyncScheduler::schedule_json(const std::shared_ptr<ats::host
         int every = full_sync_every_seconds(*runtime);
         // Not seen by the loop yet (it ticks every 500 ms): the first full run is one interval out.
         o["full_every_seconds"] = every > 0 ? boost::json::value(every) : boost::json::value(nullptr);
-        o["next_full_run_at"] = every > 0 ? boost::json::value(iso_of(std::chrono::steady_clock::now() + std::chrono::seconds(every)))
-                                          : boost::json::value(nullptr);
+        o["next_full_run_at"] =
+            every > 0 ? boost::json::value(iso_of(std::chrono::steady_clock::now() + std::chrono::seconds(every)))
+                      : boost::json::value(nullptr);
     }
     auto l = last_full_.find(tenant);
     o["last_full_run"] = l != last_full_.end() ? boost::json::value(l->second.to_json()) : boost::json::value(nullptr);
@@ -283,4 +301,4 @@ std::vector<SyncRun> SyncScheduler::runs(const std::string &tenant_id) const {
     return {it->second.begin(), it->second.end()};
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

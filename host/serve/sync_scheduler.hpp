@@ -36,15 +36,15 @@ struct SyncRun {
     std::string id;
     std::string tenant_id;
     std::string provider;
-    std::string trigger;      // "schedule" | "api" | "webhook"
-    std::string request_id;   // of the request that started it ("" for the schedule)
+    std::string trigger;    // "schedule" | "api" | "webhook"
+    std::string request_id; // of the request that started it ("" for the schedule)
     bool full = false;
-    bool retry_quarantined = false;  // sync {"retry_quarantined": true}
-    bool dry_run = false;            // sync {"dry_run": true} (answered at once, recorded in the history)
-    int64_t started_ms = 0, finished_ms = 0;  // wall clock, ms since the epoch
-    std::string status;       // "running" | "succeeded" | "failed"
+    bool retry_quarantined = false;          // sync {"retry_quarantined": true}
+    bool dry_run = false;                    // sync {"dry_run": true} (answered at once, recorded in the history)
+    int64_t started_ms = 0, finished_ms = 0; // wall clock, ms since the epoch
+    std::string status;                      // "running" | "succeeded" | "failed"
     std::string started_at, finished_at;
-    boost::json::value summary;  // the provider's sync_summary (null until it succeeded)
+    boost::json::value summary; // the provider's sync_summary (null until it succeeded)
     std::string error_code, error_message;
     boost::json::object to_json() const;
 };
@@ -84,14 +84,14 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
-    std::map<std::string, std::deque<SyncRun>> runs_;  // per tenant, newest first
+    std::map<std::string, std::deque<SyncRun>> runs_; // per tenant, newest first
     std::map<std::string, std::chrono::steady_clock::time_point> next_due_;
     struct FullSchedule {
         int every_seconds = 0;
         std::chrono::steady_clock::time_point due;
     };
-    std::map<std::string, FullSchedule> next_full_;  // per tenant
-    std::map<std::string, SyncRun> last_full_;       // per tenant: the newest full run (any trigger)
+    std::map<std::string, FullSchedule> next_full_; // per tenant
+    std::map<std::string, SyncRun> last_full_;      // per tenant: the newest full run (any trigger)
     struct Worker {
         std::thread thread;
         std::shared_ptr<std::atomic<bool>> done;
@@ -101,4 +101,4 @@ private:
     uint64_t counter_ = 0;
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

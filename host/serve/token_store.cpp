@@ -32,12 +32,14 @@ std::string checked_hash(const json::value &v, const std::string &path, const st
         if (!std::isxdigit(static_cast<unsigned char>(c))) ok = false;
     }
     // A plain token pasted here instead of its hash would be a secret at rest: refuse it.
-    if (!ok) throw std::runtime_error(path + ": " + field + " is not a 64-digit SHA-256 hex hash "
-                                      "(store `ats-host hash-token` output, never the token)");
+    if (!ok)
+        throw std::runtime_error(path + ": " + field +
+                                 " is not a 64-digit SHA-256 hex hash "
+                                 "(store `ats-host hash-token` output, never the token)");
     return h;
 }
 
-}  // namespace
+} // namespace
 
 std::shared_ptr<const TokenStore> TokenStore::load(const std::string &path) {
     auto store = std::make_shared<TokenStore>();
@@ -76,8 +78,9 @@ std::shared_ptr<const TokenStore> TokenStore::load(const std::string &path) {
             std::string secret;
             if (auto *env = ref->if_contains("env"); env && env->is_string()) {
                 const char *v = std::getenv(std::string(env->as_string()).c_str());
-                if (!v || !*v) throw std::runtime_error(path + ": " + field + ": environment variable " +
-                                                        std::string(env->as_string()) + " is not set");
+                if (!v || !*v)
+                    throw std::runtime_error(path + ": " + field + ": environment variable " +
+                                             std::string(env->as_string()) + " is not set");
                 secret = v;
             } else if (auto *file = ref->if_contains("file"); file && file->is_string()) {
                 secret = read_file(std::string(file->as_string()), field);
@@ -106,4 +109,4 @@ std::optional<std::string> TokenStore::kombo_webhook_secret(const std::string &t
     return it->second;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -18,7 +18,7 @@ namespace ats::serve {
 
 struct Principal {
     bool admin = false;
-    std::set<std::string> tenants;  // tenants whose routes this token may call
+    std::set<std::string> tenants; // tenants whose routes this token may call
     bool may_access(const std::string &tenant) const { return admin || tenants.count(tenant) > 0; }
 };
 
@@ -38,4 +38,4 @@ private:
     std::map<std::string, std::string> webhook_secrets_;
 };
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -68,13 +68,15 @@ KomboWebhook parse_kombo_webhook(const std::string &body) {
         throw std::invalid_argument("webhook field \"data.integration_id\" must be a string");
     hook.integration_id = std::string(integration->as_string());
     auto *models = d.if_contains("changed_models");
-    if (!models || !models->is_array()) throw std::invalid_argument("webhook field \"data.changed_models\" must be an array");
+    if (!models || !models->is_array())
+        throw std::invalid_argument("webhook field \"data.changed_models\" must be an array");
     size_t i = 0;
     for (const auto &m : models->as_array()) {
         const auto *obj = m.if_object();
         const json::value *name = obj ? obj->if_contains("name") : nullptr;
         if (!name || !name->is_string())
-            throw std::invalid_argument("webhook field \"data.changed_models[" + std::to_string(i) + "].name\" must be a string");
+            throw std::invalid_argument("webhook field \"data.changed_models[" + std::to_string(i) +
+                                        "].name\" must be a string");
         hook.changed_models.emplace_back(name->as_string());
         ++i;
     }
@@ -102,8 +104,10 @@ bool remember_webhook_event(ats::host::Tenant &tenant, const std::string &event_
     std::vector<ats::host::StateOp> ops;
     store.scan(owner, prefix, [&](const std::string &key, const std::string &value) {
         int64_t at = std::atoll(value.c_str());
-        if (at < forget_before_unix) ops.push_back({true, key, ""});
-        else kept.emplace_back(at, key);
+        if (at < forget_before_unix)
+            ops.push_back({true, key, ""});
+        else
+            kept.emplace_back(at, key);
         return true;
     });
     // Bounded: beyond kMaxWebhookEvents the oldest go first.
@@ -117,4 +121,4 @@ bool remember_webhook_event(ats::host::Tenant &tenant, const std::string &event_
     return true;
 }
 
-}  // namespace ats::serve
+} // namespace ats::serve

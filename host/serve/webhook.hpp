@@ -32,17 +32,18 @@ inline constexpr const char *kKomboTimestampHeader = "x-kombo-timestamp";
 // What the signature covers: "<timestamp>.<body>".
 std::string signed_payload(const std::string &timestamp, const std::string &body);
 
-bool verify_kombo_signature(const std::string &secret, const std::string &signed_payload, const std::string &signature_header);
+bool verify_kombo_signature(const std::string &secret, const std::string &signed_payload,
+                            const std::string &signature_header);
 
 // The timestamp header as Unix seconds, or nullopt when it is not a plain decimal number.
 std::optional<int64_t> parse_webhook_timestamp(const std::string &header);
 
 struct KomboWebhook {
     std::string id;
-    std::string type;                       // "data-changed", ...
+    std::string type; // "data-changed", ...
     std::string integration_id;
     std::vector<std::string> changed_models;
-    bool triggers_sync = false;             // data-changed touching an ats_* model
+    bool triggers_sync = false; // data-changed touching an ats_* model
     std::string ignore_reason;
 };
 
@@ -56,4 +57,4 @@ KomboWebhook parse_kombo_webhook(const std::string &body);
 bool remember_webhook_event(ats::host::Tenant &tenant, const std::string &event_id, int64_t now_unix,
                             int64_t forget_before_unix);
 
-}  // namespace ats::serve
+} // namespace ats::serve

@@ -172,18 +172,22 @@ private:
             s->self->flush(c);
             return false;
         }
-        if (big) s->self->flush(c);
-        else if (wake) s->self->wake_flusher();
+        if (big)
+            s->self->flush(c);
+        else if (wake)
+            s->self->wake_flusher();
         return !after_stop;
     }
     static int32_t sink_record(void *user, const char *json, size_t len) {
         auto *s = static_cast<SinkCtx *>(user);
-        return queue_result(s, Type::w_record, std::string_view(json ? json : "", json ? len : 0), {}) ? ATS_SINK_CONTINUE
-                                                                                                      : ATS_SINK_STOP;
+        return queue_result(s, Type::w_record, std::string_view(json ? json : "", json ? len : 0), {})
+                   ? ATS_SINK_CONTINUE
+                   : ATS_SINK_STOP;
     }
     static int32_t sink_blob(void *user, const char *meta, size_t meta_len, const uint8_t *data, size_t len) {
         auto *s = static_cast<SinkCtx *>(user);
-        std::string_view m(meta ? meta : "", meta ? meta_len : 0), d(reinterpret_cast<const char *>(data), data ? len : 0);
+        std::string_view m(meta ? meta : "", meta ? meta_len : 0),
+            d(reinterpret_cast<const char *>(data), data ? len : 0);
         return queue_result(s, Type::w_blob, m, d) ? ATS_SINK_CONTINUE : ATS_SINK_STOP;
     }
     // Travels in order with the results; it names how many results preceded it, so the host
@@ -343,10 +347,14 @@ int main(int argc, char **argv) {
     int fd = -1;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i];
-        if (flag == "--screen") screen = argv[i + 1];
-        else if (flag == "--plugin") plugin_path = argv[i + 1];
-        else if (flag == "--fd") fd = std::atoi(argv[i + 1]);
-        else return usage();
+        if (flag == "--screen")
+            screen = argv[i + 1];
+        else if (flag == "--plugin")
+            plugin_path = argv[i + 1];
+        else if (flag == "--fd")
+            fd = std::atoi(argv[i + 1]);
+        else
+            return usage();
     }
     if (!screen.empty()) {
         // Only the exit status matters: the host repeats a failed load itself to word the reason.

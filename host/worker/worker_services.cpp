@@ -84,9 +84,8 @@ int32_t guarded(ats_error_t *err, const char *what, Fn &&fn) {
 // ----- the stubs: one per ats_host_services_t function ------------------------------------------
 
 void log(void *hd, const ats_call_t *call, int32_t level, const char *msg, size_t len) {
-    client(hd).notify(Service::log, call_id_of(call), [&](wire::Out &o) {
-        o.i32(level).bytes(msg ? msg : "", msg ? len : 0);
-    });
+    client(hd).notify(Service::log, call_id_of(call),
+                      [&](wire::Out &o) { o.i32(level).bytes(msg ? msg : "", msg ? len : 0); });
 }
 
 int32_t http_request(void *hd, const ats_call_t *call, const ats_http_request_t *r, ats_http_response_fn on_response,
@@ -108,7 +107,8 @@ int32_t http_request(void *hd, const ats_call_t *call, const ats_http_request_t 
             for (size_t i = 0; i < r->header_count; ++i) o.str(r->headers[i].name).str(r->headers[i].value);
             o.bytes(r->body, r->body_len).i32(r->timeout_ms).i32(r->idempotent);
             uint32_t secrets = 0;
-            for (size_t i = 0; r->secret_headers && i < r->secret_header_count; ++i) secrets += r->secret_headers[i] ? 1 : 0;
+            for (size_t i = 0; r->secret_headers && i < r->secret_header_count; ++i)
+                secrets += r->secret_headers[i] ? 1 : 0;
             o.u32(secrets);
             for (size_t i = 0; r->secret_headers && i < r->secret_header_count; ++i)
                 if (r->secret_headers[i]) o.str(r->secret_headers[i]);
@@ -135,7 +135,8 @@ int32_t http_request(void *hd, const ats_call_t *call, const ats_http_request_t 
     });
 }
 
-int32_t state_get(void *hd, const char *key, size_t key_len, ats_state_value_fn on_value, void *user, ats_error_t *err) {
+int32_t state_get(void *hd, const char *key, size_t key_len, ats_state_value_fn on_value, void *user,
+                  ats_error_t *err) {
     if ((!key && key_len) || !on_value) {
         fill_error(err, ATS_ERR_INVALID_ARGUMENT, "state_get: NULL key or callback");
         return ATS_ERR_INVALID_ARGUMENT;
@@ -165,7 +166,9 @@ int32_t state_apply(void *hd, const ats_state_op_t *ops, size_t n, ats_error_t *
             o.u32(static_cast<uint32_t>(n));
             for (size_t i = 0; i < n; ++i) {
                 bool put = ops[i].kind != ATS_STATE_DELETE; // PUT and PUT_SECRET carry a value
-                o.i32(ops[i].kind).bytes(ops[i].key, ops[i].key_len).bytes(put ? ops[i].value : nullptr, put ? ops[i].value_len : 0);
+                o.i32(ops[i].kind)
+                    .bytes(ops[i].key, ops[i].key_len)
+                    .bytes(put ? ops[i].value : nullptr, put ? ops[i].value_len : 0);
             }
         });
         return status_or_error(in, err);
@@ -186,7 +189,8 @@ int32_t state_scan(void *hd, const char *prefix, size_t prefix_len, ats_state_va
         for (uint32_t i = 0; i < count; ++i) {
             auto k = in.str();
             auto v = in.str();
-            if (on_value(user, k.data(), k.size(), reinterpret_cast<const uint8_t *>(v.data()), v.size()) != ATS_SINK_CONTINUE)
+            if (on_value(user, k.data(), k.size(), reinterpret_cast<const uint8_t *>(v.data()), v.size()) !=
+                ATS_SINK_CONTINUE)
                 break;
         }
         return ATS_OK;

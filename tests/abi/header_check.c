@@ -7,6 +7,7 @@ int header_check_size(void);
 int header_check_size(void) {
     ats_plugin_entry_t e = {0};
     e.struct_size = sizeof e;
-    return (int)(sizeof(ats_host_services_t) + sizeof(ats_sink_t) + (ATS_HAS_FIELD(&e, ats_plugin_entry_t, get_extension) ? 1 : 0) +
+    return (int)(sizeof(ats_host_services_t) + sizeof(ats_sink_t) +
+                 (ATS_HAS_FIELD(&e, ats_plugin_entry_t, get_extension) ? 1 : 0) +
                  (cap.support == ATS_SUPPORTED ? 1 : 0));
 }

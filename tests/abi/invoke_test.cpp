@@ -77,12 +77,17 @@ BOOST_AUTO_TEST_CASE(create_failure_is_a_plugin_error_with_code_and_message) {
 BOOST_AUTO_TEST_CASE(exceptions_inside_operations_become_internal_errors) {
     auto t = open("test_throws");
     std::vector<std::string> out;
-    host::InvokeSink sink{[&](std::string_view r) { out.emplace_back(r); return true; }, {}, {}};
+    host::InvokeSink sink{[&](std::string_view r) {
+                              out.emplace_back(r);
+                              return true;
+                          },
+                          {},
+                          {}};
     auto r = t->invoke("jobs.stream", "{}", sink);
     BOOST_TEST(r.status == ATS_ERR_INTERNAL);
     BOOST_TEST(contains(r.message, "blew up after one record"));
-    BOOST_TEST(out.size() == 1u); // delivered before the failure: stays delivered
-    auto r2 = t->invoke("jobs.get", "{}", sink);  // throws an int
+    BOOST_TEST(out.size() == 1u);                // delivered before the failure: stays delivered
+    auto r2 = t->invoke("jobs.get", "{}", sink); // throws an int
     BOOST_TEST(r2.status == ATS_ERR_INTERNAL);
     BOOST_TEST(contains(r2.message, "unknown exception"));
     // same instance, next call fine
@@ -108,7 +113,7 @@ BOOST_AUTO_TEST_CASE(a_plugin_ignoring_stop_is_contained) {
     host::InvokeSink sink{[&](std::string_view) { return ++seen < 3; }, {}, {}};
     auto r = t->invoke("jobs.stream", "{}", sink);
     BOOST_TEST(r.status == ATS_OK);
-    BOOST_TEST(seen == 3);               // the consumer never saw more than it asked for
+    BOOST_TEST(seen == 3);                  // the consumer never saw more than it asked for
     BOOST_TEST(r.ignored_after_stop == 7u); // 10 sent, 3 consumed
     BOOST_TEST(contains(log(), "ignored STOP"));
     // the C plugin that does honour STOP sends no extra record
@@ -121,7 +126,12 @@ BOOST_AUTO_TEST_CASE(a_plugin_ignoring_stop_is_contained) {
 BOOST_AUTO_TEST_CASE(cancellation_reaches_the_plugin) {
     auto t = open("test_good", {{"job_count", 1000}});
     long seen = 0;
-    host::InvokeSink sink{[&](std::string_view) { ++seen; return true; }, {}, {}};
+    host::InvokeSink sink{[&](std::string_view) {
+                              ++seen;
+                              return true;
+                          },
+                          {},
+                          {}};
     host::CallOptions co;
     co.cancelled = [&] { return seen >= 4; };
     auto r = t->invoke("jobs.stream", "{}", sink, co);
@@ -139,7 +149,12 @@ BOOST_AUTO_TEST_CASE(retryable_follows_the_one_rule_on_both_sides) {
 
     auto t = open("test_good", {{"job_count", 1000}});
     long seen = 0;
-    host::InvokeSink counting{[&](std::string_view) { ++seen; return true; }, {}, {}};
+    host::InvokeSink counting{[&](std::string_view) {
+                                  ++seen;
+                                  return true;
+                              },
+                              {},
+                              {}};
     host::CallOptions co;
     co.cancelled = [&] { return seen >= 2; };
     auto cancelled = t->invoke("jobs.stream", "{}", counting, co);
@@ -196,7 +211,12 @@ BOOST_AUTO_TEST_CASE(blob_results_need_a_blob_sink) {
     BOOST_TEST(r.status == ATS_ERR_INVALID_ARGUMENT);
     std::string meta, data;
     host::InvokeSink with_blob{[](std::string_view) { return true; },
-                               [&](std::string_view m, std::string_view d) { meta = m; data = d; return true; }, {}};
+                               [&](std::string_view m, std::string_view d) {
+                                   meta = m;
+                                   data = d;
+                                   return true;
+                               },
+                               {}};
     BOOST_TEST(t->invoke("candidates.get_resume", R"({"candidate_id":"c1"})", with_blob).status == ATS_OK);
     BOOST_TEST(data == "%PDF-1.4 resume of c1");
     BOOST_TEST(contains(meta, "resume.pdf"));
@@ -205,7 +225,12 @@ BOOST_AUTO_TEST_CASE(blob_results_need_a_blob_sink) {
 BOOST_AUTO_TEST_CASE(the_plugin_receives_defaults_and_resolved_secrets_but_logs_are_redacted) {
     auto t = open("test_good", {{"mode", {{"flavour", "fancy"}}}});
     std::string rec;
-    host::InvokeSink sink{[&](std::string_view r) { rec = r; return true; }, {}, {}};
+    host::InvokeSink sink{[&](std::string_view r) {
+                              rec = r;
+                              return true;
+                          },
+                          {},
+                          {}};
     BOOST_TEST(t->invoke("check", "{}", sink).status == ATS_OK);
     BOOST_TEST(contains(rec, "\"page_size\":50"));
     BOOST_TEST(contains(rec, "\"flavour\":\"fancy\""));
@@ -220,7 +245,12 @@ BOOST_AUTO_TEST_CASE(concurrent_invokes_on_one_instance) {
     std::vector<std::thread> ts;
     for (int i = 0; i < 4; ++i)
         ts.emplace_back([&] {
-            host::InvokeSink sink{[&](std::string_view) { ++total; return true; }, {}, {}};
+            host::InvokeSink sink{[&](std::string_view) {
+                                      ++total;
+                                      return true;
+                                  },
+                                  {},
+                                  {}};
             t->invoke("jobs.stream", "{}", sink);
         });
     for (auto &th : ts) th.join();

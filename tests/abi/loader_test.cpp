@@ -137,7 +137,8 @@ BOOST_AUTO_TEST_CASE(an_extension_is_found_by_its_id_and_only_by_it) {
     auto reg = PluginRegistry::scan(e.dir({"good", "old_minor", "c"}));
     auto good = reg->find("test_good");
     BOOST_REQUIRE(good);
-    const auto *ext = static_cast<const ats_test_greeting_extension_t *>(good->extension(ATS_TEST_GREETING_EXTENSION_ID));
+    const auto *ext =
+        static_cast<const ats_test_greeting_extension_t *>(good->extension(ATS_TEST_GREETING_EXTENSION_ID));
     BOOST_REQUIRE(ext);
     BOOST_REQUIRE(ATS_HAS_FIELD(ext, ats_test_greeting_extension_t, greeting));
     BOOST_TEST(std::string(ext->greeting()) == "hello from test_good");
@@ -193,9 +194,8 @@ BOOST_AUTO_TEST_CASE(two_files_claiming_one_provider_are_both_refused_naming_bot
 
 BOOST_AUTO_TEST_CASE(every_bad_plugin_together_leaves_the_good_ones_serving) {
     Env e;
-    auto reg = PluginRegistry::scan(
-        e.dir({"good", "c", "clang", "old_minor", "newer_minor", "other_major", "no_entry", "dup_a", "dup_b", "throws",
-               "create_fails", "c_nostop"}));
+    auto reg = PluginRegistry::scan(e.dir({"good", "c", "clang", "old_minor", "newer_minor", "other_major", "no_entry",
+                                           "dup_a", "dup_b", "throws", "create_fails", "c_nostop"}));
     BOOST_TEST(reg->rejected().size() == 4u); // other_major, no_entry, dup_a, dup_b
     for (const auto *name : {"test_good", "test_c", "test_clang", "test_old_minor", "test_newer_minor"}) {
         auto p = reg->find(name);
@@ -241,7 +241,7 @@ BOOST_AUTO_TEST_CASE(the_library_stays_loaded_while_a_tenant_lives) {
     {
         auto reg = PluginRegistry::scan(e.dir({"good"}));
         t = host::Tenant::open(e.env, reg->find("test_good"), e.manifest("test_good"));
-    } // registry gone: only the tenant holds the plugin now
+    }                                                 // registry gone: only the tenant holds the plugin now
     boost::filesystem::remove_all(e.tmp / "plugins"); // even the file is gone
     std::vector<std::string> out;
     BOOST_TEST(run(*t, "jobs.stream", "{}", out).status == ATS_OK);
@@ -279,13 +279,15 @@ BOOST_AUTO_TEST_CASE(screening_rejects_bad_descriptors_init_failures_and_unresol
     Env e;
     auto reg = PluginRegistry::scan(
         e.dir({"good", "init_fails", "bad_enum", "bad_schema", "unknown_op", "null_function", "unresolved"}));
-    struct Expect { const char *file, *reason; };
-    for (const auto &x : {Expect{"init_fails", "init() failed with status 8: init: the licence file is missing"},
-                          Expect{"bad_enum", "provider enum 'Bad-Enum' does not match [a-z][a-z0-9_]*"},
-                          Expect{"bad_schema", "oneOf: keyword not supported"},
-                          Expect{"unknown_op", "unknown operation 'jobs.teleport'"},
-                          Expect{"null_function", "NULL function pointer"},
-                          Expect{"unresolved", "ats_test_function_nobody_defines"}}) {
+    struct Expect {
+        const char *file, *reason;
+    };
+    for (const auto &x :
+         {Expect{"init_fails", "init() failed with status 8: init: the licence file is missing"},
+          Expect{"bad_enum", "provider enum 'Bad-Enum' does not match [a-z][a-z0-9_]*"},
+          Expect{"bad_schema", "oneOf: keyword not supported"},
+          Expect{"unknown_op", "unknown operation 'jobs.teleport'"}, Expect{"null_function", "NULL function pointer"},
+          Expect{"unresolved", "ats_test_function_nobody_defines"}}) {
         auto *r = rejected(*reg, std::string("libatstest_") + x.file + ".so");
         BOOST_REQUIRE_MESSAGE(r, x.file);
         BOOST_TEST(contains(r->reason, x.reason), x.file << ": " << r->reason);

@@ -41,7 +41,8 @@ double percentile(std::vector<double> v, double p) {
 }
 
 // Latencies (us) of `samples` sequential calls.
-std::vector<double> latencies(host::Tenant &t, const std::string &op, const std::string &args, int samples, std::string &first) {
+std::vector<double> latencies(host::Tenant &t, const std::string &op, const std::string &args, int samples,
+                              std::string &first) {
     std::vector<double> out;
     host::InvokeSink sink;
     std::string last;
@@ -104,12 +105,17 @@ int main(int argc, char **argv) {
     Options o;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string f = argv[i];
-        if (f == "--samples") o.samples = std::atoi(argv[i + 1]);
-        else if (f == "--threads") o.threads = std::atoi(argv[i + 1]);
-        else if (f == "--seconds") o.seconds = std::atof(argv[i + 1]);
-        else if (f == "--stream-records") o.stream_records = std::atoi(argv[i + 1]);
+        if (f == "--samples")
+            o.samples = std::atoi(argv[i + 1]);
+        else if (f == "--threads")
+            o.threads = std::atoi(argv[i + 1]);
+        else if (f == "--seconds")
+            o.seconds = std::atof(argv[i + 1]);
+        else if (f == "--stream-records")
+            o.stream_records = std::atoi(argv[i + 1]);
         else {
-            std::fprintf(stderr, "usage: bench_isolation [--samples N] [--threads N] [--seconds S] [--stream-records N]\n");
+            std::fprintf(stderr,
+                         "usage: bench_isolation [--samples N] [--threads N] [--seconds S] [--stream-records N]\n");
             return 2;
         }
     }
@@ -123,12 +129,14 @@ int main(int argc, char **argv) {
     });
     ::setenv("BENCH_ISOLATION_KEY", "bench-key-1", 1);
     for (std::string mode : {"in_process", "process"}) {
-        write(dir / "manifests" + "/good_" + mode + ".json",
-              R"({"tenant_id":"good_)" + mode + R"(","provider":"test_good","provider_config":{"api_key":{"$secret":{"env":"BENCH_ISOLATION_KEY"}},"base_url":")" +
-                  upstream.url("") + R"("},"host":{"isolation":")" + mode +
-                  R"(","egress_allow":["127.0.0.1"]}})");
+        write(
+            dir / "manifests" + "/good_" + mode + ".json",
+            R"({"tenant_id":"good_)" + mode +
+                R"(","provider":"test_good","provider_config":{"api_key":{"$secret":{"env":"BENCH_ISOLATION_KEY"}},"base_url":")" +
+                upstream.url("") + R"("},"host":{"isolation":")" + mode + R"(","egress_allow":["127.0.0.1"]}})");
         write(dir / "manifests" + "/faulty_" + mode + ".json",
-              R"({"tenant_id":"faulty_)" + mode + R"(","provider":"test_faulty","provider_config":{},"host":{"isolation":")" + mode + R"("}})");
+              R"({"tenant_id":"faulty_)" + mode +
+                  R"(","provider":"test_faulty","provider_config":{},"host":{"isolation":")" + mode + R"("}})");
     }
     host::Runtime::Options ro;
     ro.plugins_dir = dir / "plugins";
@@ -142,8 +150,9 @@ int main(int argc, char **argv) {
     std::printf("bench_isolation: plugin in an ats-plugin-worker process vs in the host process\n\n");
     std::printf("(a) single-record read, sequential, %d samples (us)\n", o.samples);
     std::printf("    %-34s %10s %10s %10s\n", "operation", "in-proc p50", "worker p50", "overhead");
-    for (auto [tenant, op, args] : {std::tuple<std::string, std::string, std::string>{"faulty", ATS_OP_JOBS_GET, R"({"job_id":"j1"})"},
-                                    {"good", ATS_OP_CHECK, "{}"}}) {
+    for (auto [tenant, op, args] :
+         {std::tuple<std::string, std::string, std::string>{"faulty", ATS_OP_JOBS_GET, R"({"job_id":"j1"})"},
+          {"good", ATS_OP_CHECK, "{}"}}) {
         auto in = rt.open_tenant(tenant + "_in_process");
         auto iso = rt.open_tenant(tenant + "_process");
         std::string r_in, r_iso;
@@ -152,16 +161,17 @@ int main(int argc, char **argv) {
         if (op == ATS_OP_JOBS_GET) same = same && r_in == r_iso;
         double p50_in = percentile(l_in, 0.5), p50_iso = percentile(l_iso, 0.5);
         std::printf("    %-34s %10.1f %10.1f %+10.1f   (p99 %.1f vs %.1f)%s\n",
-                    (op + (op == ATS_OP_CHECK ? " (1 upstream GET + 3 services)" : " (no host service)")).c_str(), p50_in,
-                    p50_iso, p50_iso - p50_in, percentile(l_in, 0.99), percentile(l_iso, 0.99),
+                    (op + (op == ATS_OP_CHECK ? " (1 upstream GET + 3 services)" : " (no host service)")).c_str(),
+                    p50_in, p50_iso, p50_iso - p50_in, percentile(l_in, 0.99), percentile(l_iso, 0.99),
                     p50_iso - p50_in <= 50 ? "  target <= 50 us: met" : "  target <= 50 us: NOT met");
     }
     {
         auto in = rt.open_tenant("faulty_in_process");
         auto iso = rt.open_tenant("faulty_process");
         double t_in = throughput(*in, o.threads, o.seconds), t_iso = throughput(*iso, o.threads, o.seconds);
-        std::printf("\n(b) jobs.get throughput, %d callers, %.1f s each: in-process %.0f/s, worker %.0f/s = %.0f%%%s\n", o.threads,
-                    o.seconds, t_in, t_iso, 100 * t_iso / t_in, t_iso >= 0.8 * t_in ? "  (target >= 80%: met)" : "  (target >= 80%: NOT met)");
+        std::printf("\n(b) jobs.get throughput, %d callers, %.1f s each: in-process %.0f/s, worker %.0f/s = %.0f%%%s\n",
+                    o.threads, o.seconds, t_in, t_iso, 100 * t_iso / t_in,
+                    t_iso >= 0.8 * t_in ? "  (target >= 80%: met)" : "  (target >= 80%: NOT met)");
         uint64_t got_in, got_iso, bytes_in, bytes_iso;
         double s_in = stream_rate(*in, o.stream_records, got_in, bytes_in);
         double s_iso = stream_rate(*iso, o.stream_records, got_iso, bytes_iso);

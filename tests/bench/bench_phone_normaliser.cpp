@@ -35,7 +35,10 @@ using i18n::phonenumbers::PhoneNumberUtil;
 
 // ---- OLD path: plugins/shared/src/phone.cpp before the identity rules (verbatim logic) ---------
 bool old_in_fictional_range(const std::string &e164) {
-    struct R { const char *p; size_t n; };
+    struct R {
+        const char *p;
+        size_t n;
+    };
     constexpr R ranges[] = {{"+447700900", 13}, {"+441632960", 13}};
     for (const auto &r : ranges)
         if (e164.size() == r.n && e164.rfind(r.p, 0) == 0) return true;
@@ -87,24 +90,34 @@ std::vector<std::string> generate(size_t n, uint64_t seed) {
     for (size_t i = 0; i < n; ++i) {
         int roll = pick(1000);
         std::string six = digits(6), tail;
-        if (roll < 250) out.push_back("07400 " + six);
-        else if (roll < 350) out.push_back("+44 (0)7400-" + six.substr(0, 3) + "-" + six.substr(3));
-        else if (roll < 420) out.push_back("00447400" + six);
-        else if (roll < 480) out.push_back("020 7" + digits(3) + " " + digits(4) + (pick(3) == 0 ? " ext. " + digits(2) : ""));
-        else if (roll < 560) out.push_back("+1 (212) 736-" + digits(4));
-        else if (roll < 610) out.push_back("+49 30 " + digits(8));
-        else if (roll < 660) out.push_back("07700 900" + digits(3)); // fictional
-        else if (roll < 700) out.push_back(fullwidth("07400 " + six));
+        if (roll < 250)
+            out.push_back("07400 " + six);
+        else if (roll < 350)
+            out.push_back("+44 (0)7400-" + six.substr(0, 3) + "-" + six.substr(3));
+        else if (roll < 420)
+            out.push_back("00447400" + six);
+        else if (roll < 480)
+            out.push_back("020 7" + digits(3) + " " + digits(4) + (pick(3) == 0 ? " ext. " + digits(2) : ""));
+        else if (roll < 560)
+            out.push_back("+1 (212) 736-" + digits(4));
+        else if (roll < 610)
+            out.push_back("+49 30 " + digits(8));
+        else if (roll < 660)
+            out.push_back("07700 900" + digits(3)); // fictional
+        else if (roll < 700)
+            out.push_back(fullwidth("07400 " + six));
         else if (roll < 740) {
-            static const char *const placeholders[] = {"1234567890", "0123456789", "9876543210", "07777 777777",
+            static const char *const placeholders[] = {"1234567890",   "0123456789",   "9876543210",  "07777 777777",
                                                        "07000 000000", "555-555-5555", "123-456-7890"};
             out.push_back(placeholders[pick(7)]);
         } else if (roll < 800) {
-            static const char *const junk[] = {"n/a", "none", "-", "12345", "0770 090", "+44 7700 9001", "000",
-                                               "call me", "tbc", "+999 123 456 789"};
+            static const char *const junk[] = {"n/a",           "none", "-",       "12345", "0770 090",
+                                               "+44 7700 9001", "000",  "call me", "tbc",   "+999 123 456 789"};
             out.push_back(junk[pick(10)]);
-        } else if (roll < 995) out.push_back("+44 " + digits(4) + " " + digits(6));
-        else out.push_back("tel " + digits(200 + pick(400)));                  // long junk: 200-600 digits
+        } else if (roll < 995)
+            out.push_back("+44 " + digits(4) + " " + digits(6));
+        else
+            out.push_back("tel " + digits(200 + pick(400))); // long junk: 200-600 digits
     }
     return out;
 }
@@ -122,7 +135,8 @@ int main(int argc, char **argv) {
     const size_t n = 100000;
     auto inputs = generate(n, 42);
     // Warm both (libphonenumber's metadata and regex caches).
-    for (size_t i = 0; i < 200; ++i) (void)old_normalize(inputs[i], "GB"), (void)ats::tracker_workable::phone_key(inputs[i], rules);
+    for (size_t i = 0; i < 200; ++i)
+        (void)old_normalize(inputs[i], "GB"), (void)ats::tracker_workable::phone_key(inputs[i], rules);
 
     // Each path over all inputs; the time of the long junk (inputs over 250 bytes) is also kept
     // apart, so the cost of the rules on ordinary inputs shows on its own.
@@ -133,8 +147,10 @@ int main(int argc, char **argv) {
         old_keys += old_normalize(s, "GB").has_value();
         double dt = seconds_since(t0);
         old_s += dt;
-        if (s.size() <= 250) old_ord_s += dt;
-        else ++long_junk;
+        if (s.size() <= 250)
+            old_ord_s += dt;
+        else
+            ++long_junk;
     }
     for (const auto &s : inputs) {
         auto t0 = std::chrono::steady_clock::now();
@@ -157,8 +173,8 @@ int main(int argc, char **argv) {
     std::printf("  OLD (plain libphonenumber)   %8.3f s  %10.0f numbers/s  %6zu keys\n", old_s, n / old_s, old_keys);
     std::printf("  NEW (limits + identity rules) %7.3f s  %10.0f numbers/s  %6zu keys  (x%.2f)\n", new_s, n / new_s,
                 new_keys, old_s / new_s);
-    std::printf("  without the %zu long-junk inputs: OLD %.0f numbers/s, NEW %.0f numbers/s (x%.2f)\n",
-                long_junk, ordinary / old_ord_s, ordinary / new_ord_s, old_ord_s / new_ord_s);
+    std::printf("  without the %zu long-junk inputs: OLD %.0f numbers/s, NEW %.0f numbers/s (x%.2f)\n", long_junk,
+                ordinary / old_ord_s, ordinary / new_ord_s, old_ord_s / new_ord_s);
 
     auto time_one = [](const char *label, const std::string &input, auto fn) {
         auto t = std::chrono::steady_clock::now();
@@ -172,8 +188,10 @@ int main(int argc, char **argv) {
     const std::string mb(1 << 20, '7');
     std::printf("pathological single inputs\n");
     time_one("OLD 16k digits", d16k, old_fn);
-    if (!quick) time_one("OLD 32k digits", d32k, old_fn);
-    else std::printf("  %-44s (skipped: --quick)\n", "OLD 32k digits");
+    if (!quick)
+        time_one("OLD 32k digits", d32k, old_fn);
+    else
+        std::printf("  %-44s (skipped: --quick)\n", "OLD 32k digits");
     std::printf("  %-44s not run (quadratic: hours)\n", "OLD 1 MB");
     time_one("NEW 16k digits", d16k, new_fn);
     time_one("NEW 32k digits", d32k, new_fn);

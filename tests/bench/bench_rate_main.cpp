@@ -59,9 +59,10 @@ Tally tracker_tally(Sandbox &sb) {
 }
 
 void set_budget(Sandbox &sb, int per_second) {
-    sb.admin_post("faults", json::object{{"tracker", json::object{{"*", json::object{{"budget", json::object{
-                                                                                          {"requests", per_second},
-                                                                                          {"window_ms", 1000}}}}}}}});
+    sb.admin_post(
+        "faults",
+        json::object{{"tracker", json::object{{"*", json::object{{"budget", json::object{{"requests", per_second},
+                                                                                         {"window_ms", 1000}}}}}}}});
 }
 
 EnvOptions env_options(const Args &args, bool controller, uint64_t seed) {
@@ -159,8 +160,8 @@ std::vector<bool> modes_of(const Args &args) {
 const char *mode_name(bool controller) { return controller ? "controller on " : "controller off"; }
 
 bool steady_budget(const Args &args, const char *label, int budget) {
-    std::printf("\n(%s) budget %d requests/s on Tracker, %d applications, %d runs per mode (min / median / max)\n", label,
-                budget, args.applications, args.runs);
+    std::printf("\n(%s) budget %d requests/s on Tracker, %d applications, %d runs per mode (min / median / max)\n",
+                label, budget, args.applications, args.runs);
     bool all_ok = true;
     for (bool controller : modes_of(args)) {
         std::vector<double> wall, ratio, refused_pct, ok, refused, settled;
@@ -170,13 +171,16 @@ bool steady_budget(const Args &args, const char *label, int budget) {
             const double bound = static_cast<double>(r.tally.ok) / budget;
             wall.push_back(r.seconds);
             ratio.push_back(r.seconds / bound);
-            refused_pct.push_back(100.0 * static_cast<double>(r.tally.refused) / static_cast<double>(std::max<int64_t>(1, r.tally.ok)));
+            refused_pct.push_back(100.0 * static_cast<double>(r.tally.refused) /
+                                  static_cast<double>(std::max<int64_t>(1, r.tally.ok)));
             ok.push_back(static_cast<double>(r.tally.ok));
             refused.push_back(static_cast<double>(r.tally.refused));
             settled.push_back(r.settled);
-            std::printf("    run %d %s: wall %.2f s, %lld ok + %lld answers 429, bound %.2f s, ratio %.3f, settled %.1f/s, correct: %s\n",
+            std::printf("    run %d %s: wall %.2f s, %lld ok + %lld answers 429, bound %.2f s, ratio %.3f, settled "
+                        "%.1f/s, correct: %s\n",
                         run + 1, mode_name(controller), r.seconds, static_cast<long long>(r.tally.ok),
-                        static_cast<long long>(r.tally.refused), bound, r.seconds / bound, r.settled, r.ok ? "yes" : "NO");
+                        static_cast<long long>(r.tally.refused), bound, r.seconds / bound, r.settled,
+                        r.ok ? "yes" : "NO");
         }
         Stat rs = stat(ratio), ps = stat(refused_pct);
         std::printf("  RESULT %s %s: wall %s, successful requests %s, answers 429 %s (%s of successful), "
@@ -201,8 +205,8 @@ bool changing_budget(const Args &args) {
             SyncResult r = budget_sync(args, controller, 31 + run, schedule);
             all_ok = all_ok && r.ok;
             // Per whole second: accepted and refused Tracker requests.
-            std::printf("    run %d %s: wall %.2f s, %lld ok + %lld answers 429, settled %.1f/s, correct: %s\n", run + 1,
-                        mode_name(controller), r.seconds, static_cast<long long>(r.tally.ok),
+            std::printf("    run %d %s: wall %.2f s, %lld ok + %lld answers 429, settled %.1f/s, correct: %s\n",
+                        run + 1, mode_name(controller), r.seconds, static_cast<long long>(r.tally.ok),
                         static_cast<long long>(r.tally.refused), r.settled, r.ok ? "yes" : "NO");
             std::printf("      second: ok/429");
             Tally last;
@@ -220,7 +224,8 @@ bool changing_budget(const Args &args) {
             }
             std::printf("\n");
             wall.push_back(r.seconds);
-            refused_pct.push_back(100.0 * static_cast<double>(r.tally.refused) / static_cast<double>(std::max<int64_t>(1, r.tally.ok)));
+            refused_pct.push_back(100.0 * static_cast<double>(r.tally.refused) /
+                                  static_cast<double>(std::max<int64_t>(1, r.tally.ok)));
             if (down >= 0) follow_down.push_back(down);
             if (up >= 0) follow_up.push_back(up);
         }
@@ -268,7 +273,8 @@ std::string metrics(Serve &s) {
     return s.client.send(req).body;
 }
 
-std::vector<double> read_every_100ms(Serve &s, const std::string &path, const std::function<bool()> &go_on, int at_most) {
+std::vector<double> read_every_100ms(Serve &s, const std::string &path, const std::function<bool()> &go_on,
+                                     int at_most) {
     std::vector<double> ms;
     auto next = Clock::now();
     while (static_cast<int>(ms.size()) < at_most && go_on()) {
@@ -292,7 +298,8 @@ double percentile(std::vector<double> v, double p) {
 bool serve_reads(const Args &args) {
     const int budget = 100;
     std::printf("\n(s) a single-record serve read every 100 ms, alone and during a sync under budget %d requests/s "
-                "(one ats-host serve process; %d applications)\n", budget, args.applications);
+                "(one ats-host serve process; %d applications)\n",
+                budget, args.applications);
     bool all_ok = true;
     for (bool controller : modes_of(args)) {
         std::vector<double> base_p99, sync_p99, base_p50, sync_p50, ratio;
@@ -301,8 +308,9 @@ bool serve_reads(const Args &args) {
             TempDir dir("ats-bench-rate");
             {
                 std::ofstream tokens(dir / "tokens.json");
-                tokens << json::serialize(json::object{{"admin", hash_token("admin-token")},
-                                                      {"tenants", json::object{{"demo", json::array{json::string(hash_token("bench-token"))}}}}});
+                tokens << json::serialize(json::object{
+                    {"admin", hash_token("admin-token")},
+                    {"tenants", json::object{{"demo", json::array{json::string(hash_token("bench-token"))}}}}});
             }
             Serve s;
             s.process = std::make_unique<ChildProcess>(
@@ -316,12 +324,14 @@ bool serve_reads(const Args &args) {
             s.port = std::stoi(m[1]);
             auto jobs = serve_call(s, "GET", "/v1/tenants/demo/jobs?limit=1");
             if (jobs.status != 200) throw std::runtime_error("listing jobs through serve failed: " + jobs.body);
-            std::string job_id(json::parse(jobs.body).as_object().at("results").as_array().at(0).as_object().at("id").as_string());
+            std::string job_id(
+                json::parse(jobs.body).as_object().at("results").as_array().at(0).as_object().at("id").as_string());
             const std::string path = "/v1/tenants/demo/jobs/" + job_id;
             env.sandbox().admin_post("reset", json::object{});
             set_budget(env.sandbox(), budget);
             std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // a fresh budget window
-            auto alone = read_every_100ms(s, path, [] { return true; }, 50);
+            auto alone = read_every_100ms(
+                s, path, [] { return true; }, 50);
 
             auto started = serve_call(s, "POST", "/v1/tenants/demo/sync");
             if (started.status != 202) throw std::runtime_error("starting the sync failed: " + started.body);
@@ -336,8 +346,9 @@ bool serve_reads(const Args &args) {
             // A fresh process knows nothing of the budget until its first window overruns (at most
             // max_concurrency answers 429, and reads in that window wait out Retry-After); a
             // long-running serve learned it long ago. Reads start after that first overrun.
-            const std::string received = "ats_upstream_429_received_total{tenant=\"demo\",provider=\"tracker_workable\",upstream=\"127.0.0.1:" +
-                                         std::to_string(env.sandbox().tracker_port()) + "\"}";
+            const std::string received =
+                "ats_upstream_429_received_total{tenant=\"demo\",provider=\"tracker_workable\",upstream=\"127.0.0.1:" +
+                std::to_string(env.sandbox().tracker_port()) + "\"}";
             auto first_overrun = Clock::now() + std::chrono::seconds(30);
             while (Clock::now() < first_overrun && running()) {
                 std::string text = metrics(s);
@@ -368,15 +379,17 @@ bool serve_reads(const Args &args) {
             sync_p50.push_back(d50);
             sync_p99.push_back(d99);
             ratio.push_back(d99 / b99);
-            std::printf("    run %d %s: alone p50 %.1f ms p99 %.1f ms (%zu reads); during the sync p50 %.1f ms p99 %.1f ms "
-                        "(%zu reads); p99 ratio %.2fx; sync correct: %s; %s\n",
-                        run + 1, mode_name(controller), b50, b99, alone.size(), d50, d99, during.size(), d99 / b99,
-                        problems.empty() ? "yes" : "NO", rate_line.empty() ? "(no rate metric)" : rate_line.c_str());
+            std::printf(
+                "    run %d %s: alone p50 %.1f ms p99 %.1f ms (%zu reads); during the sync p50 %.1f ms p99 %.1f ms "
+                "(%zu reads); p99 ratio %.2fx; sync correct: %s; %s\n",
+                run + 1, mode_name(controller), b50, b99, alone.size(), d50, d99, during.size(), d99 / b99,
+                problems.empty() ? "yes" : "NO", rate_line.empty() ? "(no rate metric)" : rate_line.c_str());
         }
         Stat r = stat(ratio);
-        std::printf("  RESULT s %s: p99 alone %s, p99 during the sync %s, p50 during %s, p99 ratio %s  (target <= 2x: %s)\n",
-                    mode_name(controller), fmt(stat(base_p99), " ms", 1).c_str(), fmt(stat(sync_p99), " ms", 1).c_str(),
-                    fmt(stat(sync_p50), " ms", 1).c_str(), fmt(r, "x").c_str(), r.median <= 2.0 ? "met" : "NOT met");
+        std::printf(
+            "  RESULT s %s: p99 alone %s, p99 during the sync %s, p50 during %s, p99 ratio %s  (target <= 2x: %s)\n",
+            mode_name(controller), fmt(stat(base_p99), " ms", 1).c_str(), fmt(stat(sync_p99), " ms", 1).c_str(),
+            fmt(stat(sync_p50), " ms", 1).c_str(), fmt(r, "x").c_str(), r.median <= 2.0 ? "met" : "NOT met");
     }
     return all_ok;
 }

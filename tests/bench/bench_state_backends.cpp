@@ -48,20 +48,23 @@ Numbers measure(host::StateStore &s, int n) {
     });
     const int batches = std::max(1, n / 100);
     r.batch_rows = 100 * ops_per_second(batches, [&](int b) {
-        std::vector<host::StateOp> ops;
-        for (int i = 0; i < 100; ++i) ops.push_back({false, "batch/" + key(b * 100 + i), value});
-        s.apply("bench", ops);
-    });
+                       std::vector<host::StateOp> ops;
+                       for (int i = 0; i < 100; ++i) ops.push_back({false, "batch/" + key(b * 100 + i), value});
+                       s.apply("bench", ops);
+                   });
     const int scans = std::max(1, n / 100);
-    r.scan_rows = 1000 * ops_per_second(scans, [&](int) {
-        int rows = 0;
-        s.scan("bench", "person/0000", [&](const std::string &, const std::string &) { return ++rows < 1000; });
-        if (rows != std::min(1000, n)) r.correct = false;
-    });
+    r.scan_rows =
+        1000 * ops_per_second(scans, [&](int) {
+            int rows = 0;
+            s.scan("bench", "person/0000", [&](const std::string &, const std::string &) { return ++rows < 1000; });
+            if (rows != std::min(1000, n)) r.correct = false;
+        });
     r.lease = ops_per_second(n / 2, [&](int) {
         auto g = s.lease_try_acquire("bench", "sync", "bench", 30000, false);
-        if (!g) r.correct = false;
-        else s.lease_release("bench", "sync", g->token);
+        if (!g)
+            r.correct = false;
+        else
+            s.lease_release("bench", "sync", g->token);
     });
     return r;
 }
@@ -79,7 +82,9 @@ int main(int argc, char **argv) {
     std::printf("state operations per second, %d operations each (higher is better)\n", n);
     Numbers a = measure(sqlite, n), b = measure(pg, n);
     std::printf("%-30s %12s %12s %8s\n", "operation", "sqlite", "postgresql", "pg/sqlite");
-    auto row = [](const char *what, double x, double y) { std::printf("%-30s %12.0f %12.0f %8.2f\n", what, x, y, y / x); };
+    auto row = [](const char *what, double x, double y) {
+        std::printf("%-30s %12.0f %12.0f %8.2f\n", what, x, y, y / x);
+    };
     row("get (1 key)", a.get, b.get);
     row("state_apply (1 put)", a.put, b.put);
     row("state_apply rows (100/batch)", a.batch_rows, b.batch_rows);

@@ -171,7 +171,8 @@ int64_t method_count(Sandbox &sb, const std::string &method) {
 bool scenario_a(const Args &args) {
     std::printf("\n(a) provider vs naive sequential: %d applications, %d people, %d already in Tracker, %d jobs, "
                 "latency %d ms, Tracker concurrency %d\n",
-                args.a.applications, args.a.people, args.a.tracker_people, args.a.jobs, args.latency_ms, args.concurrency);
+                args.a.applications, args.a.people, args.a.tracker_people, args.a.jobs, args.latency_ms,
+                args.concurrency);
     // CVs off: the naive algorithm attaches none, so both sides do the same work.
     HybridEnv env(env_options(args.a, args.latency_ms, args.concurrency, 3, false));
     SyncRun p = run_sync_measured(env);
@@ -202,7 +203,8 @@ bool scenario_c(HybridEnv &env);
 bool scenario_bc(const Args &args) {
     std::printf("\n(b) cold sync: %d applications, %d people, %d already in Tracker, %d jobs, latency %d ms, "
                 "Tracker concurrency %d\n",
-                args.b.applications, args.b.people, args.b.tracker_people, args.b.jobs, args.latency_ms, args.concurrency);
+                args.b.applications, args.b.people, args.b.tracker_people, args.b.jobs, args.latency_ms,
+                args.concurrency);
     HybridEnv env(env_options(args.b, args.latency_ms, args.concurrency, 5, false));
     json::object expected = env.sandbox().admin_get("expected").as_object();
     int64_t writes = unavoidable_writes(expected);
@@ -221,26 +223,30 @@ bool scenario_bc(const Args &args) {
     const int64_t links = unavoidable_links(expected);
     const int64_t updates = method_count(env.sandbox(), "updateRecord");
     const int64_t notes = method_count(env.sandbox(), "createActivity");
-    std::printf("  writes counted: %lld links + %lld updateRecord (%lld statuses, %lld people enriched) + %lld contact notes"
-                " (truth's links and statuses alone: %lld)\n",
-                static_cast<long long>(links), static_cast<long long>(updates),
-                static_cast<long long>(num(r.summary.at("statuses").at("written"))),
-                static_cast<long long>(num(r.summary.at("people").at("enriched"))), static_cast<long long>(notes),
-                static_cast<long long>(writes));
+    std::printf(
+        "  writes counted: %lld links + %lld updateRecord (%lld statuses, %lld people enriched) + %lld contact notes"
+        " (truth's links and statuses alone: %lld)\n",
+        static_cast<long long>(links), static_cast<long long>(updates),
+        static_cast<long long>(num(r.summary.at("statuses").at("written"))),
+        static_cast<long long>(num(r.summary.at("people").at("enriched"))), static_cast<long long>(notes),
+        static_cast<long long>(writes));
     writes = links + updates + notes;
     const double lat = args.latency_ms / 1000.0;
     const double bound = static_cast<double>(writes) * lat / args.concurrency + static_cast<double>(pages) * lat;
     VerifyOptions no_cvs; // this run has CVs off
     no_cvs.documents = false;
     auto problems = verify_against_expected(env.sandbox(), no_cvs);
-    std::printf("  wall %.2f s, peak RSS %ld KB, correct: %s\n", r.seconds, r.max_rss_kb, problems.empty() ? "yes" : "NO");
+    std::printf("  wall %.2f s, peak RSS %ld KB, correct: %s\n", r.seconds, r.max_rss_kb,
+                problems.empty() ? "yes" : "NO");
     // What the operator reads of this run: the JSON summary (--json, a pipe) and the terminal form.
     const std::string human = ats::cli::render_summary(r.summary);
-    std::printf("  summary: JSON %zu bytes (one line); terminal %zu bytes in %lld lines\n", json::serialize(r.summary).size(),
-                human.size(), static_cast<long long>(std::count(human.begin(), human.end(), '\n') + 1));
+    std::printf("  summary: JSON %zu bytes (one line); terminal %zu bytes in %lld lines\n",
+                json::serialize(r.summary).size(), human.size(),
+                static_cast<long long>(std::count(human.begin(), human.end(), '\n') + 1));
     for (size_t i = 0; i < problems.size() && i < 5; ++i) std::printf("    problem: %s\n", problems[i].c_str());
-    std::printf("  lower bound = %lld writes x %d ms / %d + %lld pages x %d ms = %.2f s\n", static_cast<long long>(writes),
-                args.latency_ms, args.concurrency, static_cast<long long>(pages), args.latency_ms, bound);
+    std::printf("  lower bound = %lld writes x %d ms / %d + %lld pages x %d ms = %.2f s\n",
+                static_cast<long long>(writes), args.latency_ms, args.concurrency, static_cast<long long>(pages),
+                args.latency_ms, bound);
     std::printf("  RESULT b: %.2fx the lower bound   (target <= 1.2x: %s)\n", r.seconds / bound,
                 r.seconds / bound <= 1.2 ? "met" : "NOT met");
     const bool b_correct = problems.empty();
@@ -278,10 +284,12 @@ bool scenario_c(HybridEnv &env) {
     print_requests("requests", env.sandbox(), 0);
     int64_t tracker = num(c.summary.at("requests").at("tracker")), kombo = num(c.summary.at("requests").at("kombo"));
     std::printf("  wall %.2f s; Kombo %lld (pages %lld), Tracker %lld\n", c.seconds, static_cast<long long>(kombo),
-                static_cast<long long>(num(c.summary.at("requests").at("kombo_pages"))), static_cast<long long>(tracker));
+                static_cast<long long>(num(c.summary.at("requests").at("kombo_pages"))),
+                static_cast<long long>(tracker));
     const int64_t downloads = num(c.summary.at("documents").at("bytes_downloaded"));
     std::printf("  RESULT c: %s, %lld bytes downloaded\n",
-                tracker == 0 ? "Kombo pages only, zero Tracker requests (target met)" : "Tracker requests made (target NOT met)",
+                tracker == 0 ? "Kombo pages only, zero Tracker requests (target met)"
+                             : "Tracker requests made (target NOT met)",
                 static_cast<long long>(downloads));
     return tracker == 0 && downloads == 0;
 }
@@ -289,8 +297,9 @@ bool scenario_c(HybridEnv &env) {
 // (p) benchmark (b)'s cold sync (CVs off) twice in one run: state on SQLite (the default), then
 // on a private PostgreSQL server (ATS_STATE_URL; a shared store needs host.state_key).
 bool scenario_p(const Args &args) {
-    std::printf("\n(p) benchmark (b) on SQLite and on PostgreSQL state: %d applications, latency %d ms, concurrency %d\n",
-                args.b.applications, args.latency_ms, args.concurrency);
+    std::printf(
+        "\n(p) benchmark (b) on SQLite and on PostgreSQL state: %d applications, latency %d ms, concurrency %d\n",
+        args.b.applications, args.latency_ms, args.concurrency);
     PostgresServer server;
     TempDir keys("ats-bench-keys");
     const std::string key_file = keys / "state.key";
@@ -313,7 +322,8 @@ bool scenario_p(const Args &args) {
         ::unsetenv("ATS_STATE_URL");
         VerifyOptions no_cvs;
         no_cvs.documents = false;
-        auto problems = r.exit_code == 0 ? verify_against_expected(env.sandbox(), no_cvs) : std::vector<std::string>{"sync failed: " + r.err};
+        auto problems = r.exit_code == 0 ? verify_against_expected(env.sandbox(), no_cvs)
+                                         : std::vector<std::string>{"sync failed: " + r.err};
         walls[backend] = r.seconds;
         std::printf("  %-10s wall %.2f s, peak RSS %ld KB, correct: %s\n", backend ? "postgresql" : "sqlite", r.seconds,
                     r.max_rss_kb, problems.empty() ? "yes" : "NO");
@@ -371,7 +381,8 @@ int main(int argc, char **argv) {
         } else if (a == "--concurrency") {
             args.concurrency = std::stoi(next());
         } else if (a == "--help" || a == "-h") {
-            std::printf("Usage: ats-bench-sync [--small] [--scenarios abcdp] [--latency-ms 10] [--concurrency 16] [--d-sizes 10000,100000]\n");
+            std::printf("Usage: ats-bench-sync [--small] [--scenarios abcdp] [--latency-ms 10] [--concurrency 16] "
+                        "[--d-sizes 10000,100000]\n");
             return 0;
         } else {
             std::fprintf(stderr, "ats-bench-sync: unknown argument %s\n", a.c_str());

@@ -33,24 +33,27 @@ NaiveResult run_naive_sync(ats::test::Sandbox &sb) {
         status_id[str(s.as_object(), "Name")] = s.at("Id").to_number<int64_t>();
     std::map<std::string, std::string> by_field, by_title;
     for (int page = 1;; ++page) {
-        json::object ans = tracker("getRecords", json::object{{"instructions", json::object{{"recordtype", "O"},
-                                                                                          {"numrecords", 500},
-                                                                                          {"pagenum", page},
-                                                                                          {"includecustomfields", true}}}});
+        json::object ans =
+            tracker("getRecords", json::object{{"instructions", json::object{{"recordtype", "O"},
+                                                                             {"numrecords", 500},
+                                                                             {"pagenum", page},
+                                                                             {"includecustomfields", true}}}});
         const auto &rows = ans.at("results").as_array();
         for (const auto &row : rows) {
             const auto &o = row.as_object();
             by_title.emplace(str(o, "name"), str(o, "id"));
             if (auto *cf = o.if_contains("customfields"))
                 for (const auto &f : cf->as_array())
-                    if (str(f.as_object(), "name") == "Workable Job ID") by_field[str(f.as_object(), "value")] = str(o, "id");
+                    if (str(f.as_object(), "name") == "Workable Job ID")
+                        by_field[str(f.as_object(), "value")] = str(o, "id");
         }
         if (rows.size() < 500) break;
     }
 
     std::string cursor;
     for (;;) {
-        std::string q = "/ats/applications?page_size=250&include_deleted=false" + (cursor.empty() ? "" : "&cursor=" + cursor);
+        std::string q =
+            "/ats/applications?page_size=250&include_deleted=false" + (cursor.empty() ? "" : "&cursor=" + cursor);
         ++r.kombo_requests;
         auto resp = sb.kombo_get(q);
         if (resp.status != 200) throw std::runtime_error("naive: Kombo answered " + std::to_string(resp.status));
@@ -60,7 +63,8 @@ NaiveResult run_naive_sync(ats::test::Sandbox &sb) {
             const auto &app = av.as_object();
             const auto &job = app.at("job").as_object();
             std::string opp = by_field.count(str(job, "remote_id")) ? by_field[str(job, "remote_id")]
-                              : by_title.count(str(job, "name")) ? by_title[str(job, "name")] : "";
+                              : by_title.count(str(job, "name"))    ? by_title[str(job, "name")]
+                                                                    : "";
             if (opp.empty()) continue;
             ++r.applications;
             const auto &cand = app.at("candidate").as_object();
@@ -81,10 +85,14 @@ NaiveResult run_naive_sync(ats::test::Sandbox &sb) {
                 if (!res.empty()) ++r.matched;
             }
             if (res.empty()) {
-                json::object resource{{"firstname", str(cand, "first_name")}, {"lastname", str(cand, "last_name")},
-                                      {"email", email}, {"cellphone", phone}, {"source", "Workable"}};
-                json::object ans = tracker("createResource", json::object{{"instructions", json::object{{"overwriteresource", true}}},
-                                                                         {"resource", resource}});
+                json::object resource{{"firstname", str(cand, "first_name")},
+                                      {"lastname", str(cand, "last_name")},
+                                      {"email", email},
+                                      {"cellphone", phone},
+                                      {"source", "Workable"}};
+                json::object ans =
+                    tracker("createResource", json::object{{"instructions", json::object{{"overwriteresource", true}}},
+                                                           {"resource", resource}});
                 res = str(ans, "recordId");
                 if (res.empty()) continue; // refused (status 99): skip, as a naive loop would
                 ++r.created;
@@ -101,7 +109,8 @@ NaiveResult run_naive_sync(ats::test::Sandbox &sb) {
             std::string outcome = str(app, "outcome");
             std::string status = outcome == "HIRED" ? "Accepted" : outcome == "DECLINED" ? "Declined" : "Applied";
             tracker("updateRecord",
-                    json::object{{"instructions", json::object{{"recordtype", "OR"}, {"recordid", std::stoll(str(link, "recordId"))}}},
+                    json::object{{"instructions",
+                                  json::object{{"recordtype", "OR"}, {"recordid", std::stoll(str(link, "recordId"))}}},
                                  {"updates", json::array{json::object{{"column", "opportunityresourcestatusid"},
                                                                       {"value", status_id[status]}}}}});
         }

@@ -68,8 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         ::shutdown(fd, SHUT_WR);
         char buf[4096];
-        while (::recv(fd, buf, sizeof buf, 0) > 0) {
-        }
+        while (::recv(fd, buf, sizeof buf, 0) > 0) {}
     }
     ::close(fd);
     return 0;

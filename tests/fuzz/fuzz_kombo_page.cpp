@@ -18,17 +18,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (ats::tracker_workable::application_to_json(again) != ats::tracker_workable::application_to_json(a))
                 __builtin_trap(); // the pending list must give back what it stored
         }
-    } catch (const ats::sdk::Error &) {
-    }
+    } catch (const ats::sdk::Error &) {}
     for (int status : {404, 429, 500}) {
         try {
             ats::tracker_workable::parse_application_page(body, status, "fuzz page");
-        } catch (const ats::sdk::Error &) {
-        }
+        } catch (const ats::sdk::Error &) {}
     }
     try {
         ats::tracker_workable::parse_attachment_list(body, 200, "fuzz attachments");
-    } catch (const ats::sdk::Error &) {
-    }
+    } catch (const ats::sdk::Error &) {}
     return 0;
 }

@@ -11,7 +11,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::string text(reinterpret_cast<const char *>(data), size);
     try {
         ats::host::parse_manifest(text, "fuzz.json");
-    } catch (const ats::host::HostError &) {
-    }
+    } catch (const ats::host::HostError &) {}
     return 0;
 }

@@ -45,7 +45,9 @@ ats_host_services_t fake_services(Answer *answer) {
         return ATS_ERR_NOT_FOUND;
     };
     s.state_apply = [](void *, const ats_state_op_t *, size_t, ats_error_t *) -> int32_t { return ATS_OK; };
-    s.state_scan = [](void *, const char *, size_t, ats_state_value_fn, void *, ats_error_t *) -> int32_t { return ATS_OK; };
+    s.state_scan = [](void *, const char *, size_t, ats_state_value_fn, void *, ats_error_t *) -> int32_t {
+        return ATS_OK;
+    };
     s.lock_acquire = [](void *, const char *, int64_t, ats_lock_t **out, ats_error_t *) -> int32_t {
         static int token;
         *out = reinterpret_cast<ats_lock_t *>(&token);
@@ -94,10 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         std::optional<ats::tracker::Settings> settings;
         try {
             settings = ats::tracker::Settings::parse(answer_object);
-        } catch (const ats::sdk::Error &) {
-        }
+        } catch (const ats::sdk::Error &) {}
         map_rows(answer_object, settings ? &*settings : nullptr);
-    } catch (const ats::sdk::Error &) {
-    }
+    } catch (const ats::sdk::Error &) {}
     return 0;
 }

@@ -15,11 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ats::serve::verify_kombo_signature("fuzz-webhook-secret", body, header);
     try {
         ats::serve::parse_kombo_webhook(body);
-    } catch (const std::invalid_argument &) {
-    }
+    } catch (const std::invalid_argument &) {}
     try {
         ats::serve::parse_kombo_webhook(in);
-    } catch (const std::invalid_argument &) {
-    }
+    } catch (const std::invalid_argument &) {}
     return 0;
 }

@@ -32,13 +32,13 @@ BOOST_AUTO_TEST_CASE(an_unmapped_job_reason_names_the_workable_job) {
 BOOST_AUTO_TEST_CASE(exact_counts_group_unmapped_jobs_ranked_largest_first) {
     // The list holds two entries (capped); attention_groups hold the exact counts.
     json::object summary{
-        {"pending", json::array{json::object{{"application_id", "a1"}, {"reason", unmapped("K1", "W1", "Site Manager")}},
-                                json::object{{"application_id", "a2"}, {"reason", unmapped("K2", "W2", "Driver")}}}},
-        {"attention_groups",
-         json::object{{"pending", json::object{{unmapped("K1", "W1", "Site Manager"), 120},
-                                               {unmapped("K2", "W2", "Driver"), 200},
-                                               {unmapped("K3", "W3", "Welder"), 55},
-                                               {"error: tracker createResource: HTTP 500", 3}}}}}};
+        {"pending",
+         json::array{json::object{{"application_id", "a1"}, {"reason", unmapped("K1", "W1", "Site Manager")}},
+                     json::object{{"application_id", "a2"}, {"reason", unmapped("K2", "W2", "Driver")}}}},
+        {"attention_groups", json::object{{"pending", json::object{{unmapped("K1", "W1", "Site Manager"), 120},
+                                                                   {unmapped("K2", "W2", "Driver"), 200},
+                                                                   {unmapped("K3", "W3", "Welder"), 55},
+                                                                   {"error: tracker createResource: HTTP 500", 3}}}}}};
     auto groups = attention_groups(summary);
     const AttentionGroup *jobs = find(groups, "unmapped_jobs");
     BOOST_TEST_REQUIRE(jobs);
@@ -59,9 +59,11 @@ BOOST_AUTO_TEST_CASE(without_attention_groups_the_lists_are_grouped) {
         {"quarantined", json::array{json::object{{"application_id", "q1"}, {"reason", "refused: no name"}},
                                     json::object{{"application_id", "q2"}, {"reason", "refused: no name"}},
                                     json::object{{"application_id", "q3"}, {"reason", "error: HTTP 500"}}}},
-        {"identity_conflicts", json::array{json::object{{"application_id", "c1"}, {"kind", "email_shared_by_different_people"}}}},
-        {"errors", json::array{json::object{{"application_id", "e1"}, {"message", "tracker createResource: HTTP 500 boom"}},
-                               json::object{{"application_id", "e2"}, {"message", "tracker createResource: timeout"}}}}};
+        {"identity_conflicts",
+         json::array{json::object{{"application_id", "c1"}, {"kind", "email_shared_by_different_people"}}}},
+        {"errors",
+         json::array{json::object{{"application_id", "e1"}, {"message", "tracker createResource: HTTP 500 boom"}},
+                     json::object{{"application_id", "e2"}, {"message", "tracker createResource: timeout"}}}}};
     auto groups = attention_groups(summary);
     BOOST_TEST_REQUIRE(groups.size() == 3u);
     // Ranked by urgency: errors, then quarantine, then conflicts.
@@ -86,11 +88,16 @@ BOOST_AUTO_TEST_CASE(the_human_summary_is_short_and_names_what_to_do) {
     json::object groups;
     json::array pending;
     for (int i = 0; i < 375; ++i)
-        pending.push_back(json::object{{"application_id", "app" + std::to_string(i)}, {"reason", unmapped("K1", "W1", "Site Manager")}});
-    json::object summary{{"tenant", "demo"}, {"mode", "incremental"}, {"applications_seen", 2000}, {"duration_ms", 12345},
-                         {"applications", json::object{{"created", 1500}, {"pending", 375}}},
-                         {"pending", pending},
-                         {"attention_groups", json::object{{"pending", json::object{{unmapped("K1", "W1", "Site Manager"), 375}}}}}};
+        pending.push_back(json::object{{"application_id", "app" + std::to_string(i)},
+                                       {"reason", unmapped("K1", "W1", "Site Manager")}});
+    json::object summary{
+        {"tenant", "demo"},
+        {"mode", "incremental"},
+        {"applications_seen", 2000},
+        {"duration_ms", 12345},
+        {"applications", json::object{{"created", 1500}, {"pending", 375}}},
+        {"pending", pending},
+        {"attention_groups", json::object{{"pending", json::object{{unmapped("K1", "W1", "Site Manager"), 375}}}}}};
     std::string text = render_summary(summary);
     BOOST_TEST(text.find("2000 applications seen") != std::string::npos);
     BOOST_TEST(text.find("375 applications wait for 1 unmapped Workable job") != std::string::npos);

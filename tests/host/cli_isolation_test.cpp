@@ -31,8 +31,15 @@ struct Env {
         }
     }
     std::vector<std::string> argv(std::vector<std::string> args) const {
-        std::vector<std::string> a{test::bin_dir() + "/ats-host", "--plugins", plugins, "--manifests", manifests,
-                                   "--data-dir", dir / "var", "--log-file", dir / "host.log"};
+        std::vector<std::string> a{test::bin_dir() + "/ats-host",
+                                   "--plugins",
+                                   plugins,
+                                   "--manifests",
+                                   manifests,
+                                   "--data-dir",
+                                   dir / "var",
+                                   "--log-file",
+                                   dir / "host.log"};
         a.insert(a.end(), args.begin(), args.end());
         return a;
     }
@@ -52,7 +59,8 @@ BOOST_AUTO_TEST_CASE(providers_rejects_plugins_that_crash_while_loading_naming_f
     BOOST_TEST(contains(r.out, "libatstest_segv_in_descriptor.so: init() or get_descriptor() crashed"));
     BOOST_TEST(contains(r.out, "SIGSEGV"));
     // Another tenant's command still works beside the crashing files.
-    auto call = test::run_process(env.argv({"call", "--tenant", "faulty", "jobs.get", "--args", R"({"job_id":"x1"})"}), {}, 60s);
+    auto call = test::run_process(env.argv({"call", "--tenant", "faulty", "jobs.get", "--args", R"({"job_id":"x1"})"}),
+                                  {}, 60s);
     BOOST_TEST(call.exit_code == 0);
     BOOST_TEST(contains(call.out, "\"x1\""));
 }
@@ -73,8 +81,8 @@ BOOST_AUTO_TEST_CASE(a_crash_in_an_isolated_plugin_is_a_clear_error_with_exit_3)
     const char *asan = std::getenv("ASAN_OPTIONS");
     std::map<std::string, std::string> raw_signals{
         {"ASAN_OPTIONS", std::string(asan ? asan : "") + (asan && *asan ? ":" : "") + "handle_segv=0"}};
-    auto in = test::run_process(env.argv({"call", "--tenant", "segv_in_invoke", "jobs.get", "--args", R"({"job_id":"1"})"}),
-                                raw_signals, 60s);
+    auto in = test::run_process(
+        env.argv({"call", "--tenant", "segv_in_invoke", "jobs.get", "--args", R"({"job_id":"1"})"}), raw_signals, 60s);
     BOOST_TEST(in.signal == SIGSEGV);
 }
 

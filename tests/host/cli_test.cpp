@@ -54,7 +54,8 @@ struct Cli {
     std::map<std::string, std::string> env{{"ATS_CLI_KEY", "cli-secret-31337"}};
 
     Cli() {
-        plugins = test::make_plugin_dir(tmp / "plugins", {"good", "c", "throws", "create_fails", "other_major", "dup_a", "dup_b"});
+        plugins = test::make_plugin_dir(tmp / "plugins",
+                                        {"good", "c", "throws", "create_fails", "other_major", "dup_a", "dup_b"});
         manifest("acme", R"({"tenant_id":"acme","provider":"test_good","display_name":"Acme",
             "provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"job_count":7}})");
         manifest("cee", R"({"tenant_id":"cee","provider":"test_c","provider_config":{}})");
@@ -64,8 +65,15 @@ struct Cli {
         std::ofstream(manifests + "/" + name + ".json") << text;
     }
     std::vector<std::string> argv(std::vector<std::string> args) const {
-        std::vector<std::string> a{test::bin_dir() + "/ats-host", "--plugins", plugins, "--manifests", manifests,
-                                   "--data-dir", data, "--log-file", logfile};
+        std::vector<std::string> a{test::bin_dir() + "/ats-host",
+                                   "--plugins",
+                                   plugins,
+                                   "--manifests",
+                                   manifests,
+                                   "--data-dir",
+                                   data,
+                                   "--log-file",
+                                   logfile};
         a.insert(a.end(), args.begin(), args.end());
         return a;
     }
@@ -114,7 +122,8 @@ BOOST_AUTO_TEST_CASE(providers_lists_matrix_and_rejected_files_and_keeps_the_goo
     BOOST_TEST(contains(r.out, "test_c - "));
     BOOST_TEST(contains(r.out, "Rejected:"));
     BOOST_TEST(contains(r.out, "libatstest_other_major.so: ABI major version mismatch"));
-    BOOST_TEST(contains(r.out, "claimed by " + plugins + "/libatstest_dup_a.so and " + plugins + "/libatstest_dup_b.so"));
+    BOOST_TEST(
+        contains(r.out, "claimed by " + plugins + "/libatstest_dup_a.so and " + plugins + "/libatstest_dup_b.so"));
     auto j = run({"providers", "--json"});
     BOOST_TEST(j.exit_code == 0);
     int ok = 0, rejected = 0;
@@ -144,10 +153,12 @@ BOOST_AUTO_TEST_CASE(providers_lists_matrix_and_rejected_files_and_keeps_the_goo
 BOOST_AUTO_TEST_CASE(serve_and_hash_token_share_the_global_flag_parser) {
     auto level = run({"--log-level", "loud", "serve", "--tokens", tmp / "tokens.json"});
     BOOST_TEST(level.exit_code == 2);
-    BOOST_TEST(contains(error_line(level.err).at("message").as_string().c_str(), "--log-level must be debug, info, warn or error"));
+    BOOST_TEST(contains(error_line(level.err).at("message").as_string().c_str(),
+                        "--log-level must be debug, info, warn or error"));
     auto iso = run({"--isolation", "elsewhere", "hash-token"});
     BOOST_TEST(iso.exit_code == 2);
-    BOOST_TEST(contains(error_line(iso.err).at("message").as_string().c_str(), "--isolation must be process or in_process"));
+    BOOST_TEST(
+        contains(error_line(iso.err).at("message").as_string().c_str(), "--isolation must be process or in_process"));
     auto json_flag = run({"--json", "serve", "--tokens", tmp / "tokens.json"});
     BOOST_TEST(json_flag.exit_code == 2);
     BOOST_TEST(contains(error_line(json_flag.err).at("message").as_string().c_str(), "serve does not take --json"));
@@ -195,7 +206,8 @@ BOOST_AUTO_TEST_CASE(blob_operations_write_the_output_file) {
     BOOST_TEST(no_out.exit_code == 2);
     BOOST_TEST(contains(error_line(no_out.err).at("message").as_string().c_str(), "--output"));
     std::string file = tmp / "resume.pdf";
-    auto r = run({"call", "--tenant", "acme", "candidates.get_resume", "--args", R"({"candidate_id":"c9"})", "--output", file});
+    auto r = run(
+        {"call", "--tenant", "acme", "candidates.get_resume", "--args", R"({"candidate_id":"c9"})", "--output", file});
     BOOST_TEST(r.exit_code == 0);
     BOOST_TEST(slurp(file) == "%PDF-1.4 resume of c9");
     auto meta = json::parse(r.out).as_object();
@@ -235,14 +247,21 @@ BOOST_AUTO_TEST_CASE(operation_failures_map_to_exit_codes_with_a_json_error_line
 }
 
 BOOST_AUTO_TEST_CASE(bad_manifests_get_specific_errors_and_good_tenants_keep_working) {
-    manifest("inline", R"({"tenant_id":"inline","provider":"test_good","provider_config":{"api_key":"inline-cli-secret-777"}})");
-    manifest("noenv", R"({"tenant_id":"noenv","provider":"test_good","provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_UNSET"}}}})");
+    manifest("inline",
+             R"({"tenant_id":"inline","provider":"test_good","provider_config":{"api_key":"inline-cli-secret-777"}})");
+    manifest(
+        "noenv",
+        R"({"tenant_id":"noenv","provider":"test_good","provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_UNSET"}}}})");
     manifest("unknown", R"({"tenant_id":"unknown","provider":"greenhouse","provider_config":{}})");
-    manifest("big", R"({"tenant_id":"big","provider":"test_good","provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"page_size":500}})");
+    manifest(
+        "big",
+        R"({"tenant_id":"big","provider":"test_good","provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"page_size":500}})");
     boost::filesystem::create_directories(manifests);
     std::ofstream(manifests + "/broken.json") << "{\n  \"tenant_id\": \"broken\",\n  \"provider\": \"test_good\",,\n}";
 
-    struct Case { std::string tenant, must_contain; };
+    struct Case {
+        std::string tenant, must_contain;
+    };
     std::vector<Case> cases = {
         {"inline", "inline.json: provider_config.api_key is a secret of provider 'test_good' and must be a reference"},
         {"noenv", "noenv.json: provider_config.api_key: secret environment variable ATS_CLI_UNSET is not set"},
@@ -267,7 +286,8 @@ BOOST_AUTO_TEST_CASE(bad_manifests_get_specific_errors_and_good_tenants_keep_wor
     BOOST_TEST(contains(t.out, "unknown.json: provider 'greenhouse' of tenant 'unknown' is not available"));
     // provider_config is checked against the plugin's schema as `check` does: never "ok".
     BOOST_TEST(contains(t.out, "big.json: provider_config.page_size: must be <= 250"), t.out);
-    BOOST_TEST(contains(t.out, "noenv.json: provider_config.api_key: secret environment variable ATS_CLI_UNSET is not set"));
+    BOOST_TEST(
+        contains(t.out, "noenv.json: provider_config.api_key: secret environment variable ATS_CLI_UNSET is not set"));
     BOOST_TEST(contains(t.out, "inline.json: provider_config.api_key is a secret"));
     auto tj = run({"tenants", "--json"});
     for (const auto &l : lines(tj.out)) {
@@ -311,7 +331,8 @@ BOOST_AUTO_TEST_CASE(state_is_durable_across_processes_and_batches_are_atomic) {
     auto set = run({"call", "--tenant", "acme", "custom_fields.set", "--args",
                     R"({"record_type":"job","record_id":"j1","values":{"colour":"red","size":3}})"});
     BOOST_TEST(set.exit_code == 0);
-    auto get = run({"call", "--tenant", "acme", "custom_fields.get", "--args", R"({"record_type":"job","record_id":"j1"})"});
+    auto get =
+        run({"call", "--tenant", "acme", "custom_fields.get", "--args", R"({"record_type":"job","record_id":"j1"})"});
     BOOST_TEST(get.exit_code == 0);
     BOOST_TEST(get.out == "{\"results\":[{\"name\":\"colour\",\"value\":\"red\"},{\"name\":\"size\",\"value\":3}]}\n");
     // a batch with one malformed op changes nothing
@@ -319,7 +340,8 @@ BOOST_AUTO_TEST_CASE(state_is_durable_across_processes_and_batches_are_atomic) {
                     R"({"record_type":"job","record_id":"j1","values":{"colour":"blue"},"malformed_last_op":true})"});
     BOOST_TEST(bad.exit_code == 2);
     BOOST_TEST(contains(error_line(bad.err).at("message").as_string().c_str(), "op #1 is malformed"));
-    auto again = run({"call", "--tenant", "acme", "custom_fields.get", "--args", R"({"record_type":"job","record_id":"j1"})"});
+    auto again =
+        run({"call", "--tenant", "acme", "custom_fields.get", "--args", R"({"record_type":"job","record_id":"j1"})"});
     BOOST_TEST(contains(again.out, "\"red\""));
     BOOST_TEST(boost::filesystem::exists(data + "/state.sqlite"));
 }
@@ -361,7 +383,8 @@ BOOST_AUTO_TEST_CASE(a_control_error_record_prints_last_and_exits_6) {
     BOOST_TEST(e.at("kind").as_string() == "partial");
     BOOST_TEST(e.at("code").as_string() == "transient");
     // --limit counts results only; the control record still comes, last.
-    auto lim = run({"call", "--tenant", "acme", "jobs.stream", "--limit", "2", "--args", R"({"partial_source":"workable"})"});
+    auto lim =
+        run({"call", "--tenant", "acme", "jobs.stream", "--limit", "2", "--args", R"({"partial_source":"workable"})"});
     BOOST_TEST(lim.exit_code == 6);
     size_t n = 0;
     std::istringstream in2(lim.out);
@@ -429,7 +452,8 @@ BOOST_AUTO_TEST_CASE(plugin_http_goes_through_the_host_with_retries_and_the_allo
         return r;
     });
     manifest("net", R"({"tenant_id":"net","provider":"test_good",
-        "provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"base_url":")" + upstream.url("") + R"("},
+        "provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"base_url":")" +
+                        upstream.url("") + R"("},
         "host":{"egress_allow":["127.0.0.1"],"retry":{"base_delay_ms":10}}})");
     auto r = run({"--log-level", "debug", "check", "--tenant", "net"});
     BOOST_TEST(r.exit_code == 0, r.err);
@@ -442,9 +466,14 @@ BOOST_AUTO_TEST_CASE(plugin_http_goes_through_the_host_with_retries_and_the_allo
     BOOST_TEST(contains(log, "HTTP 503; retrying"));
     BOOST_TEST(!contains(log, "cli-secret-31337"));
 
-    test::LoopbackHttpServer down([](const test::TestRequest &) { test::TestResponse r; r.status = 503; return r; });
+    test::LoopbackHttpServer down([](const test::TestRequest &) {
+        test::TestResponse r;
+        r.status = 503;
+        return r;
+    });
     manifest("down", R"({"tenant_id":"down","provider":"test_good",
-        "provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"base_url":")" + down.url("") + R"("},
+        "provider_config":{"api_key":{"$secret":{"env":"ATS_CLI_KEY"}},"base_url":")" +
+                         down.url("") + R"("},
         "host":{"egress_allow":["127.0.0.1"],"retry":{"base_delay_ms":10,"max_attempts":2}}})");
     auto d2 = run({"check", "--tenant", "down"});
     BOOST_TEST(d2.exit_code == 1); // {"ok":false} from check
@@ -462,9 +491,9 @@ BOOST_AUTO_TEST_CASE(plugin_http_goes_through_the_host_with_retries_and_the_allo
 }
 
 BOOST_AUTO_TEST_CASE(a_closed_stdout_stops_the_stream_quietly) {
-    auto r = test::run_process({"bash", "-c", "\"$@\" | head -n 1", "sh", test::bin_dir() + "/ats-host", "--plugins", plugins,
-                                "--manifests", manifests, "--data-dir", data, "--log-file", logfile, "call", "--tenant",
-                                "acme", "jobs.stream"},
+    auto r = test::run_process({"bash", "-c", "\"$@\" | head -n 1", "sh", test::bin_dir() + "/ats-host", "--plugins",
+                                plugins, "--manifests", manifests, "--data-dir", data, "--log-file", logfile, "call",
+                                "--tenant", "acme", "jobs.stream"},
                                env, 60s);
     BOOST_TEST(r.exit_code == 0);
     BOOST_TEST(lines(r.out).size() == 1u);

@@ -152,7 +152,10 @@ BOOST_AUTO_TEST_CASE(a_wait_beyond_the_budget_is_not_taken) {
 
 BOOST_AUTO_TEST_CASE(transport_errors_are_retried_then_reported_as_transient) {
     unsigned short port;
-    { test::LoopbackHttpServer gone([](const test::TestRequest &) { return test::TestResponse{}; }); port = gone.port(); }
+    {
+        test::LoopbackHttpServer gone([](const test::TestRequest &) { return test::TestResponse{}; });
+        port = gone.port();
+    }
     host::TenantHttp http(std::make_shared<net::HttpClient>(), policy(3));
     try {
         http.send(get("http://127.0.0.1:" + std::to_string(port) + "/a?token=secret"), false, {}, {});
@@ -168,7 +171,10 @@ BOOST_AUTO_TEST_CASE(cancellation_interrupts_the_backoff) {
     Flaky f(100, 503);
     host::TenantHttp http(std::make_shared<net::HttpClient>(), policy(10, 2000, 60000));
     std::atomic<bool> cancel{false};
-    std::thread t([&] { std::this_thread::sleep_for(200ms); cancel = true; });
+    std::thread t([&] {
+        std::this_thread::sleep_for(200ms);
+        cancel = true;
+    });
     auto t0 = std::chrono::steady_clock::now();
     BOOST_CHECK_EXCEPTION(http.send(get(f.srv.url("/")), true, [&] { return cancel.load(); }, {}), host::HostError,
                           [](const host::HostError &e) { return e.status() == ATS_ERR_CANCELLED; });
@@ -182,7 +188,8 @@ BOOST_AUTO_TEST_CASE(the_egress_allow_list_is_enforced) {
     p.egress_allow = {"api.example.com", "*.kombo.dev", "127.0.0.1:1"};
     host::TenantHttp http(std::make_shared<net::HttpClient>(), p);
     BOOST_CHECK_EXCEPTION(http.send(get(f.srv.url("/")), true, {}, {}), host::HostError, [](const host::HostError &e) {
-        return e.status() == ATS_ERR_FORBIDDEN && contains(e.what(), "egress allow-list") && contains(e.what(), "127.0.0.1");
+        return e.status() == ATS_ERR_FORBIDDEN && contains(e.what(), "egress allow-list") &&
+               contains(e.what(), "127.0.0.1");
     });
     BOOST_TEST(f.seen.load() == 0);
     host::EgressAllowList allow(p.egress_allow);
@@ -210,7 +217,9 @@ BOOST_AUTO_TEST_CASE(max_concurrency_caps_requests_in_flight) {
     host::TenantHttp http(std::make_shared<net::HttpClient>(), p);
     std::vector<std::thread> ts;
     for (int i = 0; i < 6; ++i)
-        ts.emplace_back([&] { for (int k = 0; k < 3; ++k) http.send(get(srv.url("/")), true, {}, {}); });
+        ts.emplace_back([&] {
+            for (int k = 0; k < 3; ++k) http.send(get(srv.url("/")), true, {}, {});
+        });
     for (auto &t : ts) t.join();
     BOOST_TEST(peak.load() <= 2);
     BOOST_TEST(http.max_in_flight_seen() == 2);
@@ -227,7 +236,10 @@ BOOST_AUTO_TEST_CASE(state_store_get_apply_scan) {
     BOOST_TEST(s.get("t1", "id/a", v));
     BOOST_TEST(v == "1");
     std::vector<std::string> keys;
-    s.scan("t1", "id/", [&](const std::string &k, const std::string &) { keys.push_back(k); return true; });
+    s.scan("t1", "id/", [&](const std::string &k, const std::string &) {
+        keys.push_back(k);
+        return true;
+    });
     BOOST_TEST(keys == (std::vector<std::string>{"id/a", "id/b"})); // byte order, prefix only, tenant only
     s.apply("t1", {{true, "id/a", ""}, {false, "id/b", "3"}});
     BOOST_TEST(!s.get("t1", "id/a", v));
@@ -252,12 +264,21 @@ BOOST_AUTO_TEST_CASE(state_survives_reopening_and_is_shared_between_connections)
     BOOST_TEST(a.get("t", "checkpoint", v));
     BOOST_TEST(v == "42");
     // concurrent writers through two connections (as two processes would): batches never interleave
-    std::thread w1([&] { for (int i = 0; i < 50; ++i) a.apply("t", {{false, "x", "a" + std::to_string(i)}, {false, "y", "a" + std::to_string(i)}}); });
-    std::thread w2([&] { for (int i = 0; i < 50; ++i) b.apply("t", {{false, "x", "b" + std::to_string(i)}, {false, "y", "b" + std::to_string(i)}}); });
+    std::thread w1([&] {
+        for (int i = 0; i < 50; ++i)
+            a.apply("t", {{false, "x", "a" + std::to_string(i)}, {false, "y", "a" + std::to_string(i)}});
+    });
+    std::thread w2([&] {
+        for (int i = 0; i < 50; ++i)
+            b.apply("t", {{false, "x", "b" + std::to_string(i)}, {false, "y", "b" + std::to_string(i)}});
+    });
     int torn = 0;
     for (int i = 0; i < 200; ++i) {
         std::map<std::string, std::string> snap;
-        a.scan("t", "", [&](const std::string &k, const std::string &val) { snap[k] = val; return true; });
+        a.scan("t", "", [&](const std::string &k, const std::string &val) {
+            snap[k] = val;
+            return true;
+        });
         if (snap.count("x") && snap["x"] != snap["y"]) ++torn;
     }
     w1.join();

@@ -115,7 +115,10 @@ BOOST_AUTO_TEST_CASE(slow_server_times_out_as_transport_error) {
 
 BOOST_AUTO_TEST_CASE(refused_connection_is_not_sent) {
     unsigned short port;
-    { test::LoopbackHttpServer srv(echo); port = srv.port(); } // now closed
+    {
+        test::LoopbackHttpServer srv(echo);
+        port = srv.port();
+    } // now closed
     net::HttpClient client;
     try {
         client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/x", {}, "", 2000ms});

@@ -100,8 +100,8 @@ BOOST_AUTO_TEST_CASE(validator_applies_nested_defaults) {
 BOOST_AUTO_TEST_CASE(schema_subset_check_and_secret_paths) {
     BOOST_TEST(host::check_schema(json::parse(R"({"type":"object","oneOf":[]})")).size() == 1u);
     BOOST_TEST(host::check_schema(json::parse(R"({"type":"object","properties":{"a":{"minimum":"x"}}})")).size() == 1u);
-    auto paths = host::secret_property_paths(json::parse(
-        R"({"properties":{"a":{"x-secret":true},"b":{"properties":{"c":{"x-secret":true},"d":{}}}}})"));
+    auto paths = host::secret_property_paths(
+        json::parse(R"({"properties":{"a":{"x-secret":true},"b":{"properties":{"c":{"x-secret":true},"d":{}}}}})"));
     BOOST_REQUIRE_EQUAL(paths.size(), 2u);
     BOOST_TEST(paths[1] == (std::vector<std::string>{"b", "c"}));
 }
@@ -112,7 +112,8 @@ BOOST_AUTO_TEST_CASE(a_valid_manifest_gets_host_defaults_and_a_resolved_config) 
     host::Redactor r;
     std::string cfg = d.resolve("acme.json", R"({"tenant_id":"acme","provider":"test_good",
         "provider_config":{"api_key":{"$secret":{"env":"ATS_MT_KEY"}},"page_size":10},
-        "host":{"egress_allow":["127.0.0.1"],"retry":{"max_attempts":2}}})", r);
+        "host":{"egress_allow":["127.0.0.1"],"retry":{"max_attempts":2}}})",
+                                r);
     auto v = json::parse(cfg);
     BOOST_TEST(v.at("api_key").as_string() == "manifest-secret-value");
     BOOST_TEST(v.at("page_size").as_int64() == 10);
@@ -130,7 +131,8 @@ BOOST_AUTO_TEST_CASE(file_secrets_are_relative_to_the_manifest) {
     write(d.manifests + "/secrets/acme.key", "file-secret-abc\n");
     host::Redactor r;
     std::string cfg = d.resolve("acme.json", R"({"tenant_id":"acme","provider":"test_good",
-        "provider_config":{"api_key":{"$secret":{"file":"secrets/acme.key"}}}})", r);
+        "provider_config":{"api_key":{"$secret":{"file":"secrets/acme.key"}}}})",
+                                r);
     BOOST_TEST(json::parse(cfg).at("api_key").as_string() == "file-secret-abc");
     std::string err = d.error_of("b.json", R"({"tenant_id":"b","provider":"test_good",
         "provider_config":{"api_key":{"$secret":{"file":"secrets/missing.key"}}}})");
@@ -175,7 +177,8 @@ BOOST_AUTO_TEST_CASE(rate_limit_keys_load_with_defaults_and_contradictions_are_r
     Dirs d;
     auto load = [&](const std::string &name, const std::string &rate_limit) {
         write(d.manifests + "/" + name, R"({"tenant_id":"r","provider":"test_good","provider_config":{},"host":{)" +
-                                            (rate_limit.empty() ? std::string() : "\"rate_limit\":" + rate_limit) + "}}");
+                                            (rate_limit.empty() ? std::string() : "\"rate_limit\":" + rate_limit) +
+                                            "}}");
         return host::load_manifest(d.manifests + "/" + name);
     };
     auto m = load("default.json", "");
@@ -200,13 +203,17 @@ BOOST_AUTO_TEST_CASE(rate_limit_keys_load_with_defaults_and_contradictions_are_r
                         "inverted.json: host.rate_limit: floor_per_second"));
     BOOST_TEST(contains(error("both.json", R"({"fixed_per_second":5,"ceiling_per_second":10})"),
                         "both.json: host.rate_limit: fixed_per_second excludes"));
-    BOOST_TEST(contains(error("share.json", R"({"interactive_share":1.5})"), "share.json: host.rate_limit.interactive_share"));
-    BOOST_TEST(contains(error("typo.json", R"({"ceiling":5})"), "typo.json: host.rate_limit.ceiling: is not a known key"));
+    BOOST_TEST(
+        contains(error("share.json", R"({"interactive_share":1.5})"), "share.json: host.rate_limit.interactive_share"));
+    BOOST_TEST(
+        contains(error("typo.json", R"({"ceiling":5})"), "typo.json: host.rate_limit.ceiling: is not a known key"));
 }
 
 BOOST_AUTO_TEST_CASE(manifest_structure_errors_name_file_and_key) {
     Dirs d;
-    write(d.manifests + "/m.json", R"({"tenant_id":"bad id","provider":"Test","provider_config":{},"host":{"max_concurrency":0,"egres_allow":[]}})");
+    write(
+        d.manifests + "/m.json",
+        R"({"tenant_id":"bad id","provider":"Test","provider_config":{},"host":{"max_concurrency":0,"egres_allow":[]}})");
     try {
         host::load_manifest(d.manifests + "/m.json");
         BOOST_FAIL("expected a manifest error");
@@ -218,17 +225,20 @@ BOOST_AUTO_TEST_CASE(manifest_structure_errors_name_file_and_key) {
         BOOST_TEST(contains(m, "m.json: host.egres_allow: is not a known key"));
     }
     write(d.manifests + "/n.json", R"({"provider":"x","provider_config":{}})");
-    BOOST_CHECK_EXCEPTION(host::load_manifest(d.manifests + "/n.json"), host::HostError,
-                          [](const host::HostError &e) { return contains(e.what(), "n.json: tenant_id: is required"); });
+    BOOST_CHECK_EXCEPTION(host::load_manifest(d.manifests + "/n.json"), host::HostError, [](const host::HostError &e) {
+        return contains(e.what(), "n.json: tenant_id: is required");
+    });
 }
 
 BOOST_AUTO_TEST_CASE(bad_json_names_file_line_and_column) {
     Dirs d;
-    write(d.manifests + "/broken.json", "{\n  \"tenant_id\": \"b\",\n  \"provider\": \"x\"\n  \"provider_config\": {}\n}\n");
-    BOOST_CHECK_EXCEPTION(host::load_manifest(d.manifests + "/broken.json"), host::HostError, [](const host::HostError &e) {
-        BOOST_TEST_MESSAGE(e.what());
-        return contains(e.what(), "broken.json:4:") && contains(e.what(), "invalid JSON");
-    });
+    write(d.manifests + "/broken.json",
+          "{\n  \"tenant_id\": \"b\",\n  \"provider\": \"x\"\n  \"provider_config\": {}\n}\n");
+    BOOST_CHECK_EXCEPTION(host::load_manifest(d.manifests + "/broken.json"), host::HostError,
+                          [](const host::HostError &e) {
+                              BOOST_TEST_MESSAGE(e.what());
+                              return contains(e.what(), "broken.json:4:") && contains(e.what(), "invalid JSON");
+                          });
 }
 
 BOOST_AUTO_TEST_CASE(the_folder_loads_good_files_despite_bad_ones_and_refuses_duplicate_ids) {
@@ -251,7 +261,10 @@ BOOST_AUTO_TEST_CASE(the_folder_loads_good_files_despite_bad_ones_and_refuses_du
 }
 
 BOOST_AUTO_TEST_CASE(patterns_match_as_in_ecmascript_over_inputs_of_any_length) {
-    struct Case { const char *pattern, *text; bool match; };
+    struct Case {
+        const char *pattern, *text;
+        bool match;
+    };
     const Case cases[] = {
         {"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "acme-eu_1.prod", true},
         {"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "-acme", false},
@@ -266,21 +279,21 @@ BOOST_AUTO_TEST_CASE(patterns_match_as_in_ecmascript_over_inputs_of_any_length) 
         {R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$)", "2026-01-02T03:04:05.Z", false},
         {"^https?://", "https://x", true},
         {"^https?://", "ftp://x", false},
-        {"/", "team/abc", true},          // unanchored: anywhere in the text
+        {"/", "team/abc", true}, // unanchored: anywhere in the text
         {"^[A-Za-z]{2}$", "GB", true},
         {"^[A-Za-z]{2}$", "GBR", false},
         {"^x", "", false},
         {"", "", true},
-        {"a|", "zzz", true},              // the empty alternative matches
+        {"a|", "zzz", true}, // the empty alternative matches
         {"^(?:ab)+$", "ababab", true},
         {"^(?:ab)+$", "ababa", false},
         {"^[^\\s]+$", "no-space", true},
         {"^[^\\s]+$", "a b", false},
-        {"^.$", "\xC3\xA9", true},        // one code point, two bytes
+        {"^.$", "\xC3\xA9", true}, // one code point, two bytes
         {"^\\w{3,}$", "ab", false},
         {"^a{2,3}$", "aaaa", false},
         {"^a{2,}$", "aaaa", true},
-        {"^a{,2}$", "a{,2}", true},       // not a quantifier: literal braces (ECMAScript Annex B)
+        {"^a{,2}$", "a{,2}", true}, // not a quantifier: literal braces (ECMAScript Annex B)
         {"^[]$", "", false},
         {"(a*)*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", false}, // no exponential backtracking
     };
@@ -301,10 +314,11 @@ BOOST_AUTO_TEST_CASE(patterns_match_as_in_ecmascript_over_inputs_of_any_length) 
 BOOST_AUTO_TEST_CASE(very_long_values_are_refused_cleanly_naming_the_file) {
     Dirs d;
     write(d.manifests + "/ok.json", R"({"tenant_id":"ok","provider":"test_good","provider_config":{}})");
-    write(d.manifests + "/long-id.json", R"({"tenant_id":")" + std::string(50000, 'a') +
-                                              R"(","provider":"test_good","provider_config":{}})");
+    write(d.manifests + "/long-id.json",
+          R"({"tenant_id":")" + std::string(50000, 'a') + R"(","provider":"test_good","provider_config":{}})");
     write(d.manifests + "/long-egress.json", R"({"tenant_id":"e","provider":"test_good","provider_config":{},)"
-                                             R"("host":{"egress_allow":[")" + std::string(200000, 'a') + R"(!"]}})");
+                                             R"("host":{"egress_allow":[")" +
+                                                 std::string(200000, 'a') + R"(!"]}})");
     auto set = host::load_manifests(d.manifests);
     BOOST_REQUIRE_EQUAL(set.tenants.size(), 1u);
     BOOST_TEST(set.tenants[0].tenant_id == "ok");
@@ -323,8 +337,9 @@ BOOST_AUTO_TEST_CASE(numbers_out_of_range_name_the_file_and_key) {
     write(d.manifests + "/ok.json", R"({"tenant_id":"ok","provider":"test_good","provider_config":{}})");
     write(d.manifests + "/huge.json", R"({"tenant_id":"h","provider":"test_good","provider_config":{},)"
                                       R"("sync":{"interval_seconds":1e300}})");
-    write(d.manifests + "/wide.json", R"({"tenant_id":"w","provider":"test_good","provider_config":{},)"
-                                      R"("sync":{"full_every_seconds":18446744073709551615},"host":{"http_timeout_ms":-1e300}})");
+    write(d.manifests + "/wide.json",
+          R"({"tenant_id":"w","provider":"test_good","provider_config":{},)"
+          R"("sync":{"full_every_seconds":18446744073709551615},"host":{"http_timeout_ms":-1e300}})");
     auto set = host::load_manifests(d.manifests);
     BOOST_REQUIRE_EQUAL(set.tenants.size(), 1u);
     BOOST_TEST(set.tenants[0].tenant_id == "ok");
@@ -351,6 +366,7 @@ BOOST_AUTO_TEST_CASE(an_unknown_provider_names_the_file_and_lists_the_available_
         BOOST_TEST(contains(e.what(), "u.json: provider 'workday'"));
         BOOST_TEST(contains(e.what(), "available providers: test_c, test_good"));
     }
-    BOOST_CHECK_EXCEPTION(rt.open_tenant("nobody"), host::HostError,
-                          [](const host::HostError &e) { return contains(e.what(), "no tenant 'nobody'") && contains(e.what(), "u"); });
+    BOOST_CHECK_EXCEPTION(rt.open_tenant("nobody"), host::HostError, [](const host::HostError &e) {
+        return contains(e.what(), "no tenant 'nobody'") && contains(e.what(), "u");
+    });
 }

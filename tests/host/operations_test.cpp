@@ -23,7 +23,7 @@ BOOST_AUTO_TEST_CASE(blob_handling_follows_the_tables_shape) {
     for (const auto &op : operations())
         if (is_blob_operation(op.name)) blobs.insert(op.name);
     BOOST_TEST((blobs == std::set<std::string>{ATS_OP_CANDIDATES_GET_RESUME, ATS_OP_APPLICATION_ATTACHMENTS_GET,
-                                              ATS_OP_CANDIDATE_ATTACHMENTS_GET}));
+                                               ATS_OP_CANDIDATE_ATTACHMENTS_GET}));
     BOOST_TEST(!is_blob_operation("future.operation"));
 }
 

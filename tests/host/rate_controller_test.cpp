@@ -16,10 +16,13 @@ namespace {
 constexpr int64_t kMs = 1000, kS = 1000000;
 
 RateSignal answer(int status, std::map<std::string, std::string> headers = {}, int64_t now_unix_s = 1700000000) {
-    return RateSignal::read(status, [&](const char *n) {
-        auto it = headers.find(n);
-        return it == headers.end() ? std::string() : it->second;
-    }, now_unix_s);
+    return RateSignal::read(
+        status,
+        [&](const char *n) {
+            auto it = headers.find(n);
+            return it == headers.end() ? std::string() : it->second;
+        },
+        now_unix_s);
 }
 
 RateSignal kombo(int status, int limit, int remaining, int reset_s) {
@@ -47,7 +50,8 @@ struct FixedWindow {
             used = 0;
         }
         if (used >= budget)
-            return answer(429, {{"Retry-After", std::to_string(std::max<int64_t>(1, (start + window_us - now + kS - 1) / kS))}});
+            return answer(
+                429, {{"Retry-After", std::to_string(std::max<int64_t>(1, (start + window_us - now + kS - 1) / kS))}});
         ++used;
         return answer(200);
     }
@@ -204,7 +208,7 @@ BOOST_AUTO_TEST_CASE(interactive_calls_go_before_queued_background_calls) {
     int64_t now = 0;
     int64_t w = c.poll(ia, now);
     now += w;
-    BOOST_TEST(c.poll(bg, now) > 0);  // the token is the interactive call's
+    BOOST_TEST(c.poll(bg, now) > 0); // the token is the interactive call's
     BOOST_TEST(c.poll(ia, now) == 0);
     BOOST_TEST(c.snapshot().queued == 1);
     BOOST_TEST(c.snapshot().queued_interactive == 0);
@@ -224,8 +228,10 @@ BOOST_AUTO_TEST_CASE(background_calls_leave_the_interactive_reserve) {
     int64_t now = kS, got = 0;
     while (now < 11 * kS) {
         int64_t w = try_take(c, CallClass::background, now);
-        if (w) now += w;
-        else ++got;
+        if (w)
+            now += w;
+        else
+            ++got;
     }
     BOOST_TEST(got >= 4995);
     BOOST_TEST(got <= 5013);

@@ -96,10 +96,16 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(get_apply_scan, B, Backends) {
     BOOST_TEST(s->get("t1", "id/a", v));
     BOOST_TEST(v == "1");
     std::vector<std::string> keys;
-    s->scan("t1", "id/", [&](const std::string &k, const std::string &) { keys.push_back(k); return true; });
+    s->scan("t1", "id/", [&](const std::string &k, const std::string &) {
+        keys.push_back(k);
+        return true;
+    });
     BOOST_TEST(keys == (std::vector<std::string>{"id/a", "id/b"})); // byte order, prefix only, tenant only
     keys.clear();
-    s->scan("t1", "", [&](const std::string &k, const std::string &) { keys.push_back(k); return keys.size() < 2; });
+    s->scan("t1", "", [&](const std::string &k, const std::string &) {
+        keys.push_back(k);
+        return keys.size() < 2;
+    });
     BOOST_TEST(keys.size() == 2u); // the callback stops the scan
     s->apply("t1", {{true, "id/a", ""}, {false, "id/b", "3"}});
     BOOST_TEST(!s->get("t1", "id/a", v));
@@ -112,13 +118,19 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(get_apply_scan, B, Backends) {
     BOOST_TEST(s->get("t1", bin, v));
     BOOST_TEST(v == bin);
     keys.clear();
-    s->scan("t1", "a", [&](const std::string &k, const std::string &) { keys.push_back(k); return true; });
+    s->scan("t1", "a", [&](const std::string &k, const std::string &) {
+        keys.push_back(k);
+        return true;
+    });
     BOOST_TEST(keys == (std::vector<std::string>{bin, std::string("a\x01", 2)}));
     bool sealed = false;
     BOOST_TEST(s->get("t1", "\xff\xff", v, &sealed));
     BOOST_TEST(sealed);
     keys.clear();
-    s->scan("t1", "\xff", [&](const std::string &k, const std::string &) { keys.push_back(k); return true; });
+    s->scan("t1", "\xff", [&](const std::string &k, const std::string &) {
+        keys.push_back(k);
+        return true;
+    });
     BOOST_TEST(keys.size() == 1u); // a prefix of 0xFF bytes has no upper bound
     s->apply("t1", {{false, "empty", ""}});
     BOOST_TEST(s->get("t1", "empty", v));
@@ -128,13 +140,22 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(get_apply_scan, B, Backends) {
 BOOST_AUTO_TEST_CASE_TEMPLATE(batches_are_atomic_between_instances, B, Backends) {
     B b;
     auto a = b.open(), c = b.open(); // two connections, as two instances would have
-    std::thread w1([&] { for (int i = 0; i < 40; ++i) a->apply("t", {{false, "x", "a" + std::to_string(i)}, {false, "y", "a" + std::to_string(i)}}); });
-    std::thread w2([&] { for (int i = 0; i < 40; ++i) c->apply("t", {{false, "y", "b" + std::to_string(i)}, {false, "x", "b" + std::to_string(i)}}); });
+    std::thread w1([&] {
+        for (int i = 0; i < 40; ++i)
+            a->apply("t", {{false, "x", "a" + std::to_string(i)}, {false, "y", "a" + std::to_string(i)}});
+    });
+    std::thread w2([&] {
+        for (int i = 0; i < 40; ++i)
+            c->apply("t", {{false, "y", "b" + std::to_string(i)}, {false, "x", "b" + std::to_string(i)}});
+    });
     auto reader = b.open();
     int torn = 0;
     for (int i = 0; i < 150; ++i) {
         std::map<std::string, std::string> snap;
-        reader->scan("t", "", [&](const std::string &k, const std::string &val) { snap[k] = val; return true; });
+        reader->scan("t", "", [&](const std::string &k, const std::string &val) {
+            snap[k] = val;
+            return true;
+        });
         if (snap.count("x") && snap["x"] != snap["y"]) ++torn;
     }
     w1.join();
@@ -182,7 +203,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(reseal_rewrites_sealed_rows_only, B, Backends) {
     B b;
     auto s = b.open();
     s->apply("t", {{false, "plain", "p"}, {false, "secret1", "old1", true}, {false, "secret2", "new2", true}});
-    size_t n = s->reseal_all("t", [](const host::StateRow &r) { return r.value.rfind("old", 0) == 0 ? "new" + r.value.substr(3) : ""; });
+    size_t n = s->reseal_all(
+        "t", [](const host::StateRow &r) { return r.value.rfind("old", 0) == 0 ? "new" + r.value.substr(3) : ""; });
     BOOST_TEST(n == 1u);
     std::string v;
     BOOST_TEST(s->get("t", "secret1", v));
@@ -258,7 +280,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(lease_of_a_killed_holder_is_taken_over, B, Backend
     std::printf("%s: lease of a SIGKILLed holder taken over after %lld ms (lease %lld ms)\n", B::name,
                 static_cast<long long>(took), static_cast<long long>(ttl));
     BOOST_TEST(held->token() == before->token + 1);
-    BOOST_TEST(took <= ttl + 1000); // within the lease (plus one polling step and slack)
+    BOOST_TEST(took <= ttl + 1000);           // within the lease (plus one polling step and slack)
     if (s->shared()) BOOST_TEST(took >= 100); // a lease is not stolen early... it ends when renewals stop
 }
 
@@ -303,7 +325,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(write_with_a_lost_lease_is_refused, B, Backends) {
 }
 
 BOOST_AUTO_TEST_CASE(state_urls_never_show_their_password) {
-    BOOST_TEST(host::redact_state_url("postgresql://ats:s3cret@db.example:5432/ats") == "postgresql://ats:***@db.example:5432/ats");
+    BOOST_TEST(host::redact_state_url("postgresql://ats:s3cret@db.example:5432/ats") ==
+               "postgresql://ats:***@db.example:5432/ats");
     BOOST_TEST(host::redact_state_url("postgres://u:p%40ss@h/d?password=other&sslmode=require") ==
                "postgres://u:***@h/d?password=***&sslmode=require");
     BOOST_TEST(host::state_url_password("postgresql://u:p%40ss@h/d") == "p@ss");

@@ -95,7 +95,8 @@ BOOST_AUTO_TEST_CASE(tenant_keys_are_generated_private_stable_and_rotate) {
         BOOST_TEST(mode_of(o.data_dir + "/keys/acme.key") == 0600u);
         BOOST_TEST(mode_of(o.log_file) == 0600u);
         // A sealed row under the generated key.
-        env.state().apply("acme", {{false, "tok", host::seal(keys.sealing[0], host::row_aad("acme", "tok"), "secret-1"), true}});
+        env.state().apply(
+            "acme", {{false, "tok", host::seal(keys.sealing[0], host::row_aad("acme", "tok"), "secret-1"), true}});
         BOOST_TEST(slurp(o.data_dir + "/state.sqlite").find("secret-1") == std::string::npos);
         BOOST_TEST(slurp(o.data_dir + "/state.sqlite-wal").find("secret-1") == std::string::npos);
     }

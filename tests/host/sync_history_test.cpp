@@ -19,8 +19,11 @@ namespace {
 host::SealingKey key(const std::string &material) { return host::sealing_key_from_material(material); }
 
 json::object run(const std::string &id, const std::string &trigger, const std::string &secret_text = "") {
-    return json::object{{"id", id}, {"trigger", trigger}, {"status", "succeeded"},
-                        {"summary", json::object{{"applications_seen", 7}, {"errors", json::array{json::object{{"message", secret_text}}}}}}};
+    return json::object{{"id", id},
+                        {"trigger", trigger},
+                        {"status", "succeeded"},
+                        {"summary", json::object{{"applications_seen", 7},
+                                                 {"errors", json::array{json::object{{"message", secret_text}}}}}}};
 }
 
 std::string file_bytes(const std::string &path) {
@@ -43,10 +46,10 @@ BOOST_AUTO_TEST_CASE(runs_come_back_newest_first_and_retention_drops_the_oldest)
     BOOST_TEST(all[0].at("id").as_string() == ids[4]);
     BOOST_TEST(all[2].at("id").as_string() == ids[2]);
     BOOST_TEST(h.last(1).size() == 1u);
-    BOOST_TEST(!h.find(ids[0]));           // dropped
-    size_t rows = 0;                       // and nothing of the dropped runs is left behind
+    BOOST_TEST(!h.find(ids[0])); // dropped
+    size_t rows = 0;             // and nothing of the dropped runs is left behind
     store.scan(h.owner(), "", [&](const std::string &, const std::string &) { return ++rows, true; });
-    BOOST_TEST(rows == 6u);                // 3 runs: a summary row and an index row each
+    BOOST_TEST(rows == 6u); // 3 runs: a summary row and an index row each
     BOOST_TEST(h.find(ids[3])->at("trigger").as_string() == "cli");
     BOOST_TEST(!h.find("../" + ids[3]));
     // Another tenant's history is apart.

@@ -27,9 +27,10 @@ struct TlsServer {
     std::unique_ptr<test::ChildProcess> proc;
     int port = 0;
     explicit TlsServer(const std::string &san) {
-        auto gen = test::run_process({ATS_OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
-                                      cert, "-days", "1", "-subj", "/CN=ats-test", "-addext", "subjectAltName=" + san},
-                                     {}, 60s);
+        auto gen =
+            test::run_process({ATS_OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+                               cert, "-days", "1", "-subj", "/CN=ats-test", "-addext", "subjectAltName=" + san},
+                              {}, 60s);
         BOOST_REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
         proc = std::make_unique<test::ChildProcess>(std::vector<std::string>{
             ATS_OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"});
@@ -92,10 +93,20 @@ BOOST_AUTO_TEST_CASE(ats_host_reaches_https_upstreams_with_a_private_ca_given_by
     boost::filesystem::create_directories(tmp / "manifests");
     std::ofstream(tmp / "manifests/tls.json") << R"({"tenant_id":"tls","provider":"test_good",
         "provider_config":{"api_key":{"$secret":{"env":"ATS_TLS_KEY"}},"base_url":"https://localhost:)" +
-                                                        std::to_string(s.port) + R"("},
+                                                     std::to_string(s.port) + R"("},
         "host":{"egress_allow":["localhost"],"retry":{"max_attempts":1}}})";
-    std::vector<std::string> argv{test::bin_dir() + "/ats-host", "--plugins", plugins, "--manifests", tmp / "manifests",
-                                  "--data-dir", tmp / "var", "--log-file", tmp / "log", "check", "--tenant", "tls"};
+    std::vector<std::string> argv{test::bin_dir() + "/ats-host",
+                                  "--plugins",
+                                  plugins,
+                                  "--manifests",
+                                  tmp / "manifests",
+                                  "--data-dir",
+                                  tmp / "var",
+                                  "--log-file",
+                                  tmp / "log",
+                                  "check",
+                                  "--tenant",
+                                  "tls"};
     auto refused = test::run_process(argv, {{"ATS_TLS_KEY", "tls-key-1234"}}, 60s);
     BOOST_TEST(refused.exit_code == 1);
     BOOST_TEST(contains(refused.err, "certificate verify failed"));

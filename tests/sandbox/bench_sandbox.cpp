@@ -16,9 +16,12 @@ int main(int argc, char **argv) {
     std::string threads = "2";
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string arg = argv[i];
-        if (arg == "--requests") requests = std::stoi(argv[i + 1]);
-        else if (arg == "--connections") connections = std::stoi(argv[i + 1]);
-        else if (arg == "--threads") threads = argv[i + 1];
+        if (arg == "--requests")
+            requests = std::stoi(argv[i + 1]);
+        else if (arg == "--connections")
+            connections = std::stoi(argv[i + 1]);
+        else if (arg == "--threads")
+            threads = argv[i + 1];
         else {
             std::cerr << "unknown option " << arg << "\n";
             return 2;
@@ -73,8 +76,8 @@ int main(int argc, char **argv) {
     auto stats = sandbox.http().stats();
     std::cout << "bench: ats-sandbox " << done.load() << " requests over " << connections << " keep-alive connections ("
               << threads << " server threads): " << static_cast<long long>(done.load() / seconds) << " req/s, "
-              << seconds << " s, " << bytes.load() / 1024 << " KiB, " << stats.connections_opened << " connections opened, "
-              << errors.load() << " errors" << std::endl;
+              << seconds << " s, " << bytes.load() / 1024 << " KiB, " << stats.connections_opened
+              << " connections opened, " << errors.load() << " errors" << std::endl;
     if (errors.load() > 0) std::cout << "first error: " << first_error << std::endl;
     return errors.load() == 0 && done.load() == requests ? 0 : 1;
 }

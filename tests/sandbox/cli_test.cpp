@@ -19,13 +19,17 @@ BOOST_AUTO_TEST_CASE(help_and_argument_errors) {
     for (const char *flag : {"--tracker-port", "--kombo-port", "--ports-file", "--seed", "--fixture", "--latency-ms",
                              "--tracker-concurrency", "--export-fixture", "--tracker-timezone", "--threads"})
         BOOST_TEST(help.out.find(flag) != std::string::npos, flag);
-    auto unknown = run_process({bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--frobnicate", "1"}, {}, std::chrono::seconds(20));
+    auto unknown =
+        run_process({bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--frobnicate", "1"}, {},
+                    std::chrono::seconds(20));
     BOOST_TEST(unknown.exit_code == 2);
     BOOST_TEST(unknown.err.find("--frobnicate") != std::string::npos);
     auto missing = run_process({bin_dir() + "/ats-sandbox", "--seed", "3"}, {}, std::chrono::seconds(20));
     BOOST_TEST(missing.exit_code == 2);
     BOOST_TEST(missing.err.find("--tracker-port") != std::string::npos);
-    auto zone = run_process({bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--tracker-timezone", "Mars/Olympus"}, {}, std::chrono::seconds(20));
+    auto zone = run_process(
+        {bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--tracker-timezone", "Mars/Olympus"},
+        {}, std::chrono::seconds(20));
     BOOST_TEST(zone.exit_code == 2);
     BOOST_TEST(zone.err.find("Mars/Olympus") != std::string::npos);
 }
@@ -34,7 +38,8 @@ BOOST_AUTO_TEST_CASE(ports_file_listening_line_and_sigterm) {
     TempDir dir("sandbox-cli");
     std::string ports = dir / "ports.json";
     ChildProcess child({bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--ports-file", ports});
-    BOOST_TEST_REQUIRE(child.wait_for_output("ats-sandbox: tracker http://127.0.0.1:", std::chrono::seconds(20)), child.read_err());
+    BOOST_TEST_REQUIRE(child.wait_for_output("ats-sandbox: tracker http://127.0.0.1:", std::chrono::seconds(20)),
+                       child.read_err());
     std::ifstream in(ports);
     std::stringstream text;
     text << in.rdbuf();

@@ -20,8 +20,8 @@ using namespace ats::sandbox;
 namespace {
 
 struct Coverage {
-    int nameless = 0, oversized = 0, refused_type = 0, not_cv = 0, two_emails = 0, two_phones = 0,
-        unparseable = 0, null_source = 0, null_phone_type = 0, stage_not_status = 0, stage_case = 0, documents = 0;
+    int nameless = 0, oversized = 0, refused_type = 0, not_cv = 0, two_emails = 0, two_phones = 0, unparseable = 0,
+        null_source = 0, null_phone_type = 0, stage_not_status = 0, stage_case = 0, documents = 0;
 };
 
 World make(std::uint64_t seed) {
@@ -62,7 +62,8 @@ void check_seed(std::uint64_t seed, Coverage &cov) {
         std::set<std::string> all_valid;
         for (const auto &pv : truth["people"].as_array()) {
             person_of_key[str_of(pv.as_object(), "key")] = &pv.as_object();
-            for (const auto &v : pv.as_object().at("valid_phones").as_array()) all_valid.insert(std::string(v.as_string()));
+            for (const auto &v : pv.as_object().at("valid_phones").as_array())
+                all_valid.insert(std::string(v.as_string()));
         }
 
         // Every application maps to a person and sits in exactly one expected list.
@@ -96,7 +97,8 @@ void check_seed(std::uint64_t seed, Coverage &cov) {
             const auto &r = rv.as_object();
             if (named.count(int_or(r, "id", -1))) continue;
             ++tracker_only;
-            BOOST_TEST(!key_owner.count("e:" + lower_trimmed(str_of(r, "email"))), "Tracker-only email " << str_of(r, "email"));
+            BOOST_TEST(!key_owner.count("e:" + lower_trimmed(str_of(r, "email"))),
+                       "Tracker-only email " << str_of(r, "email"));
             for (const char *f : {"mobiletelephone", "worktelephone", "hometelephone"}) {
                 std::string c = canonical_phone(str_of(r, f));
                 if (!c.empty()) BOOST_TEST(!key_owner.count("p:" + c), "Tracker-only phone " << str_of(r, f));
@@ -113,7 +115,8 @@ void check_seed(std::uint64_t seed, Coverage &cov) {
                 app_ids.insert(std::string(a.as_string()));
                 const json::object *app = w.kombo_record("applications", std::string(a.as_string()));
                 const json::object *c = w.kombo_record("candidates", str_of(*app, "candidate_id"));
-                for (const auto &e : c->at("email_addresses").as_array()) typed_emails.insert(lower_trimmed(str_of(e.as_object(), "email_address")));
+                for (const auto &e : c->at("email_addresses").as_array())
+                    typed_emails.insert(lower_trimmed(str_of(e.as_object(), "email_address")));
                 for (const auto &ph : c->at("phone_numbers").as_array()) {
                     // A "phone" with no digit at all ("n/a") is no phone: expected leaves it out.
                     if (!digits_of(str_of(ph.as_object(), "phone_number")).empty())
@@ -124,7 +127,8 @@ void check_seed(std::uint64_t seed, Coverage &cov) {
                 names.insert(lower_trimmed(str_of(*c, "first_name") + str_of(*c, "last_name")));
             }
             std::set<std::string> emails, phones;
-            for (const auto &e : p.at("emails").as_array()) BOOST_TEST(emails.insert(lower_trimmed(str_of(e.as_object(), "email_address"))).second);
+            for (const auto &e : p.at("emails").as_array())
+                BOOST_TEST(emails.insert(lower_trimmed(str_of(e.as_object(), "email_address"))).second);
             BOOST_TEST((emails == typed_emails), "emails of " << str_of(p, "person"));
             for (const auto &ph : p.at("phones").as_array()) {
                 const auto &o = ph.as_object();
@@ -154,7 +158,8 @@ void check_seed(std::uint64_t seed, Coverage &cov) {
                 ++cov.documents;
                 BOOST_TEST(str_of(o, "type") == "CV");
                 BOOST_TEST(int_or(o, "size", 0) <= static_cast<std::int64_t>(kMaxCvBytes));
-                BOOST_TEST(cv_refusal("CV", str_of(o, "content_type"), static_cast<std::size_t>(int_or(o, "size", 0))).empty());
+                BOOST_TEST(cv_refusal("CV", str_of(o, "content_type"), static_cast<std::size_t>(int_or(o, "size", 0)))
+                               .empty());
                 BOOST_TEST(app_ids.count(str_of(o, "application_id")) == 1u);
                 BOOST_TEST(attachment_ids.insert(str_of(o, "attachment_id")).second);
             }
@@ -162,9 +167,12 @@ void check_seed(std::uint64_t seed, Coverage &cov) {
                 const auto &o = d.as_object();
                 BOOST_TEST(!str_of(o, "reason").empty());
                 BOOST_TEST(attachment_ids.insert(str_of(o, "attachment_id")).second); // never both
-                if (str_of(o, "type") != "CV") ++cov.not_cv;
-                else if (int_or(o, "size", 0) > static_cast<std::int64_t>(kMaxCvBytes)) ++cov.oversized;
-                else ++cov.refused_type;
+                if (str_of(o, "type") != "CV")
+                    ++cov.not_cv;
+                else if (int_or(o, "size", 0) > static_cast<std::int64_t>(kMaxCvBytes))
+                    ++cov.oversized;
+                else
+                    ++cov.refused_type;
             }
             // Every attachment of the person's applications is in exactly one of the two lists.
             std::size_t attachments = 0;
@@ -174,11 +182,16 @@ void check_seed(std::uint64_t seed, Coverage &cov) {
         // Statuses under the default stage rule.
         for (const auto &row : expected.at("applications").as_array()) {
             const auto &o = row.as_object();
-            std::string outcome = str_of(o, "outcome"), stage = str_of(o, "stage"), status = str_of(o, "expected_status_by_stage");
+            std::string outcome = str_of(o, "outcome"), stage = str_of(o, "stage"),
+                        status = str_of(o, "expected_status_by_stage");
             std::string lower = lower_trimmed(stage);
-            std::string want = outcome == "HIRED" ? "Accepted" : outcome == "DECLINED" ? "Declined"
-                             : lower == "applied" ? "Applied" : lower == "shortlisted" ? "Shortlisted"
-                             : lower == "interview" ? "Interview" : lower == "offer" ? "Offer" : "Applied";
+            std::string want = outcome == "HIRED"       ? "Accepted"
+                               : outcome == "DECLINED"  ? "Declined"
+                               : lower == "applied"     ? "Applied"
+                               : lower == "shortlisted" ? "Shortlisted"
+                               : lower == "interview"   ? "Interview"
+                               : lower == "offer"       ? "Offer"
+                                                        : "Applied";
             BOOST_TEST(status == want, str_of(o, "application_id") << " stage " << stage << " outcome " << outcome);
             if (outcome == "PENDING" && (stage == "Phone Screen" || stage == "Sourced")) ++cov.stage_not_status;
             if (outcome == "PENDING" && stage == "shortlisted") ++cov.stage_case;

@@ -38,8 +38,8 @@ BOOST_AUTO_TEST_CASE(expected_state_is_consistent_with_the_services) {
     BOOST_TEST(apps.size() == 40u);
     std::size_t listed = expected.at("applications").as_array().size() + expected.at("pending").as_array().size() +
                          expected.at("deleted").as_array().size();
-    BOOST_TEST(listed == apps.size()); // every application is in exactly one list
-    BOOST_TEST(!expected.at("pending").as_array().empty());  // an unmapped job exists (seed 1, 5 jobs)
+    BOOST_TEST(listed == apps.size());                      // every application is in exactly one list
+    BOOST_TEST(!expected.at("pending").as_array().empty()); // an unmapped job exists (seed 1, 5 jobs)
     BOOST_TEST(!expected.at("deleted").as_array().empty());
     std::map<std::string, std::string> email_owner; // normalised email -> person
     for (const auto &row : expected.at("applications").as_array()) {
@@ -49,26 +49,33 @@ BOOST_AUTO_TEST_CASE(expected_state_is_consistent_with_the_services) {
         std::string status = s(row, "expected_status");
         BOOST_TEST(status == (outcome == "HIRED" ? "Accepted" : outcome == "DECLINED" ? "Declined" : "Applied"));
         // The opportunity exists in Tracker.
-        auto opp = sb.tracker("getIndividualRecord", json::object{{"instructions", json::object{{"recordtype", "O"}, {"recordid", n(row, "tracker_opportunity_id")}}}});
+        auto opp =
+            sb.tracker("getIndividualRecord",
+                       json::object{{"instructions", json::object{{"recordtype", "O"},
+                                                                  {"recordid", n(row, "tracker_opportunity_id")}}}});
         BOOST_TEST(n(opp, "status") == 0);
         for (const auto &e : app.at("candidate").at("email_addresses").as_array()) {
             auto [it, inserted] = email_owner.emplace(lower_trim(s(e, "email_address")), s(row, "person"));
             BOOST_TEST(it->second == s(row, "person")); // one email never belongs to two people
         }
     }
-    for (const auto &row : expected.at("deleted").as_array()) BOOST_TEST(!apps.at(s(row, "application_id")).at("remote_deleted_at").is_null());
+    for (const auto &row : expected.at("deleted").as_array())
+        BOOST_TEST(!apps.at(s(row, "application_id")).at("remote_deleted_at").is_null());
     // People already in Tracker are named by their existing resource, whose details match.
     int existing = 0;
     for (const auto &p : expected.at("people").as_array()) {
         BOOST_TEST(p.at("candidate_ids").as_array().size() == p.at("application_ids").as_array().size());
         if (p.at("tracker_resource_id").is_null()) continue;
         ++existing;
-        auto r = sb.tracker("getIndividualRecord", json::object{{"instructions", json::object{{"recordtype", "R"}, {"recordid", n(p, "tracker_resource_id")}}}});
+        auto r = sb.tracker("getIndividualRecord",
+                            json::object{{"instructions", json::object{{"recordtype", "R"},
+                                                                       {"recordid", n(p, "tracker_resource_id")}}}});
         BOOST_TEST_REQUIRE(n(r, "status") == 0);
         const auto &details = r.at("results").as_array()[0].at("details");
         BOOST_TEST(s(details, "lastname") == s(p, "last_name"));
         std::string tracker_email = lower_trim(s(details, "email"));
-        if (!tracker_email.empty() && email_owner.count(tracker_email)) BOOST_TEST(email_owner[tracker_email] == s(p, "person"));
+        if (!tracker_email.empty() && email_owner.count(tracker_email))
+            BOOST_TEST(email_owner[tracker_email] == s(p, "person"));
     }
     BOOST_TEST(existing > 0);
     // Exactly one expected application already has its Tracker link (made by hand before the sync).
@@ -76,7 +83,9 @@ BOOST_AUTO_TEST_CASE(expected_state_is_consistent_with_the_services) {
     for (const auto &row : expected.at("applications").as_array()) {
         if (row.at("existing_link_id").is_null()) continue;
         ++with_link;
-        auto link = sb.tracker("getIndividualRecord", json::object{{"instructions", json::object{{"recordtype", "OR"}, {"recordid", n(row, "existing_link_id")}}}});
+        auto link = sb.tracker("getIndividualRecord",
+                               json::object{{"instructions", json::object{{"recordtype", "OR"},
+                                                                          {"recordid", n(row, "existing_link_id")}}}});
         const auto &l = link.at("results").as_array()[0];
         BOOST_TEST(n(l, "resourceid") == n(row, "tracker_resource_id"));
         BOOST_TEST(n(l, "opportunityid") == n(row, "tracker_opportunity_id"));
@@ -85,7 +94,8 @@ BOOST_AUTO_TEST_CASE(expected_state_is_consistent_with_the_services) {
     // The pending status is a parameter.
     auto interview = sb.admin_get("expected?pending_status=Interview");
     for (const auto &row : interview.at("applications").as_array())
-        BOOST_TEST((s(row, "expected_status") == "Interview" || s(row, "expected_status") == "Accepted" || s(row, "expected_status") == "Declined"));
+        BOOST_TEST((s(row, "expected_status") == "Interview" || s(row, "expected_status") == "Accepted" ||
+                    s(row, "expected_status") == "Declined"));
 }
 
 BOOST_AUTO_TEST_CASE(mutations_move_the_expected_state) {
@@ -96,14 +106,20 @@ BOOST_AUTO_TEST_CASE(mutations_move_the_expected_state) {
     BOOST_TEST(!linked.at("linked").is_null());
     auto after = sb.admin_get("expected");
     BOOST_TEST(after.at("pending").as_array().size() < pending);
-    BOOST_TEST(after.at("applications").as_array().size() == before.at("applications").as_array().size() + pending - after.at("pending").as_array().size());
+    BOOST_TEST(after.at("applications").as_array().size() ==
+               before.at("applications").as_array().size() + pending - after.at("pending").as_array().size());
     // The newly linked opportunity carries the custom field and a newer lastupdated.
     int64_t opp = n(linked.at("linked"), "tracker_opportunity_id");
-    auto row = sb.tracker("getIndividualRecord", json::object{{"instructions", json::object{{"recordtype", "O"}, {"recordid", opp}}}}).at("results").as_array()[0];
+    auto row = sb.tracker("getIndividualRecord",
+                          json::object{{"instructions", json::object{{"recordtype", "O"}, {"recordid", opp}}}})
+                   .at("results")
+                   .as_array()[0];
     bool has_field = false;
-    for (const auto &cf : row.at("customfields").as_array()) has_field |= s(cf, "name") == "Workable Job ID" && !s(cf, "value").empty();
+    for (const auto &cf : row.at("customfields").as_array())
+        has_field |= s(cf, "name") == "Workable Job ID" && !s(cf, "value").empty();
     BOOST_TEST(has_field);
-    auto changes = sb.admin_post("mutate", json::object{{"change_outcomes", 3}, {"add_applications", 4}, {"delete_applications", 2}});
+    auto changes = sb.admin_post(
+        "mutate", json::object{{"change_outcomes", 3}, {"add_applications", 4}, {"delete_applications", 2}});
     BOOST_TEST(changes.at("changed").as_array().size() == 3u);
     BOOST_TEST(changes.at("added").as_array().size() == 4u);
     BOOST_TEST(changes.at("deleted").as_array().size() == 2u);
@@ -119,8 +135,7 @@ BOOST_AUTO_TEST_CASE(mutations_move_the_expected_state) {
         BOOST_TEST(in_expected.count(s(a, "application_id")) + deleted_now.count(s(a, "application_id")) == 1u);
     for (const auto &c : changes.at("changed").as_array()) {
         for (const auto &r : final_state.at("applications").as_array())
-            if (s(r, "application_id") == s(c, "application_id"))
-                BOOST_TEST(s(r, "outcome") == s(c, "to"));
+            if (s(r, "application_id") == s(c, "application_id")) BOOST_TEST(s(r, "outcome") == s(c, "to"));
     }
     // Many additions later, still one application per person and job.
     sb.admin_post("mutate", json::object{{"add_applications", 60}});
@@ -157,7 +172,8 @@ BOOST_AUTO_TEST_CASE(generation_is_deterministic_and_fixtures_round_trip) {
     BOOST_TEST(a != expected_of(8));
     ats::test::TempDir dir("sandbox-fixture");
     std::string file = dir / "world.json";
-    auto result = ats::test::run_process({ats::test::bin_dir() + "/ats-sandbox", "--seed", "7", "--export-fixture", file});
+    auto result =
+        ats::test::run_process({ats::test::bin_dir() + "/ats-sandbox", "--seed", "7", "--export-fixture", file});
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
     Sandbox::Options options;
     options.fixture = file;
@@ -172,7 +188,9 @@ BOOST_AUTO_TEST_CASE(generation_is_deterministic_and_fixtures_round_trip) {
     // A broken fixture is refused with the file named.
     std::string broken = dir / "broken.json";
     { std::ofstream(broken) << "{\"tracker\": 1}"; }
-    auto refused = ats::test::run_process({ats::test::bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--fixture", broken}, {}, std::chrono::seconds(20));
+    auto refused = ats::test::run_process(
+        {ats::test::bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--fixture", broken}, {},
+        std::chrono::seconds(20));
     BOOST_TEST(refused.exit_code == 2);
     BOOST_TEST(refused.err.find("broken.json") != std::string::npos);
 }

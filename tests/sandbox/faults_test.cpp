@@ -118,17 +118,22 @@ BOOST_AUTO_TEST_CASE(malformed_json_body) {
 BOOST_AUTO_TEST_CASE(writes_happen_when_the_response_is_lost) {
     Sandbox sb;
     faults(sb, "tracker", "createResource", always("reset"));
-    std::string body = R"({"trackerrms":{"createResource":{"credentials":{"apikey":"sandbox-tracker-key"},"resource":{"firstname":"Lost","lastname":"Reply","email":"lost.reply@example.com"}}}})";
+    std::string body =
+        R"({"trackerrms":{"createResource":{"credentials":{"apikey":"sandbox-tracker-key"},"resource":{"firstname":"Lost","lastname":"Reply","email":"lost.reply@example.com"}}}})";
     BOOST_CHECK_THROW(sb.tracker_raw("/api/widget/createResource", body), ats::net::TransportError);
     sb.admin_post("faults", json::object{});
-    auto found = sb.tracker("checkPerson", json::object{{"details", json::object{{"email", "lost.reply@example.com"}}}});
+    auto found =
+        sb.tracker("checkPerson", json::object{{"details", json::object{{"email", "lost.reply@example.com"}}}});
     BOOST_TEST(n(found, "count") == 1); // the outcome was unknown to the client, but the write happened
 }
 
 BOOST_AUTO_TEST_CASE(draws_are_deterministic_and_max_limits_faults) {
     auto pattern = [] {
         Sandbox sb;
-        sb.admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"rate", 0.5}, {"kinds", json::array{"500", "503"}}, {"seed", 42}}}}}});
+        sb.admin_post("faults",
+                      json::object{{"kombo", json::object{{"*", json::object{{"rate", 0.5},
+                                                                             {"kinds", json::array{"500", "503"}},
+                                                                             {"seed", 42}}}}}});
         std::string out;
         for (int i = 0; i < 24; ++i) out += std::to_string(sb.kombo_get("/check-api-key").status) + ",";
         return out;
@@ -138,7 +143,10 @@ BOOST_AUTO_TEST_CASE(draws_are_deterministic_and_max_limits_faults) {
     BOOST_TEST(a.find("200") != std::string::npos);
     BOOST_TEST(a.find("50") != std::string::npos);
     Sandbox sb;
-    sb.admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"503"}}, {"max", 2}}}}}});
+    sb.admin_post(
+        "faults",
+        json::object{
+            {"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"503"}}, {"max", 2}}}}}});
     BOOST_TEST(sb.kombo_get("/check-api-key").status == 503);
     BOOST_TEST(sb.kombo_get("/check-api-key").status == 503);
     BOOST_TEST(sb.kombo_get("/check-api-key").status == 200);
@@ -159,8 +167,7 @@ BOOST_AUTO_TEST_CASE(tracker_concurrency_limit_queues_requests) {
     Sandbox sb(options);
     auto start = Clock::now();
     std::vector<std::thread> threads;
-    for (int i = 0; i < 3; ++i)
-        threads.emplace_back([&] { sb.tracker_raw("/api/widget/getSettings", kSettings); });
+    for (int i = 0; i < 3; ++i) threads.emplace_back([&] { sb.tracker_raw("/api/widget/getSettings", kSettings); });
     for (auto &t : threads) t.join();
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     BOOST_TEST(elapsed >= 600); // one at a time: 3 x 200 ms

@@ -37,7 +37,11 @@ std::vector<json::value> all_pages(Sandbox &sb, const std::string &path, const s
         for (auto &c : cursor) // cursors are base64: escape for the query string
             if (c == '+') c = ' ';
         std::string escaped;
-        for (char c : cursor) escaped += c == ' ' ? std::string("%2B") : c == '=' ? std::string("%3D") : c == '/' ? std::string("%2F") : std::string(1, c);
+        for (char c : cursor)
+            escaped += c == ' '   ? std::string("%2B")
+                       : c == '=' ? std::string("%3D")
+                       : c == '/' ? std::string("%2F")
+                                  : std::string(1, c);
         cursor = escaped;
     }
     return out;
@@ -49,13 +53,16 @@ BOOST_AUTO_TEST_CASE(authentication_errors) {
     auto missing = sb.kombo_get("/ats/applications", false, {{"X-Integration-Id", Sandbox::kKomboIntegrationId}});
     BOOST_TEST(missing.status == 401);
     BOOST_TEST(error_code(missing) == "PLATFORM.AUTHENTICATION_INVALID");
-    auto wrong = sb.kombo_get("/ats/applications", false, {{"Authorization", "Bearer wrong"}, {"X-Integration-Id", Sandbox::kKomboIntegrationId}});
+    auto wrong = sb.kombo_get("/ats/applications", false,
+                              {{"Authorization", "Bearer wrong"}, {"X-Integration-Id", Sandbox::kKomboIntegrationId}});
     BOOST_TEST(wrong.status == 401);
     BOOST_TEST(error_code(wrong) == "PLATFORM.AUTHENTICATION_INVALID");
     auto no_integration = sb.kombo_get("/ats/applications", false, {{"Authorization", "Bearer sandbox-kombo-key"}});
     BOOST_TEST(no_integration.status == 400);
     BOOST_TEST(error_code(no_integration) == "PLATFORM.INPUT_INVALID");
-    auto other_integration = sb.kombo_get("/ats/applications", false, {{"Authorization", "Bearer sandbox-kombo-key"}, {"X-Integration-Id", "workable:other"}});
+    auto other_integration =
+        sb.kombo_get("/ats/applications", false,
+                     {{"Authorization", "Bearer sandbox-kombo-key"}, {"X-Integration-Id", "workable:other"}});
     BOOST_TEST(other_integration.status == 404);
     BOOST_TEST(error_code(other_integration) == "PLATFORM.INTEGRATION_NOT_FOUND");
     auto check = sb.kombo_get("/check-api-key", false, {{"Authorization", "Bearer sandbox-kombo-key"}});
@@ -96,7 +103,11 @@ BOOST_AUTO_TEST_CASE(cursors_carry_filters_and_cover_every_row_once) {
     std::string cursor = s(first.at("data"), "next");
     BOOST_TEST_REQUIRE(!cursor.empty());
     std::string escaped;
-    for (char c : cursor) escaped += c == '+' ? std::string("%2B") : c == '=' ? std::string("%3D") : c == '/' ? std::string("%2F") : std::string(1, c);
+    for (char c : cursor)
+        escaped += c == '+'   ? std::string("%2B")
+                   : c == '=' ? std::string("%3D")
+                   : c == '/' ? std::string("%2F")
+                              : std::string(1, c);
     auto mismatched = sb.kombo_get("/ats/applications?page_size=3&outcomes=HIRED&cursor=" + escaped);
     BOOST_TEST(mismatched.status == 400);
     auto matched = sb.kombo_get("/ats/applications?page_size=3&outcomes=PENDING&cursor=" + escaped);
@@ -139,7 +150,10 @@ BOOST_AUTO_TEST_CASE(updated_after_and_include_deleted) {
     BOOST_TEST(with_deleted.size() == live.size() + 2);
     for (const auto &a : live) BOOST_TEST(a.at("remote_deleted_at").is_null());
     // Mutations after a checkpoint are exactly what updated_after returns.
-    auto mutation = sb.admin_post("mutate", json::object{{"advance_seconds", 3600}, {"change_outcomes", 2}, {"add_applications", 3}, {"delete_applications", 1}});
+    auto mutation = sb.admin_post("mutate", json::object{{"advance_seconds", 3600},
+                                                         {"change_outcomes", 2},
+                                                         {"add_applications", 3},
+                                                         {"delete_applications", 1}});
     std::string checkpoint = "2026-11-01T00:00:00.000Z"; // after all generated data
     auto changed = all_pages(sb, "/ats/applications", "updated_after=" + checkpoint);
     BOOST_TEST(changed.size() == 5u); // 2 outcome changes + 3 new; the deletion is hidden
@@ -174,7 +188,8 @@ BOOST_AUTO_TEST_CASE(attachments_and_download) {
             BOOST_TEST(again.body == file.body); // deterministic
         }
         auto cand = get_ok(sb, "/ats/candidates/" + s(a, "candidate_id") + "/attachments");
-        for (const auto &att : cand.at("data").at("results").as_array()) BOOST_TEST(s(att, "application_id") == s(a, "id"));
+        for (const auto &att : cand.at("data").at("results").as_array())
+            BOOST_TEST(s(att, "application_id") == s(a, "id"));
     }
     BOOST_TEST(with_cv > 0);
     auto missing = sb.kombo_get("/ats/applications/NoSuchApplication1/attachments");
@@ -214,16 +229,26 @@ BOOST_AUTO_TEST_CASE(identity_variety_in_generated_data) {
         if (c.at("phone_numbers").as_array().empty()) ++no_phone;
         for (const auto &e : c.at("email_addresses").as_array()) {
             std::string addr = s(e, "email_address");
-            for (char ch : addr) if (std::isupper(static_cast<unsigned char>(ch))) { ++upper_email; break; }
+            for (char ch : addr)
+                if (std::isupper(static_cast<unsigned char>(ch))) {
+                    ++upper_email;
+                    break;
+                }
         }
         for (const auto &p : c.at("phone_numbers").as_array()) {
             std::string number = s(p, "phone_number");
-            if (number.rfind("+44 (0)", 0) == 0) phone_styles.insert("+44 (0)");
-            else if (number.rfind("0044", 0) == 0) phone_styles.insert("0044");
-            else if (number.rfind("+44", 0) == 0) phone_styles.insert("+44");
-            else if (number.rfind("07", 0) == 0) phone_styles.insert("national");
-            else if (number.rfind("+1", 0) == 0 || number.rfind("001", 0) == 0) phone_styles.insert("US");
-            else if (number.find("ext.") != std::string::npos) phone_styles.insert("ext");
+            if (number.rfind("+44 (0)", 0) == 0)
+                phone_styles.insert("+44 (0)");
+            else if (number.rfind("0044", 0) == 0)
+                phone_styles.insert("0044");
+            else if (number.rfind("+44", 0) == 0)
+                phone_styles.insert("+44");
+            else if (number.rfind("07", 0) == 0)
+                phone_styles.insert("national");
+            else if (number.rfind("+1", 0) == 0 || number.rfind("001", 0) == 0)
+                phone_styles.insert("US");
+            else if (number.find("ext.") != std::string::npos)
+                phone_styles.insert("ext");
         }
     }
     BOOST_TEST(no_email > 0);

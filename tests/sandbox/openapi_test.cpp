@@ -49,8 +49,10 @@ BOOST_AUTO_TEST_CASE(every_kombo_response_kind_validates_against_the_openapi) {
     Captures c;
     auto apps = sb.kombo_get("/ats/applications?page_size=250&include_deleted=true");
     c.add("applications (all, deleted included)", "/ats/applications", apps);
-    c.add("applications page with cursor", "/ats/applications", sb.kombo_get("/ats/applications?page_size=2&outcomes=HIRED,DECLINED"));
-    c.add("applications empty page", "/ats/applications", sb.kombo_get("/ats/applications?updated_after=2099-01-01T00:00:00.000Z"));
+    c.add("applications page with cursor", "/ats/applications",
+          sb.kombo_get("/ats/applications?page_size=2&outcomes=HIRED,DECLINED"));
+    c.add("applications empty page", "/ats/applications",
+          sb.kombo_get("/ats/applications?updated_after=2099-01-01T00:00:00.000Z"));
     c.add("candidates", "/ats/candidates", sb.kombo_get("/ats/candidates?page_size=250&include_deleted=true"));
     c.add("jobs", "/ats/jobs", sb.kombo_get("/ats/jobs?page_size=250"));
     c.add("check-api-key", "/check-api-key", sb.kombo_get("/check-api-key"));
@@ -60,8 +62,10 @@ BOOST_AUTO_TEST_CASE(every_kombo_response_kind_validates_against_the_openapi) {
         auto att = sb.kombo_get("/ats/applications/" + s(a, "id") + "/attachments");
         bool has = !parse(att.body).at("data").at("results").as_array().empty();
         if ((has && with++ == 0) || (!has && without++ == 0)) {
-            c.add(std::string("application attachments ") + (has ? "(CV)" : "(none)"), "/ats/applications/{application_id}/attachments", att);
-            c.add(std::string("candidate attachments ") + (has ? "(CV)" : "(none)"), "/ats/candidates/{candidate_id}/attachments",
+            c.add(std::string("application attachments ") + (has ? "(CV)" : "(none)"),
+                  "/ats/applications/{application_id}/attachments", att);
+            c.add(std::string("candidate attachments ") + (has ? "(CV)" : "(none)"),
+                  "/ats/candidates/{candidate_id}/attachments",
                   sb.kombo_get("/ats/candidates/" + s(a, "candidate_id") + "/attachments"));
         }
     }
@@ -69,9 +73,14 @@ BOOST_AUTO_TEST_CASE(every_kombo_response_kind_validates_against_the_openapi) {
     BOOST_TEST(without > 0);
     // Errors.
     c.add("missing api key", "", sb.kombo_get("/ats/applications", false, {{"X-Integration-Id", "workable:sandbox"}}));
-    c.add("wrong api key", "", sb.kombo_get("/ats/applications", false, {{"Authorization", "Bearer nope"}, {"X-Integration-Id", "workable:sandbox"}}));
-    c.add("missing integration id", "", sb.kombo_get("/ats/applications", false, {{"Authorization", "Bearer sandbox-kombo-key"}}));
-    c.add("unknown integration", "", sb.kombo_get("/ats/jobs", false, {{"Authorization", "Bearer sandbox-kombo-key"}, {"X-Integration-Id", "workable:x"}}));
+    c.add("wrong api key", "",
+          sb.kombo_get("/ats/applications", false,
+                       {{"Authorization", "Bearer nope"}, {"X-Integration-Id", "workable:sandbox"}}));
+    c.add("missing integration id", "",
+          sb.kombo_get("/ats/applications", false, {{"Authorization", "Bearer sandbox-kombo-key"}}));
+    c.add("unknown integration", "",
+          sb.kombo_get("/ats/jobs", false,
+                       {{"Authorization", "Bearer sandbox-kombo-key"}, {"X-Integration-Id", "workable:x"}}));
     c.add("page_size 251", "", sb.kombo_get("/ats/applications?page_size=251"));
     c.add("bad cursor", "", sb.kombo_get("/ats/candidates?cursor=xyz"));
     c.add("unknown application", "", sb.kombo_get("/ats/applications/Nope1/attachments"));
@@ -82,16 +91,23 @@ BOOST_AUTO_TEST_CASE(every_kombo_response_kind_validates_against_the_openapi) {
     post.body = "{}";
     c.add("write refused", "", sb.send(post));
     for (const char *kind : {"429", "500", "502", "503"}) {
-        sb.admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{kind}}}}}}});
+        sb.admin_post(
+            "faults",
+            json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{kind}}}}}}});
         c.add(std::string("fault ") + kind, "", sb.kombo_get("/ats/applications"));
     }
-    sb.admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"budget", json::object{{"requests", 1}, {"window_ms", 60000}}}}}}}});
+    sb.admin_post(
+        "faults",
+        json::object{
+            {"kombo",
+             json::object{{"*", json::object{{"budget", json::object{{"requests", 1}, {"window_ms", 60000}}}}}}}});
     sb.kombo_get("/ats/jobs");
     c.add("budget 429", "", sb.kombo_get("/ats/jobs"));
     for (int status : {200, 400, 401, 404, 405, 429, 500, 502, 503}) BOOST_TEST(c.statuses.count(status) == 1u, status);
 
-    auto result = ats::test::run_process({"node", ATS_KOMBO_VALIDATOR, openapi, ATS_AJV_NODE_MODULES, "captures", c.dir.str()}, {},
-                                         std::chrono::seconds(120));
+    auto result =
+        ats::test::run_process({"node", ATS_KOMBO_VALIDATOR, openapi, ATS_AJV_NODE_MODULES, "captures", c.dir.str()},
+                               {}, std::chrono::seconds(120));
     BOOST_TEST_MESSAGE(result.out);
     BOOST_TEST(result.exit_code == 0, result.out + result.err);
 }
@@ -100,8 +116,9 @@ BOOST_AUTO_TEST_CASE(every_kombo_response_kind_validates_against_the_openapi) {
 // jobs, applications and candidates, and gets its typed error for a wrong key.
 BOOST_AUTO_TEST_CASE(kombo_sdk_reads_the_emulator) {
     Sandbox sb;
-    auto result = ats::test::run_process({"node", ats::test::source_dir() + "/tests/kombo/kombo_sdk_client.mjs", ATS_AJV_NODE_MODULES,
-                                          sb.kombo_url(), Sandbox::kKomboApiKey, "9", Sandbox::kKomboIntegrationId},
+    auto result = ats::test::run_process({"node", ats::test::source_dir() + "/tests/kombo/kombo_sdk_client.mjs",
+                                          ATS_AJV_NODE_MODULES, sb.kombo_url(), Sandbox::kKomboApiKey, "9",
+                                          Sandbox::kKomboIntegrationId},
                                          {}, std::chrono::seconds(120));
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.out + result.err);
     json::value report = json::parse(result.out);

@@ -16,8 +16,10 @@ int64_t create_resource(Sandbox &sb, const std::string &first, const std::string
     json::object ins;
     if (opportunity) ins["assigntoopportunity"] = opportunity;
     auto r = sb.tracker("createResource", json::object{{"instructions", ins},
-                                                        {"resource", json::object{{"firstname", first}, {"lastname", "Tester"},
-                                                                                  {"email", email}, {"cellphone", "+44 7400 555111"}}}});
+                                                       {"resource", json::object{{"firstname", first},
+                                                                                 {"lastname", "Tester"},
+                                                                                 {"email", email},
+                                                                                 {"cellphone", "+44 7400 555111"}}}});
     BOOST_TEST_REQUIRE(n(r, "status") == 0, json::serialize(r));
     return n(r, "recordId");
 }
@@ -38,7 +40,9 @@ int64_t first_opportunity(Sandbox &sb) {
 
 BOOST_AUTO_TEST_CASE(credentials_every_way_and_errors) {
     Sandbox sb;
-    auto call = [&](json::object cred) { return sb.tracker("getSettings", json::object{{"credentials", std::move(cred)}}); };
+    auto call = [&](json::object cred) {
+        return sb.tracker("getSettings", json::object{{"credentials", std::move(cred)}});
+    };
     BOOST_TEST(n(call({{"apikey", Sandbox::kTrackerApiKey}}), "status") == 0);
     BOOST_TEST(n(call({{"username", "sandbox"}, {"password", "sandbox-password"}}), "status") == 0);
     auto wrong = call({{"apikey", "nope"}});
@@ -52,7 +56,8 @@ BOOST_AUTO_TEST_CASE(credentials_every_way_and_errors) {
         counted |= s(row, "endpoint") == "getSettings" && s(row, "status") == "200/status=1" && n(row, "count") == 3;
     BOOST_TEST(counted, json::serialize(counters));
     // A9: invalid bearer -> HTTP 401
-    auto r = sb.tracker_raw("/api/widget/getSettings", R"({"trackerrms":{"getSettings":{}}})", {{"Authorization", "Bearer not-a-token"}});
+    auto r = sb.tracker_raw("/api/widget/getSettings", R"({"trackerrms":{"getSettings":{}}})",
+                            {{"Authorization", "Bearer not-a-token"}});
     BOOST_TEST(r.status == 401);
     // status 99: malformed body
     r = sb.tracker_raw("/api/widget/getRecords", "{not json");
@@ -86,14 +91,16 @@ BOOST_AUTO_TEST_CASE(oauth_refresh_rotates_and_tokens_expire) {
     BOOST_TEST(second.status == 200);
     BOOST_TEST(token(refresh).status == 400);
     // Bearer header and credentials.oauthtoken both authenticate.
-    auto ok = sb.tracker_raw("/api/widget/getSettings", R"({"trackerrms":{"getSettings":{}}})", {{"Authorization", "Bearer " + access}});
+    auto ok = sb.tracker_raw("/api/widget/getSettings", R"({"trackerrms":{"getSettings":{}}})",
+                             {{"Authorization", "Bearer " + access}});
     BOOST_TEST(ok.status == 200);
     BOOST_TEST(n(parse(ok.body), "status") == 0);
     auto via_cred = sb.tracker("getSettings", json::object{{"credentials", json::object{{"oauthtoken", access}}}});
     BOOST_TEST(n(via_cred, "status") == 0);
     // Expiry follows the sandbox clock.
     sb.admin_post("mutate", json::object{{"advance_seconds", 61}});
-    auto expired = sb.tracker_raw("/api/widget/getSettings", R"({"trackerrms":{"getSettings":{}}})", {{"Authorization", "Bearer " + access}});
+    auto expired = sb.tracker_raw("/api/widget/getSettings", R"({"trackerrms":{"getSettings":{}}})",
+                                  {{"Authorization", "Bearer " + access}});
     BOOST_TEST(expired.status == 401);
 }
 
@@ -119,10 +126,15 @@ BOOST_AUTO_TEST_CASE(settings_have_named_statuses_and_custom_fields) {
 BOOST_AUTO_TEST_CASE(create_resource_link_update_activity_document_round_trip) {
     Sandbox sb;
     int64_t opp = first_opportunity(sb);
-    auto created = sb.tracker("createResource", json::object{
-        {"instructions", json::object{{"assigntoopportunity", opp}, {"assigntolist", "short"}}},
-        {"resource", json::object{{"firstname", "Ada"}, {"lastname", "Lovelace"}, {"email", "ada@example.com"},
-                                  {"cellphone", "07400 100999"}, {"customfields", json::array{json::object{{"id", 40117}, {"value", "cand-1"}}}}}}});
+    auto created = sb.tracker(
+        "createResource",
+        json::object{{"instructions", json::object{{"assigntoopportunity", opp}, {"assigntolist", "short"}}},
+                     {"resource",
+                      json::object{{"firstname", "Ada"},
+                                   {"lastname", "Lovelace"},
+                                   {"email", "ada@example.com"},
+                                   {"cellphone", "07400 100999"},
+                                   {"customfields", json::array{json::object{{"id", 40117}, {"value", "cand-1"}}}}}}});
     BOOST_TEST_REQUIRE(n(created, "status") == 0, json::serialize(created));
     int64_t rid = n(created, "recordId"), link = n(created, "linkId"); // A1
     BOOST_TEST(s(created, "recordName") == "Ada Lovelace");
@@ -133,47 +145,71 @@ BOOST_AUTO_TEST_CASE(create_resource_link_update_activity_document_round_trip) {
     BOOST_TEST(s(l, "status") == "Shortlisted");
     // A3: status by id from getSettings.
     int64_t accepted = status_id(sb, "Accepted");
-    auto upd = sb.tracker("updateRecord", json::object{{"instructions", json::object{{"recordtype", "OR"}, {"recordid", link}}},
-                                                       {"updates", json::array{json::object{{"column", "opportunityresourcestatusid"}, {"value", accepted}}}}});
+    auto upd = sb.tracker("updateRecord",
+                          json::object{{"instructions", json::object{{"recordtype", "OR"}, {"recordid", link}}},
+                                       {"updates", json::array{json::object{{"column", "opportunityresourcestatusid"},
+                                                                            {"value", accepted}}}}});
     BOOST_TEST(n(upd, "status") == 0);
-    l = sb.tracker("getIndividualRecord", instructions({{"recordtype", "OR"}, {"recordid", link}})).at("results").as_array()[0];
+    l = sb.tracker("getIndividualRecord", instructions({{"recordtype", "OR"}, {"recordid", link}}))
+            .at("results")
+            .as_array()[0];
     BOOST_TEST(s(l, "status") == "Accepted");
-    auto bad = sb.tracker("updateRecord", json::object{{"instructions", json::object{{"recordtype", "OR"}, {"recordid", link}}},
-                                                       {"updates", json::array{json::object{{"column", "opportunityresourcestatusid"}, {"value", 123456}}}}});
+    auto bad = sb.tracker("updateRecord",
+                          json::object{{"instructions", json::object{{"recordtype", "OR"}, {"recordid", link}}},
+                                       {"updates", json::array{json::object{{"column", "opportunityresourcestatusid"},
+                                                                            {"value", 123456}}}}});
     BOOST_TEST(n(bad, "status") == 99);
     // A2: OR listing filtered by opportunity.
-    auto links = sb.tracker("getRecords", instructions({{"recordtype", "OR"}, {"opportunityid", opp}, {"numrecords", 500}}));
+    auto links =
+        sb.tracker("getRecords", instructions({{"recordtype", "OR"}, {"opportunityid", opp}, {"numrecords", 500}}));
     bool found = false;
     for (const auto &x : links.at("results").as_array()) found |= n(x, "id") == link;
     BOOST_TEST(found);
     // resourceApplication on an existing link: status 3; on a new opportunity: recordId = link id.
-    auto again = sb.tracker("resourceApplication", json::object{{"instructions", json::object{{"opportunityid", opp}, {"resourceid", rid}}}});
+    auto again = sb.tracker("resourceApplication",
+                            json::object{{"instructions", json::object{{"opportunityid", opp}, {"resourceid", rid}}}});
     BOOST_TEST(n(again, "status") == 3);
     BOOST_TEST(n(again, "recordId") == link);
     // A6: activity on the application; A5: document attach and download.
-    auto act = sb.tracker("createActivity", json::object{{"activity", json::object{{"subject", "Synced"}, {"note", "from Workable"},
-                                                                                  {"linkRecordType", "OR"}, {"linkRecordId", link}}}});
+    auto act = sb.tracker("createActivity", json::object{{"activity", json::object{{"subject", "Synced"},
+                                                                                   {"note", "from Workable"},
+                                                                                   {"linkRecordType", "OR"},
+                                                                                   {"linkRecordId", link}}}});
     BOOST_TEST_REQUIRE(n(act, "status") == 0);
-    auto acts = sb.tracker("getRecords", instructions({{"recordtype", "A"}, {"linkrecordtype", "OR"}, {"linkrecordid", link}}));
+    auto acts =
+        sb.tracker("getRecords", instructions({{"recordtype", "A"}, {"linkrecordtype", "OR"}, {"linkrecordid", link}}));
     BOOST_TEST(n(acts, "count") == 1);
     BOOST_TEST(s(acts.at("results").as_array()[0], "note") == "from Workable");
-    auto doc = sb.tracker("attachDocument", json::object{{"file", json::object{{"filename", "cv.pdf"}, {"recordType", "R"}, {"recordId", rid},
-                                                                               {"documentType", "resume"}, {"data", "JVBERi0xLjQK"}}}});
+    auto doc = sb.tracker("attachDocument", json::object{{"file", json::object{{"filename", "cv.pdf"},
+                                                                               {"recordType", "R"},
+                                                                               {"recordId", rid},
+                                                                               {"documentType", "resume"},
+                                                                               {"data", "JVBERi0xLjQK"}}}});
     BOOST_TEST_REQUIRE(n(doc, "status") == 0);
-    auto docs = sb.tracker("getRecords", instructions({{"recordtype", "D"}, {"linkrecordtype", "R"}, {"linkrecordid", rid}}));
+    auto docs =
+        sb.tracker("getRecords", instructions({{"recordtype", "D"}, {"linkrecordtype", "R"}, {"linkrecordid", rid}}));
     BOOST_TEST(n(docs, "count") == 1);
     BOOST_TEST(n(docs.at("results").as_array()[0], "size") == 9);
-    auto full = sb.tracker("getIndividualRecord", instructions({{"recordtype", "D"}, {"recordid", n(doc, "recordId")}}));
+    auto full =
+        sb.tracker("getIndividualRecord", instructions({{"recordtype", "D"}, {"recordid", n(doc, "recordId")}}));
     BOOST_TEST(s(full.at("results").as_array()[0], "data") == "JVBERi0xLjQK");
-    BOOST_TEST(n(sb.tracker("attachDocument", json::object{{"file", json::object{{"filename", "x"}, {"recordType", "R"}, {"recordId", rid},
-                                                                                 {"data", "@@@"}}}}), "status") == 99);
+    BOOST_TEST(
+        n(sb.tracker(
+              "attachDocument",
+              json::object{
+                  {"file", json::object{{"filename", "x"}, {"recordType", "R"}, {"recordId", rid}, {"data", "@@@"}}}}),
+          "status") == 99);
     // The resource and its custom field (A12).
-    auto res = sb.tracker("getIndividualRecord", instructions({{"recordtype", "R"}, {"recordid", rid}})).at("results").as_array()[0];
+    auto res = sb.tracker("getIndividualRecord", instructions({{"recordtype", "R"}, {"recordid", rid}}))
+                   .at("results")
+                   .as_array()[0];
     BOOST_TEST(s(res.at("details"), "mobiletelephone") == "07400 100999");
     BOOST_TEST(s(res.at("customfields").as_array()[0], "value") == "cand-1");
     BOOST_TEST(s(res.at("customfields").as_array()[0], "name") == "Workable Candidate ID");
     // Duplicate email without overwriteresource: status 3 (sandbox choice) naming the existing id.
-    auto dup = sb.tracker("createResource", json::object{{"resource", json::object{{"firstname", "Ada"}, {"lastname", "L"}, {"email", " ADA@example.com "}}}});
+    auto dup = sb.tracker("createResource", json::object{{"resource", json::object{{"firstname", "Ada"},
+                                                                                   {"lastname", "L"},
+                                                                                   {"email", " ADA@example.com "}}}});
     BOOST_TEST(n(dup, "status") == 3);
     BOOST_TEST(n(dup, "recordId") == rid);
     // Writes are logged without credentials.
@@ -188,17 +224,26 @@ BOOST_AUTO_TEST_CASE(record_not_found_and_invalid_requests_are_status_99) {
     BOOST_TEST(n(r, "status") == 99);
     BOOST_TEST(s(r, "message").rfind("Record not found", 0) == 0u);
     BOOST_TEST(n(sb.tracker("getRecords", instructions({{"recordtype", "Z"}})), "status") == 99);
-    BOOST_TEST(n(sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"numrecords", 501}})), "status") == 99); // A7
-    BOOST_TEST(n(sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"updatedafter", "yesterday"}})), "status") == 99);
-    BOOST_TEST(n(sb.tracker("resourceApplication", json::object{{"instructions", json::object{{"opportunityid", 1}, {"resourceid", 1}}}}), "status") == 99);
-    BOOST_TEST(n(sb.tracker("createActivity", json::object{{"activity", json::object{{"subject", "x"}, {"linkRecordType", "R"}, {"linkRecordId", 5}}}}), "status") == 99);
+    BOOST_TEST(n(sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"numrecords", 501}})), "status") ==
+               99); // A7
+    BOOST_TEST(n(sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"updatedafter", "yesterday"}})),
+                 "status") == 99);
+    BOOST_TEST(n(sb.tracker("resourceApplication",
+                            json::object{{"instructions", json::object{{"opportunityid", 1}, {"resourceid", 1}}}}),
+                 "status") == 99);
+    BOOST_TEST(
+        n(sb.tracker(
+              "createActivity",
+              json::object{{"activity", json::object{{"subject", "x"}, {"linkRecordType", "R"}, {"linkRecordId", 5}}}}),
+          "status") == 99);
     BOOST_TEST(sb.tracker_raw("/api/widget/noSuchMethod", R"({"trackerrms":{"noSuchMethod":{}}})").status == 404);
 }
 
 BOOST_AUTO_TEST_CASE(check_person_matches_trimmed_email_and_phone_digits) {
     Sandbox sb;
     int64_t rid = create_resource(sb, "Grace", "Grace.Hopper@Example.com");
-    auto by_email = sb.tracker("checkPerson", json::object{{"details", json::object{{"email", "  grace.hopper@example.COM "}}}});
+    auto by_email =
+        sb.tracker("checkPerson", json::object{{"details", json::object{{"email", "  grace.hopper@example.COM "}}}});
     BOOST_TEST(n(by_email, "count") == 1);
     BOOST_TEST(n(by_email, "recordId") == rid); // A11
     BOOST_TEST(s(by_email, "recordTypes") == "R");
@@ -218,7 +263,9 @@ BOOST_AUTO_TEST_CASE(timestamps_are_local_time_across_dst) {
     auto at = [&](const char *iso, const char *name) {
         sb.admin_post("mutate", json::object{{"set_time", iso}, {"freeze", true}});
         int64_t rid = create_resource(sb, name, std::string(name) + "@dst.example.com");
-        auto row = sb.tracker("getIndividualRecord", instructions({{"recordtype", "R"}, {"recordid", rid}})).at("results").as_array()[0];
+        auto row = sb.tracker("getIndividualRecord", instructions({{"recordtype", "R"}, {"recordid", rid}}))
+                       .at("results")
+                       .as_array()[0];
         return std::make_pair(rid, s(row, "lastupdated"));
     };
     BOOST_TEST(at("2026-03-29T00:30:00Z", "springbefore").second == "2026-03-29 00:30:00"); // GMT
@@ -228,9 +275,13 @@ BOOST_AUTO_TEST_CASE(timestamps_are_local_time_across_dst) {
     BOOST_TEST(after.second == "2026-10-25 01:30:00"); // GMT again: the same wall time twice
     // updatedafter is local time too: "2026-10-25 01:30:00" is ambiguous and means the earlier
     // instant, so both autumn records match; a later local time matches neither.
-    auto rows = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"updatedafter", "2026-10-25 01:30:00"}, {"numrecords", 500}}));
+    auto rows =
+        sb.tracker("getRecords",
+                   instructions({{"recordtype", "R"}, {"updatedafter", "2026-10-25 01:30:00"}, {"numrecords", 500}}));
     BOOST_TEST(n(rows, "count") == 2);
-    rows = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"updatedafter", "2026-03-29 02:00:00"}, {"numrecords", 500}}));
+    rows =
+        sb.tracker("getRecords",
+                   instructions({{"recordtype", "R"}, {"updatedafter", "2026-03-29 02:00:00"}, {"numrecords", 500}}));
     BOOST_TEST(n(rows, "count") == 3);
 }
 
@@ -238,7 +289,9 @@ BOOST_AUTO_TEST_CASE(paging_sorting_and_recordids) {
     Sandbox sb(bigger());
     std::vector<int64_t> ids;
     for (int page = 1;; ++page) {
-        auto r = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"numrecords", 7}, {"pagenum", page}, {"sortfield", "id"}}));
+        auto r =
+            sb.tracker("getRecords",
+                       instructions({{"recordtype", "R"}, {"numrecords", 7}, {"pagenum", page}, {"sortfield", "id"}}));
         for (const auto &row : r.at("results").as_array()) ids.push_back(n(row, "id"));
         if (n(r, "count") < 7) break; // A7
     }
@@ -246,25 +299,35 @@ BOOST_AUTO_TEST_CASE(paging_sorting_and_recordids) {
     BOOST_TEST(unique.size() == ids.size());
     BOOST_TEST(ids.size() == 23u); // 20 in Tracker + 3 Tracker-only
     BOOST_TEST(std::is_sorted(ids.begin(), ids.end()));
-    auto desc = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"numrecords", 3}, {"sortfield", "id"}, {"sortdir", "desc"}}));
+    auto desc = sb.tracker(
+        "getRecords", instructions({{"recordtype", "R"}, {"numrecords", 3}, {"sortfield", "id"}, {"sortdir", "desc"}}));
     BOOST_TEST(n(desc.at("results").as_array()[0], "id") == ids.back());
     // A14: several records in one call.
-    auto some = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"recordids", std::to_string(ids[0]) + "," + std::to_string(ids[2]) + ",1"}}));
+    auto some = sb.tracker("getRecords",
+                           instructions({{"recordtype", "R"},
+                                         {"recordids", std::to_string(ids[0]) + "," + std::to_string(ids[2]) + ",1"}}));
     BOOST_TEST(n(some, "count") == 2);
     // state filters opportunities: one Tracker-only job is closed.
     auto all_opps = sb.tracker("getRecords", instructions({{"recordtype", "O"}, {"numrecords", 500}}));
-    auto open_opps = sb.tracker("getRecords", instructions({{"recordtype", "O"}, {"numrecords", 500}, {"state", "open"}}));
-    auto closed_opps = sb.tracker("getRecords", instructions({{"recordtype", "O"}, {"numrecords", 500}, {"state", "closed"}}));
+    auto open_opps =
+        sb.tracker("getRecords", instructions({{"recordtype", "O"}, {"numrecords", 500}, {"state", "open"}}));
+    auto closed_opps =
+        sb.tracker("getRecords", instructions({{"recordtype", "O"}, {"numrecords", 500}, {"state", "closed"}}));
     BOOST_TEST(n(closed_opps, "count") == 1);
     BOOST_TEST(n(open_opps, "count") + 1 == n(all_opps, "count"));
     BOOST_TEST(all_opps.at("results").as_array()[0].as_object().contains("customfields")); // A13
-    auto search = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"searchtext", s(some.at("results").as_array()[0].at("details"), "lastname")}}));
+    auto search = sb.tracker(
+        "getRecords", instructions({{"recordtype", "R"},
+                                    {"searchtext", s(some.at("results").as_array()[0].at("details"), "lastname")}}));
     BOOST_TEST(n(search, "count") >= 1);
 }
 
 BOOST_AUTO_TEST_CASE(overlap_fault_repeats_rows_without_losing_any) {
     Sandbox sb(bigger());
-    sb.admin_post("faults", json::object{{"tracker", json::object{{"getRecords", json::object{{"rate", 1.0}, {"kinds", json::array{"overlap"}}}}}}});
+    sb.admin_post(
+        "faults",
+        json::object{
+            {"tracker", json::object{{"getRecords", json::object{{"rate", 1.0}, {"kinds", json::array{"overlap"}}}}}}});
     std::vector<int64_t> ids;
     for (int page = 1; page < 20; ++page) {
         auto r = sb.tracker("getRecords", instructions({{"recordtype", "R"}, {"numrecords", 8}, {"pagenum", page}}));

@@ -108,4 +108,4 @@ RawResponse parse_response(const std::string &bytes) {
     return r;
 }
 
-}  // namespace ats::test::serve
+} // namespace ats::test::serve

@@ -10,7 +10,7 @@ namespace ats::test::serve {
 
 class RawConnection {
 public:
-    explicit RawConnection(uint16_t port);  // connects to 127.0.0.1:port; throws on failure
+    explicit RawConnection(uint16_t port); // connects to 127.0.0.1:port; throws on failure
     ~RawConnection();
     RawConnection(const RawConnection &) = delete;
     RawConnection &operator=(const RawConnection &) = delete;
@@ -33,12 +33,12 @@ private:
 
 struct RawResponse {
     int status = 0;
-    std::string head;  // status line + headers
-    std::string body;  // de-chunked when chunked
-    bool complete = false;  // body complete per Content-Length or the last chunk
+    std::string head;      // status line + headers
+    std::string body;      // de-chunked when chunked
+    bool complete = false; // body complete per Content-Length or the last chunk
 };
 
 // Parses one HTTP/1.1 response out of `bytes`.
 RawResponse parse_response(const std::string &bytes);
 
-}  // namespace ats::test::serve
+} // namespace ats::test::serve

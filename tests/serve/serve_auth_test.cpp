@@ -43,7 +43,7 @@ std::vector<Route> documented_routes(ServeInstance &s) {
 bool is_public(const std::string &path) { return path == "/healthz" || path == "/readyz" || path == "/openapi.json"; }
 bool is_webhook(const std::string &path) { return path.find("/webhooks/kombo") != std::string::npos; }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(every_tenant_route_refuses_other_tenants_and_missing_tokens) {
     ServeInstance s;
@@ -66,7 +66,9 @@ BOOST_AUTO_TEST_CASE(every_tenant_route_refuses_other_tenants_and_missing_tokens
             // Kombo-shaped routes answer Kombo's error envelope, whose code for every refusal of
             // the caller's credentials is PLATFORM.AUTHENTICATION_INVALID.
             bool kombo = r.path.find("/ats/") != std::string::npos;
-            auto code = [&](const std::string &ours) { return kombo ? std::string("PLATFORM.AUTHENTICATION_INVALID") : ours; };
+            auto code = [&](const std::string &ours) {
+                return kombo ? std::string("PLATFORM.AUTHENTICATION_INVALID") : ours;
+            };
             std::string own = fill(r.path, "acme");
             auto none = s.request(r.method, own, "", body);
             BOOST_TEST(none.status == 401);
@@ -125,13 +127,14 @@ BOOST_AUTO_TEST_CASE(tokens_file_must_hold_hashes_not_tokens) {
     BOOST_TEST(r.err.find("admin") != std::string::npos);
     BOOST_TEST(r.err.find("plain-admin-secret") == std::string::npos);
 
-    auto usage = ats::test::run_process({ats_host_path(), "serve", "--listen", "127.0.0.1:0"}, {}, std::chrono::seconds(30));
+    auto usage =
+        ats::test::run_process({ats_host_path(), "serve", "--listen", "127.0.0.1:0"}, {}, std::chrono::seconds(30));
     BOOST_TEST(usage.exit_code == 2);
     BOOST_TEST(usage.err.find("--tokens") != std::string::npos);
 
     auto hash = ats::test::run_process({ats_host_path(), "hash-token"}, {}, std::chrono::seconds(30), "abc\n");
     BOOST_TEST(hash.exit_code == 0);
-    BOOST_TEST(hash.out == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n");  // SHA-256("abc")
+    BOOST_TEST(hash.out == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"); // SHA-256("abc")
 }
 
 // The console: no or an unknown token 401 (asking the browser for Basic credentials); a tenant

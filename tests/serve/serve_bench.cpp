@@ -44,7 +44,8 @@ struct RunResult {
 
 // Runs `make_request` from `concurrency` threads for `seconds`, each thread with its own client
 // (its own keep-alive connection), after a short warm-up.
-RunResult run(const std::string &name, int concurrency, double seconds, const std::function<ats::net::HttpRequest()> &make_request) {
+RunResult run(const std::string &name, int concurrency, double seconds,
+              const std::function<ats::net::HttpRequest()> &make_request) {
     RunResult result;
     result.name = name;
     std::mutex mu;
@@ -73,7 +74,7 @@ RunResult run(const std::string &name, int concurrency, double seconds, const st
             result.latencies_ms.insert(result.latencies_ms.end(), mine.begin(), mine.end());
             result.failures += failures;
         });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // warm-up: connections, caches
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // warm-up: connections, caches
     measuring = true;
     auto start = Clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -93,11 +94,12 @@ void print(const RunResult &r) {
 }
 
 json::object to_json(const RunResult &r) {
-    return {{"requests", r.requests}, {"failures", r.failures}, {"rps", r.rps()},   {"p50_ms", r.percentile(50)},
-            {"p90_ms", r.percentile(90)}, {"p99_ms", r.percentile(99)}, {"seconds", r.seconds}};
+    return {{"requests", r.requests},     {"failures", r.failures},     {"rps", r.rps()},
+            {"p50_ms", r.percentile(50)}, {"p90_ms", r.percentile(90)}, {"p99_ms", r.percentile(99)},
+            {"seconds", r.seconds}};
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv) {
     double seconds = 2;
@@ -105,11 +107,16 @@ int main(int argc, char **argv) {
     std::string isolation = "process"; // serve's default: the plugin in its own worker process
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string flag = argv[i];
-        if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
-        else if (flag == "--concurrency") concurrency = std::stoi(argv[i + 1]);
-        else if (flag == "--serve-threads") serve_threads = std::stoi(argv[i + 1]);
-        else if (flag == "--upstream-latency-ms") upstream_latency_ms = std::stoi(argv[i + 1]);
-        else if (flag == "--isolation") isolation = argv[i + 1];
+        if (flag == "--seconds")
+            seconds = std::stod(argv[i + 1]);
+        else if (flag == "--concurrency")
+            concurrency = std::stoi(argv[i + 1]);
+        else if (flag == "--serve-threads")
+            serve_threads = std::stoi(argv[i + 1]);
+        else if (flag == "--upstream-latency-ms")
+            upstream_latency_ms = std::stoi(argv[i + 1]);
+        else if (flag == "--isolation")
+            isolation = argv[i + 1];
         else {
             std::cerr << "unknown option " << flag << "\n";
             return 2;
@@ -123,25 +130,30 @@ int main(int argc, char **argv) {
         setup.plugins = {{"libtracker.so", plugins_dir() + "/libtracker.so"}};
         std::string port = std::to_string(sandbox.tracker_port());
         setup.manifests = {{"bench", R"({"tenant_id":"bench","provider":"tracker","provider_config":{
-            "base_url":")" + sandbox.tracker_url() + R"(",
+            "base_url":")" + sandbox.tracker_url() +
+                                         R"(",
             "auth":{"method":"api_key","api_key":{"$secret":{"env":"BENCH_TRACKER_KEY"}}},
             "timezone":"Europe/London","default_phone_region":"GB",
             "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-            "host":{"isolation":")" + isolation + R"(","egress_allow":["127.0.0.1:)" + port + R"("],"max_concurrency":64}})"}};
+            "host":{"isolation":")" + isolation +
+                                         R"(","egress_allow":["127.0.0.1:)" + port + R"("],"max_concurrency":64}})"}};
         setup.tokens = {{"bench", {"bench-token"}}};
         setup.env = {{"BENCH_TRACKER_KEY", Sandbox::kTrackerApiKey}};
         setup.log_level = "warn";
-        setup.serve_args = {"--threads", std::to_string(serve_threads), "--workers", std::to_string(std::max(16, concurrency * 2)),
+        setup.serve_args = {"--threads",         std::to_string(serve_threads),
+                            "--workers",         std::to_string(std::max(16, concurrency * 2)),
                             "--max-connections", "4096"};
         ServeInstance service(setup);
 
         auto jobs = service.get("/v1/tenants/bench/jobs?limit=1", "bench-token");
         if (jobs.status != 200) throw std::runtime_error("listing jobs through the service failed: " + jobs.body);
-        std::string job_id(json::parse(jobs.body).as_object().at("results").as_array().at(0).as_object().at("id").as_string());
+        std::string job_id(
+            json::parse(jobs.body).as_object().at("results").as_array().at(0).as_object().at("id").as_string());
 
-        json::object direct_call{{"trackerrms", {{"getIndividualRecord",
-                                                  {{"credentials", {{"apikey", Sandbox::kTrackerApiKey}}},
-                                                   {"instructions", {{"recordtype", "O"}, {"recordid", std::stoll(job_id)}}}}}}}};
+        json::object direct_call{{"trackerrms",
+                                  {{"getIndividualRecord",
+                                    {{"credentials", {{"apikey", Sandbox::kTrackerApiKey}}},
+                                     {"instructions", {{"recordtype", "O"}, {"recordid", std::stoll(job_id)}}}}}}}};
         std::string direct_body = json::serialize(direct_call);
         auto direct = run("direct", concurrency, seconds, [&] {
             ats::net::HttpRequest r;
@@ -170,8 +182,10 @@ int main(int argc, char **argv) {
                 r.url = service.url("/v1/admin/reload");
                 r.headers = {{"Authorization", "Bearer " + setup.admin_token}};
                 try {
-                    if (admin.send(r).status == 200) ++reloads;
-                    else ++reload_failures;
+                    if (admin.send(r).status == 200)
+                        ++reloads;
+                    else
+                        ++reload_failures;
                 } catch (const std::exception &) {
                     ++reload_failures;
                 }
@@ -187,22 +201,31 @@ int main(int argc, char **argv) {
         reloading = false;
         reloader.join();
 
-        std::printf("single-record read (Tracker job %s), concurrency %d, %.1f s each, serve --threads %d, upstream latency %d ms, isolation %s\n",
+        std::printf("single-record read (Tracker job %s), concurrency %d, %.1f s each, serve --threads %d, upstream "
+                    "latency %d ms, isolation %s\n",
                     job_id.c_str(), concurrency, seconds, serve_threads, upstream_latency_ms, isolation.c_str());
         print(direct);
         print(through);
         print(swapping);
-        std::printf("         (%d reloads during the swapping run, %d failed)\n", reloads.load(), reload_failures.load());
+        std::printf("         (%d reloads during the swapping run, %d failed)\n", reloads.load(),
+                    reload_failures.load());
         double latency_ratio = direct.percentile(50) > 0 ? through.percentile(50) / direct.percentile(50) : 0;
         double throughput_ratio = through.rps() > 0 ? direct.rps() / through.rps() : 0;
-        std::printf("overhead: p50 latency x%.2f (+%.3f ms), throughput x%.2f (direct/service; service/direct %.2f)\n", latency_ratio,
-                    through.percentile(50) - direct.percentile(50), throughput_ratio, direct.rps() > 0 ? through.rps() / direct.rps() : 0);
-        json::object line{{"bench_result", "serve_single_record_read"}, {"concurrency", concurrency},
-                          {"upstream_latency_ms", upstream_latency_ms}, {"isolation", isolation},
+        std::printf("overhead: p50 latency x%.2f (+%.3f ms), throughput x%.2f (direct/service; service/direct %.2f)\n",
+                    latency_ratio, through.percentile(50) - direct.percentile(50), throughput_ratio,
+                    direct.rps() > 0 ? through.rps() / direct.rps() : 0);
+        json::object line{{"bench_result", "serve_single_record_read"},
+                          {"concurrency", concurrency},
+                          {"upstream_latency_ms", upstream_latency_ms},
+                          {"isolation", isolation},
                           {"p50_added_ms", through.percentile(50) - direct.percentile(50)},
-                          {"direct", to_json(direct)}, {"service", to_json(through)}, {"service_while_reloading", to_json(swapping)},
-                          {"reloads", reloads.load()}, {"reload_failures", reload_failures.load()},
-                          {"p50_latency_ratio", latency_ratio}, {"throughput_ratio", throughput_ratio}};
+                          {"direct", to_json(direct)},
+                          {"service", to_json(through)},
+                          {"service_while_reloading", to_json(swapping)},
+                          {"reloads", reloads.load()},
+                          {"reload_failures", reload_failures.load()},
+                          {"p50_latency_ratio", latency_ratio},
+                          {"throughput_ratio", throughput_ratio}};
         std::cout << json::serialize(line) << std::endl;
         bool ok = direct.failures == 0 && through.failures == 0 && swapping.failures == 0 && direct.requests > 0 &&
                   through.requests > 0 && swapping.requests > 0 && reloads > 0 && reload_failures == 0;

@@ -36,11 +36,14 @@ int64_t get_records_count(Sandbox &sandbox) {
 
 std::string manifest(const Sandbox &sandbox, const std::string &tenant, int page_size) {
     return R"({"tenant_id":")" + tenant + R"(","provider":"tracker","provider_config":{
-        "base_url":")" + sandbox.tracker_url() + R"(",
+        "base_url":")" +
+           sandbox.tracker_url() + R"(",
         "auth":{"method":"api_key","api_key":{"$secret":{"env":"TR_TRACKER_KEY"}}},
-        "timezone":"Europe/London","default_phone_region":"GB","page_size":)" + std::to_string(page_size) + R"(,
+        "timezone":"Europe/London","default_phone_region":"GB","page_size":)" +
+           std::to_string(page_size) + R"(,
         "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-        "host":{"egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"("]}})";
+        "host":{"egress_allow":["127.0.0.1:)" +
+           std::to_string(sandbox.tracker_port()) + R"("]}})";
 }
 
 } // namespace
@@ -49,8 +52,10 @@ int main(int argc, char **argv) {
     int jobs = 10000, limit = 100;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
-        if (a == "--jobs") jobs = std::atoi(argv[i + 1]);
-        else if (a == "--limit") limit = std::atoi(argv[i + 1]);
+        if (a == "--jobs")
+            jobs = std::atoi(argv[i + 1]);
+        else if (a == "--limit")
+            limit = std::atoi(argv[i + 1]);
     }
     Sandbox::Options options;
     options.jobs = jobs;
@@ -66,8 +71,8 @@ int main(int argc, char **argv) {
 
     bool ok = true;
     json::array results;
-    std::printf("%-10s %10s %14s %14s %8s %8s %10s %10s %10s\n", "tracker", "records", "ndjson_reqs", "paged_reqs", "pages",
-                "ratio", "ndjson_s", "ndjson_MB/s", "paged_s");
+    std::printf("%-10s %10s %14s %14s %8s %8s %10s %10s %10s\n", "tracker", "records", "ndjson_reqs", "paged_reqs",
+                "pages", "ratio", "ndjson_s", "ndjson_MB/s", "paged_s");
     for (const std::string tenant : {"p100", "p500"}) {
         const std::string path = "/v1/tenants/" + tenant + "/jobs";
         int64_t t0 = get_records_count(sandbox);
@@ -104,13 +109,22 @@ int main(int argc, char **argv) {
         double ratio = nd_reqs ? static_cast<double>(paged_reqs) / static_cast<double>(nd_reqs) : 0;
         double mb_s = nd_s > 0 ? static_cast<double>(nd.body.size()) / 1e6 / nd_s : 0;
         std::printf("%-10s %10zu %14lld %14lld %8zu %8.2f %10.2f %10.1f %10.2f\n", tenant.c_str(), nd_records,
-                    static_cast<long long>(nd_reqs), static_cast<long long>(paged_reqs), pages, ratio, nd_s, mb_s, paged_s);
-        results.push_back(json::object{{"tenant", tenant}, {"records", nd_records}, {"paged_records", paged_records},
-                                       {"distinct_paged", ids.size()}, {"ndjson_requests", nd_reqs},
-                                       {"paged_requests", paged_reqs}, {"pages", pages}, {"ratio", ratio},
-                                       {"ndjson_seconds", nd_s}, {"ndjson_bytes", nd.body.size()}, {"ndjson_mb_per_s", mb_s},
+                    static_cast<long long>(nd_reqs), static_cast<long long>(paged_reqs), pages, ratio, nd_s, mb_s,
+                    paged_s);
+        results.push_back(json::object{{"tenant", tenant},
+                                       {"records", nd_records},
+                                       {"paged_records", paged_records},
+                                       {"distinct_paged", ids.size()},
+                                       {"ndjson_requests", nd_reqs},
+                                       {"paged_requests", paged_reqs},
+                                       {"pages", pages},
+                                       {"ratio", ratio},
+                                       {"ndjson_seconds", nd_s},
+                                       {"ndjson_bytes", nd.body.size()},
+                                       {"ndjson_mb_per_s", mb_s},
                                        {"paged_seconds", paged_s}});
     }
-    std::printf("bench_result %s\n", json::serialize(json::object{{"bench", "serve_cursor"}, {"limit", limit}, {"runs", results}}).c_str());
+    std::printf("bench_result %s\n",
+                json::serialize(json::object{{"bench", "serve_cursor"}, {"limit", limit}, {"runs", results}}).c_str());
     return ok ? 0 : 1;
 }

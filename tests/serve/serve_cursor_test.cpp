@@ -26,11 +26,14 @@ const std::string kToken = "cursor-tenant-token";
 
 std::string manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &isolation, int page_size) {
     return R"({"tenant_id":")" + tenant + R"(","provider":"tracker","provider_config":{
-        "base_url":")" + sandbox.tracker_url() + R"(",
+        "base_url":")" +
+           sandbox.tracker_url() + R"(",
         "auth":{"method":"api_key","api_key":{"$secret":{"env":"TR_TRACKER_KEY"}}},
-        "timezone":"Europe/London","default_phone_region":"GB","page_size":)" + std::to_string(page_size) + R"(,
+        "timezone":"Europe/London","default_phone_region":"GB","page_size":)" +
+           std::to_string(page_size) + R"(,
         "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-        "host":{"isolation":")" + isolation + R"(","egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"("]}})";
+        "host":{"isolation":")" +
+           isolation + R"(","egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"("]}})";
 }
 
 ServeSetup setup_for(const Sandbox &sandbox, int page_size = 4) {
@@ -89,7 +92,8 @@ std::vector<Seen> read_pages(ServeInstance &s, const std::string &path, int limi
                     seen.updated_at = std::string(u->as_string());
                     break;
                 }
-            if (auto *fn = rec.if_contains("first_name"); fn && fn->is_string()) seen.first_name = std::string(fn->as_string());
+            if (auto *fn = rec.if_contains("first_name"); fn && fn->is_string())
+                seen.first_name = std::string(fn->as_string());
             out.push_back(seen);
         }
         if (page.at("next_cursor").is_null()) break;
@@ -108,7 +112,8 @@ std::vector<std::string> ndjson_ids(ServeInstance &s, const std::string &path) {
     while (start < r.body.size()) {
         size_t nl = r.body.find('\n', start);
         if (nl == std::string::npos) nl = r.body.size();
-        if (nl > start) ids.emplace_back(json::parse(r.body.substr(start, nl - start)).as_object().at("id").as_string());
+        if (nl > start)
+            ids.emplace_back(json::parse(r.body.substr(start, nl - start)).as_object().at("id").as_string());
         start = nl + 1;
     }
     return ids;
@@ -123,7 +128,8 @@ void candidates_survive_changes_between_pages(Sandbox &sandbox, ServeInstance &s
     BOOST_REQUIRE(before.size() >= 20u);
     std::map<std::string, std::string> edited; // id -> first name written
     auto edit = [&](const std::string &id, const std::string &name) {
-        sandbox.admin_post("tracker/resource_field", json::object{{"resource_id", std::stoll(id)}, {"field", "firstname"}, {"value", name}});
+        sandbox.admin_post("tracker/resource_field",
+                           json::object{{"resource_id", std::stoll(id)}, {"field", "firstname"}, {"value", name}});
         edited[id] = name;
     };
     size_t pages = 0;
@@ -131,7 +137,7 @@ void candidates_survive_changes_between_pages(Sandbox &sandbox, ServeInstance &s
         // A second passes so an edit gets a later `lastupdated` than the rows around it.
         sandbox.admin_post("mutate", json::object{{"advance_seconds", 2}});
         if (page == 1) {
-            edit(before[0], "EditedAfterRead" + tenant);      // read on page 1: moves to the end of Tracker's listing
+            edit(before[0], "EditedAfterRead" + tenant); // read on page 1: moves to the end of Tracker's listing
             edit(before[1], "EditedAfterReadToo" + tenant);
             edit(before.back(), "EditedBeforeRead" + tenant); // not read yet
         }
@@ -148,7 +154,8 @@ void candidates_survive_changes_between_pages(Sandbox &sandbox, ServeInstance &s
         } else {
             BOOST_TEST(copies.size() <= 2u, id << " x" << copies.size());
         }
-        if (edited.count(id)) BOOST_TEST(copies.back()->first_name == edited[id], id << ": " << copies.back()->first_name);
+        if (edited.count(id))
+            BOOST_TEST(copies.back()->first_name == edited[id], id << ": " << copies.back()->first_name);
     }
     // An edited person read twice carries two different versions: never the same record twice.
     for (const auto &[id, copies] : by_id)
@@ -173,15 +180,19 @@ BOOST_AUTO_TEST_CASE(applications_pages_resume_through_status_changes) {
     auto jobs = ndjson_ids(s, "/v1/tenants/worker/jobs");
     BOOST_REQUIRE(jobs.size() >= 3u);
     for (size_t i = 0; i < people.size() && i < 12; ++i)
-        sandbox.tracker("resourceApplication", json::object{{"instructions", json::object{
-            {"opportunityid", std::stoll(jobs[i % 3 + 1])}, {"resourceid", std::stoll(people[i])}, {"assigntolist", "long"},
-            {"shortlistedby", "user"}}}});
+        sandbox.tracker("resourceApplication",
+                        json::object{{"instructions", json::object{{"opportunityid", std::stoll(jobs[i % 3 + 1])},
+                                                                   {"resourceid", std::stoll(people[i])},
+                                                                   {"assigntolist", "long"},
+                                                                   {"shortlistedby", "user"}}}});
     std::vector<std::string> before = ndjson_ids(s, path);
     BOOST_REQUIRE(before.size() >= 10u);
     size_t pages = 0;
     auto seen = read_pages(s, path, 3, pages, [&](size_t page) {
         sandbox.admin_post("mutate", json::object{{"advance_seconds", 2}});
-        if (page == 1) sandbox.admin_post("tracker/link_status", json::object{{"link_id", std::stoll(before[0])}, {"status", "Shortlisted"}});
+        if (page == 1)
+            sandbox.admin_post("tracker/link_status",
+                               json::object{{"link_id", std::stoll(before[0])}, {"status", "Shortlisted"}});
     });
     std::map<std::string, int> count;
     for (const auto &r : seen) ++count[r.id];
@@ -206,7 +217,8 @@ BOOST_AUTO_TEST_CASE(a_page_costs_about_one_upstream_request) {
         BOOST_TEST(paged.size() == all.size());
         // Re-running the stream for every page would cost pages*(pages+1)/2 requests.
         BOOST_TEST(page_requests <= static_cast<int64_t>(pages) + 1, tenant << ": " << page_requests << " requests for "
-                                                                         << pages << " pages; the stream took " << stream_requests);
+                                                                            << pages << " pages; the stream took "
+                                                                            << stream_requests);
         BOOST_TEST(page_requests <= stream_requests + 1);
     }
 }
@@ -221,7 +233,8 @@ BOOST_AUTO_TEST_CASE(a_cursor_not_issued_for_the_query_is_a_400_naming_it) {
 
     std::string tampered = cursor;
     tampered[tampered.size() / 3] = tampered[tampered.size() / 3] == 'A' ? 'B' : 'A';
-    for (const std::string &bad : {tampered, std::string("12"), std::string("garbage"), cursor.substr(0, cursor.size() - 2)}) {
+    for (const std::string &bad :
+         {tampered, std::string("12"), std::string("garbage"), cursor.substr(0, cursor.size() - 2)}) {
         auto r = s.get("/v1/tenants/worker/candidates?limit=3&cursor=" + bad, kToken);
         BOOST_TEST(r.status == 400, bad << " -> " << r.status);
         BOOST_TEST(error_code(r) == "invalid_argument");

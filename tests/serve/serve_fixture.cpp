@@ -54,9 +54,9 @@ ServeInstance::ServeInstance(ServeSetup setup) : setup_(std::move(setup)), dir_(
     }
     write_file(dir_ / "tokens.json", json::serialize(tokens));
 
-    std::vector<std::string> argv{ats_host_path(), "--plugins", plugins_dir(), "--manifests", manifests_dir(),
-                                  "--data-dir", dir_ / "data", "--log-level", setup_.log_level, "serve", "--listen", "127.0.0.1:0",
-                                  "--tokens", dir_ / "tokens.json"};
+    std::vector<std::string> argv{ats_host_path(), "--plugins",   plugins_dir(), "--manifests",       manifests_dir(),
+                                  "--data-dir",    dir_ / "data", "--log-level", setup_.log_level,    "serve",
+                                  "--listen",      "127.0.0.1:0", "--tokens",    dir_ / "tokens.json"};
     argv.insert(argv.end(), setup_.serve_args.begin(), setup_.serve_args.end());
     process_ = std::make_unique<ChildProcess>(argv, setup_.env);
     if (!process_->wait_for_output("listening on ", std::chrono::seconds(30)))
@@ -67,7 +67,7 @@ ServeInstance::ServeInstance(ServeSetup setup) : setup_(std::move(setup)), dir_(
         throw std::runtime_error("no port in: " + out);
     port_ = static_cast<uint16_t>(std::stoi(m[1]));
     net::HttpClient::Options options;
-    options.verify_tls = false;  // TLS tests use their own client
+    options.verify_tls = false; // TLS tests use their own client
     client_ = std::make_unique<net::HttpClient>(options);
 }
 
@@ -78,7 +78,8 @@ std::string ServeInstance::url(const std::string &path) const {
 }
 
 net::HttpResponse ServeInstance::request(const std::string &method, const std::string &path, const std::string &token,
-                                         const std::string &body, std::vector<std::pair<std::string, std::string>> headers) {
+                                         const std::string &body,
+                                         std::vector<std::pair<std::string, std::string>> headers) {
     net::HttpRequest req;
     req.method = method;
     req.url = url(path);
@@ -108,8 +109,11 @@ net::HttpResponse ExchangeRecorder::call(const std::string &method, const std::s
                                          const std::string &token, const std::string &body,
                                          std::vector<std::pair<std::string, std::string>> headers) {
     auto r = s_.request(method, path, token, body, std::move(headers));
-    exchanges_.push_back(json::object{{"method", method}, {"path", pattern}, {"status", r.status},
-                                      {"content_type", r.header("content-type")}, {"body", r.body}});
+    exchanges_.push_back(json::object{{"method", method},
+                                      {"path", pattern},
+                                      {"status", r.status},
+                                      {"content_type", r.header("content-type")},
+                                      {"body", r.body}});
     return r;
 }
 
@@ -117,8 +121,9 @@ std::string ExchangeRecorder::check_against_openapi(bool partial) {
     std::string doc_file = s_.dir() / "openapi.json", ex_file = s_.dir() / "exchanges.json";
     write_file(doc_file, s_.get("/openapi.json").body);
     write_file(ex_file, json::serialize(exchanges_));
-    std::vector<std::string> argv{"node", source_dir() + "/tests/serve/openapi_check.js", ATS_NODE_MODULES, doc_file, ex_file,
-                                  source_dir() + "/plugin_api/schema"};
+    std::vector<std::string> argv{"node",           source_dir() + "/tests/serve/openapi_check.js",
+                                  ATS_NODE_MODULES, doc_file,
+                                  ex_file,          source_dir() + "/plugin_api/schema"};
     if (partial) argv.push_back("--partial");
     auto check = run_process(argv, {}, std::chrono::seconds(120));
     BOOST_TEST(check.exit_code == 0, "openapi_check failed:\n" << check.err << check.out);
@@ -142,4 +147,4 @@ std::string error_code(const net::HttpResponse &r) {
     return c && c->is_string() ? std::string(c->as_string()) : "";
 }
 
-}  // namespace ats::test::serve
+} // namespace ats::test::serve

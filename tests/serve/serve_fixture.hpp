@@ -33,8 +33,8 @@ struct ServeSetup {
     // tenant -> environment variable holding its Kombo webhook secret (set in `env`)
     std::map<std::string, std::string> webhook_secret_env;
     std::map<std::string, std::string> env;
-    std::vector<std::string> serve_args;  // extra `serve` flags
-    std::string log_level = "debug";      // debug: the probe's per-call log lines appear
+    std::vector<std::string> serve_args; // extra `serve` flags
+    std::string log_level = "debug";     // debug: the probe's per-call log lines appear
 };
 
 class ServeInstance {
@@ -54,7 +54,9 @@ public:
     net::HttpResponse request(const std::string &method, const std::string &path, const std::string &token = "",
                               const std::string &body = "",
                               std::vector<std::pair<std::string, std::string>> headers = {});
-    net::HttpResponse get(const std::string &path, const std::string &token = "") { return request("GET", path, token); }
+    net::HttpResponse get(const std::string &path, const std::string &token = "") {
+        return request("GET", path, token);
+    }
 
     // Replaces a file atomically (write a sibling, rename over), as an operator must for a
     // library that may be mapped by the running process.
@@ -97,4 +99,4 @@ std::string error_code(const net::HttpResponse &r);
 std::string hash_token(const std::string &token);
 std::string ats_host_path();
 
-}  // namespace ats::test::serve
+} // namespace ats::test::serve

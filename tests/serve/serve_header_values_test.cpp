@@ -11,12 +11,12 @@ using namespace ats::serve;
 
 BOOST_AUTO_TEST_CASE(media_types_parse_or_fall_back_to_octet_stream) {
     for (const char *good : {"application/pdf", "text/plain; charset=utf-8", "text/plain;charset=\"utf-8\"",
-                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "multipart/x; a=b; c=\"d\\\"e\"",
-                             "image/png;"})
+                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                             "multipart/x; a=b; c=\"d\\\"e\"", "image/png;"})
         BOOST_TEST(media_type_or_octet_stream(good) == good);
-    for (const char *bad : {"", "pdf", "text/", "/plain", "text/html\r\nSet-Cookie: x=1", "text/html\n", "text/plain; charset",
-                            "text/plain; charset=\"unterminated", "text/pl ain", "text/plain; a=b\x01", "t\xC3\xA9xt/plain",
-                            "text/plain; a=\"\r\n\""})
+    for (const char *bad : {"", "pdf", "text/", "/plain", "text/html\r\nSet-Cookie: x=1", "text/html\n",
+                            "text/plain; charset", "text/plain; charset=\"unterminated", "text/pl ain",
+                            "text/plain; a=b\x01", "t\xC3\xA9xt/plain", "text/plain; a=\"\r\n\""})
         BOOST_TEST(media_type_or_octet_stream(bad) == "application/octet-stream", bad);
     BOOST_TEST(media_type_or_octet_stream("text/" + std::string(300, 'a')) == "application/octet-stream");
 }

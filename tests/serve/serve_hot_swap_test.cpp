@@ -91,11 +91,12 @@ json::object obj(const ats::net::HttpResponse &r) { return json::parse(r.body).a
 ServeSetup slow_stream_setup() {
     ServeSetup setup;
     // 60 records at 25 ms: the stream takes ~1.5 s, long enough to swap under it.
-    setup.manifests["acme"] = R"({"tenant_id":"acme","provider":"serve_probe","provider_config":{"records":60,"stream_delay_ms":25}})";
+    setup.manifests["acme"] =
+        R"({"tenant_id":"acme","provider":"serve_probe","provider_config":{"records":60,"stream_delay_ms":25}})";
     return setup;
 }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(plugin_file_swap_under_load_with_a_stream_in_flight) {
     ServeInstance s(slow_stream_setup());
@@ -106,7 +107,7 @@ BOOST_AUTO_TEST_CASE(plugin_file_swap_under_load_with_a_stream_in_flight) {
     RawConnection stream(s.port());
     stream.send("GET /v1/tenants/acme/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kAcme +
                 "\r\nAccept: application/x-ndjson\r\nConnection: close\r\n\r\n");
-    std::string received = stream.read_until("\"remote_ids\"", 10s);  // the first record is out
+    std::string received = stream.read_until("\"remote_ids\"", 10s); // the first record is out
     BOOST_REQUIRE(received.find("\"remote_ids\"") != std::string::npos);
 
     s.install_plugin("libserve_probe.so", probe_plugin("v2"));
@@ -185,12 +186,13 @@ BOOST_AUTO_TEST_CASE(manifest_swap_by_sighup_and_failed_reloads_keep_serving) {
 
     // 3. The provider's file missing.
     s.remove_plugin("libserve_probe_alt.so");
-    s.process().kill(SIGHUP);  // the signal path fails the same way (and logs why)
+    s.process().kill(SIGHUP); // the signal path fails the same way (and logs why)
     auto missing = s.request("POST", "/v1/admin/reload", kAdmin);
     BOOST_TEST(missing.status == 422);
     BOOST_TEST(missing.body.find("serve_probe_alt") != std::string::npos, missing.body);
     // In the words `ats-host check` uses for it (host::provider_unavailable), not a second phrasing.
-    BOOST_TEST(missing.body.find("provider 'serve_probe_alt' of tenant 'acme' is not available in") != std::string::npos,
+    BOOST_TEST(missing.body.find("provider 'serve_probe_alt' of tenant 'acme' is not available in") !=
+                   std::string::npos,
                missing.body);
 
     // Through all of it the old configuration served.

@@ -21,12 +21,18 @@ int main(int argc, char **argv) {
     double seconds = 3;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string f = argv[i];
-        if (f == "--samples") samples = std::atoi(argv[i + 1]);
-        else if (f == "--concurrency") concurrency = std::atoi(argv[i + 1]);
-        else if (f == "--seconds") seconds = std::atof(argv[i + 1]);
-        else if (f == "--stream-records") records = std::atoi(argv[i + 1]);
+        if (f == "--samples")
+            samples = std::atoi(argv[i + 1]);
+        else if (f == "--concurrency")
+            concurrency = std::atoi(argv[i + 1]);
+        else if (f == "--seconds")
+            seconds = std::atof(argv[i + 1]);
+        else if (f == "--stream-records")
+            records = std::atoi(argv[i + 1]);
         else {
-            std::fprintf(stderr, "usage: bench_serve_isolation [--samples N] [--concurrency N] [--seconds S] [--stream-records N]\n");
+            std::fprintf(
+                stderr,
+                "usage: bench_serve_isolation [--samples N] [--concurrency N] [--seconds S] [--stream-records N]\n");
             return 2;
         }
     }
@@ -35,7 +41,8 @@ int main(int argc, char **argv) {
     setup.manifests.clear();
     setup.tokens.clear();
     for (std::string mode : {"in_process", "process"}) {
-        setup.manifests[mode] = R"({"tenant_id":")" + mode + R"(","provider":"test_faulty","provider_config":{"stream_count":)" +
+        setup.manifests[mode] = R"({"tenant_id":")" + mode +
+                                R"(","provider":"test_faulty","provider_config":{"stream_count":)" +
                                 std::to_string(records) + R"(},"host":{"isolation":")" + mode + R"("}})";
         setup.tokens[mode] = {mode + "-token"};
     }
@@ -55,7 +62,8 @@ int main(int argc, char **argv) {
         std::string tenant = modes[m];
         auto t0 = Clock::now();
         auto r = s.get("/v1/tenants/" + tenant + "/jobs/j1", tenant + "-token");
-        if (i >= 2 * (samples / 10)) us[m].push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        if (i >= 2 * (samples / 10))
+            us[m].push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
         if (r.status != 200) same = false;
         body[m] = r.body;
     }
@@ -93,19 +101,24 @@ int main(int argc, char **argv) {
         int m = round % 2;
         std::string tenant = modes[m];
         auto t1 = Clock::now();
-        auto r = s.request("GET", "/v1/tenants/" + tenant + "/jobs", tenant + "-token", "", {{"Accept", "application/x-ndjson"}});
+        auto r = s.request("GET", "/v1/tenants/" + tenant + "/jobs", tenant + "-token", "",
+                           {{"Accept", "application/x-ndjson"}});
         stream_secs[m] += std::chrono::duration<double>(Clock::now() - t1).count();
         size_t lines = static_cast<size_t>(std::count(r.body.begin(), r.body.end(), '\n'));
         same = same && r.status == 200 && lines == static_cast<size_t>(records);
     }
     for (int m = 0; m < 2; ++m) stream[m] = 2.0 * records / stream_secs[m];
     same = same && body[0] == body[1];
-    std::printf("  single-record read p50: in-process %.0f us, worker %.0f us, overhead %+.0f us (target <= 50 us: %s)\n", p50[0],
-                p50[1], p50[1] - p50[0], p50[1] - p50[0] <= 50 ? "met" : "NOT met");
-    std::printf("  single-record read throughput, %d clients: in-process %.0f/s, worker %.0f/s = %.0f%% (target >= 80%%: %s)\n",
-                concurrency, rate[0], rate[1], 100 * rate[1] / rate[0], rate[1] >= 0.8 * rate[0] ? "met" : "NOT met");
-    std::printf("  NDJSON stream of %d records: in-process %.0f records/s, worker %.0f records/s = %.0f%% (target >= 80%%: %s)\n",
-                records, stream[0], stream[1], 100 * stream[1] / stream[0], stream[1] >= 0.8 * stream[0] ? "met" : "NOT met");
+    std::printf(
+        "  single-record read p50: in-process %.0f us, worker %.0f us, overhead %+.0f us (target <= 50 us: %s)\n",
+        p50[0], p50[1], p50[1] - p50[0], p50[1] - p50[0] <= 50 ? "met" : "NOT met");
+    std::printf(
+        "  single-record read throughput, %d clients: in-process %.0f/s, worker %.0f/s = %.0f%% (target >= 80%%: %s)\n",
+        concurrency, rate[0], rate[1], 100 * rate[1] / rate[0], rate[1] >= 0.8 * rate[0] ? "met" : "NOT met");
+    std::printf("  NDJSON stream of %d records: in-process %.0f records/s, worker %.0f records/s = %.0f%% (target >= "
+                "80%%: %s)\n",
+                records, stream[0], stream[1], 100 * stream[1] / stream[0],
+                stream[1] >= 0.8 * stream[0] ? "met" : "NOT met");
     std::printf("  answers identical: %s\n", same ? "yes" : "NO");
     return same ? 0 : 1;
 }

@@ -56,7 +56,7 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = std::chrono::second
     return pred();
 }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(a_segfault_in_invoke_fails_only_that_call_with_502_naming_provider_tenant_and_signal) {
     ServeInstance s(faulty_setup({"segv_in_invoke", "faulty"},
@@ -78,9 +78,9 @@ BOOST_AUTO_TEST_CASE(a_segfault_in_invoke_fails_only_that_call_with_502_naming_p
 }
 
 BOOST_AUTO_TEST_CASE(under_load_a_plugin_crashing_every_10th_call_leaves_two_other_tenants_without_errors) {
-    ServeInstance s(faulty_setup({"segv_every_10th", "faulty"}, {{"flaky", "segv_every_10th", "process"},
-                                                                 {"one", "faulty", "process"},
-                                                                 {"two", "faulty", "process"}}));
+    ServeInstance s(faulty_setup(
+        {"segv_every_10th", "faulty"},
+        {{"flaky", "segv_every_10th", "process"}, {"one", "faulty", "process"}, {"two", "faulty", "process"}}));
     constexpr int kPerThread = 150;
     std::atomic<int> errors_one{0}, errors_two{0}, flaky_ok{0}, flaky_crashed{0}, flaky_other{0};
     auto worker = [&](const std::string &tenant, std::atomic<int> *errors) {
@@ -97,8 +97,10 @@ BOOST_AUTO_TEST_CASE(under_load_a_plugin_crashing_every_10th_call_leaves_two_oth
                     ++flaky_other; // plugin_unavailable while it restarts: allowed, counted
                 }
             } catch (const std::exception &) {
-                if (errors) ++*errors;
-                else ++flaky_other;
+                if (errors)
+                    ++*errors;
+                else
+                    ++flaky_other;
             }
         }
     };
@@ -133,7 +135,8 @@ BOOST_AUTO_TEST_CASE(a_crash_loop_shows_in_readyz_and_metrics_and_other_tenants_
     BOOST_TEST(readyz.status == 503);
     BOOST_TEST(readyz.body.find("crash loop") != std::string::npos);
     auto metrics = s.get("/metrics", s.setup().admin_token).body;
-    BOOST_TEST(metrics.find("ats_plugin_worker_crash_loop{tenant=\"crashy\",provider=\"test_segv_in_invoke\"} 1") != std::string::npos);
+    BOOST_TEST(metrics.find("ats_plugin_worker_crash_loop{tenant=\"crashy\",provider=\"test_segv_in_invoke\"} 1") !=
+               std::string::npos);
     BOOST_TEST(s.get("/v1/tenants/calm/jobs/2", "calm-token").status == 200);
 }
 
@@ -183,10 +186,9 @@ BOOST_AUTO_TEST_CASE(the_shutdown_deadline_ends_the_process_even_when_a_plugin_n
 }
 
 BOOST_AUTO_TEST_CASE(readiness_checks_run_concurrently_and_a_hung_or_crashing_check_never_stops_the_server) {
-    auto setup = faulty_setup({"hang_in_check", "segv_in_check", "faulty"},
-                              {{"hangs", "hang_in_check", "in_process"},
-                               {"crashes", "segv_in_check", "process"},
-                               {"fine", "faulty", "process"}});
+    auto setup = faulty_setup({"hang_in_check", "segv_in_check", "faulty"}, {{"hangs", "hang_in_check", "in_process"},
+                                                                             {"crashes", "segv_in_check", "process"},
+                                                                             {"fine", "faulty", "process"}});
     setup.serve_args = {"--readiness-timeout-ms", "3000"};
     ServeInstance s(setup);
     // The healthy tenant's result is published without waiting for the hung one.

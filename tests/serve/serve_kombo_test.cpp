@@ -43,11 +43,14 @@ ServeSetup both_providers(const Sandbox &sandbox) {
         {"tr", R"({"tenant_id":"tr","provider":"tracker","provider_config":{)" + tracker +
                    R"(},"host":{"egress_allow":["127.0.0.1:)" + tracker_port + R"("]}})"},
         {"demo", R"({"tenant_id":"demo","provider":"tracker_workable","provider_config":{)" + tracker + R"(,
-        "workable":{"kombo":{"base_url":")" + sandbox.kombo_url() + R"(",
-                             "api_key":{"$secret":{"env":"KOMBO_KEY"}},"integration_id":")" + Sandbox::kKomboIntegrationId + R"("},
+        "workable":{"kombo":{"base_url":")" +
+                     sandbox.kombo_url() + R"(",
+                             "api_key":{"$secret":{"env":"KOMBO_KEY"}},"integration_id":")" +
+                     Sandbox::kKomboIntegrationId + R"("},
                     "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
                     "source_label":"Workable"}},
-        "host":{"egress_allow":["127.0.0.1:)" + tracker_port + R"(","127.0.0.1:)" + std::to_string(sandbox.kombo_port()) + R"("]}})"}};
+        "host":{"egress_allow":["127.0.0.1:)" +
+                     tracker_port + R"(","127.0.0.1:)" + std::to_string(sandbox.kombo_port()) + R"("]}})"}};
     setup.tokens = {{"tr", {kTrackerToken}}, {"demo", {kHybridToken}}};
     setup.env = {{"TRACKER_KEY", Sandbox::kTrackerApiKey}, {"KOMBO_KEY", Sandbox::kKomboApiKey}};
     return setup;
@@ -69,7 +72,8 @@ void sync_hybrid(ServeInstance &s) {
 }
 
 // The ids of the service's own NDJSON stream of `list` (jobs, applications, candidates).
-std::multiset<std::string> stream_ids(ServeInstance &s, const std::string &tenant, const std::string &token, const std::string &list) {
+std::multiset<std::string> stream_ids(ServeInstance &s, const std::string &tenant, const std::string &token,
+                                      const std::string &list) {
     auto r = s.request("GET", "/v1/tenants/" + tenant + "/" + list, token, "", {{"Accept", "application/x-ndjson"}});
     BOOST_REQUIRE_MESSAGE(r.status == 200, r.body.substr(0, 500));
     std::multiset<std::string> ids;
@@ -91,13 +95,13 @@ void sdk_reads_everything(ServeInstance &s, const std::string &tenant, const std
         for (const auto &id : got.at("ids").as_array()) ids.insert(std::string(id.as_string()));
         auto expected = stream_ids(s, tenant, token, list);
         BOOST_TEST(!expected.empty(), tenant << " " << list);
-        BOOST_TEST((ids == expected), tenant << " " << list << ": the SDK's pages hold " << ids.size() << " records, the stream "
-                                             << expected.size() << " (every record once)");
+        BOOST_TEST((ids == expected), tenant << " " << list << ": the SDK's pages hold " << ids.size()
+                                             << " records, the stream " << expected.size() << " (every record once)");
         // A page stops at its last record (reading one more could cost an upstream request), so a
         // list whose size is a multiple of the page size ends with one empty page.
         const int64_t want_pages = static_cast<int64_t>(expected.size() / 7) + 1;
-        BOOST_TEST(got.at("pages").as_int64() == want_pages,
-                   tenant << " " << list << ": " << got.at("pages").as_int64() << " pages for " << expected.size() << " records");
+        BOOST_TEST(got.at("pages").as_int64() == want_pages, tenant << " " << list << ": " << got.at("pages").as_int64()
+                                                                    << " pages for " << expected.size() << " records");
     }
     const json::object &wrong = report.at("wrong_token").as_object();
     BOOST_TEST(wrong.at("class").as_string() == "KomboAtsError", json::serialize(wrong));
@@ -121,7 +125,7 @@ struct Captures {
     }
 };
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(kombo_sdk_reads_every_page_of_both_providers) {
     Sandbox sandbox;
@@ -136,11 +140,14 @@ BOOST_AUTO_TEST_CASE(kombo_routes_answer_kombo_shapes_filters_and_errors) {
     ServeInstance s(both_providers(sandbox));
     sync_hybrid(s);
     Captures c;
-    for (const auto &[tenant, token] : {std::pair<std::string, std::string>{"tr", kTrackerToken}, {"demo", kHybridToken}}) {
+    for (const auto &[tenant, token] :
+         {std::pair<std::string, std::string>{"tr", kTrackerToken}, {"demo", kHybridToken}}) {
         const std::string A = "/v1/tenants/" + tenant + "/ats";
         json::value jobs = c.add(tenant + " jobs", "/ats/jobs", s.get(A + "/jobs?page_size=250", token));
-        json::value apps = c.add(tenant + " applications", "/ats/applications", s.get(A + "/applications?page_size=250", token));
-        json::value cands = c.add(tenant + " candidates", "/ats/candidates", s.get(A + "/candidates?page_size=250", token));
+        json::value apps =
+            c.add(tenant + " applications", "/ats/applications", s.get(A + "/applications?page_size=250", token));
+        json::value cands =
+            c.add(tenant + " candidates", "/ats/candidates", s.get(A + "/candidates?page_size=250", token));
         BOOST_REQUIRE(jobs.at("status") == "success");
         const json::array apps_list = apps.at("data").at("results").as_array();
         BOOST_REQUIRE(apps_list.size() > 2u);
@@ -156,18 +163,23 @@ BOOST_AUTO_TEST_CASE(kombo_routes_answer_kombo_shapes_filters_and_errors) {
         size_t walked = 0;
         std::string cursor;
         for (int page = 0; page < 100; ++page) {
-            json::value p = c.add(tenant + " PENDING page " + std::to_string(page), "/ats/applications",
-                                  s.get(A + "/applications?page_size=2&outcomes=PENDING" + (cursor.empty() ? "" : "&cursor=" + cursor), token));
+            json::value p = c.add(
+                tenant + " PENDING page " + std::to_string(page), "/ats/applications",
+                s.get(A + "/applications?page_size=2&outcomes=PENDING" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                      token));
             for (const auto &a : p.at("data").at("results").as_array()) walked += a.at("outcome") == "PENDING";
             if (p.at("data").at("next").is_null()) break;
             cursor = std::string(p.at("data").at("next").as_string());
         }
         BOOST_TEST(walked == pending);
-        c.add(tenant + " updated_after in the future", "/ats/applications", s.get(A + "/applications?updated_after=2099-01-01T00:00:00.000Z", token));
-        json::value none = c.add(tenant + " candidates by job_ids (unsupported)", "/ats/candidates", s.get(A + "/candidates?job_ids=1", token));
+        c.add(tenant + " updated_after in the future", "/ats/applications",
+              s.get(A + "/applications?updated_after=2099-01-01T00:00:00.000Z", token));
+        json::value none = c.add(tenant + " candidates by job_ids (unsupported)", "/ats/candidates",
+                                 s.get(A + "/candidates?job_ids=1", token));
         BOOST_TEST(none.at("data").at("results").as_array().empty());
-        json::value all = c.add(tenant + " candidates ignoring unsupported filters", "/ats/candidates",
-                                s.get(A + "/candidates?job_ids=1&ignore_unsupported_filters=true&page_size=250", token));
+        json::value all =
+            c.add(tenant + " candidates ignoring unsupported filters", "/ats/candidates",
+                  s.get(A + "/candidates?job_ids=1&ignore_unsupported_filters=true&page_size=250", token));
         BOOST_TEST(all.at("data").at("results").as_array().size() == cands.at("data").at("results").as_array().size());
 
         // Attachments, with absolute download URLs on this service.
@@ -178,7 +190,8 @@ BOOST_AUTO_TEST_CASE(kombo_routes_answer_kombo_shapes_filters_and_errors) {
                                     s.get(A + "/candidates/" + id + "/attachments", token));
             for (const auto &a : att.at("data").at("results").as_array()) {
                 std::string url(a.at("data_url").as_string());
-                BOOST_TEST(url.rfind(s.url("/v1/tenants/" + tenant + "/candidates/" + id + "/attachments/"), 0) == 0u, url);
+                BOOST_TEST(url.rfind(s.url("/v1/tenants/" + tenant + "/candidates/" + id + "/attachments/"), 0) == 0u,
+                           url);
                 auto file = s.get(url.substr(url.find("/v1/")), token);
                 BOOST_TEST(file.status == 200);
                 ++with_files;
@@ -201,7 +214,8 @@ BOOST_AUTO_TEST_CASE(kombo_routes_answer_kombo_shapes_filters_and_errors) {
         c.add(tenant + " unknown parameter", "", unknown);
         auto wrong = s.get(A + "/jobs", token + "-wrong");
         BOOST_TEST(wrong.status == 401);
-        BOOST_TEST(c.add(tenant + " wrong token", "", wrong).at("error").at("code") == "PLATFORM.AUTHENTICATION_INVALID");
+        BOOST_TEST(c.add(tenant + " wrong token", "", wrong).at("error").at("code") ==
+                   "PLATFORM.AUTHENTICATION_INVALID");
         auto missing = s.get(A + "/applications/999999999/attachments", token);
         BOOST_TEST(missing.status >= 400);
         c.add(tenant + " unknown application", "", missing);
@@ -210,7 +224,8 @@ BOOST_AUTO_TEST_CASE(kombo_routes_answer_kombo_shapes_filters_and_errors) {
     BOOST_TEST(other.status == 403);
     c.add("another tenant's token", "", other);
 
-    auto result = run_process({"node", kombo_validator_path(), kombo_openapi_path(), ajv_node_modules(), "captures", c.dir.str()}, {}, 120s);
+    auto result = run_process(
+        {"node", kombo_validator_path(), kombo_openapi_path(), ajv_node_modules(), "captures", c.dir.str()}, {}, 120s);
     BOOST_TEST_MESSAGE(result.out);
     BOOST_TEST(result.exit_code == 0, result.out + result.err);
 }

@@ -46,7 +46,7 @@ bool accepts_connections(uint16_t port) {
     }
 }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(sigterm_lets_the_in_flight_stream_finish_and_exits_cleanly) {
     ServeInstance s(streaming(40, 25, {"--shutdown-deadline-ms", "10000"}));
@@ -82,7 +82,8 @@ BOOST_AUTO_TEST_CASE(shutdown_deadline_cancels_what_is_left) {
     auto result = s.process().wait(20s);
     auto took = std::chrono::steady_clock::now() - signalled;
     BOOST_TEST(result.exit_code == 0);
-    BOOST_TEST((took < 4s), "shutdown took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    BOOST_TEST((took < 4s),
+               "shutdown took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
     received += stream.read_until_close(5s);
     auto response = parse_response(received);
     BOOST_TEST(!response.complete, "a cancelled stream must not look complete");
@@ -102,7 +103,7 @@ BOOST_AUTO_TEST_CASE(serves_https_with_the_given_certificate) {
     BOOST_TEST(s.stdout_text().find("listening on https://") != std::string::npos);
 
     ats::net::HttpClient::Options options;
-    options.ca_file = cert;  // verification stays on: the certificate is the trust anchor
+    options.ca_file = cert; // verification stays on: the certificate is the trust anchor
     ats::net::HttpClient client(options);
     ats::net::HttpRequest req;
     req.url = "https://127.0.0.1:" + std::to_string(s.port()) + "/v1/tenants/acme/jobs/j1";
@@ -117,7 +118,7 @@ BOOST_AUTO_TEST_CASE(serves_https_with_the_given_certificate) {
     BOOST_TEST(client.send(req).status == 200);
 
     auto bad = run_process({ats_host_path(), "serve", "--tokens", certs / "none.json", "--tls-cert", cert}, {}, 30s);
-    BOOST_TEST(bad.exit_code == 2);  // --tls-cert without --tls-key
+    BOOST_TEST(bad.exit_code == 2); // --tls-cert without --tls-key
 }
 
 BOOST_AUTO_TEST_CASE(scheduled_syncs_run_and_a_second_run_waits_for_the_first) {
@@ -129,8 +130,10 @@ BOOST_AUTO_TEST_CASE(scheduled_syncs_run_and_a_second_run_waits_for_the_first) {
     std::string trigger;
     for (int i = 0; i < 60 && trigger.empty(); ++i) {
         auto runs = json::parse(s.get("/v1/tenants/acme/sync", kAcme).body).as_object()["runs"].as_array();
-        if (!runs.empty()) trigger = std::string(runs.back().as_object().at("trigger").as_string());
-        else std::this_thread::sleep_for(100ms);
+        if (!runs.empty())
+            trigger = std::string(runs.back().as_object().at("trigger").as_string());
+        else
+            std::this_thread::sleep_for(100ms);
     }
     BOOST_TEST(trigger == "schedule");
     // While a run is going, another is refused with 409 (or this one is the one started).
@@ -151,7 +154,8 @@ BOOST_AUTO_TEST_CASE(scheduled_syncs_run_and_a_second_run_waits_for_the_first) {
 
 BOOST_AUTO_TEST_CASE(readiness_reports_a_failing_check) {
     ServeSetup setup;
-    setup.manifests["beta"] = R"({"tenant_id":"beta","provider":"serve_probe_alt","provider_config":{"check_ok":false}})";
+    setup.manifests["beta"] =
+        R"({"tenant_id":"beta","provider":"serve_probe_alt","provider_config":{"check_ok":false}})";
     ServeInstance s(setup);
     ats::net::HttpResponse r;
     for (int i = 0; i < 50; ++i) {
@@ -164,5 +168,5 @@ BOOST_AUTO_TEST_CASE(readiness_reports_a_failing_check) {
     }
     BOOST_TEST(r.status == 503);
     BOOST_TEST(r.body.find("probe configured to fail its check") != std::string::npos, r.body);
-    BOOST_TEST(s.get("/healthz").status == 200);  // alive, just not ready
+    BOOST_TEST(s.get("/healthz").status == 200); // alive, just not ready
 }

@@ -42,21 +42,25 @@ ServeSetup shared_setup(const Sandbox &sandbox, const std::string &state_url, co
     // lock_wait_ms 0: an instance whose scheduled run finds the sync's lease held gives up at once
     // (the holder is syncing the same changes).
     setup.manifests = {{"demo", R"({"tenant_id":"demo","provider":"tracker_workable","provider_config":{
-        "base_url":")" + sandbox.tracker_url() + R"(",
+        "base_url":")" + sandbox.tracker_url() +
+                                    R"(",
         "auth":{"method":"api_key","api_key":{"$secret":{"env":"DEMO_TRACKER_KEY"}}},
         "timezone":"Europe/London","default_phone_region":"GB",
         "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"},
-        "workable":{"kombo":{"base_url":")" + sandbox.kombo_url() + R"(",
+        "workable":{"kombo":{"base_url":")" +
+                                    sandbox.kombo_url() + R"(",
                              "api_key":{"$secret":{"env":"DEMO_KOMBO_KEY"}},"integration_id":")" +
-                              Sandbox::kKomboIntegrationId + R"("},
+                                    Sandbox::kKomboIntegrationId + R"("},
                     "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
                     "identity":{"fictional_numbers_are_identities":true},
                     "lock_wait_ms":0,
                     "source_label":"Workable"}},
         "sync":{"interval_seconds":1,"full_every_seconds":0},
-        "host":{"state_key":{"$secret":{"file":")" + key_file + R"("}},
-                "egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
-                              std::to_string(sandbox.kombo_port()) + R"("]}})"}};
+        "host":{"state_key":{"$secret":{"file":")" +
+                                    key_file + R"("}},
+                "egress_allow":["127.0.0.1:)" +
+                                    std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
+                                    std::to_string(sandbox.kombo_port()) + R"("]}})"}};
     setup.tokens = {{"demo", {kToken}}};
     setup.env = {{"DEMO_TRACKER_KEY", Sandbox::kTrackerApiKey},
                  {"DEMO_KOMBO_KEY", Sandbox::kKomboApiKey},
@@ -77,7 +81,8 @@ std::optional<LeaseRow> sync_lease(const std::string &url) {
     std::optional<LeaseRow> out;
     PGresult *r = PQexec(c, "SELECT holder, token FROM ats_leases WHERE tenant = 'demo' AND name = 'workable-sync'"
                             " AND expires_ms > (extract(epoch from clock_timestamp()) * 1000)::int8");
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) out = LeaseRow{PQgetvalue(r, 0, 0), std::atoll(PQgetvalue(r, 0, 1))};
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        out = LeaseRow{PQgetvalue(r, 0, 0), std::atoll(PQgetvalue(r, 0, 1))};
     PQclear(r);
     PQfinish(c);
     return out;
@@ -96,7 +101,7 @@ json::array runs_of(ServeInstance &s) {
     return json::parse(r.body).as_object()["runs"].as_array();
 }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_exactly_once) {
     PostgresServer pg;
@@ -114,7 +119,7 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
     so.applications = 160;
     so.people = 90;
     so.tracker_people = 30;
-    so.latency_ms = 25;          // slow enough that the kill lands mid-sync
+    so.latency_ms = 25; // slow enough that the kill lands mid-sync
     so.tracker_concurrency = 2;
     Sandbox sandbox(so);
     const ServeSetup setup = shared_setup(sandbox, url, key_file);
@@ -132,17 +137,19 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
     BOOST_REQUIRE_MESSAGE(first.has_value(), "no instance took the sync's lease");
     size_t holder_index = instances.size();
     for (size_t i = 0; i < instances.size(); ++i)
-        if (first->holder.size() > 4 && first->holder.substr(first->holder.rfind(' ') + 1) == std::to_string(instances[i]->process().pid()))
+        if (first->holder.size() > 4 &&
+            first->holder.substr(first->holder.rfind(' ') + 1) == std::to_string(instances[i]->process().pid()))
             holder_index = i;
-    BOOST_REQUIRE_MESSAGE(holder_index < instances.size(), "the lease holder '" + first->holder + "' is none of the instances");
+    BOOST_REQUIRE_MESSAGE(holder_index < instances.size(),
+                          "the lease holder '" + first->holder + "' is none of the instances");
 
     // /metrics of another instance names the holder (read from the shared state).
     ServeInstance &observer = *instances[(holder_index + 1) % instances.size()];
     const std::string metrics = observer.get("/metrics", "admin-token-0").body;
     BOOST_TEST(metrics.find("ats_instance_info{instance=") != std::string::npos);
     if (sync_lease(url) && sync_lease(url)->token == first->token) // still the same lease after the scrape
-        BOOST_TEST(metrics.find("ats_lease_held{tenant=\"demo\",lock=\"workable-sync\",holder=\"" + first->holder + "\"} 1") !=
-                       std::string::npos,
+        BOOST_TEST(metrics.find("ats_lease_held{tenant=\"demo\",lock=\"workable-sync\",holder=\"" + first->holder +
+                                "\"} 1") != std::string::npos,
                    metrics);
 
     const int64_t writes_at_kill = tracker_writes(sandbox);
@@ -150,7 +157,7 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
     instances[holder_index]->process().wait(10s);
     const auto killed_at = std::chrono::steady_clock::now();
     BOOST_TEST_MESSAGE("killed the lease holder '" << first->holder << "' after " << writes_at_kill - writes_before
-                                                    << " Tracker writes");
+                                                   << " Tracker writes");
 
     // Another instance takes the lease over (after its end) and finishes a sync.
     std::optional<LeaseRow> next;
@@ -159,7 +166,8 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
         if (!(next && next->token > first->token)) std::this_thread::sleep_for(25ms);
     }
     BOOST_REQUIRE_MESSAGE(next && next->token > first->token, "nobody took the lease over");
-    const auto taken_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at).count();
+    const auto taken_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at).count();
     BOOST_TEST(next->holder != first->holder);
     // The lease ends at most one TTL after the last renewal; the schedule ticks every second.
     BOOST_TEST(taken_ms <= kLeaseTtlMs + 2000, "takeover after " << taken_ms << " ms");
@@ -178,9 +186,11 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
         if (finished.empty()) std::this_thread::sleep_for(100ms);
     }
     BOOST_REQUIRE_MESSAGE(!finished.empty(), "no survivor finished a sync");
-    const auto finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at).count();
-    std::printf("lease takeover after SIGKILL of the holder: %lld ms (lease %lld ms); sync finished %lld ms after the kill\n",
-                static_cast<long long>(taken_ms), static_cast<long long>(kLeaseTtlMs), static_cast<long long>(finished_ms));
+    const auto finished_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at).count();
+    std::printf(
+        "lease takeover after SIGKILL of the holder: %lld ms (lease %lld ms); sync finished %lld ms after the kill\n",
+        static_cast<long long>(taken_ms), static_cast<long long>(kLeaseTtlMs), static_cast<long long>(finished_ms));
 
     // The history is shared: every survivor lists the run that finished, whichever ran it.
     const std::string finished_id(finished.at("id").as_string());
@@ -204,8 +214,8 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
     for (const auto &[id, span] : by_id) spans.push_back(span);
     std::sort(spans.begin(), spans.end());
     for (size_t i = 1; i < spans.size(); ++i)
-        BOOST_TEST(spans[i].first >= spans[i - 1].second, "runs overlap: " << spans[i - 1].first << ".." << spans[i - 1].second
-                                                                          << " and " << spans[i].first);
+        BOOST_TEST(spans[i].first >= spans[i - 1].second,
+                   "runs overlap: " << spans[i - 1].first << ".." << spans[i - 1].second << " and " << spans[i].first);
 
     // Stop the schedules, then judge Tracker by the generator's truth: nobody twice, nothing missing.
     survivors.clear();

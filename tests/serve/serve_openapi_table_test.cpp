@@ -54,7 +54,7 @@ Answer answer_of(const json::object &route) {
     return a;
 }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(every_documented_operation_is_in_the_table_and_answers_in_its_shape) {
     auto doc = document();
@@ -92,9 +92,16 @@ BOOST_AUTO_TEST_CASE(every_documented_operation_is_in_the_table_and_answers_in_i
 
 BOOST_AUTO_TEST_CASE(the_capability_listing_names_exactly_the_tables_operations_in_order) {
     auto doc = document();
-    const json::value &capability = doc.at("components").at("schemas").at("Provider").at("properties").at("operations")
-                                        .at("items").at("properties").at("operation");
-    BOOST_TEST_REQUIRE(capability.as_object().contains("enum"), "Provider.operations[].operation has no enum of operations");
+    const json::value &capability = doc.at("components")
+                                        .at("schemas")
+                                        .at("Provider")
+                                        .at("properties")
+                                        .at("operations")
+                                        .at("items")
+                                        .at("properties")
+                                        .at("operation");
+    BOOST_TEST_REQUIRE(capability.as_object().contains("enum"),
+                       "Provider.operations[].operation has no enum of operations");
     std::vector<std::string> documented;
     for (const auto &v : capability.at("enum").as_array()) documented.emplace_back(v.as_string());
     const auto &table = ats::host::known_operations();

@@ -27,7 +27,8 @@ BOOST_AUTO_TEST_CASE(anything_not_issued_for_the_query_is_refused) {
     BOOST_TEST(codec.decode(scope, token).has_value());
     // Another query, another tenant, another key (a restarted service).
     BOOST_TEST(!codec.decode(CursorCodec::scope_of("t", "jobs.stream", "{}"), token));
-    BOOST_TEST(!codec.decode(CursorCodec::scope_of("u", "jobs.stream", R"({"updated_after":"2026-01-01T00:00:00Z"})"), token));
+    BOOST_TEST(
+        !codec.decode(CursorCodec::scope_of("u", "jobs.stream", R"({"updated_after":"2026-01-01T00:00:00Z"})"), token));
     BOOST_TEST(!CursorCodec("k2").decode(scope, token));
     // Every single-character edit, truncation and garbage.
     for (size_t i = 0; i < token.size(); ++i) {

@@ -39,13 +39,16 @@ std::string hmac_hex(const std::string &key, const std::string &body) {
 }
 
 std::string now_unix() {
-    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    return std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
 // The headers of a Kombo delivery signed at `ts`: the HMAC covers "<ts>.<body>".
 std::vector<std::pair<std::string, std::string>> kombo_headers(const std::string &secret, const std::string &body,
                                                                const std::string &ts = now_unix()) {
-    return {{"X-Kombo-Signature", hmac_hex(secret, ts + "." + body)}, {"X-Kombo-Timestamp", ts}, {"Content-Type", "application/json"}};
+    return {{"X-Kombo-Signature", hmac_hex(secret, ts + "." + body)},
+            {"X-Kombo-Timestamp", ts},
+            {"Content-Type", "application/json"}};
 }
 
 // The error envelope without its request id: what a prober could compare.
@@ -61,15 +64,16 @@ json::object obj(const ats::net::HttpResponse &r) {
     return v.as_object();
 }
 
-}  // namespace
+} // namespace
 
 // One spelling of a provider: `ats-host providers --json` prints what /v1/providers answers, plus
 // the facts only a local operator needs (status, file, config_schema, warnings).
 BOOST_AUTO_TEST_CASE(cli_and_rest_render_a_provider_alike) {
     ServeInstance s;
     auto rest = obj(s.get("/v1/providers", kAdmin));
-    auto cli = run_process({ats_host_path(), "--plugins", s.plugins_dir(), "--data-dir", s.dir() / "cli-var", "providers", "--json"},
-                           {}, std::chrono::seconds(60));
+    auto cli = run_process(
+        {ats_host_path(), "--plugins", s.plugins_dir(), "--data-dir", s.dir() / "cli-var", "providers", "--json"}, {},
+        std::chrono::seconds(60));
     BOOST_REQUIRE_EQUAL(cli.exit_code, 0);
     std::map<std::string, json::object> by_provider;
     std::istringstream lines(cli.out);
@@ -84,7 +88,8 @@ BOOST_AUTO_TEST_CASE(cli_and_rest_render_a_provider_alike) {
     for (const auto &p : rest["providers"].as_array()) {
         const std::string name(p.at("provider").as_string());
         BOOST_REQUIRE(by_provider.count(name));
-        BOOST_TEST(json::value(by_provider[name]) == p, name << ": CLI " << json::serialize(by_provider[name]) << " vs REST " << json::serialize(p));
+        BOOST_TEST(json::value(by_provider[name]) == p,
+                   name << ": CLI " << json::serialize(by_provider[name]) << " vs REST " << json::serialize(p));
     }
 }
 
@@ -106,12 +111,13 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     BOOST_TEST(openapi.status == 200);
     std::ifstream source(source_dir() + "/host/serve/openapi.json");
     std::string source_text((std::istreambuf_iterator<char>(source)), {});
-    BOOST_TEST(json::parse(openapi.body) == json::parse(source_text), "served /openapi.json differs from host/serve/openapi.json");
+    BOOST_TEST(json::parse(openapi.body) == json::parse(source_text),
+               "served /openapi.json differs from host/serve/openapi.json");
 
     auto providers = obj(rec.call("GET", "/v1/providers", "/v1/providers", kAcme));
     BOOST_TEST(providers["providers"].as_array().size() == 2u);
     auto tenants = obj(rec.call("GET", "/v1/tenants", "/v1/tenants", kAcme));
-    BOOST_REQUIRE_EQUAL(tenants["tenants"].as_array().size(), 1u);  // only its own tenant
+    BOOST_REQUIRE_EQUAL(tenants["tenants"].as_array().size(), 1u); // only its own tenant
     BOOST_TEST(tenants["tenants"].as_array()[0].as_object().at("tenant_id").as_string() == "acme");
     BOOST_TEST(obj(rec.call("GET", "/v1/tenants", "/v1/tenants", kAdmin))["tenants"].as_array().size() == 2u);
 
@@ -123,7 +129,8 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     auto jobs = obj(rec.call("GET", T + "/jobs", A + "/jobs", kAcme));
     BOOST_TEST(jobs["results"].as_array().size() == 3u);
     BOOST_TEST(jobs["next_cursor"].is_null());
-    BOOST_TEST(obj(rec.call("GET", T + "/jobs", A + "/jobs?statuses=CLOSED", kAcme))["results"].as_array().size() == 1u);
+    BOOST_TEST(obj(rec.call("GET", T + "/jobs", A + "/jobs?statuses=CLOSED", kAcme))["results"].as_array().size() ==
+               1u);
     auto jobs_nd = rec.call("GET", T + "/jobs", A + "/jobs", kAcme, "", {{"Accept", "application/x-ndjson"}});
     BOOST_TEST(jobs_nd.header("content-type") == "application/x-ndjson");
     BOOST_TEST(std::count(jobs_nd.body.begin(), jobs_nd.body.end(), '\n') == 3);
@@ -146,23 +153,27 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     auto page1 = obj(rec.call("GET", T + "/applications", A + "/applications?limit=5", kAcme));
     BOOST_TEST(page1["results"].as_array().size() == 5u);
     BOOST_REQUIRE(page1["next_cursor"].is_string()); // opaque and signed (page_cursor.hpp)
-    auto page2 = obj(rec.call("GET", T + "/applications", A + "/applications?limit=5&cursor=" +
-                                                              std::string(page1["next_cursor"].as_string()), kAcme));
+    auto page2 =
+        obj(rec.call("GET", T + "/applications",
+                     A + "/applications?limit=5&cursor=" + std::string(page1["next_cursor"].as_string()), kAcme));
     BOOST_TEST(page2["results"].as_array().size() == 5u);
     BOOST_REQUIRE(page2["next_cursor"].is_string());
-    auto page3 = obj(rec.call("GET", T + "/applications", A + "/applications?limit=5&cursor=" +
-                                                              std::string(page2["next_cursor"].as_string()), kAcme));
+    auto page3 =
+        obj(rec.call("GET", T + "/applications",
+                     A + "/applications?limit=5&cursor=" + std::string(page2["next_cursor"].as_string()), kAcme));
     BOOST_TEST(page3["results"].as_array().size() == 2u);
     BOOST_TEST(page3["next_cursor"].is_null());
     auto bad_limit = rec.call("GET", T + "/applications", A + "/applications?limit=0", kAcme);
     BOOST_TEST(bad_limit.status == 400);
-    auto apps_nd = rec.call("GET", T + "/applications", A + "/applications?job_ids=j1,j2&updated_after=2026-01-03T00:00:00Z",
-                            kAcme, "", {{"Accept", "application/x-ndjson"}});
+    auto apps_nd =
+        rec.call("GET", T + "/applications", A + "/applications?job_ids=j1,j2&updated_after=2026-01-03T00:00:00Z",
+                 kAcme, "", {{"Accept", "application/x-ndjson"}});
     BOOST_TEST(apps_nd.status == 200);
     size_t lines = 0;
     for (size_t pos = 0; (pos = apps_nd.body.find('\n', pos)) != std::string::npos; ++pos) ++lines;
-    BOOST_TEST(lines == 7u);  // a3..a12 minus those on j3, after Jan 3
-    auto created = rec.call("POST", T + "/applications", A + "/applications", kAcme, R"({"candidate_id":"c1","job_id":"j2"})");
+    BOOST_TEST(lines == 7u); // a3..a12 minus those on j3, after Jan 3
+    auto created =
+        rec.call("POST", T + "/applications", A + "/applications", kAcme, R"({"candidate_id":"c1","job_id":"j2"})");
     BOOST_TEST(created.status == 201);
     BOOST_TEST(obj(created)["job_id"].as_string() == "j2");
     auto bad_body = rec.call("POST", T + "/applications", A + "/applications", kAcme, "{not json");
@@ -172,7 +183,9 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
                              R"({"application_ids":["a1","a999"]})"));
     BOOST_TEST(bulk["results"].as_array()[0].as_object().at("ok").as_bool());
     BOOST_TEST(!bulk["results"].as_array()[1].as_object().at("ok").as_bool());
-    BOOST_TEST(obj(rec.call("GET", T + "/applications/{application_id}", A + "/applications/a2", kAcme))["id"].as_string() == "a2");
+    BOOST_TEST(
+        obj(rec.call("GET", T + "/applications/{application_id}", A + "/applications/a2", kAcme))["id"].as_string() ==
+        "a2");
     auto moved = obj(rec.call("POST", T + "/applications/{application_id}/stage", A + "/applications/a2/stage", kAcme,
                               R"({"stage":"Interview"})"));
     BOOST_TEST(moved["current_stage"].as_object().at("name").as_string() == "Interview");
@@ -180,7 +193,8 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
                               R"({"stage":"Nowhere"})");
     BOOST_TEST(bad_stage.status == 400);
     BOOST_TEST(error_code(bad_stage) == "invalid_argument");
-    auto rejected = obj(rec.call("POST", T + "/applications/{application_id}/reject", A + "/applications/a3/reject", kAcme, "{}"));
+    auto rejected =
+        obj(rec.call("POST", T + "/applications/{application_id}/reject", A + "/applications/a3/reject", kAcme, "{}"));
     BOOST_TEST(rejected["outcome"].as_string() == "DECLINED");
 
     // --- notes and attachments on applications and candidates ------------------------------------
@@ -192,8 +206,9 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
         BOOST_TEST(note.status == 201);
         auto notes = obj(rec.call("GET", base + "/notes", real + "/notes", kAcme));
         BOOST_TEST(notes["results"].as_array().size() == 1u);
-        auto att = rec.call("POST", base + "/attachments", real + "/attachments", kAcme,
-                            R"({"file_name":"cv.txt","content_type":"text/plain","data_base64":"aGVsbG8gd29ybGQ=","type":"RESUME"})");
+        auto att = rec.call(
+            "POST", base + "/attachments", real + "/attachments", kAcme,
+            R"({"file_name":"cv.txt","content_type":"text/plain","data_base64":"aGVsbG8gd29ybGQ=","type":"RESUME"})");
         BOOST_TEST(att.status == 201);
         std::string att_id(obj(att)["id"].as_string());
         auto atts = obj(rec.call("GET", base + "/attachments", real + "/attachments", kAcme));
@@ -207,13 +222,17 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
 
     // --- candidates -------------------------------------------------------------------------------
     BOOST_TEST(obj(rec.call("GET", T + "/candidates", A + "/candidates", kAcme))["results"].as_array().size() == 5u);
-    auto cands_nd = rec.call("GET", T + "/candidates", A + "/candidates", kAcme, "", {{"Accept", "application/x-ndjson"}});
+    auto cands_nd =
+        rec.call("GET", T + "/candidates", A + "/candidates", kAcme, "", {{"Accept", "application/x-ndjson"}});
     BOOST_TEST(cands_nd.status == 200);
-    auto found = obj(rec.call("GET", T + "/candidates/search", A + "/candidates/search?email=pat1%40probe.example", kAcme));
+    auto found =
+        obj(rec.call("GET", T + "/candidates/search", A + "/candidates/search?email=pat1%40probe.example", kAcme));
     BOOST_REQUIRE_EQUAL(found["results"].as_array().size(), 1u);
     BOOST_TEST(found["results"].as_array()[0].as_object().at("matched_on").as_array()[0].as_string() == "email");
     BOOST_TEST(rec.call("GET", T + "/candidates/search", A + "/candidates/search", kAcme).status == 400);
-    BOOST_TEST(obj(rec.call("GET", T + "/candidates/{candidate_id}", A + "/candidates/c1", kAcme))["first_name"].as_string() == "Pat1");
+    BOOST_TEST(
+        obj(rec.call("GET", T + "/candidates/{candidate_id}", A + "/candidates/c1", kAcme))["first_name"].as_string() ==
+        "Pat1");
     auto resume = rec.call("GET", T + "/candidates/{candidate_id}/resume", A + "/candidates/c1/resume", kAcme);
     BOOST_TEST(resume.status == 200);
     BOOST_TEST(resume.header("content-type") == "application/pdf");
@@ -224,24 +243,35 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     BOOST_TEST(kjobs["status"].as_string() == "success");
     BOOST_TEST(kjobs["data"].at("results").as_array().size() == 1u);
     BOOST_TEST(kjobs["data"].at("next").is_string());
-    auto kapps = obj(rec.call("GET", T + "/ats/applications", A + "/ats/applications?job_ids=j1&outcomes=PENDING,DECLINED", kAcme));
+    auto kapps = obj(
+        rec.call("GET", T + "/ats/applications", A + "/ats/applications?job_ids=j1&outcomes=PENDING,DECLINED", kAcme));
     BOOST_TEST(!kapps["data"].at("results").as_array().empty());
     for (const auto &a : kapps["data"].at("results").as_array()) BOOST_TEST(a.at("job").at("id").as_string() == "j1");
-    BOOST_TEST(obj(rec.call("GET", T + "/ats/candidates", A + "/ats/candidates?email=PAT1%40probe.example", kAcme))["data"].at("results").as_array().size() == 1u);
+    BOOST_TEST(
+        obj(rec.call("GET", T + "/ats/candidates", A + "/ats/candidates?email=PAT1%40probe.example", kAcme))["data"]
+            .at("results")
+            .as_array()
+            .size() == 1u);
     auto kbad = rec.call("GET", T + "/ats/candidates", A + "/ats/candidates?page_size=0", kAcme);
     BOOST_TEST(kbad.status == 400);
     BOOST_TEST(json_body(kbad).at("error").at("code").as_string() == "PLATFORM.INPUT_INVALID");
     BOOST_TEST(rec.call("GET", T + "/ats/candidates", A + "/ats/candidates", "").status == 401);
-    auto katt = obj(rec.call("GET", T + "/ats/applications/{application_id}/attachments", A + "/ats/applications/a2/attachments", kAcme));
+    auto katt = obj(rec.call("GET", T + "/ats/applications/{application_id}/attachments",
+                             A + "/ats/applications/a2/attachments", kAcme));
     BOOST_TEST(katt["data"].at("results").as_array().size() == 1u); // added above, as RESUME: answered as CV
     BOOST_TEST(katt["data"].at("results").at(0).at("type").as_string() == "CV");
-    BOOST_TEST(rec.call("GET", T + "/ats/candidates/{candidate_id}/attachments", A + "/ats/candidates/c1/attachments", kAcme).status == 200);
+    BOOST_TEST(
+        rec.call("GET", T + "/ats/candidates/{candidate_id}/attachments", A + "/ats/candidates/c1/attachments", kAcme)
+            .status == 200);
 
     // --- reference data and custom fields -------------------------------------------------------------
     BOOST_TEST(obj(rec.call("GET", T + "/stages", A + "/stages?job_id=j1", kAcme))["results"].as_array().size() == 4u);
-    BOOST_TEST(obj(rec.call("GET", T + "/rejection-reasons", A + "/rejection-reasons", kAcme))["results"].as_array().size() == 2u);
+    BOOST_TEST(
+        obj(rec.call("GET", T + "/rejection-reasons", A + "/rejection-reasons", kAcme))["results"].as_array().size() ==
+        2u);
     std::string cf = T + "/custom-fields/{record_type}/{record_id}";
-    auto set = obj(rec.call("PUT", cf, A + "/custom-fields/candidate/c1", kAcme, R"({"values":{"Notice period":"3 months","Score":7}})"));
+    auto set = obj(rec.call("PUT", cf, A + "/custom-fields/candidate/c1", kAcme,
+                            R"({"values":{"Notice period":"3 months","Score":7}})"));
     BOOST_TEST(set["results"].as_array().size() == 2u);
     BOOST_TEST(obj(rec.call("GET", cf, A + "/custom-fields/candidate/c1", kAcme))["results"].as_array().size() == 2u);
 
@@ -262,39 +292,51 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     BOOST_TEST(one["run"].as_object().at("summary").is_object());
     BOOST_TEST(obj(rec.call("GET", T + "/sync", A + "/sync?last=1", kAcme))["runs"].as_array().size() == 1u);
     BOOST_TEST(rec.call("GET", T + "/sync/{run}", A + "/sync/no-such-run", kAcme).status == 404);
-    std::string hook = R"({"id":"wh1","type":"data-changed","data":{"integration_id":"workable:x","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
-    auto delivered = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook, kombo_headers("whsec-acme-test", hook));
+    std::string hook =
+        R"({"id":"wh1","type":"data-changed","data":{"integration_id":"workable:x","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
+    auto delivered = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook,
+                              kombo_headers("whsec-acme-test", hook));
     BOOST_TEST(delivered.status == 200, delivered.body);
     BOOST_TEST(!obj(delivered)["sync"].is_null());
     // The same signed delivery again (a replay inside the tolerance): refused by its event id.
-    auto replayed = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook, kombo_headers("whsec-acme-test", hook));
+    auto replayed = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook,
+                             kombo_headers("whsec-acme-test", hook));
     BOOST_TEST(replayed.status == 409);
     BOOST_TEST(error_code(replayed) == "webhook_replayed");
-    auto forged = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook, kombo_headers("wrong-secret", hook));
+    auto forged =
+        rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook, kombo_headers("wrong-secret", hook));
     BOOST_TEST(forged.status == 401);
     BOOST_TEST(error_code(forged) == "invalid_signature");
     // Signed correctly but long ago (or with the body-only signature of old): refused.
-    std::string hook2 = R"({"id":"wh2","type":"data-changed","data":{"integration_id":"workable:x","changed_models":[{"name":"ats_jobs"}]}})";
+    std::string hook2 =
+        R"({"id":"wh2","type":"data-changed","data":{"integration_id":"workable:x","changed_models":[{"name":"ats_jobs"}]}})";
     std::string stale_ts = std::to_string(std::stoll(now_unix()) - 3600);
-    auto stale = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook2, kombo_headers("whsec-acme-test", hook2, stale_ts));
+    auto stale = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook2,
+                          kombo_headers("whsec-acme-test", hook2, stale_ts));
     BOOST_TEST(stale.status == 401);
     auto unsigned_ts = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", hook2,
                                 {{"X-Kombo-Signature", hmac_hex("whsec-acme-test", hook2)}});
     BOOST_TEST(unsigned_ts.status == 401);
     std::string malformed = R"({"id":"wh3","type":"data-changed","data":{"changed_models":"all"}})";
-    auto bad_hook = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", malformed, kombo_headers("whsec-acme-test", malformed));
+    auto bad_hook = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", malformed,
+                             kombo_headers("whsec-acme-test", malformed));
     BOOST_TEST(bad_hook.status == 400);
     BOOST_TEST(error_code(bad_hook) == "invalid_webhook");
     std::string no_id = R"({"type":"data-changed","data":{"integration_id":"x","changed_models":[]}})";
-    BOOST_TEST(rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", no_id, kombo_headers("whsec-acme-test", no_id)).status == 400);
+    BOOST_TEST(rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", no_id,
+                        kombo_headers("whsec-acme-test", no_id))
+                   .status == 400);
     std::string other = R"({"id":"wh4","type":"integration-created","data":{"id":"x"}})";
-    auto ignored = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", other, kombo_headers("whsec-acme-test", other));
+    auto ignored = rec.call("POST", T + "/webhooks/kombo", A + "/webhooks/kombo", "", other,
+                            kombo_headers("whsec-acme-test", other));
     BOOST_TEST(ignored.status == 200);
     BOOST_TEST(obj(ignored)["sync"].is_null());
     // Unknown tenant, tenant without a webhook secret, wrong signature: one answer, so a prober
     // cannot tell which tenants exist.
-    auto no_secret = rec.call("POST", T + "/webhooks/kombo", "/v1/tenants/beta/webhooks/kombo", "", other, kombo_headers("whsec-acme-test", other));
-    auto no_tenant = s.request("POST", "/v1/tenants/nosuch/webhooks/kombo", "", other, kombo_headers("whsec-acme-test", other));
+    auto no_secret = rec.call("POST", T + "/webhooks/kombo", "/v1/tenants/beta/webhooks/kombo", "", other,
+                              kombo_headers("whsec-acme-test", other));
+    auto no_tenant =
+        s.request("POST", "/v1/tenants/nosuch/webhooks/kombo", "", other, kombo_headers("whsec-acme-test", other));
     BOOST_TEST(no_secret.status == 401);
     BOOST_TEST(no_tenant.status == 401);
     BOOST_TEST(envelope_without_id(no_secret) == envelope_without_id(forged));
@@ -303,8 +345,11 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     // --- admin ----------------------------------------------------------------------------------------
     auto metrics = rec.call("GET", "/metrics", "/metrics", kAdmin);
     BOOST_TEST(metrics.status == 200);
-    BOOST_TEST(metrics.body.find("ats_http_requests_total{route=\"/v1/tenants/{tenant}/jobs\",method=\"GET\",status=\"200\"}") != std::string::npos);
-    BOOST_TEST(metrics.body.find("ats_sync_runs_total{tenant=\"acme\",trigger=\"api\",status=\"succeeded\"} 1") != std::string::npos);
+    BOOST_TEST(metrics.body.find(
+                   "ats_http_requests_total{route=\"/v1/tenants/{tenant}/jobs\",method=\"GET\",status=\"200\"}") !=
+               std::string::npos);
+    BOOST_TEST(metrics.body.find("ats_sync_runs_total{tenant=\"acme\",trigger=\"api\",status=\"succeeded\"} 1") !=
+               std::string::npos);
     BOOST_TEST(metrics.body.find("ats_provider_calls_total") != std::string::npos);
     auto reload = obj(rec.call("POST", "/v1/admin/reload", "/v1/admin/reload", kAdmin));
     BOOST_TEST(reload["generation"].as_int64() == 2);

@@ -48,7 +48,8 @@ BOOST_AUTO_TEST_CASE(a_full_sync_runs_on_schedule_and_get_sync_shows_it) {
     // It keeps running on schedule: more full runs follow.
     std::this_thread::sleep_for(2500ms);
     size_t full_runs = 0;
-    const json::array later = json_body(s.get("/v1/tenants/acme/sync", "acme-token-1")).as_object().at("runs").as_array();
+    const json::array later =
+        json_body(s.get("/v1/tenants/acme/sync", "acme-token-1")).as_object().at("runs").as_array();
     for (const auto &r : later)
         if (r.at("trigger") == "schedule" && r.at("full").as_bool()) ++full_runs;
     BOOST_TEST(full_runs >= 2u);
@@ -64,8 +65,10 @@ BOOST_AUTO_TEST_CASE(a_full_sync_runs_on_schedule_and_get_sync_shows_it) {
     json::object run;
     for (int i = 0; i < 50 && run.empty(); ++i) {
         auto started = rec.call("POST", P, "/v1/tenants/acme/sync", "acme-token-1", R"({"retry_quarantined":true})");
-        if (started.status == 202) run = json_body(started).as_object().at("run").as_object();
-        else std::this_thread::sleep_for(50ms);
+        if (started.status == 202)
+            run = json_body(started).as_object().at("run").as_object();
+        else
+            std::this_thread::sleep_for(50ms);
     }
     BOOST_REQUIRE(!run.empty());
     BOOST_TEST(run.at("retry_quarantined").as_bool());

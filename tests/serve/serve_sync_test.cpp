@@ -28,22 +28,27 @@ const std::string kToken = "demo-token";
 
 // `workable_extra`: more keys of provider_config.workable (",\"key\":value..."); `tenant_extra`:
 // more top-level manifest keys (",\"sync\":{...}").
-ServeSetup hybrid_setup(const Sandbox &sandbox, const std::string &workable_extra = "", const std::string &tenant_extra = "") {
+ServeSetup hybrid_setup(const Sandbox &sandbox, const std::string &workable_extra = "",
+                        const std::string &tenant_extra = "") {
     ServeSetup setup;
     setup.plugins = {{"libtracker_workable.so", plugins_dir() + "/libtracker_workable.so"}};
     setup.manifests = {{"demo", R"({"tenant_id":"demo","provider":"tracker_workable","provider_config":{
-        "base_url":")" + sandbox.tracker_url() + R"(",
+        "base_url":")" + sandbox.tracker_url() +
+                                    R"(",
         "auth":{"method":"api_key","api_key":{"$secret":{"env":"DEMO_TRACKER_KEY"}}},
         "timezone":"Europe/London","default_phone_region":"GB",
         "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"},
-        "workable":{"kombo":{"base_url":")" + sandbox.kombo_url() + R"(",
+        "workable":{"kombo":{"base_url":")" +
+                                    sandbox.kombo_url() + R"(",
                              "api_key":{"$secret":{"env":"DEMO_KOMBO_KEY"}},"integration_id":")" +
-                              Sandbox::kKomboIntegrationId + R"("},
+                                    Sandbox::kKomboIntegrationId + R"("},
                     "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
                     "identity":{"fictional_numbers_are_identities":true},
-                    "source_label":"Workable")" + workable_extra + R"(}},
-        "host":{"egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
-                              std::to_string(sandbox.kombo_port()) + R"("]})" + tenant_extra + "}"}};
+                    "source_label":"Workable")" +
+                                    workable_extra + R"(}},
+        "host":{"egress_allow":["127.0.0.1:)" +
+                                    std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
+                                    std::to_string(sandbox.kombo_port()) + R"("]})" + tenant_extra + "}"}};
     setup.tokens = {{"demo", {kToken}}};
     setup.webhook_secret_env = {{"demo", "DEMO_KOMBO_WEBHOOK_SECRET"}};
     setup.env = {{"DEMO_TRACKER_KEY", Sandbox::kTrackerApiKey},
@@ -64,13 +69,14 @@ json::object wait_for_run(ServeInstance &s) {
 }
 
 std::string hmac_base64url(const std::string &key, const std::string &body) {
-    auto r = run_process({"sh", "-c", "openssl dgst -sha256 -hmac \"$KEY\" -binary | openssl base64 -A | tr '+/' '-_' | tr -d '='"},
-                         {{"KEY", key}}, 20s, body);
+    auto r = run_process(
+        {"sh", "-c", "openssl dgst -sha256 -hmac \"$KEY\" -binary | openssl base64 -A | tr '+/' '-_' | tr -d '='"},
+        {{"KEY", key}}, 20s, body);
     BOOST_REQUIRE_EQUAL(r.exit_code, 0);
     return r.out;
 }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
     Sandbox sandbox;
@@ -85,10 +91,13 @@ BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
     BOOST_TEST(first["summary"].as_object().at("applications_seen").as_int64() > 0);
 
     // Kombo reports changed applications: a signed webhook starts the next (incremental) run.
-    std::string hook = R"({"id":"evt-1","type":"data-changed","data":{"integration_id":"workable:sandbox","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
-    std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    std::string hook =
+        R"({"id":"evt-1","type":"data-changed","data":{"integration_id":"workable:sandbox","integration_tool":"workable","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}})";
+    std::string ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     auto delivered = s.request("POST", "/v1/tenants/demo/webhooks/kombo", "", hook,
-                               {{"X-Kombo-Signature", hmac_base64url("whsec-demo", ts + "." + hook)}, {"X-Kombo-Timestamp", ts},
+                               {{"X-Kombo-Signature", hmac_base64url("whsec-demo", ts + "." + hook)},
+                                {"X-Kombo-Timestamp", ts},
                                 {"Content-Type", "application/json"}});
     BOOST_TEST(delivered.status == 200, delivered.body);
     auto second = wait_for_run(s);
@@ -99,7 +108,8 @@ BOOST_AUTO_TEST_CASE(api_and_webhook_triggered_syncs_of_the_hybrid_provider) {
     auto runs = json::parse(s.get("/v1/tenants/demo/sync", kToken).body).as_object()["runs"].as_array();
     BOOST_TEST(runs.size() == 2u);
     auto metrics = s.get("/metrics", "admin-token-0").body;
-    BOOST_TEST(metrics.find("ats_sync_runs_total{tenant=\"demo\",trigger=\"webhook\",status=\"succeeded\"} 1") != std::string::npos);
+    BOOST_TEST(metrics.find("ats_sync_runs_total{tenant=\"demo\",trigger=\"webhook\",status=\"succeeded\"} 1") !=
+               std::string::npos);
     BOOST_TEST(metrics.find("ats_webhooks_total{outcome=\"sync_started\"} 1") != std::string::npos);
     std::string log = s.stderr_text();
     for (const char *secret : {Sandbox::kTrackerApiKey, Sandbox::kKomboApiKey, "whsec-demo"})
@@ -149,7 +159,9 @@ BOOST_AUTO_TEST_CASE(application_pages_carry_warnings_when_kombo_fails) {
     BOOST_TEST(healthy.status == 200, healthy.body);
     BOOST_TEST(!json_body(healthy).as_object().contains("warnings"));
 
-    sandbox.admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"503"}}}}}}});
+    sandbox.admin_post(
+        "faults",
+        json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"503"}}}}}}});
     auto page = rec.call("GET", P, A + "?limit=5", kToken);
     BOOST_TEST(page.status == 200, page.body);
     auto body = json_body(page).as_object();
@@ -183,7 +195,8 @@ BOOST_AUTO_TEST_CASE(application_pages_carry_warnings_when_kombo_fails) {
     for (size_t i = 0; i + 1 < lines.size(); ++i) BOOST_TEST(!lines[i].contains("_type"));
 
     auto strict = rec.call("GET", P, A + "?strict=true", kToken);
-    BOOST_TEST((strict.status == 503 || strict.status == 429 || strict.status == 502), strict.status << " " << strict.body);
+    BOOST_TEST((strict.status == 503 || strict.status == 429 || strict.status == 502),
+               strict.status << " " << strict.body);
     rec.check_against_openapi(true);
 }
 
@@ -206,7 +219,8 @@ BOOST_AUTO_TEST_CASE(scheduled_full_reconciliation_fixes_a_change_backdated_300_
         std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
         return std::string(buf);
     };
-    json::object changed = sandbox.admin_post("mutate", json::object{{"set_time", iso(now - 300s)}, {"change_outcomes", 6}}).as_object();
+    json::object changed =
+        sandbox.admin_post("mutate", json::object{{"set_time", iso(now - 300s)}, {"change_outcomes", 6}}).as_object();
     sandbox.admin_post("mutate", json::object{{"set_time", iso(std::chrono::system_clock::now())}});
     const json::array &changes = changed.at("changed").as_array();
     BOOST_REQUIRE(!changes.empty());
@@ -257,7 +271,8 @@ BOOST_AUTO_TEST_CASE(scheduled_full_reconciliation_fixes_a_change_backdated_300_
 // screenshot is taken. Chromium is part of the test setup: without it the test fails.
 BOOST_AUTO_TEST_CASE(the_console_renders_runs_and_attention_in_chromium_with_hostile_names_as_text) {
     const std::string chromium = ATS_CHROMIUM;
-    BOOST_REQUIRE_MESSAGE(!chromium.empty(), "chromium not found at configure time: install Debian's `chromium` (setup.sh test)");
+    BOOST_REQUIRE_MESSAGE(!chromium.empty(),
+                          "chromium not found at configure time: install Debian's `chromium` (setup.sh test)");
     TempDir dir("ats-console");
     // The sandbox's world with every Workable job title made hostile: the unmapped ones reach
     // the page through the pending reasons.
@@ -274,7 +289,8 @@ BOOST_AUTO_TEST_CASE(the_console_renders_runs_and_attention_in_chromium_with_hos
     }
     const std::string hostile = "<script>document.title='owned'</script>\"Site\" & 'Co'";
     int n = 0;
-    for (auto &job : world.at("kombo").at("jobs").as_array()) job.as_object()["name"] = hostile + " " + std::to_string(++n);
+    for (auto &job : world.at("kombo").at("jobs").as_array())
+        job.as_object()["name"] = hostile + " " + std::to_string(++n);
     {
         std::ofstream out(fixture, std::ios::trunc);
         out << json::serialize(world);
@@ -296,19 +312,26 @@ BOOST_AUTO_TEST_CASE(the_console_renders_runs_and_attention_in_chromium_with_hos
 
     const std::string url = "http://console:" + kToken + "@127.0.0.1:" + std::to_string(s.port()) + "/console";
     auto browser = [&](std::vector<std::string> args) {
-        std::vector<std::string> argv{chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                      "--user-data-dir=" + (dir / "profile"), "--window-size=1280,1000"};
+        std::vector<std::string> argv{chromium,
+                                      "--headless",
+                                      "--no-sandbox",
+                                      "--disable-gpu",
+                                      "--no-first-run",
+                                      "--user-data-dir=" + (dir / "profile"),
+                                      "--window-size=1280,1000"};
         argv.insert(argv.end(), args.begin(), args.end());
         argv.push_back(url);
         return run_process(argv, {}, 120s);
     };
     auto dom = browser({"--dump-dom"});
     BOOST_REQUIRE_MESSAGE(dom.exit_code == 0, dom.err);
-    for (const char *expected : {"ats-host console", "tenant token (demo)", "Tenant demo", "Recent sync runs", "succeeded",
-                                 "Needs attention", "unmapped Workable job", "What to do:", "Capability matrix"})
+    for (const char *expected :
+         {"ats-host console", "tenant token (demo)", "Tenant demo", "Recent sync runs", "succeeded", "Needs attention",
+          "unmapped Workable job", "What to do:", "Capability matrix"})
         BOOST_TEST(dom.out.find(expected) != std::string::npos, "rendered page lacks: " << expected);
     // The hostile title is in the DOM as text (serialised escaped), no script element came of it.
-    BOOST_TEST(dom.out.find("&lt;script&gt;document.title='owned'&lt;/script&gt;\"Site\" &amp; 'Co'") != std::string::npos);
+    BOOST_TEST(dom.out.find("&lt;script&gt;document.title='owned'&lt;/script&gt;\"Site\" &amp; 'Co'") !=
+               std::string::npos);
     BOOST_TEST(dom.out.find("<script") == std::string::npos);
     BOOST_TEST(dom.out.find("<title>ats-host console</title>") != std::string::npos);
 

@@ -24,11 +24,13 @@ ServeSetup tracker_setup(const Sandbox &sandbox) {
     ServeSetup setup;
     setup.plugins = {{"libtracker.so", plugins_dir() + "/libtracker.so"}};
     setup.manifests = {{"tr", R"({"tenant_id":"tr","provider":"tracker","provider_config":{
-        "base_url":")" + sandbox.tracker_url() + R"(",
+        "base_url":")" + sandbox.tracker_url() +
+                                  R"(",
         "auth":{"method":"api_key","api_key":{"$secret":{"env":"TR_TRACKER_KEY"}}},
         "timezone":"Europe/London","default_phone_region":"GB",
         "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-        "host":{"egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"("]}})"}};
+        "host":{"egress_allow":["127.0.0.1:)" +
+                                  std::to_string(sandbox.tracker_port()) + R"("]}})"}};
     setup.tokens = {{"tr", {kToken}}};
     setup.env = {{"TR_TRACKER_KEY", Sandbox::kTrackerApiKey}};
     return setup;
@@ -40,7 +42,7 @@ std::string first_id(const ats::net::HttpResponse &page) {
     return std::string(results[0].as_object().at("id").as_string());
 }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(tracker_provider_through_the_service) {
     Sandbox sandbox;
@@ -58,7 +60,8 @@ BOOST_AUTO_TEST_CASE(tracker_provider_through_the_service) {
     BOOST_TEST(rec.call("GET", T + "/jobs/{job_id}", A + "/jobs/" + job, kToken).status == 200);
     BOOST_TEST(rec.call("GET", T + "/jobs/{job_id}/enhanced", A + "/jobs/" + job + "/enhanced", kToken).status == 200);
 
-    auto apps_nd = rec.call("GET", T + "/applications", A + "/applications", kToken, "", {{"Accept", "application/x-ndjson"}});
+    auto apps_nd =
+        rec.call("GET", T + "/applications", A + "/applications", kToken, "", {{"Accept", "application/x-ndjson"}});
     BOOST_TEST(apps_nd.status == 200);
     BOOST_TEST(apps_nd.header("content-type") == "application/x-ndjson");
     size_t lines = static_cast<size_t>(std::count(apps_nd.body.begin(), apps_nd.body.end(), '\n'));
@@ -80,27 +83,35 @@ BOOST_AUTO_TEST_CASE(tracker_provider_through_the_service) {
     BOOST_TEST(reasons.body.find("getSettings") != std::string::npos, reasons.body);
 
     // A write: a note on the application, then read back.
-    auto note = rec.call("POST", T + "/applications/{application_id}/notes", A + "/applications/" + app + "/notes", kToken,
-                         R"({"content":"Phone screen booked"})");
+    auto note = rec.call("POST", T + "/applications/{application_id}/notes", A + "/applications/" + app + "/notes",
+                         kToken, R"({"content":"Phone screen booked"})");
     BOOST_TEST(note.status == 201, note.body);
-    auto notes = rec.call("GET", T + "/applications/{application_id}/notes", A + "/applications/" + app + "/notes", kToken);
+    auto notes =
+        rec.call("GET", T + "/applications/{application_id}/notes", A + "/applications/" + app + "/notes", kToken);
     BOOST_TEST(notes.body.find("Phone screen booked") != std::string::npos);
 
     auto missing = rec.call("GET", T + "/jobs/{job_id}", A + "/jobs/999999999", kToken);
     BOOST_TEST(missing.status == 404);
 
     // One 429 from Tracker: the host retries, the client sees a 200, /metrics shows the wait.
-    sandbox.admin_post("faults", json::object{{"tracker", {{"getIndividualRecord", {{"rate", 1}, {"kinds", {429}}, {"max", 1}}}}}});
+    sandbox.admin_post(
+        "faults", json::object{{"tracker", {{"getIndividualRecord", {{"rate", 1}, {"kinds", {429}}, {"max", 1}}}}}});
     BOOST_TEST(s.get(A + "/jobs/" + job, kToken).status == 200);
     auto metrics = s.get("/metrics", "admin-token-0").body;
-    BOOST_TEST(metrics.find("ats_upstream_requests_total{tenant=\"tr\",provider=\"tracker\",status=\"200\"}") != std::string::npos);
-    BOOST_TEST(metrics.find("ats_upstream_requests_total{tenant=\"tr\",provider=\"tracker\",status=\"429\"} 1") != std::string::npos, metrics);
-    BOOST_TEST(metrics.find("ats_upstream_rate_limit_waits_total{tenant=\"tr\",provider=\"tracker\"} 1") != std::string::npos);
+    BOOST_TEST(metrics.find("ats_upstream_requests_total{tenant=\"tr\",provider=\"tracker\",status=\"200\"}") !=
+               std::string::npos);
+    BOOST_TEST(metrics.find("ats_upstream_requests_total{tenant=\"tr\",provider=\"tracker\",status=\"429\"} 1") !=
+                   std::string::npos,
+               metrics);
+    BOOST_TEST(metrics.find("ats_upstream_rate_limit_waits_total{tenant=\"tr\",provider=\"tracker\"} 1") !=
+               std::string::npos);
     BOOST_TEST(metrics.find("ats_upstream_retries_total{tenant=\"tr\",provider=\"tracker\"} 1") != std::string::npos);
-    BOOST_TEST(metrics.find("ats_provider_calls_total{provider=\"tracker\",operation=\"jobs.get\",outcome=\"ok\"}") != std::string::npos);
+    BOOST_TEST(metrics.find("ats_provider_calls_total{provider=\"tracker\",operation=\"jobs.get\",outcome=\"ok\"}") !=
+               std::string::npos);
 
     BOOST_TEST_MESSAGE(rec.check_against_openapi(true));
-    BOOST_TEST(s.stderr_text().find(Sandbox::kTrackerApiKey) == std::string::npos, "the Tracker key reached a log line");
+    BOOST_TEST(s.stderr_text().find(Sandbox::kTrackerApiKey) == std::string::npos,
+               "the Tracker key reached a log line");
 }
 
 // An upstream document whose content type and file name carry CR LF (response splitting): the
@@ -120,11 +131,16 @@ BOOST_AUTO_TEST_CASE(hostile_upstream_header_material_never_splits_the_response)
     const auto results = list.as_object().at("results").as_array();
     BOOST_REQUIRE(!results.empty());
     document = std::string(results[0].as_object().at("id").as_string());
-    const std::string forged = "text/html\r\nSet-Cookie: session=stolen\r\nContent-Length: 0\r\n\r\n"
-                               "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 25\r\n\r\n<script>alert(1)</script>";
-    sandbox.admin_post("tracker/document_field", json::object{{"document_id", std::stoll(document)}, {"field", "contenttype"}, {"value", forged}});
+    const std::string forged =
+        "text/html\r\nSet-Cookie: session=stolen\r\nContent-Length: 0\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 25\r\n\r\n<script>alert(1)</script>";
+    sandbox.admin_post(
+        "tracker/document_field",
+        json::object{{"document_id", std::stoll(document)}, {"field", "contenttype"}, {"value", forged}});
     sandbox.admin_post("tracker/document_field",
-                       json::object{{"document_id", std::stoll(document)}, {"field", "filename"}, {"value", "r\xC3\xA9sum\xC3\xA9\r\nX-Evil: 1\r\n\"/../cv.pdf"}});
+                       json::object{{"document_id", std::stoll(document)},
+                                    {"field", "filename"},
+                                    {"value", "r\xC3\xA9sum\xC3\xA9\r\nX-Evil: 1\r\n\"/../cv.pdf"}});
 
     RawConnection c(s.port());
     const std::string get = "GET " + A + "/candidates/" + candidate + "/attachments/" + document +
@@ -140,7 +156,8 @@ BOOST_AUTO_TEST_CASE(hostile_upstream_header_material_never_splits_the_response)
     BOOST_TEST(head_lower.find("\r\nset-cookie") == std::string::npos, first.head);
     BOOST_TEST(head_lower.find("\r\nx-evil") == std::string::npos, first.head);
     BOOST_TEST(head_lower.find("\r\nx-content-type-options: nosniff") != std::string::npos, first.head);
-    BOOST_TEST(first.head.find("filename*=UTF-8''r%C3%A9sum%C3%A9__X-Evil%3A%201__%22_.._cv.pdf") != std::string::npos, first.head);
+    BOOST_TEST(first.head.find("filename*=UTF-8''r%C3%A9sum%C3%A9__X-Evil%3A%201__%22_.._cv.pdf") != std::string::npos,
+               first.head);
     // Exactly one more response (the /healthz), then the close: nothing forged in between.
     std::string rest = bytes.substr(first.head.size() + 4 + first.body.size());
     auto second = parse_response(rest);

@@ -29,16 +29,18 @@ std::string message_of(const ats::net::HttpResponse &r) {
     return std::string(json::parse(r.body).as_object().at("error").as_object().at("message").as_string());
 }
 
-}  // namespace
+} // namespace
 
 BOOST_AUTO_TEST_CASE(a_transfer_encoding_not_ending_in_chunked_is_refused_and_the_connection_closed) {
     ServeInstance s;
     // The "body" is a second request: were it taken as one, a second response would follow.
     const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-    for (const std::string te : {"xchunked", "identity", "gzip", "chunked, gzip", "chunked\r\nTransfer-Encoding: gzip"}) {
+    for (const std::string te :
+         {"xchunked", "identity", "gzip", "chunked, gzip", "chunked\r\nTransfer-Encoding: gzip"}) {
         RawConnection c(s.port());
-        c.send("POST /v1/tenants/acme/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\nTransfer-Encoding: " + te +
-               "\r\n\r\n" + smuggled);
+        c.send("POST /v1/tenants/acme/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+               "acme-token-1\r\nTransfer-Encoding: " +
+               te + "\r\n\r\n" + smuggled);
         std::string bytes = c.read_until_close(5s);
         auto r = parse_response(bytes);
         BOOST_TEST(r.status == 400, "Transfer-Encoding: " << te);
@@ -49,15 +51,18 @@ BOOST_AUTO_TEST_CASE(a_transfer_encoding_not_ending_in_chunked_is_refused_and_th
     }
     // Content-Length and Transfer-Encoding together: ambiguous, refused and closed.
     RawConnection both(s.port());
-    both.send("POST /v1/tenants/acme/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\nContent-Length: 5\r\n"
-              "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled);
+    both.send(
+        "POST /v1/tenants/acme/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\nContent-Length: 5\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+        smuggled);
     std::string bytes = both.read_until_close(5s);
     BOOST_TEST(parse_response(bytes).status == 400);
     BOOST_TEST(bytes.find("HTTP/1.1", 1) == std::string::npos, bytes);
     BOOST_TEST(both.closed());
     // Plain chunked still works.
     RawConnection ok(s.port());
-    ok.send("POST /v1/tenants/acme/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\nConnection: close\r\n"
+    ok.send("POST /v1/tenants/acme/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            "acme-token-1\r\nConnection: close\r\n"
             "Transfer-Encoding: chunked\r\n\r\n23\r\n{\"candidate_id\":\"c1\",\"job_id\":\"j2\"}\r\n0\r\n\r\n");
     auto created = parse_response(ok.read_until_close(5s));
     BOOST_TEST(created.status == 201, created.body);
@@ -71,7 +76,7 @@ BOOST_AUTO_TEST_CASE(headers_have_their_own_short_deadline) {
     auto started = std::chrono::steady_clock::now();
     slow.send("GET /healthz HTTP/1.1\r\n");
     std::this_thread::sleep_for(200ms);
-    slow.send("Host: x\r\n");  // still no end of headers
+    slow.send("Host: x\r\n"); // still no end of headers
     auto r = parse_response(slow.read_until_close(10s));
     auto waited = std::chrono::steady_clock::now() - started;
     BOOST_TEST(r.status == 408);
@@ -118,7 +123,8 @@ BOOST_AUTO_TEST_CASE(routing_splits_the_raw_path_and_decodes_each_segment_after)
 BOOST_AUTO_TEST_CASE(the_authorization_scheme_is_case_insensitive) {
     ServeInstance s;
     for (const char *scheme : {"bearer", "BEARER", "Bearer", "bEaReR"}) {
-        auto r = s.request("GET", "/v1/tenants/acme/jobs/j1", "", "", {{"Authorization", std::string(scheme) + " acme-token-1"}});
+        auto r = s.request("GET", "/v1/tenants/acme/jobs/j1", "", "",
+                           {{"Authorization", std::string(scheme) + " acme-token-1"}});
         BOOST_TEST(r.status == 200, scheme << ": " << r.body);
     }
     auto basic = s.request("GET", "/v1/tenants/acme/jobs/j1", "", "", {{"Authorization", "Basic acme-token-1"}});

@@ -43,11 +43,11 @@ int slow_connect(uint16_t port) {
     to.sin_family = AF_INET;
     to.sin_port = htons(port);
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to);  // EINPROGRESS is fine
+    ::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to); // EINPROGRESS is fine
     return fd;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv) {
     int slow = 600;
@@ -55,17 +55,22 @@ int main(int argc, char **argv) {
     std::vector<std::string> serve_args;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
-        if (a == "--slow") slow = std::stoi(argv[i + 1]);
-        else if (a == "--seconds") seconds = std::stod(argv[i + 1]);
-        else if (a == "--serve-arg") serve_args.push_back(argv[i + 1]);
+        if (a == "--slow")
+            slow = std::stoi(argv[i + 1]);
+        else if (a == "--seconds")
+            seconds = std::stod(argv[i + 1]);
+        else if (a == "--serve-arg")
+            serve_args.push_back(argv[i + 1]);
     }
     ServeSetup setup;
     setup.serve_args = serve_args;
     setup.log_level = "warn";
     ServeInstance s(setup);
     const uint16_t port = s.port();
-    const std::string request = "GET /v1/tenants/acme/jobs/j1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\n"
-                                "X-Slow: " + std::string(4096, 'a') + "\r\n\r\n";
+    const std::string request =
+        "GET /v1/tenants/acme/jobs/j1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\n"
+        "X-Slow: " +
+        std::string(4096, 'a') + "\r\n\r\n";
 
     std::atomic<bool> stop{false};
     std::atomic<long> reconnects{0};
@@ -87,7 +92,7 @@ int main(int argc, char **argv) {
                 if ((n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOTCONN) || r == 0 ||
                     (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
                     ::close(fds[i]);
-                    fds[i] = -1;  // closed by the service: reconnect at once (next round)
+                    fds[i] = -1; // closed by the service: reconnect at once (next round)
                 } else if (n == 1) {
                     ++sent[i];
                 }
@@ -97,15 +102,16 @@ int main(int argc, char **argv) {
         for (int fd : fds)
             if (fd >= 0) ::close(fd);
     });
-    std::this_thread::sleep_for(3s);  // the attacker's connections are open
+    std::this_thread::sleep_for(3s); // the attacker's connections are open
 
     size_t normal_ok = 0, normal_total = 0, probe_ok = 0, probe_total = 0;
     auto until = Clock::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
     while (Clock::now() < until) {
         for (bool probe : {false, true}) {
-            std::string req = probe ? "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                                    : "GET /v1/tenants/acme/jobs/j1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\n"
-                                      "Connection: close\r\n\r\n";
+            std::string req =
+                probe ? "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                      : "GET /v1/tenants/acme/jobs/j1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer acme-token-1\r\n"
+                        "Connection: close\r\n\r\n";
             int status = 0;
             try {
                 RawConnection c(port);
@@ -125,10 +131,11 @@ int main(int argc, char **argv) {
     for (const auto &a : serve_args) flags += (flags.empty() ? "" : " ") + a;
     std::printf("slowloris: %d slow connections from 127.0.0.2 (%ld (re)connects) for %.0f s, serve flags [%s]\n", slow,
                 reconnects.load(), seconds, flags.c_str());
-    std::printf("  normal requests served 200: %zu / %zu\n  /healthz answered 200:     %zu / %zu\n", normal_ok, normal_total,
-                probe_ok, probe_total);
+    std::printf("  normal requests served 200: %zu / %zu\n  /healthz answered 200:     %zu / %zu\n", normal_ok,
+                normal_total, probe_ok, probe_total);
     std::cout << "{\"bench_result\":\"slowloris\",\"slow_connections\":" << slow << ",\"normal_ok\":" << normal_ok
-              << ",\"normal_total\":" << normal_total << ",\"healthz_ok\":" << probe_ok << ",\"healthz_total\":" << probe_total
-              << ",\"attacker_connects\":" << reconnects.load() << "}" << std::endl;
+              << ",\"normal_total\":" << normal_total << ",\"healthz_ok\":" << probe_ok
+              << ",\"healthz_total\":" << probe_total << ",\"attacker_connects\":" << reconnects.load() << "}"
+              << std::endl;
     return 0;
 }

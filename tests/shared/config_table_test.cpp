@@ -76,7 +76,9 @@ BOOST_AUTO_TEST_CASE(the_schema_comes_from_the_rows) {
     BOOST_TEST(s.at("additionalProperties") == false);
     BOOST_TEST(s.at("required") == (bj::array{"token"}));
     const bj::object &p = s.at("properties").as_object();
-    BOOST_TEST(p.at("count") == (bj::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 9}, {"description", "how many"}, {"default", 5}}));
+    BOOST_TEST(
+        p.at("count") ==
+        (bj::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 9}, {"description", "how many"}, {"default", 5}}));
     BOOST_TEST(p.at("mode").at("enum") == (bj::array{"fast", "slow"}));
     BOOST_TEST(p.at("token").at("x-secret") == true);
     BOOST_TEST(!p.at("token").as_object().contains("default")); // required and secret: none published
@@ -88,8 +90,8 @@ BOOST_AUTO_TEST_CASE(the_schema_comes_from_the_rows) {
 }
 
 BOOST_AUTO_TEST_CASE(parsing_stores_checks_and_runs_rules_in_order) {
-    Toy t = toy_table().parse(with(bj::object{{"count", 7}, {"lists", bj::object{{"tags", bj::array{"Text/Plain"}}}},
-                                              {"inner", bj::object{{"name", "n"}}}}));
+    Toy t = toy_table().parse(with(bj::object{
+        {"count", 7}, {"lists", bj::object{{"tags", bj::array{"Text/Plain"}}}}, {"inner", bj::object{{"name", "n"}}}}));
     BOOST_TEST(t.count == 7);
     BOOST_TEST(t.mode == "fast");
     BOOST_TEST((t.tags == std::vector<std::string>{"text/plain"}));
@@ -103,18 +105,24 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field) {
     const auto &t = toy_table();
     using ats::test::config_error;
     BOOST_TEST(mentions(config_error(t, bj::object{}), "provider_config.token: is required"));
-    BOOST_TEST(mentions(config_error(t, with({{"count", 0}})), "provider_config.count: must be between 1 and 9, not 0"));
+    BOOST_TEST(
+        mentions(config_error(t, with({{"count", 0}})), "provider_config.count: must be between 1 and 9, not 0"));
     BOOST_TEST(mentions(config_error(t, with({{"count", 1.5}})), "provider_config.count: must be an integer"));
     BOOST_TEST(mentions(config_error(t, with({{"on", "yes"}})), "provider_config.on: must be true or false"));
-    BOOST_TEST(mentions(config_error(t, with({{"mode", "warp"}})), "provider_config.mode: must be one of fast, slow (got 'warp')"));
+    BOOST_TEST(mentions(config_error(t, with({{"mode", "warp"}})),
+                        "provider_config.mode: must be one of fast, slow (got 'warp')"));
     std::string secret = config_error(t, bj::object{{"token", "Xsecret-value"}});
     BOOST_TEST(mentions(secret, "provider_config.token: is not in the expected form"));
     BOOST_TEST(!mentions(secret, "Xsecret-value"));
-    BOOST_TEST(mentions(config_error(t, with({{"lists", bj::object{{"tags", bj::array{}}}}})), "provider_config.lists.tags: must have at least 1 item"));
-    BOOST_TEST(mentions(config_error(t, with({{"lists", bj::object{{"tags", bj::array{"a/b", "pdf"}}}}})), "provider_config.lists.tags[1]: 'pdf' must match"));
-    BOOST_TEST(mentions(config_error(t, with({{"lists", bj::object{{"names", bj::object{{"7", 7}}}}}})), "provider_config.lists.names['7']: must be a string"));
+    BOOST_TEST(mentions(config_error(t, with({{"lists", bj::object{{"tags", bj::array{}}}}})),
+                        "provider_config.lists.tags: must have at least 1 item"));
+    BOOST_TEST(mentions(config_error(t, with({{"lists", bj::object{{"tags", bj::array{"a/b", "pdf"}}}}})),
+                        "provider_config.lists.tags[1]: 'pdf' must match"));
+    BOOST_TEST(mentions(config_error(t, with({{"lists", bj::object{{"names", bj::object{{"7", 7}}}}}})),
+                        "provider_config.lists.names['7']: must be a string"));
     BOOST_TEST(mentions(config_error(t, with({{"lists", 3}})), "provider_config.lists: must be an object"));
-    BOOST_TEST(mentions(config_error(t, with({{"inner", bj::object{{"nam", "x"}}}})), "provider_config.inner.nam: unknown key (known: name); try inner.name"));
+    BOOST_TEST(mentions(config_error(t, with({{"inner", bj::object{{"nam", "x"}}}})),
+                        "provider_config.inner.nam: unknown key (known: name); try inner.name"));
     BOOST_TEST(mentions(config_error(t, with({{"on", true}})), "provider_config.mode: must be slow when on"));
 }
 

@@ -16,7 +16,8 @@ void expect_error(Fn &&fn, int32_t code, std::initializer_list<std::string> frag
         BOOST_FAIL("expected an ats::sdk::Error");
     } catch (const ats::sdk::Error &e) {
         BOOST_TEST(e.code() == code);
-        for (const auto &f : fragments) BOOST_TEST(std::string(e.what()).find(f) != std::string::npos, e.what() << " lacks " << f);
+        for (const auto &f : fragments)
+            BOOST_TEST(std::string(e.what()).find(f) != std::string::npos, e.what() << " lacks " << f);
     }
 }
 } // namespace
@@ -24,7 +25,8 @@ void expect_error(Fn &&fn, int32_t code, std::initializer_list<std::string> frag
 BOOST_AUTO_TEST_SUITE(shared_json)
 
 BOOST_AUTO_TEST_CASE(typed_getters_return_values) {
-    auto o = sj::parse_object(R"({"s":"x","i":42,"id_s":"7","id_i":8,"b":true,"a":["p","q"],"ids":[1,"2"],"o":{"k":1},"n":null})", "test");
+    auto o = sj::parse_object(
+        R"({"s":"x","i":42,"id_s":"7","id_i":8,"b":true,"a":["p","q"],"ids":[1,"2"],"o":{"k":1},"n":null})", "test");
     BOOST_TEST(sj::require_string(o, "s", "w") == "x");
     BOOST_TEST(sj::require_int(o, "i", "w") == 42);
     BOOST_TEST(sj::require_id(o, "id_s", "w") == "7");
@@ -48,12 +50,14 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_place) {
     expect_error([&] { sj::require_string(o, "n", "cfg"); }, ATS_ERR_INVALID_ARGUMENT, {"'n'", "required"});
     expect_error([&] { sj::require_id_array(o, "ids", "cfg"); }, ATS_ERR_INVALID_ARGUMENT, {"'ids[1]'"});
     expect_error([&] { sj::optional_bool(o, "s", false, "cfg"); }, ATS_ERR_INVALID_ARGUMENT, {"'s'", "true or false"});
-    expect_error([&] { sj::parse("{nope", "provider_config"); }, ATS_ERR_INVALID_ARGUMENT, {"provider_config", "invalid JSON"});
+    expect_error([&] { sj::parse("{nope", "provider_config"); }, ATS_ERR_INVALID_ARGUMENT,
+                 {"provider_config", "invalid JSON"});
     expect_error([&] { sj::parse_object("[1]", "arguments"); }, ATS_ERR_INVALID_ARGUMENT, {"arguments", "object"});
 }
 
 BOOST_AUTO_TEST_CASE(lenient_readers_for_upstream_rows) {
-    auto o = sj::parse_object(R"({"PlacementId":12,"clientid":"34","name":"x","rate":1.5,"whole":3.0,"bad":"1a"})", "row");
+    auto o =
+        sj::parse_object(R"({"PlacementId":12,"clientid":"34","name":"x","rate":1.5,"whole":3.0,"bad":"1a"})", "row");
     BOOST_TEST(sj::text_or(o, "placementid") == "12");
     BOOST_TEST(sj::int_or(o, "ClientId", -1) == 34);
     BOOST_TEST(sj::int_or(o, "bad", -1) == -1);
@@ -70,7 +74,8 @@ BOOST_AUTO_TEST_CASE(lenient_readers_survive_numbers_out_of_range) {
                               R"("long":"99999999999999999999","neglong":"-99999999999999999999",)"
                               R"("max":"9223372036854775807","min":"-9223372036854775808",)"
                               R"("over":"9223372036854775808","minus":"-","edge":9.2233720368547758e18,)"
-                              R"("negedge":-9.2233720368547758e18})", "row");
+                              R"("negedge":-9.2233720368547758e18})",
+                              "row");
     BOOST_TEST(sj::int_or(o, "huge", -1) == -1);
     BOOST_TEST(sj::int_or(o, "tiny", -1) == -1);
     BOOST_TEST(sj::int_or(o, "big", -1) == -1);
@@ -80,7 +85,7 @@ BOOST_AUTO_TEST_CASE(lenient_readers_survive_numbers_out_of_range) {
     BOOST_TEST(sj::int_or(o, "min", -1) == INT64_MIN);
     BOOST_TEST(sj::int_or(o, "over", -1) == -1);
     BOOST_TEST(sj::int_or(o, "minus", -1) == -1);
-    BOOST_TEST(sj::int_or(o, "edge", -1) == -1);       // exactly 2^63
+    BOOST_TEST(sj::int_or(o, "edge", -1) == -1); // exactly 2^63
     BOOST_TEST(sj::int_or(o, "negedge", -1) == INT64_MIN);
     BOOST_TEST(sj::text_or(o, "huge") == "1.0000000000000001e+300");
     BOOST_TEST(sj::text_or(o, "edge") == "9.2233720368547758e+18");

@@ -15,12 +15,13 @@ BOOST_AUTO_TEST_CASE(email_addresses_take_kombos_form_or_null) {
     BOOST_TEST(kombo::email_address_or_null("ann lee@example.org").is_null());  // inner space
     BOOST_TEST(kombo::email_address_or_null("ann..lee@example.org").is_null()); // doubled dot
     BOOST_TEST(kombo::email_address_or_null(".ann@example.org").is_null());
-    BOOST_TEST(kombo::email_address_or_null("ann@localhost").is_null());        // no top-level domain
+    BOOST_TEST(kombo::email_address_or_null("ann@localhost").is_null()); // no top-level domain
     BOOST_TEST(kombo::email_address_or_null("no-at-sign").is_null());
 }
 
 BOOST_AUTO_TEST_CASE(candidate_emails_keep_the_upstream_text_when_changed) {
-    bj::object c{{"id", "1"}, {"remote_id", "1"},
+    bj::object c{{"id", "1"},
+                 {"remote_id", "1"},
                  {"email_addresses", bj::array{bj::object{{"email_address", "Ann@EXAMPLE.org"}},
                                                bj::object{{"email_address", "ann lee@x.org"}, {"type", "WORK"}},
                                                bj::object{{"email_address", "bo@x.org"}}}}};
@@ -33,13 +34,20 @@ BOOST_AUTO_TEST_CASE(candidate_emails_keep_the_upstream_text_when_changed) {
     BOOST_TEST(e[1].at("raw_email_address") == "ann lee@x.org");
     BOOST_TEST(e[1].at("type") == "WORK");
     BOOST_TEST(!e[2].as_object().contains("raw_email_address"));
-    for (const char *k : {"company", "title", "confidential", "remote_url", "remote_data", "remote_deleted_at"}) BOOST_TEST(c.at(k).is_null(), k);
-    for (const char *k : {"applications", "tags", "integration_fields", "phone_numbers"}) BOOST_TEST(c.at(k).as_array().empty(), k);
+    for (const char *k : {"company", "title", "confidential", "remote_url", "remote_data", "remote_deleted_at"})
+        BOOST_TEST(c.at(k).is_null(), k);
+    for (const char *k : {"applications", "tags", "integration_fields", "phone_numbers"})
+        BOOST_TEST(c.at(k).as_array().empty(), k);
 }
 
 BOOST_AUTO_TEST_CASE(application_embeds_job_candidate_and_stage_without_overwriting) {
-    bj::object a{{"id", "9"}, {"remote_id", "9"}, {"job_id", "2311"}, {"job_name", "Java"}, {"candidate_id", "10437"},
-                 {"candidate_name", "Ann van Berg"}, {"current_stage", bj::object{{"id", "314"}, {"name", "Applied"}}},
+    bj::object a{{"id", "9"},
+                 {"remote_id", "9"},
+                 {"job_id", "2311"},
+                 {"job_name", "Java"},
+                 {"candidate_id", "10437"},
+                 {"candidate_name", "Ann van Berg"},
+                 {"current_stage", bj::object{{"id", "314"}, {"name", "Applied"}}},
                  {"remote_url", "https://kept.example/9"}};
     kombo::complete_application(a);
     BOOST_TEST(a.at("current_stage_id") == "314");

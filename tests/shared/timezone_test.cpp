@@ -12,7 +12,9 @@ using ats::shared::TimeZone;
 namespace {
 std::string to_utc(const TimeZone &z, const char *local) { return z.local_to_utc_iso(local, "test"); }
 std::string to_local(const TimeZone &z, const char *iso) { return z.utc_to_local(parse_utc_iso8601(iso, "test")); }
-std::string to_filter(const TimeZone &z, const char *iso) { return z.utc_to_local_filter(parse_utc_iso8601(iso, "test")); }
+std::string to_filter(const TimeZone &z, const char *iso) {
+    return z.utc_to_local_filter(parse_utc_iso8601(iso, "test"));
+}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(shared_timezone)

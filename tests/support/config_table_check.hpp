@@ -37,8 +37,10 @@ inline void walk(const bj::object &schema, const std::string &at, std::map<std::
     for (const auto &kv : schema.at("properties").as_object()) {
         std::string path = (at.empty() ? "" : at + ".") + std::string(kv.key());
         const bj::object &sub = kv.value().as_object();
-        if (is_section(sub)) walk(sub, path, leaves, sections);
-        else leaves[path] = sub;
+        if (is_section(sub))
+            walk(sub, path, leaves, sections);
+        else
+            leaves[path] = sub;
     }
 }
 
@@ -114,7 +116,8 @@ void check_schema_and_parser_agree(const ats::shared::config::Table<Config> &tab
     const auto parsed = table.values(table.parse(full));
     for (const auto &[path, leaf] : leaves) {
         bj::value v = sample(leaf);
-        BOOST_TEST(parsed.at(path) == v, path + " parsed as " + bj::serialize(parsed.at(path)) + ", given " + bj::serialize(v));
+        BOOST_TEST(parsed.at(path) == v,
+                   path + " parsed as " + bj::serialize(parsed.at(path)) + ", given " + bj::serialize(v));
         BOOST_TEST(parsed.at(path) != base.at(path), path + ": its example must differ from its default");
     }
 

@@ -16,15 +16,15 @@ struct TestRequest {
     std::string method, target, body;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string header(const std::string &name) const; // case-insensitive, "" if absent
-    uint64_t connection_id = 0;                         // which accepted connection carried it
+    uint64_t connection_id = 0;                        // which accepted connection carried it
 };
 
 struct TestResponse {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    bool chunked = false;          // send the body with Transfer-Encoding: chunked (in 4 KiB chunks)
-    bool close = false;            // Connection: close after this response
+    bool chunked = false;            // send the body with Transfer-Encoding: chunked (in 4 KiB chunks)
+    bool close = false;              // Connection: close after this response
     bool drop_without_reply = false; // close the socket without answering
 };
 

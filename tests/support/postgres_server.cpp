@@ -90,7 +90,9 @@ PostgresServer::PostgresServer() {
         const char *name = std::getenv("ATS_PG_TEST_USER");
         if (!name || !*name) name = "nobody";
         const passwd *pw = ::getpwnam(name);
-        if (!pw) throw std::runtime_error(std::string("PostgreSQL tests run as root need the user '") + name + "' (ATS_PG_TEST_USER)");
+        if (!pw)
+            throw std::runtime_error(std::string("PostgreSQL tests run as root need the user '") + name +
+                                     "' (ATS_PG_TEST_USER)");
         uid_ = pw->pw_uid;
         gid_ = pw->pw_gid;
         switch_user_ = true;
@@ -119,7 +121,8 @@ PostgresServer::PostgresServer() {
             port_ = free_port();
             std::string opts = "-p " + std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1";
             if (run({"pg_ctl", "-D", data_, "-l", log_, "-o", opts, "-w", "-t", "60", "start"}, out) == 0) break;
-            if (attempt == 2) throw std::runtime_error("the PostgreSQL server did not start:\n" + out + read_file(log_));
+            if (attempt == 2)
+                throw std::runtime_error("the PostgreSQL server did not start:\n" + out + read_file(log_));
         }
         started_ = true;
     } catch (...) {

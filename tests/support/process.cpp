@@ -88,7 +88,10 @@ ProcessResult run_process(std::vector<std::string> args, std::map<std::string, s
     close(err_pipe[1]);
     int in_fd = in_pipe[1];
     fcntl(in_fd, F_SETFL, O_NONBLOCK);
-    if (stdin_data.empty()) { close(in_fd); in_fd = -1; }
+    if (stdin_data.empty()) {
+        close(in_fd);
+        in_fd = -1;
+    }
 
     ProcessResult r;
     size_t in_off = 0;
@@ -117,15 +120,23 @@ ProcessResult run_process(std::vector<std::string> args, std::map<std::string, s
                 ssize_t w = write(in_fd, stdin_data.data() + in_off, stdin_data.size() - in_off);
                 if (w > 0) in_off += static_cast<size_t>(w);
                 if (w < 0 && errno != EAGAIN) in_off = stdin_data.size(); // EPIPE: child closed stdin
-                if (in_off >= stdin_data.size()) { close(in_fd); in_fd = -1; }
+                if (in_off >= stdin_data.size()) {
+                    close(in_fd);
+                    in_fd = -1;
+                }
                 continue;
             }
             ssize_t got = read(p[i].fd, buf, sizeof buf);
             if (got > 0) {
                 (p[i].fd == out_fd ? r.out : r.err).append(buf, static_cast<size_t>(got));
             } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
-                if (p[i].fd == out_fd) { close(out_fd); out_fd = -1; }
-                else { close(err_fd); err_fd = -1; }
+                if (p[i].fd == out_fd) {
+                    close(out_fd);
+                    out_fd = -1;
+                } else {
+                    close(err_fd);
+                    err_fd = -1;
+                }
                 --fds_open;
             }
         }
@@ -162,7 +173,8 @@ ChildProcess::ChildProcess(std::vector<std::string> args, std::map<std::string, 
     int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (out < 0 || err < 0 || devnull < 0) throw std::runtime_error("ChildProcess: cannot open output files in " + dir_);
+    if (out < 0 || err < 0 || devnull < 0)
+        throw std::runtime_error("ChildProcess: cannot open output files in " + dir_);
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error(std::string("ChildProcess: fork: ") + std::strerror(errno));
     if (pid_ == 0) {
@@ -196,7 +208,10 @@ bool ChildProcess::running() {
     if (reaped_) return false;
     int st = 0;
     pid_t w = waitpid(pid_, &st, WNOHANG);
-    if (w == pid_) { reap_status(st); return false; }
+    if (w == pid_) {
+        reap_status(st);
+        return false;
+    }
     return true;
 }
 
@@ -210,7 +225,10 @@ ProcessResult ChildProcess::wait(std::chrono::milliseconds timeout) {
     while (!reaped_) {
         int st = 0;
         pid_t w = waitpid(pid_, &st, WNOHANG);
-        if (w == pid_) { reap_status(st); break; }
+        if (w == pid_) {
+            reap_status(st);
+            break;
+        }
         if (std::chrono::steady_clock::now() >= deadline) {
             r.timed_out = true;
             ::kill(-pid_, SIGKILL);
@@ -234,7 +252,8 @@ bool ChildProcess::wait_for_output(const std::string &needle, std::chrono::milli
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         if (read_out().find(needle) != std::string::npos || read_err().find(needle) != std::string::npos) return true;
-        if (!running()) return read_out().find(needle) != std::string::npos || read_err().find(needle) != std::string::npos;
+        if (!running())
+            return read_out().find(needle) != std::string::npos || read_err().find(needle) != std::string::npos;
         std::this_thread::sleep_for(20ms);
     }
     return false;

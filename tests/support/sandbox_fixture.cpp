@@ -16,8 +16,8 @@ Sandbox::Sandbox() : Sandbox(Options()) {}
 
 Sandbox::Sandbox(Options options) : dir_("ats-sandbox") {
     const std::string ports_file = dir_ / "ports.json";
-    std::vector<std::string> argv = {bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0",
-                                     "--ports-file", ports_file};
+    std::vector<std::string> argv = {
+        bin_dir() + "/ats-sandbox", "--tracker-port", "0", "--kombo-port", "0", "--ports-file", ports_file};
     if (options.fixture.empty()) {
         for (auto &[flag, value] : std::vector<std::pair<std::string, std::string>>{
                  {"--seed", std::to_string(options.seed)},

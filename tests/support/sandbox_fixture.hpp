@@ -47,7 +47,7 @@ public:
     static constexpr const char *kKomboApiKey = ats::sandbox::credentials::kKomboApiKey;
     static constexpr const char *kKomboIntegrationId = ats::sandbox::credentials::kKomboIntegrationId;
 
-    Sandbox(); // default Options
+    Sandbox();                         // default Options
     explicit Sandbox(Options options); // throws std::runtime_error (with the sandbox's stderr)
     ~Sandbox();
     Sandbox(const Sandbox &) = delete;

@@ -113,9 +113,12 @@ std::vector<std::string> canonical_writes(Sandbox &sb, int64_t after_seq) {
             std::string status;
             if (const auto *u = call.if_contains("updates"))
                 for (const auto &c : u->as_array()) {
-                    const std::string col = text(c.as_object(), "column"), val = text(c.as_object().if_contains("value"));
-                    if (col == "opportunityresourcestatusid") status = status_name[val];
-                    else cols.push_back(col + "=" + val);
+                    const std::string col = text(c.as_object(), "column"),
+                                      val = text(c.as_object().if_contains("value"));
+                    if (col == "opportunityresourcestatusid")
+                        status = status_name[val];
+                    else
+                        cols.push_back(col + "=" + val);
                 }
             if (const auto *cf = call.if_contains("customfields"))
                 for (const auto &c : cf->as_array()) cols.push_back("cf=" + text(c.as_object(), "value"));
@@ -150,7 +153,8 @@ int64_t last_write_seq(Sandbox &sb) {
 
 json::object dry_run(HybridEnv &env) {
     // stdout is a pipe here: the plan prints as JSON without --json too.
-    return parse_summary(run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run"}), {}, std::chrono::seconds(300)));
+    return parse_summary(
+        run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run"}), {}, std::chrono::seconds(300)));
 }
 
 // Dry run, then a real sync on the same sandbox state: no write from the dry run, and the real
@@ -174,7 +178,8 @@ json::object plan_then_real_sync_agree(HybridEnv &env, const std::string &label)
     }
     // Same counters as the real run's summary.
     for (const char *k : {"people", "applications", "contacts", "statuses", "documents"})
-        BOOST_TEST(json::serialize(plan.at(k)) == json::serialize(real.at(k)), label << ": counters '" << k << "' differ");
+        BOOST_TEST(json::serialize(plan.at(k)) == json::serialize(real.at(k)),
+                   label << ": counters '" << k << "' differ");
     BOOST_TEST(plan.at("applications_seen") == real.at("applications_seen"));
     return plan;
 }
@@ -208,8 +213,10 @@ BOOST_AUTO_TEST_CASE(dry_run_plan_equals_the_following_real_sync) {
     BOOST_TEST(idle.at("plan").as_array().empty(), json::serialize(idle.at("plan")).substr(0, 600));
 
     // Workable changes (outcomes, new applications, deletions) and a recruiter's status.
-    env.sandbox().admin_post("mutate", json::object{{"advance_seconds", 3600}, {"change_outcomes", 8},
-                                                    {"add_applications", 6}, {"delete_applications", 2}});
+    env.sandbox().admin_post("mutate", json::object{{"advance_seconds", 3600},
+                                                    {"change_outcomes", 8},
+                                                    {"add_applications", 6},
+                                                    {"delete_applications", 2}});
     json::object inc = plan_then_real_sync_agree(env, "incremental");
     bool status_change_with_from = false;
     for (const auto &v : inc.at("plan").as_array())
@@ -224,7 +231,8 @@ BOOST_AUTO_TEST_CASE(json_gives_the_machine_readable_plan) {
     // --json is a sync flag (real runs too); a command without JSON output refuses it.
     auto bad = run_process(env.host_argv({"forget", "--tenant", env.tenant(), "--email", "a@b.c", "--json"}));
     BOOST_TEST(bad.exit_code == 2);
-    auto ok = run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run", "--json"}), {}, std::chrono::seconds(300));
+    auto ok = run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run", "--json"}), {},
+                          std::chrono::seconds(300));
     BOOST_TEST(ok.exit_code == 0, ok.err);
     BOOST_TEST(json::parse(ok.out).as_object().at("dry_run").as_bool());
 }

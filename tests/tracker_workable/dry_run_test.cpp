@@ -14,7 +14,8 @@ namespace json = boost::json;
 
 BOOST_AUTO_TEST_CASE(overlay_reads_through_keeps_writes_and_never_touches_the_store) {
     ats::test::FakeHost fake;
-    fake.host().state_apply(ats::sdk::Host::Batch().put("cp", "1").put("pend/a", "A").put("pend/c", "C").put("per/x", "9"));
+    fake.host().state_apply(
+        ats::sdk::Host::Batch().put("cp", "1").put("pend/a", "A").put("pend/c", "C").put("per/x", "9"));
     const auto before = fake.state();
     StateOverlay overlay(fake.host().raw());
     ats::sdk::Host h = overlay.host();

@@ -13,12 +13,12 @@ using namespace ats::tracker_workable;
 
 namespace {
 bj::object minimal() {
-    return bj::object{
-        {"base_url", "http://127.0.0.1:1"},
-        {"auth", bj::object{{"method", "api_key"}, {"api_key", "k"}}},
-        {"workable", bj::object{{"kombo", bj::object{{"base_url", "http://127.0.0.1:2/v1"}, {"api_key", "x"},
-                                                     {"integration_id", "workable:1"}}},
-                                {"job_mapping", bj::object{{"custom_field", "Job"}}}}}};
+    return bj::object{{"base_url", "http://127.0.0.1:1"},
+                      {"auth", bj::object{{"method", "api_key"}, {"api_key", "k"}}},
+                      {"workable", bj::object{{"kombo", bj::object{{"base_url", "http://127.0.0.1:2/v1"},
+                                                                   {"api_key", "x"},
+                                                                   {"integration_id", "workable:1"}}},
+                                              {"job_mapping", bj::object{{"custom_field", "Job"}}}}}};
 }
 } // namespace
 
@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(status_names_and_phone_region_are_configured_once) {
     const auto &t = hybrid_config_table();
     bj::object twice = minimal();
     twice["workable"].as_object()["default_phone_region"] = "US";
-    BOOST_TEST(mentions(ats::test::config_error(t, twice), "provider_config.workable.default_phone_region: unknown key"));
+    BOOST_TEST(
+        mentions(ats::test::config_error(t, twice), "provider_config.workable.default_phone_region: unknown key"));
     bj::object mapping = minimal();
     mapping["workable"].as_object()["status_mapping"] = bj::object{{"HIRED", "Placed"}};
     BOOST_TEST(mentions(ats::test::config_error(t, mapping), "provider_config.workable.status_mapping: unknown key"));
@@ -67,7 +68,8 @@ BOOST_AUTO_TEST_CASE(kombo_page_size_is_bounded_by_kombos_maximum) {
     bj::object c = minimal();
     c["workable"].at("kombo").as_object()["page_size"] = kKomboMaxPageSize + 1;
     BOOST_TEST(mentions(ats::test::config_error(hybrid_config_table(), c),
-                   "provider_config.workable.kombo.page_size: must be between 1 and " + std::to_string(kKomboMaxPageSize)));
+                        "provider_config.workable.kombo.page_size: must be between 1 and " +
+                            std::to_string(kKomboMaxPageSize)));
     BOOST_TEST(hybrid_config_table().parse(minimal()).sync.kombo.page_size == kKomboMaxPageSize);
 }
 
@@ -78,9 +80,10 @@ BOOST_AUTO_TEST_CASE(the_deny_list_is_read_in_the_tenants_region) {
     BOOST_TEST(hybrid_config_table().parse(c).sync.identity.phone_deny_list.size() == 1u);
     c["default_phone_region"] = "GB"; // (212) ... is not a valid GB number
     BOOST_TEST(mentions(ats::test::config_error(hybrid_config_table(), c),
-                   "provider_config.workable.identity.phone_deny_list[0]: '(212) 736-0123' is not a phone number valid in region GB"));
+                        "provider_config.workable.identity.phone_deny_list[0]: '(212) 736-0123' is not a phone number "
+                        "valid in region GB"));
     bj::object none = minimal();
     none["workable"].as_object()["job_mapping"] = bj::object{{"by_title", false}};
     BOOST_TEST(mentions(ats::test::config_error(hybrid_config_table(), none),
-                   "provider_config.workable.job_mapping: give at least one of table, custom_field, by_title"));
+                        "provider_config.workable.job_mapping: give at least one of table, custom_field, by_title"));
 }

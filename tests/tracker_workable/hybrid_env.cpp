@@ -49,16 +49,17 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
         {"tenant_id", tenant_},
         {"provider", "tracker_workable"},
         {"provider_config",
-         json::object{{"base_url", sandbox_->tracker_url()},
-                      {"auth", json::object{{"method", "api_key"},
-                                            {"api_key", json::object{{"$secret", json::object{{"file", "secrets/tracker"}}}}}}},
-                      {"timezone", options_.manifest_timezone},
-                      {"default_phone_region", "GB"},
-                      {"statuses", json::object{{"pending", options_.pending_status}}},
-                      {"page_size", 500},
-                      {"workable", std::move(workable)}}},
+         json::object{
+             {"base_url", sandbox_->tracker_url()},
+             {"auth", json::object{{"method", "api_key"},
+                                   {"api_key", json::object{{"$secret", json::object{{"file", "secrets/tracker"}}}}}}},
+             {"timezone", options_.manifest_timezone},
+             {"default_phone_region", "GB"},
+             {"statuses", json::object{{"pending", options_.pending_status}}},
+             {"page_size", 500},
+             {"workable", std::move(workable)}}},
         {"host", json::object{{"egress_allow", json::array{json::value(hostport(sandbox_->tracker_port())),
-                                                            json::value(hostport(sandbox_->kombo_port()))}},
+                                                           json::value(hostport(sandbox_->kombo_port()))}},
                               {"max_concurrency", max_concurrency}}}};
     if (options_.kombo_page_size > 0)
         manifest["provider_config"].at("workable").at("kombo").as_object()["page_size"] = options_.kombo_page_size;
@@ -68,7 +69,8 @@ void HybridEnv::write_manifest(int max_concurrency, int64_t lock_wait_ms) {
     for (const auto &kv : options_.job_mapping_extra)
         manifest["provider_config"].at("workable").at("job_mapping").as_object()[kv.key()] = kv.value();
     if (!options_.cvs) manifest["provider_config"].at("workable").as_object()["cvs"] = json::object{{"enabled", false}};
-    for (const auto &kv : options_.workable_extra) manifest["provider_config"].at("workable").as_object()[kv.key()] = kv.value();
+    for (const auto &kv : options_.workable_extra)
+        manifest["provider_config"].at("workable").as_object()[kv.key()] = kv.value();
     if (options_.tracker_timeout_ms > 0)
         manifest["provider_config"].as_object()["request_timeout_ms"] = options_.tracker_timeout_ms;
     for (const auto &kv : options_.host_extra) manifest["host"].as_object()[kv.key()] = kv.value();
@@ -85,8 +87,9 @@ std::string HybridEnv::lock_file(const std::string &name) const {
 }
 
 std::vector<std::string> HybridEnv::host_argv(const std::vector<std::string> &command) const {
-    std::vector<std::string> argv = {bin_dir() + "/ats-host", "--plugins", plugins_dir(), "--manifests",
-                                     dir_ / "manifests", "--data-dir", dir_ / "var", "--log-file", dir_ / "host.log"};
+    std::vector<std::string> argv = {bin_dir() + "/ats-host", "--plugins",  plugins_dir(), "--manifests",
+                                     dir_ / "manifests",      "--data-dir", dir_ / "var",  "--log-file",
+                                     dir_ / "host.log"};
     argv.insert(argv.end(), command.begin(), command.end());
     return argv;
 }
@@ -143,12 +146,13 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const VerifyO
     }
     for (const auto &[key, rows] : links)
         if (rows.size() > 1)
-            problems.push_back("duplicate application: resource " + key.first + " on opportunity " + key.second + " has " +
-                               std::to_string(rows.size()) + " links");
+            problems.push_back("duplicate application: resource " + key.first + " on opportunity " + key.second +
+                               " has " + std::to_string(rows.size()) + " links");
 
     // Expected applications by person.
     std::map<std::string, std::vector<const json::object *>> apps_of_person;
-    for (const auto &a : expected.at("applications").as_array()) apps_of_person[str(a.as_object(), "person")].push_back(&a.as_object());
+    for (const auto &a : expected.at("applications").as_array())
+        apps_of_person[str(a.as_object(), "person")].push_back(&a.as_object());
 
     // Applications deleted in Workable after they were synced stay in Tracker (never deleted there):
     // their links are allowed, nothing else beyond the expected ones.
@@ -157,7 +161,8 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const VerifyO
     for (const auto &d : expected.at("deleted").as_array()) {
         auto it = truth_jobs.find(str(d.as_object(), "kombo_job_id"));
         if (it != truth_jobs.end())
-            deleted_opps_of_person[str(d.as_object(), "person")].insert(str(it->value().as_object(), "tracker_opportunity_id"));
+            deleted_opps_of_person[str(d.as_object(), "person")].insert(
+                str(it->value().as_object(), "tracker_opportunity_id"));
     }
     std::map<std::string, std::string> person_of_resource;
 
@@ -179,7 +184,8 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const VerifyO
             std::vector<std::string> candidates;
             for (const auto &[id, r] : resources) {
                 if (used_resources.count(id) || str(*r, "source") != "Workable") continue; // made by the sync
-                if (str(*r, "firstname") != str(p, "first_name") || str(*r, "lastname") != str(p, "last_name")) continue;
+                if (str(*r, "firstname") != str(p, "first_name") || str(*r, "lastname") != str(p, "last_name"))
+                    continue;
                 const auto &have = opps_of_resource[id];
                 bool covers = std::includes(have.begin(), have.end(), want_opps.begin(), want_opps.end());
                 bool extra_ok = true;
@@ -208,8 +214,9 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const VerifyO
             matched_links.insert(str(*it->second.front(), "id"));
             std::string got = status_name[it->second.front()->at("statusid").to_number<int64_t>()];
             if (got != str(*a, status_field))
-                problems.push_back("application " + str(*a, "application_id") + " (link " + str(*it->second.front(), "id") +
-                                   "): status '" + got + "', expected '" + str(*a, status_field) + "'");
+                problems.push_back("application " + str(*a, "application_id") + " (link " +
+                                   str(*it->second.front(), "id") + "): status '" + got + "', expected '" +
+                                   str(*a, status_field) + "'");
         }
         for (auto &problem : verify_person_details(state, p, rid, options)) problems.push_back(std::move(problem));
     }
@@ -222,7 +229,8 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const VerifyO
         const auto &p = pv.as_object();
         auto it = deleted_opps_of_person.find(str(p, "key"));
         if (it != deleted_opps_of_person.end())
-            deleted_opps_of_name[str(p, "first_name") + " " + str(p, "last_name")].insert(it->second.begin(), it->second.end());
+            deleted_opps_of_name[str(p, "first_name") + " " + str(p, "last_name")].insert(it->second.begin(),
+                                                                                          it->second.end());
     }
     for (const auto &[id, r] : resources) {
         if (str(*r, "source") != "Workable" || used_resources.count(id)) continue;
@@ -241,11 +249,14 @@ std::vector<std::string> verify_against_expected(Sandbox &sandbox, const VerifyO
         if (expected.contains("unsyncable"))
             for (const auto &u : expected.at("unsyncable").as_array()) {
                 auto it = truth_jobs.find(str(u.as_object(), "kombo_job_id"));
-                if (it != truth_jobs.end()) unsyncable_opps.insert(str(it->value().as_object(), "tracker_opportunity_id"));
+                if (it != truth_jobs.end())
+                    unsyncable_opps.insert(str(it->value().as_object(), "tracker_opportunity_id"));
             }
         for (const auto &[id, r] : resources) {
             std::string name = str(*r, "firstname") + str(*r, "lastname");
-            if (str(*r, "source") != "Workable" || used_resources.count(id) || name.find_first_not_of(' ') != std::string::npos) continue;
+            if (str(*r, "source") != "Workable" || used_resources.count(id) ||
+                name.find_first_not_of(' ') != std::string::npos)
+                continue;
             bool only_unsyncable = !opps_of_resource[id].empty();
             for (const auto &o : opps_of_resource[id]) only_unsyncable = only_unsyncable && unsyncable_opps.count(o);
             if (!only_unsyncable) continue;

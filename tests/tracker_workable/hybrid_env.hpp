@@ -24,7 +24,7 @@ struct EnvOptions {
     int max_concurrency = 16;
     int64_t lock_wait_ms = 30000;
     std::string pending_status = "Applied";
-    int tracker_timeout_ms = 0; // provider_config.request_timeout_ms when > 0
+    int tracker_timeout_ms = 0;           // provider_config.request_timeout_ms when > 0
     int kombo_page_size = 0;              // workable.kombo.page_size when > 0 (more pages, more faults)
     int job_mapping_refresh_seconds = -1; // workable.job_mapping.refresh_seconds when >= 0
     // Merged into workable.job_mapping last (a key here replaces the default's), e.g.

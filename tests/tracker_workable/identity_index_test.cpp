@@ -24,8 +24,8 @@ bool has(const PersonIdentity &id, const std::string &key) {
 } // namespace
 
 BOOST_AUTO_TEST_CASE(every_uk_phone_format_gives_one_key) {
-    const char *formats[] = {"07400 100123", "+44 7400 100123", "+44 (0)7400-100-123", "00447400100123",
-                             "+447400100123", "0044 7400 100 123"};
+    const char *formats[] = {"07400 100123",   "+44 7400 100123", "+44 (0)7400-100-123",
+                             "00447400100123", "+447400100123",   "0044 7400 100 123"};
     for (const char *f : formats) {
         auto id = identity_of({}, {f}, "", "A", "B", GB);
         BOOST_TEST_CONTEXT(f) { BOOST_TEST(has(id, "p:+447400100123")); }

@@ -21,7 +21,9 @@ IdentityRules rules_of(Rules r, const char *region) {
     IdentityRules out;
     out.phone_region = region;
     if (r == F) out.fictional_numbers_are_identities = true;
-    if (r == X) out.phone_deny_list = {"+44 20 7123 4567", "0800 123 4567 ext 9", "07400 100999", "not a number"}; // an entry that does not parse denies nothing
+    if (r == X)
+        out.phone_deny_list = {"+44 20 7123 4567", "0800 123 4567 ext 9", "07400 100999",
+                               "not a number"}; // an entry that does not parse denies nothing
     return out;
 }
 
@@ -50,7 +52,7 @@ std::vector<PhoneRow> phone_rows() {
         {" (07400) 100-123 ", "GB", D, m},
         {"+44.7400.100.123", "GB", D, m},
         {"+44 7400 100123\xC2\xA0", "GB", D, m},
-        {"07400 100123", "gb", D, m}, // region case does not matter
+        {"07400 100123", "gb", D, m},    // region case does not matter
         {"07400 100123", "US", D, NONE}, // not a valid number in the US
         // Extensions are part of the identity; a number without one keeps the plain key.
         {"07400 100123 ext. 42", "GB", D, m + ";ext=42"},
@@ -65,27 +67,43 @@ std::vector<PhoneRow> phone_rows() {
         {"+44 20 7946 0000", "GB", F, "p:+442079460000"},
         {"+44 20 7946 0000 x123", "GB", D, NONE}, // fictional outside a sandbox tenant
         // Digits of other scripts are digits.
-        {"\xEF\xBC\x90\xEF\xBC\x97\xEF\xBC\x94\xEF\xBC\x90\xEF\xBC\x90 \xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93", "GB", D, m}, // full-width ０７４００ １００１２３
-        {"\xEF\xBC\x8B\xEF\xBC\x94\xEF\xBC\x94 \xEF\xBC\x97\xEF\xBC\x94\xEF\xBC\x90\xEF\xBC\x90 \xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93", "GB", D, m}, // ＋４４ ７４００ １００１２３
-        {"\xEF\xBC\x8B" "44 7400 100123", "GB", D, m}, // full-width plus
+        {"\xEF\xBC\x90\xEF\xBC\x97\xEF\xBC\x94\xEF\xBC\x90\xEF\xBC\x90 "
+         "\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93",
+         "GB", D, m}, // full-width ０７４００ １００１２３
+        {"\xEF\xBC\x8B\xEF\xBC\x94\xEF\xBC\x94 \xEF\xBC\x97\xEF\xBC\x94\xEF\xBC\x90\xEF\xBC\x90 "
+         "\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93",
+         "GB", D, m}, // ＋４４ ７４００ １００１２３
+        {"\xEF\xBC\x8B"
+         "44 7400 100123",
+         "GB", D, m},                                       // full-width plus
         {"07400 1001\xEF\xBC\x92\xEF\xBC\x93", "GB", D, m}, // mixed ASCII and full-width
-        {"\xD9\xA0\xD9\xA7\xD9\xA4\xD9\xA0\xD9\xA0 \xD9\xA1\xD9\xA0\xD9\xA0\xD9\xA1\xD9\xA2\xD9\xA3", "GB", D, m}, // Arabic-Indic ٠٧٤٠٠ ١٠٠١٢٣
-        {"\xDB\xB0\xDB\xB7\xDB\xB4\xDB\xB0\xDB\xB0\xDB\xB1\xDB\xB0\xDB\xB0\xDB\xB1\xDB\xB2\xDB\xB3", "GB", D, m}, // Extended Arabic-Indic
-        {"\xE0\xA5\xA6\xE0\xA5\xAD\xE0\xA5\xAA\xE0\xA5\xA6\xE0\xA5\xA6 \xE0\xA5\xA7\xE0\xA5\xA6\xE0\xA5\xA6\xE0\xA5\xA7\xE0\xA5\xA8\xE0\xA5\xA9", "GB", D, m}, // Devanagari
-        {"\xE0\xA7\xA6\xE0\xA7\xAD\xE0\xA7\xAA\xE0\xA7\xA6\xE0\xA7\xA6 \xE0\xA7\xA7\xE0\xA7\xA6\xE0\xA7\xA6\xE0\xA7\xA7\xE0\xA7\xA8\xE0\xA7\xA9", "GB", D, m}, // Bengali
-        {"\xE0\xB9\x90\xE0\xB9\x97\xE0\xB9\x94\xE0\xB9\x90\xE0\xB9\x90\xE0\xB9\x91\xE0\xB9\x90\xE0\xB9\x90\xE0\xB9\x91\xE0\xB9\x92\xE0\xB9\x93", "GB", D, m}, // Thai
+        {"\xD9\xA0\xD9\xA7\xD9\xA4\xD9\xA0\xD9\xA0 \xD9\xA1\xD9\xA0\xD9\xA0\xD9\xA1\xD9\xA2\xD9\xA3", "GB", D,
+         m}, // Arabic-Indic ٠٧٤٠٠ ١٠٠١٢٣
+        {"\xDB\xB0\xDB\xB7\xDB\xB4\xDB\xB0\xDB\xB0\xDB\xB1\xDB\xB0\xDB\xB0\xDB\xB1\xDB\xB2\xDB\xB3", "GB", D,
+         m}, // Extended Arabic-Indic
+        {"\xE0\xA5\xA6\xE0\xA5\xAD\xE0\xA5\xAA\xE0\xA5\xA6\xE0\xA5\xA6 "
+         "\xE0\xA5\xA7\xE0\xA5\xA6\xE0\xA5\xA6\xE0\xA5\xA7\xE0\xA5\xA8\xE0\xA5\xA9",
+         "GB", D, m}, // Devanagari
+        {"\xE0\xA7\xA6\xE0\xA7\xAD\xE0\xA7\xAA\xE0\xA7\xA6\xE0\xA7\xA6 "
+         "\xE0\xA7\xA7\xE0\xA7\xA6\xE0\xA7\xA6\xE0\xA7\xA7\xE0\xA7\xA8\xE0\xA7\xA9",
+         "GB", D, m}, // Bengali
+        {"\xE0\xB9\x90\xE0\xB9\x97\xE0\xB9\x94\xE0\xB9\x90\xE0\xB9\x90\xE0\xB9\x91\xE0\xB9\x90\xE0\xB9\x90\xE0\xB9\x91"
+         "\xE0\xB9\x92\xE0\xB9\x93",
+         "GB", D, m},                                                                // Thai
         {"+44 \xE0\xA5\xAD\xE0\xA5\xAA\xE0\xA5\xA6\xE0\xA5\xA6 100123", "GB", D, m}, // Devanagari inside ASCII
-        {"+44 7400 100123 ext. \xEF\xBC\x94\xEF\xBC\x92", "GB", D, m + ";ext=42"}, // full-width extension
-        {"\xD9\xA0\xD9\xA7\xD9\xA7\xD9\xA0\xD9\xA0 \xD9\xA9\xD9\xA0\xD9\xA0\xD9\xA1\xD9\xA2\xD9\xA3", "GB", F, "p:+447700900123"}, // Arabic-Indic 07700 900123
+        {"+44 7400 100123 ext. \xEF\xBC\x94\xEF\xBC\x92", "GB", D, m + ";ext=42"},   // full-width extension
+        {"\xD9\xA0\xD9\xA7\xD9\xA7\xD9\xA0\xD9\xA0 \xD9\xA9\xD9\xA0\xD9\xA0\xD9\xA1\xD9\xA2\xD9\xA3", "GB", F,
+         "p:+447700900123"}, // Arabic-Indic 07700 900123
         {"\xD9\xA0\xD9\xA7\xD9\xA7\xD9\xA0\xD9\xA0 \xD9\xA9\xD9\xA0\xD9\xA0\xD9\xA1\xD9\xA2\xD9\xA3", "GB", D, NONE},
         // Size limits, checked before libphonenumber.
-        {padded_left("+44 7400 100123", 250), "GB", D, m}, // 250 characters: still read
+        {padded_left("+44 7400 100123", 250), "GB", D, m},    // 250 characters: still read
         {padded_left("+44 7400 100123", 251), "GB", D, NONE}, // 251 characters
-        {"+44 7400 100123 ext " + std::string(18, '1'), "GB", D, m + ";ext=" + std::string(18, '1')}, // 30 digits: still read
+        {"+44 7400 100123 ext " + std::string(18, '1'), "GB", D,
+         m + ";ext=" + std::string(18, '1')},                       // 30 digits: still read
         {"07400100123 ext " + std::string(20, '5'), "GB", D, NONE}, // 31 digits
         {std::string(31, '7'), "GB", D, NONE},
-        {"+" + std::string(16000, '4'), "GB", D, NONE}, // 16k digits
-        {std::string(1 << 20, '9'), "GB", D, NONE},     // 1 MB
+        {"+" + std::string(16000, '4'), "GB", D, NONE},          // 16k digits
+        {std::string(1 << 20, '9'), "GB", D, NONE},              // 1 MB
         {std::string(240, ' ') + "07400 100123", "GB", D, NONE}, // 252 characters
         // Placeholders.
         {"1234567890", "GB", D, NONE},
@@ -177,8 +195,10 @@ std::vector<PhoneRow> phone_rows() {
         {"+44 7400 100 1234", "GB", D, NONE},
         {"0770 090", "GB", D, NONE},
         {"000", "GB", D, NONE},
-        {"07400 100123\xFF", "GB", D, NONE},     // invalid UTF-8
-        {"07400 \xC0\xB1" "00123", "GB", D, NONE}, // overlong encoding of '1'
+        {"07400 100123\xFF", "GB", D, NONE}, // invalid UTF-8
+        {"07400 \xC0\xB1"
+         "00123",
+         "GB", D, NONE},                         // overlong encoding of '1'
         {"07400 100123\xE2\x82", "GB", D, NONE}, // truncated sequence
     };
 }
@@ -229,26 +249,48 @@ std::vector<EmailRow> email_rows() {
         {"jane@example.com", "e:jane@example.com"},
         {"J\xC3\x9CRGEN@EXAMPLE.DE", "e:j\xC3\xBCrgen@example.de"}, // Ü -> ü
         // ß is not ss: simple case mapping, no folding.
-        {"stra\xC3\x9F" "e@example.de", "e:stra\xC3\x9F" "e@example.de"},
-        {"STRA\xC3\x9F" "E@example.de", "e:stra\xC3\x9F" "e@example.de"},
+        {"stra\xC3\x9F"
+         "e@example.de",
+         "e:stra\xC3\x9F"
+         "e@example.de"},
+        {"STRA\xC3\x9F"
+         "E@example.de",
+         "e:stra\xC3\x9F"
+         "e@example.de"},
         {"strasse@example.de", "e:strasse@example.de"},
         {"STRASSE@example.de", "e:strasse@example.de"},
-        {"STRA\xE1\xBA\x9E" "E@example.de", "e:stra\xC3\x9F" "e@example.de"}, // capital sharp s U+1E9E -> ß
+        {"STRA\xE1\xBA\x9E"
+         "E@example.de",
+         "e:stra\xC3\x9F"
+         "e@example.de"}, // capital sharp s U+1E9E -> ß
         // Long s stays long s (folding would make it s).
-        {"\xC5\xBF" "am@example.org", "e:\xC5\xBF" "am@example.org"},
+        {"\xC5\xBF"
+         "am@example.org",
+         "e:\xC5\xBF"
+         "am@example.org"},
         {"SAM@example.org", "e:sam@example.org"},
         // Final sigma stays final sigma; capital sigma lower-cases to σ (no context rules).
-        {"\xCE\xBF\xCE\xB4\xCF\x85\xCF\x83\xCF\x83\xCE\xB5\xCF\x85\xCF\x82@example.gr", "e:\xCE\xBF\xCE\xB4\xCF\x85\xCF\x83\xCF\x83\xCE\xB5\xCF\x85\xCF\x82@example.gr"}, // οδυσσευς
-        {"\xCE\x9F\xCE\x94\xCE\xA5\xCE\xA3\xCE\xA3\xCE\x95\xCE\xA5\xCE\xA3@example.gr", "e:\xCE\xBF\xCE\xB4\xCF\x85\xCF\x83\xCF\x83\xCE\xB5\xCF\x85\xCF\x83@example.gr"}, // ΟΔΥΣΣΕΥΣ -> οδυσσευσ
-        {"\xCF\x82@example.gr", "e:\xCF\x82@example.gr"}, // ς
-        {"\xCF\x83@example.gr", "e:\xCF\x83@example.gr"}, // σ
+        {"\xCE\xBF\xCE\xB4\xCF\x85\xCF\x83\xCF\x83\xCE\xB5\xCF\x85\xCF\x82@example.gr",
+         "e:\xCE\xBF\xCE\xB4\xCF\x85\xCF\x83\xCF\x83\xCE\xB5\xCF\x85\xCF\x82@example.gr"}, // οδυσσευς
+        {"\xCE\x9F\xCE\x94\xCE\xA5\xCE\xA3\xCE\xA3\xCE\x95\xCE\xA5\xCE\xA3@example.gr",
+         "e:\xCE\xBF\xCE\xB4\xCF\x85\xCF\x83\xCF\x83\xCE\xB5\xCF\x85\xCF\x83@example.gr"}, // ΟΔΥΣΣΕΥΣ -> οδυσσευσ
+        {"\xCF\x82@example.gr", "e:\xCF\x82@example.gr"},                                  // ς
+        {"\xCF\x83@example.gr", "e:\xCF\x83@example.gr"},                                  // σ
         // Kelvin sign U+212A is canonically equivalent to K: NFC makes it K, then k.
-        {"\xE2\x84\xAA" "elvin@example.org", "e:kelvin@example.org"},
+        {"\xE2\x84\xAA"
+         "elvin@example.org",
+         "e:kelvin@example.org"},
         {"Kelvin@example.org", "e:kelvin@example.org"},
         // Angstrom sign U+212B is canonically Å; ohm sign U+2126 is canonically Ω.
-        {"\xE2\x84\xAB" "lund@example.se", "e:\xC3\xA5lund@example.se"},
-        {"\xC3\x85" "SA@example.se", "e:\xC3\xA5sa@example.se"},
-        {"A\xCC\x8A" "SA@example.se", "e:\xC3\xA5sa@example.se"}, // A + combining ring -> å
+        {"\xE2\x84\xAB"
+         "lund@example.se",
+         "e:\xC3\xA5lund@example.se"},
+        {"\xC3\x85"
+         "SA@example.se",
+         "e:\xC3\xA5sa@example.se"},
+        {"A\xCC\x8A"
+         "SA@example.se",
+         "e:\xC3\xA5sa@example.se"}, // A + combining ring -> å
         {"\xE2\x84\xA6@example.gr", "e:\xCF\x89@example.gr"},
         {"\xCF\x89@example.gr", "e:\xCF\x89@example.gr"},
         // NFC and NFD spellings are one address.
@@ -260,12 +302,14 @@ std::vector<EmailRow> email_rows() {
         {"M\xC3\x9CLLER@example.de", "e:m\xC3\xBCller@example.de"},
         {"MUELLER@example.de", "e:mueller@example.de"},
         // Simple mappings of special letters.
-        {"\xC4\xB0nci@example.tr", "e:inci@example.tr"}, // İ -> i (simple; full lower-casing adds U+0307)
+        {"\xC4\xB0nci@example.tr", "e:inci@example.tr"},        // İ -> i (simple; full lower-casing adds U+0307)
         {"\xC4\xB1nci@example.tr", "e:\xC4\xB1nci@example.tr"}, // dotless ı stays
-        {"\xC7\x85@example.org", "e:\xC7\x86@example.org"}, // titlecase ǅ -> ǆ
-        {"\xEF\xAC\x81@example.org", "e:\xEF\xAC\x81@example.org"}, // ligature ﬁ stays (folding would not split it either; NFKC is not applied)
+        {"\xC7\x85@example.org", "e:\xC7\x86@example.org"},     // titlecase ǅ -> ǆ
+        {"\xEF\xAC\x81@example.org",
+         "e:\xEF\xAC\x81@example.org"}, // ligature ﬁ stays (folding would not split it either; NFKC is not applied)
         {"fi@example.org", "e:fi@example.org"},
-        {"\xEF\xBC\xA1\xEF\xBC\xA2@example.org", "e:\xEF\xBD\x81\xEF\xBD\x82@example.org"}, // full-width ＡＢ -> ａｂ, not ab
+        {"\xEF\xBC\xA1\xEF\xBC\xA2@example.org",
+         "e:\xEF\xBD\x81\xEF\xBD\x82@example.org"},                   // full-width ＡＢ -> ａｂ, not ab
         {"Jane.Doe+jobs@Example.com", "e:jane.doe+jobs@example.com"}, // no sub-address stripping
         {"jane.doe@googlemail.com", "e:jane.doe@googlemail.com"},     // no provider-specific rules
         // Not identities.
@@ -291,14 +335,17 @@ BOOST_AUTO_TEST_CASE(email_keys_table) {
     auto rows = email_rows();
     BOOST_TEST_MESSAGE(rows.size() << " e-mail rows");
     BOOST_TEST(rows.size() >= 50u);
-    for (const auto &r : rows)
-        BOOST_TEST_CONTEXT("'" << show(r.raw) << "'") { BOOST_TEST(email_key(r.raw).value_or("") == r.key); }
+    for (const auto &r : rows) BOOST_TEST_CONTEXT("'" << show(r.raw) << "'") {
+            BOOST_TEST(email_key(r.raw).value_or("") == r.key);
+        }
 }
 
 BOOST_AUTO_TEST_CASE(adversarial_emails_are_distinct_or_equal_as_specified) {
     auto k = [](const char *s) { return email_key(s).value_or("<none>"); };
-    BOOST_TEST(k("stra\xC3\x9F" "e@example.de") != k("strasse@example.de"));
-    BOOST_TEST(k("\xC5\xBF" "am@example.org") != k("sam@example.org"));
+    BOOST_TEST(k("stra\xC3\x9F"
+                 "e@example.de") != k("strasse@example.de"));
+    BOOST_TEST(k("\xC5\xBF"
+                 "am@example.org") != k("sam@example.org"));
     BOOST_TEST(k("\xCF\x82@example.gr") != k("\xCF\x83@example.gr"));
     BOOST_TEST(k("caf\xC3\xA9@example.fr") == k("cafe\xCC\x81@example.fr"));
 }
@@ -319,43 +366,165 @@ struct PairRow {
 const std::string kLong = std::string(240, ' ') + "07400 100123"; // 252 characters
 
 std::vector<PairRow> pair_rows() {
-    const std::string fw = "\xEF\xBC\x90\xEF\xBC\x97\xEF\xBC\x94\xEF\xBC\x90\xEF\xBC\x90 \xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93";
+    const std::string fw = "\xEF\xBC\x90\xEF\xBC\x97\xEF\xBC\x94\xEF\xBC\x90\xEF\xBC\x90 "
+                           "\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93";
     const std::string ar = "\xD9\xA0\xD9\xA7\xD9\xA4\xD9\xA0\xD9\xA0 \xD9\xA1\xD9\xA0\xD9\xA0\xD9\xA1\xD9\xA2\xD9\xA3";
     return {
-        {"one e-mail, two spellings", {{"Jane@Example.com"}, {}, "Jane", "Doe"}, {{" jane@example.com"}, {}, "Jane", "Doe"}, true, ""},
-        {"NFC and NFD e-mail", {{"caf\xC3\xA9@example.fr"}, {}, "A", "B"}, {{"cafe\xCC\x81@example.fr"}, {}, "A", "B"}, true, ""},
-        {"strasse vs stra\xC3\x9F" "e", {{"stra\xC3\x9F" "e@example.de"}, {}, "Jo", "Weiss"}, {{"strasse@example.de"}, {}, "Jo", "Weiss"}, false, ""},
-        {"long s vs s", {{"\xC5\xBF" "am@example.org"}, {}, "Sam", "Lee"}, {{"sam@example.org"}, {}, "Sam", "Lee"}, false, ""},
-        {"final sigma vs sigma", {{"\xCF\x82@example.gr"}, {}, "A", "B"}, {{"\xCF\x83@example.gr"}, {}, "A", "B"}, false, ""},
-        {"Kelvin sign is K", {{"\xE2\x84\xAA" "elvin@example.org"}, {}, "K", "L"}, {{"kelvin@example.org"}, {}, "K", "L"}, true, ""},
-        {"dotted capital I lower-cases to i", {{"\xC4\xB0nci@example.tr"}, {}, "I", "N"}, {{"inci@example.tr"}, {}, "I", "N"}, true, ""},
-        {"sub-address is another address", {{"jane+jobs@example.com"}, {}, "Jane", "Doe"}, {{"jane@example.com"}, {}, "Jane", "Doe"}, false, ""},
-        {"invalid UTF-8 e-mail, same bytes", {{"jane\xFF@example.com"}, {}, "Jane", "Doe"}, {{"jane\xFF@example.com"}, {}, "Jane", "Doe"}, false, ""},
-        {"same phone, formats differ, no e-mails", {{}, {"07400 100123"}, "A", "B"}, {{}, {"+44 (0)7400-100-123"}, "A", "B"}, true, ""},
-        {"same phone, one e-mail", {{"a@x.org"}, {"07400 100123"}, "A", "B"}, {{}, {"00447400100123"}, "A", "B"}, true, ""},
-        {"same phone, different e-mails", {{"a@x.org"}, {"07400 100123"}, "A", "B"}, {{"b@x.org"}, {"07400 100123"}, "A", "B"}, false, "phone_shared_by_different_emails"},
-        {"same phone, one e-mail in common", {{"a@x.org", "c@x.org"}, {"07400 100123"}, "A", "B"}, {{"b@x.org", "c@x.org"}, {"07400 100123"}, "A", "B"}, true, ""},
-        {"same e-mail, other name, other phone", {{"f@x.org"}, {"07400 100123"}, "Ann", "Lee"}, {{"f@x.org"}, {"07400 100456"}, "Bob", "Lee"}, false, "email_shared_by_different_people"},
-        {"same e-mail, other name, same phone", {{"f@x.org"}, {"07400 100123"}, "Ann", "Lee"}, {{"f@x.org"}, {"07400 100123"}, "Bob", "Lee"}, true, ""},
-        {"same e-mail, same name, other phone", {{"f@x.org"}, {"07400 100123"}, "Ann", "Lee"}, {{"f@x.org"}, {"07400 100456"}, "Ann", "Lee"}, true, ""},
-        {"same e-mail, other name, one phone missing", {{"f@x.org"}, {"07400 100123"}, "Ann", "Lee"}, {{"f@x.org"}, {}, "Bob", "Lee"}, true, ""},
-        {"same e-mail, other name, no phones", {{"f@x.org"}, {}, "Ann", "Lee"}, {{"f@x.org"}, {}, "Bob", "Lee"}, true, ""},
-        {"same e-mail, one name missing, other phone", {{"f@x.org"}, {"07400 100123"}, "", ""}, {{"f@x.org"}, {"07400 100456"}, "Bob", "Lee"}, true, ""},
+        {"one e-mail, two spellings",
+         {{"Jane@Example.com"}, {}, "Jane", "Doe"},
+         {{" jane@example.com"}, {}, "Jane", "Doe"},
+         true,
+         ""},
+        {"NFC and NFD e-mail",
+         {{"caf\xC3\xA9@example.fr"}, {}, "A", "B"},
+         {{"cafe\xCC\x81@example.fr"}, {}, "A", "B"},
+         true,
+         ""},
+        {"strasse vs stra\xC3\x9F"
+         "e",
+         {{"stra\xC3\x9F"
+           "e@example.de"},
+          {},
+          "Jo",
+          "Weiss"},
+         {{"strasse@example.de"}, {}, "Jo", "Weiss"},
+         false,
+         ""},
+        {"long s vs s",
+         {{"\xC5\xBF"
+           "am@example.org"},
+          {},
+          "Sam",
+          "Lee"},
+         {{"sam@example.org"}, {}, "Sam", "Lee"},
+         false,
+         ""},
+        {"final sigma vs sigma",
+         {{"\xCF\x82@example.gr"}, {}, "A", "B"},
+         {{"\xCF\x83@example.gr"}, {}, "A", "B"},
+         false,
+         ""},
+        {"Kelvin sign is K",
+         {{"\xE2\x84\xAA"
+           "elvin@example.org"},
+          {},
+          "K",
+          "L"},
+         {{"kelvin@example.org"}, {}, "K", "L"},
+         true,
+         ""},
+        {"dotted capital I lower-cases to i",
+         {{"\xC4\xB0nci@example.tr"}, {}, "I", "N"},
+         {{"inci@example.tr"}, {}, "I", "N"},
+         true,
+         ""},
+        {"sub-address is another address",
+         {{"jane+jobs@example.com"}, {}, "Jane", "Doe"},
+         {{"jane@example.com"}, {}, "Jane", "Doe"},
+         false,
+         ""},
+        {"invalid UTF-8 e-mail, same bytes",
+         {{"jane\xFF@example.com"}, {}, "Jane", "Doe"},
+         {{"jane\xFF@example.com"}, {}, "Jane", "Doe"},
+         false,
+         ""},
+        {"same phone, formats differ, no e-mails",
+         {{}, {"07400 100123"}, "A", "B"},
+         {{}, {"+44 (0)7400-100-123"}, "A", "B"},
+         true,
+         ""},
+        {"same phone, one e-mail",
+         {{"a@x.org"}, {"07400 100123"}, "A", "B"},
+         {{}, {"00447400100123"}, "A", "B"},
+         true,
+         ""},
+        {"same phone, different e-mails",
+         {{"a@x.org"}, {"07400 100123"}, "A", "B"},
+         {{"b@x.org"}, {"07400 100123"}, "A", "B"},
+         false,
+         "phone_shared_by_different_emails"},
+        {"same phone, one e-mail in common",
+         {{"a@x.org", "c@x.org"}, {"07400 100123"}, "A", "B"},
+         {{"b@x.org", "c@x.org"}, {"07400 100123"}, "A", "B"},
+         true,
+         ""},
+        {"same e-mail, other name, other phone",
+         {{"f@x.org"}, {"07400 100123"}, "Ann", "Lee"},
+         {{"f@x.org"}, {"07400 100456"}, "Bob", "Lee"},
+         false,
+         "email_shared_by_different_people"},
+        {"same e-mail, other name, same phone",
+         {{"f@x.org"}, {"07400 100123"}, "Ann", "Lee"},
+         {{"f@x.org"}, {"07400 100123"}, "Bob", "Lee"},
+         true,
+         ""},
+        {"same e-mail, same name, other phone",
+         {{"f@x.org"}, {"07400 100123"}, "Ann", "Lee"},
+         {{"f@x.org"}, {"07400 100456"}, "Ann", "Lee"},
+         true,
+         ""},
+        {"same e-mail, other name, one phone missing",
+         {{"f@x.org"}, {"07400 100123"}, "Ann", "Lee"},
+         {{"f@x.org"}, {}, "Bob", "Lee"},
+         true,
+         ""},
+        {"same e-mail, other name, no phones",
+         {{"f@x.org"}, {}, "Ann", "Lee"},
+         {{"f@x.org"}, {}, "Bob", "Lee"},
+         true,
+         ""},
+        {"same e-mail, one name missing, other phone",
+         {{"f@x.org"}, {"07400 100123"}, "", ""},
+         {{"f@x.org"}, {"07400 100456"}, "Bob", "Lee"},
+         true,
+         ""},
         {"same name only", {{"a@x.org"}, {}, "Ann", "Lee"}, {{"b@x.org"}, {}, "Ann", "Lee"}, false, ""},
         {"same name, nothing else", {{}, {}, "Ann", "Lee"}, {{}, {}, "Ann", "Lee"}, false, ""},
-        {"same name and placeholder phone", {{}, {"1234567890"}, "Ann", "Lee"}, {{}, {"123-456-7890"}, "Ann", "Lee"}, false, ""},
+        {"same name and placeholder phone",
+         {{}, {"1234567890"}, "Ann", "Lee"},
+         {{}, {"123-456-7890"}, "Ann", "Lee"},
+         false,
+         ""},
         {"repeated-digit phone", {{}, {"07777 777777"}, "A", "B"}, {{}, {"07777777777"}, "A", "B"}, false, ""},
-        {"fictional phone outside a sandbox", {{}, {"07700 900123"}, "A", "B"}, {{}, {"+447700900123"}, "A", "B"}, false, ""},
-        {"extension 123 vs 45", {{}, {"+44 20 7123 4567 x123"}, "A", "B"}, {{}, {"+44 20 7123 4567 ext. 45"}, "C", "D"}, false, ""},
-        {"extension vs the line", {{}, {"+44 20 7123 4567 x123"}, "A", "B"}, {{}, {"+44 20 7123 4567"}, "C", "D"}, false, ""},
-        {"same extension", {{}, {"+44 20 7123 4567 x123"}, "A", "B"}, {{}, {"020 7123 4567 ext 123"}, "A", "B"}, true, ""},
+        {"fictional phone outside a sandbox",
+         {{}, {"07700 900123"}, "A", "B"},
+         {{}, {"+447700900123"}, "A", "B"},
+         false,
+         ""},
+        {"extension 123 vs 45",
+         {{}, {"+44 20 7123 4567 x123"}, "A", "B"},
+         {{}, {"+44 20 7123 4567 ext. 45"}, "C", "D"},
+         false,
+         ""},
+        {"extension vs the line",
+         {{}, {"+44 20 7123 4567 x123"}, "A", "B"},
+         {{}, {"+44 20 7123 4567"}, "C", "D"},
+         false,
+         ""},
+        {"same extension",
+         {{}, {"+44 20 7123 4567 x123"}, "A", "B"},
+         {{}, {"020 7123 4567 ext 123"}, "A", "B"},
+         true,
+         ""},
         {"full-width digits", {{}, {fw}, "A", "B"}, {{}, {"07400 100123"}, "A", "B"}, true, ""},
         {"Arabic-Indic digits", {{}, {ar}, "A", "B"}, {{}, {"+44 7400 100123"}, "A", "B"}, true, ""},
         {"251-character phone", {{}, {kLong}, "A", "B"}, {{}, {"07400 100123"}, "A", "B"}, false, ""},
-        {"31-digit phones", {{}, {"07400100123 ext " + std::string(20, '5')}, "A", "B"}, {{}, {"07400100123 ext " + std::string(20, '5')}, "A", "B"}, false, ""},
-        {"deny-listed switchboard", {{}, {"020 7123 4567 x1"}, "A", "B"}, {{}, {"020 7123 4567 x1"}, "C", "D"}, false, ""},
+        {"31-digit phones",
+         {{}, {"07400100123 ext " + std::string(20, '5')}, "A", "B"},
+         {{}, {"07400100123 ext " + std::string(20, '5')}, "A", "B"},
+         false,
+         ""},
+        {"deny-listed switchboard",
+         {{}, {"020 7123 4567 x1"}, "A", "B"},
+         {{}, {"020 7123 4567 x1"}, "C", "D"},
+         false,
+         ""},
         {"same candidate record", {{"a@x.org"}, {}, "A", "B", "cand1"}, {{"b@x.org"}, {}, "A", "B", "cand1"}, true, ""},
-        {"US number, national and international", {{}, {"(212) 736-0123"}, "A", "B"}, {{}, {"+1 212 736 0123"}, "A", "B"}, true, ""},
+        {"US number, national and international",
+         {{}, {"(212) 736-0123"}, "A", "B"},
+         {{}, {"+1 212 736 0123"}, "A", "B"},
+         true,
+         ""},
     };
 }
 
@@ -533,7 +702,10 @@ BOOST_AUTO_TEST_CASE(every_applicant_in_exactly_one_group_on_a_generated_batch) 
                      {"07400 1" + std::to_string(10000 + i * 7)});
     std::vector<ApplicantIdentity> apps;
     uint64_t s = 12345;
-    auto next = [&s](int mod) { s = s * 6364136223846793005ULL + 1442695040888963407ULL; return static_cast<int>((s >> 33) % mod); };
+    auto next = [&s](int mod) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<int>((s >> 33) % mod);
+    };
     for (int i = 0; i < 600; ++i) {
         Person p;
         if (next(3)) p.emails.push_back("p" + std::to_string(next(40)) + "@x.org");
@@ -565,9 +737,10 @@ BOOST_AUTO_TEST_CASE(every_applicant_in_exactly_one_group_on_a_generated_batch) 
 
 BOOST_AUTO_TEST_CASE(identity_rules_are_read_from_the_workable_config) {
     auto parse = [](const char *identity) {
-        std::string text = std::string(R"({"workable":{"kombo":{"base_url":"http://k","api_key":"x","integration_id":"i"},)"
-                                       R"("job_mapping":{"by_title":true})") +
-                           (*identity ? std::string(",\"identity\":") + identity : std::string()) + "}}";
+        std::string text =
+            std::string(R"({"workable":{"kombo":{"base_url":"http://k","api_key":"x","integration_id":"i"},)"
+                        R"("job_mapping":{"by_title":true})") +
+            (*identity ? std::string(",\"identity\":") + identity : std::string()) + "}}";
         SyncConfig start; // the hybrid's table sets the region from provider_config.default_phone_region
         start.identity.phone_region = "US";
         return sync_config_table().parse(boost::json::parse(text).as_object(), start);
@@ -576,7 +749,8 @@ BOOST_AUTO_TEST_CASE(identity_rules_are_read_from_the_workable_config) {
     BOOST_TEST(plain.identity.phone_region == "US");
     BOOST_TEST(!plain.identity.fictional_numbers_are_identities);
     BOOST_TEST(plain.identity.phone_deny_list.empty());
-    auto sandbox = parse(R"({"fictional_numbers_are_identities":true,"phone_deny_list":["(212) 736-0123","+44 20 7123 4567"]})");
+    auto sandbox =
+        parse(R"({"fictional_numbers_are_identities":true,"phone_deny_list":["(212) 736-0123","+44 20 7123 4567"]})");
     BOOST_TEST(sandbox.identity.fictional_numbers_are_identities);
     BOOST_TEST((sandbox.identity.phone_deny_list == std::vector<std::string>{"(212) 736-0123", "+44 20 7123 4567"}));
     BOOST_TEST(!phone_key("+1 212 736 0123", sandbox.identity));

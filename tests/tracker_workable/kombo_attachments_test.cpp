@@ -20,7 +20,8 @@ const char *kCandidateExample = R"({"status":"success","data":{"results":[{"id":
  "warnings":[{"message":"This is an example warning!"}]})";
 
 // GET /ats/applications/{id}/attachments example1 from kombo-openapi.json.
-const char *kApplicationExample = R"({"status":"success","data":{"results":[{"type":"CV","id":"EYJjhMQT3LtVKXnTbnRT8s6U",
+const char *kApplicationExample =
+    R"({"status":"success","data":{"results":[{"type":"CV","id":"EYJjhMQT3LtVKXnTbnRT8s6U",
  "remote_id":"GUzE666zfyjeoCJX6A8n7wh6","data_url":"https://resources.kombo.dev/7yZfKGzWigXxxRTygqAfHvyE",
  "file_name":"Frank Doe CV.pdf","content_type":"application/x-pdf","remote_created_at":null,
  "remote_updated_at":null}]},"warnings":[{"message":"This is an example warning!"}]})";
@@ -116,15 +117,18 @@ BOOST_AUTO_TEST_CASE(parses_kombo_openapi_examples) {
 
 BOOST_AUTO_TEST_CASE(attachment_list_errors_like_pages) {
     BOOST_TEST(code_of([] {
-                   parse_attachment_list(R"({"status":"error","error":{"code":"PLATFORM.INPUT_INVALID","message":"No candidate"}})",
-                                         404, "x");
+                   parse_attachment_list(
+                       R"({"status":"error","error":{"code":"PLATFORM.INPUT_INVALID","message":"No candidate"}})", 404,
+                       "x");
                }) == ATS_ERR_INVALID_ARGUMENT);
     BOOST_TEST(code_of([] {
-                   parse_attachment_list(R"({"status":"error","error":{"code":"PLATFORM.RATE_LIMIT_EXCEEDED"}})", 429, "x");
+                   parse_attachment_list(R"({"status":"error","error":{"code":"PLATFORM.RATE_LIMIT_EXCEEDED"}})", 429,
+                                         "x");
                }) == ATS_ERR_RATE_LIMITED);
     std::string full = kCandidateExample;
     BOOST_TEST(code_of([&] { parse_attachment_list(full.substr(0, full.size() / 2), 200, "x"); }) == ATS_ERR_TRANSIENT);
-    BOOST_TEST(code_of([] { parse_attachment_list(R"({"status":"success","data":{}})", 200, "x"); }) == ATS_ERR_TRANSIENT);
+    BOOST_TEST(code_of([] { parse_attachment_list(R"({"status":"success","data":{}})", 200, "x"); }) ==
+               ATS_ERR_TRANSIENT);
     BOOST_TEST(code_of([] { parse_attachment_list("<html>", 502, "x"); }) == ATS_ERR_TRANSIENT);
 }
 
@@ -195,7 +199,8 @@ BOOST_AUTO_TEST_CASE(download_refuses_what_exceeds_max_bytes) {
     BOOST_TEST(k.download_attachment(cv("https://files.example/a"), 1000, nullptr).size() == 1000u);
     // A short 206 is an incomplete transfer (retryable).
     h.answers.push_back({206, {{"Content-Range", "bytes 0-999/1000"}}, std::string(10, 'y')});
-    BOOST_TEST(code_of([&] { k.download_attachment(cv("https://files.example/a"), 1000, nullptr); }) == ATS_ERR_TRANSIENT);
+    BOOST_TEST(code_of([&] { k.download_attachment(cv("https://files.example/a"), 1000, nullptr); }) ==
+               ATS_ERR_TRANSIENT);
     BOOST_TEST(k.bytes_downloaded() == 2000 + 1001 + 1001 + 1000 + 10);
 }
 
@@ -203,10 +208,12 @@ BOOST_AUTO_TEST_CASE(download_of_a_file_larger_than_the_first_chunk_takes_a_seco
     FakeHost h;
     auto k = h.client();
     const int64_t chunk = 1 << 20, total = chunk + 500;
-    h.answers.push_back({206, {{"Content-Range", "bytes 0-" + std::to_string(chunk - 1) + "/" + std::to_string(total)}},
+    h.answers.push_back({206,
+                         {{"Content-Range", "bytes 0-" + std::to_string(chunk - 1) + "/" + std::to_string(total)}},
                          std::string(static_cast<size_t>(chunk), 'a')});
-    h.answers.push_back({206, {{"Content-Range", "bytes " + std::to_string(chunk) + "-" + std::to_string(total - 1) + "/" +
-                                                     std::to_string(total)}},
+    h.answers.push_back({206,
+                         {{"Content-Range", "bytes " + std::to_string(chunk) + "-" + std::to_string(total - 1) + "/" +
+                                                std::to_string(total)}},
                          std::string(500, 'b')});
     std::string file = k.download_attachment(cv("https://files.example/a"), 10 * chunk, nullptr);
     BOOST_TEST(file.size() == static_cast<size_t>(total));
@@ -215,7 +222,8 @@ BOOST_AUTO_TEST_CASE(download_of_a_file_larger_than_the_first_chunk_takes_a_seco
     BOOST_TEST(h.seen[0].headers.at("Range") == "bytes=0-" + std::to_string(chunk - 1));
     BOOST_TEST(h.seen[1].headers.at("Range") == "bytes=" + std::to_string(chunk) + "-" + std::to_string(total - 1));
     // Over the limit: refused after the first chunk alone.
-    h.answers.push_back({206, {{"Content-Range", "bytes 0-" + std::to_string(chunk - 1) + "/50000000"}},
+    h.answers.push_back({206,
+                         {{"Content-Range", "bytes 0-" + std::to_string(chunk - 1) + "/50000000"}},
                          std::string(static_cast<size_t>(chunk), 'a')});
     BOOST_TEST(code_of([&] { k.download_attachment(cv("https://files.example/a"), 10 * chunk, nullptr); }) ==
                ATS_ERR_INVALID_ARGUMENT);
@@ -236,7 +244,8 @@ BOOST_AUTO_TEST_CASE(download_of_an_empty_file_and_http_errors) {
                ATS_ERR_UNAUTHORIZED);
     BOOST_TEST(msg.find("expired") != std::string::npos);
     h.answers.push_back({404, {}, "no such file"});
-    BOOST_TEST(code_of([&] { k.download_attachment(cv("https://files.example/a"), 1000, nullptr); }) == ATS_ERR_NOT_FOUND);
+    BOOST_TEST(code_of([&] { k.download_attachment(cv("https://files.example/a"), 1000, nullptr); }) ==
+               ATS_ERR_NOT_FOUND);
     BOOST_TEST(code_of([&] { k.download_attachment(cv("/relative"), 1000, nullptr); }) == ATS_ERR_UPSTREAM);
 }
 

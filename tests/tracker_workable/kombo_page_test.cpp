@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(parses_a_full_page) {
     BOOST_TEST(a.first_name == "Ann");
     BOOST_REQUIRE_EQUAL(a.emails.size(), 1u);
     BOOST_TEST(a.emails[0] == "Ann.Lee@Example.com");
-    BOOST_REQUIRE_EQUAL(a.phones.size(), 1u); // the empty number is dropped
+    BOOST_REQUIRE_EQUAL(a.phones.size(), 1u);      // the empty number is dropped
     BOOST_REQUIRE_EQUAL(a.phone_types.size(), 1u); // ... and its type with it (parallel)
     BOOST_TEST(a.phone_types[0] == "MOBILE");
     BOOST_TEST(a.source == "LinkedIn"); // an object source (not Kombo's documented shape) still reads
@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(malformed_success_is_retryable_transient) {
         }
     };
     std::string full = kPage;
-    BOOST_TEST(check(full.substr(0, full.size() / 2))); // truncated
+    BOOST_TEST(check(full.substr(0, full.size() / 2)));                // truncated
     BOOST_TEST(check(R"({"status":"success","data":{"next":null}})")); // no results
     BOOST_TEST(check("[1,2,3]"));
 }

@@ -21,7 +21,8 @@ using namespace std::chrono_literals;
 namespace {
 
 ProcessResult call(HybridEnv &env, const std::string &op, const json::object &args = {}) {
-    return run_process(env.host_argv({"call", "--tenant", env.tenant(), op, "--args", json::serialize(args)}), {}, 300s);
+    return run_process(env.host_argv({"call", "--tenant", env.tenant(), op, "--args", json::serialize(args)}), {},
+                       300s);
 }
 
 std::vector<json::object> lines_of(const std::string &out) {
@@ -42,8 +43,9 @@ std::string ndjson_of(const std::vector<json::object> &rows) {
 std::string both_schemas(const std::string &kind, const std::vector<json::object> &rows) {
     std::string input = ndjson_of(rows);
     std::string errors = kombo_item_errors(kind, input);
-    ProcessResult p = run_process({"node", source_dir() + "/tests/tracker/e2e/validate_records.js", source_dir() + "/plugin_api/schema", kind},
-                                  {{"NODE_PATH", ajv_node_modules()}}, 120s, input);
+    ProcessResult p = run_process(
+        {"node", source_dir() + "/tests/tracker/e2e/validate_records.js", source_dir() + "/plugin_api/schema", kind},
+        {{"NODE_PATH", ajv_node_modules()}}, 120s, input);
     if (p.exit_code != 0) errors += "project " + kind + " schema: " + p.out + p.err;
     return errors;
 }

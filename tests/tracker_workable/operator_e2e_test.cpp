@@ -36,7 +36,8 @@ std::vector<std::string> lines(const std::string &text) {
 
 BOOST_AUTO_TEST_CASE(syncs_lists_cli_runs_and_dry_runs_newest_first_with_their_summaries) {
     HybridEnv env;
-    auto dry = run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run"}), {}, std::chrono::seconds(300));
+    auto dry =
+        run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run"}), {}, std::chrono::seconds(300));
     BOOST_TEST_REQUIRE(dry.exit_code == 0, dry.err);
     auto real = env.sync();
     auto summary = parse_summary(real);
@@ -65,7 +66,8 @@ BOOST_AUTO_TEST_CASE(syncs_lists_cli_runs_and_dry_runs_newest_first_with_their_s
     BOOST_TEST(runs[1].at("summary").at("plan_counts").as_object().size() > 0u);
     BOOST_TEST(runs[0].at("summary") == json::value(summary)); // the summary printed, whole
 
-    auto one = run_process(env.host_argv({"syncs", "--tenant", env.tenant(), "--run", std::string(runs[1].at("id").as_string())}));
+    auto one = run_process(
+        env.host_argv({"syncs", "--tenant", env.tenant(), "--run", std::string(runs[1].at("id").as_string())}));
     BOOST_TEST_REQUIRE(one.exit_code == 0, one.err);
     BOOST_TEST(json::parse(one.out).at("id") == runs[1].at("id"));
     auto last = run_process(env.host_argv({"syncs", "--tenant", env.tenant(), "--last", "1"}));
@@ -79,7 +81,9 @@ BOOST_AUTO_TEST_CASE(syncs_lists_cli_runs_and_dry_runs_newest_first_with_their_s
 
 BOOST_AUTO_TEST_CASE(a_failing_sync_says_so_once_on_stderr_and_is_recorded_as_failed) {
     HybridEnv env;
-    env.sandbox().admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"500"}}}}}}});
+    env.sandbox().admin_post(
+        "faults",
+        json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"500"}}}}}}});
     auto r = run_process(env.host_argv({"sync", "--tenant", env.tenant()}), {}, std::chrono::seconds(300));
     BOOST_TEST(r.exit_code != 0);
     auto err = lines(r.err);

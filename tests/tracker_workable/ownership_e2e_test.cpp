@@ -37,7 +37,8 @@ json::object untouched_pending(Sandbox &sb) {
     const json::value expected = sb.admin_get("expected");
     for (const auto &a : expected.at("applications").as_array()) {
         const auto &o = a.as_object();
-        if (o.at("outcome") == "PENDING" && !o.at("existing_link_id").is_null() && o.at("expected_status_by_stage") == "Applied")
+        if (o.at("outcome") == "PENDING" && !o.at("existing_link_id").is_null() &&
+            o.at("expected_status_by_stage") == "Applied")
             return o;
     }
     BOOST_FAIL("no synced PENDING application at Applied in the sandbox");
@@ -131,8 +132,10 @@ BOOST_AUTO_TEST_CASE(stalled_status_write_then_sigkill_then_workable_revert_conv
     const int64_t link = num(a.at("existing_link_id"));
     const json::string stage = a.at("stage").is_string() ? a.at("stage").get_string() : json::string();
 
-    env.sandbox().admin_post("faults", json::object{{"tracker", json::object{{"updateRecord",
-        json::object{{"rate", 1.0}, {"kinds", json::array{"stall"}}, {"stall_ms", 60000}}}}}});
+    env.sandbox().admin_post(
+        "faults", json::object{{"tracker", json::object{{"updateRecord", json::object{{"rate", 1.0},
+                                                                                      {"kinds", json::array{"stall"}},
+                                                                                      {"stall_ms", 60000}}}}}});
     workable_changes(env.sandbox(), app, json::object{{"outcome", "HIRED"}});
     const int64_t before = writes_of(env.sandbox(), "updateRecord");
     auto child = env.start_sync();

@@ -69,7 +69,8 @@ BOOST_AUTO_TEST_CASE(probe_confirms_every_checkable_assumption_on_a_faithful_san
     BOOST_TEST(p.by_id.size() == ats::shared::kWireAssumptionCount);
     for (const auto &a : ats::shared::kWireAssumptions) {
         const std::string id(a.id);
-        BOOST_TEST(verdict(p, id) == (a.read_only_checkable ? "confirmed" : "not_checkable"), id << ": " << json::serialize(p.by_id[id]));
+        BOOST_TEST(verdict(p, id) == (a.read_only_checkable ? "confirmed" : "not_checkable"),
+                   id << ": " << json::serialize(p.by_id[id]));
     }
     BOOST_TEST(p.report.at("contradicted").as_int64() == 0);
     BOOST_TEST(p.report.at("requests").as_int64() > 5);
@@ -83,7 +84,8 @@ BOOST_AUTO_TEST_CASE(probe_reports_each_contradiction_the_sandbox_is_told_to_mak
     for (const auto &a : ats::shared::kWireAssumptions) {
         if (!a.sandbox_violable || !a.read_only_checkable) continue;
         const std::string id(a.id);
-        env.sandbox().admin_post("violations", json::object{{"violate", json::array{json::string(id)}}}, a.system == "kombo");
+        env.sandbox().admin_post("violations", json::object{{"violate", json::array{json::string(id)}}},
+                                 a.system == "kombo");
         Probe p = probe(env);
         BOOST_TEST(p.run.exit_code == 7, id << ": exit " << p.run.exit_code << " " << p.run.err);
         BOOST_TEST(verdict(p, id) == "contradicted", id << ": " << json::serialize(p.by_id[id]));
@@ -108,7 +110,8 @@ BOOST_AUTO_TEST_CASE(sync_refuses_to_write_when_recordids_are_ignored_and_names_
     BOOST_TEST(r.err.find("refuses to write") != std::string::npos, r.err);
     BOOST_TEST(env.sandbox().admin_get("writes").at("writes").as_array().empty());
     // The dry run refuses the same way (it would not show a plan the real run cannot carry out).
-    auto dry = run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run"}), {}, std::chrono::seconds(120));
+    auto dry =
+        run_process(env.host_argv({"sync", "--tenant", env.tenant(), "--dry-run"}), {}, std::chrono::seconds(120));
     BOOST_TEST(dry.exit_code == 1);
     BOOST_TEST(dry.err.find("A14") != std::string::npos);
     // Fixed upstream: the next sync runs and is correct.
@@ -132,7 +135,8 @@ BOOST_AUTO_TEST_CASE(sync_refuses_to_write_when_updatedafter_is_read_in_utc_and_
 // the person); nothing is created either way in the sandbox.
 BOOST_AUTO_TEST_CASE(write_probes_check_a16_on_the_scratch_person_and_create_nothing) {
     HybridEnv env(options());
-    json::value page = env.sandbox().tracker("getRecords", json::object{{"instructions", json::object{{"recordtype", "R"}, {"numrecords", 1}}}});
+    json::value page = env.sandbox().tracker(
+        "getRecords", json::object{{"instructions", json::object{{"recordtype", "R"}, {"numrecords", 1}}}});
     const std::string scratch = std::to_string(page.at("results").as_array().at(0).at("id").to_number<int64_t>());
     Probe ok = probe(env, {"--write-probes", "--scratch-record", scratch});
     BOOST_TEST(ok.run.exit_code == 0, ok.run.err);

@@ -32,7 +32,9 @@ EnvOptions world() {
 }
 
 void budgets(Sandbox &sb, int tracker_per_second, int kombo_per_second) {
-    auto budget = [](int n) { return json::object{{"*", json::object{{"budget", json::object{{"requests", n}, {"window_ms", 1000}}}}}}; };
+    auto budget = [](int n) {
+        return json::object{{"*", json::object{{"budget", json::object{{"requests", n}, {"window_ms", 1000}}}}}};
+    };
     sb.admin_post("faults", json::object{{"tracker", budget(tracker_per_second)}, {"kombo", budget(kombo_per_second)}});
 }
 
@@ -87,8 +89,8 @@ BOOST_AUTO_TEST_CASE(a_sync_under_both_budgets_finishes_in_one_run_exactly_once_
     BOOST_TEST(kombo_non_get_requests(env.sandbox()) == 0);
 
     Tally tracker = tally(env.sandbox(), "tracker"), kombo = tally(env.sandbox(), "kombo");
-    BOOST_TEST_MESSAGE("Tracker " << tracker.ok << " ok, " << tracker.refused << " refused; Kombo " << kombo.ok << " ok, "
-                                  << kombo.refused << " refused");
+    BOOST_TEST_MESSAGE("Tracker " << tracker.ok << " ok, " << tracker.refused << " refused; Kombo " << kombo.ok
+                                  << " ok, " << kombo.refused << " refused");
     // Without pacing a third of Tracker's answers are 429. Paced: the first window's overrun (at
     // most the tenant's concurrency) and the odd probe of a slightly higher rate.
     BOOST_TEST(tracker.refused <= 16 + tracker.ok / 20);

@@ -38,8 +38,8 @@ EnvOptions world() {
     o.sandbox.people = 80;
     o.sandbox.tracker_people = 25;
     o.sandbox.extra_args = {"--nameless-every", "29"}; // people with no name on any application
-    o.sandbox.latency_ms = 4;     // slow enough to be caught mid-run
-    o.tracker_timeout_ms = 1500;  // a stalled write's outcome is unknown to the sync
+    o.sandbox.latency_ms = 4;                          // slow enough to be caught mid-run
+    o.tracker_timeout_ms = 1500;                       // a stalled write's outcome is unknown to the sync
     return o;
 }
 
@@ -77,8 +77,8 @@ json::object kill_loop(HybridEnv &env, LoopResult &r) {
     struct Point {
         std::initializer_list<const char *> methods;
         int64_t after;
-    } points[] = {{kAllWrites, 3}, {{"attachDocument"}, 2}, {kAllWrites, 40}, {{"updateRecord"}, 5},
-                  {{"attachDocument"}, 10}, {kAllWrites, 25}};
+    } points[] = {{kAllWrites, 3},       {{"attachDocument"}, 2},  {kAllWrites, 40},
+                  {{"updateRecord"}, 5}, {{"attachDocument"}, 10}, {kAllWrites, 25}};
     for (const auto &p : points) r.kills += kill_after(env, p.methods, p.after);
     // Then many kills right after person creates, while others are in flight: the interrupted
     // creates are what recovery must find again (by the record, never by a clock).
@@ -91,7 +91,8 @@ void require_converged(HybridEnv &env, const json::object &last) {
     BOOST_TEST(num(last.at("applications").at("errors")) == 0, json::serialize(last.at("errors")));
     auto problems = verify_against_expected(env.sandbox());
     for (const auto &p : problems) BOOST_TEST_MESSAGE("problem: " << p);
-    BOOST_TEST(problems.empty(), problems.size() << " difference(s), first: " << (problems.empty() ? "" : problems.front()));
+    BOOST_TEST(problems.empty(), problems.size()
+                                     << " difference(s), first: " << (problems.empty() ? "" : problems.front()));
     // Nothing left that fails forever, and nothing written twice by a further run.
     const int64_t before = writes(env.sandbox(), kAllWrites);
     json::object again = parse_summary(env.sync());

@@ -44,7 +44,8 @@ BOOST_AUTO_TEST_CASE(defaults_when_absent) {
 }
 
 BOOST_AUTO_TEST_CASE(every_v2_field_is_read) {
-    SyncConfig c = parse(R"("stage_mapping":{"table":{"Phone screen":"Interview","Offer":" Offer "},"match_equal_names":false},
+    SyncConfig c =
+        parse(R"("stage_mapping":{"table":{"Phone screen":"Interview","Offer":" Offer "},"match_equal_names":false},
         "workable_source":{"custom_field":"","on_link":true},
         "contacts":{"note_subject":"Other contact details"},
         "cvs":{"enabled":false,"max_bytes":2048,"content_types":["Application/PDF"," text/plain "]},

@@ -32,8 +32,9 @@ SyncConfig test_config() {
 }
 
 KomboApplication app(const std::string &id, const std::string &job, const std::string &first, const std::string &last,
-                     std::vector<std::string> emails, std::vector<std::string> phones, const std::string &outcome = "PENDING",
-                     const std::string &stage = "Applied", const std::string &updated = "2026-11-01T00:00:00.000Z") {
+                     std::vector<std::string> emails, std::vector<std::string> phones,
+                     const std::string &outcome = "PENDING", const std::string &stage = "Applied",
+                     const std::string &updated = "2026-11-01T00:00:00.000Z") {
     KomboApplication a;
     a.id = id;
     a.remote_id = "w" + id;
@@ -92,19 +93,60 @@ BOOST_AUTO_TEST_CASE(status_rule_table) {
         std::optional<std::string> tracker;
         StatusAction expect;
     } rows[] = {
-        {{"PENDING", "Applied"}, {"PENDING", "Applied"}, "Applied", "Applied", std::string("Shortlisted"), StatusAction::none},
-        {{"PENDING", "Applied"}, {"PENDING", "Interview"}, "Applied", "Interview", std::string("Applied"), StatusAction::write},
-        {{"PENDING", "Applied"}, {"PENDING", "Interview"}, "Applied", "Interview", std::string("Shortlisted"), StatusAction::keep_recruiter},
-        {{"PENDING", "Applied"}, {"HIRED", "Hired"}, "Applied", "Accepted", std::string("Shortlisted"), StatusAction::replace},
-        {{"PENDING", "Applied"}, {"DECLINED", "Applied"}, "Applied", "Declined", std::string("Offer"), StatusAction::replace},
+        {{"PENDING", "Applied"},
+         {"PENDING", "Applied"},
+         "Applied",
+         "Applied",
+         std::string("Shortlisted"),
+         StatusAction::none},
+        {{"PENDING", "Applied"},
+         {"PENDING", "Interview"},
+         "Applied",
+         "Interview",
+         std::string("Applied"),
+         StatusAction::write},
+        {{"PENDING", "Applied"},
+         {"PENDING", "Interview"},
+         "Applied",
+         "Interview",
+         std::string("Shortlisted"),
+         StatusAction::keep_recruiter},
+        {{"PENDING", "Applied"},
+         {"HIRED", "Hired"},
+         "Applied",
+         "Accepted",
+         std::string("Shortlisted"),
+         StatusAction::replace},
+        {{"PENDING", "Applied"},
+         {"DECLINED", "Applied"},
+         "Applied",
+         "Declined",
+         std::string("Offer"),
+         StatusAction::replace},
         {{"HIRED", "Hired"}, {"HIRED", "Offer"}, "Accepted", "Accepted", std::string("Offer"), StatusAction::none},
-        {{"PENDING", "Applied"}, {"PENDING", "Phone Screen"}, "Applied", "Applied", std::string("Offer"), StatusAction::none},
-        {{"PENDING", "Applied"}, {"PENDING", "Interview"}, "Applied", "Interview", std::string("Interview"), StatusAction::none},
-        {{"DECLINED", "x"}, {"PENDING", "Interview"}, "Declined", "Interview", std::string("Shortlisted"), StatusAction::keep_recruiter},
+        {{"PENDING", "Applied"},
+         {"PENDING", "Phone Screen"},
+         "Applied",
+         "Applied",
+         std::string("Offer"),
+         StatusAction::none},
+        {{"PENDING", "Applied"},
+         {"PENDING", "Interview"},
+         "Applied",
+         "Interview",
+         std::string("Interview"),
+         StatusAction::none},
+        {{"DECLINED", "x"},
+         {"PENDING", "Interview"},
+         "Declined",
+         "Interview",
+         std::string("Shortlisted"),
+         StatusAction::keep_recruiter},
     };
     for (const auto &r : rows) {
         StatusInputs in{r.last, r.now, r.written, r.want, r.tracker, true};
-        BOOST_TEST((decide_status(in).action == r.expect), r.now.outcome << "/" << r.now.stage << " tracker " << r.tracker.value_or("-"));
+        BOOST_TEST((decide_status(in).action == r.expect),
+                   r.now.outcome << "/" << r.now.stage << " tracker " << r.tracker.value_or("-"));
     }
     StatusInputs gone{{"PENDING", "a"}, {"HIRED", "b"}, "Applied", "Accepted", std::string(), false};
     BOOST_TEST((decide_status(gone).action == StatusAction::link_missing));
@@ -133,12 +175,15 @@ BOOST_AUTO_TEST_CASE(wanted_status_outcome_then_stage_table_then_equal_name_then
 BOOST_AUTO_TEST_CASE(contacts_fill_by_type_then_free_field_rest_in_note) {
     IdentityRules rules;
     PersonContacts w{{"ann@example.com", "ANN@example.com ", "ann.work@example.com"},
-                     {{"07700 900123", "WORK"}, {"+44 7700 900123", "MOBILE"}, {"0770 090", ""}, {"020 7946 0111", "HOME"},
+                     {{"07700 900123", "WORK"},
+                      {"+44 7700 900123", "MOBILE"},
+                      {"0770 090", ""},
+                      {"020 7946 0111", "HOME"},
                       {"07700 900124", "MOBILE"}}};
     ContactPlan p = plan_contacts(w, {}, rules);
     BOOST_TEST(p.fields.email == "ann@example.com");
-    BOOST_TEST(p.fields.workphone == "+447700900123");  // WORK by type; the +44 form is the same number
-    BOOST_TEST(p.fields.cellphone == "0770 090");       // unparsable: as typed, first free field
+    BOOST_TEST(p.fields.workphone == "+447700900123"); // WORK by type; the +44 form is the same number
+    BOOST_TEST(p.fields.cellphone == "0770 090");      // unparsable: as typed, first free field
     BOOST_TEST(p.fields.homephone == "+442079460111");
     BOOST_REQUIRE_EQUAL(p.note_lines.size(), 2u);
     BOOST_TEST(p.note_lines[0] == "E-mail: ann.work@example.com");
@@ -147,8 +192,10 @@ BOOST_AUTO_TEST_CASE(contacts_fill_by_type_then_free_field_rest_in_note) {
 
 BOOST_AUTO_TEST_CASE(contacts_never_replace_what_tracker_has_and_read_our_notes) {
     IdentityRules rules;
-    PersonContacts w{{"new@example.com", "typed@example.com"}, {{"07700 900123", "MOBILE"}, {"07700 900555", "MOBILE"}}};
-    TrackerContacts t{"typed@example.com", "07700 900999", "", "", {"Contact details...\nPhone (MOBILE): +447700900555"}};
+    PersonContacts w{{"new@example.com", "typed@example.com"},
+                     {{"07700 900123", "MOBILE"}, {"07700 900555", "MOBILE"}}};
+    TrackerContacts t{
+        "typed@example.com", "07700 900999", "", "", {"Contact details...\nPhone (MOBILE): +447700900555"}};
     ContactPlan p = plan_contacts(w, t, rules);
     BOOST_TEST(p.fields.email.empty()); // the recruiter's e-mail stays
     BOOST_TEST(p.fields.cellphone.empty());
@@ -182,7 +229,8 @@ BOOST_AUTO_TEST_CASE(sanitizer_cleans_or_refuses_with_a_reason) {
     BOOST_TEST(clean_text("Jos\xC3\xA9\xFF") == "Jos\xC3\xA9"); // invalid byte dropped, é kept
     auto blank = sanitize(app("1", "job-1", "  ", "\n", {"a@x.org"}, {}));
     BOOST_REQUIRE(blank.name_problem);
-    auto huge = sanitize(app("2", "job-1", std::string(100000, 'A'), "B", {std::string(300, 'e') + "@x.org"}, {std::string(400, '1')}));
+    auto huge = sanitize(
+        app("2", "job-1", std::string(100000, 'A'), "B", {std::string(300, 'e') + "@x.org"}, {std::string(400, '1')}));
     BOOST_REQUIRE(huge.name_problem);
     BOOST_TEST(huge.refused_details.size() == 2u);
     BOOST_TEST(huge.app.emails.empty());
@@ -192,8 +240,9 @@ BOOST_AUTO_TEST_CASE(sanitizer_cleans_or_refuses_with_a_reason) {
 
 BOOST_AUTO_TEST_CASE(new_person_gets_every_contact_detail_of_all_applications_once) {
     World w;
-    auto s = w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {"07700 900123"}),
-                    app("2", "job-2", "Ann", "Lee", {"ann@example.com", "ann.lee@work.example"}, {"0770 090", "07700 900777"})});
+    auto s = w.run(
+        {app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {"07700 900123"}),
+         app("2", "job-2", "Ann", "Lee", {"ann@example.com", "ann.lee@work.example"}, {"0770 090", "07700 900777"})});
     const auto &p = w.only_person();
     BOOST_TEST(p.row.email == "ann@example.com");
     BOOST_TEST(p.row.cellphone == "+447700900123");
@@ -231,11 +280,13 @@ BOOST_AUTO_TEST_CASE(recruiters_status_survives_unchanged_resync_stage_change_mo
     w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {})}); // unchanged in Workable
     BOOST_TEST(w.tracker.links.at(link).status == "Shortlisted");
     // Workable moves to Interview while the recruiter's status differs: the recruiter's stays.
-    auto kept = w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "PENDING", "Interview", "2026-11-02T00:00:00.000Z")});
+    auto kept = w.run(
+        {app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "PENDING", "Interview", "2026-11-02T00:00:00.000Z")});
     BOOST_TEST(w.tracker.links.at(link).status == "Shortlisted");
     BOOST_TEST(num(kept, "statuses", "kept_recruiter") == 1);
     // HIRED wins over the recruiter's status and is reported.
-    auto hired = w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "HIRED", "Hired", "2026-11-03T00:00:00.000Z")});
+    auto hired =
+        w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "HIRED", "Hired", "2026-11-03T00:00:00.000Z")});
     BOOST_TEST(w.tracker.links.at(link).status == "Accepted");
     BOOST_TEST(num(hired, "statuses", "replaced") == 1);
     BOOST_TEST(hired.at("statuses_replaced").as_array()[0].as_object().at("replaced").as_string() == "Shortlisted");
@@ -245,7 +296,8 @@ BOOST_AUTO_TEST_CASE(untouched_link_follows_workable_stage) {
     World w;
     w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {})});
     std::string link = w.tracker.links.begin()->first;
-    w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "PENDING", "Interview", "2026-11-02T00:00:00.000Z")});
+    w.run(
+        {app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "PENDING", "Interview", "2026-11-02T00:00:00.000Z")});
     BOOST_TEST(w.tracker.links.at(link).status == "Interview");
 }
 
@@ -258,13 +310,15 @@ BOOST_AUTO_TEST_CASE(status_write_applied_then_crash_is_recorded_by_the_next_run
     w.tracker.after_write = [](const std::string &m, const std::string &) {
         if (m == "setStatus") throw 42;
     };
-    BOOST_CHECK_THROW(w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "HIRED", "Hired", "2026-11-02T00:00:00.000Z")}),
-                      int);
+    BOOST_CHECK_THROW(
+        w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "HIRED", "Hired", "2026-11-02T00:00:00.000Z")}),
+        int);
     BOOST_TEST(w.fake_host.count_prefix("sint/") == 1u);
     w.tracker.after_write = nullptr;
     BOOST_TEST(w.tracker.links.at(link).status == "Accepted");
     // Workable reverts to the recorded value: the next run must put Tracker back.
-    auto s = w.run({app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "PENDING", "Applied", "2026-11-03T00:00:00.000Z")});
+    auto s = w.run(
+        {app("1", "job-1", "Ann", "Lee", {"ann@example.com"}, {}, "PENDING", "Applied", "2026-11-03T00:00:00.000Z")});
     BOOST_TEST(num(s, "intents", "confirmed") == 1);
     BOOST_TEST(w.tracker.links.at(link).status == "Applied");
 }
@@ -306,14 +360,17 @@ BOOST_AUTO_TEST_CASE(blank_name_is_refused_with_a_reason_then_quarantined_after_
     for (int run = 1; run <= 3; ++run) {
         auto s = w.run({a});
         BOOST_TEST(w.tracker.writes.empty());
-        if (run < 3) BOOST_TEST(s.at("refused").as_array()[0].as_object().at("reason").as_string().find("no name") != std::string::npos);
+        if (run < 3)
+            BOOST_TEST(s.at("refused").as_array()[0].as_object().at("reason").as_string().find("no name") !=
+                       std::string::npos);
     }
     BOOST_TEST(w.fake_host.count_prefix("quar/") == 1u);
     BOOST_TEST(w.fake_host.count_prefix("pend/") == 0u);
     auto skipped = w.run({a});
     BOOST_TEST(num(skipped, "applications", "quarantined") == 1);
     // Workable fixes the name: no longer quarantined, synced.
-    auto fixed = app("1", "job-1", "Ann", "Lee", {"x@example.com"}, {}, "PENDING", "Applied", "2026-11-05T00:00:00.000Z");
+    auto fixed =
+        app("1", "job-1", "Ann", "Lee", {"x@example.com"}, {}, "PENDING", "Applied", "2026-11-05T00:00:00.000Z");
     w.run({fixed});
     BOOST_TEST(w.tracker.people.size() == 1u);
     BOOST_TEST(w.fake_host.count_prefix("quar/") == 0u);

@@ -87,13 +87,16 @@ bool is_pending(const json::object &app) {
 }
 
 ProcessResult stream(HybridEnv &env, const json::object &args = {}) {
-    return run_process(env.host_argv({"call", "--tenant", env.tenant(), "applications.stream", "--args", json::serialize(args)}),
-                       {}, 300s);
+    return run_process(
+        env.host_argv({"call", "--tenant", env.tenant(), "applications.stream", "--args", json::serialize(args)}), {},
+        300s);
 }
 
 // Kombo answers 503 to everything (after the host's retries the sync fails TRANSIENT).
 void kombo_down(Sandbox &sb) {
-    sb.admin_post("faults", json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"503"}}}}}}});
+    sb.admin_post(
+        "faults",
+        json::object{{"kombo", json::object{{"*", json::object{{"rate", 1.0}, {"kinds", json::array{"503"}}}}}}});
 }
 
 } // namespace
@@ -127,7 +130,8 @@ BOOST_AUTO_TEST_CASE(verifier_reports_a_missing_email_and_a_doubled_document) {
         if (p.at("tracker_resource_id").is_null()) continue;
         std::string rid = id_text(p.at("tracker_resource_id"));
         for (const auto &e : p.at("emails").as_array())
-            if (missing_email.empty() && lower_trim(std::string(e.at("email_address").as_string())) != lower_trim(tracker_email[rid]))
+            if (missing_email.empty() &&
+                lower_trim(std::string(e.at("email_address").as_string())) != lower_trim(tracker_email[rid]))
                 missing_email = std::string(e.at("email_address").as_string());
         if (doubled_file.empty() && !p.at("documents").as_array().empty()) {
             const auto &d = p.at("documents").as_array()[0].as_object();
@@ -136,9 +140,12 @@ BOOST_AUTO_TEST_CASE(verifier_reports_a_missing_email_and_a_doubled_document) {
             std::string data(boost::beast::detail::base64::encoded_size(bytes.size()), '\0');
             data.resize(boost::beast::detail::base64::encode(data.data(), bytes.data(), bytes.size()));
             for (int i = 0; i < 2; ++i) {
-                auto r = sb.tracker("attachDocument", json::object{{"file", json::object{{"filename", doubled_file}, {"recordType", "R"},
-                                                                                         {"recordId", num(p.at("tracker_resource_id"))},
-                                                                                         {"documentType", "resume"}, {"data", data}}}});
+                auto r = sb.tracker("attachDocument",
+                                    json::object{{"file", json::object{{"filename", doubled_file},
+                                                                       {"recordType", "R"},
+                                                                       {"recordId", num(p.at("tracker_resource_id"))},
+                                                                       {"documentType", "resume"},
+                                                                       {"data", data}}}});
                 BOOST_TEST_REQUIRE(num(r.at("status")) == 0);
             }
         }
@@ -152,8 +159,9 @@ BOOST_AUTO_TEST_CASE(verifier_reports_a_missing_email_and_a_doubled_document) {
     bool reported_email = false, reported_document = false;
     for (const auto &p : problems) {
         reported_email = reported_email || p.find("e-mail " + missing_email + " found 0 times") != std::string::npos;
-        reported_document = reported_document || (p.find("CV '" + doubled_file + "'") != std::string::npos &&
-                                                  p.find("attached 2 times as resume, expected 1") != std::string::npos);
+        reported_document =
+            reported_document || (p.find("CV '" + doubled_file + "'") != std::string::npos &&
+                                  p.find("attached 2 times as resume, expected 1") != std::string::npos);
     }
     BOOST_TEST(reported_email, "no problem names the missing e-mail " << missing_email);
     BOOST_TEST(reported_document, "no problem names the doubled CV " << doubled_file);
@@ -176,14 +184,17 @@ BOOST_AUTO_TEST_CASE(verifier_reports_a_created_nameless_person_when_asked) {
     const auto &row = expected.at("unsyncable").as_array()[0].as_object();
     json::object state = sb.admin_get("state").as_object();
     const auto &job = state.at("truth").at("jobs").at(row.at("kombo_job_id").as_string()).as_object();
-    auto r = sb.tracker("createResource", json::object{{"instructions", json::object{{"assigntoopportunity", job.at("tracker_opportunity_id")}}},
-                                                       {"resource", json::object{{"firstname", " "}, {"lastname", ""}, {"source", "Workable"}}}});
+    auto r = sb.tracker(
+        "createResource",
+        json::object{{"instructions", json::object{{"assigntoopportunity", job.at("tracker_opportunity_id")}}},
+                     {"resource", json::object{{"firstname", " "}, {"lastname", ""}, {"source", "Workable"}}}});
     BOOST_TEST_REQUIRE(num(r.at("status")) == 0);
     const std::string rid = id_text(r.at("recordId"));
     VerifyOptions strict;
     strict.unsyncable = true;
     auto mentions = [&](const std::vector<std::string> &problems) {
-        return std::any_of(problems.begin(), problems.end(), [&](const std::string &p) { return p.find("resource " + rid + " ") == 0; });
+        return std::any_of(problems.begin(), problems.end(),
+                           [&](const std::string &p) { return p.find("resource " + rid + " ") == 0; });
     };
     BOOST_TEST(mentions(verify_against_expected(sb, strict)));
     VerifyOptions lenient;
@@ -212,8 +223,10 @@ BOOST_AUTO_TEST_CASE(cold_sync_matches_expected_and_kombo_sees_only_gets) {
     json::object s = parse_summary(r);
     require_correct(env.sandbox());
     json::object expected = env.sandbox().admin_get("expected").as_object();
-    BOOST_TEST(num(s.at("applications").at("pending")) == static_cast<int64_t>(expected.at("pending").as_array().size()));
-    BOOST_TEST(num(s.at("applications").at("deleted_reported")) == static_cast<int64_t>(expected.at("deleted").as_array().size()));
+    BOOST_TEST(num(s.at("applications").at("pending")) ==
+               static_cast<int64_t>(expected.at("pending").as_array().size()));
+    BOOST_TEST(num(s.at("applications").at("deleted_reported")) ==
+               static_cast<int64_t>(expected.at("deleted").as_array().size()));
     BOOST_TEST(num(s.at("applications").at("errors")) == 0);
     BOOST_TEST(num(s.at("people").at("matched_by_email")) + num(s.at("people").at("matched_by_phone")) > 0);
     BOOST_TEST(num(s.at("people").at("matched_by_phone")) > 0);
@@ -244,7 +257,7 @@ BOOST_AUTO_TEST_CASE(incremental_sync_after_new_changed_and_deleted_applications
     json::object s = parse_summary(env.sync());
     BOOST_TEST(num(s.at("applications").at("updated")) > 0); // outcome changes became status updates
     BOOST_TEST(num(s.at("applications").at("created")) > 0);
-    BOOST_TEST(num(s.at("applications_seen")) < 150);       // only what changed since the checkpoint
+    BOOST_TEST(num(s.at("applications_seen")) < 150); // only what changed since the checkpoint
     // Pending applications met both on the pending list and on a page count once.
     BOOST_TEST(num(s.at("applications").at("pending")) ==
                static_cast<int64_t>(env.sandbox().admin_get("expected").at("pending").as_array().size()));
@@ -262,8 +275,9 @@ BOOST_AUTO_TEST_CASE(unmapped_job_is_pending_then_synced_once_mapped) {
     // pending list (not the checkpoint) can bring them in.
     env.sandbox().admin_post("mutate", json::object{{"link_unmapped_job", true}});
     json::object s2 = parse_summary(env.sync());
-    BOOST_TEST(num(s2.at("applications").at("created")) >= num(s1.at("applications").at("pending")) -
-                                                              static_cast<int64_t>(env.sandbox().admin_get("expected").at("pending").as_array().size()));
+    BOOST_TEST(num(s2.at("applications").at("created")) >=
+               num(s1.at("applications").at("pending")) -
+                   static_cast<int64_t>(env.sandbox().admin_get("expected").at("pending").as_array().size()));
     BOOST_TEST(num(s2.at("applications").at("pending")) ==
                static_cast<int64_t>(env.sandbox().admin_get("expected").at("pending").as_array().size()));
     require_correct(env.sandbox());
@@ -275,9 +289,11 @@ BOOST_AUTO_TEST_CASE(ten_percent_faults_of_every_kind_then_rerun_converges) {
     HybridEnv env(o);
     json::array tracker_kinds{"429", "500", "502", "503", "reset", "truncated", "malformed", "overlap"};
     json::array kombo_kinds{"429", "500", "502", "503", "reset", "truncated", "malformed"};
-    env.sandbox().admin_post("faults", json::object{
-        {"tracker", json::object{{"*", json::object{{"rate", 0.1}, {"kinds", tracker_kinds}, {"seed", 11}}}}},
-        {"kombo", json::object{{"*", json::object{{"rate", 0.1}, {"kinds", kombo_kinds}, {"seed", 12}}}}}});
+    env.sandbox().admin_post(
+        "faults",
+        json::object{
+            {"tracker", json::object{{"*", json::object{{"rate", 0.1}, {"kinds", tracker_kinds}, {"seed", 11}}}}},
+            {"kombo", json::object{{"*", json::object{{"rate", 0.1}, {"kinds", kombo_kinds}, {"seed", 12}}}}}});
     auto first = env.sync();
     BOOST_TEST_MESSAGE("sync under faults exited " << first.exit_code << ": " << first.out.substr(0, 600));
     json::object injected = env.sandbox().admin_get("counters").at("faults_injected").as_object();
@@ -305,9 +321,12 @@ BOOST_AUTO_TEST_CASE(faults_with_stalls_past_the_timeout_then_rerun_converges) {
     o.tracker_timeout_ms = 1500; // below the 4 s stall: write outcomes become unknown
     HybridEnv env(o);
     // A stalled write may or may not have been applied: the sync must read back, never create twice.
-    env.sandbox().admin_post("faults", json::object{
-        {"tracker", json::object{{"*", json::object{{"rate", 0.1}, {"kinds", json::array{"stall", "500", "reset"}},
-                                                    {"stall_ms", 4000}, {"seed", 5}}}}}});
+    env.sandbox().admin_post(
+        "faults",
+        json::object{{"tracker", json::object{{"*", json::object{{"rate", 0.1},
+                                                                 {"kinds", json::array{"stall", "500", "reset"}},
+                                                                 {"stall_ms", 4000},
+                                                                 {"seed", 5}}}}}});
     auto first = env.sync(false, 300s);
     BOOST_TEST_MESSAGE("sync under stalls exited " << first.exit_code << ": " << first.out.substr(0, 600));
     env.sandbox().admin_post("faults", json::object{});
@@ -419,8 +438,8 @@ BOOST_AUTO_TEST_CASE(applications_stream_syncs_first_then_streams_each_applicati
     }
     // Every synced Workable application (a link the sync made, or a Tracker link it adopted).
     workable_links = env.sandbox().admin_get("expected").at("applications").as_array().size();
-    BOOST_TEST(lines == links.size());     // every Tracker application, Workable's included
-    BOOST_TEST(ids.size() == lines);       // each exactly once
+    BOOST_TEST(lines == links.size());           // every Tracker application, Workable's included
+    BOOST_TEST(ids.size() == lines);             // each exactly once
     BOOST_TEST(with_workable == workable_links); // synced ones carry their Workable and Kombo ids
     BOOST_TEST(with_workable > 0u);
 }
@@ -454,11 +473,13 @@ BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
     std::string target;
     for (const auto &o : tracker_before.at("opportunities").as_array()) {
         const std::string name(o.at("name").as_string());
-        if (name.size() > 15 && name.compare(name.size() - 15, 15, " Office Manager") == 0) target = id_text(o.at("id"));
+        if (name.size() > 15 && name.compare(name.size() - 15, 15, " Office Manager") == 0)
+            target = id_text(o.at("id"));
     }
     BOOST_REQUIRE_MESSAGE(!target.empty(), "no 'Office Manager' opportunity in the sandbox");
     for (const auto &l : tracker_before.at("links").as_array())
-        BOOST_REQUIRE_MESSAGE(id_text(l.at("opportunityid")) != target, "opportunity " << target << " already has links");
+        BOOST_REQUIRE_MESSAGE(id_text(l.at("opportunityid")) != target,
+                              "opportunity " << target << " already has links");
 
     env.set_job_mapping_extra(json::object{{"table", json::object{{job, target}}}});
     json::object s2 = parse_summary(env.sync());
@@ -489,18 +510,21 @@ BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
                 a.erase("updated_ms");
                 b.erase("updated_ms");
             }
-            BOOST_TEST((a == b), kind << " " << id << " changed: " << json::serialize(a) << " -> " << json::serialize(b));
+            BOOST_TEST((a == b),
+                       kind << " " << id << " changed: " << json::serialize(a) << " -> " << json::serialize(b));
         }
     }
 
     // Each person's resource: the one Tracker already had (truth), the one the first run created for
     // their other applications (same name, holding those), or a new one.
     std::map<std::string, const json::object *> truth_people;
-    for (const auto &p : before.at("truth").at("people").as_array()) truth_people[id_text(p.at("key"))] = &p.as_object();
+    for (const auto &p : before.at("truth").at("people").as_array())
+        truth_people[id_text(p.at("key"))] = &p.as_object();
     std::map<std::string, std::set<std::string>> opps_of_person, opps_of_resource_before;
     for (const auto &a : expected.at("applications").as_array())
         opps_of_person[id_text(a.at("person"))].insert(id_text(a.at("tracker_opportunity_id")));
-    for (const auto &[id, l] : links_before) opps_of_resource_before[id_text(l->at("resourceid"))].insert(id_text(l->at("opportunityid")));
+    for (const auto &[id, l] : links_before)
+        opps_of_resource_before[id_text(l->at("resourceid"))].insert(id_text(l->at("opportunityid")));
     auto same_name = [](const json::object &resource, const json::object &person) {
         return resource.at("firstname") == person.at("first_name") && resource.at("lastname") == person.at("last_name");
     };
@@ -538,7 +562,8 @@ BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
                 const auto &want = opps_of_person[person];
                 for (const auto &[id, r] : res_before) {
                     const auto &have = opps_of_resource_before[id];
-                    if (same_name(*r, truth) && std::includes(have.begin(), have.end(), want.begin(), want.end())) resource = id;
+                    if (same_name(*r, truth) && std::includes(have.begin(), have.end(), want.begin(), want.end()))
+                        resource = id;
                 }
             } else {
                 ++new_people;
@@ -576,7 +601,8 @@ BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
                     now.erase(f);
                 }
         }
-        BOOST_TEST((was == now), "resource " << id << " changed: " << json::serialize(was) << " -> " << json::serialize(now));
+        BOOST_TEST((was == now),
+                   "resource " << id << " changed: " << json::serialize(was) << " -> " << json::serialize(now));
     }
     for (const char *kind : {"documents", "activities"})
         for (const auto &[id, d] : by_id(tracker_after.at(kind)))
@@ -605,7 +631,8 @@ BOOST_AUTO_TEST_CASE(applications_stream_shows_unmapped_job_applications_as_pend
     for (auto &app : ndjson(r.out))
         if (is_pending(app)) pending[std::string(app.at("remote_ids").at("kombo").as_string())] = app;
     BOOST_TEST(pending.size() == expected_job.size()); // every unmapped-job application, once
-    if (!pending.empty()) BOOST_TEST_MESSAGE(pending.size() << " pending, e.g. " << json::serialize(pending.begin()->second));
+    if (!pending.empty())
+        BOOST_TEST_MESSAGE(pending.size() << " pending, e.g. " << json::serialize(pending.begin()->second));
     for (const auto &[kombo_id, job] : expected_job) {
         auto it = pending.find(kombo_id);
         BOOST_TEST_REQUIRE((it != pending.end()), "Workable application " << kombo_id << " is silently missing");
@@ -620,8 +647,8 @@ BOOST_AUTO_TEST_CASE(applications_stream_shows_unmapped_job_applications_as_pend
         BOOST_TEST(app.at("job_id").as_string() == job); // unmapped: the Kombo job id
         BOOST_TEST(app.at("candidate_name").is_string());
         BOOST_TEST(app.at("remote_updated_at").is_string());
-        for (const char *k : {"remote_id", "outcome", "rejection_reason_name", "rejected_at", "current_stage", "candidate_id",
-                              "remote_created_at", "changed_at", "custom_fields"})
+        for (const char *k : {"remote_id", "outcome", "rejection_reason_name", "rejected_at", "current_stage",
+                              "candidate_id", "remote_created_at", "changed_at", "custom_fields"})
             BOOST_TEST(app.contains(k), "pending record lacks " << k);
     }
 }
@@ -645,9 +672,12 @@ BOOST_AUTO_TEST_CASE(applications_stream_with_kombo_down_yields_tracker_then_the
     BOOST_TEST(!last.at("message").as_string().empty());
     size_t tracker = 0, pending = 0, control = 0;
     for (const auto &app : rows) {
-        if (app.contains("_type")) ++control;
-        else if (is_pending(app)) ++pending;
-        else ++tracker;
+        if (app.contains("_type"))
+            ++control;
+        else if (is_pending(app))
+            ++pending;
+        else
+            ++tracker;
     }
     BOOST_TEST(control == 1u);
     BOOST_TEST(tracker == links);            // Tracker's side complete
@@ -714,7 +744,8 @@ BOOST_AUTO_TEST_CASE(nameless_applicants_are_refused_then_quarantined_after_thre
         if (run < 3) {
             BOOST_TEST(num(s.at("applications").at("invalid")) == static_cast<int64_t>(unsyncable.size()));
             BOOST_TEST(s.at("refused").as_array().size() == unsyncable.size());
-            BOOST_TEST(std::string(s.at("refused").as_array()[0].at("reason").as_string()).find("no name") != std::string::npos);
+            BOOST_TEST(std::string(s.at("refused").as_array()[0].at("reason").as_string()).find("no name") !=
+                       std::string::npos);
         }
     }
     // Quarantined now: listed with the reason, not attempted.
@@ -732,7 +763,8 @@ BOOST_AUTO_TEST_CASE(nameless_applicants_are_refused_then_quarantined_after_thre
 
 BOOST_AUTO_TEST_CASE(check_names_a_configured_status_tracker_does_not_have) {
     EnvOptions o = medium_named();
-    o.workable_extra = json::object{{"stage_mapping", json::object{{"table", json::object{{"Phone Screen", "Phone Screened"}}}}}};
+    o.workable_extra =
+        json::object{{"stage_mapping", json::object{{"table", json::object{{"Phone Screen", "Phone Screened"}}}}}};
     HybridEnv env(o);
     auto check = run_process(env.host_argv({"check", "--tenant", env.tenant()}), {}, 60s);
     BOOST_TEST(check.exit_code != 0);

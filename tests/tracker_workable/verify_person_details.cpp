@@ -35,7 +35,9 @@ Places places_of(const json::object &state, const std::string &rid) {
     }
     for (const auto &av : tracker.at("activities").as_array()) {
         const auto &a = av.as_object();
-        if (str(a, "linkrecordtype") != "R" || str(a, "linkrecordid") != rid || str(a, "subject") != kContactNoteSubject) continue;
+        if (str(a, "linkrecordtype") != "R" || str(a, "linkrecordid") != rid ||
+            str(a, "subject") != kContactNoteSubject)
+            continue;
         std::istringstream in(str(a, "note"));
         for (std::string line; std::getline(in, line);) {
             std::vector<std::string> values{line};
@@ -71,7 +73,8 @@ bool same_phone(const json::object &want, const std::string &got) {
     return digits_of(got) == digits_of(str(want, "phone_number"));
 }
 
-template <typename Match> int count_in(const std::vector<std::string> &fields, const Places &p, Match match) {
+template <typename Match>
+int count_in(const std::vector<std::string> &fields, const Places &p, Match match) {
     int n = 0;
     for (const auto &f : fields) n += match(f) ? 1 : 0;
     for (const auto &line : p.note_lines) {
@@ -92,16 +95,20 @@ std::vector<std::string> verify_person_details(const json::object &state, const 
         Places places = places_of(state, rid);
         for (const auto &ev : person.at("emails").as_array()) {
             std::string want = lower_trimmed(str(ev.as_object(), "email_address"));
-            int n = count_in(places.email_fields, places, [&](const std::string &got) { return same_email(want, got); });
+            int n =
+                count_in(places.email_fields, places, [&](const std::string &got) { return same_email(want, got); });
             if (n != 1)
-                problems.push_back(who + ": e-mail " + str(ev.as_object(), "email_address") + " found " + std::to_string(n) +
-                                   " times, expected exactly once (email field or a '" + kContactNoteSubject + "' note)");
+                problems.push_back(who + ": e-mail " + str(ev.as_object(), "email_address") + " found " +
+                                   std::to_string(n) + " times, expected exactly once (email field or a '" +
+                                   kContactNoteSubject + "' note)");
         }
         for (const auto &pv : person.at("phones").as_array()) {
-            int n = count_in(places.phone_fields, places, [&](const std::string &got) { return same_phone(pv.as_object(), got); });
+            int n = count_in(places.phone_fields, places,
+                             [&](const std::string &got) { return same_phone(pv.as_object(), got); });
             if (n != 1)
-                problems.push_back(who + ": phone " + str(pv.as_object(), "phone_number") + " found " + std::to_string(n) +
-                                   " times, expected exactly once (phone fields or a '" + kContactNoteSubject + "' note)");
+                problems.push_back(who + ": phone " + str(pv.as_object(), "phone_number") + " found " +
+                                   std::to_string(n) + " times, expected exactly once (phone fields or a '" +
+                                   kContactNoteSubject + "' note)");
         }
     }
     if (options.documents) {
@@ -115,7 +122,8 @@ std::vector<std::string> verify_person_details(const json::object &state, const 
             slot.second += 1;
         }
         std::map<std::pair<std::string, std::string>, int> want;
-        for (const auto &dv : person.at("documents").as_array()) ++want[{str(dv.as_object(), "file_name"), str(dv.as_object(), "size")}];
+        for (const auto &dv : person.at("documents").as_array())
+            ++want[{str(dv.as_object(), "file_name"), str(dv.as_object(), "size")}];
         for (const auto &[key, n] : want)
             if (have[key].first != n)
                 problems.push_back(who + ": CV '" + key.first + "' (" + key.second + " bytes) attached " +

@@ -18,7 +18,7 @@ struct VerifyOptions {
     bool statuses_by_stage = true; // link statuses follow expected_status_by_stage, not expected_status
     bool documents = true;         // expected documents attached once (resume, same name and size), refused never
     bool unsyncable = true;        // people with syncable:false (no name anywhere) were not created; when off,
-                                    // a blank-named resource holding only their applications is tolerated
+                                   // a blank-named resource holding only their applications is tolerated
 };
 
 // A field of a sandbox record as text: strings as they are, integer ids in decimal, "" otherwise.

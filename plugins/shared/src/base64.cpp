@@ -54,11 +54,14 @@ std::string base64_decode(std::string_view text, std::string_view what) {
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-        if (c == '=') { ++padding; continue; }
+        if (c == '=') {
+            ++padding;
+            continue;
+        }
         int v = value_of(c);
         if (v < 0 || padding > 0)
-            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string(what) + ": invalid base64 at offset " +
-                                                                std::to_string(i));
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                                  std::string(what) + ": invalid base64 at offset " + std::to_string(i));
         acc = (acc << 6) | static_cast<uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
@@ -67,7 +70,8 @@ std::string base64_decode(std::string_view text, std::string_view what) {
         }
     }
     if (bits >= 6 || padding > 2)
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string(what) + ": truncated base64 (length not a multiple of 4)");
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                              std::string(what) + ": truncated base64 (length not a multiple of 4)");
     return out;
 }
 

@@ -23,7 +23,9 @@ std::string parent_of(const std::string &path) {
     return dot == std::string::npos ? std::string() : path.substr(0, dot);
 }
 
-bj::object object_schema() { return bj::object{{"type", "object"}, {"additionalProperties", false}, {"properties", bj::object{}}}; }
+bj::object object_schema() {
+    return bj::object{{"type", "object"}, {"additionalProperties", false}, {"properties", bj::object{}}};
+}
 
 // The schema object of the section at `path` ("" = the root), created on first use.
 bj::object &section_schema(bj::object &root, const std::string &path) {
@@ -82,7 +84,8 @@ std::string text_checked(const bj::value &v, const Row &r, const std::string &fi
     if (!v.is_string()) bad(field, "must be a string");
     std::string s(v.get_string());
     if (static_cast<int64_t>(s.size()) < min_length)
-        bad(field, min_length == 1 ? "must not be empty" : "must be at least " + std::to_string(min_length) + " characters");
+        bad(field,
+            min_length == 1 ? "must not be empty" : "must be at least " + std::to_string(min_length) + " characters");
     if (!r.pattern.empty() && !std::regex_search(s, std::regex(r.pattern, std::regex::ECMAScript)))
         bad(field, r.secret ? "is not in the expected form" : "'" + s + "' must match the pattern " + r.pattern);
     return s;
@@ -104,14 +107,16 @@ Value checked(const bj::value &v, const Row &r, const std::string &field) {
     }
     case Type::integer: {
         int64_t n = 0;
-        if (v.is_int64()) n = v.get_int64();
+        if (v.is_int64())
+            n = v.get_int64();
         else if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
             n = static_cast<int64_t>(v.get_uint64());
-        else bad(field, "must be an integer");
+        else
+            bad(field, "must be an integer");
         if ((r.min && n < *r.min) || (r.max && n > *r.max)) {
             std::string range = r.min && r.max ? "between " + std::to_string(*r.min) + " and " + std::to_string(*r.max)
-                                : r.min    ? "at least " + std::to_string(*r.min)
-                                           : "at most " + std::to_string(*r.max);
+                                : r.min        ? "at least " + std::to_string(*r.min)
+                                               : "at most " + std::to_string(*r.max);
             bad(field, "must be " + range + ", not " + std::to_string(n));
         }
         return n;
@@ -125,7 +130,8 @@ Value checked(const bj::value &v, const Row &r, const std::string &field) {
         if (r.min && static_cast<int64_t>(a.size()) < *r.min)
             bad(field, "must have at least " + std::to_string(*r.min) + " item" + (*r.min == 1 ? "" : "s"));
         std::vector<std::string> out;
-        for (size_t i = 0; i < a.size(); ++i) out.push_back(text_checked(a[i], r, field + "[" + std::to_string(i) + "]", 1));
+        for (size_t i = 0; i < a.size(); ++i)
+            out.push_back(text_checked(a[i], r, field + "[" + std::to_string(i) + "]", 1));
         return out;
     }
     case Type::string_map: {
@@ -214,12 +220,15 @@ std::optional<Value> Layout::read(const bj::object &root, const Row &row) const 
 }
 
 void Layout::refuse_unknown_keys(const bj::object &root) const {
-    std::function<void(const bj::object &, const std::string &)> walk = [&](const bj::object &o, const std::string &at) {
+    std::function<void(const bj::object &, const std::string &)> walk = [&](const bj::object &o,
+                                                                            const std::string &at) {
         for (const auto &kv : o) {
             std::string child = (at.empty() ? "" : at + ".") + std::string(kv.key());
             if (find_section(child)) {
-                if (kv.value().is_object()) walk(kv.value().get_object(), child);
-                else if (!kv.value().is_null()) bad(field(child), "must be an object");
+                if (kv.value().is_object())
+                    walk(kv.value().get_object(), child);
+                else if (!kv.value().is_null())
+                    bad(field(child), "must be an object");
                 continue;
             }
             bool is_row = false;

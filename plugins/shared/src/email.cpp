@@ -14,16 +14,28 @@ namespace {
 bool is_space_prefix(std::string_view s, size_t &len) {
     if (s.empty()) return false;
     unsigned char c = static_cast<unsigned char>(s[0]);
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') { len = 1; return true; }
-    if (s.size() >= 2 && c == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) { len = 2; return true; } // NBSP
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+        len = 1;
+        return true;
+    }
+    if (s.size() >= 2 && c == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) {
+        len = 2;
+        return true;
+    } // NBSP
     return false;
 }
 
 bool is_space_suffix(std::string_view s, size_t &len) {
     if (s.empty()) return false;
     unsigned char c = static_cast<unsigned char>(s.back());
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') { len = 1; return true; }
-    if (s.size() >= 2 && c == 0xA0 && static_cast<unsigned char>(s[s.size() - 2]) == 0xC2) { len = 2; return true; }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+        len = 1;
+        return true;
+    }
+    if (s.size() >= 2 && c == 0xA0 && static_cast<unsigned char>(s[s.size() - 2]) == 0xC2) {
+        len = 2;
+        return true;
+    }
     return false;
 }
 

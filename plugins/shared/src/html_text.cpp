@@ -11,7 +11,6 @@ namespace ats::shared {
 
 namespace {
 
-
 void append_utf8(std::string &out, uint32_t cp) {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
     if (cp < 0x80) {
@@ -31,36 +30,52 @@ void append_utf8(std::string &out, uint32_t cp) {
     }
 }
 
-struct Named { const char *name; uint32_t cp; };
+struct Named {
+    const char *name;
+    uint32_t cp;
+};
 constexpr Named kEntities[] = {
-    {"amp", '&'},     {"lt", '<'},      {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
-    {"nbsp", 0xA0},   {"pound", 0xA3},  {"euro", 0x20AC},  {"copy", 0xA9},    {"reg", 0xAE},
-    {"ndash", 0x2013},{"mdash", 0x2014},{"hellip", 0x2026},{"lsquo", 0x2018}, {"rsquo", 0x2019},
-    {"ldquo", 0x201C},{"rdquo", 0x201D},{"bull", 0x2022},  {"middot", 0xB7},  {"trade", 0x2122},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},     {"apos", '\''},
+    {"nbsp", 0xA0},    {"pound", 0xA3},   {"euro", 0x20AC},   {"copy", 0xA9},    {"reg", 0xAE},
+    {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}, {"lsquo", 0x2018}, {"rsquo", 0x2019},
+    {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"bull", 0x2022},   {"middot", 0xB7},  {"trade", 0x2122},
 };
 
 // Decodes the entity starting at html[i] == '&'; appends it and returns the index after it, or
 // appends '&' and returns i + 1 when it is not a recognised entity.
 size_t decode_entity(std::string_view html, size_t i, std::string &out) {
     size_t semi = html.find(';', i);
-    if (semi == std::string_view::npos || semi - i > 12) { out += '&'; return i + 1; }
+    if (semi == std::string_view::npos || semi - i > 12) {
+        out += '&';
+        return i + 1;
+    }
     std::string_view body = html.substr(i + 1, semi - i - 1);
     if (!body.empty() && body[0] == '#') {
         uint32_t cp = 0;
         bool hex = body.size() > 1 && (body[1] == 'x' || body[1] == 'X');
         std::string_view num = body.substr(hex ? 2 : 1);
-        if (num.empty()) { out += '&'; return i + 1; }
+        if (num.empty()) {
+            out += '&';
+            return i + 1;
+        }
         for (char c : num) {
-            int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                    : hex && std::isxdigit(static_cast<unsigned char>(c)) ? std::tolower(c) - 'a' + 10 : -1;
-            if (d < 0 || cp > 0x10FFFF) { out += '&'; return i + 1; }
+            int d = std::isdigit(static_cast<unsigned char>(c))           ? c - '0'
+                    : hex && std::isxdigit(static_cast<unsigned char>(c)) ? std::tolower(c) - 'a' + 10
+                                                                          : -1;
+            if (d < 0 || cp > 0x10FFFF) {
+                out += '&';
+                return i + 1;
+            }
             cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(d);
         }
         append_utf8(out, cp);
         return semi + 1;
     }
     for (const auto &e : kEntities)
-        if (body == e.name) { append_utf8(out, e.cp); return semi + 1; }
+        if (body == e.name) {
+            append_utf8(out, e.cp);
+            return semi + 1;
+        }
     out += '&';
     return i + 1;
 }
@@ -90,9 +105,12 @@ std::string tidy(const std::string &raw) {
             int explicit_breaks = 0;
             int block = 0;
             for (; i < raw.size() && (is_break(raw[i]) || raw[i] == ' '); ++i) {
-                if (raw[i] == kLineBreak) ++explicit_breaks;
-                else if (raw[i] == kBlockBreak) block = std::max(block, 1);
-                else if (raw[i] == kParagraphBreak) block = 2;
+                if (raw[i] == kLineBreak)
+                    ++explicit_breaks;
+                else if (raw[i] == kBlockBreak)
+                    block = std::max(block, 1);
+                else if (raw[i] == kParagraphBreak)
+                    block = 2;
             }
             gaps.push_back(std::min(2, std::max(explicit_breaks, block)));
             lines.emplace_back();
@@ -133,20 +151,34 @@ std::string html_to_text(std::string_view html) {
     size_t i = 0;
     while (i < html.size()) {
         char c = html[i];
-        if (c == '&') { i = decode_entity(html, i, raw); continue; }
-        if (c == '\n' || c == '\r' || c == '\t') { raw += ' '; ++i; continue; } // source newlines are spaces in HTML
+        if (c == '&') {
+            i = decode_entity(html, i, raw);
+            continue;
+        }
+        if (c == '\n' || c == '\r' || c == '\t') {
+            raw += ' ';
+            ++i;
+            continue;
+        } // source newlines are spaces in HTML
         // '<' starts a tag only before a letter, '/', '!' or '?': "1 < 2" is text.
         bool tag_start = c == '<' && i + 1 < html.size() &&
                          (std::isalpha(static_cast<unsigned char>(html[i + 1])) || html[i + 1] == '/' ||
                           html[i + 1] == '!' || html[i + 1] == '?');
-        if (!tag_start) { raw += c; ++i; continue; }
+        if (!tag_start) {
+            raw += c;
+            ++i;
+            continue;
+        }
         if (html.compare(i, 4, "<!--") == 0) {
             size_t end = html.find("-->", i + 4);
             i = end == std::string_view::npos ? html.size() : end + 3;
             continue;
         }
         size_t close = html.find('>', i);
-        if (close == std::string_view::npos) { raw += html.substr(i); break; } // a stray '<': keep the text
+        if (close == std::string_view::npos) {
+            raw += html.substr(i);
+            break;
+        } // a stray '<': keep the text
         std::string_view tag = html.substr(i + 1, close - i - 1);
         bool closing = !tag.empty() && tag[0] == '/';
         if (closing) tag.remove_prefix(1);
@@ -159,7 +191,10 @@ std::string html_to_text(std::string_view html) {
             std::string end_tag = "</" + name;
             std::string rest = ats::shared::ascii_lower(html.substr(i));
             size_t end = rest.find(end_tag);
-            if (end == std::string::npos) { i = html.size(); continue; }
+            if (end == std::string::npos) {
+                i = html.size();
+                continue;
+            }
             size_t end_close = html.find('>', i + end);
             i = end_close == std::string_view::npos ? html.size() : end_close + 1;
             continue;
@@ -182,7 +217,8 @@ std::string html_to_text(std::string_view html) {
     std::string spaced;
     spaced.reserve(raw.size());
     for (size_t k = 0; k < raw.size(); ++k) {
-        if (static_cast<unsigned char>(raw[k]) == 0xC2 && k + 1 < raw.size() && static_cast<unsigned char>(raw[k + 1]) == 0xA0) {
+        if (static_cast<unsigned char>(raw[k]) == 0xC2 && k + 1 < raw.size() &&
+            static_cast<unsigned char>(raw[k + 1]) == 0xA0) {
             spaced += ' ';
             ++k;
         } else {

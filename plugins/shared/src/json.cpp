@@ -57,7 +57,8 @@ std::vector<std::string> id_array(const bj::array &a, std::string_view field, st
 bj::value parse(std::string_view text, std::string_view what) {
     boost::system::error_code ec;
     bj::value v = bj::parse(bj::string_view(text.data(), text.size()), ec);
-    if (ec) throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string(what) + ": invalid JSON (" + ec.message() + ")");
+    if (ec)
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string(what) + ": invalid JSON (" + ec.message() + ")");
     return v;
 }
 
@@ -89,7 +90,8 @@ std::string require_nonempty_string(const bj::object &o, std::string_view field,
 int64_t require_int(const bj::object &o, std::string_view field, std::string_view where) {
     const bj::value &v = required(o, field, where);
     if (v.is_int64()) return v.get_int64();
-    if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(v.get_uint64());
+    if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX))
+        return static_cast<int64_t>(v.get_uint64());
     bad(where, field, "must be an integer");
 }
 
@@ -179,8 +181,7 @@ std::optional<std::string> scalar_text(const bj::value &v) {
     if (v.is_double()) {
         double d = v.get_double();
         // Range first: converting a double outside int64's range is undefined behaviour.
-        if (d > -9.0e15 && d < 9.0e15 && d == std::trunc(d))
-            return std::to_string(static_cast<int64_t>(d));
+        if (d > -9.0e15 && d < 9.0e15 && d == std::trunc(d)) return std::to_string(static_cast<int64_t>(d));
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.17g", d);
         return std::string(buf);

@@ -81,11 +81,11 @@ std::string attachment_type(std::string_view t) {
 }
 
 void complete_job(bj::object &j) {
-    nulls(j, {"job_code", "description", "confidential", "weekly_hours", "category", "department", "post_url",
-              "experience_level", "salary_amount", "salary_amount_from", "salary_amount_to", "salary_currency",
-              "remote_url", "opened_at", "closed_at", "remote_created_at", "remote_updated_at", "contact_id",
-              "remote_data", "remote_deleted_at", "employment_type", "remote_work_status", "salary_period",
-              "visibility", "location"});
+    nulls(j, {"job_code",          "description",        "confidential",     "weekly_hours",  "category",
+              "department",        "post_url",           "experience_level", "salary_amount", "salary_amount_from",
+              "salary_amount_to",  "salary_currency",    "remote_url",       "opened_at",     "closed_at",
+              "remote_created_at", "remote_updated_at",  "contact_id",       "remote_data",   "remote_deleted_at",
+              "employment_type",   "remote_work_status", "salary_period",    "visibility",    "location"});
     put_default(j, "custom_fields", bj::object{});
     lists(j, {"integration_fields", "stages", "screening_questions", "job_postings", "hiring_team"});
     if (auto it = j.find("stages"); it != j.end())
@@ -106,7 +106,9 @@ void complete_application(bj::object &a) {
     if (!a.contains("job")) {
         std::string id = text(a, "job_id");
         a["job"] = id.empty() ? bj::value(nullptr)
-                              : bj::value(bj::object{{"id", id}, {"remote_id", id}, {"name", a.contains("job_name") ? a["job_name"] : nullptr}});
+                              : bj::value(bj::object{{"id", id},
+                                                     {"remote_id", id},
+                                                     {"name", a.contains("job_name") ? a["job_name"] : nullptr}});
     }
     if (!a.contains("candidate")) {
         std::string id = text(a, "candidate_id");
@@ -115,8 +117,12 @@ void complete_application(bj::object &a) {
         } else {
             std::string first, last;
             split_full_name(text(a, "candidate_name"), first, last);
-            a["candidate"] = bj::object{{"id", id},           {"remote_id", id},     {"first_name", text_or_null(first)},
-                                        {"last_name", text_or_null(last)}, {"source", nullptr}, {"remote_url", nullptr},
+            a["candidate"] = bj::object{{"id", id},
+                                        {"remote_id", id},
+                                        {"first_name", text_or_null(first)},
+                                        {"last_name", text_or_null(last)},
+                                        {"source", nullptr},
+                                        {"remote_url", nullptr},
                                         {"tags", bj::array{}}};
         }
     } else if (a["candidate"].is_object()) {
@@ -149,8 +155,9 @@ void complete_attachment(bj::object &a) {
     // API root (/v1/tenants/{t}/); serve makes it absolute in its Kombo-shaped answers.
     if (!a.contains("data_url")) {
         std::string id = text(a, "id"), app = text(a, "application_id"), cand = text(a, "candidate_id");
-        a["data_url"] = !app.empty() ? "applications/" + app + "/attachments/" + id
-                        : !cand.empty() ? "candidates/" + cand + "/attachments/" + id : std::string();
+        a["data_url"] = !app.empty()    ? "applications/" + app + "/attachments/" + id
+                        : !cand.empty() ? "candidates/" + cand + "/attachments/" + id
+                                        : std::string();
     }
 }
 

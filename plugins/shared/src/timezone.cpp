@@ -15,8 +15,8 @@ using namespace std::chrono;
 
 [[noreturn]] void bad_time(std::string_view what, std::string_view text, std::string_view expected) {
     throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string(what) + ": '" + std::string(text) +
-                                                        "' is not a valid time (expected " +
-                                                        std::string(expected) + ")");
+                                                        "' is not a valid time (expected " + std::string(expected) +
+                                                        ")");
 }
 
 // Reads exactly `n` digits at s[pos]; -1 when they are not digits.
@@ -119,8 +119,7 @@ UtcSeconds TimeZone::local_to_utc(std::string_view local, std::string_view what)
     date::local_seconds ls = to_time_point<date::local_t>(f);
     date::local_info li = tz(zone_)->get_info(ls);
     switch (li.result) {
-    case date::local_info::unique:
-        return UtcSeconds{ls.time_since_epoch() - li.first.offset};
+    case date::local_info::unique: return UtcSeconds{ls.time_since_epoch() - li.first.offset};
     case date::local_info::nonexistent:
         // Spring gap: the offset in force before the change (li.first) shifts it forward.
         return UtcSeconds{ls.time_since_epoch() - li.first.offset};

@@ -139,7 +139,8 @@ std::vector<TrackerDocumentRow> DryRunPort::documents_of_person(const std::strin
     return out;
 }
 
-CreatedTrackerPerson DryRunPort::create_person_on_opportunity(const NewTrackerPerson &p, const std::string &opportunity_id) {
+CreatedTrackerPerson DryRunPort::create_person_on_opportunity(const NewTrackerPerson &p,
+                                                              const std::string &opportunity_id) {
     std::lock_guard<std::mutex> g(mu_);
     CreatedTrackerPerson c{"new-person-" + std::to_string(++people_), "new-link-" + std::to_string(++links_), false};
     TrackerResourceRow row;
@@ -159,8 +160,12 @@ CreatedTrackerPerson DryRunPort::create_person_on_opportunity(const NewTrackerPe
     person["first_name"] = p.first_name;
     person["last_name"] = p.last_name;
     if (!p.source.empty()) person["source"] = p.source;
-    record(bj::object{{"action", "create_person"},   {"method", "createResource"}, {"resource_id", c.resource_id},
-                      {"link_id", c.link_id},        {"opportunity_id", opportunity_id}, {"person", std::move(person)}});
+    record(bj::object{{"action", "create_person"},
+                      {"method", "createResource"},
+                      {"resource_id", c.resource_id},
+                      {"link_id", c.link_id},
+                      {"opportunity_id", opportunity_id},
+                      {"person", std::move(person)}});
     return c;
 }
 
@@ -169,16 +174,23 @@ std::string DryRunPort::create_link(const std::string &resource_id, const std::s
     std::lock_guard<std::mutex> g(mu_);
     std::string id = "new-link-" + std::to_string(++links_);
     new_links_[resource_id].push_back({id, opportunity_id, resource_id, ""});
-    record(bj::object{{"action", "create_link"},    {"method", "resourceApplication"}, {"resource_id", resource_id},
-                      {"opportunity_id", opportunity_id}, {"link_id", id},             {"source", source}});
+    record(bj::object{{"action", "create_link"},
+                      {"method", "resourceApplication"},
+                      {"resource_id", resource_id},
+                      {"opportunity_id", opportunity_id},
+                      {"link_id", id},
+                      {"source", source}});
     return id;
 }
 
 void DryRunPort::set_link_status(const std::string &link_id, const std::string &status_name) {
     std::lock_guard<std::mutex> g(mu_);
     statuses_[link_id] = status_name;
-    record(bj::object{{"action", "set_status"}, {"method", "updateRecord"}, {"record_type", "OR"},
-                      {"link_id", link_id},     {"to", status_name}});
+    record(bj::object{{"action", "set_status"},
+                      {"method", "updateRecord"},
+                      {"record_type", "OR"},
+                      {"link_id", link_id},
+                      {"to", status_name}});
 }
 
 void DryRunPort::update_person(const std::string &resource_id, const PersonFieldUpdate &u) {
@@ -189,25 +201,36 @@ void DryRunPort::update_person(const std::string &resource_id, const PersonField
     fill(mine.workphone, u.workphone);
     fill(mine.homephone, u.homephone);
     for (const auto &cf : u.custom_fields) mine.custom_fields.push_back(cf);
-    record(bj::object{{"action", "fill_contacts"}, {"method", "updateRecord"}, {"record_type", "R"},
-                      {"resource_id", resource_id}, {"fields", fields_json(u.email, u.cellphone, u.workphone, u.homephone, u.custom_fields)}});
+    record(bj::object{{"action", "fill_contacts"},
+                      {"method", "updateRecord"},
+                      {"record_type", "R"},
+                      {"resource_id", resource_id},
+                      {"fields", fields_json(u.email, u.cellphone, u.workphone, u.homephone, u.custom_fields)}});
 }
 
-std::string DryRunPort::add_person_note(const std::string &resource_id, const std::string &subject, const std::string &text) {
+std::string DryRunPort::add_person_note(const std::string &resource_id, const std::string &subject,
+                                        const std::string &text) {
     std::lock_guard<std::mutex> g(mu_);
     std::string id = "new-note-" + std::to_string(++notes_);
     new_notes_[resource_id].push_back({id, subject, text});
-    record(bj::object{{"action", "add_note"}, {"method", "createActivity"}, {"resource_id", resource_id},
-                      {"subject", subject},   {"text", text}});
+    record(bj::object{{"action", "add_note"},
+                      {"method", "createActivity"},
+                      {"resource_id", resource_id},
+                      {"subject", subject},
+                      {"text", text}});
     return id;
 }
 
-std::string DryRunPort::attach_resume(const std::string &resource_id, const std::string &file_name, const std::string &bytes) {
+std::string DryRunPort::attach_resume(const std::string &resource_id, const std::string &file_name,
+                                      const std::string &bytes) {
     std::lock_guard<std::mutex> g(mu_);
     std::string id = "new-document-" + std::to_string(++documents_);
     new_docs_[resource_id].push_back({id, file_name, "resume", static_cast<int64_t>(bytes.size())});
-    record(bj::object{{"action", "attach_cv"}, {"method", "attachDocument"}, {"resource_id", resource_id},
-                      {"file_name", file_name}, {"bytes", static_cast<int64_t>(bytes.size())}});
+    record(bj::object{{"action", "attach_cv"},
+                      {"method", "attachDocument"},
+                      {"resource_id", resource_id},
+                      {"file_name", file_name},
+                      {"bytes", static_cast<int64_t>(bytes.size())}});
     return id;
 }
 

@@ -80,12 +80,12 @@ private:
     boost::json::array plan_;
     std::map<std::thread::id, Why> why_;
     int people_ = 0, links_ = 0, notes_ = 0, documents_ = 0;
-    std::map<std::string, TrackerResourceRow> new_people_;              // synthetic id -> as created
-    std::map<std::string, PersonFieldUpdate> updates_;                  // resource -> fields filled
-    std::map<std::string, std::vector<TrackerLinkRow>> new_links_;      // resource -> links created
-    std::map<std::string, std::string> statuses_;                       // link -> status set
-    std::map<std::string, std::vector<TrackerNoteRow>> new_notes_;      // resource -> notes added
-    std::map<std::string, std::vector<TrackerDocumentRow>> new_docs_;   // resource -> documents added
+    std::map<std::string, TrackerResourceRow> new_people_;            // synthetic id -> as created
+    std::map<std::string, PersonFieldUpdate> updates_;                // resource -> fields filled
+    std::map<std::string, std::vector<TrackerLinkRow>> new_links_;    // resource -> links created
+    std::map<std::string, std::string> statuses_;                     // link -> status set
+    std::map<std::string, std::vector<TrackerNoteRow>> new_notes_;    // resource -> notes added
+    std::map<std::string, std::vector<TrackerDocumentRow>> new_docs_; // resource -> documents added
 };
 
 } // namespace ats::tracker_workable

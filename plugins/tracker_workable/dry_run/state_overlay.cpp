@@ -69,8 +69,8 @@ int32_t StateOverlay::scan(void *hd, const char *prefix, size_t prefix_len, ats_
     const StateOverlay &o = self(hd);
     std::map<std::string, std::string> merged;
     auto collect = [](void *u, const char *k, size_t kn, const uint8_t *v, size_t vn) -> int32_t {
-        static_cast<std::map<std::string, std::string> *>(u)->emplace(std::string(k, kn),
-                                                                       std::string(reinterpret_cast<const char *>(v), vn));
+        static_cast<std::map<std::string, std::string> *>(u)->emplace(
+            std::string(k, kn), std::string(reinterpret_cast<const char *>(v), vn));
         return ATS_SINK_CONTINUE;
     };
     if (int32_t rc = o.real_->state_scan(o.real_->host_data, prefix, prefix_len, collect, &merged, error); rc != ATS_OK)
@@ -78,13 +78,17 @@ int32_t StateOverlay::scan(void *hd, const char *prefix, size_t prefix_len, ats_
     {
         const std::string p(prefix, prefix_len);
         std::lock_guard<std::mutex> g(o.mu_);
-        for (auto it = o.writes_.lower_bound(p); it != o.writes_.end() && it->first.compare(0, p.size(), p) == 0; ++it) {
-            if (it->second) merged[it->first] = *it->second;
-            else merged.erase(it->first);
+        for (auto it = o.writes_.lower_bound(p); it != o.writes_.end() && it->first.compare(0, p.size(), p) == 0;
+             ++it) {
+            if (it->second)
+                merged[it->first] = *it->second;
+            else
+                merged.erase(it->first);
         }
     }
     for (const auto &[k, v] : merged)
-        if (on_value(user, k.data(), k.size(), reinterpret_cast<const uint8_t *>(v.data()), v.size()) != ATS_SINK_CONTINUE)
+        if (on_value(user, k.data(), k.size(), reinterpret_cast<const uint8_t *>(v.data()), v.size()) !=
+            ATS_SINK_CONTINUE)
             break;
     return ATS_OK;
 }

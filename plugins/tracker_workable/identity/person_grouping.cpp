@@ -185,9 +185,9 @@ Grouping group_by_person(const std::vector<ApplicantIdentity> &apps, const Ident
             clash = true;
             for (size_t h : heads) b.keep_apart(h, r);
             conflict(r, "phone_shared_by_different_emails",
-                     key + " is shared by applications " + apps[heads.empty() ? r : heads[0]].application_id +
-                         " (" + join(b.group_emails(heads.empty() ? r : heads[0])) + ") and " + apps[r].application_id +
-                         " (" + join(b.group_emails(r)) + "): not merged");
+                     key + " is shared by applications " + apps[heads.empty() ? r : heads[0]].application_id + " (" +
+                         join(b.group_emails(heads.empty() ? r : heads[0])) + ") and " + apps[r].application_id + " (" +
+                         join(b.group_emails(r)) + "): not merged");
             heads.push_back(r);
         }
         if (!clash) {
@@ -261,7 +261,9 @@ Grouping group_by_person(const std::vector<ApplicantIdentity> &apps, const Ident
                 continue;
             reported.push_back(m->resource_id);
             conflict(first, "email_and_phone_name_different_people",
-                     std::string(g.match_kind == 'e' ? "e-mail" : g.match_kind == 'p' ? "phone" : "candidate id") +
+                     std::string(g.match_kind == 'e'   ? "e-mail"
+                                 : g.match_kind == 'p' ? "phone"
+                                                       : "candidate id") +
                          " finds Tracker person " + g.resource_id + ", " + p + " finds Tracker person " +
                          m->resource_id + ": linked to " + g.resource_id,
                      {g.resource_id, m->resource_id});

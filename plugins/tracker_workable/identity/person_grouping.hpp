@@ -28,8 +28,8 @@ struct IdentityConflict {
     // "email_shared_by_different_people":      one e-mail, different names AND different phones
     //                                          (not merged)
     std::string kind;
-    std::string detail;                     // human-readable: the keys and applications involved
-    std::vector<std::string> resource_ids;  // Tracker resources involved, when any
+    std::string detail;                    // human-readable: the keys and applications involved
+    std::vector<std::string> resource_ids; // Tracker resources involved, when any
 };
 
 struct PersonGroup {

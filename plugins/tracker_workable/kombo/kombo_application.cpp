@@ -68,8 +68,10 @@ KomboApplication parse_one(const json::object &o) {
         // candidate.source is `string | null` in Kombo's OpenAPI document; an object with a name
         // (an older or another integration's shape) is read too.
         if (auto src = c->find("source"); src != c->end()) {
-            if (src->value().is_string()) a.source = std::string(src->value().get_string());
-            else if (src->value().is_object()) a.source = str(src->value().get_object(), "name");
+            if (src->value().is_string())
+                a.source = std::string(src->value().get_string());
+            else if (src->value().is_object())
+                a.source = str(src->value().get_object(), "name");
         }
     }
     return a;
@@ -140,7 +142,8 @@ KomboApplication application_from_json(std::string_view text) {
         for (const auto &x : *p)
             if (x.is_string()) a.phones.emplace_back(x.get_string());
     if (const auto *t = arr(o, "phone_types"))
-        for (const auto &x : *t) a.phone_types.emplace_back(x.is_string() ? std::string(x.get_string()) : std::string());
+        for (const auto &x : *t)
+            a.phone_types.emplace_back(x.is_string() ? std::string(x.get_string()) : std::string());
     // Older records have no phone_types: keep the vectors parallel either way.
     a.phone_types.resize(a.phones.size());
     a.source = str(o, "source");

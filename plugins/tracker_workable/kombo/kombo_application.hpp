@@ -22,10 +22,10 @@ struct KomboApplication {
     std::string candidate_remote_id;
     std::string first_name;
     std::string last_name;
-    std::vector<std::string> emails; // as typed, not normalised
-    std::vector<std::string> phones; // as typed, not normalised
+    std::vector<std::string> emails;      // as typed, not normalised
+    std::vector<std::string> phones;      // as typed, not normalised
     std::vector<std::string> phone_types; // parallel to phones: Kombo's type ("MOBILE", "WORK", ...) or ""
-    std::string source;              // candidate.source: string | null in Kombo's OpenAPI document
+    std::string source;                   // candidate.source: string | null in Kombo's OpenAPI document
     std::string remote_created_at;
     std::string current_stage_id;
     std::string remote_updated_at;

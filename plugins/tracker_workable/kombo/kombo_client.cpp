@@ -36,8 +36,8 @@ std::string kombo_time(int64_t unix_ms) {
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
     return buf;
 }
 
@@ -180,7 +180,8 @@ std::vector<KomboAttachment> parse_attachment_list(std::string_view body, int ht
     std::vector<KomboAttachment> out;
     out.reserve(results.size());
     for (const auto &v : results) {
-        if (!v.is_object()) throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Kombo " + what + ": a results[] entry is not an object");
+        if (!v.is_object())
+            throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Kombo " + what + ": a results[] entry is not an object");
         const auto &o = v.get_object();
         KomboAttachment a;
         a.id = jstr(o, "id");
@@ -234,8 +235,9 @@ std::string KomboClient::download_attachment(const KomboAttachment &a, int64_t m
     // The API key goes to the Kombo API's own origin only.
     const bool kombo_auth = origin == url_origin(cfg_.base_url);
     auto too_big = [&](int64_t size, const char *how) {
-        return ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "Kombo " + what + ": " + std::to_string(size) + " bytes (" + how +
-                                                             ") exceed the limit of " + std::to_string(max_bytes) +
+        return ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "Kombo " + what + ": " + std::to_string(size) + " bytes (" +
+                                                             how + ") exceed the limit of " +
+                                                             std::to_string(max_bytes) +
                                                              " bytes (cvs.max_bytes); not downloaded");
     };
     // The first request asks for at most kFirstChunk bytes: most CVs arrive whole, and a file over
@@ -269,7 +271,8 @@ std::string KomboClient::download_attachment(const KomboAttachment &a, int64_t m
         if (total > size && whole_chunk && last + 1 < total) { // allowed, larger than the first chunk: the rest
             ats::sdk::HttpResponse rest = fetch(true, size, total - 1);
             if (rest.status != 206 || content_range_total(rest.header("Content-Range")) != total)
-                throw ats::sdk::Error(ATS_ERR_TRANSIENT, "Kombo " + what + ": the file changed between two range requests", true);
+                throw ats::sdk::Error(ATS_ERR_TRANSIENT,
+                                      "Kombo " + what + ": the file changed between two range requests", true);
             resp.body += rest.body;
             return std::move(resp.body);
         }

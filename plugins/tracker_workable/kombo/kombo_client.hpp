@@ -38,7 +38,7 @@ struct KomboConfig {
 // (kombo-openapi.json). Nullable strings are "".
 struct KomboAttachment {
     std::string id, remote_id;
-    std::string type; // "CV" | "COVER_LETTER" | "OTHER"
+    std::string type;     // "CV" | "COVER_LETTER" | "OTHER"
     std::string data_url; // absolute, pre-signed per Kombo's docs (no API key needed)
     std::string file_name, content_type, remote_updated_at;
 };
@@ -51,9 +51,9 @@ std::vector<KomboAttachment> parse_attachment_list(std::string_view body, int ht
 // Filters of GET /ats/applications. Every set filter is re-sent with each cursor (Kombo binds a
 // cursor to the filters it was issued for).
 struct KomboApplicationFilter {
-    std::string updated_after;         // YYYY-MM-DDTHH:mm:ss.sssZ, "" = none
-    bool include_deleted = true;       // deleted applications are reported by the sync
-    std::vector<std::string> job_ids;  // Kombo job ids (ORed)
+    std::string updated_after;        // YYYY-MM-DDTHH:mm:ss.sssZ, "" = none
+    bool include_deleted = true;      // deleted applications are reported by the sync
+    std::vector<std::string> job_ids; // Kombo job ids (ORed)
 };
 
 class KomboClient {
@@ -106,7 +106,8 @@ private:
     // The only sender: always GET. `kombo_auth` false sends no Authorization/X-Integration-Id.
     ats::sdk::HttpResponse get(const std::string &url, const ats::sdk::Call *call, bool kombo_auth = true,
                                std::vector<std::pair<std::string, std::string>> extra_headers = {});
-    std::vector<KomboAttachment> attachments(const std::string &path, const std::string &what, const ats::sdk::Call *call);
+    std::vector<KomboAttachment> attachments(const std::string &path, const std::string &what,
+                                             const ats::sdk::Call *call);
 
     ats::sdk::Host host_;
     KomboConfig cfg_;

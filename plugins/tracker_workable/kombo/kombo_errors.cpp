@@ -22,8 +22,8 @@ ats::sdk::Error kombo_error(const std::string &code, const std::string &message,
     if (code == "PLATFORM.INTEGRATION_NOT_FOUND")
         return {ATS_ERR_INVALID_ARGUMENT, text + " (check provider_config.workable.kombo.integration_id)", false};
     if (code == "PLATFORM.INPUT_INVALID") return {ATS_ERR_INVALID_ARGUMENT, text, false};
-    if (code == "PLATFORM.UNKNOWN_ERROR" || code == "PLATFORM.TASK_TIMED_OUT" ||
-        code == "REMOTE.SERVICE_UNAVAILABLE" || code == "INTEGRATION.SETUP_SYNC_PENDING")
+    if (code == "PLATFORM.UNKNOWN_ERROR" || code == "PLATFORM.TASK_TIMED_OUT" || code == "REMOTE.SERVICE_UNAVAILABLE" ||
+        code == "INTEGRATION.SETUP_SYNC_PENDING")
         return {ATS_ERR_TRANSIENT, text, true};
     if (starts_with(code, "INTEGRATION.") || starts_with(code, "REMOTE.") || starts_with(code, "PLATFORM."))
         return {ATS_ERR_UPSTREAM, text, false};
@@ -49,10 +49,9 @@ const boost::json::object &kombo_success_data(std::string_view body, int http_st
     doc = json::parse(body, ec);
     if (ec || !doc.is_object()) {
         if (http_status != 200) throw kombo_error("", "response body is not JSON", http_status, what);
-        throw ats::sdk::Error(ATS_ERR_TRANSIENT,
-                              "Kombo " + what + ": malformed JSON in a 200 answer (" + std::to_string(body.size()) +
-                                  " bytes)",
-                              true);
+        throw ats::sdk::Error(
+            ATS_ERR_TRANSIENT,
+            "Kombo " + what + ": malformed JSON in a 200 answer (" + std::to_string(body.size()) + " bytes)", true);
     }
     const auto &root = doc.get_object();
     const std::string status = text(root, "status");

@@ -86,9 +86,11 @@ std::vector<ProbeFinding> probe_kombo(KomboClient &kombo, const ats::sdk::Call &
             for (const auto &r : *p2.results)
                 if (r.is_object() && ids.count(text(r.get_object(), "id"))) repeated = text(r.get_object(), "id");
             if (p1.results->size() > 2 || p2.results->size() > 2)
-                out.push_back({"K1", "contradicted", "GET " + second_path, "more than page_size (2) results on a page", ""});
+                out.push_back(
+                    {"K1", "contradicted", "GET " + second_path, "more than page_size (2) results on a page", ""});
             else if (!repeated.empty())
-                out.push_back({"K1", "contradicted", "GET " + second_path, "application " + repeated + " on page 1 and page 2", ""});
+                out.push_back({"K1", "contradicted", "GET " + second_path,
+                               "application " + repeated + " on page 1 and page 2", ""});
             else
                 out.push_back({"K1", "confirmed", "", "", ""});
             out.push_back({"K2", "confirmed", "", "", ""});
@@ -112,11 +114,15 @@ std::vector<ProbeFinding> probe_kombo(KomboClient &kombo, const ats::sdk::Call &
     Page p3 = fetch(kombo, path, call);
     bool found = false;
     if (p3.results)
-        for (const auto &r : *p3.results) found = found || (r.is_object() && text(r.get_object(), "id") == text(app, "id"));
-    if (found) out.push_back({"K3", "confirmed", "", "", ""});
+        for (const auto &r : *p3.results)
+            found = found || (r.is_object() && text(r.get_object(), "id") == text(app, "id"));
+    if (found)
+        out.push_back({"K3", "confirmed", "", "", ""});
     else
-        out.push_back({"K3", "contradicted", "GET " + path,
-                       "application " + text(app, "id") + " (changed at " + at + ") not answered: updated_after is exclusive", ""});
+        out.push_back(
+            {"K3", "contradicted", "GET " + path,
+             "application " + text(app, "id") + " (changed at " + at + ") not answered: updated_after is exclusive",
+             ""});
     return out;
 }
 

@@ -22,7 +22,8 @@ std::vector<std::pair<std::string, std::string>> custom_fields_of(const bj::obje
     std::vector<std::pair<std::string, std::string>> out;
     if (const bj::value *cf = sj::find_ci(raw, "customfields"); cf && cf->is_array())
         for (const auto &f : cf->get_array())
-            if (f.is_object()) out.emplace_back(sj::text_or(f.get_object(), "name"), sj::text_or(f.get_object(), "value"));
+            if (f.is_object())
+                out.emplace_back(sj::text_or(f.get_object(), "name"), sj::text_or(f.get_object(), "value"));
     return out;
 }
 TrackerLinkRow link_row(const ats::tracker::LinkRow &l) {
@@ -60,8 +61,7 @@ TrackerResourceRow TrackerPortClient::to_row(const ats::tracker::ResourceRow &r)
         // unreadable time is absent (as RecordMapper treats it), never a failure of the row.
         try {
             row.last_updated_utc = client_.zone().local_to_utc_iso(r.last_updated, "R " + row.id + " lastupdated");
-        } catch (const ats::sdk::Error &) {
-        }
+        } catch (const ats::sdk::Error &) {}
     }
     row.custom_fields = custom_fields_of(r.raw);
     return row;
@@ -149,8 +149,8 @@ CreatedTrackerPerson TrackerPortClient::create_person_on_opportunity(const NewTr
 
 std::string TrackerPortClient::create_link(const std::string &resource_id, const std::string &opportunity_id,
                                            const std::string &source) {
-    return std::to_string(client_.create_link(tracker_id(resource_id, "resource"), tracker_id(opportunity_id, "job mapping"),
-                                              "long", source, call_));
+    return std::to_string(client_.create_link(tracker_id(resource_id, "resource"),
+                                              tracker_id(opportunity_id, "job mapping"), "long", source, call_));
 }
 
 void TrackerPortClient::set_link_status(const std::string &link_id, const std::string &status_name) {
@@ -206,7 +206,8 @@ std::vector<TrackerNoteRow> TrackerPortClient::notes_of_person(const std::string
     client_.for_each_activity( // A6
         "R", tracker_id(resource_id, "person"),
         [&](const bj::object &row) {
-            out.push_back({std::to_string(sj::int_or(row, "id", 0)), sj::text_or(row, "subject"), sj::text_or(row, "note")});
+            out.push_back(
+                {std::to_string(sj::int_or(row, "id", 0)), sj::text_or(row, "subject"), sj::text_or(row, "note")});
             return true;
         },
         call_);

@@ -30,7 +30,8 @@ namespace ats::tracker_workable {
 
 class TrackerPortClient : public TrackerPort {
 public:
-    TrackerPortClient(const ats::tracker::TrackerClient &client, const ats_call_t *call) : client_(client), call_(call) {}
+    TrackerPortClient(const ats::tracker::TrackerClient &client, const ats_call_t *call)
+        : client_(client), call_(call) {}
 
     void for_each_opportunity(const std::function<void(const TrackerOpportunityRow &)> &fn) override;
     void for_each_resource(const std::string &updated_after_utc,

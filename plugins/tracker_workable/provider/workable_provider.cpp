@@ -38,8 +38,7 @@ ats::tracker::DescriptorStorage &storage() {
             "applications linked with statuses from outcomes, durable checkpoint and write intents. Every other "
             "operation is the tracker provider's.";
         info.capabilities = ats::tracker::tracker_capabilities();
-        ats::tracker::set_capability(info.capabilities,
-                                     {ATS_OP_APPLICATIONS_STREAM, ATS_SUPPORTED, ""});
+        ats::tracker::set_capability(info.capabilities, {ATS_OP_APPLICATIONS_STREAM, ATS_SUPPORTED, ""});
         ats::tracker::set_capability(info.capabilities, {ATS_OP_SYNC, ATS_SUPPORTED, ""});
         ats::tracker::set_capability(info.capabilities, {ATS_OP_FORGET, ATS_SUPPORTED, ""});
         info.config_schema_json = workable_config_schema_json();
@@ -47,7 +46,6 @@ ats::tracker::DescriptorStorage &storage() {
     }());
     return s;
 }
-
 
 // --- the combined applications.stream: Workable applications not (yet) in Tracker -------------
 
@@ -62,9 +60,9 @@ struct PendingFilter {
         if (job_ids && !job_ids->count(a.job_id) && (opportunity.empty() || !job_ids->count(opportunity))) return false;
         if (updated_after && !a.remote_updated_at.empty()) {
             try {
-                if (ats::shared::parse_utc_iso8601(a.remote_updated_at, "remote_updated_at") < *updated_after) return false;
-            } catch (const std::exception &) {
-            }
+                if (ats::shared::parse_utc_iso8601(a.remote_updated_at, "remote_updated_at") < *updated_after)
+                    return false;
+            } catch (const std::exception &) {}
         }
         return true;
     }
@@ -133,7 +131,7 @@ bj::object pending_application(const PendingRecord &p, const std::string &status
     o["id"] = a.id;
     o["remote_id"] = a.remote_id.empty() ? a.id : a.remote_id;
     o["outcome"] = (a.outcome == "PENDING" || a.outcome == "HIRED" || a.outcome == "DECLINED") ? bj::value(a.outcome)
-                                                                                                  : bj::value(nullptr);
+                                                                                               : bj::value(nullptr);
     o["rejection_reason_name"] = nullptr;
     o["rejected_at"] = nullptr;
     o["current_stage"] = a.current_stage_id.empty()
@@ -155,8 +153,7 @@ bj::object pending_application(const PendingRecord &p, const std::string &status
     bj::value changed = iso_or_null(a.remote_updated_at);
     if (changed.is_null()) changed = iso_or_null(p.last_failed_at);
     if (changed.is_null())
-        changed = ats::shared::format_utc_iso8601(
-            ats::shared::UtcSeconds(std::chrono::seconds(now_ms / 1000)));
+        changed = ats::shared::format_utc_iso8601(ats::shared::UtcSeconds(std::chrono::seconds(now_ms / 1000)));
     o["changed_at"] = changed;
     o["custom_fields"] = bj::object{};
     bj::object ids{{"kombo", a.id}};
@@ -174,10 +171,11 @@ bj::object pending_application(const PendingRecord &p, const std::string &status
     // Kombo's embedded job and candidate, as Kombo itself names them (the job is Kombo's, even when
     // job_id is the Tracker opportunity it maps to).
     std::string kombo_job = !a.job_id.empty() ? a.job_id : job;
-    o["job"] = kombo_job.empty() ? bj::value(nullptr)
-                                 : bj::value(bj::object{{"id", kombo_job},
-                                                        {"remote_id", a.job_remote_id.empty() ? kombo_job : a.job_remote_id},
-                                                        {"name", text_or_null(a.job_name)}});
+    o["job"] = kombo_job.empty()
+                   ? bj::value(nullptr)
+                   : bj::value(bj::object{{"id", kombo_job},
+                                          {"remote_id", a.job_remote_id.empty() ? kombo_job : a.job_remote_id},
+                                          {"name", text_or_null(a.job_name)}});
     if (!candidate.empty()) {
         bj::array emails;
         for (const auto &e : a.emails) emails.push_back(bj::object{{"email_address", e}, {"type", nullptr}});
@@ -212,11 +210,12 @@ std::map<std::string, std::string> pending_reasons_of(const std::string &summary
 
 // The control record of a failed Workable side (ats_plugin.h, "Control records").
 std::string workable_error_record(const ats::sdk::Error &e) {
-    return bj::serialize(bj::object{{"_type", "error"},
-                                    {"source", "workable"},
-                                    {"code", ats_status_name(e.code())},
-                                    {"message", std::string("Workable applications not refreshed (the sync failed): ") + e.what()},
-                                    {"retryable", e.retryable()}});
+    return bj::serialize(
+        bj::object{{"_type", "error"},
+                   {"source", "workable"},
+                   {"code", ats_status_name(e.code())},
+                   {"message", std::string("Workable applications not refreshed (the sync failed): ") + e.what()},
+                   {"retryable", e.retryable()}});
 }
 
 } // namespace
@@ -238,13 +237,15 @@ WorkableTrackerProvider::WorkableTrackerProvider(ats::sdk::Host host, std::strin
     kombo_ = std::make_unique<KomboClient>(host, sync_config_.kombo);
 }
 
-std::string WorkableTrackerProvider::run_sync(ats::sdk::Call &call, const RunOptions &options, const ats::sdk::Sink *sink) {
+std::string WorkableTrackerProvider::run_sync(ats::sdk::Call &call, const RunOptions &options,
+                                              const ats::sdk::Sink *sink) {
     TrackerPortClient port(client(), call.raw());
     SyncEngine engine(host(), sync_config_, *kombo_, port, tenant_id());
     return engine.run(options, call, sink);
 }
 
-void WorkableTrackerProvider::extra_probe_findings(ats::sdk::Call &call, std::vector<ats::tracker::ProbeFinding> &findings,
+void WorkableTrackerProvider::extra_probe_findings(ats::sdk::Call &call,
+                                                   std::vector<ats::tracker::ProbeFinding> &findings,
                                                    int64_t &requests) {
     const int64_t before = kombo_->request_count();
     for (auto &f : probe_kombo(*kombo_, call)) findings.push_back(std::move(f));
@@ -288,7 +289,8 @@ void stream_pending(ats::sdk::Host host, const JobMappingConfig &mapping, ats::s
             if (!filter.accepts(rec.app, opportunity)) return true;
             if (rec.reason.empty()) { // the older form: the engine kept the application only
                 auto it = reasons.find(rec.app.id);
-                if (it != reasons.end()) rec.reason = it->second;
+                if (it != reasons.end())
+                    rec.reason = it->second;
                 else if (opportunity.empty())
                     rec.reason = "job not mapped: Kombo job " + rec.app.job_id + " ('" + rec.app.job_name + "')";
                 else
@@ -310,7 +312,8 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
     // This stream runs a sync and adds the pending Workable applications after Tracker's: it
     // reports no positions, so no host resumes it (a page re-reads it from the start).
     if (args.contains("resume_after"))
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, op + " argument 'resume_after': this provider's application stream does not resume");
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                              op + " argument 'resume_after': this provider's application stream does not resume");
     PendingFilter filter;
     if (auto ua = sj::optional_string(args, "updated_after", op + " arguments"))
         filter.updated_after = ats::shared::parse_utc_iso8601(*ua, "applications.stream updated_after");
@@ -335,7 +338,9 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
             // FIRST so a consumer that stops early (a page, --limit) still learns it; hosts put it
             // last on NDJSON.
             host().warn(std::string("applications.stream: the Workable side is unavailable, streaming Tracker's "
-                                    "applications and the pending ones: ") + e.what(), call.raw());
+                                    "applications and the pending ones: ") +
+                            e.what(),
+                        call.raw());
             if (!sink.record(workable_error_record(e))) return;
         }
     }
@@ -366,31 +371,37 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
     if (!stopped) stream_pending(host(), sync_config_.jobs, call, filter, reasons, sink);
 }
 
-bool WorkableTrackerProvider::handle_operation(ats::sdk::Call &call, const std::string &operation, const bj::object &args,
-                                               ats::sdk::Sink &sink) {
+bool WorkableTrackerProvider::handle_operation(ats::sdk::Call &call, const std::string &operation,
+                                               const bj::object &args, ats::sdk::Sink &sink) {
     if (operation == ATS_OP_FORGET) {
         ForgetRequest req;
         int given = 0;
-        for (auto [name, dest] : {std::pair<const char *, std::string *>{"email", &req.email}, {"phone", &req.phone},
+        for (auto [name, dest] : {std::pair<const char *, std::string *>{"email", &req.email},
+                                  {"phone", &req.phone},
                                   {"workable_candidate_id", &req.workable_candidate_id},
                                   {"tracker_resource_id", &req.tracker_resource_id}}) {
             auto it = args.find(name);
             if (it == args.end()) continue;
             if (!it->value().is_string() || it->value().get_string().empty())
-                throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string("forget: ") + name + " must be a non-empty string");
+                throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                                      std::string("forget: ") + name + " must be a non-empty string");
             *dest = std::string(it->value().get_string());
             ++given;
         }
         if (given != 1)
-            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
-                                  "forget: give exactly one of email, phone, workable_candidate_id, tracker_resource_id");
+            throw ats::sdk::Error(
+                ATS_ERR_INVALID_ARGUMENT,
+                "forget: give exactly one of email, phone, workable_candidate_id, tracker_resource_id");
         ats::sdk::Lock lock = host().lock("workable-sync", sync_config_.lock_wait_ms); // not under a running sync
         call.throw_if_cancelled();
         ForgetCounts n = forget_person(host(), sync_config_, req);
-        emit(sink, bj::object{{"removed", bj::object{{"identity_keys", n.identity_keys}, {"id_maps", n.id_maps},
-                                                      {"pending", n.pending}, {"quarantined", n.quarantined},
-                                                      {"intents", n.intents}}},
-                              {"people", n.people}, {"total", n.total()}});
+        emit(sink, bj::object{{"removed", bj::object{{"identity_keys", n.identity_keys},
+                                                     {"id_maps", n.id_maps},
+                                                     {"pending", n.pending},
+                                                     {"quarantined", n.quarantined},
+                                                     {"intents", n.intents}}},
+                              {"people", n.people},
+                              {"total", n.total()}});
         return true;
     }
     return false;

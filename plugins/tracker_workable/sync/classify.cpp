@@ -10,8 +10,8 @@ AppClass classify(const ClassifyInputs &in) {
     if (in.tried_this_run && *in.tried_this_run == a.remote_updated_at) return AppClass::already_tried;
     if (in.record) {
         const AppRecord &r = *in.record;
-        const bool workable_changed = r.outcome != a.outcome || r.stage != a.current_stage_name ||
-                                      r.remote_updated_at != a.remote_updated_at;
+        const bool workable_changed =
+            r.outcome != a.outcome || r.stage != a.current_stage_name || r.remote_updated_at != a.remote_updated_at;
         if (workable_changed || r.documents_pending || in.full) return AppClass::changed;
         return AppClass::unchanged;
     }

@@ -17,9 +17,12 @@ void CommitLog::flush_locked() {
     if (pending_.empty()) return;
     ats::sdk::Host::Batch b;
     for (auto &op : pending_) {
-        if (op.put && op.secret) b.put_secret(std::move(op.key), std::move(op.value));
-        else if (op.put) b.put(std::move(op.key), std::move(op.value));
-        else b.erase(std::move(op.key));
+        if (op.put && op.secret)
+            b.put_secret(std::move(op.key), std::move(op.value));
+        else if (op.put)
+            b.put(std::move(op.key), std::move(op.value));
+        else
+            b.erase(std::move(op.key));
     }
     pending_.clear();
     units_ = 0;

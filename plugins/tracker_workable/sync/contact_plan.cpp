@@ -127,7 +127,8 @@ ContactPlan plan_contacts(const PersonContacts &workable, const TrackerContacts 
             *s->target = value;
             s->free = false;
         } else {
-            plan.note_lines.push_back("Phone" + (p.type.empty() ? std::string() : " (" + upper(p.type) + ")") + ": " + value);
+            plan.note_lines.push_back("Phone" + (p.type.empty() ? std::string() : " (" + upper(p.type) + ")") + ": " +
+                                      value);
         }
     }
     return plan;

@@ -42,9 +42,9 @@ struct TrackerContacts {
 };
 
 struct ContactPlan {
-    PersonFieldUpdate fields;             // fill-only: fields empty in Tracker
-    std::vector<std::string> note_lines;  // details with no free field ("E-mail: x", "Phone (WORK): y")
-    std::set<std::string> tokens;         // every token the person has in Tracker once this lands
+    PersonFieldUpdate fields;            // fill-only: fields empty in Tracker
+    std::vector<std::string> note_lines; // details with no free field ("E-mail: x", "Phone (WORK): y")
+    std::set<std::string> tokens;        // every token the person has in Tracker once this lands
     int64_t new_details() const {
         return static_cast<int64_t>(note_lines.size()) + !fields.email.empty() + !fields.cellphone.empty() +
                !fields.workphone.empty() + !fields.homephone.empty();

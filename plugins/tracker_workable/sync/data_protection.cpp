@@ -24,8 +24,8 @@ std::string field(const boost::json::object &o, std::string_view k) {
 }
 
 std::set<std::string> keys_of(const KomboApplication &a, const IdentityRules &rules) {
-    PersonIdentity id = identity_of(a.emails, a.phones, a.candidate_id, a.first_name, a.last_name, rules,
-                                    a.candidate_remote_id);
+    PersonIdentity id =
+        identity_of(a.emails, a.phones, a.candidate_id, a.first_name, a.last_name, rules, a.candidate_remote_id);
     return {id.keys.begin(), id.keys.end()};
 }
 
@@ -45,8 +45,10 @@ ProtectCounts protect_existing_state(const ats::sdk::Host &host, const IdentityR
     std::vector<std::pair<std::string, std::string>> raw_per;
     host.state_scan("per/", [&](std::string_view k, std::string_view v) {
         std::string key(k.substr(4));
-        if (is_protected_key(key)) per.emplace(key, std::string(v));
-        else raw_per.emplace_back(std::move(key), std::string(v));
+        if (is_protected_key(key))
+            per.emplace(key, std::string(v));
+        else
+            raw_per.emplace_back(std::move(key), std::string(v));
         return true;
     });
     for (const auto &[raw, res] : raw_per) {
@@ -60,8 +62,10 @@ ProtectCounts protect_existing_state(const ats::sdk::Host &host, const IdentityR
     std::vector<std::pair<std::string, std::string>> raw_names;
     host.state_scan("nam/", [&](std::string_view k, std::string_view v) {
         std::string key(k.substr(4));
-        if (key.rfind("h1.", 0) == 0) names.insert(key);
-        else raw_names.emplace_back(std::move(key), std::string(v));
+        if (key.rfind("h1.", 0) == 0)
+            names.insert(key);
+        else
+            raw_names.emplace_back(std::move(key), std::string(v));
         return true;
     });
     for (const auto &[raw, res] : raw_names) {
@@ -125,7 +129,8 @@ ForgetCounts forget_person(const ats::sdk::Host &host, const SyncConfig &cfg, co
     auto add_keys = [&](const PersonIdentity &id) { targets.insert(id.keys.begin(), id.keys.end()); };
     if (!req.email.empty()) {
         add_keys(identity_of({req.email}, {}, "", "", "", rules));
-        if (targets.empty()) throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "forget: the e-mail is not a well-formed address");
+        if (targets.empty())
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "forget: the e-mail is not a well-formed address");
     } else if (!req.phone.empty()) {
         add_keys(identity_of({}, {req.phone}, "", "", "", rules));
         if (targets.empty())
@@ -152,8 +157,7 @@ ForgetCounts forget_person(const ats::sdk::Host &host, const SyncConfig &cfg, co
                 PendingRecord r = decode_pending(v);
                 if (r.app.id.empty()) r.app.id = std::string(k.substr(prefix->size()));
                 parked.emplace_back(std::string(k), keys_of(r.app, rules));
-            } catch (const std::exception &) {
-            }
+            } catch (const std::exception &) {}
             return true;
         });
     for (const auto &[key, keys] : parked)
@@ -201,7 +205,8 @@ ForgetCounts forget_person(const ats::sdk::Host &host, const SyncConfig &cfg, co
     });
     std::string ignored;
     for (const auto &res : resources)
-        for (const auto &key : {state_keys::verified(res), state_keys::person_contacts(res), state_keys::contact_intent(res)})
+        for (const auto &key :
+             {state_keys::verified(res), state_keys::person_contacts(res), state_keys::contact_intent(res)})
             if (host.state_get(key, ignored)) {
                 batch.erase(key);
                 ++(key.rfind("cint/", 0) == 0 ? n.intents : n.id_maps);

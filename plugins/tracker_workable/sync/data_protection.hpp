@@ -43,7 +43,7 @@ struct ForgetCounts {
     int64_t identity_keys = 0; // "per/" and "nam/" entries
     int64_t id_maps = 0;       // "app/", "link/", "ver/", "pc/" entries
     int64_t pending = 0, quarantined = 0;
-    int64_t intents = 0;       // "int/", "sint/", "cint/", "dint/"
+    int64_t intents = 0; // "int/", "sint/", "cint/", "dint/"
     int64_t total() const { return identity_keys + id_maps + pending + quarantined + intents; }
 };
 

@@ -35,13 +35,15 @@ bool SyncRun::sync_documents(Work &w, const std::string &resource_id, StateOps &
             auto refuse = [&](const std::string &why) {
                 ++summary.documents_refused;
                 summary.add_item("documents_refused",
-                                 boost::json::serialize(boost::json::object{
-                                     {"application_id", w.app.id}, {"attachment_id", a.id}, {"file_name", a.file_name},
-                                     {"reason", why}}));
+                                 boost::json::serialize(boost::json::object{{"application_id", w.app.id},
+                                                                            {"attachment_id", a.id},
+                                                                            {"file_name", a.file_name},
+                                                                            {"reason", why}}));
                 ops.push_back({true, state_keys::document(a.id), "refused: " + why, true}); // names the file
             };
             bool allowed = false;
-            for (const auto &t : cfg_.cvs.content_types) allowed = allowed || media_type(t) == media_type(a.content_type);
+            for (const auto &t : cfg_.cvs.content_types)
+                allowed = allowed || media_type(t) == media_type(a.content_type);
             if (!allowed) {
                 refuse("content type '" + a.content_type + "' is not in cvs.content_types");
                 continue;
@@ -56,9 +58,10 @@ bool SyncRun::sync_documents(Work &w, const std::string &resource_id, StateOps &
             }
             summary.document_bytes += static_cast<int64_t>(bytes.size());
             // Intent first: a crash after attachDocument is found by reading the documents back.
-            host_.state_put_secret(state_keys::document_intent(a.id), // the file name may name the person
-                            boost::json::serialize(boost::json::object{
-                                {"r", resource_id}, {"f", a.file_name}, {"z", static_cast<int64_t>(bytes.size())}}));
+            host_.state_put_secret(
+                state_keys::document_intent(a.id), // the file name may name the person
+                boost::json::serialize(boost::json::object{
+                    {"r", resource_id}, {"f", a.file_name}, {"z", static_cast<int64_t>(bytes.size())}}));
             tracker_.explain(w.app.id, "CV " + a.id + " (" + a.content_type + ") of the application", "");
             std::string doc_id = tracker_.attach_resume(resource_id, a.file_name, bytes);
             ops.push_back({true, state_keys::document(a.id), doc_id});
@@ -70,7 +73,8 @@ bool SyncRun::sync_documents(Work &w, const std::string &resource_id, StateOps &
         complete = false;
         ++summary.documents_failed;
         summary.add_error(w.app.id, std::string("CV: ") + e.what());
-        host_.warn("workable sync: CV of application " + w.app.id + " failed (retried next sync): " + e.what(), call_.raw());
+        host_.warn("workable sync: CV of application " + w.app.id + " failed (retried next sync): " + e.what(),
+                   call_.raw());
     }
     return complete;
 }

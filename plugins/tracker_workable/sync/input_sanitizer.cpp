@@ -32,8 +32,8 @@ std::vector<std::string> clean_all(const std::vector<std::string> &v, size_t max
         std::string c = clean_text(v[i]);
         if (c.empty()) continue;
         if (utf8_length(c) > max_chars) {
-            refused.push_back(std::string(what) + " of " + std::to_string(utf8_length(c)) + " characters refused (over " +
-                              std::to_string(max_chars) + ")");
+            refused.push_back(std::string(what) + " of " + std::to_string(utf8_length(c)) +
+                              " characters refused (over " + std::to_string(max_chars) + ")");
             continue;
         }
         out.push_back(std::move(c));

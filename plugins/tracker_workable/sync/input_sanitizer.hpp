@@ -27,8 +27,8 @@ std::string clean_text(const std::string &raw);
 size_t utf8_length(const std::string &s);
 
 struct SanitizedApplication {
-    KomboApplication app;                  // names, e-mails, phones, source cleaned
-    std::optional<std::string> name_problem; // set when the name cannot be used (blank, too long)
+    KomboApplication app;                     // names, e-mails, phones, source cleaned
+    std::optional<std::string> name_problem;  // set when the name cannot be used (blank, too long)
     std::vector<std::string> refused_details; // "e-mail of 300 characters refused (over 254)", ...
 };
 

@@ -23,7 +23,8 @@ std::vector<Intent> intents(const SyncState &state, const std::string &prefix) {
     state.scan(prefix, [&](std::string_view k, std::string_view v) {
         boost::system::error_code ec;
         auto j = boost::json::parse(v, ec);
-        out.push_back({std::string(k.substr(prefix.size())), !ec && j.is_object() ? j.get_object() : boost::json::object{}});
+        out.push_back(
+            {std::string(k.substr(prefix.size())), !ec && j.is_object() ? j.get_object() : boost::json::object{}});
     });
     return out;
 }
@@ -63,7 +64,7 @@ void SyncRun::reconcile_leftover_intents() {
         if (found) {
             auto k = i.body.find("k");
             batch.put_secret(state_keys::person_contacts(i.id),
-                      boost::json::serialize(k != i.body.end() ? k->value() : boost::json::array{}));
+                             boost::json::serialize(k != i.body.end() ? k->value() : boost::json::array{}));
             ++summary.intents_confirmed;
         } else {
             ++summary.intents_not_applied;

@@ -34,8 +34,10 @@ void JobMapper::load_opportunities() {
             if (at && at->is_int64() && now - at->get_int64() < cfg_.refresh_seconds * 1000 && field &&
                 field->is_string() && field->get_string() == cfg_.custom_field && title && title->is_bool() &&
                 title->get_bool() == cfg_.by_title) {
-                for (const auto &kv : o.at("field_map").as_object()) by_field_[std::string(kv.key())] = std::string(kv.value().as_string());
-                for (const auto &kv : o.at("title_map").as_object()) by_title_[std::string(kv.key())] = std::string(kv.value().as_string());
+                for (const auto &kv : o.at("field_map").as_object())
+                    by_field_[std::string(kv.key())] = std::string(kv.value().as_string());
+                for (const auto &kv : o.at("title_map").as_object())
+                    by_title_[std::string(kv.key())] = std::string(kv.value().as_string());
                 loaded_ = true;
                 return;
             }
@@ -57,8 +59,10 @@ void JobMapper::load_opportunities() {
     json::object fm, tm;
     for (const auto &[k, v] : by_field_) fm[k] = v;
     for (const auto &[k, v] : by_title_) tm[k] = v;
-    host_.state_put(kSnapshotKey, json::serialize(json::object{{"at", now}, {"custom_field", cfg_.custom_field},
-                                                               {"by_title", cfg_.by_title}, {"field_map", std::move(fm)},
+    host_.state_put(kSnapshotKey, json::serialize(json::object{{"at", now},
+                                                               {"custom_field", cfg_.custom_field},
+                                                               {"by_title", cfg_.by_title},
+                                                               {"field_map", std::move(fm)},
                                                                {"title_map", std::move(tm)}}));
     loaded_ = true;
 }

@@ -58,7 +58,8 @@ void SyncRun::park(const KomboApplication &a, const std::string &kind, const std
     r.parked_at_ms = prev && prev->parked_at_ms > 0 ? prev->parked_at_ms : host_.now_unix_ms();
     if (kind != "unmapped_job" && counts) {
         r.failures = prev && prev->kind == kind && prev->reason == reason ? prev->failures + 1 : 1;
-        r.last_failed_at = ats::shared::format_utc_iso8601(ats::shared::UtcSeconds{std::chrono::seconds{host_.now_unix_ms() / 1000}});
+        r.last_failed_at =
+            ats::shared::format_utc_iso8601(ats::shared::UtcSeconds{std::chrono::seconds{host_.now_unix_ms() / 1000}});
     }
     const bool quarantine = r.failures > 0 && r.failures >= cfg_.quarantine_after_failures;
     ats::sdk::Host::Batch own;
@@ -126,9 +127,11 @@ void SyncRun::report_quarantine() {
         } catch (const std::exception &) {
             reason = "unreadable quarantine entry";
         }
-        summary.add_item("quarantined", boost::json::serialize(boost::json::object{
-                                            {"application_id", std::string(k.substr(state_keys::quarantined_prefix.size()))},
-                                            {"reason", reason}, {"failures", failures}}));
+        summary.add_item("quarantined",
+                         boost::json::serialize(boost::json::object{
+                             {"application_id", std::string(k.substr(state_keys::quarantined_prefix.size()))},
+                             {"reason", reason},
+                             {"failures", failures}}));
     });
 }
 
@@ -138,7 +141,8 @@ void SyncRun::retry_pending() {
     std::vector<std::string> keys;
     state_.scan(state_keys::pending_prefix, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
     if (options_.retry_quarantined)
-        state_.scan(state_keys::quarantined_prefix, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+        state_.scan(state_keys::quarantined_prefix,
+                    [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
     std::vector<KomboApplication> batch;
     for (size_t i = 0; i < keys.size(); ++i) {
         std::string doc;

@@ -37,7 +37,8 @@ PersonContacts contacts_of(const std::vector<Work *> &apps) {
     for (const Work *w : apps) {
         for (const auto &e : w->app.emails) c.emails.push_back(e);
         for (size_t i = 0; i < w->app.phones.size(); ++i)
-            c.phones.push_back({w->app.phones[i], i < w->app.phone_types.size() ? w->app.phone_types[i] : std::string()});
+            c.phones.push_back(
+                {w->app.phones[i], i < w->app.phone_types.size() ? w->app.phone_types[i] : std::string()});
     }
     return c;
 }
@@ -63,7 +64,8 @@ private:
     std::string link_source(const Work &w) const;
     std::string match_description() const {
         switch (t_.match_kind) {
-        case 'k': case 'w': return "matched by Workable candidate id, resource " + res_;
+        case 'k':
+        case 'w': return "matched by Workable candidate id, resource " + res_;
         case 'e': return "matched by e-mail, resource " + res_;
         case 'p': return "matched by phone, resource " + res_;
         default: return "resource " + res_;
@@ -72,22 +74,27 @@ private:
     void commit_new(Work &w, const std::string &link, const std::string &status);
     void report_replaced(const Work &w, const std::string &link, const std::string &was, const std::string &with) {
         ++run_.summary.statuses_replaced;
-        run_.summary.add_item("statuses_replaced", boost::json::serialize(boost::json::object{
-                                                       {"application_id", w.app.id}, {"tracker_link_id", link},
-                                                       {"replaced", was}, {"with", with}, {"workable_outcome", w.app.outcome}}));
+        run_.summary.add_item("statuses_replaced",
+                              boost::json::serialize(boost::json::object{{"application_id", w.app.id},
+                                                                         {"tracker_link_id", link},
+                                                                         {"replaced", was},
+                                                                         {"with", with},
+                                                                         {"workable_outcome", w.app.outcome}}));
     }
     void report_kept(const Work &w, const std::string &link, const std::string &tracker, const std::string &wanted) {
         ++run_.summary.statuses_kept;
-        run_.summary.add_item("statuses_kept", boost::json::serialize(boost::json::object{
-                                                   {"application_id", w.app.id}, {"tracker_link_id", link},
-                                                   {"tracker_status", tracker}, {"workable_wanted", wanted}}));
+        run_.summary.add_item("statuses_kept",
+                              boost::json::serialize(boost::json::object{{"application_id", w.app.id},
+                                                                         {"tracker_link_id", link},
+                                                                         {"tracker_status", tracker},
+                                                                         {"workable_wanted", wanted}}));
     }
 
     SyncRun &run_;
     PersonTask &t_;
     std::string res_;
     bool created_here_ = false;
-    std::set<std::string> landed_;  // contact tokens written with the create
+    std::set<std::string> landed_;           // contact tokens written with the create
     std::vector<std::string> creation_note_; // details the create had no field for
     struct KnownLink {
         std::string id, status;
@@ -146,7 +153,8 @@ void PersonWriter::write_all() {
         // note's intent guards against a second note).
         run_.summary.add_error(contact_sources_.front()->app.id,
                                std::string("contact details of Tracker resource ") + res_ + ": " + e.what());
-        run_.host_.warn("workable sync: contact details of resource " + res_ + " failed (retried next sync): " + e.what(),
+        run_.host_.warn("workable sync: contact details of resource " + res_ +
+                            " failed (retried next sync): " + e.what(),
                         run_.call_.raw());
         run_.commits_.add(std::move(ops_)); // the records above first: what follows must come after them
         ops_.clear();
@@ -174,7 +182,8 @@ void PersonWriter::write_known_status(Work &w) {
             run_.tracker_.explain(w.app.id,
                                   d.action == StatusAction::replace
                                       ? "Workable outcome " + w.app.outcome + " replaces the status a recruiter set"
-                                      : "Workable changed (outcome " + w.app.outcome + ", stage '" + w.app.current_stage_name +
+                                      : "Workable changed (outcome " + w.app.outcome + ", stage '" +
+                                            w.app.current_stage_name +
                                             "') and Tracker still shows the status the sync wrote",
                                   w.tracker_status.value_or(r.status));
             run_.tracker_.set_link_status(r.link_id, d.want);
@@ -190,8 +199,10 @@ void PersonWriter::write_known_status(Work &w) {
                                                        {"application_id", w.app.id}, {"tracker_link_id", r.link_id}}));
             break;
         case StatusAction::none:
-            if (w.app.outcome == r.outcome && w.app.current_stage_name == r.stage) ++run_.summary.applications_unchanged;
-            else ++run_.summary.applications_updated;
+            if (w.app.outcome == r.outcome && w.app.current_stage_name == r.stage)
+                ++run_.summary.applications_unchanged;
+            else
+                ++run_.summary.applications_updated;
             break;
         }
         r.outcome = w.app.outcome;
@@ -241,8 +252,9 @@ std::string PersonWriter::find_link(const std::string &opp, std::string *status)
 // and only create again when the link is really absent.
 std::string PersonWriter::create_link(Work &w, bool &recovered) {
     run_.tracker_.explain(w.app.id,
-                          created_here_ ? "another application of the person this run creates (" + res_ + ")"
-                                        : std::string("new application of a person Tracker has (") + match_description() + ")",
+                          created_here_
+                              ? "another application of the person this run creates (" + res_ + ")"
+                              : std::string("new application of a person Tracker has (") + match_description() + ")",
                           "");
     for (int attempt = 1;; ++attempt) {
         try {
@@ -411,12 +423,17 @@ void PersonWriter::link_new(Work &w) {
             // A link a recruiter made before the sync met this application: judged like a link the
             // sync wrote with the initial status. Untouched -> the wanted status; a recruiter's
             // status stays unless Workable's outcome is terminal (HIRED/DECLINED).
-            StatusInputs si{{"", ""}, {w.app.outcome, w.app.current_stage_name}, run_.cfg_.statuses.new_application, want,
-                            status_now, true};
+            StatusInputs si{{"", ""},
+                            {w.app.outcome, w.app.current_stage_name},
+                            run_.cfg_.statuses.new_application,
+                            want,
+                            status_now,
+                            true};
             StatusDecision d = decide_status(si);
             written = run_.cfg_.statuses.new_application; // the baseline later recruiter changes are judged against
             if (d.action == StatusAction::write || d.action == StatusAction::replace) {
-                run_.tracker_.explain(w.app.id, "a link a recruiter made for this job is adopted; Workable wants '" + want + "'",
+                run_.tracker_.explain(w.app.id,
+                                      "a link a recruiter made for this job is adopted; Workable wants '" + want + "'",
                                       status_now);
                 run_.tracker_.set_link_status(link, want);
                 ++run_.summary.statuses_written;
@@ -468,8 +485,10 @@ void PersonWriter::commit_new(Work &w, const std::string &link, const std::strin
     if (!w.identity.name_key.empty()) ops.push_back({true, state_keys::name(w.identity.name_key), res_});
     ops.push_back({true, state_keys::verified(res_), ""});
     ops.push_back({false, state_keys::intent(w.app.id), ""});
-    if (r.documents_pending) run_.park(w.app, "error", "CV not attached yet (retried next sync)", nullptr, false);
-    else ops.push_back({false, state_keys::pending(w.app.id), ""});
+    if (r.documents_pending)
+        run_.park(w.app, "error", "CV not attached yet (retried next sync)", nullptr, false);
+    else
+        ops.push_back({false, state_keys::pending(w.app.id), ""});
     ops.push_back({false, state_keys::quarantined(w.app.id), ""});
     // In memory at once (later people in this run see it); durable with the next commit group.
     for (const auto &k : identity_keys_of(w))
@@ -542,7 +561,7 @@ void PersonWriter::sync_contacts() {
         boost::json::array tokens;
         for (const auto &t : plan.tokens) tokens.push_back(boost::json::string(t));
         run_.host_.state_put_secret(state_keys::contact_intent(res_),
-                             boost::json::serialize(boost::json::object{{"t", text}, {"k", tokens}}));
+                                    boost::json::serialize(boost::json::object{{"t", text}, {"k", tokens}}));
         run_.tracker_.explain(contact_sources_.front()->app.id,
                               "contact details without a free Tracker field go into the note", "");
         run_.tracker_.add_person_note(res_, run_.cfg_.contacts.note_subject, text);

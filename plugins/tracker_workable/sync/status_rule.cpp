@@ -6,7 +6,8 @@ namespace ats::tracker_workable {
 
 bool is_terminal_outcome(const std::string &outcome) { return outcome == "HIRED" || outcome == "DECLINED"; }
 
-std::string wanted_status(const WorkableSide &side, const SyncConfig &cfg, const std::vector<std::string> &tracker_statuses) {
+std::string wanted_status(const WorkableSide &side, const SyncConfig &cfg,
+                          const std::vector<std::string> &tracker_statuses) {
     if (is_terminal_outcome(side.outcome)) return cfg.statuses.for_outcome(side.outcome);
     if (!side.stage.empty()) {
         if (auto it = cfg.stages.table.find(side.stage); it != cfg.stages.table.end()) return it->second;
@@ -17,8 +18,10 @@ std::string wanted_status(const WorkableSide &side, const SyncConfig &cfg, const
     return cfg.statuses.pending_status();
 }
 
-std::vector<std::string> unknown_configured_statuses(const SyncConfig &cfg, const std::vector<std::string> &tracker_statuses) {
-    std::vector<std::string> wanted{cfg.statuses.accepted, cfg.statuses.declined, cfg.statuses.pending_status(), cfg.statuses.new_application};
+std::vector<std::string> unknown_configured_statuses(const SyncConfig &cfg,
+                                                     const std::vector<std::string> &tracker_statuses) {
+    std::vector<std::string> wanted{cfg.statuses.accepted, cfg.statuses.declined, cfg.statuses.pending_status(),
+                                    cfg.statuses.new_application};
     for (const auto &kv : cfg.stages.table) wanted.push_back(kv.second);
     std::vector<std::string> unknown;
     for (const auto &w : wanted) {
@@ -31,9 +34,7 @@ std::vector<std::string> unknown_configured_statuses(const SyncConfig &cfg, cons
     return unknown;
 }
 
-bool needs_tracker_status(const StatusInputs &in) {
-    return in.now != in.last && in.want != in.last_written;
-}
+bool needs_tracker_status(const StatusInputs &in) { return in.now != in.last && in.want != in.last_written; }
 
 StatusDecision decide_status(const StatusInputs &in) {
     StatusDecision d;

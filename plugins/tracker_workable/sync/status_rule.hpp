@@ -29,11 +29,13 @@ bool is_terminal_outcome(const std::string &outcome);
 // The Tracker status for a Workable side: HIRED/DECLINED outcome mapping first; then the stage
 // table; then (match_equal_names) the Tracker status equal to the stage name ignoring case, in
 // Tracker's spelling; else the PENDING status. `tracker_statuses` are the account's status names.
-std::string wanted_status(const WorkableSide &side, const SyncConfig &cfg, const std::vector<std::string> &tracker_statuses);
+std::string wanted_status(const WorkableSide &side, const SyncConfig &cfg,
+                          const std::vector<std::string> &tracker_statuses);
 
 // Every configured status name (outcome and stage mappings, initial) that the account lacks;
 // empty when all exist.
-std::vector<std::string> unknown_configured_statuses(const SyncConfig &cfg, const std::vector<std::string> &tracker_statuses);
+std::vector<std::string> unknown_configured_statuses(const SyncConfig &cfg,
+                                                     const std::vector<std::string> &tracker_statuses);
 
 enum class StatusAction {
     none,           // Workable unchanged, or already the wanted status: nothing to write

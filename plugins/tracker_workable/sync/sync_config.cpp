@@ -40,7 +40,8 @@ void normalise_content_types(std::vector<std::string> &types, const std::string 
         std::string t = trimmed(types[i]);
         for (auto &ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (t.empty() || t.find('/') == std::string::npos)
-            cfg::bad(field + "[" + std::to_string(i) + "]", "'" + types[i] + "' is not a content type like application/pdf");
+            cfg::bad(field + "[" + std::to_string(i) + "]",
+                     "'" + types[i] + "' is not a content type like application/pdf");
         types[i] = std::move(t);
     }
 }
@@ -59,28 +60,37 @@ cfg::Table<SyncConfig> make_table() {
     cfg::Table<SyncConfig> t;
     t.key(Row::text("statuses.pending", "status for an application whose outcome is PENDING and whose stage maps to "
                                         "nothing (default: statuses.new_application)")
-              .with_example("In Review").at_least(1),
+              .with_example("In Review")
+              .at_least(1),
           ATS_CONFIG_MEMBER(statuses.pending));
     t.section({"workable", "Workable applications read through Kombo and synced into Tracker", true, ""});
 
     t.section({"workable.kombo", "Kombo's unified API, through which Workable is read (GET only)", true, ""});
     t.key(Row::text("workable.kombo.base_url",
                     "Kombo API base URL, e.g. https://api.kombo.dev/v1 (EU) or https://api.us.kombo.dev/v1 (US)")
-              .with_example("https://api.us.kombo.dev/v1").must_be_given().at_least(1).matching("^https?://"),
+              .with_example("https://api.us.kombo.dev/v1")
+              .must_be_given()
+              .at_least(1)
+              .matching("^https?://"),
           ATS_CONFIG_MEMBER(kombo.base_url));
     t.key(Row::text("workable.kombo.api_key", "Kombo API key (Authorization: Bearer): a secret reference")
-              .with_example("example-kombo-key").must_be_given().as_secret().at_least(1),
+              .with_example("example-kombo-key")
+              .must_be_given()
+              .as_secret()
+              .at_least(1),
           ATS_CONFIG_MEMBER(kombo.api_key));
     t.key(Row::text("workable.kombo.integration_id", "X-Integration-Id, e.g. workable:HWUTwvyx2wLoSUHphiWVrp28")
-              .with_example("workable:HWUTwvyx2wLoSUHphiWVrp28").must_be_given().at_least(1),
+              .with_example("workable:HWUTwvyx2wLoSUHphiWVrp28")
+              .must_be_given()
+              .at_least(1),
           ATS_CONFIG_MEMBER(kombo.integration_id));
     t.key(Row::integer("workable.kombo.page_size", 1, kKomboMaxPageSize, "results per Kombo page"),
           ATS_CONFIG_MEMBER(kombo.page_size));
     t.key(Row::integer("workable.kombo.timeout_ms", 100, 600000, "timeout of one Kombo request"),
           ATS_CONFIG_MEMBER(kombo.timeout_ms));
 
-    t.section({"workable.job_mapping", "how a Workable job finds its Tracker opportunity (give at least one way)",
-               true, ""});
+    t.section(
+        {"workable.job_mapping", "how a Workable job finds its Tracker opportunity (give at least one way)", true, ""});
     t.key(Row::map("workable.job_mapping.table",
                    "Workable job (Kombo job id or Workable remote job id) -> Tracker opportunity id")
               .with_example(boost::json::object{{"8E77A46EDE", "2311"}}),
@@ -95,7 +105,8 @@ cfg::Table<SyncConfig> make_table() {
                        "how long Tracker's opportunities read for custom_field/by_title are reused"),
           ATS_CONFIG_MEMBER(jobs.refresh_seconds));
 
-    t.section({"workable.identity", "which contact details are identities (README \"Who is the same person\")", false, ""});
+    t.section(
+        {"workable.identity", "which contact details are identities (README \"Who is the same person\")", false, ""});
     t.key(Row::boolean("workable.identity.fictional_numbers_are_identities",
                        "true only in a sandbox tenant: Ofcom drama numbers (07700 900xxx, 020 7946 0xxx, ...) and "
                        "555-01xx are identities"),
@@ -118,8 +129,8 @@ cfg::Table<SyncConfig> make_table() {
           ATS_CONFIG_MEMBER(lock_wait_ms));
 
     t.section({"workable.stage_mapping",
-               "Workable stage -> Tracker status; HIRED/DECLINED outcomes win; other stages use statuses.pending", false,
-               "stages go under stage_mapping.table: {\"<Workable stage>\": \"<Tracker status>\"}"});
+               "Workable stage -> Tracker status; HIRED/DECLINED outcomes win; other stages use statuses.pending",
+               false, "stages go under stage_mapping.table: {\"<Workable stage>\": \"<Tracker status>\"}"});
     t.key(Row::map("workable.stage_mapping.table", "Workable stage name -> Tracker opportunity-resource status name")
               .with_example(boost::json::object{{"Phone Screen", "Shortlisted"}}),
           ATS_CONFIG_MEMBER(stages.table), trim_stage_table);
@@ -140,7 +151,8 @@ cfg::Table<SyncConfig> make_table() {
     t.section({"workable.contacts", "contact details without a Tracker field of their own", false, ""});
     t.key(Row::text("workable.contacts.note_subject",
                     "subject of the one note per person holding contact details without a Tracker field")
-              .with_example("Other contact details").at_least(1),
+              .with_example("Other contact details")
+              .at_least(1),
           ATS_CONFIG_MEMBER(contacts.note_subject), trim_nonempty);
 
     t.section({"workable.cvs", "Workable CVs attached to Tracker people", false, ""});
@@ -151,7 +163,9 @@ cfg::Table<SyncConfig> make_table() {
           ATS_CONFIG_MEMBER(cvs.max_bytes));
     t.key(Row::list("workable.cvs.content_types",
                     "content types attached (case-insensitive); others are skipped (cvs.enabled: false turns CVs off)")
-              .with_example(boost::json::array{"application/pdf"}).at_least(1).matching("/"),
+              .with_example(boost::json::array{"application/pdf"})
+              .at_least(1)
+              .matching("/"),
           ATS_CONFIG_MEMBER(cvs.content_types), normalise_content_types);
 
     t.key(Row::integer("workable.quarantine_after_failures", 1, 100,

@@ -37,7 +37,7 @@ struct JobMappingConfig {
 // A link whose wanted status equals new_application (what Tracker gives a new link) needs no
 // updateRecord.
 struct StatusMappingConfig : ats::tracker::StatusNames {
-    std::optional<std::string> pending;      // outcome PENDING or none; absent: new_application
+    std::optional<std::string> pending; // outcome PENDING or none; absent: new_application
 
     const std::string &pending_status() const { return pending ? *pending : new_application; }
     const std::string &for_outcome(const std::string &outcome) const {
@@ -58,7 +58,7 @@ struct StageMappingConfig {
 // Where Workable's own candidate.source ("Referral", "LinkedIn") is kept, beside source_label.
 struct WorkableSourceConfig {
     std::string custom_field = "Workable Source"; // resource custom field; "" = not written there
-    bool on_link = false; // also put "<source_label>: <source>" as the link's source
+    bool on_link = false;                         // also put "<source_label>: <source>" as the link's source
 };
 
 // Contact details that have no Tracker field of their own (a third e-mail, a fourth phone, a
@@ -67,7 +67,7 @@ struct ContactConfig {
     std::string note_subject = "Workable contact details";
 };
 
-inline constexpr int64_t kMaxCvBytes = 100LL * 1024 * 1024;   // cvs.max_bytes upper bound (100 MB)
+inline constexpr int64_t kMaxCvBytes = 100LL * 1024 * 1024;    // cvs.max_bytes upper bound (100 MB)
 inline constexpr int64_t kMaxOverlapSeconds = 7LL * 24 * 3600; // overlap_seconds upper bound (7 days)
 
 // Résumés: Kombo attachments of type CV (application and candidate) attached to the resource.
@@ -75,9 +75,10 @@ struct CvConfig {
     bool enabled = true;
     int64_t max_bytes = 10 * 1024 * 1024;
     std::vector<std::string> content_types = {
-        "application/pdf", "application/x-pdf", "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/rtf",
-        "text/rtf", "text/plain", "application/vnd.oasis.opendocument.text"};
+        "application/pdf",    "application/x-pdf",
+        "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/rtf",    "text/rtf",
+        "text/plain",         "application/vnd.oasis.opendocument.text"};
 };
 
 struct SyncConfig {

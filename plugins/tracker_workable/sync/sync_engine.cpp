@@ -23,8 +23,10 @@ std::string SyncEngine::run(const RunOptions &options, const ats::sdk::Call &cal
     } catch (const ats::sdk::Error &e) {
         if (e.code() != ATS_ERR_CONFLICT) throw;
         throw ats::sdk::Error(ATS_ERR_CONFLICT,
-                              "sync of tenant '" + tenant_ + "': another sync of this tenant is running and did not "
-                              "finish within " + std::to_string(cfg_.lock_wait_ms) + " ms (" + e.what() + ")",
+                              "sync of tenant '" + tenant_ +
+                                  "': another sync of this tenant is running and did not "
+                                  "finish within " +
+                                  std::to_string(cfg_.lock_wait_ms) + " ms (" + e.what() + ")",
                               true);
     }
     const int64_t kombo_before = kombo_.request_count();
@@ -117,7 +119,8 @@ std::string SyncEngine::run(const RunOptions &options, const ats::sdk::Call &cal
     host_.state_put(state_keys::checkpoint, std::to_string(fetch_started));
     if (sink) sink->progress("sync: done", done, done);
 
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     return run.summary.to_json(tenant_, options.full, updated_after, kombo_time(fetch_started),
                                kombo_.request_count() - kombo_before, tracker_.request_count() - tracker_before, ms);
 }

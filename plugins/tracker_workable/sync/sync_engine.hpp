@@ -28,8 +28,7 @@ namespace ats::tracker_workable {
 
 class SyncEngine {
 public:
-    SyncEngine(ats::sdk::Host host, const SyncConfig &cfg, KomboClient &kombo, TrackerPort &tracker,
-               std::string tenant)
+    SyncEngine(ats::sdk::Host host, const SyncConfig &cfg, KomboClient &kombo, TrackerPort &tracker, std::string tenant)
         : host_(host), cfg_(cfg), kombo_(kombo), tracker_(tracker), tenant_(std::move(tenant)) {}
 
     // Runs one sync and returns its summary (sync_summary.schema.json). `full` ignores the

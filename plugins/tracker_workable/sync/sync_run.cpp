@@ -24,8 +24,9 @@ SyncRun::SyncRun(ats::sdk::Host host, const SyncConfig &cfg, KomboClient &kombo,
 
 void SyncRun::load_markers() {
     state_.scan("int/", [&](std::string_view k, std::string_view) { intents_.emplace(k.substr(4)); });
-    state_.scan(state_keys::pending_prefix,
-                [&](std::string_view k, std::string_view) { pending_ids_.emplace(k.substr(state_keys::pending_prefix.size())); });
+    state_.scan(state_keys::pending_prefix, [&](std::string_view k, std::string_view) {
+        pending_ids_.emplace(k.substr(state_keys::pending_prefix.size()));
+    });
     state_.scan(state_keys::quarantined_prefix, [&](std::string_view k, std::string_view) {
         quarantined_ids_.emplace(k.substr(state_keys::quarantined_prefix.size()));
     });
@@ -76,8 +77,11 @@ const std::vector<std::string> &SyncRun::tracker_statuses() {
 void SyncRun::ensure_person_map_loaded() {
     std::lock_guard<std::mutex> g(mu_);
     if (person_map_loaded_) return;
-    state_.scan("per/", [&](std::string_view k, std::string_view v) { index_.add(std::string(k.substr(4)), std::string(v)); });
-    state_.scan("nam/", [&](std::string_view k, std::string_view v) { index_.add_name(std::string(k.substr(4)), std::string(v)); });
+    state_.scan("per/",
+                [&](std::string_view k, std::string_view v) { index_.add(std::string(k.substr(4)), std::string(v)); });
+    state_.scan("nam/", [&](std::string_view k, std::string_view v) {
+        index_.add_name(std::string(k.substr(4)), std::string(v));
+    });
     state_.scan("ver/", [&](std::string_view k, std::string_view) { verified_.emplace(k.substr(4)); });
     person_map_loaded_ = true;
 }
@@ -108,7 +112,8 @@ void SyncRun::refresh_index(bool force) {
         std::string workable_id, workable_source;
         for (const auto &[name, value] : r.custom_fields) {
             if (!cfg_.candidate_id_field.empty() && name == cfg_.candidate_id_field) workable_id = value;
-            if (!cfg_.workable_source.custom_field.empty() && name == cfg_.workable_source.custom_field) workable_source = value;
+            if (!cfg_.workable_source.custom_field.empty() && name == cfg_.workable_source.custom_field)
+                workable_source = value;
         }
         {
             std::lock_guard<std::mutex> g(mu_);
@@ -152,8 +157,9 @@ void SyncRun::remember_filled(const std::string &res, const PersonFieldUpdate &u
     std::lock_guard<std::mutex> g(mu_);
     auto it = refreshed_fields_.find(res);
     if (it == refreshed_fields_.end()) return;
-    for (auto [from, to] : {std::pair{&u.email, &it->second.email}, std::pair{&u.cellphone, &it->second.cellphone},
-                            std::pair{&u.workphone, &it->second.workphone}, std::pair{&u.homephone, &it->second.homephone}})
+    for (auto [from, to] :
+         {std::pair{&u.email, &it->second.email}, std::pair{&u.cellphone, &it->second.cellphone},
+          std::pair{&u.workphone, &it->second.workphone}, std::pair{&u.homephone, &it->second.homephone}})
         if (!from->empty()) *to = *from;
     for (const auto &[name, value] : u.custom_fields)
         if (name == cfg_.workable_source.custom_field) it->second.workable_source = value;
@@ -169,8 +175,7 @@ void SyncRun::maybe_load_all_links(size_t resources_to_read) {
     if (host_.state_get(state_keys::resource_count, known)) {
         try {
             resources = std::stoll(known);
-        } catch (...) {
-        }
+        } catch (...) {}
     }
     const size_t pages = static_cast<size_t>(resources / 500 + 1);
     if (resources_to_read <= pages) return;
@@ -228,7 +233,8 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
                 std::lock_guard<std::mutex> g(mu_);
                 was_pending = pending_ids_.count(a.id) != 0;
                 if (quarantined_ids_.count(a.id)) quarantine = pending_record(state_keys::quarantined_prefix, a.id);
-                if (auto it = tried_this_run_.find(a.id); it != tried_this_run_.end() && !from_pending) tried = it->second;
+                if (auto it = tried_this_run_.find(a.id); it != tried_this_run_.end() && !from_pending)
+                    tried = it->second;
             }
             ClassifyInputs in;
             in.app = &a;
@@ -238,8 +244,9 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
             in.retry_quarantined = options_.retry_quarantined;
             in.full = options_.full;
             in.name_refused = s.name_problem.has_value();
-            if (!rec && !a.deleted() && !(quarantine && in.quarantined->app.remote_updated_at == a.remote_updated_at &&
-                                           !options_.retry_quarantined))
+            if (!rec && !a.deleted() &&
+                !(quarantine && in.quarantined->app.remote_updated_at == a.remote_updated_at &&
+                  !options_.retry_quarantined))
                 in.opportunity_id = jobs_.opportunity_for(a);
             const AppClass c = classify(in);
             if (from_pending) {
@@ -259,7 +266,8 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
                 continue;
             case AppClass::unmapped:
                 park(a, "unmapped_job",
-                     "job not mapped: Kombo job " + a.job_id + " (Workable " + a.job_remote_id + ", '" + a.job_name + "')",
+                     "job not mapped: Kombo job " + a.job_id + " (Workable " + a.job_remote_id + ", '" + a.job_name +
+                         "')",
                      &upfront);
                 continue;
             case AppClass::invalid: refuse(a, *s.name_problem, upfront); continue;
@@ -268,7 +276,8 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
                 w.app = std::move(a);
                 w.rec = rec;
                 w.opportunity_id = rec->opportunity_id;
-                w.wants_documents = cfg_.cvs.enabled && (rec->documents_pending || w.app.remote_updated_at != rec->remote_updated_at);
+                w.wants_documents =
+                    cfg_.cvs.enabled && (rec->documents_pending || w.app.remote_updated_at != rec->remote_updated_at);
                 work.push_back(std::move(w));
                 known.push_back(work.size() - 1);
                 continue;
@@ -277,8 +286,8 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
                 Work w;
                 w.app = std::move(a);
                 w.opportunity_id = std::move(in.opportunity_id);
-                w.identity = identity_of(w.app.emails, w.app.phones, w.app.candidate_id, w.app.first_name, w.app.last_name,
-                                         cfg_.identity, w.app.candidate_remote_id);
+                w.identity = identity_of(w.app.emails, w.app.phones, w.app.candidate_id, w.app.first_name,
+                                         w.app.last_name, cfg_.identity, w.app.candidate_remote_id);
                 w.had_intent = intents_.count(w.app.id) != 0;
                 w.wants_documents = cfg_.cvs.enabled;
                 work.push_back(std::move(w));
@@ -341,9 +350,11 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
     Grouping grouping = group_by_person(ids, index_);
     for (const auto &c : grouping.conflicts) {
         boost::json::array res(c.resource_ids.begin(), c.resource_ids.end());
-        summary.add_item("identity_conflicts", boost::json::serialize(boost::json::object{
-                                                   {"application_id", c.application_id}, {"kind", c.kind},
-                                                   {"detail", c.detail}, {"tracker_resource_ids", std::move(res)}}));
+        summary.add_item("identity_conflicts",
+                         boost::json::serialize(boost::json::object{{"application_id", c.application_id},
+                                                                    {"kind", c.kind},
+                                                                    {"detail", c.detail},
+                                                                    {"tracker_resource_ids", std::move(res)}}));
     }
 
     std::unordered_set<std::string> email_conflicts;
@@ -378,9 +389,12 @@ void SyncRun::process_batch(std::vector<KomboApplication> apps, bool from_pendin
     for (size_t i : known) task_for_resource(work[i].rec->resource_id).known.push_back(&work[i]);
     for (const auto &t : tasks)
         if (!t.resource_id.empty() && !t.news.empty() && !created_this_run(t.resource_id)) {
-            if (t.match_kind == 'e') ++summary.people_matched_email;
-            else if (t.match_kind == 'p') ++summary.people_matched_phone;
-            else ++summary.people_matched_known;
+            if (t.match_kind == 'e')
+                ++summary.people_matched_email;
+            else if (t.match_kind == 'p')
+                ++summary.people_matched_phone;
+            else
+                ++summary.people_matched_known;
         }
 
     // The wire assumptions the writes rely on, checked once per run before its first write (a
@@ -411,7 +425,8 @@ void SyncRun::run_tasks(std::vector<PersonTask> &tasks) {
     std::stable_sort(tasks.begin(), tasks.end(), [](const PersonTask &a, const PersonTask &b) {
         return a.news.size() * 2 + a.known.size() > b.news.size() * 2 + b.known.size();
     });
-    const size_t threads = std::min<size_t>(static_cast<size_t>(std::max<int64_t>(1, host_.max_concurrency())), tasks.size());
+    const size_t threads =
+        std::min<size_t>(static_cast<size_t>(std::max<int64_t>(1, host_.max_concurrency())), tasks.size());
     std::atomic<size_t> next{0};
     std::exception_ptr fatal;
     std::mutex fatal_mu;

@@ -45,15 +45,15 @@ struct RunOptions {
 
 // One application's work in a batch.
 struct Work {
-    KomboApplication app; // sanitized
+    KomboApplication app;         // sanitized
     std::optional<AppRecord> rec; // set for applications synced before
     std::string opportunity_id;
     PersonIdentity identity;
-    bool had_intent = false;       // a create intent from an interrupted run
-    StatusDecision status;         // for rec: what to do with the status
+    bool had_intent = false;                   // a create intent from an interrupted run
+    StatusDecision status;                     // for rec: what to do with the status
     std::optional<std::string> tracker_status; // Tracker's status today, when it was read
     bool link_exists = true;
-    bool wants_documents = false;  // list and attach this application's CVs
+    bool wants_documents = false; // list and attach this application's CVs
     // The identity rules keep this applicant apart from another who typed the same e-mail (other
     // name, other phones): Tracker refuses a second resource with an e-mail it has, so this person
     // is created without it (the e-mail goes into the contact note) and the e-mail never finds them.
@@ -62,8 +62,8 @@ struct Work {
 
 // The writes of one person, run sequentially by one worker.
 struct PersonTask {
-    std::string resource_id; // "" = a new person: the first new application creates it
-    char match_kind = 0;     // 'k', 'w', 'e', 'p' when matched
+    std::string resource_id;   // "" = a new person: the first new application creates it
+    char match_kind = 0;       // 'k', 'w', 'e', 'p' when matched
     std::vector<Work *> known; // synced before: status, contacts, documents
     std::vector<Work *> news;  // to link (and create the person for)
 };
@@ -138,13 +138,13 @@ private:
     std::vector<TrackerLinkRow> links_of(const std::string &res);
 
     std::mutex mu_;
-    std::unordered_set<std::string> verified_;     // resources whose links we know
-    std::unordered_set<std::string> created_;      // resources created by this run
-    std::unordered_set<std::string> intents_;      // kombo ids with a create intent from before
-    std::unordered_set<std::string> pending_ids_;  // kombo ids in "pend/"
-    std::unordered_set<std::string> quarantined_ids_; // kombo ids in "quar/"
+    std::unordered_set<std::string> verified_;                    // resources whose links we know
+    std::unordered_set<std::string> created_;                     // resources created by this run
+    std::unordered_set<std::string> intents_;                     // kombo ids with a create intent from before
+    std::unordered_set<std::string> pending_ids_;                 // kombo ids in "pend/"
+    std::unordered_set<std::string> quarantined_ids_;             // kombo ids in "quar/"
     std::unordered_map<std::string, std::string> tried_this_run_; // kombo id -> remote_updated_at tried
-    std::unordered_set<std::string> parked_this_run_; // kombo ids counted as pending by this run
+    std::unordered_set<std::string> parked_this_run_;             // kombo ids counted as pending by this run
     bool person_map_loaded_ = false;
 
     std::mutex refresh_mu_;
@@ -157,7 +157,7 @@ private:
     std::unordered_map<std::string, KnownFields> refreshed_fields_;
     std::optional<KnownFields> fields_from_refresh(const std::string &res);
     void remember_filled(const std::string &res, const PersonFieldUpdate &filled); // keeps the above current
-    void remember_created(const std::string &res, const NewTrackerPerson &p);       // a person this run created
+    void remember_created(const std::string &res, const NewTrackerPerson &p);      // a person this run created
 
     std::mutex statuses_mu_;
     std::optional<std::vector<std::string>> tracker_statuses_;

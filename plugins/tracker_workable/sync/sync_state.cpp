@@ -79,7 +79,8 @@ PendingRecord decode_pending(std::string_view text) {
     r.app = application_from_json(json::serialize(app->value()));
     r.reason = str(o, "reason");
     r.kind = str(o, "kind");
-    if (auto f = o.find("failures"); f != o.end() && f->value().is_int64()) r.failures = static_cast<int>(f->value().get_int64());
+    if (auto f = o.find("failures"); f != o.end() && f->value().is_int64())
+        r.failures = static_cast<int>(f->value().get_int64());
     r.last_failed_at = str(o, "last_failed_at");
     if (auto p = o.find("parked_at_ms"); p != o.end() && p->value().is_int64()) r.parked_at_ms = p->value().get_int64();
     return r;

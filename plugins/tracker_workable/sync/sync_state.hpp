@@ -60,11 +60,11 @@ struct AppRecord {
     std::string link_id;
     std::string resource_id;
     std::string opportunity_id;
-    std::string status;  // Tracker status name the sync last wrote (or found and adopted)
-    std::string outcome; // Workable outcome when `status` was last decided
-    std::string stage;   // Workable stage name when `status` was last decided
-    std::string remote_updated_at; // Kombo's remote_updated_at last processed
-    std::string workable_id; // Workable's application id (Kombo remote_id)
+    std::string status;             // Tracker status name the sync last wrote (or found and adopted)
+    std::string outcome;            // Workable outcome when `status` was last decided
+    std::string stage;              // Workable stage name when `status` was last decided
+    std::string remote_updated_at;  // Kombo's remote_updated_at last processed
+    std::string workable_id;        // Workable's application id (Kombo remote_id)
     bool documents_pending = false; // a CV of this application still has to be attached (retried)
 };
 
@@ -118,7 +118,8 @@ public:
     std::optional<std::pair<std::string, std::string>> link_origin(const std::string &link_id) const;
 
     // All keys with a prefix (value included); the callback must not touch the store.
-    void scan(const std::string &prefix, const std::function<void(std::string_view key, std::string_view value)> &fn) const;
+    void scan(const std::string &prefix,
+              const std::function<void(std::string_view key, std::string_view value)> &fn) const;
 
     void apply(const ats::sdk::Host::Batch &b) const { host_.state_apply(b); }
 

@@ -65,9 +65,12 @@ void SyncSummary::add_item(const std::string &list, std::string item_json) {
 void SyncSummary::count_reason(const std::string &group, const std::string &reason) {
     auto &m = reasons_[group];
     auto it = m.find(reason);
-    if (it != m.end()) ++it->second;
-    else if (m.size() < kReasonCap) m.emplace(reason, 1);
-    else ++m[kOtherReasons];
+    if (it != m.end())
+        ++it->second;
+    else if (m.size() < kReasonCap)
+        m.emplace(reason, 1);
+    else
+        ++m[kOtherReasons];
 }
 
 size_t SyncSummary::error_count() const {
@@ -120,8 +123,8 @@ std::string SyncSummary::to_json(const std::string &tenant, bool full, const std
                                   {"failed", documents_failed.load()},
                                   {"bytes_downloaded", document_bytes.load()}};
     o["intents"] = json::object{{"confirmed", intents_confirmed.load()}, {"not_applied", intents_not_applied.load()}};
-    for (const char *name : {"statuses_replaced", "statuses_kept", "identity_conflicts", "quarantined", "documents_refused",
-                             "links_missing", "contact_details_refused", "refused"}) {
+    for (const char *name : {"statuses_replaced", "statuses_kept", "identity_conflicts", "quarantined",
+                             "documents_refused", "links_missing", "contact_details_refused", "refused"}) {
         json::array a;
         auto it = extra_.find(name);
         if (it != extra_.end())
@@ -131,7 +134,8 @@ std::string SyncSummary::to_json(const std::string &tenant, bool full, const std
     // Lists are capped; say so for each, so no reader takes a capped list for the whole.
     json::object list_counts;
     auto count_of = [&](const char *name, int64_t total, size_t listed) {
-        list_counts[name] = json::object{{"total", total}, {"listed", static_cast<int64_t>(listed)},
+        list_counts[name] = json::object{{"total", total},
+                                         {"listed", static_cast<int64_t>(listed)},
                                          {"complete", static_cast<int64_t>(listed) == total}};
     };
     count_of("deleted", deleted_.count, deleted_.items.size());

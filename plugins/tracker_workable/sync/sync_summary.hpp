@@ -21,7 +21,7 @@ struct SyncSummary {
     std::atomic<int64_t> applications_updated{0};
     std::atomic<int64_t> applications_unchanged{0};
     std::atomic<int64_t> applications_pending{0};
-    std::atomic<int64_t> applications_recovered{0}; // found in Tracker by read-back after a crash/timeout
+    std::atomic<int64_t> applications_recovered{0};   // found in Tracker by read-back after a crash/timeout
     std::atomic<int64_t> applications_quarantined{0}; // skipped: quarantined and unchanged in Workable
     std::atomic<int64_t> applications_invalid{0};     // refused input (no name, name too long)
     std::atomic<int64_t> people_enriched{0};          // existing Tracker people given missing contact details
@@ -36,10 +36,10 @@ struct SyncSummary {
     std::atomic<int64_t> documents_refused{0};
     std::atomic<int64_t> documents_failed{0};
     std::atomic<int64_t> document_bytes{0};
-    std::atomic<int64_t> intents_confirmed{0};        // leftover write intents found applied in Tracker
-    std::atomic<int64_t> intents_not_applied{0};      // leftover write intents Tracker does not show
+    std::atomic<int64_t> intents_confirmed{0};   // leftover write intents found applied in Tracker
+    std::atomic<int64_t> intents_not_applied{0}; // leftover write intents Tracker does not show
     std::atomic<int64_t> kombo_pages{0};
-    std::atomic<int64_t> identity_index_reads{0}; // paged reads of Tracker resources
+    std::atomic<int64_t> identity_index_reads{0};         // paged reads of Tracker resources
     int64_t pending_expired = 0, quarantined_expired = 0; // retention, before the run
 
     struct Item {

@@ -22,7 +22,7 @@ struct TrackerResourceRow {
     std::string id;
     std::string first_name, last_name;
     std::string email;
-    std::vector<std::string> phones; // cell, work, home as stored (any format), non-empty ones only
+    std::vector<std::string> phones;             // cell, work, home as stored (any format), non-empty ones only
     std::string cellphone, workphone, homephone; // the same three fields by name ("" = empty)
     // Tracker's own lastupdated, converted to ISO 8601 UTC through the tenant zone ("" if absent).
     // Used as the identity watermark so that no comparison ever mixes the host's clock with
@@ -120,7 +120,7 @@ public:
                                                               const std::string &opportunity_id) = 0;
     // resourceApplication: answers the link id (A1).
     virtual std::string create_link(const std::string &resource_id, const std::string &opportunity_id,
-                                     const std::string &source) = 0;
+                                    const std::string &source) = 0;
     // updateRecord OR opportunityresourcestatusid (A3), the status given by NAME (resolved via A4).
     // Idempotent: setting the same status twice is harmless.
     virtual void set_link_status(const std::string &link_id, const std::string &status_name) = 0;

@@ -21,8 +21,14 @@ static const ats_capability_t caps[] = {
 };
 
 static const ats_plugin_descriptor_t descriptor = {
-    sizeof(ats_plugin_descriptor_t), PROVIDER, "Test ATS in C", "0.3.0", "ats-host tests",
-    "A plain C provider.", caps, sizeof caps / sizeof caps[0],
+    sizeof(ats_plugin_descriptor_t),
+    PROVIDER,
+    "Test ATS in C",
+    "0.3.0",
+    "ats-host tests",
+    "A plain C provider.",
+    caps,
+    sizeof caps / sizeof caps[0],
     "{\"type\":\"object\",\"properties\":{\"greeting\":{\"type\":\"string\",\"default\":\"hello\"}}}"};
 
 struct ats_instance {
@@ -95,6 +101,12 @@ static int32_t c_invoke(ats_instance_t *inst, const ats_call_t *call, const char
     return fail(err, ATS_ERR_NOT_SUPPORTED, buf);
 }
 
-ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry = {
-    sizeof(ats_plugin_entry_t), {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR},
-    c_init, c_deinit, c_get_descriptor, c_create, c_destroy, c_invoke, NULL};
+ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry = {sizeof(ats_plugin_entry_t),
+                                                               {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR},
+                                                               c_init,
+                                                               c_deinit,
+                                                               c_get_descriptor,
+                                                               c_create,
+                                                               c_destroy,
+                                                               c_invoke,
+                                                               NULL};

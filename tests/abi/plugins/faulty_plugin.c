@@ -45,8 +45,14 @@ static const ats_capability_t caps[] = {
 };
 
 static const ats_plugin_descriptor_t descriptor = {
-    sizeof(ats_plugin_descriptor_t), PROVIDER, "Faulty test ATS (" PROVIDER ")", "1.0.0", "ats-host tests",
-    "Fails on purpose (tests/abi/plugins/faulty_plugin.c).", caps, sizeof caps / sizeof caps[0],
+    sizeof(ats_plugin_descriptor_t),
+    PROVIDER,
+    "Faulty test ATS (" PROVIDER ")",
+    "1.0.0",
+    "ats-host tests",
+    "Fails on purpose (tests/abi/plugins/faulty_plugin.c).",
+    caps,
+    sizeof caps / sizeof caps[0],
     "{\"type\":\"object\",\"properties\":{\"stream_count\":{\"type\":\"integer\",\"minimum\":0,\"default\":10}}}"};
 
 struct ats_instance {
@@ -148,9 +154,10 @@ static int32_t invoke(ats_instance_t *instance, const ats_call_t *call, const ch
                 }
                 return ATS_ERR_CANCELLED;
             }
-            int len = snprintf(text, sizeof text,
-                               "{\"id\":\"job-%ld\",\"name\":\"Job %ld\",\"status\":\"OPEN\",\"updated_at\":\"2026-01-01T00:00:00Z\"}",
-                               i, i);
+            int len = snprintf(
+                text, sizeof text,
+                "{\"id\":\"job-%ld\",\"name\":\"Job %ld\",\"status\":\"OPEN\",\"updated_at\":\"2026-01-01T00:00:00Z\"}",
+                i, i);
             if (sink->record(sink->user, text, (size_t)len) != ATS_SINK_CONTINUE) return ATS_OK;
         }
         return ATS_OK;
@@ -163,6 +170,12 @@ static int32_t invoke(ats_instance_t *instance, const ats_call_t *call, const ch
     return ATS_ERR_NOT_SUPPORTED;
 }
 
-ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry = {
-    sizeof(ats_plugin_entry_t), {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR}, init, deinit, get_descriptor, create,
-    destroy, invoke, NULL};
+ATS_PLUGIN_EXPORT const ats_plugin_entry_t ats_plugin_entry = {sizeof(ats_plugin_entry_t),
+                                                               {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR},
+                                                               init,
+                                                               deinit,
+                                                               get_descriptor,
+                                                               create,
+                                                               destroy,
+                                                               invoke,
+                                                               NULL};

@@ -46,9 +46,15 @@ const char kSchema[] = R"({
   }
 })";
 
-const ats_plugin_descriptor_t kDescriptor = {
-    sizeof(ats_plugin_descriptor_t), TEST_PROVIDER, "Test ATS (" TEST_PROVIDER ")", "1.0.0", "ats-host tests",
-    "In-memory provider for the host's ABI tests.", kCaps, sizeof kCaps / sizeof kCaps[0], kSchema};
+const ats_plugin_descriptor_t kDescriptor = {sizeof(ats_plugin_descriptor_t),
+                                             TEST_PROVIDER,
+                                             "Test ATS (" TEST_PROVIDER ")",
+                                             "1.0.0",
+                                             "ats-host tests",
+                                             "In-memory provider for the host's ABI tests.",
+                                             kCaps,
+                                             sizeof kCaps / sizeof kCaps[0],
+                                             kSchema};
 
 const char *greeting() { return "hello from " TEST_PROVIDER; }
 const ats_test_greeting_extension_t kGreeting = {sizeof(ats_test_greeting_extension_t), &greeting};
@@ -70,7 +76,8 @@ public:
         return id == ATS_TEST_GREETING_EXTENSION_ID ? &kGreeting : nullptr;
     }
 
-    TestProvider(ats::sdk::Host host, std::string tenant, std::string config_json) : host_(host), tenant_(std::move(tenant)) {
+    TestProvider(ats::sdk::Host host, std::string tenant, std::string config_json)
+        : host_(host), tenant_(std::move(tenant)) {
         auto cfg = json::parse(config_json).as_object();
         api_key_ = std::string(cfg.at("api_key").as_string());
         if (auto *b = cfg.if_contains("base_url")) base_url_ = std::string(b->as_string());
@@ -87,15 +94,19 @@ public:
             // {"partial_source": "x"}: one source of the stream failed; the control record comes
             // first (ats_plugin.h), hosts deliver it after the results.
             if (auto *src = args.if_contains("partial_source"))
-                if (!sink.record(json::serialize(json::object{{"_type", "error"}, {"source", *src}, {"code", "transient"},
-                                                              {"message", "source unavailable (api key " + api_key_ + ")"},
-                                                              {"retryable", true}})))
+                if (!sink.record(
+                        json::serialize(json::object{{"_type", "error"},
+                                                     {"source", *src},
+                                                     {"code", "transient"},
+                                                     {"message", "source unavailable (api key " + api_key_ + ")"},
+                                                     {"retryable", true}})))
                     return;
             for (int i = 0; i < job_count_; ++i) {
                 call.throw_if_cancelled();
                 if (delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
                 if (!sink.record(job_json(i))) {
-                    host_.info("jobs.stream stopped by the consumer after " + std::to_string(i + 1) + " records", call.raw());
+                    host_.info("jobs.stream stopped by the consumer after " + std::to_string(i + 1) + " records",
+                               call.raw());
                     return;
                 }
             }
@@ -110,8 +121,8 @@ public:
         }
         if (op == ATS_OP_CANDIDATES_GET_RESUME) {
             std::string data = "%PDF-1.4 resume of " + std::string(args.at("candidate_id").as_string());
-            sink.blob(json::serialize(json::object{{"file_name", "resume.pdf"}, {"content_type", "application/pdf"},
-                                                   {"size", data.size()}}),
+            sink.blob(json::serialize(json::object{
+                          {"file_name", "resume.pdf"}, {"content_type", "application/pdf"}, {"size", data.size()}}),
                       data, op);
             return;
         }
@@ -129,8 +140,11 @@ private:
     // Logs the credential on purpose: the host must redact it. Calls base_url/ping when configured.
     void check(ats::sdk::Call &call, ats::sdk::Sink &sink) {
         host_.info("check for tenant " + tenant_ + " with key " + api_key_, call.raw());
-        json::object details{{"tenant", tenant_}, {"page_size", page_size_}, {"flavour", flavour_},
-                             {"now_unix_ms", host_.now_unix_ms()}, {"max_concurrency", host_.max_concurrency()}};
+        json::object details{{"tenant", tenant_},
+                             {"page_size", page_size_},
+                             {"flavour", flavour_},
+                             {"now_unix_ms", host_.now_unix_ms()},
+                             {"max_concurrency", host_.max_concurrency()}};
         if (!base_url_.empty()) {
             ats::sdk::HttpRequest req;
             req.url = base_url_ + "/ping";
@@ -159,8 +173,8 @@ private:
         }
         std::vector<ats_state_op_t> ops;
         for (size_t i = 0; i < keys.size(); ++i)
-            ops.push_back({ATS_STATE_PUT, keys[i].data(), keys[i].size(), reinterpret_cast<const uint8_t *>(vals[i].data()),
-                           vals[i].size()});
+            ops.push_back({ATS_STATE_PUT, keys[i].data(), keys[i].size(),
+                           reinterpret_cast<const uint8_t *>(vals[i].data()), vals[i].size()});
         if (args.contains("malformed_last_op")) ops.push_back({99, "x", 1, nullptr, 0});
         ats_error_t err{};
         const auto *s = host_.raw();
@@ -196,7 +210,8 @@ private:
         host_.state_put("sync/count", std::to_string(n));
         bool full = args.contains("full") && args.at("full").as_bool();
         bool retry_quarantined = args.contains("retry_quarantined") && args.at("retry_quarantined").as_bool();
-        sink.record(json::serialize(json::object{{"runs", n}, {"full", full}, {"retry_quarantined", retry_quarantined}}));
+        sink.record(
+            json::serialize(json::object{{"runs", n}, {"full", full}, {"retry_quarantined", retry_quarantined}}));
     }
 
     ats::sdk::Host host_;
@@ -213,7 +228,8 @@ struct entry_v1_0 {
     int32_t (*init)(const ats_host_info_t *, ats_error_t *);
     void (*deinit)(void);
     const ats_plugin_descriptor_t *(*get_descriptor)(void);
-    int32_t (*create)(const ats_host_services_t *, const char *, const char *, size_t, ats_instance_t **, ats_error_t *);
+    int32_t (*create)(const ats_host_services_t *, const char *, const char *, size_t, ats_instance_t **,
+                      ats_error_t *);
     void (*destroy)(ats_instance_t *);
     int32_t (*invoke)(ats_instance_t *, const ats_call_t *, const char *, const char *, size_t, const ats_sink_t *,
                       ats_error_t *);
@@ -221,8 +237,10 @@ struct entry_v1_0 {
 using A = ats::sdk::Adapter<TestProvider>;
 extern "C" ATS_PLUGIN_EXPORT const entry_v1_0 ats_plugin_entry;
 extern "C" ATS_PLUGIN_EXPORT const entry_v1_0 ats_plugin_entry = {
-    sizeof(entry_v1_0), {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR}, &A::init, &A::deinit, &A::get_descriptor,
-    &A::create, &A::destroy, &A::invoke};
+    sizeof(entry_v1_0), {ATS_ABI_VERSION_MAJOR, ATS_ABI_VERSION_MINOR},
+    &A::init,           &A::deinit,
+    &A::get_descriptor, &A::create,
+    &A::destroy,        &A::invoke};
 #else
 ATS_EXPORT_PLUGIN(TestProvider)
 #endif

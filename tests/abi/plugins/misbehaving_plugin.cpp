@@ -19,8 +19,15 @@ const ats_capability_t kCaps[] = {
     {ATS_OP_JOBS_GET, ATS_SUPPORTED, ""},
 };
 const ats_plugin_descriptor_t kDescriptor = {
-    sizeof(ats_plugin_descriptor_t), PROVIDER, "Misbehaving test ATS", "0.0.1", "ats-host tests", "",
-    kCaps, 3, R"({"type":"object","properties":{"token":{"type":"string","x-secret":true}}})"};
+    sizeof(ats_plugin_descriptor_t),
+    PROVIDER,
+    "Misbehaving test ATS",
+    "0.0.1",
+    "ats-host tests",
+    "",
+    kCaps,
+    3,
+    R"({"type":"object","properties":{"token":{"type":"string","x-secret":true}}})"};
 } // namespace
 
 class Misbehaving {

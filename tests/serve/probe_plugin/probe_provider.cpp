@@ -39,7 +39,8 @@ const ats_capability_t kCaps[] = {
     {ATS_OP_APPLICATIONS_STREAM, ATS_SUPPORTED, ""},
     {ATS_OP_CANDIDATES_STREAM, ATS_SUPPORTED, ""},
     {ATS_OP_JOBS_GET, ATS_SUPPORTED, ""},
-    {ATS_OP_JOBS_GET_ENHANCED, kAlt ? ATS_NOT_SUPPORTED : ATS_SUPPORTED, kAlt ? "the alt probe keeps no job details" : ""},
+    {ATS_OP_JOBS_GET_ENHANCED, kAlt ? ATS_NOT_SUPPORTED : ATS_SUPPORTED,
+     kAlt ? "the alt probe keeps no job details" : ""},
     {ATS_OP_JOBS_GET_MANY, ATS_SUPPORTED, ""},
     {ATS_OP_APPLICATIONS_GET, ATS_SUPPORTED, ""},
     {ATS_OP_CANDIDATES_GET, ATS_SUPPORTED, ""},
@@ -77,9 +78,15 @@ const char kConfigSchema[] = R"({
   }
 })";
 
-const ats_plugin_descriptor_t kDescriptor = {
-    sizeof(ats_plugin_descriptor_t), PROBE_PROVIDER, "Serve test probe", PROBE_VERSION, "ats-host tests",
-    "In-memory provider for the ats-host serve tests.", kCaps, sizeof kCaps / sizeof kCaps[0], kConfigSchema};
+const ats_plugin_descriptor_t kDescriptor = {sizeof(ats_plugin_descriptor_t),
+                                             PROBE_PROVIDER,
+                                             "Serve test probe",
+                                             PROBE_VERSION,
+                                             "ats-host tests",
+                                             "In-memory provider for the ats-host serve tests.",
+                                             kCaps,
+                                             sizeof kCaps / sizeof kCaps[0],
+                                             kConfigSchema};
 
 const char *const kStages[] = {"Applied", "Interview", "Offer", "Hired"};
 
@@ -104,8 +111,8 @@ public:
         for (int i = 1; i <= 3; ++i) jobs_["j" + std::to_string(i)] = make_job(i);
         for (int i = 1; i <= 5; ++i) candidates_["c" + std::to_string(i)] = make_candidate(i);
         for (int i = 1; i <= records_; ++i)
-            applications_["a" + std::to_string(i)] = make_application("a" + std::to_string(i), "j" + std::to_string(1 + i % 3),
-                                                                      "c" + std::to_string(1 + i % 5), i);
+            applications_["a" + std::to_string(i)] = make_application(
+                "a" + std::to_string(i), "j" + std::to_string(1 + i % 3), "c" + std::to_string(1 + i % 5), i);
     }
 
     void invoke(ats::sdk::Call &call, const std::string &op, const std::string &args_json, ats::sdk::Sink &sink) {
@@ -113,10 +120,12 @@ public:
         host_.debug("probe " + op, call.raw());
         if (op == ATS_OP_CHECK) {
             if (!check_ok_) throw Error(ATS_ERR_UNAUTHORIZED, "probe configured to fail its check");
-            return emit(sink, json::object{{"ok", true}, {"details", {{"provider", PROBE_PROVIDER}, {"version", PROBE_VERSION}}}});
+            return emit(sink, json::object{{"ok", true},
+                                           {"details", {{"provider", PROBE_PROVIDER}, {"version", PROBE_VERSION}}}});
         }
         if (op == ATS_OP_JOBS_STREAM) return stream(call, sink, snapshot(jobs_), args, "statuses", "status");
-        if (op == ATS_OP_APPLICATIONS_STREAM) return stream(call, sink, snapshot(applications_), args, "job_ids", "job_id");
+        if (op == ATS_OP_APPLICATIONS_STREAM)
+            return stream(call, sink, snapshot(applications_), args, "job_ids", "job_id");
         if (op == ATS_OP_CANDIDATES_STREAM) return stream(call, sink, snapshot(candidates_), args, "", "");
         if (op == ATS_OP_JOBS_GET) {
             // A slow upstream, as a plugin should wait for one: checking for cancellation.
@@ -145,17 +154,21 @@ public:
         if (op == ATS_OP_JOBS_GET_MANY) {
             json::array results, missing;
             auto *ids = args.if_contains("job_ids");
-            if (!ids || !ids->is_array()) throw Error(ATS_ERR_INVALID_ARGUMENT, "jobs.get_many: job_ids must be an array");
+            if (!ids || !ids->is_array())
+                throw Error(ATS_ERR_INVALID_ARGUMENT, "jobs.get_many: job_ids must be an array");
             std::lock_guard<std::mutex> lock(mu_);
             for (const auto &id : ids->as_array()) {
                 std::string s = id.is_string() ? std::string(id.as_string()) : "";
                 auto it = jobs_.find(s);
-                if (it == jobs_.end()) missing.push_back(json::string(s));
-                else results.push_back(it->second);
+                if (it == jobs_.end())
+                    missing.push_back(json::string(s));
+                else
+                    results.push_back(it->second);
             }
             return emit(sink, json::object{{"results", results}, {"missing", missing}});
         }
-        if (op == ATS_OP_APPLICATIONS_GET) return emit(sink, find(applications_, str(args, "application_id"), "application"));
+        if (op == ATS_OP_APPLICATIONS_GET)
+            return emit(sink, find(applications_, str(args, "application_id"), "application"));
         if (op == ATS_OP_CANDIDATES_GET) return emit(sink, find(candidates_, str(args, "candidate_id"), "candidate"));
         if (op == ATS_OP_CANDIDATES_FIND) {
             json::array results;
@@ -165,7 +178,8 @@ public:
             std::lock_guard<std::mutex> lock(mu_);
             for (const auto &[id, c] : candidates_) {
                 json::array matched;
-                if (!email.empty() && c.at("email_addresses").as_array()[0].as_object().at("email_address").as_string() == email)
+                if (!email.empty() &&
+                    c.at("email_addresses").as_array()[0].as_object().at("email_address").as_string() == email)
                     matched.push_back("email");
                 if (!last.empty() && c.at("last_name").as_string() == last) matched.push_back("name");
                 if (!matched.empty()) results.push_back(json::object{{"candidate", c}, {"matched_on", matched}});
@@ -176,7 +190,8 @@ public:
             std::string id = str(args, "candidate_id");
             find(candidates_, id, "candidate");
             std::string pdf = "%PDF-1.4\n% probe resume of " + id + "\n%%EOF\n";
-            json::object meta{{"file_name", id + "-resume.pdf"}, {"content_type", "application/pdf"}, {"size", pdf.size()}};
+            json::object meta{
+                {"file_name", id + "-resume.pdf"}, {"content_type", "application/pdf"}, {"size", pdf.size()}};
             sink.blob(json::serialize(meta), pdf, op);
             return;
         }
@@ -194,31 +209,36 @@ public:
             int index = -1;
             for (int i = 0; i < 4; ++i)
                 if (stage == kStages[i] || stage == "s" + std::to_string(i + 1)) index = i;
-            if (index < 0) throw Error(ATS_ERR_INVALID_ARGUMENT, "applications.move_to_stage: unknown stage \"" + stage + "\"");
+            if (index < 0)
+                throw Error(ATS_ERR_INVALID_ARGUMENT, "applications.move_to_stage: unknown stage \"" + stage + "\"");
             return emit(sink, update(str(args, "application_id"), [&](json::object &a) {
-                a["current_stage"] = json::object{{"id", "s" + std::to_string(index + 1)}, {"name", kStages[index]}};
-                a["outcome"] = index == 3 ? "HIRED" : "PENDING";
-            }));
+                            a["current_stage"] =
+                                json::object{{"id", "s" + std::to_string(index + 1)}, {"name", kStages[index]}};
+                            a["outcome"] = index == 3 ? "HIRED" : "PENDING";
+                        }));
         }
         if (op == ATS_OP_APPLICATIONS_REJECT) return emit(sink, reject(str(args, "application_id")));
         if (op == ATS_OP_APPLICATIONS_BULK_REJECT) {
             auto *ids = args.if_contains("application_ids");
-            if (!ids || !ids->is_array()) throw Error(ATS_ERR_INVALID_ARGUMENT, "applications.bulk_reject: application_ids must be an array");
+            if (!ids || !ids->is_array())
+                throw Error(ATS_ERR_INVALID_ARGUMENT, "applications.bulk_reject: application_ids must be an array");
             json::array results;
             for (const auto &id : ids->as_array()) {
                 std::string s = id.is_string() ? std::string(id.as_string()) : "";
                 try {
                     results.push_back(json::object{{"application_id", s}, {"ok", true}, {"application", reject(s)}});
                 } catch (const Error &e) {
-                    results.push_back(json::object{{"application_id", s}, {"ok", false},
-                                                   {"error", {{"code", e.code()}, {"message", e.what()}, {"retryable", false}}}});
+                    results.push_back(
+                        json::object{{"application_id", s},
+                                     {"ok", false},
+                                     {"error", {{"code", e.code()}, {"message", e.what()}, {"retryable", false}}}});
                 }
             }
             return emit(sink, json::object{{"results", results}});
         }
-        if (op == ATS_OP_REJECTION_REASONS_LIST)
-        {
-            json::array reasons{json::object{{"id", "r1"}, {"name", "Not a fit"}}, json::object{{"id", "r2"}, {"name", "Withdrew"}}};
+        if (op == ATS_OP_REJECTION_REASONS_LIST) {
+            json::array reasons{json::object{{"id", "r1"}, {"name", "Not a fit"}},
+                                json::object{{"id", "r2"}, {"name", "Withdrew"}}};
             for (auto &r : reasons) ats::shared::kombo::complete_rejection_reason(r.as_object());
             return emit(sink, json::object{{"results", reasons}});
         }
@@ -235,8 +255,11 @@ public:
             std::string key = owner_key(op, args);
             std::string content = str(args, "content");
             std::lock_guard<std::mutex> lock(mu_);
-            json::object note{{"id", "n" + std::to_string(++note_counter_)}, {"remote_id", "n" + std::to_string(note_counter_)},
-                              {"content", content}, {"content_type", "PLAIN_TEXT"}, {"remote_created_at", iso_day(27)}};
+            json::object note{{"id", "n" + std::to_string(++note_counter_)},
+                              {"remote_id", "n" + std::to_string(note_counter_)},
+                              {"content", content},
+                              {"content_type", "PLAIN_TEXT"},
+                              {"remote_created_at", iso_day(27)}};
             notes_[key].push_back(note);
             return emit(sink, note);
         }
@@ -249,12 +272,17 @@ public:
             std::string key = owner_key(op, args);
             std::string data = ats::shared::base64_decode(str(args, "data_base64"), "data_base64");
             std::string type = opt(args, "type").empty() ? "OTHER" : opt(args, "type");
-            std::string content_type = opt(args, "content_type").empty() ? "application/octet-stream" : opt(args, "content_type");
+            std::string content_type =
+                opt(args, "content_type").empty() ? "application/octet-stream" : opt(args, "content_type");
             std::lock_guard<std::mutex> lock(mu_);
             std::string id = "f" + std::to_string(++file_counter_);
-            json::object att{{"id", id}, {"remote_id", id}, {"file_name", str(args, "file_name")},
-                             {"content_type", content_type}, {"type", type},
-                             {op == ATS_OP_APPLICATION_ATTACHMENTS_ADD ? "application_id" : "candidate_id", key.substr(key.find('/') + 1)}};
+            json::object att{{"id", id},
+                             {"remote_id", id},
+                             {"file_name", str(args, "file_name")},
+                             {"content_type", content_type},
+                             {"type", type},
+                             {op == ATS_OP_APPLICATION_ATTACHMENTS_ADD ? "application_id" : "candidate_id",
+                              key.substr(key.find('/') + 1)}};
             ats::shared::kombo::complete_attachment(att);
             attachments_[key].push_back(att);
             files_[id] = data;
@@ -271,7 +299,8 @@ public:
             for (const auto &a : attachments_[key]) {
                 if (a.as_object().at("id").as_string() != id) continue;
                 const std::string &data = files_[id];
-                json::object meta{{"file_name", a.as_object().at("file_name")}, {"content_type", a.as_object().at("content_type")},
+                json::object meta{{"file_name", a.as_object().at("file_name")},
+                                  {"content_type", a.as_object().at("content_type")},
                                   {"size", data.size()}};
                 sink.blob(json::serialize(meta), data, op);
                 return;
@@ -286,7 +315,8 @@ public:
             auto &fields = custom_fields_[type + "/" + id];
             if (op == ATS_OP_CUSTOM_FIELDS_SET) {
                 auto *values = args.if_contains("values");
-                if (!values || !values->is_object()) throw Error(ATS_ERR_INVALID_ARGUMENT, op + ": values must be an object");
+                if (!values || !values->is_object())
+                    throw Error(ATS_ERR_INVALID_ARGUMENT, op + ": values must be an object");
                 for (const auto &kv : values->as_object()) fields[kv.key()] = kv.value();
             }
             json::array results;
@@ -307,8 +337,11 @@ public:
 
 private:
     static json::object base(const std::string &id, int day) {
-        return json::object{{"id", id}, {"remote_id", "remote-" + id}, {"remote_updated_at", iso_day(day)},
-                            {"changed_at", iso_day(day)}, {"custom_fields", json::object{}},
+        return json::object{{"id", id},
+                            {"remote_id", "remote-" + id},
+                            {"remote_updated_at", iso_day(day)},
+                            {"changed_at", iso_day(day)},
+                            {"custom_fields", json::object{}},
                             {"remote_ids", json::object{{"probe", PROBE_VERSION}}}};
     }
     json::object make_job(int i) {
@@ -322,7 +355,8 @@ private:
         auto c = base("c" + std::to_string(i), i);
         c["first_name"] = "Pat" + std::to_string(i);
         c["last_name"] = "Probe" + std::to_string(i);
-        c["email_addresses"] = json::array{json::object{{"email_address", "pat" + std::to_string(i) + "@probe.example"}}};
+        c["email_addresses"] =
+            json::array{json::object{{"email_address", "pat" + std::to_string(i) + "@probe.example"}}};
         c["phone_numbers"] = json::array{};
         ats::shared::kombo::complete_candidate(c);
         return c;
@@ -417,6 +451,6 @@ private:
     int created_ = 0, note_counter_ = 0, file_counter_ = 0;
 };
 
-}  // namespace
+} // namespace
 
 ATS_EXPORT_PLUGIN(ProbeProvider)

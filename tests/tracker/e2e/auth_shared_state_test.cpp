@@ -35,7 +35,8 @@ BOOST_AUTO_TEST_CASE(instances_on_shared_state_refresh_once_and_share_the_rotate
     reset_counters(sandbox);
     std::vector<std::unique_ptr<ChildProcess>> procs;
     for (auto &h : hosts)
-        for (int i = 0; i < 2; ++i) procs.push_back(std::make_unique<ChildProcess>(h->call_argv("jobs.stream"), h->env()));
+        for (int i = 0; i < 2; ++i)
+            procs.push_back(std::make_unique<ChildProcess>(h->call_argv("jobs.stream"), h->env()));
     for (auto &p : procs) {
         ProcessResult r = p->wait(std::chrono::seconds(60));
         BOOST_TEST(r.exit_code == 0, p->read_err());
@@ -51,8 +52,8 @@ BOOST_AUTO_TEST_CASE(instances_on_shared_state_refresh_once_and_share_the_rotate
     BOOST_TEST(r.exit_code == 0, r.err);
     BOOST_TEST(tracker_counts(sandbox)["oauth2/token"] == 1);
     // The seed refresh token stopped working at the first refresh (rotation).
-    auto burned = sandbox.tracker_raw("/oAuth2/Token",
-                                      "grant_type=refresh_token&refresh_token=" + o.refresh_token + "&client_id=EvoApi_1.0",
-                                      {{"Content-Type", "application/x-www-form-urlencoded"}});
+    auto burned = sandbox.tracker_raw(
+        "/oAuth2/Token", "grant_type=refresh_token&refresh_token=" + o.refresh_token + "&client_id=EvoApi_1.0",
+        {{"Content-Type", "application/x-www-form-urlencoded"}});
     BOOST_TEST(burned.status != 200);
 }

@@ -25,13 +25,15 @@ std::map<std::string, int64_t> token_answers(Sandbox &sandbox) {
     std::map<std::string, int64_t> out;
     const bj::value counters = sandbox.admin_get("counters");
     for (const auto &row : counters.at("counters").as_array())
-        if (row.at("endpoint").as_string() == "oauth2/token") out[std::string(row.at("status").as_string())] += as_int(row.at("count"));
+        if (row.at("endpoint").as_string() == "oauth2/token")
+            out[std::string(row.at("status").as_string())] += as_int(row.at("count"));
     return out;
 }
 
 // Whether the sandbox still accepts `refresh_token` (using it rotates it, so only ask about burned ones).
 int token_endpoint_status(Sandbox &sandbox, const std::string &refresh_token) {
-    auto r = sandbox.tracker_raw("/oAuth2/Token", "grant_type=refresh_token&refresh_token=" + refresh_token + "&client_id=EvoApi_1.0",
+    auto r = sandbox.tracker_raw("/oAuth2/Token",
+                                 "grant_type=refresh_token&refresh_token=" + refresh_token + "&client_id=EvoApi_1.0",
                                  {{"Content-Type", "application/x-www-form-urlencoded"}});
     return static_cast<int>(r.status);
 }
@@ -101,7 +103,8 @@ BOOST_AUTO_TEST_CASE(oauth_refresh_token_rotation_is_persisted) {
     // refresh token STORED in host state (the manifest's is burned, so success proves it) and retries.
     reset_counters(sandbox);
     sandbox.admin_post("mutate", bj::object{{"advance_seconds", 7200}});
-    CallResult after_expiry = host.call("jobs.get", bj::object{{"job_id", std::to_string(ids_of(tracker_state(sandbox), "opportunities")[0])}});
+    CallResult after_expiry = host.call(
+        "jobs.get", bj::object{{"job_id", std::to_string(ids_of(tracker_state(sandbox), "opportunities")[0])}});
     BOOST_TEST_REQUIRE(after_expiry.exit_code == 0, after_expiry.err);
     auto answers = token_answers(sandbox);
     BOOST_TEST(answers["200"] == 1);
@@ -120,7 +123,8 @@ BOOST_AUTO_TEST_CASE(concurrent_processes_refresh_once) {
     TrackerHost host(sandbox, o);
     reset_counters(sandbox);
     std::vector<std::unique_ptr<ChildProcess>> procs;
-    for (int i = 0; i < 4; ++i) procs.push_back(std::make_unique<ChildProcess>(host.call_argv("jobs.stream"), host.env()));
+    for (int i = 0; i < 4; ++i)
+        procs.push_back(std::make_unique<ChildProcess>(host.call_argv("jobs.stream"), host.env()));
     for (auto &p : procs) {
         ProcessResult r = p->wait(std::chrono::seconds(60));
         BOOST_TEST(r.exit_code == 0, p->read_err());

@@ -38,7 +38,8 @@ BOOST_AUTO_TEST_CASE(retryable_failures_after_the_hosts_retries) {
     BOOST_TEST(unavailable.error_code() == "transient", unavailable.err);
     BOOST_TEST(unavailable.error_retryable(), unavailable.err);
     BOOST_TEST(unavailable.error_message().find("jobs.get") != std::string::npos);
-    BOOST_TEST(unavailable.error_message().find("getIndividualRecord (O " + job + ")") != std::string::npos, unavailable.err);
+    BOOST_TEST(unavailable.error_message().find("getIndividualRecord (O " + job + ")") != std::string::npos,
+               unavailable.err);
     BOOST_TEST(unavailable.error_message().find("after 3 attempts") != std::string::npos, unavailable.err);
     BOOST_TEST(tracker_counts(sandbox)["getIndividualRecord"] == 3); // the host retried the read
 
@@ -73,7 +74,8 @@ BOOST_AUTO_TEST_CASE(retryable_failures_after_the_hosts_retries) {
     int64_t link = make_link(sandbox, ids_of(tracker_state(sandbox), "resources")[0], std::stoll(job));
     reset_counters(sandbox);
     faults(sandbox, "updateRecord", rule({"503"}));
-    CallResult write = host.call("applications.move_to_stage", bj::object{{"application_id", std::to_string(link)}, {"stage", "Offer"}});
+    CallResult write = host.call("applications.move_to_stage",
+                                 bj::object{{"application_id", std::to_string(link)}, {"stage", "Offer"}});
     BOOST_TEST(write.error_code() == "transient", write.err);
     BOOST_TEST(tracker_counts(sandbox)["updateRecord"] == 1);
 }
@@ -104,7 +106,8 @@ BOOST_AUTO_TEST_CASE(overlapping_pages_are_deduplicated) {
     BOOST_TEST_MESSAGE(links.size() << " links, page size 4, overlapping pages: " << describe(c));
     BOOST_TEST(c["getRecords"] >= static_cast<int64_t>(links.size() / 4));
     bj::value stats = sandbox.admin_get("counters").at("faults_injected");
-    BOOST_TEST(bj::serialize(stats).find("overlap") != std::string::npos, bj::serialize(stats)); // the fault really happened
+    BOOST_TEST(bj::serialize(stats).find("overlap") != std::string::npos,
+               bj::serialize(stats)); // the fault really happened
 }
 
 // Each operation once, after resetting the counters: the measured Tracker requests equal the cost
@@ -139,30 +142,47 @@ BOOST_AUTO_TEST_CASE(request_cost_of_every_operation) {
         {"applications.get", {{"application_id", L}}, {{"getIndividualRecord", 1}}},
         {"candidates.get", {{"candidate_id", R}}, {{"getIndividualRecord", 1}}},
         {"candidates.find", {{"email", str(*r0, "email")}}, {{"checkPerson", 1}, {"getIndividualRecord", 1}}},
-        {"candidates.find", {{"first_name", str(*r0, "firstname")}, {"last_name", str(*r0, "lastname")}}, {{"getRecords", 1}}},
+        {"candidates.find",
+         {{"first_name", str(*r0, "firstname")}, {"last_name", str(*r0, "lastname")}},
+         {{"getRecords", 1}}},
         {"stages.list", {}, {{"getSettings", 1}}},
-        {"applications.move_to_stage", {{"application_id", L}, {"stage", "Interview"}},
+        {"applications.move_to_stage",
+         {{"application_id", L}, {"stage", "Interview"}},
          {{"getSettings", 1}, {"updateRecord", 1}, {"getIndividualRecord", 1}}},
-        {"applications.reject", {{"application_id", L}}, {{"getSettings", 1}, {"updateRecord", 1}, {"getIndividualRecord", 1}}},
-        {"applications.bulk_reject", {{"application_ids", bj::array{L, L}}},
+        {"applications.reject",
+         {{"application_id", L}},
+         {{"getSettings", 1}, {"updateRecord", 1}, {"getIndividualRecord", 1}}},
+        {"applications.bulk_reject",
+         {{"application_ids", bj::array{L, L}}},
          {{"getSettings", 1}, {"updateRecord", 2}, {"getIndividualRecord", 2}}},
-        {"applications.create", {{"candidate_id", std::to_string(resources[2])}, {"job_id", O}},
+        {"applications.create",
+         {{"candidate_id", std::to_string(resources[2])}, {"job_id", O}},
          {{"getRecords", 1}, {"resourceApplication", 1}, {"getIndividualRecord", 1}}},
-        {"applications.create", {{"candidate_id", std::to_string(resources[3])}, {"job_id", O}, {"stage", "Shortlisted"}},
-         {{"getSettings", 1}, {"getRecords", 1}, {"resourceApplication", 1}, {"updateRecord", 1}, {"getIndividualRecord", 1}}},
+        {"applications.create",
+         {{"candidate_id", std::to_string(resources[3])}, {"job_id", O}, {"stage", "Shortlisted"}},
+         {{"getSettings", 1},
+          {"getRecords", 1},
+          {"resourceApplication", 1},
+          {"updateRecord", 1},
+          {"getIndividualRecord", 1}}},
         {"applications.notes.add", {{"application_id", L}, {"content", "note"}}, {{"createActivity", 1}}},
         {"applications.notes.list", {{"application_id", L}}, {{"getRecords", 1}}},
         {"candidates.notes.add", {{"candidate_id", R}, {"content", "note"}}, {{"createActivity", 1}}},
         {"candidates.notes.list", {{"candidate_id", R}}, {{"getRecords", 1}}},
-        {"candidates.attachments.add", {{"candidate_id", R}, {"file_name", "cv.txt"}, {"data_base64", "Q1Y="}, {"type", "RESUME"}},
+        {"candidates.attachments.add",
+         {{"candidate_id", R}, {"file_name", "cv.txt"}, {"data_base64", "Q1Y="}, {"type", "RESUME"}},
          {{"attachDocument", 1}}},
         {"candidates.attachments.list", {{"candidate_id", R}}, {{"getRecords", 1}}},
         {"candidates.get_resume", {{"candidate_id", R}}, {{"getRecords", 1}, {"getIndividualRecord", 1}}, "resume.bin"},
-        {"applications.attachments.add", {{"application_id", L}, {"file_name", "a.txt"}, {"data_base64", "QQ=="}},
+        {"applications.attachments.add",
+         {{"application_id", L}, {"file_name", "a.txt"}, {"data_base64", "QQ=="}},
          {{"attachDocument", 1}}},
         {"applications.attachments.list", {{"application_id", L}}, {{"getRecords", 1}}},
-        {"custom_fields.get", {{"record_type", "candidate"}, {"record_id", R}}, {{"getSettings", 1}, {"getIndividualRecord", 1}}},
-        {"custom_fields.set", {{"record_type", "job"}, {"record_id", O}, {"values", bj::object{{"Salary Band", "Band A"}}}},
+        {"custom_fields.get",
+         {{"record_type", "candidate"}, {"record_id", R}},
+         {{"getSettings", 1}, {"getIndividualRecord", 1}}},
+        {"custom_fields.set",
+         {{"record_type", "job"}, {"record_id", O}, {"values", bj::object{{"Salary Band", "Band A"}}}},
          {{"getSettings", 1}, {"updateRecord", 1}, {"getIndividualRecord", 1}}},
         {"rejection_reasons.list", {}, {}},
         {"sync", {}, {}},
@@ -175,14 +195,16 @@ BOOST_AUTO_TEST_CASE(request_cost_of_every_operation) {
         BOOST_TEST(res.exit_code == (unsupported ? 4 : 0), c.op << ": " << res.err);
         auto got = tracker_counts(sandbox);
         BOOST_TEST((got == c.expected), c.op << " " << bj::serialize(c.args) << ": measured " << describe(got));
-        table += "  " + c.op + (c.args.empty() ? "" : " " + bj::serialize(c.args).substr(0, 60)) + ": " + describe(got) + "\n";
+        table += "  " + c.op + (c.args.empty() ? "" : " " + bj::serialize(c.args).substr(0, 60)) + ": " +
+                 describe(got) + "\n";
     }
     // candidates.find by phone: checkPerson compares digits only (A11), so it is asked with up to
     // three spellings of the number until one matches, then the match is read and verified.
     bj::value full = sandbox.admin_get("state");
     for (const auto &pv : full.at("truth").at("people").as_array()) {
         const auto &p = pv.as_object();
-        if (!p.contains("tracker_resource_id") || p.at("tracker_resource_id").is_null() || str(p, "phone_e164").empty()) continue;
+        if (!p.contains("tracker_resource_id") || p.at("tracker_resource_id").is_null() || str(p, "phone_e164").empty())
+            continue;
         const bj::object *r = find_by_id(s, "resources", as_int(p.at("tracker_resource_id")));
         if (!r || (str(*r, "mobiletelephone").empty() && str(*r, "worktelephone").empty())) continue;
         reset_counters(sandbox);
@@ -194,14 +216,16 @@ BOOST_AUTO_TEST_CASE(request_cost_of_every_operation) {
         BOOST_TEST(c["checkPerson"] <= 3);
         BOOST_TEST(c["getIndividualRecord"] == 1);
         BOOST_TEST(total(c) == c["checkPerson"] + 1);
-        table += "  candidates.find {\"phone\":...} stored as '" + str(*r, "mobiletelephone") + str(*r, "worktelephone") + "': " + describe(c) + "\n";
+        table += "  candidates.find {\"phone\":...} stored as '" + str(*r, "mobiletelephone") +
+                 str(*r, "worktelephone") + "': " + describe(c) + "\n";
         break;
     }
     // candidates.attachments.get, applications.attachments.get: one getIndividualRecord.
     CallResult list = host.call("candidates.attachments.list", bj::object{{"candidate_id", R}});
     doc_id = std::string(list.one().at("results").at(0).at("id").as_string());
     reset_counters(sandbox);
-    CallResult got = host.call("candidates.attachments.get", bj::object{{"candidate_id", R}, {"attachment_id", doc_id}}, host.path("a.bin"));
+    CallResult got = host.call("candidates.attachments.get", bj::object{{"candidate_id", R}, {"attachment_id", doc_id}},
+                               host.path("a.bin"));
     BOOST_TEST(got.exit_code == 0, got.err);
     BOOST_TEST((tracker_counts(sandbox) == std::map<std::string, int64_t>{{"getIndividualRecord", 1}}));
     table += "  candidates.attachments.get: " + describe(tracker_counts(sandbox)) + "\n";

@@ -94,7 +94,8 @@ BOOST_AUTO_TEST_CASE(streams_return_every_record_once_and_valid) {
     BOOST_TEST(counts["getRecords"] == 3);
 
     // job_ids filter (A2 opportunityid): only the first opportunity's links.
-    CallResult one_job = host.call("applications.stream", bj::object{{"job_ids", bj::array{std::to_string(w.opportunities[0])}}});
+    CallResult one_job =
+        host.call("applications.stream", bj::object{{"job_ids", bj::array{std::to_string(w.opportunities[0])}}});
     BOOST_TEST_REQUIRE(one_job.exit_code == 0, one_job.err);
     std::set<std::string> expected;
     for (const bj::object *l : w.links_on(w.opportunities[0])) expected.insert(std::to_string(as_int(l->at("id"))));
@@ -104,7 +105,8 @@ BOOST_AUTO_TEST_CASE(streams_return_every_record_once_and_valid) {
     CallResult sent = host.call("jobs.stream", bj::object{{"statuses", bj::array{"Resume Sent"}}});
     BOOST_TEST_REQUIRE(sent.exit_code == 0, sent.err);
     size_t resume_sent = 0;
-    for (const auto &o : w.state.at("opportunities").as_array()) resume_sent += o.at("status").as_string() == "Resume Sent";
+    for (const auto &o : w.state.at("opportunities").as_array())
+        resume_sent += o.at("status").as_string() == "Resume Sent";
     BOOST_TEST(sent.records.size() == resume_sent);
     BOOST_TEST(resume_sent > 0u);
     // The sandbox's closed statuses are "Won" and "Closed" (its getSettings opportunityStatuses).
@@ -141,7 +143,7 @@ BOOST_AUTO_TEST_CASE(reads_by_id_match_the_sandbox) {
 
     reset_counters(w.sandbox);
     CallResult many = host.call("jobs.get_many", bj::object{{"job_ids", bj::array{std::to_string(w.opportunities[1]),
-                                                                                   std::to_string(opp), "999999"}}});
+                                                                                  std::to_string(opp), "999999"}}});
     BOOST_TEST_REQUIRE(many.exit_code == 0, many.err);
     BOOST_TEST(many.one().at("results").as_array().size() == 2u);
     BOOST_TEST(bj::serialize(many.one().at("missing")) == R"(["999999"])");
@@ -151,7 +153,8 @@ BOOST_AUTO_TEST_CASE(reads_by_id_match_the_sandbox) {
 
     CallResult app = host.call("applications.get", bj::object{{"application_id", std::to_string(w.links[0])}});
     BOOST_TEST_REQUIRE(app.exit_code == 0, app.err);
-    BOOST_TEST(str(app.one(), "candidate_id") == std::to_string(as_int(find_by_id(w.state, "links", w.links[0])->at("resourceid"))));
+    BOOST_TEST(str(app.one(), "candidate_id") ==
+               std::to_string(as_int(find_by_id(w.state, "links", w.links[0])->at("resourceid"))));
     BOOST_TEST(schema_errors("application", app.records) == "");
 
     const bj::object *r = find_by_id(w.state, "resources", w.resources[0]);
@@ -198,7 +201,8 @@ BOOST_AUTO_TEST_CASE(what_tracker_cannot_do_is_not_supported_with_reason) {
     BOOST_TEST(sync.exit_code == 4, sync.err);
     BOOST_TEST(sync.error_message().find("nothing to synchronise") != std::string::npos, sync.err);
 
-    CallResult cf = host.call("custom_fields.get", bj::object{{"record_type", "application"}, {"record_id", std::to_string(w.links[0])}});
+    CallResult cf = host.call("custom_fields.get",
+                              bj::object{{"record_type", "application"}, {"record_id", std::to_string(w.links[0])}});
     BOOST_TEST(cf.exit_code == 4, cf.err);
     BOOST_TEST(cf.error_message().find("no custom fields on applications") != std::string::npos, cf.err);
 
@@ -208,8 +212,7 @@ BOOST_AUTO_TEST_CASE(what_tracker_cannot_do_is_not_supported_with_reason) {
     auto expected = link_status_ids(w.state);
     const auto &results = stages.one().at("results").as_array();
     BOOST_TEST(results.size() == expected.size());
-    for (const auto &s : results)
-        BOOST_TEST(expected.at(std::string(s.at("name").as_string())) == as_int(s.at("id")));
+    for (const auto &s : results) BOOST_TEST(expected.at(std::string(s.at("name").as_string())) == as_int(s.at("id")));
     std::vector<bj::value> got(results.begin(), results.end());
     BOOST_TEST(schema_errors("stage", got) == "");
     CallResult stages_missing_job = host.call("stages.list", bj::object{{"job_id", "999999"}});
@@ -221,7 +224,8 @@ BOOST_AUTO_TEST_CASE(what_tracker_cannot_do_is_not_supported_with_reason) {
     bool seen = false;
     std::istringstream lines(p.out);
     for (std::string line; std::getline(lines, line);) {
-        if (line.find("\"tracker\"") == std::string::npos || line.find("\"tracker_workable\"") != std::string::npos) continue;
+        if (line.find("\"tracker\"") == std::string::npos || line.find("\"tracker_workable\"") != std::string::npos)
+            continue;
         seen = true;
         for (const char *expect : {"rejection_reasons.list", "nothing to synchronise", "database-wide"})
             BOOST_TEST(line.find(expect) != std::string::npos, expect);
@@ -268,7 +272,8 @@ BOOST_AUTO_TEST_CASE(find_candidates_by_email_phone_and_name) {
             ++checked_phone;
         }
         if (checked_name < 2) {
-            CallResult res = host.call("candidates.find", bj::object{{"first_name", str(*r, "firstname")}, {"last_name", str(*r, "lastname")}});
+            CallResult res = host.call("candidates.find", bj::object{{"first_name", str(*r, "firstname")},
+                                                                     {"last_name", str(*r, "lastname")}});
             BOOST_TEST_REQUIRE(res.exit_code == 0, res.err);
             BOOST_TEST(has(res, "name"), res.out);
             std::vector<bj::value> cands;
@@ -296,7 +301,8 @@ BOOST_AUTO_TEST_CASE(check_verifies_credentials_and_configured_statuses) {
     CallResult ok = host.check();
     BOOST_TEST_REQUIRE(ok.exit_code == 0, ok.err);
     BOOST_TEST(ok.one().at("ok").as_bool());
-    BOOST_TEST(as_int(ok.one().at("details").at("application_statuses")) == static_cast<int64_t>(link_status_ids(w.state).size()));
+    BOOST_TEST(as_int(ok.one().at("details").at("application_statuses")) ==
+               static_cast<int64_t>(link_status_ids(w.state).size()));
     BOOST_TEST(tracker_counts(w.sandbox)["getSettings"] == 1);
 
     // A declined status this database does not have is a configuration error, named as such.

@@ -23,7 +23,8 @@ struct Stamped {
 
 std::map<std::string, std::string> changed_at_by_id(const CallResult &r) {
     std::map<std::string, std::string> out;
-    for (const auto &a : r.records) out[std::string(a.at("id").as_string())] = std::string(a.at("changed_at").as_string());
+    for (const auto &a : r.records)
+        out[std::string(a.at("id").as_string())] = std::string(a.at("changed_at").as_string());
     return out;
 }
 

@@ -18,12 +18,14 @@ namespace ats::test::tracker {
 
 const bj::object &CallResult::one() const {
     if (records.size() != 1 || !records[0].is_object())
-        throw std::runtime_error("expected exactly one result record, got " + std::to_string(records.size()) + "; stderr: " + err);
+        throw std::runtime_error("expected exactly one result record, got " + std::to_string(records.size()) +
+                                 "; stderr: " + err);
     return records[0].get_object();
 }
 
 std::string CallResult::error_code() const {
-    if (auto it = error.find("code"); it != error.end() && it->value().is_string()) return std::string(it->value().get_string());
+    if (auto it = error.find("code"); it != error.end() && it->value().is_string())
+        return std::string(it->value().get_string());
     return {};
 }
 
@@ -34,21 +36,24 @@ bool CallResult::error_retryable() const {
 }
 
 std::string CallResult::error_message() const {
-    if (auto it = error.find("message"); it != error.end() && it->value().is_string()) return std::string(it->value().get_string());
+    if (auto it = error.find("message"); it != error.end() && it->value().is_string())
+        return std::string(it->value().get_string());
     return {};
 }
 
 TrackerHost::TrackerHost(Sandbox &sandbox, TenantOptions options) : sandbox_(sandbox), dir_("tracker-e2e") {
     boost::filesystem::create_directories(dir_.str() + "/manifests");
     boost::filesystem::create_directories(dir_.str() + "/data");
-    boost::filesystem::permissions(dir_.str() + "/data", boost::filesystem::owner_all); // the host refuses a shared data dir
+    boost::filesystem::permissions(dir_.str() + "/data",
+                                   boost::filesystem::owner_all); // the host refuses a shared data dir
     write_manifest(options);
 }
 
 void TrackerHost::write_manifest(const TenantOptions &options) {
     options_ = options;
     bj::object auth{{"method", options.auth_method}};
-    if (options.auth_method == "api_key") auth["api_key"] = bj::object{{"$secret", bj::object{{"env", "ATS_TEST_TRACKER_API_KEY"}}}};
+    if (options.auth_method == "api_key")
+        auth["api_key"] = bj::object{{"$secret", bj::object{{"env", "ATS_TEST_TRACKER_API_KEY"}}}};
     if (options.auth_method == "password") {
         auth["username"] = Sandbox::kTrackerUsername;
         auth["password"] = bj::object{{"$secret", bj::object{{"env", "ATS_TEST_TRACKER_PASSWORD"}}}};
@@ -61,23 +66,25 @@ void TrackerHost::write_manifest(const TenantOptions &options) {
     if (options.page_size) cfg["page_size"] = options.page_size;
     if (!options.timezone.empty()) cfg["timezone"] = options.timezone;
     for (const auto &kv : options.extra_config) cfg[kv.key()] = kv.value();
-    bj::object manifest{{"tenant_id", tenant_},
-                        {"provider", "tracker"},
-                        {"provider_config", std::move(cfg)},
-                        {"host", bj::object{{"egress_allow", bj::array{"127.0.0.1:" + std::to_string(sandbox_.tracker_port())}},
-                                            {"max_concurrency", 4},
-                                            {"http_timeout_ms", 10000},
-                                            {"retry", bj::object{{"max_attempts", options.max_attempts},
-                                                                 {"base_delay_ms", 10},
-                                                                 {"max_wait_ms", 2000}}}}}};
+    bj::object manifest{
+        {"tenant_id", tenant_},
+        {"provider", "tracker"},
+        {"provider_config", std::move(cfg)},
+        {"host", bj::object{{"egress_allow", bj::array{"127.0.0.1:" + std::to_string(sandbox_.tracker_port())}},
+                            {"max_concurrency", 4},
+                            {"http_timeout_ms", 10000},
+                            {"retry", bj::object{{"max_attempts", options.max_attempts},
+                                                 {"base_delay_ms", 10},
+                                                 {"max_wait_ms", 2000}}}}}};
     for (const auto &kv : options.host_extra) manifest["host"].as_object()[kv.key()] = kv.value();
     std::ofstream f(dir_.str() + "/manifests/" + tenant_ + ".json", std::ios::trunc);
     f << bj::serialize(manifest);
 }
 
 std::vector<std::string> TrackerHost::argv(std::vector<std::string> args) const {
-    std::vector<std::string> a{bin_dir() + "/ats-host", "--plugins", plugins_dir(), "--manifests", dir_.str() + "/manifests",
-                               "--data-dir", data_dir(), "--log-file", dir_.str() + "/host.log"};
+    std::vector<std::string> a{bin_dir() + "/ats-host",   "--plugins",  plugins_dir(), "--manifests",
+                               dir_.str() + "/manifests", "--data-dir", data_dir(),    "--log-file",
+                               dir_.str() + "/host.log"};
     a.insert(a.end(), args.begin(), args.end());
     return a;
 }
@@ -169,9 +176,9 @@ void reset_counters(Sandbox &sandbox) { sandbox.admin_post("reset", bj::object{}
 std::string schema_errors(const std::string &schema, const std::vector<bj::value> &records) {
     std::string input;
     for (const auto &r : records) input += bj::serialize(r) + "\n";
-    ProcessResult p = run_process({"node", source_dir() + "/tests/tracker/e2e/validate_records.js",
-                                   source_dir() + "/plugin_api/schema", schema},
-                                  {{"NODE_PATH", ATS_AJV_NODE_MODULES}}, std::chrono::seconds(60), input);
+    ProcessResult p = run_process(
+        {"node", source_dir() + "/tests/tracker/e2e/validate_records.js", source_dir() + "/plugin_api/schema", schema},
+        {{"NODE_PATH", ATS_AJV_NODE_MODULES}}, std::chrono::seconds(60), input);
     std::string errors = p.exit_code == 0 ? "" : "ajv (" + std::to_string(p.exit_code) + "): " + p.out + p.err;
     // The unified records are Kombo records: every kind Kombo knows must pass its item schema too.
     if (is_kombo_kind(schema)) errors += kombo_item_errors(schema, input);
@@ -197,11 +204,11 @@ std::string str(const bj::object &o, const char *key) {
 namespace ats::test::tracker {
 
 int64_t make_link(Sandbox &sandbox, int64_t resource_id, int64_t opportunity_id) {
-    bj::value r = sandbox.tracker("resourceApplication",
-                                  bj::object{{"instructions", bj::object{{"opportunityid", opportunity_id},
-                                                                         {"resourceid", resource_id},
-                                                                         {"assigntolist", "long"},
-                                                                         {"source", "Setup"}}}});
+    bj::value r =
+        sandbox.tracker("resourceApplication", bj::object{{"instructions", bj::object{{"opportunityid", opportunity_id},
+                                                                                      {"resourceid", resource_id},
+                                                                                      {"assigntolist", "long"},
+                                                                                      {"source", "Setup"}}}});
     int64_t status = as_int(r.at("status"));
     if (status != 0 && status != 3) throw std::runtime_error("setup resourceApplication failed: " + bj::serialize(r));
     return as_int(r.at("recordId"));
@@ -226,7 +233,8 @@ std::vector<int64_t> resources_without(const bj::object &tracker, const char *co
 
 std::vector<std::pair<int64_t, int64_t>> unlinked_pairs(const bj::object &tracker) {
     std::set<std::pair<int64_t, int64_t>> linked;
-    for (const auto &l : tracker.at("links").as_array()) linked.insert({as_int(l.at("resourceid")), as_int(l.at("opportunityid"))});
+    for (const auto &l : tracker.at("links").as_array())
+        linked.insert({as_int(l.at("resourceid")), as_int(l.at("opportunityid"))});
     std::vector<std::pair<int64_t, int64_t>> out;
     for (int64_t r : ids_of(tracker, "resources"))
         for (int64_t o : ids_of(tracker, "opportunities"))

@@ -37,7 +37,7 @@ struct TenantOptions {
     int max_attempts = 3; // host retry policy
     std::string timezone; // "" = provider default (Europe/London)
     bj::object extra_config;
-    bj::object host_extra; // merged into the manifest's host policy (e.g. state_key)
+    bj::object host_extra;                        // merged into the manifest's host policy (e.g. state_key)
     std::map<std::string, std::string> env_extra; // added to every process's environment (e.g. ATS_STATE_URL)
 };
 

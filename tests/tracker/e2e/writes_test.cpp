@@ -29,7 +29,8 @@ struct World {
         auto no_docs = resources_without(s, "documents");
         auto no_notes = resources_without(s, "activities");
         for (int64_t r : free_resources(s, opportunities[0]))
-            if (std::count(no_docs.begin(), no_docs.end(), r) && std::count(no_notes.begin(), no_notes.end(), r)) resources.push_back(r);
+            if (std::count(no_docs.begin(), no_docs.end(), r) && std::count(no_notes.begin(), no_notes.end(), r))
+                resources.push_back(r);
         if (resources.size() < 4) throw std::runtime_error("the seeded sandbox has too few free resources");
     }
     const bj::object link(int64_t id) {
@@ -55,7 +56,8 @@ BOOST_AUTO_TEST_CASE(create_move_reject) {
     std::string rid = std::to_string(w.resources[0]), oid = std::to_string(w.opportunities[0]);
 
     reset_counters(w.sandbox);
-    CallResult created = host.call("applications.create", bj::object{{"candidate_id", rid}, {"job_id", oid}, {"source", "Career site"}});
+    CallResult created =
+        host.call("applications.create", bj::object{{"candidate_id", rid}, {"job_id", oid}, {"source", "Career site"}});
     BOOST_TEST_REQUIRE(created.exit_code == 0, created.err);
     auto c = tracker_counts(w.sandbox);
     BOOST_TEST_MESSAGE("applications.create: " << describe(c));
@@ -79,13 +81,15 @@ BOOST_AUTO_TEST_CASE(create_move_reject) {
     BOOST_TEST(tracker_state(w.sandbox).at("links").as_array().size() == links_before);
 
     // Creating with a stage sets it through getSettings' id; an unknown stage writes nothing.
-    CallResult staged = host.call("applications.create", bj::object{{"candidate_id", std::to_string(w.resources[1])},
-                                                                     {"job_id", oid}, {"stage", "Interview"}});
+    CallResult staged = host.call(
+        "applications.create",
+        bj::object{{"candidate_id", std::to_string(w.resources[1])}, {"job_id", oid}, {"stage", "Interview"}});
     BOOST_TEST_REQUIRE(staged.exit_code == 0, staged.err);
     BOOST_TEST(as_int(w.link(id_of(staged.one())).at("statusid")) == w.status.at("Interview"));
     BOOST_TEST(staged.one().at("current_stage").at("name").as_string() == "Interview");
-    CallResult bad_stage = host.call("applications.create", bj::object{{"candidate_id", std::to_string(w.resources[2])},
-                                                                        {"job_id", oid}, {"stage", "Hired!"}});
+    CallResult bad_stage =
+        host.call("applications.create",
+                  bj::object{{"candidate_id", std::to_string(w.resources[2])}, {"job_id", oid}, {"stage", "Hired!"}});
     BOOST_TEST(bad_stage.exit_code == 2, bad_stage.err);
     BOOST_TEST(bad_stage.error_message().find("Hired!") != std::string::npos);
     BOOST_TEST(bad_stage.error_message().find("Declined") != std::string::npos); // lists the known names
@@ -93,7 +97,8 @@ BOOST_AUTO_TEST_CASE(create_move_reject) {
 
     // move_to_stage by name.
     reset_counters(w.sandbox);
-    CallResult moved = host.call("applications.move_to_stage", bj::object{{"application_id", std::to_string(app)}, {"stage", "offer"}});
+    CallResult moved = host.call("applications.move_to_stage",
+                                 bj::object{{"application_id", std::to_string(app)}, {"stage", "offer"}});
     BOOST_TEST_REQUIRE(moved.exit_code == 0, moved.err);
     c = tracker_counts(w.sandbox);
     BOOST_TEST_MESSAGE("applications.move_to_stage: " << describe(c));
@@ -107,8 +112,8 @@ BOOST_AUTO_TEST_CASE(create_move_reject) {
     // the note becomes an activity on the application.
     reset_counters(w.sandbox);
     CallResult rejected = host.call("applications.reject", bj::object{{"application_id", std::to_string(app)},
-                                                                       {"rejection_reason_id", "no-show"},
-                                                                       {"note", "Did not attend the interview"}});
+                                                                      {"rejection_reason_id", "no-show"},
+                                                                      {"note", "Did not attend the interview"}});
     BOOST_TEST_REQUIRE(rejected.exit_code == 0, rejected.err);
     c = tracker_counts(w.sandbox);
     BOOST_TEST_MESSAGE("applications.reject (with note): " << describe(c));
@@ -129,7 +134,8 @@ BOOST_AUTO_TEST_CASE(create_move_reject) {
 
     // bulk_reject: one result per id, in order; a missing id fails alone.
     std::string a2 = std::to_string(id_of(staged.one()));
-    CallResult bulk = host.call("applications.bulk_reject", bj::object{{"application_ids", bj::array{a2, "999999", std::to_string(app)}}});
+    CallResult bulk = host.call("applications.bulk_reject",
+                                bj::object{{"application_ids", bj::array{a2, "999999", std::to_string(app)}}});
     BOOST_TEST_REQUIRE(bulk.exit_code == 0, bulk.err);
     const auto &results = bulk.one().at("results").as_array();
     BOOST_TEST_REQUIRE(results.size() == 3u);
@@ -149,9 +155,11 @@ BOOST_AUTO_TEST_CASE(notes_are_plain_text) {
     int64_t app = make_link(w.sandbox, w.resources[0], w.opportunities[0]);
 
     reset_counters(w.sandbox);
-    CallResult added = host.call("applications.notes.add", bj::object{{"application_id", std::to_string(app)},
-                                                                       {"content", "<p>Hello <b>Jane</b>,</p><p>Call&nbsp;me &amp; bring CV<br>Thanks</p>"},
-                                                                       {"content_type", "text/html"}});
+    CallResult added =
+        host.call("applications.notes.add",
+                  bj::object{{"application_id", std::to_string(app)},
+                             {"content", "<p>Hello <b>Jane</b>,</p><p>Call&nbsp;me &amp; bring CV<br>Thanks</p>"},
+                             {"content_type", "text/html"}});
     BOOST_TEST_REQUIRE(added.exit_code == 0, added.err);
     BOOST_TEST(total(tracker_counts(w.sandbox)) == 1); // createActivity
     const std::string text = "Hello Jane,\n\nCall me & bring CV\nThanks";
@@ -172,7 +180,8 @@ BOOST_AUTO_TEST_CASE(notes_are_plain_text) {
     BOOST_TEST(schema_errors("note", ns) == "");
 
     std::string rid = std::to_string(w.resources[1]);
-    CallResult cand = host.call("candidates.notes.add", bj::object{{"candidate_id", rid}, {"content", "  Prefers remote work  "}});
+    CallResult cand =
+        host.call("candidates.notes.add", bj::object{{"candidate_id", rid}, {"content", "  Prefers remote work  "}});
     BOOST_TEST_REQUIRE(cand.exit_code == 0, cand.err);
     std::optional<bj::object> ca = record_in(w.sandbox, "activities", id_of(cand.one()));
     BOOST_TEST_REQUIRE(ca.has_value());
@@ -183,8 +192,9 @@ BOOST_AUTO_TEST_CASE(notes_are_plain_text) {
 
     CallResult missing = host.call("candidates.notes.list", bj::object{{"candidate_id", "999999"}});
     BOOST_TEST(missing.error_code() == "not_found", missing.err); // not an empty list
-    CallResult empty = host.call("applications.notes.add", bj::object{{"application_id", std::to_string(app)},
-                                                                       {"content", "<p> </p>"}, {"content_type", "text/html"}});
+    CallResult empty = host.call(
+        "applications.notes.add",
+        bj::object{{"application_id", std::to_string(app)}, {"content", "<p> </p>"}, {"content_type", "text/html"}});
     BOOST_TEST(empty.exit_code == 2);
 }
 
@@ -196,8 +206,9 @@ BOOST_AUTO_TEST_CASE(attachments_and_resume_round_trip) {
     std::string b64 = "JVBERi0xLjQKAAEC/yBiaW5hcnkgcmVzdW1l"; // base64 of `bytes`
 
     reset_counters(w.sandbox);
-    CallResult added = host.call("candidates.attachments.add", bj::object{{"candidate_id", rid}, {"file_name", "cv.pdf"},
-                                                                           {"data_base64", b64}, {"type", "CV"}});
+    CallResult added =
+        host.call("candidates.attachments.add",
+                  bj::object{{"candidate_id", rid}, {"file_name", "cv.pdf"}, {"data_base64", b64}, {"type", "CV"}});
     BOOST_TEST_REQUIRE(added.exit_code == 0, added.err);
     BOOST_TEST(total(tracker_counts(w.sandbox)) == 1); // attachDocument
     int64_t doc = id_of(added.one());
@@ -214,7 +225,8 @@ BOOST_AUTO_TEST_CASE(attachments_and_resume_round_trip) {
     BOOST_TEST(listed.one().at("results").at(0).at("type").as_string() == "CV");
 
     std::string out = host.path("attachment.bin");
-    CallResult got = host.call("candidates.attachments.get", bj::object{{"candidate_id", rid}, {"attachment_id", std::to_string(doc)}}, out);
+    CallResult got = host.call("candidates.attachments.get",
+                               bj::object{{"candidate_id", rid}, {"attachment_id", std::to_string(doc)}}, out);
     BOOST_TEST_REQUIRE(got.exit_code == 0, got.err);
     BOOST_TEST(read_file(out) == bytes);
     BOOST_TEST(got.one().at("file_name").as_string() == "cv.pdf");
@@ -231,18 +243,20 @@ BOOST_AUTO_TEST_CASE(attachments_and_resume_round_trip) {
     BOOST_TEST(schema_errors("blob_meta", {bj::value(meta)}) == "");
 
     // A document of another candidate is not this candidate's.
-    CallResult other = host.call("candidates.attachments.get", bj::object{{"candidate_id", std::to_string(w.resources[1])},
-                                                                            {"attachment_id", std::to_string(doc)}}, out);
+    CallResult other = host.call(
+        "candidates.attachments.get",
+        bj::object{{"candidate_id", std::to_string(w.resources[1])}, {"attachment_id", std::to_string(doc)}}, out);
     BOOST_TEST(other.error_code() == "not_found", other.err);
-    CallResult no_cv = host.call("candidates.get_resume", bj::object{{"candidate_id", std::to_string(w.resources[1])}}, resume);
+    CallResult no_cv =
+        host.call("candidates.get_resume", bj::object{{"candidate_id", std::to_string(w.resources[1])}}, resume);
     BOOST_TEST(no_cv.error_code() == "not_found", no_cv.err);
 
     // On an application; COVER_LETTER has no Tracker type (LIMITED): stored as general, listed as OTHER.
     int64_t app = make_link(w.sandbox, w.resources[0], w.opportunities[0]);
     CallResult letter = host.call("applications.attachments.add", bj::object{{"application_id", std::to_string(app)},
-                                                                              {"file_name", "letter.txt"},
-                                                                              {"data_base64", "RGVhciBTaXI="},
-                                                                              {"type", "COVER_LETTER"}});
+                                                                             {"file_name", "letter.txt"},
+                                                                             {"data_base64", "RGVhciBTaXI="},
+                                                                             {"type", "COVER_LETTER"}});
     BOOST_TEST_REQUIRE(letter.exit_code == 0, letter.err);
     std::optional<bj::object> ld = record_in(w.sandbox, "documents", id_of(letter.one()));
     BOOST_TEST_REQUIRE(ld.has_value());
@@ -252,12 +266,14 @@ BOOST_AUTO_TEST_CASE(attachments_and_resume_round_trip) {
     BOOST_TEST(alist.one().at("results").at(0).at("type").as_string() == "OTHER");
     std::vector<bj::value> as(alist.one().at("results").as_array().begin(), alist.one().at("results").as_array().end());
     BOOST_TEST(schema_errors("attachment", as) == "");
-    CallResult aget = host.call("applications.attachments.get", bj::object{{"application_id", std::to_string(app)},
-                                                                             {"attachment_id", str(letter.one(), "id")}}, out);
+    CallResult aget =
+        host.call("applications.attachments.get",
+                  bj::object{{"application_id", std::to_string(app)}, {"attachment_id", str(letter.one(), "id")}}, out);
     BOOST_TEST_REQUIRE(aget.exit_code == 0, aget.err);
     BOOST_TEST(read_file(out) == "Dear Sir");
 
-    CallResult bad = host.call("candidates.attachments.add", bj::object{{"candidate_id", rid}, {"file_name", "x.pdf"}, {"data_base64", "@@@"}});
+    CallResult bad = host.call("candidates.attachments.add",
+                               bj::object{{"candidate_id", rid}, {"file_name", "x.pdf"}, {"data_base64", "@@@"}});
     BOOST_TEST(bad.exit_code == 2);
     BOOST_TEST(bad.error_message().find("data_base64") != std::string::npos, bad.err);
 }
@@ -267,8 +283,9 @@ BOOST_AUTO_TEST_CASE(custom_fields_by_name) {
     TrackerHost host(w.sandbox);
     std::string rid = std::to_string(w.resources[0]);
     reset_counters(w.sandbox);
-    CallResult set = host.call("custom_fields.set", bj::object{{"record_type", "candidate"}, {"record_id", rid},
-                                                                {"values", bj::object{{"Notice Period", "1 month"}}}});
+    CallResult set = host.call("custom_fields.set", bj::object{{"record_type", "candidate"},
+                                                               {"record_id", rid},
+                                                               {"values", bj::object{{"Notice Period", "1 month"}}}});
     BOOST_TEST_REQUIRE(set.exit_code == 0, set.err);
     auto c = tracker_counts(w.sandbox);
     BOOST_TEST_MESSAGE("custom_fields.set: " << describe(c));
@@ -281,7 +298,8 @@ BOOST_AUTO_TEST_CASE(custom_fields_by_name) {
     for (const auto &cf : find_by_id(s, "resources", w.resources[0])->at("customfields").as_array())
         if (as_int(cf.at("id")) == field_id && cf.at("value").as_string() == "1 month") stored = true;
     BOOST_TEST(stored); // written under the id getSettings gives the name
-    std::vector<bj::value> results(set.one().at("results").as_array().begin(), set.one().at("results").as_array().end());
+    std::vector<bj::value> results(set.one().at("results").as_array().begin(),
+                                   set.one().at("results").as_array().end());
     BOOST_TEST(schema_errors("custom_field", results) == "");
 
     CallResult get = host.call("custom_fields.get", bj::object{{"record_type", "candidate"}, {"record_id", rid}});
@@ -292,11 +310,13 @@ BOOST_AUTO_TEST_CASE(custom_fields_by_name) {
     BOOST_TEST(seen, get.out);
 
     std::string oid = std::to_string(w.opportunities[0]);
-    CallResult job = host.call("custom_fields.set", bj::object{{"record_type", "job"}, {"record_id", oid},
-                                                                {"values", bj::object{{"Salary Band", "Band B"}}}});
+    CallResult job = host.call(
+        "custom_fields.set",
+        bj::object{{"record_type", "job"}, {"record_id", oid}, {"values", bj::object{{"Salary Band", "Band B"}}}});
     BOOST_TEST_REQUIRE(job.exit_code == 0, job.err);
-    CallResult unknown = host.call("custom_fields.set", bj::object{{"record_type", "job"}, {"record_id", oid},
-                                                                    {"values", bj::object{{"Shoe Size", "42"}}}});
+    CallResult unknown =
+        host.call("custom_fields.set",
+                  bj::object{{"record_type", "job"}, {"record_id", oid}, {"values", bj::object{{"Shoe Size", "42"}}}});
     BOOST_TEST(unknown.exit_code == 2);
     BOOST_TEST(unknown.error_message().find("Salary Band") != std::string::npos, unknown.err); // names the known fields
 }

@@ -24,11 +24,11 @@ BOOST_AUTO_TEST_CASE(a_position_skips_only_rows_already_delivered) {
     auto from = back->resume_from();
     BOOST_REQUIRE(from);
     BOOST_TEST(from->local_watermark == "2026-01-05 09:00:01"); // sent as updatedafter (inclusive)
-    BOOST_TEST(from->already_seen == 2u);                        // rows of that second to skip
+    BOOST_TEST(from->already_seen == 2u);                       // rows of that second to skip
     BOOST_TEST(back->delivered("2026-01-05 09:00:01", 3));
     BOOST_TEST(back->delivered("2026-01-05 09:00:01", 9));
-    BOOST_TEST(!back->delivered("2026-01-05 09:00:01", 4));       // same second, not delivered yet
-    BOOST_TEST(!back->delivered("2026-01-05 09:00:02", 3));       // delivered, then changed: comes again
+    BOOST_TEST(!back->delivered("2026-01-05 09:00:01", 4)); // same second, not delivered yet
+    BOOST_TEST(!back->delivered("2026-01-05 09:00:02", 3)); // delivered, then changed: comes again
     BOOST_TEST(back->delivered("2026-01-05 09:00:00", 7));
 }
 

@@ -18,11 +18,13 @@ BOOST_AUTO_TEST_CASE(body_statuses) {
     BOOST_TEST(e1.code() == ATS_ERR_UNAUTHORIZED);
     BOOST_TEST(std::string(e1.what()).find("Tracker getRecords (O list page 1)") != std::string::npos);
     BOOST_TEST(body_status_error(2, "user not active", "m", "").code() == ATS_ERR_UNAUTHORIZED);
-    BOOST_TEST(body_status_error(3, "Record found and cannot be overwritten", "createResource", "").code() == ATS_ERR_CONFLICT);
+    BOOST_TEST(body_status_error(3, "Record found and cannot be overwritten", "createResource", "").code() ==
+               ATS_ERR_CONFLICT);
     auto nf = body_status_error(99, "Record not found: recordtype OR id 5", "getIndividualRecord", "OR 5");
     BOOST_TEST(nf.code() == ATS_ERR_NOT_FOUND);
     BOOST_TEST(std::string(nf.what()).find("OR 5") != std::string::npos);
-    BOOST_TEST(body_status_error(99, "Object variable or With block variable not set.", "m", "").code() == ATS_ERR_UPSTREAM);
+    BOOST_TEST(body_status_error(99, "Object variable or With block variable not set.", "m", "").code() ==
+               ATS_ERR_UPSTREAM);
     BOOST_TEST(body_status_error(42, "?", "m", "").code() == ATS_ERR_UPSTREAM);
     BOOST_TEST(!body_status_error(99, "x", "m", "").retryable());
 }
@@ -52,10 +54,12 @@ BOOST_AUTO_TEST_SUITE_END()
 
 namespace {
 bj::object sample_settings() {
-    return bj::parse(R"({"status":0,"opportunityResourceStatuses":[{"Id":314,"Name":"Applied"},{"Id":7,"Name":"Declined"},
+    return bj::parse(
+               R"({"status":0,"opportunityResourceStatuses":[{"Id":314,"Name":"Applied"},{"Id":7,"Name":"Declined"},
         {"Id":1441,"Name":"Accepted"}],"customFields":[{"Association":"Resource","Id":40118,"Name":"Notice Period","Type":"Text","ListId":0},
         {"Association":"Opportunity","Id":40232,"Name":"Salary Band","Type":"List","ListId":812}],
-        "customFieldLists":[{"Id":812,"Name":"Salary Bands","Items":[{"Id":9001,"Name":"Band A"}]}]})").as_object();
+        "customFieldLists":[{"Id":812,"Name":"Salary Bands","Items":[{"Id":9001,"Name":"Band A"}]}]})")
+        .as_object();
 }
 } // namespace
 
@@ -85,8 +89,8 @@ BOOST_AUTO_TEST_CASE(plain_positive_digits_parse) {
 }
 
 BOOST_AUTO_TEST_CASE(anything_else_is_refused) {
-    for (const char *bad : {"", "0", "000", "-5", "+5", " 5", "5 ", "5a", "0x10", "9223372036854775808",
-                            "99999999999999999999"})
+    for (const char *bad :
+         {"", "0", "000", "-5", "+5", " 5", "5 ", "5a", "0x10", "9223372036854775808", "99999999999999999999"})
         BOOST_TEST(!parse_record_id(bad).has_value(), "'" << bad << "' parsed");
 }
 
@@ -96,16 +100,18 @@ BOOST_AUTO_TEST_SUITE(tracker_mapper)
 
 BOOST_AUTO_TEST_CASE(application_outcome_and_local_times) {
     RecordMapper m(ats::shared::TimeZone("Europe/London"), MappingOptions{});
-    LinkRow l = parse_link_row(bj::parse(R"({"id":88015,"opportunityid":2311,"opportunityname":"Nurse","resourceid":10437,
+    LinkRow l =
+        parse_link_row(bj::parse(R"({"id":88015,"opportunityid":2311,"opportunityname":"Nurse","resourceid":10437,
         "resourcename":"Jane Doe","list":"long","statusid":7,"status":"Declined","source":"Workable",
-        "dateadded":"2026-03-29 00:30:00","lastupdated":"2026-10-25 01:30:00"})").as_object());
+        "dateadded":"2026-03-29 00:30:00","lastupdated":"2026-10-25 01:30:00"})")
+                           .as_object());
     bj::object a = m.application(l);
     BOOST_TEST(a.at("id").as_string() == "88015");
     BOOST_TEST(a.at("job_id").as_string() == "2311");
     BOOST_TEST(a.at("candidate_id").as_string() == "10437");
     BOOST_TEST(a.at("outcome").as_string() == "DECLINED");
-    BOOST_TEST(a.at("remote_created_at").as_string() == "2026-03-29T00:30:00Z");  // GMT, before the spring change
-    BOOST_TEST(a.at("remote_updated_at").as_string() == "2026-10-25T00:30:00Z");  // ambiguous: the earlier instant
+    BOOST_TEST(a.at("remote_created_at").as_string() == "2026-03-29T00:30:00Z"); // GMT, before the spring change
+    BOOST_TEST(a.at("remote_updated_at").as_string() == "2026-10-25T00:30:00Z"); // ambiguous: the earlier instant
     BOOST_TEST(a.at("rejected_at").as_string() == "2026-10-25T00:30:00Z");
     BOOST_TEST(a.at("current_stage").at("id").as_string() == "7");
     l.status = "Accepted";
@@ -118,10 +124,12 @@ BOOST_AUTO_TEST_CASE(application_outcome_and_local_times) {
 BOOST_AUTO_TEST_CASE(candidate_and_custom_fields) {
     RecordMapper m(ats::shared::TimeZone("Europe/London"), MappingOptions{});
     Settings s = Settings::parse(sample_settings());
-    ResourceRow r = parse_resource_row(bj::parse(R"({"id":10437,"name":"Jane Doe","details":{"firstname":"Jane","lastname":"Doe",
+    ResourceRow r =
+        parse_resource_row(bj::parse(R"({"id":10437,"name":"Jane Doe","details":{"firstname":"Jane","lastname":"Doe",
         "email":"Jane@Example.com","mobiletelephone":"07400 100123","worktelephone":"n/a"},
         "customfields":[{"id":40118,"name":"Notice Period","value":"1 month"}],
-        "datecreated":"2026-07-01 12:00:00","lastupdated":"2026-07-02 09:15:00"})").as_object());
+        "datecreated":"2026-07-01 12:00:00","lastupdated":"2026-07-02 09:15:00"})")
+                               .as_object());
     bj::object c = m.candidate(r, &s);
     BOOST_TEST(c.at("first_name").as_string() == "Jane");
     // Kombo's form (domain lower-cased), the upstream text kept beside it.
@@ -133,7 +141,8 @@ BOOST_AUTO_TEST_CASE(candidate_and_custom_fields) {
     BOOST_TEST(c.at("changed_at").as_string() == "2026-07-02T08:15:00Z"); // BST
     // A List custom field holding an item id reads as the item's name.
     OpportunityRow o = parse_opportunity_row(bj::parse(R"({"id":2311,"name":"JOB-2311 Nurse","status":"Open",
-        "customfields":[{"id":40232,"name":"Salary Band","value":"9001"}],"dateopened":"2026-01-05","lastupdated":"2026-01-06 10:00:00"})").as_object());
+        "customfields":[{"id":40232,"name":"Salary Band","value":"9001"}],"dateopened":"2026-01-05","lastupdated":"2026-01-06 10:00:00"})")
+                                                 .as_object());
     bj::object j = m.job(o, &s);
     BOOST_TEST(j.at("custom_fields").at("Salary Band").as_string() == "Band A");
     BOOST_TEST(j.at("job_code").as_string() == "JOB-2311");

@@ -42,15 +42,20 @@ BOOST_AUTO_TEST_CASE(values_reach_the_client_options) {
 BOOST_AUTO_TEST_CASE(errors_name_the_field_and_never_echo_a_secret) {
     const auto &t = tracker_config_table();
     using ats::test::config_error;
-    BOOST_TEST(mentions(config_error(t, with("page_size", 501)), "provider_config.page_size: must be between 1 and 500, not 501"));
+    BOOST_TEST(mentions(config_error(t, with("page_size", 501)),
+                        "provider_config.page_size: must be between 1 and 500, not 501"));
     BOOST_TEST(mentions(config_error(t, with("page_size", "20")), "provider_config.page_size: must be an integer"));
     BOOST_TEST(mentions(config_error(t, with("base_url", "ftp://x.example")), "provider_config.base_url"));
     BOOST_TEST(mentions(config_error(t, with("timezone", "Mars/Olympus")), "Mars/Olympus"));
-    BOOST_TEST(mentions(config_error(t, with("default_phone_region", "ZZ")), "provider_config.default_phone_region: 'ZZ' is not a region"));
-    BOOST_TEST(mentions(config_error(t, with("statuses", bj::object{{"declined", ""}})), "provider_config.statuses.declined: must not be empty"));
-    BOOST_TEST(mentions(config_error(t, with("statuses", bj::object{{"hired", "Placed"}})), "provider_config.statuses.hired: unknown key"));
+    BOOST_TEST(mentions(config_error(t, with("default_phone_region", "ZZ")),
+                        "provider_config.default_phone_region: 'ZZ' is not a region"));
+    BOOST_TEST(mentions(config_error(t, with("statuses", bj::object{{"declined", ""}})),
+                        "provider_config.statuses.declined: must not be empty"));
+    BOOST_TEST(mentions(config_error(t, with("statuses", bj::object{{"hired", "Placed"}})),
+                        "provider_config.statuses.hired: unknown key"));
     bj::object password = with("auth", bj::object{{"method", "password"}, {"username", "u"}});
-    BOOST_TEST(mentions(config_error(t, password), "provider_config.auth.password: is required for auth.method password"));
+    BOOST_TEST(
+        mentions(config_error(t, password), "provider_config.auth.password: is required for auth.method password"));
     std::string method = config_error(t, with("auth", bj::object{{"method", "token"}, {"api_key", "s3cret-value"}}));
     BOOST_TEST(mentions(method, "provider_config.auth.method: must be one of api_key, password, oauth2 (got 'token')"));
     BOOST_TEST(!mentions(method, "s3cret-value"));

@@ -19,7 +19,8 @@ BOOST_AUTO_TEST_CASE(the_matrix_lists_every_operation_of_the_table_once) {
     std::map<std::string, int> listed;
     for (const auto &c : ats::tracker::tracker_capabilities()) {
         ++listed[c.operation];
-        BOOST_TEST((c.support == ATS_SUPPORTED || c.reason.size() > 0), c.operation << " is limited or refused without a reason");
+        BOOST_TEST((c.support == ATS_SUPPORTED || c.reason.size() > 0),
+                   c.operation << " is limited or refused without a reason");
     }
     for (const auto &name : table) BOOST_TEST(listed[name] == 1, name << " is listed " << listed[name] << " times");
     BOOST_TEST(listed.size() == table.size(), "the matrix names operations the table does not know");

@@ -34,8 +34,11 @@ BOOST_AUTO_TEST_CASE(the_document_renders_the_table) {
     BOOST_REQUIRE_MESSAGE(!doc.empty(), "cannot read " << ATS_WIRE_ASSUMPTIONS_MD);
     for (const char *system : {"tracker", "kombo"}) {
         const std::string want = ats::shared::wire_assumptions_markdown(system);
-        BOOST_TEST(section(doc, system) == want, "WIRE_ASSUMPTIONS.md (" << system << ") differs from the table in "
-                                                     "plugins/shared/include/ats/shared/wire_assumptions.hpp; paste:\n" << want);
+        BOOST_TEST(section(doc, system) == want,
+                   "WIRE_ASSUMPTIONS.md (" << system
+                                           << ") differs from the table in "
+                                              "plugins/shared/include/ats/shared/wire_assumptions.hpp; paste:\n"
+                                           << want);
     }
 }
 

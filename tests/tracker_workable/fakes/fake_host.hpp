@@ -25,12 +25,13 @@ public:
             std::lock_guard<std::mutex> g(self->mu_);
             self->log_.emplace_back(m, n);
         };
-        services_.http_request = [](void *, const ats_call_t *, const ats_http_request_t *, ats_http_response_fn, void *,
-                                    ats_error_t *e) -> int32_t {
+        services_.http_request = [](void *, const ats_call_t *, const ats_http_request_t *, ats_http_response_fn,
+                                    void *, ats_error_t *e) -> int32_t {
             ats::sdk::fill_error(e, ATS_ERR_FORBIDDEN, "no network in unit tests", false);
             return ATS_ERR_FORBIDDEN;
         };
-        services_.state_get = [](void *h, const char *k, size_t kn, ats_state_value_fn fn, void *user, ats_error_t *) -> int32_t {
+        services_.state_get = [](void *h, const char *k, size_t kn, ats_state_value_fn fn, void *user,
+                                 ats_error_t *) -> int32_t {
             auto *self = static_cast<FakeHost *>(h);
             std::string v;
             {
@@ -50,8 +51,10 @@ public:
                 std::string key(ops[i].key, ops[i].key_len);
                 if (ops[i].kind == ATS_STATE_PUT || ops[i].kind == ATS_STATE_PUT_SECRET) {
                     self->state_[key] = std::string(reinterpret_cast<const char *>(ops[i].value), ops[i].value_len);
-                    if (ops[i].kind == ATS_STATE_PUT_SECRET) self->secret_.insert(key);
-                    else self->secret_.erase(key);
+                    if (ops[i].kind == ATS_STATE_PUT_SECRET)
+                        self->secret_.insert(key);
+                    else
+                        self->secret_.erase(key);
                 } else {
                     self->state_.erase(key);
                     self->secret_.erase(key);
@@ -59,13 +62,15 @@ public:
             }
             return ATS_OK;
         };
-        services_.state_scan = [](void *h, const char *p, size_t pn, ats_state_value_fn fn, void *user, ats_error_t *) -> int32_t {
+        services_.state_scan = [](void *h, const char *p, size_t pn, ats_state_value_fn fn, void *user,
+                                  ats_error_t *) -> int32_t {
             auto *self = static_cast<FakeHost *>(h);
             std::vector<std::pair<std::string, std::string>> rows;
             {
                 std::lock_guard<std::mutex> g(self->mu_);
                 std::string prefix(p, pn);
-                for (auto it = self->state_.lower_bound(prefix); it != self->state_.end() && it->first.rfind(prefix, 0) == 0; ++it)
+                for (auto it = self->state_.lower_bound(prefix);
+                     it != self->state_.end() && it->first.rfind(prefix, 0) == 0; ++it)
                     rows.emplace_back(*it);
             }
             for (const auto &[k, v] : rows)
@@ -84,7 +89,8 @@ public:
     // Offers identity_hash (host services 1.1) with a deterministic, NON-cryptographic stand-in
     // of the host's HMAC (same shape: "h1." + 43 characters), and with it ATS_STATE_PUT_SECRET.
     void enable_data_protection() {
-        services_.identity_hash = [](void *, const uint8_t *d, size_t n, char *out, size_t cap, ats_error_t *e) -> int32_t {
+        services_.identity_hash = [](void *, const uint8_t *d, size_t n, char *out, size_t cap,
+                                     ats_error_t *e) -> int32_t {
             if (!out || cap < ATS_IDENTITY_HASH_LEN + 1) {
                 ats::sdk::fill_error(e, ATS_ERR_INVALID_ARGUMENT, "identity_hash: out too small", false);
                 return ATS_ERR_INVALID_ARGUMENT;

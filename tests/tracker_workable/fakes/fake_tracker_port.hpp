@@ -24,11 +24,11 @@ public:
         std::vector<TrackerNoteRow> notes;
         std::vector<TrackerDocumentRow> documents;
     };
-    std::map<std::string, Person> people;           // by resource id
-    std::map<std::string, TrackerLinkRow> links;     // by link id
+    std::map<std::string, Person> people;        // by resource id
+    std::map<std::string, TrackerLinkRow> links; // by link id
     std::vector<TrackerOpportunityRow> opportunities;
     std::vector<std::string> statuses{"Applied", "Shortlisted", "Interview", "Offer", "Accepted", "Declined"};
-    std::map<std::string, int> writes;               // method -> count
+    std::map<std::string, int> writes; // method -> count
     int64_t requests = 0;
     // Called before a write is applied; throw to fail it (nothing applied).
     std::function<void(const std::string &method, const std::string &subject)> before_write;
@@ -55,7 +55,9 @@ public:
         opportunities.push_back({id, name, {}});
         return id;
     }
-    void recruiter_sets_status(const std::string &link_id, const std::string &status) { links.at(link_id).status = status; }
+    void recruiter_sets_status(const std::string &link_id, const std::string &status) {
+        links.at(link_id).status = status;
+    }
     std::vector<TrackerLinkRow> links_of(const std::string &res) const {
         std::vector<TrackerLinkRow> out;
         for (const auto &[id, l] : links)
@@ -67,7 +69,8 @@ public:
         ++requests;
         for (const auto &o : opportunities) fn(o);
     }
-    void for_each_resource(const std::string &after, const std::function<void(const TrackerResourceRow &)> &fn) override {
+    void for_each_resource(const std::string &after,
+                           const std::function<void(const TrackerResourceRow &)> &fn) override {
         ++requests;
         for (const auto &[id, p] : people)
             if (after.empty() || p.row.last_updated_utc >= after) fn(p.row);
@@ -196,7 +199,10 @@ private:
         for (const std::string *p : {&r.cellphone, &r.workphone, &r.homephone})
             if (!p->empty()) r.phones.push_back(*p);
     }
-    std::string stamp() { return "2026-11-30T10:00:" + std::string(seconds_ < 10 ? "0" : "") + std::to_string(seconds_ = (seconds_ + 1) % 60) + "Z"; }
+    std::string stamp() {
+        return "2026-11-30T10:00:" + std::string(seconds_ < 10 ? "0" : "") +
+               std::to_string(seconds_ = (seconds_ + 1) % 60) + "Z";
+    }
     int next_id_ = 100;
     int seconds_ = 0;
 };

@@ -49,9 +49,7 @@ Authenticator::Authenticator(ats::sdk::Host host, AuthOptions options, std::stri
 
 std::string Authenticator::apply(ats::sdk::HttpRequest &request, bj::object &credentials, const ats_call_t *call) {
     switch (options_.method) {
-    case AuthOptions::Method::api_key:
-        credentials["apikey"] = options_.api_key;
-        return {};
+    case AuthOptions::Method::api_key: credentials["apikey"] = options_.api_key; return {};
     case AuthOptions::Method::password:
         credentials["username"] = options_.username;
         credentials["password"] = options_.password;
@@ -130,14 +128,16 @@ void Authenticator::refresh_locked(const std::string &stale, const ats_call_t *c
         throw ats::sdk::Error(resp.status == 429 ? ATS_ERR_RATE_LIMITED : ATS_ERR_TRANSIENT,
                               "Tracker OAuth2 token refresh failed with HTTP " + std::to_string(resp.status), true);
     if (resp.status != 200)
-        throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Tracker OAuth2 token refresh answered HTTP " + std::to_string(resp.status));
+        throw ats::sdk::Error(ATS_ERR_UPSTREAM,
+                              "Tracker OAuth2 token refresh answered HTTP " + std::to_string(resp.status));
     boost::system::error_code ec;
     bj::value v = bj::parse(resp.body, ec);
     if (ec || !v.is_object())
         throw ats::sdk::Error(ATS_ERR_TRANSIENT, "Tracker OAuth2 token refresh: the answer is not a JSON object", true);
     const bj::object &o = v.get_object();
     std::string access = ats::shared::json::text_or(o, "access_token");
-    if (access.empty()) throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Tracker OAuth2 token refresh: no access_token in the answer");
+    if (access.empty())
+        throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Tracker OAuth2 token refresh: no access_token in the answer");
     int64_t expires_in = ats::shared::json::int_or(o, "expires_in", 3600);
     std::string rotated = ats::shared::json::text_or(o, "refresh_token");
 
@@ -151,7 +151,9 @@ void Authenticator::refresh_locked(const std::string &stale, const ats_call_t *c
     access_token_ = std::move(access);
     access_expires_ms_ = expires_ms;
     refreshes_.fetch_add(1);
-    host_.info(std::string("Tracker OAuth2: access token refreshed") + (rotated.empty() ? "" : "; refresh token rotated and stored"), call);
+    host_.info(std::string("Tracker OAuth2: access token refreshed") +
+                   (rotated.empty() ? "" : "; refresh token rotated and stored"),
+               call);
 }
 
 } // namespace ats::tracker

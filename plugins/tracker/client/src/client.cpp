@@ -31,12 +31,9 @@ const bj::array *results_of(const bj::object &answer) {
 } // namespace
 
 TrackerClient::TrackerClient(ats::sdk::Host host, ClientOptions options, ats::shared::TimeZone zone)
-    : host_(host),
-      options_(std::move(options)),
-      zone_(std::move(zone)),
+    : host_(host), options_(std::move(options)), zone_(std::move(zone)),
       auth_(host, options_.auth, options_.base_url, options_.request_timeout_ms),
-      wire_(host, options_.base_url, auth_, options_.request_timeout_ms),
-      settings_(wire_) {
+      wire_(host, options_.base_url, auth_, options_.request_timeout_ms), settings_(wire_) {
     if (options_.page_size < 1 || options_.page_size > 500) // A7
         throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "provider_config: page_size must be between 1 and 500");
 }
@@ -61,7 +58,8 @@ void TrackerClient::page(std::string_view record_type, const bj::object &base_in
     // Pages may overlap (a documented quirk), and a record updated while we page moves to the
     // end of a lastupdated-sorted listing: every id is delivered once. Memory: one int64 per row.
     std::unordered_set<int64_t> seen;
-    const int size = static_cast<int>(std::min<size_t>(500, static_cast<size_t>(options_.page_size) + extra_rows)); // A7
+    const int size =
+        static_cast<int>(std::min<size_t>(500, static_cast<size_t>(options_.page_size) + extra_rows)); // A7
     for (int64_t pagenum = 1;; ++pagenum) {
         bj::object instructions = base_instructions;
         instructions["recordtype"] = record_type;
@@ -88,9 +86,9 @@ void TrackerClient::page(std::string_view record_type, const bj::object &base_in
 
 bj::object TrackerClient::individual(std::string_view record_type, int64_t id, const ats_call_t *call) const {
     RequestContext ctx{call, true, rec(record_type, id)};
-    bj::object answer = wire_.call(
-        "getIndividualRecord",
-        bj::object{{"instructions", bj::object{{"recordtype", record_type}, {"recordid", id}}}}, ctx);
+    bj::object answer =
+        wire_.call("getIndividualRecord",
+                   bj::object{{"instructions", bj::object{{"recordtype", record_type}, {"recordid", id}}}}, ctx);
     const bj::array *rows = results_of(answer);
     if (!rows || rows->empty() || !(*rows)[0].is_object())
         throw ats::sdk::Error(ATS_ERR_NOT_FOUND, "Tracker getIndividualRecord (" + ctx.record + "): record not found");
@@ -123,7 +121,8 @@ void TrackerClient::for_each_resource(const RecordFilter &filter, const RowFn<Re
     size_t extra = add_filter(ins, filter.updated_after, filter.resume);
     if (!filter.search_text.empty()) ins["searchtext"] = filter.search_text;
     if (!filter.state.empty()) ins["state"] = filter.state;
-    page("R", ins, [&](const bj::object &row) { return fn(parse_resource_row(row)); }, call, "R list", extra);
+    page(
+        "R", ins, [&](const bj::object &row) { return fn(parse_resource_row(row)); }, call, "R list", extra);
 }
 
 ResourceRow TrackerClient::get_resource(int64_t id, const ats_call_t *call) const {
@@ -160,7 +159,8 @@ CreatedResource TrackerClient::create_resource(const NewResource &r, const std::
         ins["shortlistedby"] = "user";
     }
     RequestContext ctx{call, false, assign ? "new R on O " + std::to_string(assign->opportunity_id) : "new R"};
-    bj::object answer = wire_.call("createResource", bj::object{{"instructions", std::move(ins)}, {"resource", std::move(res)}}, ctx);
+    bj::object answer =
+        wire_.call("createResource", bj::object{{"instructions", std::move(ins)}, {"resource", std::move(res)}}, ctx);
     CreatedResource out;
     out.resource_id = created_id(answer, "recordId", "createResource", ctx.record);
     if (assign) out.link_id = created_id(answer, "linkId", "createResource", ctx.record); // A1
@@ -169,8 +169,10 @@ CreatedResource TrackerClient::create_resource(const NewResource &r, const std::
 
 int64_t TrackerClient::create_link(int64_t resource_id, int64_t opportunity_id, std::string_view list,
                                    std::string_view source, const ats_call_t *call) const {
-    bj::object ins{{"opportunityid", opportunity_id}, {"resourceid", resource_id},
-                   {"assigntolist", list.empty() ? std::string_view("long") : list}, {"shortlistedby", "user"}};
+    bj::object ins{{"opportunityid", opportunity_id},
+                   {"resourceid", resource_id},
+                   {"assigntolist", list.empty() ? std::string_view("long") : list},
+                   {"shortlistedby", "user"}};
     if (!source.empty()) ins["source"] = source;
     RequestContext ctx{call, false, "R " + std::to_string(resource_id) + " on O " + std::to_string(opportunity_id)};
     bj::object answer = wire_.call("resourceApplication", bj::object{{"instructions", std::move(ins)}}, ctx);
@@ -189,15 +191,19 @@ void TrackerClient::for_each_link(const LinkFilter &filter, const RowFn<LinkRow>
         ins["resourceid"] = *filter.resource_id;
         what += " of R " + std::to_string(*filter.resource_id);
     }
-    page("OR", ins, [&](const bj::object &row) { return fn(parse_link_row(row)); }, call, what, extra);
+    page(
+        "OR", ins, [&](const bj::object &row) { return fn(parse_link_row(row)); }, call, what, extra);
 }
 
-LinkRow TrackerClient::get_link(int64_t id, const ats_call_t *call) const { return parse_link_row(individual("OR", id, call)); }
+LinkRow TrackerClient::get_link(int64_t id, const ats_call_t *call) const {
+    return parse_link_row(individual("OR", id, call));
+}
 
 NamedId TrackerClient::set_link_status(int64_t link_id, std::string_view status_name, const ats_call_t *call) const {
     NamedId st = link_status(status_name, "status of OR " + std::to_string(link_id), call);
     // A3: documented column name, integer id from getSettings (A4).
-    update_record("OR", link_id, bj::array{bj::object{{"column", "opportunityresourcestatusid"}, {"value", st.id}}}, {}, call);
+    update_record("OR", link_id, bj::array{bj::object{{"column", "opportunityresourcestatusid"}, {"value", st.id}}}, {},
+                  call);
     return st;
 }
 
@@ -207,7 +213,8 @@ void TrackerClient::for_each_opportunity(const RecordFilter &filter, const RowFn
     size_t extra = add_filter(ins, filter.updated_after, filter.resume);
     if (!filter.state.empty()) ins["state"] = filter.state;
     if (!filter.search_text.empty()) ins["searchtext"] = filter.search_text;
-    page("O", ins, [&](const bj::object &row) { return fn(parse_opportunity_row(row)); }, call, "O list", extra);
+    page(
+        "O", ins, [&](const bj::object &row) { return fn(parse_opportunity_row(row)); }, call, "O list", extra);
 }
 
 OpportunityRow TrackerClient::get_opportunity(int64_t id, const ats_call_t *call) const {
@@ -221,9 +228,14 @@ void TrackerClient::get_records_by_ids(std::string_view record_type, const std::
         size_t end = std::min(ids.size(), start + kBatch);
         std::string list;
         for (size_t i = start; i < end; ++i) list += (i == start ? "" : ",") + std::to_string(ids[i]);
-        bj::object ins{{"recordtype", record_type}, {"recordids", list}, {"numrecords", static_cast<int64_t>(end - start)},
-                       {"pagenum", 1}, {"includecustomfields", true}};
-        RequestContext ctx{call, true, std::string(record_type) + " ids " + std::to_string(ids[start]) + (end - start > 1 ? ".." : "")};
+        bj::object ins{{"recordtype", record_type},
+                       {"recordids", list},
+                       {"numrecords", static_cast<int64_t>(end - start)},
+                       {"pagenum", 1},
+                       {"includecustomfields", true}};
+        RequestContext ctx{call, true,
+                           std::string(record_type) + " ids " + std::to_string(ids[start]) +
+                               (end - start > 1 ? ".." : "")};
         bj::object answer = wire_.call("getRecords", bj::object{{"instructions", std::move(ins)}}, ctx);
         if (const bj::array *rows = results_of(answer))
             for (const auto &row : *rows)
@@ -245,10 +257,14 @@ int64_t TrackerClient::create_activity(const NewActivity &a, const ats_call_t *c
     int hour = std::stoi(local.substr(11, 2));
     std::string minute = local.substr(14, 2);
     char time_buf[16];
-    std::snprintf(time_buf, sizeof time_buf, "%02d:%s %s", hour % 12 == 0 ? 12 : hour % 12, minute.c_str(), hour < 12 ? "AM" : "PM");
-    bj::object act{{"subject", a.subject},           {"type", a.type},
-                   {"date", local.substr(0, 10)},    {"time", time_buf},
-                   {"note", a.note},                 {"linkRecordType", a.link_record_type},
+    std::snprintf(time_buf, sizeof time_buf, "%02d:%s %s", hour % 12 == 0 ? 12 : hour % 12, minute.c_str(),
+                  hour < 12 ? "AM" : "PM");
+    bj::object act{{"subject", a.subject},
+                   {"type", a.type},
+                   {"date", local.substr(0, 10)},
+                   {"time", time_buf},
+                   {"note", a.note},
+                   {"linkRecordType", a.link_record_type},
                    {"linkRecordId", a.link_record_id}};
     RequestContext ctx{call, false, "A on " + rec(a.link_record_type, a.link_record_id)};
     bj::object answer = wire_.call("createActivity", bj::object{{"activity", std::move(act)}}, ctx);
@@ -264,8 +280,9 @@ void TrackerClient::for_each_activity(std::string_view link_record_type, int64_t
 int64_t TrackerClient::attach_document(std::string_view record_type, int64_t record_id, std::string_view file_name,
                                        std::string_view document_type, std::string_view data_base64,
                                        const ats_call_t *call) const {
-    bj::object file{{"filename", file_name}, {"recordType", record_type}, {"recordId", record_id},
-                    {"documentType", document_type}, {"primary", "n"}, {"data", data_base64}};
+    bj::object file{{"filename", file_name}, {"recordType", record_type},
+                    {"recordId", record_id}, {"documentType", document_type},
+                    {"primary", "n"},        {"data", data_base64}};
     RequestContext ctx{call, false, "D on " + rec(record_type, record_id)};
     bj::object answer = wire_.call("attachDocument", bj::object{{"file", std::move(file)}}, ctx);
     return created_id(answer, "recordId", "attachDocument", ctx.record); // A5

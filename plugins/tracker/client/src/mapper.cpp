@@ -16,8 +16,6 @@ namespace sj = ats::shared::json;
 
 namespace {
 
-
-
 bj::value str_or_null(const std::string &s) { return s.empty() ? bj::value(nullptr) : bj::value(s); }
 
 std::string id_text(int64_t id) { return std::to_string(id); }
@@ -98,7 +96,8 @@ bj::object RecordMapper::job(const OpportunityRow &row, const Settings *settings
     j["name"] = row.name;
     // "JOB-1034 Java Programmer": Tracker prefixes a job code to the name in some databases.
     std::string code;
-    if (auto sp = row.name.find(' '); sp != std::string::npos && row.name.compare(0, 4, "JOB-") == 0) code = row.name.substr(0, sp);
+    if (auto sp = row.name.find(' '); sp != std::string::npos && row.name.compare(0, 4, "JOB-") == 0)
+        code = row.name.substr(0, sp);
     j["job_code"] = str_or_null(code);
     j["status"] = job_status(row.status);
     j["remote_status"] = str_or_null(row.status);
@@ -107,7 +106,8 @@ bj::object RecordMapper::job(const OpportunityRow &row, const Settings *settings
     j["remote_updated_at"] = updated;
     j["changed_at"] = updated.is_null() ? (opened.is_null() ? bj::value("1970-01-01T00:00:00Z") : opened) : updated;
     if (row.client_id || !row.company.empty())
-        j["client"] = bj::object{{"id", row.client_id ? id_text(row.client_id) : row.company}, {"name", str_or_null(row.company)}};
+        j["client"] = bj::object{{"id", row.client_id ? id_text(row.client_id) : row.company},
+                                 {"name", str_or_null(row.company)}};
     j["custom_fields"] = custom_fields(row.raw, settings);
     j["remote_ids"] = bj::object{{"tracker", id}};
     ats::shared::kombo::complete_job(j);
@@ -121,7 +121,8 @@ void RecordMapper::add_enhanced(bj::object &j, const OpportunityRow &row,
     if (client_name.empty()) client_name = row.company;
     int64_t client_id = sj::int_or(row.raw, "clientid", row.client_id);
     if (client_id || !client_name.empty())
-        j["client"] = bj::object{{"id", client_id ? id_text(client_id) : client_name}, {"name", str_or_null(client_name)}};
+        j["client"] =
+            bj::object{{"id", client_id ? id_text(client_id) : client_name}, {"name", str_or_null(client_name)}};
     const bj::value *loc = sj::find_ci(row.raw, "location");
     if (loc && loc->is_string() && !loc->get_string().empty()) {
         j["location"] = bj::object{{"raw", loc->get_string()}};
@@ -130,7 +131,10 @@ void RecordMapper::add_enhanced(bj::object &j, const OpportunityRow &row,
         bj::object out;
         auto put = [&](const char *dst, std::initializer_list<const char *> keys) {
             for (const char *k : keys)
-                if (std::string v = sj::text_or(l, k); !v.empty()) { out[dst] = v; return; }
+                if (std::string v = sj::text_or(l, k); !v.empty()) {
+                    out[dst] = v;
+                    return;
+                }
         };
         put("raw", {"raw", "address", "description"});
         put("city", {"city", "town"});
@@ -165,10 +169,11 @@ bj::object RecordMapper::application(const LinkRow &row) const {
     a["rejection_reason_name"] = nullptr; // Tracker cannot record one
     a["rejected_at"] = outcome == "DECLINED" ? updated : bj::value(nullptr);
     if (row.status_id || !row.status.empty())
-        a["current_stage"] = bj::object{{"id", row.status_id ? id_text(row.status_id) : row.status},
-                                        {"remote_id", row.status_id ? bj::value(id_text(row.status_id)) : bj::value(nullptr)},
-                                        {"name", str_or_null(row.status)},
-                                        {"index", nullptr}}; // Tracker's statuses are not ordered (A4)
+        a["current_stage"] =
+            bj::object{{"id", row.status_id ? id_text(row.status_id) : row.status},
+                       {"remote_id", row.status_id ? bj::value(id_text(row.status_id)) : bj::value(nullptr)},
+                       {"name", str_or_null(row.status)},
+                       {"index", nullptr}}; // Tracker's statuses are not ordered (A4)
     else
         a["current_stage"] = nullptr;
     a["job_id"] = id_text(row.opportunity_id);
@@ -203,7 +208,8 @@ bj::object RecordMapper::candidate(const ResourceRow &row, const Settings *setti
     auto phone = [&](const std::string &number, const char *type) {
         if (number.empty()) return;
         auto e164 = ats::shared::normalize_phone_for_comparison(number, options_.default_phone_region);
-        phones.push_back(bj::object{{"phone_number", number}, {"type", type}, {"e164", e164 ? bj::value(*e164) : bj::value(nullptr)}});
+        phones.push_back(bj::object{
+            {"phone_number", number}, {"type", type}, {"e164", e164 ? bj::value(*e164) : bj::value(nullptr)}});
     };
     phone(row.mobile_phone, "MOBILE");
     phone(row.work_phone, "WORK");
@@ -227,7 +233,8 @@ bj::object RecordMapper::candidate(const ResourceRow &row, const Settings *setti
     return c;
 }
 
-bj::object RecordMapper::note(const bj::object &activity, std::string_view link_field, const std::string &link_id) const {
+bj::object RecordMapper::note(const bj::object &activity, std::string_view link_field,
+                              const std::string &link_id) const {
     std::string id = sj::text_or(activity, "id");
     bj::value created = utc_or_null(sj::text_or(activity, "datecreated"), "Tracker A " + id + " datecreated");
     if (created.is_null()) { // fall back to the activity's own date + time ("11:34 AM" is not ours to parse)
@@ -245,7 +252,8 @@ bj::object RecordMapper::note(const bj::object &activity, std::string_view link_
     return n;
 }
 
-bj::object RecordMapper::attachment(const bj::object &d, std::string_view link_field, const std::string &link_id) const {
+bj::object RecordMapper::attachment(const bj::object &d, std::string_view link_field,
+                                    const std::string &link_id) const {
     std::string id = sj::text_or(d, "id");
     bj::object a;
     a["id"] = id;

@@ -12,7 +12,6 @@ namespace sj = ats::shared::json;
 
 namespace {
 
-
 std::vector<NamedId> named_ids(const bj::object &o, std::string_view key) {
     std::vector<NamedId> out;
     const bj::value *v = sj::find_ci(o, key);
@@ -75,7 +74,8 @@ std::optional<std::string> Settings::link_status_name(int64_t id) const {
 
 std::optional<CustomFieldDef> Settings::custom_field(std::string_view association, std::string_view name) const {
     for (const auto &f : custom_fields)
-        if (ats::shared::ascii_iequals(f.association, association) && ats::shared::ascii_iequals(f.name, name)) return f;
+        if (ats::shared::ascii_iequals(f.association, association) && ats::shared::ascii_iequals(f.name, name))
+            return f;
     return std::nullopt;
 }
 
@@ -128,7 +128,8 @@ NamedId SettingsCache::require_link_status(std::string_view name_or_id, std::str
     for (const auto &st : s->link_statuses) known += (known.empty() ? "" : ", ") + st.name;
     throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string(what) + ": '" + std::string(name_or_id) +
                                                         "' is not a status of this Tracker database (getSettings "
-                                                        "opportunityResourceStatuses: " + known + ")");
+                                                        "opportunityResourceStatuses: " +
+                                                        known + ")");
 }
 
 } // namespace ats::tracker

@@ -23,7 +23,6 @@ std::string subject(std::string_view method, std::string_view record) {
     return s;
 }
 
-
 } // namespace
 
 ats::sdk::Error body_status_error(int64_t status, std::string_view message, std::string_view method,
@@ -32,8 +31,11 @@ ats::sdk::Error body_status_error(int64_t status, std::string_view message, std:
     std::string msg(message.substr(0, 300));
     switch (status) {
     case 1: return ats::sdk::Error(ATS_ERR_UNAUTHORIZED, what + "credentials rejected (status 1: " + msg + ")");
-    case 2: return ats::sdk::Error(ATS_ERR_UNAUTHORIZED, what + "the Tracker user is not active (status 2: " + msg + ")");
-    case 3: return ats::sdk::Error(ATS_ERR_CONFLICT, what + "the record exists and cannot be overwritten (status 3: " + msg + ")");
+    case 2:
+        return ats::sdk::Error(ATS_ERR_UNAUTHORIZED, what + "the Tracker user is not active (status 2: " + msg + ")");
+    case 3:
+        return ats::sdk::Error(ATS_ERR_CONFLICT,
+                               what + "the record exists and cannot be overwritten (status 3: " + msg + ")");
     case 99:
         if (ats::shared::ascii_istarts_with(message, "record not found")) // TRACKER-ASSUMPTION A9
             return ats::sdk::Error(ATS_ERR_NOT_FOUND, what + "record not found (" + msg + ")");
@@ -51,10 +53,11 @@ ats::sdk::Error http_status_error(int status, std::string_view method, std::stri
     if (status == 403) return ats::sdk::Error(ATS_ERR_UNAUTHORIZED, what + ": access forbidden");
     if (status == 404) return ats::sdk::Error(ATS_ERR_UPSTREAM, what + ": no such API method at this base_url");
     if (status == 429) // TRACKER-ASSUMPTION A10
-        return ats::sdk::Error(ATS_ERR_RATE_LIMITED,
-                               what + ": rate limited" + tries +
-                                   (retry_after.empty() ? std::string() : " (Retry-After " + std::string(retry_after) + "s)"),
-                               true);
+        return ats::sdk::Error(
+            ATS_ERR_RATE_LIMITED,
+            what + ": rate limited" + tries +
+                (retry_after.empty() ? std::string() : " (Retry-After " + std::string(retry_after) + "s)"),
+            true);
     if (status == 500 || status == 502 || status == 503 || status == 504)
         return ats::sdk::Error(ATS_ERR_TRANSIENT, what + tries + ": Tracker is unavailable, try again later", true);
     return ats::sdk::Error(ATS_ERR_UPSTREAM, what + ": unexpected answer");
@@ -111,13 +114,15 @@ bj::object WireClient::call(std::string_view method, bj::object params, const Re
                 host_.warn(subject(method, ctx.record) + ": malformed JSON answer, retrying", ctx.call);
                 continue;
             }
-            throw ats::sdk::Error(ATS_ERR_TRANSIENT, subject(method, ctx.record) + ": the answer is not valid JSON", true);
+            throw ats::sdk::Error(ATS_ERR_TRANSIENT, subject(method, ctx.record) + ": the answer is not valid JSON",
+                                  true);
         }
         bj::object &o = v.get_object();
         int64_t status = ats::shared::json::int_or(o, "status", -1);
         if (status == 3) // TRACKER-ASSUMPTION A16: status 3 may name the existing record (recordId)
-            throw RecordExistsError(body_status_error(status, ats::shared::json::text_or(o, "message"), method, ctx.record),
-                                    std::max<int64_t>(0, ats::shared::json::int_or(o, "recordId", 0)));
+            throw RecordExistsError(
+                body_status_error(status, ats::shared::json::text_or(o, "message"), method, ctx.record),
+                std::max<int64_t>(0, ats::shared::json::int_or(o, "recordId", 0)));
         if (status != 0) throw body_status_error(status, ats::shared::json::text_or(o, "message"), method, ctx.record);
         return std::move(o);
     }

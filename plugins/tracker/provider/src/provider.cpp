@@ -34,7 +34,8 @@ const ats_plugin_descriptor_t &TrackerProvider::descriptor() {
 }
 
 TrackerProvider::TrackerProvider(ats::sdk::Host host, std::string tenant_id, std::string config_json)
-    : TrackerProvider(host, std::move(tenant_id), TrackerConfig::parse(sj::parse_object(config_json, "provider_config"))) {}
+    : TrackerProvider(host, std::move(tenant_id),
+                      TrackerConfig::parse(sj::parse_object(config_json, "provider_config"))) {}
 
 TrackerProvider::TrackerProvider(ats::sdk::Host host, std::string tenant_id, TrackerConfig config)
     : host_(host), tenant_id_(std::move(tenant_id)), config_(std::move(config)) {
@@ -102,9 +103,9 @@ void TrackerProvider::op_check(ats::sdk::Call &call, const bj::object &, ats::sd
         if (!s.link_status(name)) {
             std::string known;
             for (const auto &st : s.link_statuses) known += (known.empty() ? "" : ", ") + st.name;
-            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, std::string("provider_config.statuses.") + field + " '" + name +
-                                                                "' is not a status of this Tracker database (known: " +
-                                                                known + ")");
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                                  std::string("provider_config.statuses.") + field + " '" + name +
+                                      "' is not a status of this Tracker database (known: " + known + ")");
         }
     emit(sink, bj::object{{"ok", true},
                           {"details", bj::object{{"base_url", config_.client.base_url},
@@ -122,7 +123,8 @@ void TrackerProvider::op_probe(ats::sdk::Call &call, const bj::object &args, ats
     const bool writes = sj::optional_bool(args, "write_probes", false, "probe arguments");
     const auto scratch = sj::optional_string(args, "scratch_record", "probe arguments");
     if (writes && (!scratch || scratch->empty()))
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "probe arguments: write_probes needs scratch_record (a Tracker resource id)");
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                              "probe arguments: write_probes needs scratch_record (a Tracker resource id)");
     const uint64_t before = client().requests_sent();
     TrackerWireProbe probe(client(), call.raw());
     std::vector<ProbeFinding> findings = probe.run_all();
@@ -131,7 +133,9 @@ void TrackerProvider::op_probe(ats::sdk::Call &call, const bj::object &args, ats
         try {
             id = std::stoll(*scratch);
         } catch (const std::exception &) {
-            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, "probe arguments: scratch_record must be a Tracker resource id, not '" + *scratch + "'");
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                                  "probe arguments: scratch_record must be a Tracker resource id, not '" + *scratch +
+                                      "'");
         }
         for (auto &f : probe.run_write_probes(id))
             for (auto &g : findings)
@@ -150,28 +154,33 @@ void TrackerProvider::op_jobs_stream(ats::sdk::Call &call, const bj::object &arg
     auto statuses = sj::optional_string_array(args, "statuses", std::string(ATS_OP_JOBS_STREAM) + " arguments");
     StreamPosition pos = StreamPosition::from_args(args, ATS_OP_JOBS_STREAM, "O").value_or(StreamPosition("O"));
     f.resume = pos.resume_from();
-    client().for_each_opportunity(f, [&](const OpportunityRow &row) {
-        call.throw_if_cancelled();
-        if (pos.delivered(row.last_updated, row.id)) return true;
-        if (statuses) {
-            std::string unified = RecordMapper::job_status(row.status);
-            bool keep = false;
-            for (const auto &s : *statuses) keep = keep || ats::shared::ascii_iequals(s, unified) || ats::shared::ascii_iequals(s, row.status);
-            if (!keep) return true;
-        }
-        bool more = sink.record(bj::serialize(mapper().job(row, nullptr)));
-        if (sink.wants_position()) {
-            pos.advance(row.last_updated, row.id);
-            sink.position(pos.text());
-        }
-        return more;
-    }, call.raw());
+    client().for_each_opportunity(
+        f,
+        [&](const OpportunityRow &row) {
+            call.throw_if_cancelled();
+            if (pos.delivered(row.last_updated, row.id)) return true;
+            if (statuses) {
+                std::string unified = RecordMapper::job_status(row.status);
+                bool keep = false;
+                for (const auto &s : *statuses)
+                    keep = keep || ats::shared::ascii_iequals(s, unified) || ats::shared::ascii_iequals(s, row.status);
+                if (!keep) return true;
+            }
+            bool more = sink.record(bj::serialize(mapper().job(row, nullptr)));
+            if (sink.wants_position()) {
+                pos.advance(row.last_updated, row.id);
+                sink.position(pos.text());
+            }
+            return more;
+        },
+        call.raw());
 }
 
 void TrackerProvider::stream_applications(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
     std::function<void(const std::string &)> position;
     if (sink.wants_position()) position = [&sink](const std::string &p) { sink.position(p); };
-    stream_tracker_applications(call, args, [&](bj::object &&a) { return sink.record(bj::serialize(a)); }, position);
+    stream_tracker_applications(
+        call, args, [&](bj::object &&a) { return sink.record(bj::serialize(a)); }, position);
 }
 
 void TrackerProvider::stream_tracker_applications(ats::sdk::Call &call, const bj::object &args,
@@ -194,7 +203,9 @@ void TrackerProvider::stream_tracker_applications(ats::sdk::Call &call, const bj
         return go_on;
     };
     if (!job_ids) {
-        if (pos.part() != 0) throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, op + " argument 'resume_after': is a position of another stream");
+        if (pos.part() != 0)
+            throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                                  op + " argument 'resume_after': is a position of another stream");
         f.resume = pos.resume_from();
         client().for_each_link(f, each, call.raw()); // A2
         return;
@@ -220,16 +231,19 @@ void TrackerProvider::op_candidates_stream(ats::sdk::Call &call, const bj::objec
     f.updated_after = updated_after_arg(args, ATS_OP_CANDIDATES_STREAM);
     StreamPosition pos = StreamPosition::from_args(args, ATS_OP_CANDIDATES_STREAM, "R").value_or(StreamPosition("R"));
     f.resume = pos.resume_from();
-    client().for_each_resource(f, [&](const ResourceRow &row) {
-        call.throw_if_cancelled();
-        if (pos.delivered(row.last_updated, row.id)) return true;
-        bool more = sink.record(bj::serialize(mapper().candidate(row, nullptr)));
-        if (sink.wants_position()) {
-            pos.advance(row.last_updated, row.id);
-            sink.position(pos.text());
-        }
-        return more;
-    }, call.raw());
+    client().for_each_resource(
+        f,
+        [&](const ResourceRow &row) {
+            call.throw_if_cancelled();
+            if (pos.delivered(row.last_updated, row.id)) return true;
+            bool more = sink.record(bj::serialize(mapper().candidate(row, nullptr)));
+            if (sink.wants_position()) {
+                pos.advance(row.last_updated, row.id);
+                sink.position(pos.text());
+            }
+            return more;
+        },
+        call.raw());
 }
 
 // jobs.get: getIndividualRecord O. Cost: 1.
@@ -246,10 +260,13 @@ void TrackerProvider::op_jobs_get_enhanced(ats::sdk::Call &call, const bj::objec
     std::map<std::string, int64_t> counts;
     LinkFilter f;
     f.opportunity_id = id;
-    client().for_each_link(f, [&](const LinkRow &l) {
-        ++counts[l.status];
-        return true;
-    }, call.raw());
+    client().for_each_link(
+        f,
+        [&](const LinkRow &l) {
+            ++counts[l.status];
+            return true;
+        },
+        call.raw());
     bj::object j = mapper().job(row, nullptr);
     mapper().add_enhanced(j, row, counts);
     emit(sink, j);
@@ -269,16 +286,21 @@ void TrackerProvider::op_jobs_get_many(ats::sdk::Call &call, const bj::object &a
         }
     }
     std::map<std::string, bj::object> found;
-    client().get_records_by_ids("O", numeric, [&](const bj::object &row) {
-        OpportunityRow o = parse_opportunity_row(row);
-        found.emplace(std::to_string(o.id), mapper().job(o, nullptr));
-        return true;
-    }, call.raw());
+    client().get_records_by_ids(
+        "O", numeric,
+        [&](const bj::object &row) {
+            OpportunityRow o = parse_opportunity_row(row);
+            found.emplace(std::to_string(o.id), mapper().job(o, nullptr));
+            return true;
+        },
+        call.raw());
     bj::array results, missing;
     for (const auto &id : order) {
         auto it = found.find(id);
-        if (it == found.end()) missing.push_back(bj::value(id));
-        else results.push_back(std::move(it->second));
+        if (it == found.end())
+            missing.push_back(bj::value(id));
+        else
+            results.push_back(std::move(it->second));
     }
     emit(sink, bj::object{{"results", std::move(results)}, {"missing", std::move(missing)}});
 }
@@ -302,7 +324,10 @@ void TrackerProvider::op_stages_list(ats::sdk::Call &call, const bj::object &arg
     bj::array results;
     for (const auto &st : s->link_statuses) {
         // Database-wide and unordered (A4): no index, no time of change.
-        bj::object stage{{"id", std::to_string(st.id)}, {"remote_id", std::to_string(st.id)}, {"name", st.name}, {"job_id", nullptr}};
+        bj::object stage{{"id", std::to_string(st.id)},
+                         {"remote_id", std::to_string(st.id)},
+                         {"name", st.name},
+                         {"job_id", nullptr}};
         ats::shared::kombo::complete_stage(stage);
         results.push_back(std::move(stage));
     }

@@ -32,13 +32,17 @@ void TrackerProvider::op_applications_create(ats::sdk::Call &call, const bj::obj
     existing.resource_id = resource;
     existing.opportunity_id = opportunity;
     int64_t existing_id = 0;
-    client().for_each_link(existing, [&](const LinkRow &l) {
-        if (l.resource_id == resource && l.opportunity_id == opportunity) existing_id = l.id;
-        return existing_id == 0;
-    }, call.raw());
+    client().for_each_link(
+        existing,
+        [&](const LinkRow &l) {
+            if (l.resource_id == resource && l.opportunity_id == opportunity) existing_id = l.id;
+            return existing_id == 0;
+        },
+        call.raw());
     if (existing_id)
         throw ats::sdk::Error(ATS_ERR_CONFLICT, "candidate " + std::to_string(resource) + " already has application " +
-                                                    std::to_string(existing_id) + " on job " + std::to_string(opportunity));
+                                                    std::to_string(existing_id) + " on job " +
+                                                    std::to_string(opportunity));
 
     int64_t link = client().create_link(resource, opportunity, "long", source, call.raw());
     if (status && !(status->name == config_.statuses.new_application))
@@ -48,7 +52,8 @@ void TrackerProvider::op_applications_create(ats::sdk::Call &call, const bj::obj
 
 // applications.move_to_stage: updateRecord OR status id by name (A3, A4), then read back.
 // Cost: 2 (+1 getSettings on first use).
-void TrackerProvider::op_applications_move_to_stage(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
+void TrackerProvider::op_applications_move_to_stage(ats::sdk::Call &call, const bj::object &args,
+                                                    ats::sdk::Sink &sink) {
     std::string op = ATS_OP_APPLICATIONS_MOVE_TO_STAGE;
     int64_t link = tracker_id_arg(args, "application_id", op);
     std::string stage = sj::require_nonempty_string(args, "stage", op + " arguments");
@@ -69,7 +74,8 @@ bj::object TrackerProvider::reject_one(ats::sdk::Call &call, int64_t link, const
         a.link_record_id = link;
         a.subject = "Rejected";
         a.note = *note;
-        a.when = UtcSeconds{std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(host_.now_unix_ms()))};
+        a.when = UtcSeconds{
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(host_.now_unix_ms()))};
         client().create_activity(a, call.raw());
     }
     bj::object app = read_application(call, link);
@@ -123,7 +129,8 @@ void TrackerProvider::op_applications_bulk_reject(ats::sdk::Call &call, const bj
             } catch (const std::exception &e) {
                 r.erase("application");
                 r["ok"] = false;
-                r["error"] = bj::object{{"code", ATS_ERR_INTERNAL}, {"message", std::string("internal error: ") + e.what()},
+                r["error"] = bj::object{{"code", ATS_ERR_INTERNAL},
+                                        {"message", std::string("internal error: ") + e.what()},
                                         {"retryable", false}};
             }
             results[i] = std::move(r);

@@ -17,7 +17,6 @@ namespace sj = ats::shared::json;
 
 namespace {
 
-
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n");
     if (b == std::string_view::npos) return {};
@@ -44,13 +43,15 @@ void TrackerProvider::op_candidates_find(ats::sdk::Call &call, const bj::object 
     std::string first = trim(sj::optional_string(args, "first_name", where).value_or(""));
     std::string last = trim(sj::optional_string(args, "last_name", where).value_or(""));
     if (email.empty() && phone.empty() && first.empty() && last.empty())
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT, where + ": give at least one of email, phone, first_name, last_name");
+        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
+                              where + ": give at least one of email, phone, first_name, last_name");
 
     const std::string &region = config_.default_phone_region;
     std::string want_email = ats::shared::normalize_email(email);
-    std::optional<std::string> want_phone = phone.empty() ? std::nullopt : ats::shared::normalize_phone_for_comparison(phone, region);
+    std::optional<std::string> want_phone =
+        phone.empty() ? std::nullopt : ats::shared::normalize_phone_for_comparison(phone, region);
 
-    std::map<int64_t, ResourceRow> rows;     // resources found, read once each
+    std::map<int64_t, ResourceRow> rows; // resources found, read once each
     std::map<int64_t, std::set<std::string>> matched;
     auto remember = [&](const ResourceRow &r) { rows.emplace(r.id, r); };
     auto read = [&](int64_t id) -> const ResourceRow & {
@@ -69,7 +70,8 @@ void TrackerProvider::op_candidates_find(ats::sdk::Call &call, const bj::object 
     };
     auto name_matches = [&](const ResourceRow &r) {
         if (first.empty() && last.empty()) return false;
-        return (first.empty() || ats::shared::ascii_lower(r.first_name) == ats::shared::ascii_lower(first)) && (last.empty() || ats::shared::ascii_lower(r.last_name) == ats::shared::ascii_lower(last));
+        return (first.empty() || ats::shared::ascii_lower(r.first_name) == ats::shared::ascii_lower(first)) &&
+               (last.empty() || ats::shared::ascii_lower(r.last_name) == ats::shared::ascii_lower(last));
     };
 
     if (!want_email.empty())
@@ -87,14 +89,17 @@ void TrackerProvider::op_candidates_find(ats::sdk::Call &call, const bj::object 
     if (!first.empty() || !last.empty()) {
         RecordFilter f;
         f.search_text = !first.empty() && !last.empty() ? first + " " + last : (!last.empty() ? last : first);
-        client().for_each_resource(f, [&](const ResourceRow &r) {
-            call.throw_if_cancelled();
-            if (name_matches(r)) {
-                remember(r);
-                matched[r.id].insert("name");
-            }
-            return true;
-        }, call.raw());
+        client().for_each_resource(
+            f,
+            [&](const ResourceRow &r) {
+                call.throw_if_cancelled();
+                if (name_matches(r)) {
+                    remember(r);
+                    matched[r.id].insert("name");
+                }
+                return true;
+            },
+            call.raw());
     }
     // A resource found one way may match the other given details too: say so.
     for (auto &[id, how] : matched) {
@@ -108,7 +113,8 @@ void TrackerProvider::op_candidates_find(ats::sdk::Call &call, const bj::object 
         bj::array on;
         for (const char *k : {"email", "phone", "name"})
             if (how.count(k)) on.push_back(bj::value(k));
-        results.push_back(bj::object{{"candidate", mapper().candidate(rows.at(id), nullptr)}, {"matched_on", std::move(on)}});
+        results.push_back(
+            bj::object{{"candidate", mapper().candidate(rows.at(id), nullptr)}, {"matched_on", std::move(on)}});
     }
     emit(sink, bj::object{{"results", std::move(results)}});
 }
@@ -121,20 +127,24 @@ void TrackerProvider::op_candidates_get_resume(ats::sdk::Call &call, const bj::o
     int64_t best = 0;
     std::string best_date;
     size_t documents = 0;
-    client().for_each_document("R", id, [&](const bj::object &d) {
-        ++documents;
-        if (RecordMapper::attachment_type(sj::text_or(d, "documenttype")) != "CV") return true;
-        int64_t doc = sj::int_or(d, "id", 0);
-        std::string date = sj::text_or(d, "dateadded");
-        if (doc && (best == 0 || date > best_date || (date == best_date && doc > best))) {
-            best = doc;
-            best_date = date;
-        }
-        return true;
-    }, call.raw());
+    client().for_each_document(
+        "R", id,
+        [&](const bj::object &d) {
+            ++documents;
+            if (RecordMapper::attachment_type(sj::text_or(d, "documenttype")) != "CV") return true;
+            int64_t doc = sj::int_or(d, "id", 0);
+            std::string date = sj::text_or(d, "dateadded");
+            if (doc && (best == 0 || date > best_date || (date == best_date && doc > best))) {
+                best = doc;
+                best_date = date;
+            }
+            return true;
+        },
+        call.raw());
     if (best == 0) {
         if (documents == 0) client().get_resource(id, call.raw()); // NOT_FOUND when the candidate does not exist
-        throw ats::sdk::Error(ATS_ERR_NOT_FOUND, op + ": candidate " + std::to_string(id) + " has no resume document in Tracker (" +
+        throw ats::sdk::Error(ATS_ERR_NOT_FOUND, op + ": candidate " + std::to_string(id) +
+                                                     " has no resume document in Tracker (" +
                                                      std::to_string(documents) + " other documents)");
     }
     bj::object doc = client().get_document(best, call.raw());

@@ -36,14 +36,19 @@ void require_credentials(TrackerConfig &c, const cfg::Layout &layout) {
 cfg::Table<TrackerConfig> make_table() {
     cfg::Table<TrackerConfig> t;
     t.key(Row::text("base_url", "Widget API host, e.g. https://evoapi.tracker-rms.com (US evoapius, CA evoapica)")
-              .with_example("https://evoapius.tracker-rms.com").must_be_given().at_least(8).matching("^https?://"),
+              .with_example("https://evoapius.tracker-rms.com")
+              .must_be_given()
+              .at_least(8)
+              .matching("^https?://"),
           ATS_CONFIG_MEMBER(client.base_url), [](std::string &url, const std::string &) {
               while (!url.empty() && url.back() == '/') url.pop_back();
           });
     t.section({"auth", "how Tracker authenticates this tenant", true, ""});
     t.key_stored_by(
         Row::text("auth.method", "how Tracker authenticates this tenant")
-            .with_example("password").must_be_given().one_of_values({"api_key", "password", "oauth2"}),
+            .with_example("password")
+            .must_be_given()
+            .one_of_values({"api_key", "password", "oauth2"}),
         [](TrackerConfig &c, cfg::Value &&v, const std::string &) {
             const std::string &m = std::get<std::string>(v);
             c.client.auth.method = m == "password" ? AuthOptions::Method::password
@@ -52,40 +57,52 @@ cfg::Table<TrackerConfig> make_table() {
         },
         [](const TrackerConfig &c) { return bj::value(auth_method_name(c.client.auth.method)); });
     t.key(Row::text("auth.api_key", "Widget API key (acts as the system administrator); auth.method api_key")
-              .with_example("example-api-key").as_secret().at_least(1),
+              .with_example("example-api-key")
+              .as_secret()
+              .at_least(1),
           ATS_CONFIG_MEMBER(client.auth.api_key));
     t.key(Row::text("auth.username", "Tracker user name; auth.method password")
-              .with_example("recruiter@example.org").no_default().at_least(1),
+              .with_example("recruiter@example.org")
+              .no_default()
+              .at_least(1),
           ATS_CONFIG_MEMBER(client.auth.username));
     t.key(Row::text("auth.password", "Tracker password; auth.method password")
-              .with_example("example-password").as_secret().at_least(1),
+              .with_example("example-password")
+              .as_secret()
+              .at_least(1),
           ATS_CONFIG_MEMBER(client.auth.password));
     t.key(Row::text("auth.client_id", "OAuth2 client id; auth.method oauth2").with_example("ExampleClient").at_least(1),
           ATS_CONFIG_MEMBER(client.auth.client_id));
     t.key(Row::text("auth.refresh_token", "OAuth2 refresh token; used until a rotated one is stored in host state")
-              .with_example("example-refresh-token").as_secret().at_least(1),
+              .with_example("example-refresh-token")
+              .as_secret()
+              .at_least(1),
           ATS_CONFIG_MEMBER(client.auth.refresh_token));
     t.key(Row::text("timezone", "IANA zone of the Tracker account's local timestamps")
-              .with_example("America/New_York").at_least(1),
+              .with_example("America/New_York")
+              .at_least(1),
           ATS_CONFIG_MEMBER(timezone), [](std::string &zone, const std::string &) {
               ats::shared::TimeZone check(zone); // throws naming the zone
           });
     t.key(Row::text("default_phone_region", "region of phone numbers written without a country code (in Tracker and, "
                                             "for the hybrid, in Workable)")
-              .with_example("US").matching("^[A-Za-z]{2}$"),
+              .with_example("US")
+              .matching("^[A-Za-z]{2}$"),
           ATS_CONFIG_MEMBER(default_phone_region), [](std::string &region, const std::string &field) {
               if (!ats::shared::is_known_phone_region(region))
                   cfg::bad(field, "'" + region + "' is not a region code (e.g. GB, US)");
           });
     t.section({"statuses", "opportunity-resource status NAMES (resolved through getSettings)", false, ""});
     t.key(Row::text("statuses.declined", "status set by applications.reject; outcome DECLINED")
-              .with_example("Rejected").at_least(1),
+              .with_example("Rejected")
+              .at_least(1),
           ATS_CONFIG_MEMBER(statuses.declined));
     t.key(Row::text("statuses.accepted", "status meaning hired; outcome HIRED").with_example("Placed").at_least(1),
           ATS_CONFIG_MEMBER(statuses.accepted));
     t.key(Row::text("statuses.new_application",
                     "status Tracker gives a new application (link); one created at another stage is moved")
-              .with_example("New").at_least(1),
+              .with_example("New")
+              .at_least(1),
           ATS_CONFIG_MEMBER(statuses.new_application));
     t.key(Row::integer("page_size", 1, 500, "records per Tracker page (numrecords, A7)"),
           ATS_CONFIG_MEMBER(client.page_size));

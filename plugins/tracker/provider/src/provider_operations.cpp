@@ -47,10 +47,14 @@ const std::vector<TrackerProvider::Operation> &TrackerProvider::operations() {
           "Tracker's application statuses are database-wide (getSettings opportunityResourceStatuses), not per "
           "job: every job has the same list and job_id only checks that the job exists"},
          &P::op_stages_list},
-        {{ATS_OP_APPLICATION_NOTES_ADD, ATS_SUPPORTED, ""}, [](P &p, C &c, const A &a, S &s) { p.op_notes_add(c, a, s, true); }},
-        {{ATS_OP_APPLICATION_NOTES_LIST, ATS_SUPPORTED, ""}, [](P &p, C &c, const A &a, S &s) { p.op_notes_list(c, a, s, true); }},
-        {{ATS_OP_CANDIDATE_NOTES_ADD, ATS_SUPPORTED, ""}, [](P &p, C &c, const A &a, S &s) { p.op_notes_add(c, a, s, false); }},
-        {{ATS_OP_CANDIDATE_NOTES_LIST, ATS_SUPPORTED, ""}, [](P &p, C &c, const A &a, S &s) { p.op_notes_list(c, a, s, false); }},
+        {{ATS_OP_APPLICATION_NOTES_ADD, ATS_SUPPORTED, ""},
+         [](P &p, C &c, const A &a, S &s) { p.op_notes_add(c, a, s, true); }},
+        {{ATS_OP_APPLICATION_NOTES_LIST, ATS_SUPPORTED, ""},
+         [](P &p, C &c, const A &a, S &s) { p.op_notes_list(c, a, s, true); }},
+        {{ATS_OP_CANDIDATE_NOTES_ADD, ATS_SUPPORTED, ""},
+         [](P &p, C &c, const A &a, S &s) { p.op_notes_add(c, a, s, false); }},
+        {{ATS_OP_CANDIDATE_NOTES_LIST, ATS_SUPPORTED, ""},
+         [](P &p, C &c, const A &a, S &s) { p.op_notes_list(c, a, s, false); }},
         {{ATS_OP_APPLICATION_ATTACHMENTS_ADD, ATS_LIMITED, kCoverLetterReason},
          [](P &p, C &c, const A &a, S &s) { p.op_attachments_add(c, a, s, true); }},
         {{ATS_OP_APPLICATION_ATTACHMENTS_LIST, ATS_SUPPORTED, ""},
@@ -81,7 +85,8 @@ std::vector<Capability> tracker_capabilities() {
     return matrix;
 }
 
-void TrackerProvider::dispatch(ats::sdk::Call &call, const std::string &op, const bj::object &args, ats::sdk::Sink &sink) {
+void TrackerProvider::dispatch(ats::sdk::Call &call, const std::string &op, const bj::object &args,
+                               ats::sdk::Sink &sink) {
     for (const auto &entry : operations())
         if (entry.capability.operation == op && entry.run) return entry.run(*this, call, args, sink);
     // invoke() already refused what the matrix does not support: a supported operation without a
@@ -93,7 +98,9 @@ void TrackerProvider::dispatch(ats::sdk::Call &call, const std::string &op, cons
 // forget: nothing about people in this provider's state: zeros, and why.
 void TrackerProvider::op_forget(ats::sdk::Call &, const bj::object &, ats::sdk::Sink &sink) {
     bj::object removed{{"identity_keys", 0}, {"id_maps", 0}, {"pending", 0}, {"quarantined", 0}, {"intents", 0}};
-    emit(sink, bj::object{{"removed", removed}, {"people", 0}, {"total", 0},
+    emit(sink, bj::object{{"removed", removed},
+                          {"people", 0},
+                          {"total", 0},
                           {"note", "the tracker provider keeps no personal data in the host's state"}});
 }
 

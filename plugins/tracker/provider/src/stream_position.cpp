@@ -17,10 +17,14 @@ bool is_local_timestamp(std::string_view s) {
     for (size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
         bool digit = c >= '0' && c <= '9';
-        if (i == 4 || i == 7) { if (c != '-') return false; }
-        else if (i == 10) { if (c != ' ') return false; }
-        else if (i == 13 || i == 16) { if (c != ':') return false; }
-        else if (!digit) return false;
+        if (i == 4 || i == 7) {
+            if (c != '-') return false;
+        } else if (i == 10) {
+            if (c != ' ') return false;
+        } else if (i == 13 || i == 16) {
+            if (c != ':') return false;
+        } else if (!digit)
+            return false;
     }
     return true;
 }
@@ -82,7 +86,8 @@ void StreamPosition::next_part() {
 }
 
 std::string StreamPosition::text() const {
-    std::string out = "{\"v\":1,\"k\":\"" + listing_ + "\",\"j\":" + std::to_string(part_) + ",\"w\":\"" + watermark_ + "\",\"ids\":[";
+    std::string out = "{\"v\":1,\"k\":\"" + listing_ + "\",\"j\":" + std::to_string(part_) + ",\"w\":\"" + watermark_ +
+                      "\",\"ids\":[";
     for (size_t i = 0; i < ids_.size(); ++i) {
         if (i) out += ',';
         out += std::to_string(ids_[i]);

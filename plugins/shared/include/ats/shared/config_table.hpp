@@ -35,36 +35,65 @@ enum class Type { string, integer, boolean, string_list, string_map };
 using Value = std::variant<std::string, int64_t, bool, std::vector<std::string>, std::map<std::string, std::string>>;
 
 struct Row {
-    std::string path;        // from the root of provider_config, sections separated by '.'
+    std::string path; // from the root of provider_config, sections separated by '.'
     Type type = Type::string;
     std::string description;
-    bj::value example;       // published as "examples"; also what the table's own test sets
+    bj::value example; // published as "examples"; also what the table's own test sets
     bool required = false;
     bool secret = false;     // "x-secret": the manifest may give a secret reference; never echoed
     bool has_default = true; // false: the member's initial value is not a default worth publishing
     // integer: the value's bounds; string: minimum length; string_list: minimum number of items.
     std::optional<int64_t> min, max;
-    std::string pattern;           // string, list items, map values: must match (ECMAScript)
+    std::string pattern;             // string, list items, map values: must match (ECMAScript)
     std::vector<std::string> one_of; // string: allowed values
 
-    static Row text(std::string path, std::string description) { return Row(std::move(path), Type::string, std::move(description)); }
+    static Row text(std::string path, std::string description) {
+        return Row(std::move(path), Type::string, std::move(description));
+    }
     static Row integer(std::string path, int64_t lo, int64_t hi, std::string description) {
         Row r(std::move(path), Type::integer, std::move(description));
         r.min = lo;
         r.max = hi;
         return r;
     }
-    static Row boolean(std::string path, std::string description) { return Row(std::move(path), Type::boolean, std::move(description)); }
-    static Row list(std::string path, std::string description) { return Row(std::move(path), Type::string_list, std::move(description)); }
-    static Row map(std::string path, std::string description) { return Row(std::move(path), Type::string_map, std::move(description)); }
+    static Row boolean(std::string path, std::string description) {
+        return Row(std::move(path), Type::boolean, std::move(description));
+    }
+    static Row list(std::string path, std::string description) {
+        return Row(std::move(path), Type::string_list, std::move(description));
+    }
+    static Row map(std::string path, std::string description) {
+        return Row(std::move(path), Type::string_map, std::move(description));
+    }
 
-    Row &with_example(bj::value v) { example = std::move(v); return *this; }
-    Row &must_be_given() { required = true; return *this; }
-    Row &as_secret() { secret = true; return *this; }
-    Row &no_default() { has_default = false; return *this; }
-    Row &at_least(int64_t n) { min = n; return *this; } // length (string) or items (list)
-    Row &matching(std::string p) { pattern = std::move(p); return *this; }
-    Row &one_of_values(std::vector<std::string> v) { one_of = std::move(v); return *this; }
+    Row &with_example(bj::value v) {
+        example = std::move(v);
+        return *this;
+    }
+    Row &must_be_given() {
+        required = true;
+        return *this;
+    }
+    Row &as_secret() {
+        secret = true;
+        return *this;
+    }
+    Row &no_default() {
+        has_default = false;
+        return *this;
+    }
+    Row &at_least(int64_t n) {
+        min = n;
+        return *this;
+    } // length (string) or items (list)
+    Row &matching(std::string p) {
+        pattern = std::move(p);
+        return *this;
+    }
+    Row &one_of_values(std::vector<std::string> v) {
+        one_of = std::move(v);
+        return *this;
+    }
 
     Row(std::string p, Type t, std::string d) : path(std::move(p)), type(t), description(std::move(d)) {}
 };
@@ -110,16 +139,23 @@ private:
     std::vector<Row> rows_;
 };
 
-template <class T> struct is_optional : std::false_type {};
-template <class T> struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
 
 // A member of the config struct as a published value (for the schema's "default"). An empty
 // std::optional member (a key whose absence means "as another key") has none.
-template <class T> bj::value to_json(const T &v) {
-    if constexpr (is_optional<T>::value) return v ? to_json(*v) : bj::value();
-    else if constexpr (std::is_same_v<T, bool>) return bj::value(v);
-    else if constexpr (std::is_integral_v<T>) return bj::value(static_cast<int64_t>(v));
-    else if constexpr (std::is_same_v<T, std::string>) return bj::value(v);
+template <class T>
+bj::value to_json(const T &v) {
+    if constexpr (is_optional<T>::value)
+        return v ? to_json(*v) : bj::value();
+    else if constexpr (std::is_same_v<T, bool>)
+        return bj::value(v);
+    else if constexpr (std::is_integral_v<T>)
+        return bj::value(static_cast<int64_t>(v));
+    else if constexpr (std::is_same_v<T, std::string>)
+        return bj::value(v);
     else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
         bj::array a;
         for (const auto &s : v) a.emplace_back(s);
@@ -132,16 +168,24 @@ template <class T> bj::value to_json(const T &v) {
 }
 
 // A checked value into a member of the matching C++ type.
-template <class T> void assign(T &member, Value &&v) {
-    if constexpr (is_optional<T>::value) assign(member.emplace(), std::move(v));
-    else if constexpr (std::is_same_v<T, bool>) member = std::get<bool>(v);
-    else if constexpr (std::is_integral_v<T>) member = static_cast<T>(std::get<int64_t>(v));
-    else if constexpr (std::is_same_v<T, std::string>) member = std::move(std::get<std::string>(v));
-    else if constexpr (std::is_same_v<T, std::vector<std::string>>) member = std::move(std::get<std::vector<std::string>>(v));
-    else member = std::move(std::get<std::map<std::string, std::string>>(v));
+template <class T>
+void assign(T &member, Value &&v) {
+    if constexpr (is_optional<T>::value)
+        assign(member.emplace(), std::move(v));
+    else if constexpr (std::is_same_v<T, bool>)
+        member = std::get<bool>(v);
+    else if constexpr (std::is_integral_v<T>)
+        member = static_cast<T>(std::get<int64_t>(v));
+    else if constexpr (std::is_same_v<T, std::string>)
+        member = std::move(std::get<std::string>(v));
+    else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+        member = std::move(std::get<std::vector<std::string>>(v));
+    else
+        member = std::move(std::get<std::map<std::string, std::string>>(v));
 }
 
-template <class Config> class Table : public Layout {
+template <class Config>
+class Table : public Layout {
 public:
     using Store = std::function<void(Config &, Value &&, const std::string &field)>;
     using Show = std::function<bj::value(const Config &)>;
@@ -156,8 +200,10 @@ public:
 
     // A row stored in the member that `member(config)` returns (a reference); `adjust(value, field)`
     // may normalise the value of the member's type, or throw with bad().
-    template <class Member, class Adjust> Table &key(Row row, Member member, Adjust adjust) {
-        add(std::move(row),
+    template <class Member, class Adjust>
+    Table &key(Row row, Member member, Adjust adjust) {
+        add(
+            std::move(row),
             [member, adjust](Config &c, Value &&v, const std::string &field) {
                 auto &m = member(c);
                 std::remove_reference_t<decltype(m)> parsed{};
@@ -168,7 +214,8 @@ public:
             [member](const Config &c) { return to_json(member(c)); });
         return *this;
     }
-    template <class Member> Table &key(Row row, Member member) {
+    template <class Member>
+    Table &key(Row row, Member member) {
         return key(std::move(row), member, [](auto &, const std::string &) {});
     }
     // A row whose value is stored by hand (e.g. a name turned into an enum); `show` reads it back.
@@ -182,12 +229,14 @@ public:
         return *this;
     }
     // Every section, row and rule of `other`, stored in the part of Config that `part` returns.
-    template <class Part, class Project> Table &include(const Table<Part> &other, Project part) {
+    template <class Part, class Project>
+    Table &include(const Table<Part> &other, Project part) {
         for (const auto &s : other.sections()) Layout::add_section(s);
         for (size_t i = 0; i < other.rows().size(); ++i) {
             auto store = other.stores_[i];
             auto show = other.shows_[i];
-            add(other.rows()[i],
+            add(
+                other.rows()[i],
                 [store, part](Config &c, Value &&v, const std::string &field) { store(part(c), std::move(v), field); },
                 [show, part](const Config &c) { return show(part(c)); });
         }
@@ -215,13 +264,14 @@ public:
         std::vector<bj::value> defaults;
         for (size_t i = 0; i < rows().size(); ++i)
             defaults.push_back(rows()[i].has_default && !rows()[i].required && !rows()[i].secret ? shows_[i](fresh)
-                                                                                                  : bj::value());
+                                                                                                 : bj::value());
         return Layout::schema(defaults);
     }
     std::string schema_json() const { return bj::serialize(schema()); }
 
 private:
-    template <class Other> friend class Table; // include() reads another table's stores and rules
+    template <class Other>
+    friend class Table; // include() reads another table's stores and rules
     void add(Row row, Store store, Show show) {
         add_row(std::move(row));
         stores_.push_back(std::move(store));
@@ -233,6 +283,7 @@ private:
 };
 
 // `member` argument of Table::key: ATS_CONFIG_MEMBER(client.page_size) is the member c.client.page_size.
-#define ATS_CONFIG_MEMBER(path) [](auto &c) -> auto & { return c.path; }
+#define ATS_CONFIG_MEMBER(path) \
+    [](auto &c) -> auto & { return c.path; }
 
 } // namespace ats::shared::config

@@ -35,8 +35,8 @@ using ats::shared::UtcSeconds;
 
 // checkPerson's answer when it matched (A11).
 struct PersonMatch {
-    int64_t resource_id = 0;       // 0 when the match is not a resource (a contact or user only)
-    std::string record_types;      // letters: R resource, C contact, U user
+    int64_t resource_id = 0;  // 0 when the match is not a resource (a contact or user only)
+    std::string record_types; // letters: R resource, C contact, U user
     boost::json::object first_record;
 };
 
@@ -82,13 +82,13 @@ struct LinkFilter { // A2
     std::optional<ResumeFrom> resume; // replaces updated_after when set
 };
 
-struct NewActivity { // createActivity (A6)
+struct NewActivity {              // createActivity (A6)
     std::string link_record_type; // "R" resource, "OR" application, "O" opportunity
     int64_t link_record_id = 0;
     std::string subject;
     std::string note; // plain text
     std::string type = "Note";
-    UtcSeconds when{};  // sent as local date + time
+    UtcSeconds when{}; // sent as local date + time
 };
 
 // A callback returns false to stop the walk early (no further pages are requested).
@@ -108,13 +108,15 @@ public:
     uint64_t requests_sent() const { return wire_.requests_sent(); }
     // The host's clock (the sandbox's in tests), to the second: e.g. NewActivity::when.
     UtcSeconds now() const {
-        return UtcSeconds(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(host_.now_unix_ms())));
+        return UtcSeconds(
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(host_.now_unix_ms())));
     }
 
     // --- people -------------------------------------------------------------------------------
     // checkPerson by e-mail and/or phone (A11: e-mail trimmed + case-insensitive, phone by digits).
     // nullopt when nothing matched. Cost: 1.
-    std::optional<PersonMatch> check_person(std::string_view email, std::string_view phone, const ats_call_t *call) const;
+    std::optional<PersonMatch> check_person(std::string_view email, std::string_view phone,
+                                            const ats_call_t *call) const;
     // getRecords R, paged and de-duplicated by id. Cost: ceil((N+1)/page_size).
     void for_each_resource(const RecordFilter &filter, const RowFn<ResourceRow> &fn, const ats_call_t *call) const;
     // getIndividualRecord R. NOT_FOUND when absent. Cost: 1.
@@ -140,7 +142,8 @@ public:
 
     // --- jobs (opportunities) ------------------------------------------------------------------
     // getRecords O with includecustomfields, paged, de-duplicated. Cost: ceil((N+1)/page_size).
-    void for_each_opportunity(const RecordFilter &filter, const RowFn<OpportunityRow> &fn, const ats_call_t *call) const;
+    void for_each_opportunity(const RecordFilter &filter, const RowFn<OpportunityRow> &fn,
+                              const ats_call_t *call) const;
     // getIndividualRecord O: the enhanced row (description, clientname, location, ...; A13). Cost: 1.
     OpportunityRow get_opportunity(int64_t id, const ats_call_t *call) const;
 

@@ -28,12 +28,12 @@ struct CustomFieldDef {
     int64_t id = 0;
     std::string association; // "Resource", "Opportunity", ... (getSettings customFields.Association)
     std::string name;
-    std::string type;        // "Text", "List", ...
-    int64_t list_id = 0;     // for List fields: customFieldLists[].Id
+    std::string type;    // "Text", "List", ...
+    int64_t list_id = 0; // for List fields: customFieldLists[].Id
 };
 
 struct Settings {
-    std::vector<NamedId> link_statuses;      // opportunityResourceStatuses (A4)
+    std::vector<NamedId> link_statuses; // opportunityResourceStatuses (A4)
     std::vector<NamedId> opportunity_statuses;
     std::vector<NamedId> resource_statuses;
     std::vector<CustomFieldDef> custom_fields;

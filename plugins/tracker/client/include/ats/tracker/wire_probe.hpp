@@ -19,11 +19,11 @@
 namespace ats::tracker {
 
 struct ProbeFinding {
-    std::string id;        // table tag, "A8"
-    std::string verdict;   // "confirmed" | "contradicted" | "not_checkable"
-    std::string request;   // contradicted: what was sent (method and instructions, no credentials)
-    std::string answer;    // contradicted: the part of the answer that disagrees
-    std::string why;       // not_checkable: why
+    std::string id;      // table tag, "A8"
+    std::string verdict; // "confirmed" | "contradicted" | "not_checkable"
+    std::string request; // contradicted: what was sent (method and instructions, no credentials)
+    std::string answer;  // contradicted: the part of the answer that disagrees
+    std::string why;     // not_checkable: why
 };
 
 class TrackerWireProbe {

@@ -13,7 +13,7 @@ namespace ats::tracker {
 struct Capability {
     std::string operation; // ATS_OP_*
     int32_t support = ATS_SUPPORTED;
-    std::string reason;    // "" when fully supported
+    std::string reason; // "" when fully supported
 };
 
 // Every operation of ats_operations.h with Tracker's support and reason, in the order of
@@ -25,7 +25,7 @@ void set_capability(std::vector<Capability> &matrix, Capability c);
 const Capability *find_capability(const std::vector<Capability> &matrix, const std::string &operation);
 
 struct DescriptorInfo {
-    std::string provider;        // enum, e.g. "tracker"
+    std::string provider; // enum, e.g. "tracker"
     std::string display_name;
     std::string plugin_version;
     std::string vendor;

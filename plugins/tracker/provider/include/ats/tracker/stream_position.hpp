@@ -48,7 +48,7 @@ public:
 
 private:
     std::string listing_;
-    std::string watermark_;   // "" = nothing delivered in this part yet
+    std::string watermark_;    // "" = nothing delivered in this part yet
     std::vector<int64_t> ids_; // delivered rows whose lastupdated == watermark_
     size_t part_ = 0;
 };
