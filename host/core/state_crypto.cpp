@@ -112,21 +112,47 @@ std::string hmac_sha256_raw(std::string_view key, std::string_view data) {
     return std::string(reinterpret_cast<char *>(out), n);
 }
 
-std::string identity_hash_text(std::string_view key, std::string_view data) {
-    static const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string mac = hmac_sha256_raw(key, data), out = "h1.";
-    uint32_t acc = 0;
-    int bits = 0;
-    for (unsigned char c : mac) {
-        acc = (acc << 8) | c;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(a[(acc >> bits) & 63]);
-        }
+std::string base64_encode(std::string_view bytes) {
+    static const char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        unsigned v = (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8 | (unsigned char)bytes[i + 2];
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += table[(v >> 6) & 63];
+        out += table[v & 63];
     }
-    if (bits > 0) out.push_back(a[(acc << (6 - bits)) & 63]);
+    if (i + 1 == bytes.size()) {
+        unsigned v = (unsigned char)bytes[i] << 16;
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += "==";
+    } else if (i + 2 == bytes.size()) {
+        unsigned v = (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8;
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += table[(v >> 6) & 63];
+        out += '=';
+    }
     return out;
+}
+
+std::string base64url_encode(std::string_view bytes) {
+    std::string s = base64_encode(bytes);
+    while (!s.empty() && s.back() == '=') s.pop_back();
+    for (char &c : s) {
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
+    }
+    return s;
+}
+
+std::string identity_hash_text(std::string_view key, std::string_view data) {
+    return "h1." + base64url_encode(hmac_sha256_raw(key, data));
 }
 
 std::string random_bytes(size_t n) {

@@ -38,6 +38,9 @@ std::string sealed_key_id(std::string_view sealed);
 
 // Raw 32-byte HMAC-SHA-256.
 std::string hmac_sha256_raw(std::string_view key, std::string_view data);
+// Standard base64 with padding, and the URL-safe alphabet without padding (RFC 4648 section 5).
+std::string base64_encode(std::string_view bytes);
+std::string base64url_encode(std::string_view bytes);
 
 // "h1." + URL-safe base64 without padding of HMAC-SHA-256(key, data): 46 printable characters.
 std::string identity_hash_text(std::string_view key, std::string_view data);

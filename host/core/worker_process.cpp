@@ -277,6 +277,17 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
     uint64_t consumed = 0, credited = 0;
     bool stop_sent = false, cancel_sent = false, timed_out = false;
     std::chrono::steady_clock::time_point cancel_at{};
+    // One result consumed; the first one the sink refuses sends STOP with the credit, so the
+    // worker stops producing (results already in flight are dropped in the loop below).
+    auto consumed_one = [&](int32_t more) {
+        ++consumed;
+        if (more == ATS_SINK_CONTINUE || stop_sent) return;
+        stop_sent = true;
+        wire::Out c(Type::h_credit, hc.id);
+        c.u64(consumed).u8(1);
+        channel_->send(c);
+        credited = consumed;
+    };
     std::deque<wire::In> batch;
     for (;;) {
         bool dead;
@@ -293,14 +304,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
                 bool after_stop = f.u8() != 0;
                 if (stop_sent && !after_stop) break; // was in flight when we said stop
                 int32_t more = sink.record(sink.user, json.data(), json.size());
-                ++consumed;
-                if (more != ATS_SINK_CONTINUE && !stop_sent) {
-                    stop_sent = true;
-                    wire::Out c(Type::h_credit, hc.id);
-                    c.u64(consumed).u8(1);
-                    channel_->send(c);
-                    credited = consumed;
-                }
+                consumed_one(more);
                 break;
             }
             case Type::w_blob: {
@@ -311,14 +315,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
                 int32_t more = sink.blob ? sink.blob(sink.user, meta.data(), meta.size(),
                                                      reinterpret_cast<const uint8_t *>(data.data()), data.size())
                                          : ATS_SINK_STOP;
-                ++consumed;
-                if (more != ATS_SINK_CONTINUE && !stop_sent) {
-                    stop_sent = true;
-                    wire::Out c(Type::h_credit, hc.id);
-                    c.u64(consumed).u8(1);
-                    channel_->send(c);
-                    credited = consumed;
-                }
+                consumed_one(more);
                 break;
             }
             case Type::w_position: {

@@ -2,6 +2,8 @@
 // token hashing, webhook HMAC verification, constant-time comparison.
 #pragma once
 
+#include "state_crypto.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -10,13 +12,11 @@ namespace ats::serve {
 // Lower-case hex SHA-256 of `data` (how API tokens are stored: never the token itself).
 std::string sha256_hex(std::string_view data);
 
-// Raw (32-byte) HMAC-SHA256 of `data` under `key`.
-std::string hmac_sha256(std::string_view key, std::string_view data);
-
 std::string to_hex(std::string_view bytes);
-// Standard base64 with padding, and the URL-safe alphabet without padding.
-std::string base64_encode(std::string_view bytes);
-std::string base64url_encode(std::string_view bytes);
+// HMAC-SHA-256 and base64 are the state's own (host/core/state_crypto.hpp): one implementation.
+using ats::host::base64_encode;
+using ats::host::base64url_encode;
+using ats::host::hmac_sha256_raw;
 
 // Compares without an early exit, so the time taken does not reveal how many bytes matched.
 bool constant_time_equal(std::string_view a, std::string_view b);

@@ -1,5 +1,7 @@
 #include "event_log.hpp"
 
+#include "logger.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
@@ -9,14 +11,8 @@
 namespace ats::serve {
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t) {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-    std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-    return buf;
+    return ats::host::iso8601_utc_ms(
+        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
 }
 
 std::string utc_now_iso8601() { return iso8601_utc(std::chrono::system_clock::now()); }

@@ -10,6 +10,7 @@
 #include "ats_plugin.h"
 #include "metrics.hpp"
 #include "record_sinks.hpp"
+#include "record_text.hpp"
 #include "operation_support.hpp"
 #include "operations.hpp"
 #include "serve_app.hpp"
@@ -193,27 +194,6 @@ json::object build_args(const OperationRoute &route, const HttpRequest &req, con
         if (name != "tenant") args[name] = value;
     }
     return args;
-}
-
-// JSON records must be one line in NDJSON; a plugin may pretty-print, so re-serialize those.
-std::string one_line(std::string_view json_text) {
-    if (json_text.find('\n') == std::string_view::npos && json_text.find('\r') == std::string_view::npos)
-        return std::string(json_text);
-    boost::system::error_code ec;
-    auto v = json::parse(json_text, ec);
-    if (ec) throw ApiError(502, "invalid_provider_output", "the provider produced a record that is not JSON");
-    return json::serialize(v);
-}
-
-// A control record (ats_plugin.h, "Control records"): a JSON object with a top-level "_type"
-// member. A cheap text test first, so a result record is parsed only when it mentions "_type".
-bool is_control_record(std::string_view json_text, json::object &out) {
-    if (json_text.find("\"_type\"") == std::string_view::npos) return false;
-    boost::system::error_code ec;
-    auto v = json::parse(json_text, ec);
-    if (ec || !v.is_object() || !v.as_object().contains("_type")) return false;
-    out = std::move(v.as_object());
-    return true;
 }
 
 class BlobResult final {

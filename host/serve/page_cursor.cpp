@@ -56,7 +56,7 @@ std::string CursorCodec::encode(const std::string &scope, const PageCursor &curs
     else
         o["n"] = cursor.offset;
     std::string payload = json::serialize(o);
-    std::string mac = hmac_sha256(key_, scope + '\n' + payload).substr(0, kMacBytes);
+    std::string mac = hmac_sha256_raw(key_, scope + '\n' + payload).substr(0, kMacBytes);
     return base64url_encode(payload) + "." + base64url_encode(mac);
 }
 
@@ -67,7 +67,7 @@ std::optional<PageCursor> CursorCodec::decode(const std::string &scope, const st
     auto payload = base64url_decode(token.substr(0, dot));
     auto mac = base64url_decode(token.substr(dot + 1));
     if (!payload || !mac) return std::nullopt;
-    std::string expected = hmac_sha256(key_, scope + '\n' + *payload).substr(0, kMacBytes);
+    std::string expected = hmac_sha256_raw(key_, scope + '\n' + *payload).substr(0, kMacBytes);
     if (!constant_time_equal(*mac, expected)) return std::nullopt;
     boost::system::error_code ec;
     auto v = json::parse(*payload, ec);

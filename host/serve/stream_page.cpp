@@ -1,6 +1,7 @@
 #include "stream_page.hpp"
 
 #include "api_error.hpp"
+#include "record_text.hpp"
 #include "ats_plugin.h"
 
 #include <boost/json.hpp>
@@ -28,17 +29,13 @@ public:
         return s;
     }
     bool on_record(std::string_view json_text) {
-        if (json_text.find("\"_type\"") != std::string_view::npos) { // a control record?
-            boost::system::error_code ec;
-            auto v = json::parse(json_text, ec);
-            if (!ec && v.is_object() && v.as_object().contains("_type")) {
-                auto &o = v.as_object();
-                if (o.at("_type") == "error") {
-                    o.erase("_type");
-                    warnings.push_back(json::serialize(o));
-                }
-                return true;
+        json::object control;
+        if (is_control_record(json_text, control)) {
+            if (control.at("_type") == "error") {
+                control.erase("_type");
+                warnings.push_back(json::serialize(control));
             }
+            return true;
         }
         ++seen_;
         if (seen_ <= skip_) return true;
@@ -58,15 +55,6 @@ public:
     std::vector<std::string> records, warnings;
 
 private:
-    static std::string one_line(std::string_view json_text) {
-        if (json_text.find('\n') == std::string_view::npos && json_text.find('\r') == std::string_view::npos)
-            return std::string(json_text);
-        boost::system::error_code ec;
-        auto v = json::parse(json_text, ec);
-        if (ec) throw ApiError(502, "invalid_provider_output", "the provider produced a record that is not JSON");
-        return json::serialize(v);
-    }
-
     uint64_t skip_;
     size_t limit_;
     uint64_t seen_ = 0;        // results received (skipped ones included)

@@ -32,7 +32,7 @@ bool verify_kombo_signature(const std::string &secret, const std::string &body, 
     if (secret.empty() || signature_header.empty()) return false;
     std::string given = signature_header;
     if (given.rfind("sha256=", 0) == 0) given = given.substr(7);
-    std::string digest = hmac_sha256(secret, body);
+    std::string digest = hmac_sha256_raw(secret, body);
     std::string hex = to_hex(digest);
     std::string given_lower = given;
     for (char &c : given_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
