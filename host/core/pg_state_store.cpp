@@ -19,19 +19,6 @@ using pg::Param;
 // Any fixed number: the advisory lock instances take while migrating the schema.
 constexpr const char *kMigrationLock = "SELECT pg_advisory_xact_lock(7310452113)";
 
-// Smallest byte string greater than every string with this prefix ("" when there is none).
-std::string prefix_end(std::string p) {
-    while (!p.empty()) {
-        unsigned char c = static_cast<unsigned char>(p.back());
-        if (c != 0xFF) {
-            p.back() = static_cast<char>(c + 1);
-            return p;
-        }
-        p.pop_back();
-    }
-    return p;
-}
-
 // Deadlocks and serialization failures: the batch did not happen and may simply be run again.
 bool retryable_sqlstate(const std::string &s) { return s == "40P01" || s == "40001"; }
 

@@ -18,19 +18,6 @@ struct Stmt {
     ~Stmt() { sqlite3_finalize(s); }
 };
 
-// Smallest byte string greater than every string with this prefix ("" when there is none).
-std::string prefix_end(std::string p) {
-    while (!p.empty()) {
-        unsigned char c = static_cast<unsigned char>(p.back());
-        if (c != 0xFF) {
-            p.back() = static_cast<char>(c + 1);
-            return p;
-        }
-        p.pop_back();
-    }
-    return p;
-}
-
 int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

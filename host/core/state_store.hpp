@@ -117,4 +117,8 @@ std::string redact_state_url(const std::string &url);
 // The password of a state URL ("" when none), so that callers can add it to their redactor.
 std::string state_url_password(const std::string &url);
 
+// The smallest byte string greater than every string that starts with `prefix` ("" when there is
+// none): both backends scan a prefix as the key range [prefix, prefix_end(prefix)).
+std::string prefix_end(std::string prefix);
+
 } // namespace ats::host

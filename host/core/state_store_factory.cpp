@@ -1,4 +1,5 @@
-// Which backend a state URL names, and the URL as it may be printed (without its password).
+// Which backend a state URL names, the URL as it may be printed (without its password), and the
+// key range of a prefix scan (shared by both backends).
 #include "pg_state_store.hpp"
 #include "sqlite_state_store.hpp"
 
@@ -76,6 +77,18 @@ std::string state_url_password(const std::string &url) {
 std::unique_ptr<StateStore> open_state_store(const std::string &url) {
     if (is_postgres_url(url)) return std::make_unique<PgStateStore>(url);
     return std::make_unique<SqliteStateStore>(url);
+}
+
+std::string prefix_end(std::string p) {
+    while (!p.empty()) {
+        unsigned char c = static_cast<unsigned char>(p.back());
+        if (c != 0xFF) {
+            p.back() = static_cast<char>(c + 1);
+            return p;
+        }
+        p.pop_back();
+    }
+    return p;
 }
 
 } // namespace ats::host

@@ -1,4 +1,5 @@
 #include "provider/workable_provider.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include <chrono>
 #include <map>
@@ -68,14 +69,6 @@ struct PendingFilter {
     }
 };
 
-std::string trim(std::string s) {
-    auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!s.empty() && ws(s.back())) s.pop_back();
-    size_t i = 0;
-    while (i < s.size() && ws(s[i])) ++i;
-    return s.substr(i);
-}
-
 // The Tracker opportunity a Workable job maps to, as far as it is KNOWN without a Tracker request:
 // the explicit table, then the job mapper's last snapshot ("jobs/snapshot", job_mapper.cpp) by
 // custom field value and exact title, whatever its age.
@@ -101,7 +94,7 @@ public:
                 if (!id->empty())
                     if (auto it = m->find(*id); it != m->end() && !it->second.empty()) return it->second;
         if (!a.job_name.empty())
-            if (auto it = by_title_.find(trim(a.job_name)); it != by_title_.end()) return it->second;
+            if (auto it = by_title_.find(ats::shared::ascii_trim(a.job_name)); it != by_title_.end()) return it->second;
         return {};
     }
 
@@ -145,7 +138,7 @@ bj::object pending_application(const PendingRecord &p, const std::string &status
     o["job_name"] = text_or_null(a.job_name);
     std::string candidate = !a.candidate_id.empty() ? a.candidate_id : a.candidate_remote_id;
     o["candidate_id"] = candidate.empty() ? std::string("unknown") : candidate;
-    o["candidate_name"] = text_or_null(trim(a.first_name + " " + a.last_name));
+    o["candidate_name"] = text_or_null(ats::shared::ascii_trim(a.first_name + " " + a.last_name));
     o["source"] = text_or_null(a.source);
     o["remote_created_at"] = iso_or_null(a.remote_created_at);
     o["remote_updated_at"] = iso_or_null(a.remote_updated_at);

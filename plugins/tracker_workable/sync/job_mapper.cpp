@@ -1,4 +1,5 @@
 #include "sync/job_mapper.hpp"
+#include "ats/shared/ascii.hpp"
 
 #include <boost/json.hpp>
 
@@ -9,13 +10,6 @@ namespace ats::tracker_workable {
 namespace {
 const char *const kSnapshotKey = "jobs/snapshot";
 
-std::string trim(std::string s) {
-    auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!s.empty() && ws(s.back())) s.pop_back();
-    size_t i = 0;
-    while (i < s.size() && ws(s[i])) ++i;
-    return s.substr(i);
-}
 } // namespace
 
 void JobMapper::load_opportunities() {
@@ -47,11 +41,11 @@ void JobMapper::load_opportunities() {
         if (!cfg_.custom_field.empty())
             for (const auto &[name, value] : o.custom_fields)
                 if (name == cfg_.custom_field) {
-                    std::string v = trim(value);
+                    std::string v = ats::shared::ascii_trim(value);
                     if (!v.empty()) by_field_.emplace(v, o.id);
                 }
         if (cfg_.by_title) {
-            std::string t = trim(o.name);
+            std::string t = ats::shared::ascii_trim(o.name);
             auto [it, inserted] = by_title_.emplace(t, o.id);
             if (!inserted && it->second != o.id) it->second.clear(); // ambiguous title
         }
@@ -82,7 +76,7 @@ std::string JobMapper::opportunity_for(const KomboApplication &a) {
         if (it != by_field_.end()) return it->second;
     }
     if (cfg_.by_title && !a.job_name.empty()) {
-        auto it = by_title_.find(trim(a.job_name));
+        auto it = by_title_.find(ats::shared::ascii_trim(a.job_name));
         if (it != by_title_.end()) return it->second;
     }
     return {};
