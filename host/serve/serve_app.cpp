@@ -446,10 +446,12 @@ void ServeApp::add_service_routes() {
                 [this](const HttpRequest &req, const PathParams &params, ResponseWriter &w) {
                     auto runtime = tenant_for(req, params);
                     const std::string &id = params.at("run");
-                    std::optional<json::object> run;
-                    for (const auto &r : syncs_.runs(runtime->id()))
-                        if (r.id == id && r.status == "running") run = r.to_json();
-                    if (!run) run = runtime->sync_history().find(id);
+                    // The durable history first: a run is written there before this process marks
+                    // it finished in memory, so between the two the history already tells the end.
+                    std::optional<json::object> run = runtime->sync_history().find(id);
+                    if (!run)
+                        for (const auto &r : syncs_.runs(runtime->id()))
+                            if (r.id == id && r.status == "running") run = r.to_json();
                     if (!run)
                         throw ApiError(404, "run_not_found",
                                        "tenant \"" + runtime->id() + "\" has no sync run \"" + id + "\"");

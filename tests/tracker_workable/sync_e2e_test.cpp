@@ -402,12 +402,14 @@ BOOST_AUTO_TEST_CASE(two_syncs_at_once_second_waits_and_writes_nothing) {
     auto a = env.start_sync();
     auto b = env.start_sync();
     auto ra = a->wait(240s), rb = b->wait(240s);
-    BOOST_REQUIRE(ra.exit_code == 0);
-    BOOST_REQUIRE(rb.exit_code == 0);
+    BOOST_REQUIRE_MESSAGE(ra.exit_code == 0, "first sync: " << ra.err.substr(0, 2000));
+    BOOST_REQUIRE_MESSAGE(rb.exit_code == 0, "second sync: " << rb.err.substr(0, 2000));
     json::object sa = parse_summary(ra), sb = parse_summary(rb);
     // Exactly one of them created everything; the other found it all done.
     int64_t ca = num(sa.at("applications").at("created")), cb = num(sb.at("applications").at("created"));
-    BOOST_TEST((ca == 0) != (cb == 0));
+    BOOST_TEST((ca == 0) != (cb == 0), "created " << ca << " and " << cb << "; stderr:\n"
+                                                  << ra.err.substr(0, 1000) << "\n---\n"
+                                                  << rb.err.substr(0, 1000));
     require_correct(env.sandbox());
 }
 
