@@ -13,6 +13,7 @@
 #include "ats/shared/timezone.hpp"
 #include "dry_run/dry_run.hpp"
 #include "kombo/kombo_probe.hpp"
+#include "provider/application_position.hpp"
 #include "provider/tracker_port_client.hpp"
 #include "sync/data_protection.hpp"
 #include "sync/sync_engine.hpp"
@@ -259,17 +260,24 @@ void WorkableTrackerProvider::sync(ats::sdk::Call &call, const bj::object &args,
 }
 
 namespace {
-// Streams the applications kept in "pend/" then "quar/" (never in Tracker yet) that pass the filter.
+// Streams the applications kept in "pend/" then "quar/" (never in Tracker yet) that pass the filter,
+// after `from` when it is a position in this part.
 void stream_pending(ats::sdk::Host host, const JobMappingConfig &mapping, ats::sdk::Call &call,
                     const PendingFilter &filter, const std::map<std::string, std::string> &reasons,
-                    ats::sdk::Sink &sink) {
+                    const std::optional<ApplicationPosition> &from, ats::sdk::Sink &sink) {
     KnownJobs jobs(host, mapping);
     const int64_t now_ms = host.now_unix_ms();
     bool go_on = true;
-    for (const auto *prefix : {&state_keys::pending_prefix, &state_keys::quarantined_prefix}) {
+    const std::string *prefixes[] = {&state_keys::pending_prefix, &state_keys::quarantined_prefix};
+    for (size_t index = 0; index < std::size(prefixes); ++index) {
+        const std::string *prefix = prefixes[index];
+        const bool resuming_here = from && from->pending_prefix && *from->pending_prefix == index;
+        if (from && from->pending_prefix && *from->pending_prefix > index) continue; // delivered before
         const std::string status = *prefix == state_keys::pending_prefix ? "pending" : "quarantined";
         host.state_scan(*prefix, [&](std::string_view key, std::string_view value) {
             if (call.cancelled()) return false;
+            // Keys come in byte order: everything up to the position's key was delivered before.
+            if (resuming_here && key <= std::string_view(from->last_key)) return true;
             PendingRecord rec;
             try {
                 rec = decode_pending(value);
@@ -291,6 +299,12 @@ void stream_pending(ats::sdk::Host host, const JobMappingConfig &mapping, ats::s
                 if (rec.reason.rfind("job not mapped", 0) == 0) rec.kind = "unmapped_job";
             }
             go_on = sink.record(bj::serialize(pending_application(rec, status, opportunity, now_ms)));
+            if (sink.wants_position()) {
+                ApplicationPosition here;
+                here.pending_prefix = index;
+                here.last_key = std::string(key);
+                sink.position(here.text());
+            }
             return go_on;
         });
         if (!go_on) return;
@@ -302,11 +316,10 @@ void stream_pending(ats::sdk::Host host, const JobMappingConfig &mapping, ats::s
 void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
     const std::string op = ATS_OP_APPLICATIONS_STREAM;
     const bool strict = sj::optional_bool(args, "strict", false, op + " arguments");
-    // This stream runs a sync and adds the pending Workable applications after Tracker's: it
-    // reports no positions, so no host resumes it (a page re-reads it from the start).
-    if (args.contains("resume_after"))
-        throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
-                              op + " argument 'resume_after': this provider's application stream does not resume");
+    // This stream runs a sync, then streams Tracker's applications and the pending Workable ones
+    // after them, reporting positions in both parts. A resumed stream does not sync again: the
+    // first page did, and the rest of the listing continues from the state it left.
+    const std::optional<ApplicationPosition> from = ApplicationPosition::from_args(args, op);
     PendingFilter filter;
     if (auto ua = sj::optional_string(args, "updated_after", op + " arguments"))
         filter.updated_after = ats::shared::parse_utc_iso8601(*ua, "applications.stream updated_after");
@@ -314,32 +327,38 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
         filter.job_ids = std::set<std::string>(ids->begin(), ids->end());
 
     std::map<std::string, std::string> reasons; // kombo id -> reason, from this run's summary
-    try {
-        std::string summary = run_sync(call, RunOptions{}, &sink);
-        host().info("applications.stream: Workable sync done before streaming Tracker's applications", call.raw());
-        host().debug(summary, call.raw());
-        reasons = pending_reasons_of(summary);
-    } catch (const ats::sdk::Error &e) {
-        if (e.code() == ATS_ERR_CONFLICT) {
-            // Another sync of this tenant holds the lock past lock_wait_ms: it is writing the same
-            // applications; stream what Tracker has now rather than fail the reader.
-            host().warn(std::string("applications.stream: streaming without syncing first: ") + e.what(), call.raw());
-        } else {
-            if (strict || e.code() == ATS_ERR_CANCELLED) throw;
-            // Kombo (or the sync) failed: Tracker's applications and the pending ones known from
-            // state still stream; the failure travels as the control record (ats_plugin.h), sent
-            // FIRST so a consumer that stops early (a page, --limit) still learns it; hosts put it
-            // last on NDJSON.
-            host().warn(std::string("applications.stream: the Workable side is unavailable, streaming Tracker's "
-                                    "applications and the pending ones: ") +
-                            e.what(),
-                        call.raw());
-            if (!sink.record(workable_error_record(e))) return;
+    if (!from) {
+        try {
+            std::string summary = run_sync(call, RunOptions{}, &sink);
+            host().info("applications.stream: Workable sync done before streaming Tracker's applications", call.raw());
+            host().debug(summary, call.raw());
+            reasons = pending_reasons_of(summary);
+        } catch (const ats::sdk::Error &e) {
+            if (e.code() == ATS_ERR_CONFLICT) {
+                // Another sync of this tenant holds the lock past lock_wait_ms: it is writing the same
+                // applications; stream what Tracker has now rather than fail the reader.
+                host().warn(std::string("applications.stream: streaming without syncing first: ") + e.what(),
+                            call.raw());
+            } else {
+                if (strict || e.code() == ATS_ERR_CANCELLED) throw;
+                // Kombo (or the sync) failed: Tracker's applications and the pending ones known from
+                // state still stream; the failure travels as the control record (ats_plugin.h), sent
+                // FIRST so a consumer that stops early (a page, --limit) still learns it; hosts put it
+                // last on NDJSON.
+                host().warn(std::string("applications.stream: the Workable side is unavailable, streaming Tracker's "
+                                        "applications and the pending ones: ") +
+                                e.what(),
+                            call.raw());
+                if (!sink.record(workable_error_record(e))) return;
+            }
         }
     }
     // job_ids may name Kombo job ids (pending side only): Tracker's side gets the Tracker ids.
     bj::object tracker_args = args;
     tracker_args.erase("strict");
+    tracker_args.erase("resume_after");
+    if (from && !from->pending_prefix && !from->tracker_position.empty())
+        tracker_args["resume_after"] = from->tracker_position;
     if (filter.job_ids) {
         bj::array tracker_ids;
         for (const auto &id : *filter.job_ids)
@@ -349,19 +368,30 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
     }
     SyncState state(host());
     bool stopped = false;
-    stream_tracker_applications(call, tracker_args, [&](bj::object &&app) {
-        std::string id = sj::text_or(app, "id");
-        if (auto origin = state.link_origin(id)) {
-            bj::value &ids = app["remote_ids"];
-            if (!ids.is_object()) ids = bj::object{};
-            ids.as_object()["kombo"] = origin->first;
-            if (!origin->second.empty()) ids.as_object()["workable"] = origin->second;
-            app["sync_status"] = "synced";
-        }
-        if (!sink.record(bj::serialize(app))) stopped = true;
-        return !stopped;
-    });
-    if (!stopped) stream_pending(host(), sync_config_.jobs, call, filter, reasons, sink);
+    std::function<void(const std::string &)> tracker_position;
+    if (sink.wants_position())
+        tracker_position = [&sink](const std::string &p) {
+            ApplicationPosition here;
+            here.tracker_position = p;
+            sink.position(here.text());
+        };
+    if (!from || !from->pending_prefix)
+        stream_tracker_applications(
+            call, tracker_args,
+            [&](bj::object &&app) {
+                std::string id = sj::text_or(app, "id");
+                if (auto origin = state.link_origin(id)) {
+                    bj::value &ids = app["remote_ids"];
+                    if (!ids.is_object()) ids = bj::object{};
+                    ids.as_object()["kombo"] = origin->first;
+                    if (!origin->second.empty()) ids.as_object()["workable"] = origin->second;
+                    app["sync_status"] = "synced";
+                }
+                if (!sink.record(bj::serialize(app))) stopped = true;
+                return !stopped;
+            },
+            tracker_position);
+    if (!stopped) stream_pending(host(), sync_config_.jobs, call, filter, reasons, from, sink);
 }
 
 bool WorkableTrackerProvider::handle_operation(ats::sdk::Call &call, const std::string &operation,
