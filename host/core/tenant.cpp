@@ -321,6 +321,10 @@ std::optional<Isolation> parse_isolation(const std::string &text) {
     return std::nullopt;
 }
 
+std::string Tenant::derived_key(std::string_view purpose) const {
+    return hmac_sha256_raw(keys_.identity_key, "ats-host derived key\n" + std::string(purpose));
+}
+
 SyncHistory Tenant::sync_history() {
     return SyncHistory(env_->state(), manifest_.tenant_id, keys_.sealing,
                        static_cast<size_t>(manifest_.sync_history_runs.value_or(kDefaultSyncHistoryRuns)));

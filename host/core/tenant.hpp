@@ -106,6 +106,10 @@ public:
     HostEnvironment &environment() { return *env_; }
     // The tenant's sync runs (sync_history.hpp), sealed under this tenant's keys.
     SyncHistory sync_history();
+    // A 32-byte key for one `purpose` of the host (e.g. signing serve's page cursors), derived from
+    // the tenant's identity key: the same in every instance sharing the state and across restarts,
+    // different per tenant and per purpose, and never the identity key itself.
+    std::string derived_key(std::string_view purpose) const;
 
     static std::string new_request_id();
 

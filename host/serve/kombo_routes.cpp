@@ -312,10 +312,9 @@ void ServeApp::add_kombo_routes() {
                         args["job_ids"] = std::move(ids);
                     }
                     auto filters = build_filters(route, req);
-                    StreamPage page =
-                        read_stream_page(*runtime, cursors_,
-                                         {route.operation, json::serialize(args), page_size, req.query_param("cursor")},
-                                         call_options(req, w));
+                    StreamPage page = read_stream_page(
+                        *runtime, {route.operation, json::serialize(args), page_size, req.query_param("cursor")},
+                        call_options(req, w));
                     throw_if_failed(page.result, route.operation);
                     // Filters the provider does not take run here, after the page was read: a page may
                     // hold fewer than page_size results and still have a next one (Kombo's clients

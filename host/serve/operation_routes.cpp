@@ -354,7 +354,7 @@ void ServeApp::add_operation_routes() {
                         return;
                     }
                     StreamPage page =
-                        read_stream_page(*runtime, cursors_,
+                        read_stream_page(*runtime,
                                          StreamPageRequest{route.operation, args_text, page_limit,
                                                            req.has_query("cursor") ? req.query_param("cursor") : ""},
                                          call);

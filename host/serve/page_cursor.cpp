@@ -42,8 +42,6 @@ std::optional<std::string> base64url_decode(const std::string &in) {
 
 } // namespace
 
-CursorCodec::CursorCodec() : key_(random_hex(32)) {}
-
 std::string CursorCodec::scope_of(const std::string &tenant, const std::string &operation,
                                   const std::string &args_json) {
     return tenant + '\n' + operation + '\n' + args_json;

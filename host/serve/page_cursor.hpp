@@ -1,15 +1,15 @@
 // page_cursor.hpp - the `cursor` of a JSON page: where the next page of a stream starts.
 //
-// A cursor is opaque to clients and signed by the service (HMAC-SHA256 under a key of this
-// process), so a client cannot forge or edit one; it is bound to the tenant, the operation and
+// A cursor is opaque to clients and signed by the service (HMAC-SHA256 under a key the caller
+// gives: serve derives it per tenant from the tenant's durable identity key), so a client cannot forge or edit one; it is bound to the tenant, the operation and
 // the request's filter arguments, so it cannot be replayed on another query. It holds either:
 //   - the provider's own position (ABI 1.3, ats_sink_t.position): the next page RESUMES the
 //     upstream read where the last one stopped (a page costs what its records cost upstream, and
 //     changes in between neither skip nor repeat an unchanged record); or
 //   - an offset, for a provider that reports no position: the next page re-runs the stream and
 //     skips that many results (the order must then be stable between pages).
-// Cursors survive a reload, not a restart (the key lives in memory): an old cursor is then a 400
-// and the client starts over.
+// Cursors survive reloads and restarts, and any instance sharing the tenant's state accepts them
+// (the key is the tenant's, not the process's).
 #pragma once
 
 #include <cstdint>
@@ -25,14 +25,12 @@ struct PageCursor {
 
 class CursorCodec {
 public:
-    // A fresh random key.
-    CursorCodec();
     explicit CursorCodec(std::string key) : key_(std::move(key)) {}
 
     // `scope` binds the cursor to one query: tenant, operation and filter arguments.
     std::string encode(const std::string &scope, const PageCursor &cursor) const;
-    // nullopt when `token` was not issued by this codec for `scope` (forged, edited, truncated,
-    // another query's, or from before a restart).
+    // nullopt when `token` was not issued under this key for `scope` (forged, edited, truncated,
+    // or another query's).
     std::optional<PageCursor> decode(const std::string &scope, const std::string &token) const;
 
     // The scope text of a query.

@@ -61,7 +61,6 @@ private:
     std::atomic<bool> shutting_down_{false};
     int webhook_tolerance_seconds_ = 300;
     Router router_;
-    CursorCodec cursors_; // signs the cursors of JSON pages (a fresh key per process)
 };
 
 } // namespace ats::serve

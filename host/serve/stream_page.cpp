@@ -68,8 +68,13 @@ ApiError bad_cursor(const std::string &why) {
 
 } // namespace
 
-StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec, const StreamPageRequest &request,
+CursorCodec cursor_codec_for(const ats::host::Tenant &tenant) {
+    return CursorCodec(tenant.derived_key("serve page cursor v1"));
+}
+
+StreamPage read_stream_page(ats::host::Tenant &tenant, const StreamPageRequest &request,
                             ats::host::CallOptions options) {
+    const CursorCodec codec = cursor_codec_for(tenant);
     const std::string scope = CursorCodec::scope_of(tenant.id(), request.operation, request.args_json);
     PageCursor from;
     std::string args = request.args_json;
@@ -77,7 +82,7 @@ StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec,
         auto decoded = codec.decode(scope, request.cursor);
         if (!decoded)
             throw bad_cursor("is not a cursor of this query: pass next_cursor of the previous page unchanged, with the "
-                             "same route and filters (cursors do not survive a restart of the service)");
+                             "same route and filters");
         from = *decoded;
         if (from.position) {
             // A reload may have replaced the provider by one that cannot resume (ABI < 1.3).

@@ -27,11 +27,16 @@ struct StreamPage {
     bool resumed = false;                   // the page continued the provider's position (not an offset)
 };
 
-// Reads one page. Throws ApiError 400 invalid_argument naming the query parameter `cursor` when
-// the cursor was not issued for this tenant, operation and arguments (forged, edited, another
-// query's, from before a restart), or holds a position the tenant's provider can no longer take.
+// Reads one page. Cursors are signed under the tenant's cursor key (cursor_codec_for), so a
+// cursor stays valid across restarts and in every instance sharing the tenant's state. Throws
+// ApiError 400 invalid_argument naming the query parameter `cursor` when the cursor was not
+// issued for this tenant, operation and arguments (forged, edited, another query's), or holds a
+// position the tenant's provider can no longer take.
 // `options`: request id and cancellation (max_results is set here).
-StreamPage read_stream_page(ats::host::Tenant &tenant, const CursorCodec &codec, const StreamPageRequest &request,
+StreamPage read_stream_page(ats::host::Tenant &tenant, const StreamPageRequest &request,
                             ats::host::CallOptions options);
+
+// The codec of the tenant's cursors: its key is derived from the tenant's durable identity key.
+CursorCodec cursor_codec_for(const ats::host::Tenant &tenant);
 
 } // namespace ats::serve
