@@ -10,6 +10,7 @@
 #include "private_files.hpp"
 #include "state_crypto.hpp"
 #include "state_store.hpp"
+#include "file_text.hpp"
 #include "temp_dir.hpp"
 #include "tenant_keys.hpp"
 
@@ -26,13 +27,6 @@
 using namespace ats;
 
 namespace {
-
-std::string slurp(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 host::TenantManifest manifest(const std::string &tenant, const std::string &dir) {
     host::TenantManifest m;
@@ -97,8 +91,8 @@ BOOST_AUTO_TEST_CASE(tenant_keys_are_generated_private_stable_and_rotate) {
         // A sealed row under the generated key.
         env.state().apply(
             "acme", {{false, "tok", host::seal(keys.sealing[0], host::row_aad("acme", "tok"), "secret-1"), true}});
-        BOOST_TEST(slurp(o.data_dir + "/state.sqlite").find("secret-1") == std::string::npos);
-        BOOST_TEST(slurp(o.data_dir + "/state.sqlite-wal").find("secret-1") == std::string::npos);
+        BOOST_TEST(ats::test::read_file(o.data_dir + "/state.sqlite").find("secret-1") == std::string::npos);
+        BOOST_TEST(ats::test::read_file(o.data_dir + "/state.sqlite-wal").find("secret-1") == std::string::npos);
     }
     // Reopened: the same keys. Another tenant: another identity key.
     {

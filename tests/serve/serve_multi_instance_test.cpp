@@ -88,13 +88,6 @@ std::optional<LeaseRow> sync_lease(const std::string &url) {
     return out;
 }
 
-int64_t tracker_writes(Sandbox &sb) {
-    int64_t n = 0;
-    for (const auto &[method, count] : hybrid::tracker_requests_by_method(sb))
-        if (method == "createResource" || method == "resourceApplication" || method == "updateRecord") n += count;
-    return n;
-}
-
 json::array runs_of(ServeInstance &s) {
     auto r = s.get("/v1/tenants/demo/sync", kToken);
     if (r.status != 200) return {};
@@ -128,10 +121,10 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
 
     // The first scheduled sync: one instance takes the lease; kill it once it has written a bit.
     std::optional<LeaseRow> first;
-    const int64_t writes_before = tracker_writes(sandbox);
+    const int64_t writes_before = hybrid::tracker_sync_writes(sandbox);
     for (int i = 0; i < 300; ++i) {
         first = sync_lease(url);
-        if (first && tracker_writes(sandbox) - writes_before >= 15) break;
+        if (first && hybrid::tracker_sync_writes(sandbox) - writes_before >= 15) break;
         std::this_thread::sleep_for(50ms);
     }
     BOOST_REQUIRE_MESSAGE(first.has_value(), "no instance took the sync's lease");
@@ -152,7 +145,7 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
                                 "\"} 1") != std::string::npos,
                    metrics);
 
-    const int64_t writes_at_kill = tracker_writes(sandbox);
+    const int64_t writes_at_kill = hybrid::tracker_sync_writes(sandbox);
     instances[holder_index]->process().kill(SIGKILL);
     instances[holder_index]->process().wait(10s);
     const auto killed_at = std::chrono::steady_clock::now();

@@ -1,5 +1,7 @@
 #include "postgres_server.hpp"
 
+#include "file_text.hpp"
+
 #include <libpq-fe.h>
 
 #include <boost/filesystem.hpp>
@@ -58,13 +60,6 @@ int free_port() {
     int port = ntohs(a.sin_port);
     ::close(fd);
     return port;
-}
-
-std::string read_file(const std::string &path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 std::string percent_encoded(const std::string &s) {

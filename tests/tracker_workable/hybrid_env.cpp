@@ -306,4 +306,27 @@ int64_t total_tracker_requests(Sandbox &sandbox) {
     return n;
 }
 
+int64_t tracker_requests_of(Sandbox &sandbox, std::initializer_list<const char *> methods) {
+    auto by = tracker_requests_by_method(sandbox);
+    int64_t n = 0;
+    for (const char *m : methods) n += by[m];
+    return n;
+}
+
+int64_t tracker_sync_writes(Sandbox &sandbox) {
+    return tracker_requests_of(sandbox, {"createResource", "resourceApplication", "updateRecord"});
+}
+
+EnvOptions sized_world(int seed, int jobs, int applications, int people, int tracker_people) {
+    EnvOptions o;
+    o.sandbox.seed = seed;
+    o.sandbox.jobs = jobs;
+    o.sandbox.applications = applications;
+    o.sandbox.people = people;
+    o.sandbox.tracker_people = tracker_people;
+    return o;
+}
+
+int64_t num(const boost::json::value &v) { return v.to_number<int64_t>(); }
+
 } // namespace ats::test::hybrid
