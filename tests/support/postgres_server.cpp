@@ -1,5 +1,6 @@
 #include "postgres_server.hpp"
 
+#include "ats/shared/url_encoding.hpp"
 #include "file_text.hpp"
 
 #include <libpq-fe.h>
@@ -60,21 +61,6 @@ int free_port() {
     int port = ntohs(a.sin_port);
     ::close(fd);
     return port;
-}
-
-std::string percent_encoded(const std::string &s) {
-    static const char *hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
 }
 
 } // namespace
@@ -179,7 +165,8 @@ int PostgresServer::run(const std::vector<std::string> &argv, std::string &outpu
 }
 
 std::string PostgresServer::url(const std::string &database) const {
-    return "postgresql://ats@/" + database + "?host=" + percent_encoded(dir_) + "&port=" + std::to_string(port_);
+    return "postgresql://ats@/" + database + "?host=" + ats::shared::percent_encode(dir_) +
+           "&port=" + std::to_string(port_);
 }
 
 std::string PostgresServer::create_database(const std::string &name) {

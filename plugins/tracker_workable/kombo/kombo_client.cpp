@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "ats/shared/json.hpp"
+#include "ats/shared/url_encoding.hpp"
 #include "kombo/kombo_errors.hpp"
 #include "kombo/kombo_results.hpp"
 
@@ -15,23 +16,6 @@ namespace {
 constexpr int kMalformedRetries = 3; // attempts for a 200 whose body does not parse
 } // namespace
 
-std::string url_encode(const std::string &s) {
-    static const char *hex = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size() * 3);
-    for (unsigned char c : s) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-            c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
-}
-
 KomboClient::KomboClient(ats::sdk::Host host, KomboConfig config) : host_(host), cfg_(std::move(config)) {
     while (!cfg_.base_url.empty() && cfg_.base_url.back() == '/') cfg_.base_url.pop_back();
     if (cfg_.page_size < 1 || cfg_.page_size > kKomboMaxPageSize) cfg_.page_size = kKomboMaxPageSize;
@@ -39,14 +23,14 @@ KomboClient::KomboClient(ats::sdk::Host host, KomboConfig config) : host_(host),
 
 std::string KomboClient::applications_url(const KomboApplicationFilter &f, const std::string &cursor) const {
     std::string url = cfg_.base_url + "/ats/applications?page_size=" + std::to_string(cfg_.page_size);
-    if (!f.updated_after.empty()) url += "&updated_after=" + url_encode(f.updated_after);
+    if (!f.updated_after.empty()) url += "&updated_after=" + ats::shared::percent_encode(f.updated_after);
     url += std::string("&include_deleted=") + (f.include_deleted ? "true" : "false");
     if (!f.job_ids.empty()) {
         std::string list;
         for (const auto &id : f.job_ids) list += (list.empty() ? "" : ",") + id;
-        url += "&job_ids=" + url_encode(list);
+        url += "&job_ids=" + ats::shared::percent_encode(list);
     }
-    if (!cursor.empty()) url += "&cursor=" + url_encode(cursor);
+    if (!cursor.empty()) url += "&cursor=" + ats::shared::percent_encode(cursor);
     return url;
 }
 
@@ -194,13 +178,13 @@ std::vector<KomboAttachment> KomboClient::attachments(const std::string &path, c
 
 std::vector<KomboAttachment> KomboClient::application_attachments(const std::string &application_id,
                                                                   const ats::sdk::Call *call) {
-    return attachments("/ats/applications/" + url_encode(application_id) + "/attachments",
+    return attachments("/ats/applications/" + ats::shared::percent_encode(application_id) + "/attachments",
                        "GET /ats/applications/" + application_id + "/attachments", call);
 }
 
 std::vector<KomboAttachment> KomboClient::candidate_attachments(const std::string &candidate_id,
                                                                 const ats::sdk::Call *call) {
-    return attachments("/ats/candidates/" + url_encode(candidate_id) + "/attachments",
+    return attachments("/ats/candidates/" + ats::shared::percent_encode(candidate_id) + "/attachments",
                        "GET /ats/candidates/" + candidate_id + "/attachments", call);
 }
 

@@ -119,7 +119,4 @@ private:
 // the default port made explicit; "" when the URL is not absolute http(s). Public for the test.
 std::string url_origin(const std::string &url);
 
-// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
-std::string url_encode(const std::string &s);
-
 } // namespace ats::tracker_workable
