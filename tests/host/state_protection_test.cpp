@@ -72,6 +72,18 @@ BOOST_AUTO_TEST_CASE(a_sealed_value_opens_only_with_its_key_and_in_its_row) {
     BOOST_TEST(host::identity_hash_text("k", "e:ann@x.org").size() == 46u);
 }
 
+BOOST_AUTO_TEST_CASE(base64_decodes_what_it_encodes_in_both_alphabets) {
+    const std::string bytes = "user:t\xfb\xff~";
+    BOOST_TEST(*host::base64_decode(host::base64_encode(bytes), false, true) == bytes);
+    BOOST_TEST(*host::base64_decode(host::base64url_encode(bytes), true, true) == bytes);
+    BOOST_TEST(!host::base64_decode("ab+/", true, false));        // not the URL-safe alphabet
+    BOOST_TEST(!host::base64_decode("YQ==", true, false));        // the URL-safe form has no padding
+    BOOST_TEST(*host::base64_decode("YQ==", false, true) == "a"); // padding ends standard text
+    BOOST_TEST(!host::base64_decode("YR", true, true));           // bits set past the last byte
+    BOOST_TEST(*host::base64_decode("YR", true, false) == "a");   // accepted when not exact
+    BOOST_TEST(!host::base64_decode("YWJjZ", true, true));        // a dangling character
+}
+
 BOOST_AUTO_TEST_CASE(tenant_keys_are_generated_private_stable_and_rotate) {
     test::TempDir tmp;
     host::HostEnvironment::Options o;
