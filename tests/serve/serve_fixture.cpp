@@ -147,4 +147,20 @@ std::string error_code(const net::HttpResponse &r) {
     return c && c->is_string() ? std::string(c->as_string()) : "";
 }
 
+std::string tracker_manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &key_env,
+                             const std::string &provider_extra, const std::string &host_extra) {
+    json::object provider{
+        {"base_url", sandbox.tracker_url()},
+        {"auth", {{"method", "api_key"}, {"api_key", {{"$secret", {{"env", key_env}}}}}}},
+        {"timezone", "Europe/London"},
+        {"default_phone_region", "GB"},
+        {"statuses", {{"declined", "Declined"}, {"accepted", "Accepted"}, {"new_application", "Applied"}}}};
+    json::object host{{"egress_allow", json::array{"127.0.0.1:" + std::to_string(sandbox.tracker_port())}}};
+    std::string provider_text = json::serialize(provider), host_text = json::serialize(host);
+    provider_text.insert(provider_text.size() - 1, provider_extra);
+    host_text.insert(host_text.size() - 1, host_extra);
+    return R"({"tenant_id":")" + tenant + R"(","provider":"tracker","provider_config":)" + provider_text +
+           R"(,"host":)" + host_text + "}";
+}
+
 } // namespace ats::test::serve
