@@ -106,5 +106,12 @@ std::string ats_host_path();
 // host policy (",\"isolation\":\"process\"").
 std::string tracker_manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &key_env,
                              const std::string &provider_extra = "", const std::string &host_extra = "");
+// The manifest of a `tracker_workable` tenant against the sandbox's Tracker and Kombo: Tracker as
+// in tracker_manifest, the keys from DEMO_TRACKER_KEY and DEMO_KOMBO_KEY, jobs mapped by the
+// "Workable Job ID" field or the title, the sandbox's fictional phone numbers taken as identities.
+// `workable_extra` is appended to provider_config.workable, `host_extra` to the host policy and
+// `tenant_extra` to the manifest's top level (",\"sync\":{...}").
+std::string hybrid_manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &workable_extra = "",
+                            const std::string &host_extra = "", const std::string &tenant_extra = "");
 
 } // namespace ats::test::serve

@@ -41,26 +41,9 @@ ServeSetup shared_setup(const Sandbox &sandbox, const std::string &state_url, co
     setup.plugins = {{"libtracker_workable.so", plugins_dir() + "/libtracker_workable.so"}};
     // lock_wait_ms 0: an instance whose scheduled run finds the sync's lease held gives up at once
     // (the holder is syncing the same changes).
-    setup.manifests = {{"demo", R"({"tenant_id":"demo","provider":"tracker_workable","provider_config":{
-        "base_url":")" + sandbox.tracker_url() +
-                                    R"(",
-        "auth":{"method":"api_key","api_key":{"$secret":{"env":"DEMO_TRACKER_KEY"}}},
-        "timezone":"Europe/London","default_phone_region":"GB",
-        "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"},
-        "workable":{"kombo":{"base_url":")" +
-                                    sandbox.kombo_url() + R"(",
-                             "api_key":{"$secret":{"env":"DEMO_KOMBO_KEY"}},"integration_id":")" +
-                                    Sandbox::kKomboIntegrationId + R"("},
-                    "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
-                    "identity":{"fictional_numbers_are_identities":true},
-                    "lock_wait_ms":0,
-                    "source_label":"Workable"}},
-        "sync":{"interval_seconds":1,"full_every_seconds":0},
-        "host":{"state_key":{"$secret":{"file":")" +
-                                    key_file + R"("}},
-                "egress_allow":["127.0.0.1:)" +
-                                    std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
-                                    std::to_string(sandbox.kombo_port()) + R"("]}})"}};
+    setup.manifests = {{"demo", hybrid_manifest(sandbox, "demo", R"(,"lock_wait_ms":0)",
+                                                R"(,"state_key":{"$secret":{"file":")" + key_file + R"("}})",
+                                                R"(,"sync":{"interval_seconds":1,"full_every_seconds":0})")}};
     setup.tokens = {{"demo", {kToken}}};
     setup.env = {{"DEMO_TRACKER_KEY", Sandbox::kTrackerApiKey},
                  {"DEMO_KOMBO_KEY", Sandbox::kKomboApiKey},
