@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE ats_host_cli_isolation
 #include <boost/test/unit_test.hpp>
 
+#include "paths.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_plugin_dir.hpp"
@@ -31,17 +32,7 @@ struct Env {
         }
     }
     std::vector<std::string> argv(std::vector<std::string> args) const {
-        std::vector<std::string> a{test::bin_dir() + "/ats-host",
-                                   "--plugins",
-                                   plugins,
-                                   "--manifests",
-                                   manifests,
-                                   "--data-dir",
-                                   dir / "var",
-                                   "--log-file",
-                                   dir / "host.log"};
-        a.insert(a.end(), args.begin(), args.end());
-        return a;
+        return test::ats_host_argv(plugins, manifests, dir / "var", dir / "host.log", args);
     }
 };
 

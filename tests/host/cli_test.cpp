@@ -6,6 +6,7 @@
 
 #include "file_text.hpp"
 #include "http_test_server.hpp"
+#include "paths.hpp"
 #include "process.hpp"
 #include "test_plugin_dir.hpp"
 
@@ -59,17 +60,7 @@ struct Cli {
         std::ofstream(manifests + "/" + name + ".json") << text;
     }
     std::vector<std::string> argv(std::vector<std::string> args) const {
-        std::vector<std::string> a{test::bin_dir() + "/ats-host",
-                                   "--plugins",
-                                   plugins,
-                                   "--manifests",
-                                   manifests,
-                                   "--data-dir",
-                                   data,
-                                   "--log-file",
-                                   logfile};
-        a.insert(a.end(), args.begin(), args.end());
-        return a;
+        return test::ats_host_argv(plugins, manifests, data, logfile, args);
     }
     test::ProcessResult run(std::vector<std::string> args, std::map<std::string, std::string> extra = {}) const {
         auto e = env;

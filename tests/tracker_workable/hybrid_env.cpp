@@ -87,11 +87,7 @@ std::string HybridEnv::lock_file(const std::string &name) const {
 }
 
 std::vector<std::string> HybridEnv::host_argv(const std::vector<std::string> &command) const {
-    std::vector<std::string> argv = {bin_dir() + "/ats-host", "--plugins",  plugins_dir(), "--manifests",
-                                     dir_ / "manifests",      "--data-dir", dir_ / "var",  "--log-file",
-                                     dir_ / "host.log"};
-    argv.insert(argv.end(), command.begin(), command.end());
-    return argv;
+    return ats_host_argv(plugins_dir(), dir_ / "manifests", dir_ / "var", dir_ / "host.log", command);
 }
 
 ProcessResult HybridEnv::sync(bool full, std::chrono::milliseconds timeout) {
