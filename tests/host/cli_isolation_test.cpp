@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE ats_host_cli_isolation
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "paths.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
@@ -36,7 +38,7 @@ struct Env {
     }
 };
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+using ats::test::contains;
 
 } // namespace
 

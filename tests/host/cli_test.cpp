@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE ats_host_cli
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "file_text.hpp"
 #include "http_test_server.hpp"
 #include "paths.hpp"
@@ -25,7 +27,7 @@ namespace json = boost::json;
 
 namespace {
 
-bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+using ats::test::contains;
 
 std::vector<std::string> lines(const std::string &s) {
     std::vector<std::string> out;

@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE host_services
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "host_error.hpp"
 #include "http_service.hpp"
 #include "http_test_server.hpp"
@@ -58,7 +60,7 @@ net::HttpRequest get(const std::string &url) {
     return r;
 }
 
-bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+using ats::test::contains;
 
 } // namespace
 

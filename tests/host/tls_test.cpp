@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE http_client_tls
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "http_client.hpp"
 #include "paths.hpp"
 #include "process.hpp"
@@ -19,7 +21,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+using ats::test::contains;
 
 // A self-signed certificate for `san` and an s_server using it.
 struct TlsServer {
