@@ -12,6 +12,8 @@
 #include "serve_command.hpp"
 #include "sync_history.hpp"
 
+#include "ats/shared/utc_time.hpp"
+
 #include <boost/json.hpp>
 
 #include <atomic>
@@ -66,9 +68,9 @@ void start_cancel_watchdog(const std::string &operation, const std::string &tena
     std::thread([operation, tenant] {
         while (!g_cancelled.load()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
         std::this_thread::sleep_for(kCancelGrace);
-        json::object e{{"code", "cancelled"},
+        json::object e{{"code", ats_status_name(ATS_ERR_CANCELLED)},
                        {"kind", "operation"},
-                       {"retryable", true},
+                       {"retryable", ats_status_retryable(ATS_ERR_CANCELLED) != 0},
                        {"message", operation + " was cancelled by a signal and the plugin did not stop within " +
                                        std::to_string(kCancelGrace.count()) + " s; exiting"},
                        {"operation", operation},
@@ -316,8 +318,8 @@ void record_sync(host::Runtime &rt, host::Tenant &tenant, const cli::Options &o,
                      {"dry_run", o.dry_run},
                      {"retry_quarantined", o.retry_quarantined},
                      {"status", status},
-                     {"started_at", host::iso8601_utc_ms(started_ms)},
-                     {"finished_at", host::iso8601_utc_ms(finished_ms)},
+                     {"started_at", ats::shared::format_utc_iso8601_ms(started_ms)},
+                     {"finished_at", ats::shared::format_utc_iso8601_ms(finished_ms)},
                      {"duration_ms", finished_ms - started_ms},
                      {"request_id", r.request_id}};
     run["summary"] = summary.is_object() ? host::summary_for_history(summary) : json::value(nullptr);

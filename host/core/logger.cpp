@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "ats_plugin.h"
+#include "ats/shared/utc_time.hpp"
 #include "redactor.hpp"
 
 #include <boost/json.hpp>
@@ -11,20 +12,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <stdexcept>
 
 namespace ats::host {
-
-std::string iso8601_utc_ms(int64_t unix_ms) {
-    std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
-    return buf;
-}
 
 namespace {
 // A new log file is created 0600: log lines name tenants, records and requests.
@@ -72,7 +62,7 @@ void Logger::write(int level, const LogContext &ctx, std::string_view msg, const
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count();
     boost::json::object line;
-    line["ts"] = iso8601_utc_ms(now);
+    line["ts"] = ats::shared::format_utc_iso8601_ms(now);
     line["level"] = level_name(level);
     if (!ctx.tenant.empty()) line["tenant"] = ctx.tenant;
     if (!ctx.provider.empty()) line["provider"] = ctx.provider;

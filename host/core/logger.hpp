@@ -57,7 +57,4 @@ private:
     std::vector<std::pair<std::string, std::string>> held_; // (redacted msg, line)
 };
 
-// ISO 8601 UTC with milliseconds: "2026-03-29T00:30:00.123Z".
-std::string iso8601_utc_ms(int64_t unix_ms);
-
 } // namespace ats::host

@@ -151,6 +151,36 @@ std::string base64url_encode(std::string_view bytes) {
     return s;
 }
 
+std::optional<std::string> base64_decode(std::string_view text, bool url_alphabet, bool exact) {
+    const char c62 = url_alphabet ? '-' : '+', c63 = url_alphabet ? '_' : '/';
+    std::string out;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : text) {
+        if (c == '=' && !url_alphabet) break;
+        int v = -1;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == c62)
+            v = 62;
+        else if (c == c63)
+            v = 63;
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xff));
+        }
+    }
+    if (exact && (bits >= 6 || (acc & ((1u << bits) - 1)) != 0)) return std::nullopt;
+    return out;
+}
+
 std::string identity_hash_text(std::string_view key, std::string_view data) {
     return "h1." + base64url_encode(hmac_sha256_raw(key, data));
 }

@@ -8,6 +8,7 @@
 // Nothing here ever puts key material into an exception message.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,11 @@ std::string hmac_sha256_raw(std::string_view key, std::string_view data);
 // Standard base64 with padding, and the URL-safe alphabet without padding (RFC 4648 section 5).
 std::string base64_encode(std::string_view bytes);
 std::string base64url_encode(std::string_view bytes);
+// Base64 text to bytes, in the standard alphabet (where '=' padding ends the text) or the URL-safe
+// one (which has no padding: '=' is outside it). nullopt on a character outside the alphabet;
+// `exact` also refuses a dangling character and bits set past the last byte, so that only the one
+// spelling base64*_encode writes decodes (a signed token cannot be edited into an equal one).
+std::optional<std::string> base64_decode(std::string_view text, bool url_alphabet, bool exact);
 
 // "h1." + URL-safe base64 without padding of HMAC-SHA-256(key, data): 46 printable characters.
 std::string identity_hash_text(std::string_view key, std::string_view data);

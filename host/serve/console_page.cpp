@@ -1,6 +1,7 @@
 #include "console_page.hpp"
 
 #include "attention.hpp"
+#include "crypto.hpp"
 
 #include <cstdio>
 #include <sstream>
@@ -120,15 +121,6 @@ void capabilities_block(std::ostringstream &s, const json::value &caps) {
     s << "</table></details>\n";
 }
 
-int b64(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
 } // namespace
 
 std::string html_escape(std::string_view text) {
@@ -183,23 +175,10 @@ std::string basic_auth_password(std::string_view authorization) {
     std::string scheme(authorization.substr(0, space));
     for (char &c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (scheme != "basic") return "";
-    std::string_view enc = authorization.substr(space + 1);
-    std::string out;
-    int bits = 0;
-    unsigned buf = 0;
-    for (char c : enc) {
-        if (c == '=') break;
-        int v = b64(c);
-        if (v < 0) return "";
-        buf = (buf << 6) | static_cast<unsigned>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((buf >> bits) & 0xFF);
-        }
-    }
-    auto colon = out.find(':');
-    return colon == std::string::npos ? "" : out.substr(colon + 1);
+    auto out = base64_decode(authorization.substr(space + 1), false, false);
+    if (!out) return "";
+    auto colon = out->find(':');
+    return colon == std::string::npos ? "" : out->substr(colon + 1);
 }
 
 } // namespace ats::serve

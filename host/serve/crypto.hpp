@@ -14,6 +14,7 @@ std::string sha256_hex(std::string_view data);
 
 std::string to_hex(std::string_view bytes);
 // HMAC-SHA-256 and base64 are the state's own (host/core/state_crypto.hpp): one implementation.
+using ats::host::base64_decode;
 using ats::host::base64_encode;
 using ats::host::base64url_encode;
 using ats::host::hmac_sha256_raw;

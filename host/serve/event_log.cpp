@@ -1,6 +1,6 @@
 #include "event_log.hpp"
 
-#include "logger.hpp"
+#include "ats/shared/utc_time.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -11,7 +11,7 @@
 namespace ats::serve {
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t) {
-    return ats::host::iso8601_utc_ms(
+    return ats::shared::format_utc_iso8601_ms(
         std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
 }
 

@@ -12,33 +12,8 @@ namespace {
 constexpr size_t kMacBytes = 16; // 128 bits of HMAC-SHA256: forging one is out of reach
 constexpr size_t kMaxToken = 24 * 1024;
 
-std::optional<std::string> base64url_decode(const std::string &in) {
-    auto value = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '-') return 62;
-        if (c == '_') return 63;
-        return -1;
-    };
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        int v = value(c);
-        if (v < 0) return std::nullopt;
-        acc = (acc << 6) | static_cast<uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xff));
-        }
-    }
-    // A dangling character, or bits set past the last byte: not something encode() wrote (and
-    // the one spelling per token keeps an edit from passing as the same cursor).
-    if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-    return out;
-}
+// Exact: the one spelling per token keeps an edit from passing as the same cursor.
+std::optional<std::string> base64url_decode(const std::string &in) { return base64_decode(in, true, true); }
 
 } // namespace
 

@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE plugin_invoke
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "host_environment.hpp"
 #include "host_error.hpp"
 #include "plugin_registry.hpp"
@@ -52,7 +54,7 @@ struct Fixture {
     }
 };
 
-bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+using ats::test::contains;
 
 } // namespace
 

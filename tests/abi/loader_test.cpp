@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE plugin_loader
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "host_environment.hpp"
 #include "host_error.hpp"
 #include "plugin_registry.hpp"
@@ -50,7 +52,7 @@ const host::RejectedPlugin *rejected(const PluginRegistry &r, const std::string 
     return nullptr;
 }
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+using ats::test::contains;
 
 // Runs an operation, collecting records.
 host::InvokeResult run(host::Tenant &t, const std::string &op, const std::string &args, std::vector<std::string> &out,

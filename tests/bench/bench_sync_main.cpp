@@ -123,8 +123,6 @@ EnvOptions env_options(const Sizes &s, int latency, int concurrency, uint64_t se
     return o;
 }
 
-int64_t num(const json::value &v) { return v.to_number<int64_t>(); }
-
 void print_requests(const char *title, Sandbox &sb, int64_t applications) {
     json::object c = sb.admin_get("counters").as_object();
     std::map<std::string, int64_t> by;

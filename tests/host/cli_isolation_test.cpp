@@ -3,6 +3,9 @@
 #define BOOST_TEST_MODULE ats_host_cli_isolation
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
+#include "paths.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_plugin_dir.hpp"
@@ -31,21 +34,11 @@ struct Env {
         }
     }
     std::vector<std::string> argv(std::vector<std::string> args) const {
-        std::vector<std::string> a{test::bin_dir() + "/ats-host",
-                                   "--plugins",
-                                   plugins,
-                                   "--manifests",
-                                   manifests,
-                                   "--data-dir",
-                                   dir / "var",
-                                   "--log-file",
-                                   dir / "host.log"};
-        a.insert(a.end(), args.begin(), args.end());
-        return a;
+        return test::ats_host_argv(plugins, manifests, dir / "var", dir / "host.log", args);
     }
 };
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+using ats::test::contains;
 
 } // namespace
 

@@ -4,7 +4,11 @@
 #define BOOST_TEST_MODULE ats_host_cli
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
+#include "file_text.hpp"
 #include "http_test_server.hpp"
+#include "paths.hpp"
 #include "process.hpp"
 #include "test_plugin_dir.hpp"
 
@@ -23,7 +27,7 @@ namespace json = boost::json;
 
 namespace {
 
-bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+using ats::test::contains;
 
 std::vector<std::string> lines(const std::string &s) {
     std::vector<std::string> out;
@@ -31,13 +35,6 @@ std::vector<std::string> lines(const std::string &s) {
     for (std::string l; std::getline(in, l);)
         if (!l.empty()) out.push_back(l);
     return out;
-}
-
-std::string slurp(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 // The one JSON error line the CLI prints on stderr (the last line starting with {"error").
@@ -65,17 +62,7 @@ struct Cli {
         std::ofstream(manifests + "/" + name + ".json") << text;
     }
     std::vector<std::string> argv(std::vector<std::string> args) const {
-        std::vector<std::string> a{test::bin_dir() + "/ats-host",
-                                   "--plugins",
-                                   plugins,
-                                   "--manifests",
-                                   manifests,
-                                   "--data-dir",
-                                   data,
-                                   "--log-file",
-                                   logfile};
-        a.insert(a.end(), args.begin(), args.end());
-        return a;
+        return test::ats_host_argv(plugins, manifests, data, logfile, args);
     }
     test::ProcessResult run(std::vector<std::string> args, std::map<std::string, std::string> extra = {}) const {
         auto e = env;
@@ -192,7 +179,7 @@ BOOST_AUTO_TEST_CASE(call_streams_ndjson_and_limit_stops_the_stream) {
     auto lim = run({"call", "--tenant", "acme", "jobs.stream", "--limit", "2"});
     BOOST_TEST(lim.exit_code == 0);
     BOOST_TEST(lines(lim.out).size() == 2u);
-    BOOST_TEST(contains(slurp(logfile), "stopped by the consumer after 2 records"));
+    BOOST_TEST(contains(ats::test::read_file(logfile), "stopped by the consumer after 2 records"));
     auto one = run({"call", "--tenant", "acme", "jobs.get", "--args", R"({"job_id":"job-3"})"});
     BOOST_TEST(one.exit_code == 0);
     BOOST_TEST(json::parse(one.out).at("name").as_string() == "Job 3");
@@ -209,7 +196,7 @@ BOOST_AUTO_TEST_CASE(blob_operations_write_the_output_file) {
     auto r = run(
         {"call", "--tenant", "acme", "candidates.get_resume", "--args", R"({"candidate_id":"c9"})", "--output", file});
     BOOST_TEST(r.exit_code == 0);
-    BOOST_TEST(slurp(file) == "%PDF-1.4 resume of c9");
+    BOOST_TEST(ats::test::read_file(file) == "%PDF-1.4 resume of c9");
     auto meta = json::parse(r.out).as_object();
     BOOST_TEST(meta.at("file_name").as_string() == "resume.pdf");
     BOOST_TEST(meta.at("bytes").as_int64() == 21);
@@ -306,7 +293,7 @@ BOOST_AUTO_TEST_CASE(bad_manifests_get_specific_errors_and_good_tenants_keep_wor
 BOOST_AUTO_TEST_CASE(secrets_never_reach_logs_or_errors) {
     auto r = run({"--log-level", "debug", "check", "--tenant", "acme"});
     BOOST_TEST(r.exit_code == 0);
-    std::string log = slurp(logfile);
+    std::string log = ats::test::read_file(logfile);
     BOOST_TEST(contains(log, "with key [REDACTED]"));
     BOOST_TEST(!contains(log + r.out + r.err, "cli-secret-31337"));
     for (const auto &l : lines(log)) {
@@ -414,9 +401,10 @@ BOOST_AUTO_TEST_CASE(a_lock_held_by_a_killed_process_is_released) {
     test::ChildProcess holder(argv({"call", "--tenant", "acme", "sync", "--args", R"({"hold_ms":60000})"}), env);
     std::string lock_file = data + "/locks/acme.sync.lock";
     auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (std::chrono::steady_clock::now() < deadline && slurp(lock_file) != std::to_string(holder.pid()) + "\n")
+    while (std::chrono::steady_clock::now() < deadline &&
+           ats::test::read_file(lock_file) != std::to_string(holder.pid()) + "\n")
         std::this_thread::sleep_for(20ms);
-    BOOST_REQUIRE_EQUAL(slurp(lock_file), std::to_string(holder.pid()) + "\n");
+    BOOST_REQUIRE_EQUAL(ats::test::read_file(lock_file), std::to_string(holder.pid()) + "\n");
 
     auto refused = run({"call", "--tenant", "acme", "sync", "--args", "{}"});
     BOOST_TEST(refused.exit_code == 1);
@@ -462,7 +450,7 @@ BOOST_AUTO_TEST_CASE(plugin_http_goes_through_the_host_with_retries_and_the_allo
     BOOST_TEST(d.at("attempts").as_int64() == 3);
     BOOST_TEST(d.at("body").as_string() == "pong");
     BOOST_TEST(auth_seen == "Bearer cli-secret-31337"); // the plugin's header reached upstream
-    std::string log = slurp(logfile);
+    std::string log = ats::test::read_file(logfile);
     BOOST_TEST(contains(log, "HTTP 503; retrying"));
     BOOST_TEST(!contains(log, "cli-secret-31337"));
 

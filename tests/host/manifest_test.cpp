@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE manifests
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "host_error.hpp"
 #include "json_schema.hpp"
 #include "manifest.hpp"
@@ -22,7 +24,7 @@ namespace json = boost::json;
 
 namespace {
 
-bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+using ats::test::contains;
 
 void write(const std::string &path, const std::string &text) {
     boost::filesystem::create_directories(boost::filesystem::path(path).parent_path());

@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE state_backends
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "host_error.hpp"
 #include "lock_manager.hpp"
 #include "pg_state_store.hpp"
@@ -31,7 +33,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+using ats::test::contains;
 
 // One PostgreSQL server for the whole test process; each case gets a database of its own.
 test::PostgresServer &postgres() {

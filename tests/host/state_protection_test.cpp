@@ -10,6 +10,7 @@
 #include "private_files.hpp"
 #include "state_crypto.hpp"
 #include "state_store.hpp"
+#include "file_text.hpp"
 #include "temp_dir.hpp"
 #include "tenant_keys.hpp"
 
@@ -26,13 +27,6 @@
 using namespace ats;
 
 namespace {
-
-std::string slurp(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 host::TenantManifest manifest(const std::string &tenant, const std::string &dir) {
     host::TenantManifest m;
@@ -78,6 +72,18 @@ BOOST_AUTO_TEST_CASE(a_sealed_value_opens_only_with_its_key_and_in_its_row) {
     BOOST_TEST(host::identity_hash_text("k", "e:ann@x.org").size() == 46u);
 }
 
+BOOST_AUTO_TEST_CASE(base64_decodes_what_it_encodes_in_both_alphabets) {
+    const std::string bytes = "user:t\xfb\xff~";
+    BOOST_TEST(*host::base64_decode(host::base64_encode(bytes), false, true) == bytes);
+    BOOST_TEST(*host::base64_decode(host::base64url_encode(bytes), true, true) == bytes);
+    BOOST_TEST(!host::base64_decode("ab+/", true, false));        // not the URL-safe alphabet
+    BOOST_TEST(!host::base64_decode("YQ==", true, false));        // the URL-safe form has no padding
+    BOOST_TEST(*host::base64_decode("YQ==", false, true) == "a"); // padding ends standard text
+    BOOST_TEST(!host::base64_decode("YR", true, true));           // bits set past the last byte
+    BOOST_TEST(*host::base64_decode("YR", true, false) == "a");   // accepted when not exact
+    BOOST_TEST(!host::base64_decode("YWJjZ", true, true));        // a dangling character
+}
+
 BOOST_AUTO_TEST_CASE(tenant_keys_are_generated_private_stable_and_rotate) {
     test::TempDir tmp;
     host::HostEnvironment::Options o;
@@ -97,8 +103,8 @@ BOOST_AUTO_TEST_CASE(tenant_keys_are_generated_private_stable_and_rotate) {
         // A sealed row under the generated key.
         env.state().apply(
             "acme", {{false, "tok", host::seal(keys.sealing[0], host::row_aad("acme", "tok"), "secret-1"), true}});
-        BOOST_TEST(slurp(o.data_dir + "/state.sqlite").find("secret-1") == std::string::npos);
-        BOOST_TEST(slurp(o.data_dir + "/state.sqlite-wal").find("secret-1") == std::string::npos);
+        BOOST_TEST(ats::test::read_file(o.data_dir + "/state.sqlite").find("secret-1") == std::string::npos);
+        BOOST_TEST(ats::test::read_file(o.data_dir + "/state.sqlite-wal").find("secret-1") == std::string::npos);
     }
     // Reopened: the same keys. Another tenant: another identity key.
     {

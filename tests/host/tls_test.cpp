@@ -4,7 +4,10 @@
 #define BOOST_TEST_MODULE http_client_tls
 #include <boost/test/unit_test.hpp>
 
+#include "text_check.hpp"
+
 #include "http_client.hpp"
+#include "paths.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 #include "test_plugin_dir.hpp"
@@ -18,7 +21,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+using ats::test::contains;
 
 // A self-signed certificate for `san` and an s_server using it.
 struct TlsServer {
@@ -95,18 +98,8 @@ BOOST_AUTO_TEST_CASE(ats_host_reaches_https_upstreams_with_a_private_ca_given_by
         "provider_config":{"api_key":{"$secret":{"env":"ATS_TLS_KEY"}},"base_url":"https://localhost:)" +
                                                      std::to_string(s.port) + R"("},
         "host":{"egress_allow":["localhost"],"retry":{"max_attempts":1}}})";
-    std::vector<std::string> argv{test::bin_dir() + "/ats-host",
-                                  "--plugins",
-                                  plugins,
-                                  "--manifests",
-                                  tmp / "manifests",
-                                  "--data-dir",
-                                  tmp / "var",
-                                  "--log-file",
-                                  tmp / "log",
-                                  "check",
-                                  "--tenant",
-                                  "tls"};
+    std::vector<std::string> argv =
+        test::ats_host_argv(plugins, tmp / "manifests", tmp / "var", tmp / "log", {"check", "--tenant", "tls"});
     auto refused = test::run_process(argv, {{"ATS_TLS_KEY", "tls-key-1234"}}, 60s);
     BOOST_TEST(refused.exit_code == 1);
     BOOST_TEST(contains(refused.err, "certificate verify failed"));

@@ -128,15 +128,8 @@ int main(int argc, char **argv) {
         Sandbox sandbox(sandbox_options);
         ServeSetup setup;
         setup.plugins = {{"libtracker.so", plugins_dir() + "/libtracker.so"}};
-        std::string port = std::to_string(sandbox.tracker_port());
-        setup.manifests = {{"bench", R"({"tenant_id":"bench","provider":"tracker","provider_config":{
-            "base_url":")" + sandbox.tracker_url() +
-                                         R"(",
-            "auth":{"method":"api_key","api_key":{"$secret":{"env":"BENCH_TRACKER_KEY"}}},
-            "timezone":"Europe/London","default_phone_region":"GB",
-            "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-            "host":{"isolation":")" + isolation +
-                                         R"(","egress_allow":["127.0.0.1:)" + port + R"("],"max_concurrency":64}})"}};
+        setup.manifests = {{"bench", tracker_manifest(sandbox, "bench", "BENCH_TRACKER_KEY", "",
+                                                      R"(,"isolation":")" + isolation + R"(","max_concurrency":64)")}};
         setup.tokens = {{"bench", {"bench-token"}}};
         setup.env = {{"BENCH_TRACKER_KEY", Sandbox::kTrackerApiKey}};
         setup.log_level = "warn";

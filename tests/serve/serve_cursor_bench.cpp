@@ -35,15 +35,7 @@ int64_t get_records_count(Sandbox &sandbox) {
 }
 
 std::string manifest(const Sandbox &sandbox, const std::string &tenant, int page_size) {
-    return R"({"tenant_id":")" + tenant + R"(","provider":"tracker","provider_config":{
-        "base_url":")" +
-           sandbox.tracker_url() + R"(",
-        "auth":{"method":"api_key","api_key":{"$secret":{"env":"TR_TRACKER_KEY"}}},
-        "timezone":"Europe/London","default_phone_region":"GB","page_size":)" +
-           std::to_string(page_size) + R"(,
-        "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-        "host":{"egress_allow":["127.0.0.1:)" +
-           std::to_string(sandbox.tracker_port()) + R"("]}})";
+    return tracker_manifest(sandbox, tenant, "TR_TRACKER_KEY", R"(,"page_size":)" + std::to_string(page_size));
 }
 
 } // namespace

@@ -25,15 +25,8 @@ namespace {
 const std::string kToken = "cursor-tenant-token";
 
 std::string manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &isolation, int page_size) {
-    return R"({"tenant_id":")" + tenant + R"(","provider":"tracker","provider_config":{
-        "base_url":")" +
-           sandbox.tracker_url() + R"(",
-        "auth":{"method":"api_key","api_key":{"$secret":{"env":"TR_TRACKER_KEY"}}},
-        "timezone":"Europe/London","default_phone_region":"GB","page_size":)" +
-           std::to_string(page_size) + R"(,
-        "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-        "host":{"isolation":")" +
-           isolation + R"(","egress_allow":["127.0.0.1:)" + std::to_string(sandbox.tracker_port()) + R"("]}})";
+    return tracker_manifest(sandbox, tenant, "TR_TRACKER_KEY", R"(,"page_size":)" + std::to_string(page_size),
+                            R"(,"isolation":")" + isolation + R"(")");
 }
 
 ServeSetup setup_for(const Sandbox &sandbox, int page_size = 4) {

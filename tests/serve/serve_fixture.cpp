@@ -147,4 +147,49 @@ std::string error_code(const net::HttpResponse &r) {
     return c && c->is_string() ? std::string(c->as_string()) : "";
 }
 
+namespace {
+// `text` (a serialized JSON object) with `extra` (",\"key\":value...") added before its closing brace.
+std::string with_extra(std::string text, const std::string &extra) { return text.insert(text.size() - 1, extra); }
+
+json::object tracker_config(const Sandbox &sandbox, const std::string &key_env) {
+    return json::object{
+        {"base_url", sandbox.tracker_url()},
+        {"auth", {{"method", "api_key"}, {"api_key", {{"$secret", {{"env", key_env}}}}}}},
+        {"timezone", "Europe/London"},
+        {"default_phone_region", "GB"},
+        {"statuses", {{"declined", "Declined"}, {"accepted", "Accepted"}, {"new_application", "Applied"}}}};
+}
+
+std::string manifest_text(const std::string &tenant, const std::string &provider, const std::string &provider_config,
+                          const json::array &egress, const std::string &host_extra, const std::string &tenant_extra) {
+    std::string host = with_extra(json::serialize(json::object{{"egress_allow", egress}}), host_extra);
+    return R"({"tenant_id":")" + tenant + R"(","provider":")" + provider + R"(","provider_config":)" + provider_config +
+           R"(,"host":)" + host + tenant_extra + "}";
+}
+} // namespace
+
+std::string tracker_manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &key_env,
+                             const std::string &provider_extra, const std::string &host_extra) {
+    return manifest_text(tenant, "tracker",
+                         with_extra(json::serialize(tracker_config(sandbox, key_env)), provider_extra),
+                         json::array{"127.0.0.1:" + std::to_string(sandbox.tracker_port())}, host_extra, "");
+}
+
+std::string hybrid_manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &workable_extra,
+                            const std::string &host_extra, const std::string &tenant_extra) {
+    json::object workable{{"kombo",
+                           {{"base_url", sandbox.kombo_url()},
+                            {"api_key", {{"$secret", {{"env", "DEMO_KOMBO_KEY"}}}}},
+                            {"integration_id", Sandbox::kKomboIntegrationId}}},
+                          {"job_mapping", {{"custom_field", "Workable Job ID"}, {"by_title", true}}},
+                          {"identity", {{"fictional_numbers_are_identities", true}}},
+                          {"source_label", "Workable"}};
+    std::string config = json::serialize(tracker_config(sandbox, "DEMO_TRACKER_KEY"));
+    config = with_extra(config, R"(,"workable":)" + with_extra(json::serialize(workable), workable_extra));
+    return manifest_text(tenant, "tracker_workable", config,
+                         json::array{"127.0.0.1:" + std::to_string(sandbox.tracker_port()),
+                                     "127.0.0.1:" + std::to_string(sandbox.kombo_port())},
+                         host_extra, tenant_extra);
+}
+
 } // namespace ats::test::serve

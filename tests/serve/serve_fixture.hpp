@@ -5,6 +5,7 @@
 
 #include "http_client.hpp"
 #include "process.hpp"
+#include "sandbox_fixture.hpp"
 #include "temp_dir.hpp"
 
 #include <boost/json.hpp>
@@ -98,5 +99,19 @@ std::string error_code(const net::HttpResponse &r);
 // SHA-256 hex of a token, computed by `ats-host hash-token`.
 std::string hash_token(const std::string &token);
 std::string ats_host_path();
+
+// The manifest of a `tracker` tenant against the sandbox's Tracker, as every serve test writes it:
+// the API key from the environment variable `key_env`, London time, GB phones, the demo statuses.
+// `provider_extra` is appended to provider_config (",\"page_size\":5") and `host_extra` to the
+// host policy (",\"isolation\":\"process\"").
+std::string tracker_manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &key_env,
+                             const std::string &provider_extra = "", const std::string &host_extra = "");
+// The manifest of a `tracker_workable` tenant against the sandbox's Tracker and Kombo: Tracker as
+// in tracker_manifest, the keys from DEMO_TRACKER_KEY and DEMO_KOMBO_KEY, jobs mapped by the
+// "Workable Job ID" field or the title, the sandbox's fictional phone numbers taken as identities.
+// `workable_extra` is appended to provider_config.workable, `host_extra` to the host policy and
+// `tenant_extra` to the manifest's top level (",\"sync\":{...}").
+std::string hybrid_manifest(const Sandbox &sandbox, const std::string &tenant, const std::string &workable_extra = "",
+                            const std::string &host_extra = "", const std::string &tenant_extra = "");
 
 } // namespace ats::test::serve

@@ -41,26 +41,9 @@ ServeSetup shared_setup(const Sandbox &sandbox, const std::string &state_url, co
     setup.plugins = {{"libtracker_workable.so", plugins_dir() + "/libtracker_workable.so"}};
     // lock_wait_ms 0: an instance whose scheduled run finds the sync's lease held gives up at once
     // (the holder is syncing the same changes).
-    setup.manifests = {{"demo", R"({"tenant_id":"demo","provider":"tracker_workable","provider_config":{
-        "base_url":")" + sandbox.tracker_url() +
-                                    R"(",
-        "auth":{"method":"api_key","api_key":{"$secret":{"env":"DEMO_TRACKER_KEY"}}},
-        "timezone":"Europe/London","default_phone_region":"GB",
-        "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"},
-        "workable":{"kombo":{"base_url":")" +
-                                    sandbox.kombo_url() + R"(",
-                             "api_key":{"$secret":{"env":"DEMO_KOMBO_KEY"}},"integration_id":")" +
-                                    Sandbox::kKomboIntegrationId + R"("},
-                    "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
-                    "identity":{"fictional_numbers_are_identities":true},
-                    "lock_wait_ms":0,
-                    "source_label":"Workable"}},
-        "sync":{"interval_seconds":1,"full_every_seconds":0},
-        "host":{"state_key":{"$secret":{"file":")" +
-                                    key_file + R"("}},
-                "egress_allow":["127.0.0.1:)" +
-                                    std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
-                                    std::to_string(sandbox.kombo_port()) + R"("]}})"}};
+    setup.manifests = {{"demo", hybrid_manifest(sandbox, "demo", R"(,"lock_wait_ms":0)",
+                                                R"(,"state_key":{"$secret":{"file":")" + key_file + R"("}})",
+                                                R"(,"sync":{"interval_seconds":1,"full_every_seconds":0})")}};
     setup.tokens = {{"demo", {kToken}}};
     setup.env = {{"DEMO_TRACKER_KEY", Sandbox::kTrackerApiKey},
                  {"DEMO_KOMBO_KEY", Sandbox::kKomboApiKey},
@@ -86,13 +69,6 @@ std::optional<LeaseRow> sync_lease(const std::string &url) {
     PQclear(r);
     PQfinish(c);
     return out;
-}
-
-int64_t tracker_writes(Sandbox &sb) {
-    int64_t n = 0;
-    for (const auto &[method, count] : hybrid::tracker_requests_by_method(sb))
-        if (method == "createResource" || method == "resourceApplication" || method == "updateRecord") n += count;
-    return n;
 }
 
 json::array runs_of(ServeInstance &s) {
@@ -128,10 +104,10 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
 
     // The first scheduled sync: one instance takes the lease; kill it once it has written a bit.
     std::optional<LeaseRow> first;
-    const int64_t writes_before = tracker_writes(sandbox);
+    const int64_t writes_before = hybrid::tracker_sync_writes(sandbox);
     for (int i = 0; i < 300; ++i) {
         first = sync_lease(url);
-        if (first && tracker_writes(sandbox) - writes_before >= 15) break;
+        if (first && hybrid::tracker_sync_writes(sandbox) - writes_before >= 15) break;
         std::this_thread::sleep_for(50ms);
     }
     BOOST_REQUIRE_MESSAGE(first.has_value(), "no instance took the sync's lease");
@@ -152,7 +128,7 @@ BOOST_AUTO_TEST_CASE(a_killed_lease_holder_is_taken_over_and_the_tenant_synced_e
                                 "\"} 1") != std::string::npos,
                    metrics);
 
-    const int64_t writes_at_kill = tracker_writes(sandbox);
+    const int64_t writes_at_kill = hybrid::tracker_sync_writes(sandbox);
     instances[holder_index]->process().kill(SIGKILL);
     instances[holder_index]->process().wait(10s);
     const auto killed_at = std::chrono::steady_clock::now();

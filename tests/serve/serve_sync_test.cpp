@@ -32,23 +32,7 @@ ServeSetup hybrid_setup(const Sandbox &sandbox, const std::string &workable_extr
                         const std::string &tenant_extra = "") {
     ServeSetup setup;
     setup.plugins = {{"libtracker_workable.so", plugins_dir() + "/libtracker_workable.so"}};
-    setup.manifests = {{"demo", R"({"tenant_id":"demo","provider":"tracker_workable","provider_config":{
-        "base_url":")" + sandbox.tracker_url() +
-                                    R"(",
-        "auth":{"method":"api_key","api_key":{"$secret":{"env":"DEMO_TRACKER_KEY"}}},
-        "timezone":"Europe/London","default_phone_region":"GB",
-        "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"},
-        "workable":{"kombo":{"base_url":")" +
-                                    sandbox.kombo_url() + R"(",
-                             "api_key":{"$secret":{"env":"DEMO_KOMBO_KEY"}},"integration_id":")" +
-                                    Sandbox::kKomboIntegrationId + R"("},
-                    "job_mapping":{"custom_field":"Workable Job ID","by_title":true},
-                    "identity":{"fictional_numbers_are_identities":true},
-                    "source_label":"Workable")" +
-                                    workable_extra + R"(}},
-        "host":{"egress_allow":["127.0.0.1:)" +
-                                    std::to_string(sandbox.tracker_port()) + R"(","127.0.0.1:)" +
-                                    std::to_string(sandbox.kombo_port()) + R"("]})" + tenant_extra + "}"}};
+    setup.manifests = {{"demo", hybrid_manifest(sandbox, "demo", workable_extra, "", tenant_extra)}};
     setup.tokens = {{"demo", {kToken}}};
     setup.webhook_secret_env = {{"demo", "DEMO_KOMBO_WEBHOOK_SECRET"}};
     setup.env = {{"DEMO_TRACKER_KEY", Sandbox::kTrackerApiKey},

@@ -23,14 +23,7 @@ const std::string kToken = "tracker-tenant-token";
 ServeSetup tracker_setup(const Sandbox &sandbox) {
     ServeSetup setup;
     setup.plugins = {{"libtracker.so", plugins_dir() + "/libtracker.so"}};
-    setup.manifests = {{"tr", R"({"tenant_id":"tr","provider":"tracker","provider_config":{
-        "base_url":")" + sandbox.tracker_url() +
-                                  R"(",
-        "auth":{"method":"api_key","api_key":{"$secret":{"env":"TR_TRACKER_KEY"}}},
-        "timezone":"Europe/London","default_phone_region":"GB",
-        "statuses":{"declined":"Declined","accepted":"Accepted","new_application":"Applied"}},
-        "host":{"egress_allow":["127.0.0.1:)" +
-                                  std::to_string(sandbox.tracker_port()) + R"("]}})"}};
+    setup.manifests = {{"tr", tracker_manifest(sandbox, "tr", "TR_TRACKER_KEY")}};
     setup.tokens = {{"tr", {kToken}}};
     setup.env = {{"TR_TRACKER_KEY", Sandbox::kTrackerApiKey}};
     return setup;

@@ -67,6 +67,18 @@ BOOST_AUTO_TEST_CASE(lenient_readers_for_upstream_rows) {
     BOOST_TEST(sj::text_or(o, "missing", "fb") == "fb");
 }
 
+BOOST_AUTO_TEST_CASE(strict_typed_readers_take_only_their_type) {
+    auto o = sj::parse_object(R"({"id":"a1","n":7,"Name":"x","job":{"id":"j"},"tags":["t"],"nil":null})", "row");
+    BOOST_TEST(sj::string_or_empty(o, "id") == "a1");
+    BOOST_TEST(sj::string_or_empty(o, "n") == "");    // a number is not a string here
+    BOOST_TEST(sj::string_or_empty(o, "name") == ""); // exact keys only
+    BOOST_TEST(sj::string_or_empty(o, "nil") == "");
+    BOOST_TEST(sj::object_or_null(o, "job") != nullptr);
+    BOOST_TEST(sj::object_or_null(o, "tags") == nullptr);
+    BOOST_TEST(sj::array_or_null(o, "tags") != nullptr);
+    BOOST_TEST(sj::array_or_null(o, "missing") == nullptr);
+}
+
 // Numbers an upstream may send that do not fit int64: the fallback (or their text), never an
 // undefined conversion or a wrapped value (the sanitized build aborts on either).
 BOOST_AUTO_TEST_CASE(lenient_readers_survive_numbers_out_of_range) {

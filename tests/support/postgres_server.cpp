@@ -1,5 +1,8 @@
 #include "postgres_server.hpp"
 
+#include "ats/shared/url_encoding.hpp"
+#include "file_text.hpp"
+
 #include <libpq-fe.h>
 
 #include <boost/filesystem.hpp>
@@ -58,28 +61,6 @@ int free_port() {
     int port = ntohs(a.sin_port);
     ::close(fd);
     return port;
-}
-
-std::string read_file(const std::string &path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string percent_encoded(const std::string &s) {
-    static const char *hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
 }
 
 } // namespace
@@ -184,7 +165,8 @@ int PostgresServer::run(const std::vector<std::string> &argv, std::string &outpu
 }
 
 std::string PostgresServer::url(const std::string &database) const {
-    return "postgresql://ats@/" + database + "?host=" + percent_encoded(dir_) + "&port=" + std::to_string(port_);
+    return "postgresql://ats@/" + database + "?host=" + ats::shared::percent_encode(dir_) +
+           "&port=" + std::to_string(port_);
 }
 
 std::string PostgresServer::create_database(const std::string &name) {

@@ -1,5 +1,7 @@
 #include "process.hpp"
 
+#include "file_text.hpp"
+
 #include <boost/filesystem.hpp>
 
 #include <cerrno>
@@ -58,13 +60,6 @@ void fill_status(ProcessResult &r, int status) {
         r.exit_code = -1;
         r.signal = WTERMSIG(status);
     }
-}
-
-std::string slurp(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 } // namespace
@@ -245,8 +240,8 @@ ProcessResult ChildProcess::wait(std::chrono::milliseconds timeout) {
     return r;
 }
 
-std::string ChildProcess::read_out() const { return slurp(out_path_); }
-std::string ChildProcess::read_err() const { return slurp(err_path_); }
+std::string ChildProcess::read_out() const { return read_file(out_path_); }
+std::string ChildProcess::read_err() const { return read_file(err_path_); }
 
 bool ChildProcess::wait_for_output(const std::string &needle, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "ats/shared/phone.hpp"
+#include "file_text.hpp"
 #include "hybrid_env.hpp"
 
 namespace json = boost::json;
@@ -23,22 +24,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-EnvOptions small() {
-    EnvOptions o;
-    o.sandbox.seed = 7;
-    o.sandbox.jobs = 8;
-    o.sandbox.applications = 150;
-    o.sandbox.people = 80;
-    o.sandbox.tracker_people = 25;
-    return o;
-}
-
-std::string slurp(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+EnvOptions small() { return sized_world(7, 8, 150, 80, 25); }
 
 // Every application Kombo serves (all pages).
 std::vector<json::object> kombo_applications(Sandbox &sb) {
@@ -117,7 +103,8 @@ std::set<std::string> personal_strings(Sandbox &sb) {
 }
 
 std::vector<std::string> found_in_state(const std::string &data_dir, const std::set<std::string> &needles) {
-    std::string bytes = slurp(data_dir + "/state.sqlite") + slurp(data_dir + "/state.sqlite-wal");
+    std::string bytes =
+        ats::test::read_file(data_dir + "/state.sqlite") + ats::test::read_file(data_dir + "/state.sqlite-wal");
     BOOST_REQUIRE(bytes.size() > 4096);
     std::vector<std::string> found;
     for (const auto &n : needles)
@@ -130,8 +117,6 @@ std::vector<std::string> found_in_state(const std::string &data_dir, const std::
         }
     return found;
 }
-
-int64_t num(const json::value &v) { return v.to_number<int64_t>(); }
 
 json::object last_json_line(const std::string &out) {
     std::istringstream in(out);

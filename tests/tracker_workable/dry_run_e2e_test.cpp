@@ -185,12 +185,7 @@ json::object plan_then_real_sync_agree(HybridEnv &env, const std::string &label)
 }
 
 EnvOptions small_world() {
-    EnvOptions o;
-    o.sandbox.seed = 11;
-    o.sandbox.jobs = 6;
-    o.sandbox.applications = 80;
-    o.sandbox.people = 45;
-    o.sandbox.tracker_people = 12;
+    EnvOptions o = sized_world(11, 6, 80, 45, 12);
     o.max_concurrency = 4;
     return o;
 }

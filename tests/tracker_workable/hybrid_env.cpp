@@ -87,11 +87,7 @@ std::string HybridEnv::lock_file(const std::string &name) const {
 }
 
 std::vector<std::string> HybridEnv::host_argv(const std::vector<std::string> &command) const {
-    std::vector<std::string> argv = {bin_dir() + "/ats-host", "--plugins",  plugins_dir(), "--manifests",
-                                     dir_ / "manifests",      "--data-dir", dir_ / "var",  "--log-file",
-                                     dir_ / "host.log"};
-    argv.insert(argv.end(), command.begin(), command.end());
-    return argv;
+    return ats_host_argv(plugins_dir(), dir_ / "manifests", dir_ / "var", dir_ / "host.log", command);
 }
 
 ProcessResult HybridEnv::sync(bool full, std::chrono::milliseconds timeout) {
@@ -305,5 +301,28 @@ int64_t total_tracker_requests(Sandbox &sandbox) {
     for (const auto &[k, v] : tracker_requests_by_method(sandbox)) n += v;
     return n;
 }
+
+int64_t tracker_requests_of(Sandbox &sandbox, std::initializer_list<const char *> methods) {
+    auto by = tracker_requests_by_method(sandbox);
+    int64_t n = 0;
+    for (const char *m : methods) n += by[m];
+    return n;
+}
+
+int64_t tracker_sync_writes(Sandbox &sandbox) {
+    return tracker_requests_of(sandbox, {"createResource", "resourceApplication", "updateRecord"});
+}
+
+EnvOptions sized_world(int seed, int jobs, int applications, int people, int tracker_people) {
+    EnvOptions o;
+    o.sandbox.seed = seed;
+    o.sandbox.jobs = jobs;
+    o.sandbox.applications = applications;
+    o.sandbox.people = people;
+    o.sandbox.tracker_people = tracker_people;
+    return o;
+}
+
+int64_t num(const boost::json::value &v) { return v.to_number<int64_t>(); }
 
 } // namespace ats::test::hybrid

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -88,5 +89,15 @@ int64_t kombo_non_get_requests(Sandbox &sandbox);
 // Tracker requests by method name (counters), e.g. "createResource".
 std::map<std::string, int64_t> tracker_requests_by_method(Sandbox &sandbox);
 int64_t total_tracker_requests(Sandbox &sandbox);
+// Tracker requests of the listed methods together.
+int64_t tracker_requests_of(Sandbox &sandbox, std::initializer_list<const char *> methods);
+// The requests by which a sync creates or changes people and links (createResource,
+// resourceApplication, updateRecord): the writes a rerun must not repeat.
+int64_t tracker_sync_writes(Sandbox &sandbox);
+
+// Options for a generated sandbox world of this size (everything else at its default).
+EnvOptions sized_world(int seed, int jobs, int applications, int people, int tracker_people);
+// A number of a JSON answer (a count or an id) as int64.
+int64_t num(const boost::json::value &v);
 
 } // namespace ats::test::hybrid

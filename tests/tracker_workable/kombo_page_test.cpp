@@ -214,10 +214,3 @@ BOOST_AUTO_TEST_CASE(older_pending_record_without_new_fields_reads) {
     BOOST_TEST(a.current_stage_id == "");
     BOOST_TEST(a.remote_created_at == "");
 }
-
-BOOST_AUTO_TEST_CASE(query_helpers) {
-    BOOST_TEST(url_encode("2026-01-02T03:04:05.000Z") == "2026-01-02T03%3A04%3A05.000Z");
-    BOOST_TEST(url_encode("a,b c/+") == "a%2Cb%20c%2F%2B");
-    BOOST_TEST(kombo_time(0) == "1970-01-01T00:00:00.000Z");
-    BOOST_TEST(kombo_time(1767323045123) == "2026-01-02T03:04:05.123Z");
-}

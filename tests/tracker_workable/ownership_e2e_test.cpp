@@ -16,21 +16,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int64_t num(const json::value &v) { return v.to_number<int64_t>(); }
-
 std::string text(const json::value &v) {
     return v.is_string() ? std::string(v.get_string()) : v.is_null() ? std::string() : json::serialize(v);
 }
 
-EnvOptions world() {
-    EnvOptions o;
-    o.sandbox.seed = 31;
-    o.sandbox.jobs = 6;
-    o.sandbox.applications = 60;
-    o.sandbox.people = 40;
-    o.sandbox.tracker_people = 10;
-    return o;
-}
+EnvOptions world() { return sized_world(31, 6, 60, 40, 10); }
 
 // A synced PENDING application whose link still has the status the sync wrote ("Applied").
 json::object untouched_pending(Sandbox &sb) {

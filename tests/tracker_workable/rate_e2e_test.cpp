@@ -19,12 +19,7 @@ using namespace std::chrono_literals;
 namespace {
 
 EnvOptions world() {
-    EnvOptions o;
-    o.sandbox.seed = 17;
-    o.sandbox.jobs = 8;
-    o.sandbox.applications = 150;
-    o.sandbox.people = 80;
-    o.sandbox.tracker_people = 25;
+    EnvOptions o = sized_world(17, 8, 150, 80, 25);
     o.sandbox.latency_ms = 2;
     o.cvs = false;
     o.kombo_page_size = 10; // 15 Kombo pages: enough answers for Kombo's headers to matter

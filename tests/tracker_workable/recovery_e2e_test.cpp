@@ -18,25 +18,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int64_t num(const json::value &v) { return v.to_number<int64_t>(); }
-
-int64_t writes(Sandbox &sb, std::initializer_list<const char *> methods) {
-    auto by = tracker_requests_by_method(sb);
-    int64_t n = 0;
-    for (const char *m : methods) n += by[m];
-    return n;
-}
-
 const std::initializer_list<const char *> kAllWrites = {"createResource", "resourceApplication", "updateRecord",
                                                         "createActivity", "attachDocument"};
 
 EnvOptions world() {
-    EnvOptions o;
-    o.sandbox.seed = 11;
-    o.sandbox.jobs = 8;
-    o.sandbox.applications = 150;
-    o.sandbox.people = 80;
-    o.sandbox.tracker_people = 25;
+    EnvOptions o = sized_world(11, 8, 150, 80, 25);
     o.sandbox.extra_args = {"--nameless-every", "29"}; // people with no name on any application
     o.sandbox.latency_ms = 4;                          // slow enough to be caught mid-run
     o.tracker_timeout_ms = 1500;                       // a stalled write's outcome is unknown to the sync
@@ -50,11 +36,11 @@ struct LoopResult {
 // Starts a sync and SIGKILLs it once `methods` have been written `after` more times; returns
 // false when the sync finished first.
 bool kill_after(HybridEnv &env, std::initializer_list<const char *> methods, int64_t after) {
-    const int64_t start = writes(env.sandbox(), methods);
+    const int64_t start = tracker_requests_of(env.sandbox(), methods);
     auto child = env.start_sync();
     auto deadline = std::chrono::steady_clock::now() + 120s;
     while (std::chrono::steady_clock::now() < deadline && child->running()) {
-        if (writes(env.sandbox(), methods) - start >= after) {
+        if (tracker_requests_of(env.sandbox(), methods) - start >= after) {
             child->kill(SIGKILL);
             child->wait(30s);
             return true;
@@ -94,10 +80,10 @@ void require_converged(HybridEnv &env, const json::object &last) {
     BOOST_TEST(problems.empty(), problems.size()
                                      << " difference(s), first: " << (problems.empty() ? "" : problems.front()));
     // Nothing left that fails forever, and nothing written twice by a further run.
-    const int64_t before = writes(env.sandbox(), kAllWrites);
+    const int64_t before = tracker_requests_of(env.sandbox(), kAllWrites);
     json::object again = parse_summary(env.sync());
     BOOST_TEST(num(again.at("applications").at("errors")) == 0);
-    BOOST_TEST(writes(env.sandbox(), kAllWrites) == before);
+    BOOST_TEST(tracker_requests_of(env.sandbox(), kAllWrites) == before);
 }
 
 // One kill loop on the world `o` describes, then the convergence checks.

@@ -33,13 +33,6 @@ void require_correct(Sandbox &sb, const std::string &pending_status = "Applied")
                                                  << (problems.empty() ? "" : problems.front()));
 }
 
-int64_t num(const json::value &v) { return v.to_number<int64_t>(); }
-
-int64_t tracker_writes(Sandbox &sb) {
-    auto by = tracker_requests_by_method(sb);
-    return by["createResource"] + by["resourceApplication"] + by["updateRecord"];
-}
-
 // A JSON id (Tracker ids are numbers, Kombo's strings) as text, for comparing and naming.
 std::string id_text(const json::value &v) {
     if (v.is_string()) return std::string(v.get_string());
@@ -54,12 +47,7 @@ std::map<std::string, const json::object *> by_id(const json::value &rows) {
 }
 
 EnvOptions medium() {
-    EnvOptions o;
-    o.sandbox.seed = 7;
-    o.sandbox.jobs = 8;
-    o.sandbox.applications = 150;
-    o.sandbox.people = 80;
-    o.sandbox.tracker_people = 25;
+    EnvOptions o = sized_world(7, 8, 150, 80, 25);
     o.sandbox.extra_args = {"--nameless-every", "29"}; // people with no name on any application
     return o;
 }
@@ -345,7 +333,7 @@ BOOST_AUTO_TEST_CASE(sigkill_at_several_points_then_rerun_is_exactly_once) {
             auto deadline = std::chrono::steady_clock::now() + 120s;
             bool killed = false;
             while (std::chrono::steady_clock::now() < deadline && child->running()) {
-                if (tracker_writes(env.sandbox()) >= kill_after) {
+                if (tracker_sync_writes(env.sandbox()) >= kill_after) {
                     child->kill(SIGKILL);
                     killed = true;
                     break;
@@ -355,7 +343,7 @@ BOOST_AUTO_TEST_CASE(sigkill_at_several_points_then_rerun_is_exactly_once) {
             auto res = child->wait(30s);
             BOOST_TEST(killed);
             BOOST_TEST(res.signal == SIGKILL);
-            int64_t writes_before = tracker_writes(env.sandbox());
+            int64_t writes_before = tracker_sync_writes(env.sandbox());
             BOOST_TEST(writes_before >= kill_after);
             json::object s = parse_summary(env.sync());
             BOOST_TEST(num(s.at("applications").at("errors")) == 0);
@@ -613,11 +601,11 @@ BOOST_AUTO_TEST_CASE(table_mapping_maps_a_job_no_field_or_title_names) {
                            kind << " " << id << " added to a resource that was not linked");
 
     // Once: the next run with the table writes nothing and leaves the others pending.
-    const int64_t writes = tracker_writes(sb);
+    const int64_t writes = tracker_sync_writes(sb);
     json::object s3 = parse_summary(env.sync());
     BOOST_TEST(num(s3.at("applications").at("created")) == 0);
     BOOST_TEST(num(s3.at("applications").at("pending")) == others);
-    BOOST_TEST(tracker_writes(sb) == writes);
+    BOOST_TEST(tracker_sync_writes(sb) == writes);
     BOOST_TEST(kombo_non_get_requests(sb) == 0);
 }
 

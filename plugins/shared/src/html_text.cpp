@@ -231,10 +231,7 @@ std::string html_to_text(std::string_view html) {
 std::string note_text(std::string_view content, std::string_view content_type) {
     std::string type = ats::shared::ascii_lower(content_type);
     if (type.rfind("text/html", 0) == 0) return html_to_text(content);
-    size_t b = content.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    size_t e = content.find_last_not_of(" \t\r\n");
-    return std::string(content.substr(b, e - b + 1));
+    return ats::shared::ascii_trim(content);
 }
 
 } // namespace ats::shared

@@ -189,6 +189,22 @@ std::optional<std::string> scalar_text(const bj::value &v) {
     return std::nullopt;
 }
 
+std::string string_or_empty(const bj::object &o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->value().is_string()) return {};
+    return std::string(it->value().get_string());
+}
+
+const bj::object *object_or_null(const bj::object &o, std::string_view key) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_object() ? &it->value().get_object() : nullptr;
+}
+
+const bj::array *array_or_null(const bj::object &o, std::string_view key) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_array() ? &it->value().get_array() : nullptr;
+}
+
 std::string text_or(const bj::object &o, std::string_view key, std::string_view fallback) {
     const bj::value *v = find_ci(o, key);
     if (!v) return std::string(fallback);

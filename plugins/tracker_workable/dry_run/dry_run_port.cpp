@@ -25,6 +25,16 @@ bj::object fields_json(const std::string &email, const std::string &cell, const 
 void fill(std::string &field, const std::string &value) {
     if (!value.empty()) field = value;
 }
+
+// `out` (what Tracker holds for a person) followed by what this run added to them without writing.
+template <class Row>
+std::vector<Row> plus_added(std::vector<Row> out, std::mutex &mu, const std::map<std::string, std::vector<Row>> &added,
+                            const std::string &resource_id) {
+    std::lock_guard<std::mutex> g(mu);
+    if (auto it = added.find(resource_id); it != added.end())
+        out.insert(out.end(), it->second.begin(), it->second.end());
+    return out;
+}
 } // namespace
 
 void DryRunPort::explain(const std::string &application_id, const std::string &why, const std::string &from) {
@@ -124,19 +134,13 @@ TrackerResourceRow DryRunPort::get_person(const std::string &resource_id) {
 std::vector<TrackerNoteRow> DryRunPort::notes_of_person(const std::string &resource_id) {
     std::vector<TrackerNoteRow> out;
     if (!is_synthetic(resource_id)) out = real_.notes_of_person(resource_id);
-    std::lock_guard<std::mutex> g(mu_);
-    if (auto it = new_notes_.find(resource_id); it != new_notes_.end())
-        out.insert(out.end(), it->second.begin(), it->second.end());
-    return out;
+    return plus_added(std::move(out), mu_, new_notes_, resource_id);
 }
 
 std::vector<TrackerDocumentRow> DryRunPort::documents_of_person(const std::string &resource_id) {
     std::vector<TrackerDocumentRow> out;
     if (!is_synthetic(resource_id)) out = real_.documents_of_person(resource_id);
-    std::lock_guard<std::mutex> g(mu_);
-    if (auto it = new_docs_.find(resource_id); it != new_docs_.end())
-        out.insert(out.end(), it->second.begin(), it->second.end());
-    return out;
+    return plus_added(std::move(out), mu_, new_docs_, resource_id);
 }
 
 CreatedTrackerPerson DryRunPort::create_person_on_opportunity(const NewTrackerPerson &p,

@@ -4,42 +4,17 @@
 
 #include <cctype>
 #include <cstdio>
-#include <ctime>
 
+#include "ats/shared/json.hpp"
+#include "ats/shared/url_encoding.hpp"
 #include "kombo/kombo_errors.hpp"
+#include "kombo/kombo_results.hpp"
 
 namespace ats::tracker_workable {
 
 namespace {
 constexpr int kMalformedRetries = 3; // attempts for a 200 whose body does not parse
 } // namespace
-
-std::string url_encode(const std::string &s) {
-    static const char *hex = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size() * 3);
-    for (unsigned char c : s) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-            c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
-}
-
-std::string kombo_time(int64_t unix_ms) {
-    std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
-    return buf;
-}
 
 KomboClient::KomboClient(ats::sdk::Host host, KomboConfig config) : host_(host), cfg_(std::move(config)) {
     while (!cfg_.base_url.empty() && cfg_.base_url.back() == '/') cfg_.base_url.pop_back();
@@ -48,14 +23,14 @@ KomboClient::KomboClient(ats::sdk::Host host, KomboConfig config) : host_(host),
 
 std::string KomboClient::applications_url(const KomboApplicationFilter &f, const std::string &cursor) const {
     std::string url = cfg_.base_url + "/ats/applications?page_size=" + std::to_string(cfg_.page_size);
-    if (!f.updated_after.empty()) url += "&updated_after=" + url_encode(f.updated_after);
+    if (!f.updated_after.empty()) url += "&updated_after=" + ats::shared::percent_encode(f.updated_after);
     url += std::string("&include_deleted=") + (f.include_deleted ? "true" : "false");
     if (!f.job_ids.empty()) {
         std::string list;
         for (const auto &id : f.job_ids) list += (list.empty() ? "" : ",") + id;
-        url += "&job_ids=" + url_encode(list);
+        url += "&job_ids=" + ats::shared::percent_encode(list);
     }
-    if (!cursor.empty()) url += "&cursor=" + url_encode(cursor);
+    if (!cursor.empty()) url += "&cursor=" + ats::shared::percent_encode(cursor);
     return url;
 }
 
@@ -120,11 +95,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string jstr(const json::object &o, std::string_view key) {
-    auto it = o.find(key);
-    if (it == o.end() || !it->value().is_string()) return {};
-    return std::string(it->value().get_string());
-}
+using ats::shared::json::string_or_empty;
 
 // "bytes 0-99/1234" -> 1234; "bytes 0-99/*" or unreadable -> -1.
 int64_t content_range_total(const std::string &v) {
@@ -177,24 +148,17 @@ std::string url_origin(const std::string &url) {
 std::vector<KomboAttachment> parse_attachment_list(std::string_view body, int http_status, const std::string &what) {
     json::value doc;
     const json::array &results = kombo_success_data(body, http_status, what, doc).at("results").get_array();
-    std::vector<KomboAttachment> out;
-    out.reserve(results.size());
-    for (const auto &v : results) {
-        if (!v.is_object())
-            throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Kombo " + what + ": a results[] entry is not an object");
-        const auto &o = v.get_object();
+    return parse_kombo_results<KomboAttachment>(results, what, "an attachment", [](const json::object &o) {
         KomboAttachment a;
-        a.id = jstr(o, "id");
-        a.remote_id = jstr(o, "remote_id");
-        a.type = jstr(o, "type");
-        a.data_url = jstr(o, "data_url");
-        a.file_name = jstr(o, "file_name");
-        a.content_type = jstr(o, "content_type");
-        a.remote_updated_at = jstr(o, "remote_updated_at");
-        if (a.id.empty()) throw ats::sdk::Error(ATS_ERR_UPSTREAM, "Kombo " + what + ": an attachment has no id");
-        out.push_back(std::move(a));
-    }
-    return out;
+        a.id = string_or_empty(o, "id");
+        a.remote_id = string_or_empty(o, "remote_id");
+        a.type = string_or_empty(o, "type");
+        a.data_url = string_or_empty(o, "data_url");
+        a.file_name = string_or_empty(o, "file_name");
+        a.content_type = string_or_empty(o, "content_type");
+        a.remote_updated_at = string_or_empty(o, "remote_updated_at");
+        return a;
+    });
 }
 
 std::vector<KomboAttachment> KomboClient::attachments(const std::string &path, const std::string &what,
@@ -214,13 +178,13 @@ std::vector<KomboAttachment> KomboClient::attachments(const std::string &path, c
 
 std::vector<KomboAttachment> KomboClient::application_attachments(const std::string &application_id,
                                                                   const ats::sdk::Call *call) {
-    return attachments("/ats/applications/" + url_encode(application_id) + "/attachments",
+    return attachments("/ats/applications/" + ats::shared::percent_encode(application_id) + "/attachments",
                        "GET /ats/applications/" + application_id + "/attachments", call);
 }
 
 std::vector<KomboAttachment> KomboClient::candidate_attachments(const std::string &candidate_id,
                                                                 const ats::sdk::Call *call) {
-    return attachments("/ats/candidates/" + url_encode(candidate_id) + "/attachments",
+    return attachments("/ats/candidates/" + ats::shared::percent_encode(candidate_id) + "/attachments",
                        "GET /ats/candidates/" + candidate_id + "/attachments", call);
 }
 
@@ -295,8 +259,8 @@ std::string KomboClient::download_attachment(const KomboAttachment &a, int64_t m
     json::value doc = json::parse(resp.body, ec);
     if (!ec && doc.is_object())
         if (auto e = doc.get_object().find("error"); e != doc.get_object().end() && e->value().is_object()) {
-            code = jstr(e->value().get_object(), "code");
-            message = jstr(e->value().get_object(), "message");
+            code = string_or_empty(e->value().get_object(), "code");
+            message = string_or_empty(e->value().get_object(), "message");
         }
     if (code.empty() && (resp.status == 403 || resp.status == 410))
         message = "the pre-signed data_url may have expired; list the attachments again";

@@ -119,10 +119,4 @@ private:
 // the default port made explicit; "" when the URL is not absolute http(s). Public for the test.
 std::string url_origin(const std::string &url);
 
-// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
-std::string url_encode(const std::string &s);
-
-// Unix milliseconds -> Kombo's updated_after format "YYYY-MM-DDTHH:mm:ss.sssZ".
-std::string kombo_time(int64_t unix_ms);
-
 } // namespace ats::tracker_workable

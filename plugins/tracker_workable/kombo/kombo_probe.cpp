@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "ats/shared/url_encoding.hpp"
 #include "kombo/kombo_errors.hpp"
 
 namespace bj = boost::json;
@@ -73,7 +74,7 @@ std::vector<ProbeFinding> probe_kombo(KomboClient &kombo, const ats::sdk::Call &
         out.push_back({"K1", "not_checkable", "", "", "fewer than three applications: there is no second page"});
         out.push_back({"K2", "not_checkable", "", "", "no cursor to send a filter with"});
     } else {
-        const std::string second_path = first_path + "&cursor=" + url_encode(p1.next);
+        const std::string second_path = first_path + "&cursor=" + ats::shared::percent_encode(p1.next);
         Page p2 = fetch(kombo, second_path, call);
         if (auto bad = shape_problem(p2); !bad.empty()) {
             out.push_back({"K1", "not_checkable", "", "", "the second page was refused (see K2)"});
@@ -109,8 +110,9 @@ std::vector<ProbeFinding> probe_kombo(KomboClient &kombo, const ats::sdk::Call &
         out.push_back({"K3", "not_checkable", "", "", "the application has no changed_at"});
         return out;
     }
-    const std::string path = "/ats/applications?page_size=2&include_deleted=true&ids=" + url_encode(text(app, "id")) +
-                             "&updated_after=" + url_encode(at);
+    const std::string path =
+        "/ats/applications?page_size=2&include_deleted=true&ids=" + ats::shared::percent_encode(text(app, "id")) +
+        "&updated_after=" + ats::shared::percent_encode(at);
     Page p3 = fetch(kombo, path, call);
     bool found = false;
     if (p3.results)

@@ -3,6 +3,7 @@
 #include "ats/tracker/rows.hpp"
 #include "ats/tracker/wire_probe.hpp"
 
+#include "ats/shared/ascii.hpp"
 #include "ats/shared/base64.hpp"
 #include "ats/shared/json.hpp"
 
@@ -181,14 +182,9 @@ std::vector<TrackerResourceRow> TrackerPortClient::find_people_by_name(const std
     // A12: searchtext matches first, last or full name as a substring. The last name alone (the
     // first name when there is none) does not depend on how Tracker composes the full name; the
     // caller compares names exactly.
-    auto trim = [](const std::string &s) {
-        size_t b = s.find_first_not_of(" \t\r\n");
-        size_t e = s.find_last_not_of(" \t\r\n");
-        return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-    };
     ats::tracker::RecordFilter filter;
-    filter.search_text = trim(last_name);
-    if (filter.search_text.empty()) filter.search_text = trim(first_name);
+    filter.search_text = ats::shared::ascii_trim(last_name);
+    if (filter.search_text.empty()) filter.search_text = ats::shared::ascii_trim(first_name);
     std::vector<TrackerResourceRow> out;
     if (filter.search_text.empty()) return out; // nothing to search for (an empty searchtext lists everyone)
     client_.for_each_resource(

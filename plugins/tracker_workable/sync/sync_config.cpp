@@ -1,5 +1,6 @@
 #include "sync/sync_config.hpp"
 
+#include "ats/shared/ascii.hpp"
 #include "ats/shared/phone.hpp"
 
 #include <cctype>
@@ -11,16 +12,10 @@ using cfg::Row;
 
 namespace {
 
-std::string trimmed(const std::string &s) {
-    size_t b = s.find_first_not_of(" \t\r\n");
-    size_t e = s.find_last_not_of(" \t\r\n");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-void trim(std::string &s, const std::string &) { s = trimmed(s); }
+void trim(std::string &s, const std::string &) { s = ats::shared::ascii_trim(s); }
 
 void trim_nonempty(std::string &s, const std::string &field) {
-    s = trimmed(s);
+    s = ats::shared::ascii_trim(s);
     if (s.empty()) cfg::bad(field, "must not be empty");
 }
 
@@ -28,16 +23,17 @@ void trim_nonempty(std::string &s, const std::string &field) {
 void trim_stage_table(std::map<std::string, std::string> &table, const std::string &field) {
     std::map<std::string, std::string> out;
     for (const auto &[stage, status] : table) {
-        if (trimmed(stage).empty()) cfg::bad(field, "a Workable stage name is empty");
-        if (trimmed(status).empty()) cfg::bad(field + "['" + stage + "']", "must be a Tracker status name");
-        out[stage] = trimmed(status);
+        if (ats::shared::ascii_trim(stage).empty()) cfg::bad(field, "a Workable stage name is empty");
+        if (ats::shared::ascii_trim(status).empty())
+            cfg::bad(field + "['" + stage + "']", "must be a Tracker status name");
+        out[stage] = ats::shared::ascii_trim(status);
     }
     table = std::move(out);
 }
 
 void normalise_content_types(std::vector<std::string> &types, const std::string &field) {
     for (size_t i = 0; i < types.size(); ++i) {
-        std::string t = trimmed(types[i]);
+        std::string t = ats::shared::ascii_trim(types[i]);
         for (auto &ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (t.empty() || t.find('/') == std::string::npos)
             cfg::bad(field + "[" + std::to_string(i) + "]",

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <future>
 
+#include "ats/shared/utc_time.hpp"
 #include "sync/data_protection.hpp"
 #include "sync/sync_run.hpp"
 
@@ -53,7 +54,7 @@ std::string SyncEngine::run(const RunOptions &options, const ats::sdk::Call &cal
     KomboApplicationFilter filter;
     std::string updated_after;
     if (checkpoint && !options.full) {
-        updated_after = kombo_time(*checkpoint - cfg_.overlap_seconds * 1000);
+        updated_after = ats::shared::format_utc_iso8601_ms(*checkpoint - cfg_.overlap_seconds * 1000);
         filter.updated_after = updated_after;
     }
     filter.include_deleted = true;
@@ -121,7 +122,7 @@ std::string SyncEngine::run(const RunOptions &options, const ats::sdk::Call &cal
 
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-    return run.summary.to_json(tenant_, options.full, updated_after, kombo_time(fetch_started),
+    return run.summary.to_json(tenant_, options.full, updated_after, ats::shared::format_utc_iso8601_ms(fetch_started),
                                kombo_.request_count() - kombo_before, tracker_.request_count() - tracker_before, ms);
 }
 

@@ -82,11 +82,7 @@ void TrackerHost::write_manifest(const TenantOptions &options) {
 }
 
 std::vector<std::string> TrackerHost::argv(std::vector<std::string> args) const {
-    std::vector<std::string> a{bin_dir() + "/ats-host",   "--plugins",  plugins_dir(), "--manifests",
-                               dir_.str() + "/manifests", "--data-dir", data_dir(),    "--log-file",
-                               dir_.str() + "/host.log"};
-    a.insert(a.end(), args.begin(), args.end());
-    return a;
+    return ats_host_argv(plugins_dir(), dir_.str() + "/manifests", data_dir(), dir_.str() + "/host.log", args);
 }
 
 std::map<std::string, std::string> TrackerHost::env() const {

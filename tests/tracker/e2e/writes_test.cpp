@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE tracker_e2e_writes
 #include <boost/test/unit_test.hpp>
 
+#include "file_text.hpp"
 #include "paths.hpp"
 #include "tracker_host.hpp"
 
@@ -40,11 +41,6 @@ struct World {
         return *l;
     }
 };
-
-std::string read_file(const std::string &path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-}
 
 int64_t id_of(const bj::object &record) { return std::stoll(std::string(record.at("id").as_string())); }
 

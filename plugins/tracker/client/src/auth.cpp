@@ -1,9 +1,7 @@
 #include "ats/tracker/auth.hpp"
 
 #include "ats/shared/json.hpp"
-
-#include <cctype>
-#include <cstdio>
+#include "ats/shared/url_encoding.hpp"
 
 namespace ats::tracker {
 
@@ -18,21 +16,7 @@ const char *auth_method_name(AuthOptions::Method m) {
     return "?";
 }
 
-std::string form_encode(std::string_view value) {
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else if (c == ' ') {
-            out += '+';
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
-}
+std::string form_encode(std::string_view value) { return ats::shared::percent_encode(value, true); }
 
 namespace {
 // An access token is used only while it has at least this long to live.

@@ -20,6 +20,15 @@ bj::value str_or_null(const std::string &s) { return s.empty() ? bj::value(nullp
 
 std::string id_text(int64_t id) { return std::to_string(id); }
 
+// A unified record's first two fields: Tracker's id is both the record's id and its remote id.
+bj::object record_with_id(const std::string &id) { return bj::object{{"id", id}, {"remote_id", id}}; }
+
+// Kombo's changed_at: the last update, else the creation, else the epoch, so every record sorts.
+bj::value changed_at(const bj::value &updated, const bj::value &created) {
+    if (!updated.is_null()) return updated;
+    return created.is_null() ? bj::value("1970-01-01T00:00:00Z") : created;
+}
+
 } // namespace
 
 RecordMapper::RecordMapper(ats::shared::TimeZone zone, MappingOptions options)
@@ -90,9 +99,7 @@ bj::object RecordMapper::job(const OpportunityRow &row, const Settings *settings
     std::string what = "Tracker O " + id;
     bj::value updated = utc_or_null(row.last_updated, what + " lastupdated");
     bj::value opened = utc_or_null(row.date_opened, what + " dateopened");
-    bj::object j;
-    j["id"] = id;
-    j["remote_id"] = id;
+    bj::object j = record_with_id(id);
     j["name"] = row.name;
     // "JOB-1034 Java Programmer": Tracker prefixes a job code to the name in some databases.
     std::string code;
@@ -104,7 +111,7 @@ bj::object RecordMapper::job(const OpportunityRow &row, const Settings *settings
     j["opened_at"] = opened;
     j["remote_created_at"] = opened;
     j["remote_updated_at"] = updated;
-    j["changed_at"] = updated.is_null() ? (opened.is_null() ? bj::value("1970-01-01T00:00:00Z") : opened) : updated;
+    j["changed_at"] = changed_at(updated, opened);
     if (row.client_id || !row.company.empty())
         j["client"] = bj::object{{"id", row.client_id ? id_text(row.client_id) : row.company},
                                  {"name", str_or_null(row.company)}};
@@ -162,9 +169,7 @@ bj::object RecordMapper::application(const LinkRow &row) const {
     std::string outcome = "PENDING";
     if (!row.status.empty() && ats::shared::ascii_iequals(row.status, options_.statuses.accepted)) outcome = "HIRED";
     if (!row.status.empty() && ats::shared::ascii_iequals(row.status, options_.statuses.declined)) outcome = "DECLINED";
-    bj::object a;
-    a["id"] = id;
-    a["remote_id"] = id;
+    bj::object a = record_with_id(id);
     a["outcome"] = outcome;
     a["rejection_reason_name"] = nullptr; // Tracker cannot record one
     a["rejected_at"] = outcome == "DECLINED" ? updated : bj::value(nullptr);
@@ -184,7 +189,7 @@ bj::object RecordMapper::application(const LinkRow &row) const {
     a["source"] = str_or_null(row.source);
     a["remote_created_at"] = created;
     a["remote_updated_at"] = updated;
-    a["changed_at"] = updated.is_null() ? (created.is_null() ? bj::value("1970-01-01T00:00:00Z") : created) : updated;
+    a["changed_at"] = changed_at(updated, created);
     a["custom_fields"] = bj::object{};
     a["remote_ids"] = bj::object{{"tracker", id}};
     ats::shared::kombo::complete_application(a);
@@ -214,9 +219,7 @@ bj::object RecordMapper::candidate(const ResourceRow &row, const Settings *setti
     phone(row.mobile_phone, "MOBILE");
     phone(row.work_phone, "WORK");
     phone(row.home_phone, "HOME");
-    bj::object c;
-    c["id"] = id;
-    c["remote_id"] = id;
+    bj::object c = record_with_id(id);
     c["first_name"] = str_or_null(first);
     c["last_name"] = str_or_null(last);
     c["company"] = str_or_null(row.company);
@@ -226,7 +229,7 @@ bj::object RecordMapper::candidate(const ResourceRow &row, const Settings *setti
     c["phone_numbers"] = std::move(phones);
     c["remote_created_at"] = created;
     c["remote_updated_at"] = updated;
-    c["changed_at"] = updated.is_null() ? (created.is_null() ? bj::value("1970-01-01T00:00:00Z") : created) : updated;
+    c["changed_at"] = changed_at(updated, created);
     c["custom_fields"] = custom_fields(row.raw, settings);
     c["remote_ids"] = bj::object{{"tracker", id}};
     ats::shared::kombo::complete_candidate(c);
@@ -241,9 +244,7 @@ bj::object RecordMapper::note(const bj::object &activity, std::string_view link_
         std::string date = sj::text_or(activity, "date");
         if (date.size() >= 10) created = utc_or_null(date.substr(0, 10), "Tracker A " + id + " date");
     }
-    bj::object n;
-    n["id"] = id;
-    n["remote_id"] = id;
+    bj::object n = record_with_id(id);
     n["subject"] = str_or_null(sj::text_or(activity, "subject"));
     n["content"] = sj::text_or(activity, "note");
     n["content_type"] = "PLAIN_TEXT";
@@ -255,9 +256,7 @@ bj::object RecordMapper::note(const bj::object &activity, std::string_view link_
 bj::object RecordMapper::attachment(const bj::object &d, std::string_view link_field,
                                     const std::string &link_id) const {
     std::string id = sj::text_or(d, "id");
-    bj::object a;
-    a["id"] = id;
-    a["remote_id"] = id;
+    bj::object a = record_with_id(id);
     a["file_name"] = sj::text_or(d, "filename", "document-" + id);
     a["content_type"] = sj::text_or(d, "contenttype", "application/octet-stream");
     int64_t size = sj::int_or(d, "size", -1);

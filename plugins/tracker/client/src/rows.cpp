@@ -16,6 +16,9 @@ std::string first_of(const bj::object &o, std::initializer_list<const char *> ke
     }
     return {};
 }
+
+// Every row kind spells its last change the same two ways.
+std::string last_updated_of(const bj::object &row) { return first_of(row, {"lastupdated", "lastupdateddatetime"}); }
 } // namespace
 
 ResourceRow parse_resource_row(const bj::object &row) {
@@ -34,7 +37,7 @@ ResourceRow parse_resource_row(const bj::object &row) {
     r.company = first_of(det, {"companyname", "company"});
     r.source = first_of(det, {"source"});
     r.date_created = first_of(row, {"datecreated", "dateadded"});
-    r.last_updated = first_of(row, {"lastupdated", "lastupdateddatetime"});
+    r.last_updated = last_updated_of(row);
     r.raw = row;
     return r;
 }
@@ -51,7 +54,7 @@ LinkRow parse_link_row(const bj::object &row) {
     l.status = sj::text_or(row, "status");
     l.source = sj::text_or(row, "source");
     l.date_added = first_of(row, {"dateadded", "datecreated"});
-    l.last_updated = first_of(row, {"lastupdated", "lastupdateddatetime"});
+    l.last_updated = last_updated_of(row);
     l.raw = row;
     return l;
 }
@@ -64,7 +67,7 @@ OpportunityRow parse_opportunity_row(const bj::object &row) {
     o.status = sj::text_or(row, "status");
     o.client_id = sj::int_or(row, "clientid", 0);
     o.date_opened = sj::text_or(row, "dateopened");
-    o.last_updated = first_of(row, {"lastupdated", "lastupdateddatetime"});
+    o.last_updated = last_updated_of(row);
     o.raw = row;
     return o;
 }

@@ -146,6 +146,20 @@ void TrackerProvider::op_probe(ats::sdk::Call &call, const bj::object &args, ats
     emit(sink, probe_report(tenant_id_, provider_descriptor().provider, findings, requests));
 }
 
+namespace {
+// One row of a resumable stream: its record, then (for a consumer that keeps positions) the
+// position just past the row, so that a stream resumed there skips it. False: the consumer stops.
+template <class Row>
+bool deliver(ats::sdk::Sink &sink, StreamPosition &pos, const Row &row, const bj::object &record) {
+    bool more = sink.record(bj::serialize(record));
+    if (sink.wants_position()) {
+        pos.advance(row.last_updated, row.id);
+        sink.position(pos.text());
+    }
+    return more;
+}
+} // namespace
+
 // jobs.stream: getRecords O paged; `statuses` matches the unified status (OPEN, CLOSED, ...) or
 // Tracker's own status name, case-insensitively. Cost: ceil((N+1)/page_size).
 void TrackerProvider::op_jobs_stream(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
@@ -166,12 +180,7 @@ void TrackerProvider::op_jobs_stream(ats::sdk::Call &call, const bj::object &arg
                     keep = keep || ats::shared::ascii_iequals(s, unified) || ats::shared::ascii_iequals(s, row.status);
                 if (!keep) return true;
             }
-            bool more = sink.record(bj::serialize(mapper().job(row, nullptr)));
-            if (sink.wants_position()) {
-                pos.advance(row.last_updated, row.id);
-                sink.position(pos.text());
-            }
-            return more;
+            return deliver(sink, pos, row, mapper().job(row, nullptr));
         },
         call.raw());
 }
@@ -236,12 +245,7 @@ void TrackerProvider::op_candidates_stream(ats::sdk::Call &call, const bj::objec
         [&](const ResourceRow &row) {
             call.throw_if_cancelled();
             if (pos.delivered(row.last_updated, row.id)) return true;
-            bool more = sink.record(bj::serialize(mapper().candidate(row, nullptr)));
-            if (sink.wants_position()) {
-                pos.advance(row.last_updated, row.id);
-                sink.position(pos.text());
-            }
-            return more;
+            return deliver(sink, pos, row, mapper().candidate(row, nullptr));
         },
         call.raw());
 }

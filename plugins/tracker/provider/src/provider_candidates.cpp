@@ -15,16 +15,7 @@ namespace ats::tracker {
 namespace bj = boost::json;
 namespace sj = ats::shared::json;
 
-namespace {
-
-std::string trim(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
-
-} // namespace
+using ats::shared::ascii_trim;
 
 // candidates.find: {email?, phone?, first_name?, last_name?}, at least one.
 //   email: checkPerson(email) (A11) -> the matched resource, verified by normalised e-mail.
@@ -38,10 +29,10 @@ std::string trim(std::string_view s) {
 void TrackerProvider::op_candidates_find(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink) {
     std::string op = ATS_OP_CANDIDATES_FIND;
     std::string where = op + " arguments";
-    std::string email = trim(sj::optional_string(args, "email", where).value_or(""));
-    std::string phone = trim(sj::optional_string(args, "phone", where).value_or(""));
-    std::string first = trim(sj::optional_string(args, "first_name", where).value_or(""));
-    std::string last = trim(sj::optional_string(args, "last_name", where).value_or(""));
+    std::string email = ascii_trim(sj::optional_string(args, "email", where).value_or(""));
+    std::string phone = ascii_trim(sj::optional_string(args, "phone", where).value_or(""));
+    std::string first = ascii_trim(sj::optional_string(args, "first_name", where).value_or(""));
+    std::string last = ascii_trim(sj::optional_string(args, "last_name", where).value_or(""));
     if (email.empty() && phone.empty() && first.empty() && last.empty())
         throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
                               where + ": give at least one of email, phone, first_name, last_name");

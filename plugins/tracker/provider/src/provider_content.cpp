@@ -37,6 +37,28 @@ Target target_of(const bj::object &args, bool application, const std::string &op
     return t;
 }
 
+// The notes or documents of a record, mapped: the rows `for_each` (activities or documents) reads,
+// each through `map` (note or attachment). An empty list is checked against the record's existence
+// so that a wrong id is NOT_FOUND, not an empty answer. Cost: ceil((N+1)/page_size) (+1 when empty).
+using ForEachChild = void (TrackerClient::*)(std::string_view, int64_t, const RowFn<bj::object> &,
+                                             const ats_call_t *) const;
+using MapChild = bj::object (RecordMapper::*)(const bj::object &, std::string_view, const std::string &) const;
+
+bj::object children_of(const TrackerClient &client, const RecordMapper &mapper, const Target &t, const ats_call_t *call,
+                       ForEachChild for_each, MapChild map) {
+    bj::array results;
+    const std::string link = std::to_string(t.id);
+    (client.*for_each)(
+        t.record_type, t.id,
+        [&](const bj::object &row) {
+            results.push_back((mapper.*map)(row, t.link_field, link));
+            return true;
+        },
+        call);
+    if (results.empty()) require_exists(client, t, call);
+    return bj::object{{"results", std::move(results)}};
+}
+
 std::string guess_content_type(std::string_view file_name) {
     auto dot = file_name.rfind('.');
     std::string ext;
@@ -86,23 +108,11 @@ void TrackerProvider::op_notes_add(ats::sdk::Call &call, const bj::object &args,
                           {"remote_created_at", ats::shared::format_utc_iso8601(a.when)}});
 }
 
-// notes.list: getRecords A by link (A6). An empty list is checked against the record's existence
-// so that a wrong id is NOT_FOUND, not an empty answer. Cost: ceil((N+1)/page_size) (+1 when empty).
+// notes.list: getRecords A by link (A6), see children_of.
 void TrackerProvider::op_notes_list(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink,
                                     bool application) {
-    std::string op = application ? ATS_OP_APPLICATION_NOTES_LIST : ATS_OP_CANDIDATE_NOTES_LIST;
-    Target t = target_of(args, application, op);
-    bj::array results;
-    std::string link = std::to_string(t.id);
-    client().for_each_activity(
-        t.record_type, t.id,
-        [&](const bj::object &row) {
-            results.push_back(mapper().note(row, t.link_field, link));
-            return true;
-        },
-        call.raw());
-    if (results.empty()) require_exists(client(), t, call.raw());
-    emit(sink, bj::object{{"results", std::move(results)}});
+    Target t = target_of(args, application, application ? ATS_OP_APPLICATION_NOTES_LIST : ATS_OP_CANDIDATE_NOTES_LIST);
+    emit(sink, children_of(client(), mapper(), t, call.raw(), &TrackerClient::for_each_activity, &RecordMapper::note));
 }
 
 // attachments.add: attachDocument (A5) on the application ("OR") or candidate ("R"). The data is
@@ -136,22 +146,13 @@ void TrackerProvider::op_attachments_add(ats::sdk::Call &call, const bj::object 
     emit(sink, record);
 }
 
-// attachments.list: getRecords D by link (A5). Cost: ceil((N+1)/page_size) (+1 when empty).
+// attachments.list: getRecords D by link (A5), see children_of.
 void TrackerProvider::op_attachments_list(ats::sdk::Call &call, const bj::object &args, ats::sdk::Sink &sink,
                                           bool application) {
-    std::string op = application ? ATS_OP_APPLICATION_ATTACHMENTS_LIST : ATS_OP_CANDIDATE_ATTACHMENTS_LIST;
-    Target t = target_of(args, application, op);
-    bj::array results;
-    std::string link = std::to_string(t.id);
-    client().for_each_document(
-        t.record_type, t.id,
-        [&](const bj::object &row) {
-            results.push_back(mapper().attachment(row, t.link_field, link));
-            return true;
-        },
-        call.raw());
-    if (results.empty()) require_exists(client(), t, call.raw());
-    emit(sink, bj::object{{"results", std::move(results)}});
+    Target t = target_of(args, application,
+                         application ? ATS_OP_APPLICATION_ATTACHMENTS_LIST : ATS_OP_CANDIDATE_ATTACHMENTS_LIST);
+    emit(sink,
+         children_of(client(), mapper(), t, call.raw(), &TrackerClient::for_each_document, &RecordMapper::attachment));
 }
 
 // attachments.get: getIndividualRecord D with data (A5). When the answer names the record it is

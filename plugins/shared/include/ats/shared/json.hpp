@@ -4,7 +4,7 @@
 //   * require_* / optional_*: for CALLER input (operation arguments, provider configuration).
 //     A missing or mistyped field throws ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT) whose message
 //     names `where` and the field, e.g. "jobs.get arguments: field 'job_id' must be a string".
-//   * text_or / int_or / find_ci: lenient readers for UPSTREAM rows, whose casing and types are
+//   * text_or / int_or / find_ci (and the strict-typed string_or_empty, ...): lenient readers for UPSTREAM rows, whose casing and types are
 //     inconsistent (Tracker: `PlacementId` next to `clientid`, ids as numbers or strings). They
 //     never throw; absent or null fields give the fallback.
 #pragma once
@@ -61,5 +61,12 @@ std::string text_or(const bj::object &o, std::string_view key, std::string_view 
 int64_t int_or(const bj::object &o, std::string_view key, int64_t fallback);
 // The scalar as text (see text_or) or nullopt.
 std::optional<std::string> scalar_text(const bj::value &v);
+
+// Strict-typed lenient readers for upstreams with one spelling and typed fields (Kombo): the exact
+// key's value when it has the type asked for, otherwise "" or nullptr. Unlike text_or, a number
+// is not a string here: a field of the wrong type reads as absent.
+std::string string_or_empty(const bj::object &o, std::string_view key);
+const bj::object *object_or_null(const bj::object &o, std::string_view key);
+const bj::array *array_or_null(const bj::object &o, std::string_view key);
 
 } // namespace ats::shared::json
