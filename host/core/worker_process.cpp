@@ -25,7 +25,9 @@ struct WorkerProcess::PendingCall {
 };
 
 namespace {
-constexpr uint64_t kCreditEvery = 64; // consumed results between two credit frames
+// Consumed results (or bytes) between two credit frames: a quarter of the worker's window.
+constexpr uint64_t kCreditEvery = 256;
+constexpr uint64_t kCreditEveryBytes = 256 * 1024;
 
 using ats::sdk::fill_error;
 } // namespace
@@ -160,6 +162,7 @@ void WorkerProcess::reader() {
             case Type::w_blob:
             case Type::w_progress:
             case Type::w_position:
+            case Type::w_batch:
             case Type::w_done: {
                 std::shared_ptr<PendingCall> pc;
                 {
@@ -274,19 +277,70 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
         .u64(call.max_results);
     channel_->send(out); // a failure shows as the worker's death below
 
-    uint64_t consumed = 0, credited = 0;
+    uint64_t consumed = 0, credited = 0, consumed_bytes = 0, credited_bytes = 0;
     bool stop_sent = false, cancel_sent = false, timed_out = false;
     std::chrono::steady_clock::time_point cancel_at{};
-    // One result consumed; the first one the sink refuses sends STOP with the credit, so the
-    // worker stops producing (results already in flight are dropped in the loop below).
-    auto consumed_one = [&](int32_t more) {
-        ++consumed;
-        if (more == ATS_SINK_CONTINUE || stop_sent) return;
-        stop_sent = true;
+    auto credit = [&] {
         wire::Out c(Type::h_credit, hc.id);
-        c.u64(consumed).u8(1);
+        c.u64(consumed).u8(stop_sent ? 1 : 0).u64(consumed_bytes);
         channel_->send(c);
         credited = consumed;
+        credited_bytes = consumed_bytes;
+    };
+    // One result consumed; the first one the sink refuses sends STOP with the credit, so the
+    // worker stops producing (results already in flight are dropped in the loop below).
+    auto consumed_one = [&](int32_t more, size_t bytes) {
+        ++consumed;
+        consumed_bytes += bytes;
+        if (more == ATS_SINK_CONTINUE || stop_sent) return;
+        stop_sent = true;
+        credit();
+    };
+    // One result, position or progress item (alone or from a batch). True for w_done.
+    int32_t rc = ATS_OK;
+    auto handle = [&](Type type, wire::View &f) {
+        switch (type) {
+        case Type::w_record: {
+            auto json = f.str();
+            bool after_stop = f.u8() != 0;
+            if (stop_sent && !after_stop) break; // was in flight when we said stop
+            consumed_one(sink.record(sink.user, json.data(), json.size()), json.size());
+            break;
+        }
+        case Type::w_blob: {
+            auto meta = f.str();
+            auto data = f.str();
+            bool after_stop = f.u8() != 0;
+            if (stop_sent && !after_stop) break;
+            int32_t more = sink.blob ? sink.blob(sink.user, meta.data(), meta.size(),
+                                                 reinterpret_cast<const uint8_t *>(data.data()), data.size())
+                                     : ATS_SINK_STOP;
+            consumed_one(more, meta.size() + data.size());
+            break;
+        }
+        case Type::w_position: {
+            uint64_t after = f.u64();
+            auto position = f.str();
+            // Only the position of the last result consumed (not of one dropped after STOP).
+            if (wants_position && after == consumed) sink.position(sink.user, position.data(), position.size());
+            break;
+        }
+        case Type::w_progress: {
+            std::string phase(f.str());
+            int64_t done = f.i64(), total = f.i64();
+            if (sink.progress) sink.progress(sink.user, phase.c_str(), done, total);
+            break;
+        }
+        case Type::w_done: {
+            rc = f.i32();
+            int32_t retryable = f.i32();
+            std::string msg(f.str());
+            if (rc != ATS_OK) fill_error(err, rc, msg, retryable != 0);
+            return true;
+        }
+        default: break;
+        }
+        return false;
     };
     std::deque<wire::In> batch;
     for (;;) {
@@ -297,57 +351,23 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
             batch.swap(pc->frames);
             dead = pc->dead && batch.empty();
         }
-        for (auto &f : batch) {
-            switch (f.type()) {
-            case Type::w_record: {
-                auto json = f.str();
-                bool after_stop = f.u8() != 0;
-                if (stop_sent && !after_stop) break; // was in flight when we said stop
-                int32_t more = sink.record(sink.user, json.data(), json.size());
-                consumed_one(more);
-                break;
+        try {
+            for (auto &frame : batch) {
+                wire::View f = frame.rest();
+                if (frame.type() != Type::w_batch) {
+                    if (handle(frame.type(), f)) return rc;
+                    continue;
+                }
+                while (!f.at_end()) {
+                    wire::View item(f.take(f.u32()));
+                    handle(static_cast<Type>(item.u8()), item);
+                }
             }
-            case Type::w_blob: {
-                auto meta = f.str();
-                auto data = f.str();
-                bool after_stop = f.u8() != 0;
-                if (stop_sent && !after_stop) break;
-                int32_t more = sink.blob ? sink.blob(sink.user, meta.data(), meta.size(),
-                                                     reinterpret_cast<const uint8_t *>(data.data()), data.size())
-                                         : ATS_SINK_STOP;
-                consumed_one(more);
-                break;
-            }
-            case Type::w_position: {
-                uint64_t after = f.u64();
-                auto position = f.str();
-                // Only the position of the last result consumed (not of one dropped after STOP).
-                if (wants_position && after == consumed) sink.position(sink.user, position.data(), position.size());
-                break;
-            }
-            case Type::w_progress: {
-                std::string phase(f.str());
-                int64_t done = f.i64(), total = f.i64();
-                if (sink.progress) sink.progress(sink.user, phase.c_str(), done, total);
-                break;
-            }
-            case Type::w_done: {
-                int32_t rc = f.i32();
-                int32_t retryable = f.i32();
-                std::string msg(f.str());
-                if (rc != ATS_OK) fill_error(err, rc, msg, retryable != 0);
-                return rc;
-            }
-            default: break;
-            }
+        } catch (const wire::Truncated &) { // a corrupt stream: the worker is not trusted further
+            kill("corrupt frame");
         }
         batch.clear();
-        if (consumed - credited >= kCreditEvery) {
-            wire::Out c(Type::h_credit, hc.id);
-            c.u64(consumed).u8(stop_sent ? 1 : 0);
-            channel_->send(c);
-            credited = consumed;
-        }
+        if (consumed - credited >= kCreditEvery || consumed_bytes - credited_bytes >= kCreditEveryBytes) credit();
         if (dead) {
             std::string how = death();
             if (timed_out) {

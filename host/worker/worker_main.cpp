@@ -28,7 +28,11 @@ namespace {
 using namespace ats;
 using wire::Type;
 
-constexpr uint64_t kWindow = 256; // results in flight per call before the plugin waits
+// In flight per call (sent, not yet consumed by the host's caller) before the plugin waits:
+// whichever bound is reached first. The count bounds the read-ahead past a STOP; the bytes bound
+// the memory of large results.
+constexpr uint64_t kWindow = 1024;
+constexpr uint64_t kWindowBytes = 1024 * 1024;
 
 class Worker {
 public:
@@ -53,9 +57,11 @@ public:
                 case Type::h_credit: {
                     uint64_t consumed = in.u64();
                     bool stop = in.u8() != 0;
+                    uint64_t consumed_bytes = in.u64();
                     if (auto c = find(in.id())) {
                         std::lock_guard<std::mutex> lock(c->mu);
                         c->consumed = std::max(c->consumed, consumed);
+                        c->consumed_bytes = std::max(c->consumed_bytes, consumed_bytes);
                         c->stop = c->stop || stop;
                         c->cv.notify_all();
                     }
@@ -112,30 +118,40 @@ private:
         worker::WorkerCall *call;
     };
 
-    static constexpr size_t kFlushBytes = 32 * 1024;
+    static constexpr size_t kFlushBytes = 64 * 1024;
 
-    // Writes the call's pending frames (plus `tail`, e.g. w_done) in one write, in call order.
+    // Writes the call's pending batch (plus `tail`, e.g. w_done) in one write, in call order.
     void flush(worker::WorkerCall &c, const std::string &tail = {}) {
         std::lock_guard<std::mutex> order(c.send_mu);
         std::string batch;
         {
             std::lock_guard<std::mutex> lock(c.mu);
-            batch.swap(c.pending);
+            batch = c.pending.take(c.id);
         }
         batch += tail;
         if (!batch.empty()) channel_.send_raw(batch);
     }
 
-    // Queues one result frame; false when the host asked to stop (the frame is then queued only
+    static bool window_full(const worker::WorkerCall &c) {
+        return c.sent - c.consumed >= kWindow || c.sent_bytes - c.consumed_bytes >= kWindowBytes;
+    }
+
+    // Adds an item to the pending batch (c.mu held).
+    static wire::Batch &begin_item(worker::WorkerCall &c, Type type) {
+        if (c.pending.empty()) c.first_pending = std::chrono::steady_clock::now();
+        return c.pending.begin(type);
+    }
+
+    // Queues one result; false when the host asked to stop (the result is then queued only
     // when the plugin ignores STOP, marked after_stop so the host can tell).
     static bool queue_result(SinkCtx *s, Type type, std::string_view a, std::string_view b) {
         auto &c = *s->call;
         std::unique_lock<std::mutex> lock(c.mu);
-        if (!c.stop && c.sent - c.consumed >= kWindow) {
+        if (!c.stop && window_full(c)) {
             lock.unlock();
             s->self->flush(c); // what the host has not seen yet, it cannot credit
             lock.lock();
-            c.cv.wait(lock, [&] { return c.stop || c.sent - c.consumed < kWindow; });
+            c.cv.wait(lock, [&] { return c.stop || !window_full(c); });
         }
         bool after_stop = false;
         if (c.stop) {
@@ -148,13 +164,13 @@ private:
         }
         c.last_dropped = false;
         ++c.sent;
-        wire::Out out(type, c.id);
-        out.str(a);
-        if (type == Type::w_blob) out.str(b);
-        out.u8(after_stop ? 1 : 0);
+        c.sent_bytes += a.size() + b.size();
         bool first = c.pending.empty();
-        if (first) c.first_pending = std::chrono::steady_clock::now();
-        c.pending += out.frame();
+        auto &item = begin_item(c, type);
+        item.str(a);
+        if (type == Type::w_blob) item.str(b);
+        item.u8(after_stop ? 1 : 0);
+        c.pending.end();
         bool big = c.pending.size() >= kFlushBytes;
         bool wake = first && c.sent >= 2; // a stream: its results must not wait for the end
         // The host's consumer takes no more than max_results: stop the plugin now, not when the
@@ -192,22 +208,20 @@ private:
     }
     // Travels in order with the results; it names how many results preceded it, so the host
     // takes it only when that result is the last one it consumed.
+    // Travels in order with the results; it names how many results preceded it, so the host
+    // takes it only when that result is the last one it consumed.
     static void sink_position(void *user, const char *position, size_t len) {
-        auto *s = static_cast<SinkCtx *>(user);
-        std::lock_guard<std::mutex> lock(s->call->mu);
-        if (s->call->last_dropped) return;
-        wire::Out out(Type::w_position, s->call->id);
-        out.u64(s->call->sent).str(std::string_view(position ? position : "", position ? len : 0));
-        if (s->call->pending.empty()) s->call->first_pending = std::chrono::steady_clock::now();
-        s->call->pending += out.frame();
+        auto &c = *static_cast<SinkCtx *>(user)->call;
+        std::lock_guard<std::mutex> lock(c.mu);
+        if (c.last_dropped) return;
+        begin_item(c, Type::w_position).u64(c.sent).str(std::string_view(position ? position : "", position ? len : 0));
+        c.pending.end();
     }
     static void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
-        auto *s = static_cast<SinkCtx *>(user);
-        wire::Out out(Type::w_progress, s->call->id);
-        out.str(phase ? phase : "").i64(done).i64(total);
-        std::lock_guard<std::mutex> lock(s->call->mu);
-        if (s->call->pending.empty()) s->call->first_pending = std::chrono::steady_clock::now();
-        s->call->pending += out.frame();
+        auto &c = *static_cast<SinkCtx *>(user)->call;
+        std::lock_guard<std::mutex> lock(c.mu);
+        begin_item(c, Type::w_progress).str(phase ? phase : "").i64(done).i64(total);
+        c.pending.end();
     }
 
     // Sends what streams have queued for about a millisecond, so a slow stream's records are
