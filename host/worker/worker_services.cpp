@@ -37,6 +37,7 @@ wire::In ServiceClient::wait(uint64_t id, wire::Out &out) {
     auto &slot = slots_[id];
     lock.unlock();
     bool sent = channel_.send(out);
+    if (before_wait) before_wait();
     lock.lock();
     cv_.wait(lock, [&] { return slot.done || failed_ || !sent; });
     wire::In reply = std::move(slot.reply);

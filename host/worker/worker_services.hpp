@@ -7,6 +7,7 @@
 #include "ats_plugin.h"
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -38,6 +39,8 @@ public:
     void deliver(wire::In reply);
     // The host is gone: wake every waiter (they fail).
     void fail_all();
+    // Runs before a request waits for its reply (set once, before the first request).
+    std::function<void()> before_wait;
 
 private:
     struct Slot {
