@@ -130,59 +130,139 @@ std::shared_ptr<WorkerProcess::HostCall> WorkerProcess::host_call(uint64_t id) {
     return it == calls_.end() ? nullptr : it->second->host;
 }
 
+namespace {
+// The reader thread leaves the reading to the invoking threads until no call has run this long.
+constexpr auto kReaderIdle = std::chrono::milliseconds(20);
+} // namespace
+
 void WorkerProcess::reader() {
     wire::In in;
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(mu_);
+            while (!eof_ && !(calls_.empty() && std::chrono::steady_clock::now() - last_call_end_ >= kReaderIdle))
+                reader_cv_.wait_for(lock, kReaderIdle);
+        }
+        if (!channel_->frame_buffered() && !channel_->wait_readable(static_cast<int>(kReaderIdle.count()))) continue;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (reading_ || (!eof_ && !calls_.empty())) continue; // a call's thread reads
+            reading_ = true;
+        }
+        bool ok = channel_->receive(in);
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            reading_ = false;
+        }
+        if (!ok) break;
+        try {
+            dispatch(in);
+        } catch (const wire::Truncated &) { // a corrupt stream: treat the worker as dead
+            ::kill(pid_, SIGKILL);
+            break;
+        }
+    }
+    on_dead();
+}
+
+bool WorkerProcess::read_for(PendingCall &pc, std::chrono::milliseconds wait) {
+    {
+        std::lock_guard<std::mutex> lock(pc.mu);
+        if (!pc.frames.empty() || pc.dead) return false; // nothing to wait for
+    }
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (reading_ || eof_) return false;
+        reading_ = true;
+    }
+    auto until = std::chrono::steady_clock::now() + wait;
+    bool eof = false;
     try {
-        while (channel_->receive(in)) {
-            switch (in.type()) {
-            case Type::w_ready: {
-                std::lock_guard<std::mutex> lock(mu_);
-                startup_state_ = 1;
-                cv_.notify_all();
+        for (;;) {
+            {
+                std::lock_guard<std::mutex> lock(pc.mu);
+                if (!pc.frames.empty() || pc.dead) break;
+            }
+            if (!channel_->frame_buffered()) {
+                auto left =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+                if (left.count() <= 0 || !channel_->wait_readable(static_cast<int>(left.count()) + 1)) break;
+            }
+            wire::In in;
+            if (!channel_->receive(in)) {
+                eof = true;
                 break;
             }
-            case Type::w_load_failed: {
-                std::lock_guard<std::mutex> lock(mu_);
-                startup_state_ = -1;
-                startup_message_ = std::string(in.str());
-                cv_.notify_all();
-                break;
-            }
-            case Type::w_created: {
-                std::lock_guard<std::mutex> lock(mu_);
-                create_status_ = in.i32();
-                create_retryable_ = in.i32();
-                startup_message_ = std::string(in.str());
-                startup_state_ = 2;
-                cv_.notify_all();
-                break;
-            }
-            case Type::w_service: run_service(std::make_unique<wire::In>(std::move(in))); break;
-            case Type::w_record:
-            case Type::w_blob:
-            case Type::w_progress:
-            case Type::w_position:
-            case Type::w_batch:
-            case Type::w_done: {
-                std::shared_ptr<PendingCall> pc;
-                {
-                    std::lock_guard<std::mutex> lock(mu_);
-                    auto it = calls_.find(in.id());
-                    if (it != calls_.end()) pc = it->second;
-                }
-                if (!pc) break; // a call the host already gave up on
-                std::lock_guard<std::mutex> lock(pc->mu);
-                pc->frames.push_back(std::move(in));
-                pc->cv.notify_one();
-                break;
-            }
-            default: break;
-            }
+            dispatch(in);
         }
     } catch (const wire::Truncated &) { // a corrupt stream: treat the worker as dead
         ::kill(pid_, SIGKILL);
+        eof = true;
     }
-    on_dead();
+    std::shared_ptr<PendingCall> next;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        reading_ = false;
+        if (eof) eof_ = true;
+        for (auto &kv : calls_) // another call's thread takes over the reading
+            if (kv.second.get() != &pc) {
+                next = kv.second;
+                break;
+            }
+    }
+    if (eof) reader_cv_.notify_all(); // the reader thread sees the end and reaps the process
+    if (next) {
+        std::lock_guard<std::mutex> lock(next->mu);
+        next->cv.notify_one();
+    }
+    return true;
+}
+
+void WorkerProcess::dispatch(wire::In &in) {
+    switch (in.type()) {
+    case Type::w_ready: {
+        std::lock_guard<std::mutex> lock(mu_);
+        startup_state_ = 1;
+        cv_.notify_all();
+        break;
+    }
+    case Type::w_load_failed: {
+        std::lock_guard<std::mutex> lock(mu_);
+        startup_state_ = -1;
+        startup_message_ = std::string(in.str());
+        cv_.notify_all();
+        break;
+    }
+    case Type::w_created: {
+        std::lock_guard<std::mutex> lock(mu_);
+        create_status_ = in.i32();
+        create_retryable_ = in.i32();
+        startup_message_ = std::string(in.str());
+        startup_state_ = 2;
+        cv_.notify_all();
+        break;
+    }
+    case Type::w_service: run_service(std::make_unique<wire::In>(std::move(in))); break;
+    case Type::w_record:
+    case Type::w_blob:
+    case Type::w_progress:
+    case Type::w_position:
+    case Type::w_batch:
+    case Type::w_done: {
+        std::shared_ptr<PendingCall> pc;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            auto it = calls_.find(in.id());
+            if (it != calls_.end()) pc = it->second;
+        }
+        if (!pc) break; // a call the host already gave up on
+        std::lock_guard<std::mutex> lock(pc->mu);
+        pc->frames.push_back(std::move(in));
+        pc->cv.notify_one();
+        break;
+    }
+    default: break;
+    }
 }
 
 void WorkerProcess::on_dead() {
@@ -263,6 +343,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
         ~Unregister() {
             std::lock_guard<std::mutex> lock(w->mu_);
             w->calls_.erase(id);
+            w->last_call_end_ = std::chrono::steady_clock::now();
         }
     } unregister{this, hc.id};
 
@@ -346,8 +427,12 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
     for (;;) {
         bool dead;
         {
+            // Read the socket on this thread when nobody else does: this call's frames then
+            // reach it without a hand-off; otherwise wait for them or for the reading to be free.
+            read_for(*pc, std::chrono::milliseconds(20));
             std::unique_lock<std::mutex> lock(pc->mu);
-            pc->cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return !pc->frames.empty() || pc->dead; });
+            pc->cv.wait_for(lock, std::chrono::milliseconds(20),
+                            [&] { return !pc->frames.empty() || pc->dead || (!reading_ && !eof_); });
             batch.swap(pc->frames);
             dead = pc->dead && batch.empty();
         }

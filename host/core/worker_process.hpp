@@ -86,6 +86,8 @@ private:
     struct PendingCall; // frames routed to an invoking thread
     explicit WorkerProcess(Config config);
     void reader();
+    void dispatch(wire::In &in); // one frame read by whichever thread reads
+    bool read_for(PendingCall &pc, std::chrono::milliseconds wait);
     void on_dead();
     void run_service(std::unique_ptr<wire::In> frame);
     void post_service(std::function<void()> job);
@@ -106,6 +108,14 @@ private:
     uint64_t next_call_ = 0;
     std::map<uint64_t, std::shared_ptr<PendingCall>> calls_;
     std::set<ats_lock_t *> locks_; // held through this worker: released when it dies
+
+    // Who reads the socket: while calls run, one of their invoking threads (read_for), so a
+    // call's frames reach it without a hand-off; the reader thread when no call has run for a
+    // while (startup, service requests outside calls) and at the end of the stream.
+    std::atomic<bool> reading_{false}; // a thread is reading (changed under mu_)
+    std::atomic<bool> eof_{false};     // a reader saw the end: the reader thread takes over
+    std::condition_variable reader_cv_;
+    std::chrono::steady_clock::time_point last_call_end_{};
 
     // Service threads: service calls block (HTTP), so they never run on the reader thread.
     std::mutex pool_mu_;

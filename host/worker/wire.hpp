@@ -211,6 +211,10 @@ public:
     bool send_raw(const std::string &frames);
     // False on end of stream or a corrupt length.
     bool receive(In &in);
+    // True when a whole frame is buffered (receive() then does not wait for the peer).
+    bool frame_buffered() const;
+    // Waits up to timeout_ms until the socket has bytes or is closed; false on timeout.
+    bool wait_readable(int timeout_ms) const;
     // Wakes a blocked receive() (it then returns false) without closing the descriptor.
     void shutdown();
     int fd() const { return fd_; }
