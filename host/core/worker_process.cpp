@@ -199,16 +199,33 @@ bool WorkerProcess::read_for(PendingCall &pc, std::chrono::milliseconds wait) {
         ::kill(pid_, SIGKILL);
         eof = true;
     }
+    try { // hand out what has arrived already: those calls need no reader to be woken for it
+        while (!eof && channel_->frame_buffered()) {
+            wire::In in;
+            if (!channel_->receive(in))
+                eof = true;
+            else
+                dispatch(in);
+        }
+    } catch (const wire::Truncated &) {
+        ::kill(pid_, SIGKILL);
+        eof = true;
+    }
     std::shared_ptr<PendingCall> next;
     {
         std::lock_guard<std::mutex> lock(mu_);
         reading_ = false;
         if (eof) eof_ = true;
-        for (auto &kv : calls_) // another call's thread takes over the reading
-            if (kv.second.get() != &pc) {
+        // A call still waiting for its frames takes over the reading (one with frames in hand
+        // reads again when it has handled them).
+        for (auto &kv : calls_) {
+            if (kv.second.get() == &pc) continue;
+            std::lock_guard<std::mutex> l(kv.second->mu);
+            if (kv.second->frames.empty() && !kv.second->dead) {
                 next = kv.second;
                 break;
             }
+        }
     }
     if (eof) reader_cv_.notify_all(); // the reader thread sees the end and reaps the process
     if (next) {
