@@ -84,7 +84,7 @@ std::shared_ptr<WorkerProcess> WorkerProcess::start(const Config &config, const 
     };
     if (auto why = wait_state(1); !why.empty()) fail(why, ATS_ERR_INTERNAL);
     wire::Out create(Type::h_create, 0);
-    create.str(config.tenant_id).str(config_json);
+    create.str(config.tenant_id).str(config_json).i64(config.fixed_now_ms).i32(config.max_concurrency);
     w->channel_->send(create);
     if (auto why = wait_state(2); !why.empty()) fail(why, ATS_ERR_INTERNAL);
     if (w->create_status_ != ATS_OK) {

@@ -43,6 +43,10 @@ public:
         std::string worker_path, plugin_path, tenant_id, provider;
         const ats_host_services_t *services = nullptr; // the tenant's table; outlives this object
         std::chrono::milliseconds start_timeout{30000};
+        // Answered by the worker itself (no round trip): the values the tenant's own
+        // now_unix_ms and max_concurrency give. fixed_now_ms -1 = the system clock.
+        int64_t fixed_now_ms = -1;
+        int32_t max_concurrency = 1;
     };
     // Starts the worker, loads the plugin and creates the instance. Throws HostError(plugin)
     // naming the provider, tenant and file when any of it fails (including a crash).

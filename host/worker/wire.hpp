@@ -15,7 +15,8 @@ namespace ats::wire {
 
 // Frame types. Host -> worker start with H, worker -> host with W. Values are frozen: append only.
 enum class Type : uint8_t {
-    h_create = 1,        // id 0; tenant, config                      -> w_created
+    h_create = 1,        // id 0; tenant, config, i64 fixed_now_ms (-1 = system clock),
+                         //   i32 max_concurrency                    -> w_created
     h_invoke = 2,        // id call; operation, args, request_id, u8 accepts_blob, u8 accepts_position,
                          //   u64 max_results (0 = no limit)
     h_credit = 3,        // id call; u64 results consumed, u8 stop, u64 their bytes (flow control, STOP)

@@ -91,6 +91,8 @@ private:
         switch (in.type()) {
         case Type::h_create: {
             std::string tenant(in.str()), config(in.str());
+            services_client_.fixed_now_ms = in.i64();
+            services_client_.max_concurrency = in.i32();
             std::thread([this, tenant, config] { create(tenant, config); }).detach();
             break;
         }

@@ -41,6 +41,9 @@ public:
     void fail_all();
     // Runs before a request waits for its reply (set once, before the first request).
     std::function<void()> before_wait;
+    // Answered here without a round trip (h_create carries them; set before create() runs).
+    int64_t fixed_now_ms = -1; // -1: the system clock
+    int32_t max_concurrency = 1;
 
 private:
     struct Slot {
