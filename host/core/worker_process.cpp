@@ -143,7 +143,9 @@ void WorkerProcess::reader() {
             while (!eof_ && !(calls_.empty() && std::chrono::steady_clock::now() - last_call_end_ >= kReaderIdle))
                 reader_cv_.wait_for(lock, kReaderIdle);
         }
-        if (!channel_->frame_buffered() && !channel_->wait_readable(static_cast<int>(kReaderIdle.count()))) continue;
+        // Idle: sleeps until bytes arrive or the worker closes (a call starting meanwhile reads on
+        // its own thread; this one then finds the reading taken and waits again above).
+        if (!channel_->frame_buffered() && !channel_->wait_readable(-1)) continue;
         {
             std::lock_guard<std::mutex> lock(mu_);
             if (reading_ || (!eof_ && !calls_.empty())) continue; // a call's thread reads
