@@ -152,10 +152,7 @@ void WorkerProcess::reader() {
             reading_ = true;
         }
         bool ok = channel_->receive(in);
-        {
-            std::lock_guard<std::mutex> lock(mu_);
-            reading_ = false;
-        }
+        release_reading(nullptr, false);
         if (!ok) break;
         try {
             dispatch(in);
@@ -213,6 +210,11 @@ bool WorkerProcess::read_for(PendingCall &pc, std::chrono::milliseconds wait) {
         ::kill(pid_, SIGKILL);
         eof = true;
     }
+    release_reading(&pc, eof);
+    return true;
+}
+
+void WorkerProcess::release_reading(const PendingCall *self, bool eof) {
     std::shared_ptr<PendingCall> next;
     {
         std::lock_guard<std::mutex> lock(mu_);
@@ -221,7 +223,7 @@ bool WorkerProcess::read_for(PendingCall &pc, std::chrono::milliseconds wait) {
         // A call still waiting for its frames takes over the reading (one with frames in hand
         // reads again when it has handled them).
         for (auto &kv : calls_) {
-            if (kv.second.get() == &pc) continue;
+            if (kv.second.get() == self) continue;
             std::lock_guard<std::mutex> l(kv.second->mu);
             if (kv.second->frames.empty() && !kv.second->dead) {
                 next = kv.second;
@@ -234,7 +236,6 @@ bool WorkerProcess::read_for(PendingCall &pc, std::chrono::milliseconds wait) {
         std::lock_guard<std::mutex> lock(next->mu);
         next->cv.notify_one();
     }
-    return true;
 }
 
 void WorkerProcess::dispatch(wire::In &in) {

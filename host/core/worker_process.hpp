@@ -92,6 +92,8 @@ private:
     void reader();
     void dispatch(wire::In &in); // one frame read by whichever thread reads
     bool read_for(PendingCall &pc, std::chrono::milliseconds wait);
+    // Gives up the reading; a call other than `self` still waiting for frames takes it over.
+    void release_reading(const PendingCall *self, bool eof);
     void on_dead();
     void run_service(std::unique_ptr<wire::In> frame);
     void post_service(std::function<void()> job);
