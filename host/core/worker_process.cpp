@@ -393,7 +393,11 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
     auto consumed_one = [&](int32_t more, size_t bytes) {
         ++consumed;
         consumed_bytes += bytes;
-        if (more == ATS_SINK_CONTINUE || stop_sent) return;
+        if (more == ATS_SINK_CONTINUE || stop_sent) {
+            // Credit while a batch is being handed out, not after it: the worker keeps producing.
+            if (consumed - credited >= kCreditEvery || consumed_bytes - credited_bytes >= kCreditEveryBytes) credit();
+            return;
+        }
         stop_sent = true;
         credit();
     };
