@@ -59,6 +59,8 @@ public:
 
     // Wall clock in ms since the epoch; env ATS_HOST_FIXED_NOW_MS pins it (tests).
     int64_t now_unix_ms() const;
+    // The pinned time of now_unix_ms(), or -1 when it follows the system clock.
+    int64_t fixed_now_ms() const { return fixed_now_ms_; }
 
 private:
     Options options_;

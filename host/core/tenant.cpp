@@ -360,6 +360,8 @@ std::shared_ptr<Tenant> Tenant::open(std::shared_ptr<HostEnvironment> env, std::
         wc.tenant_id = manifest.tenant_id;
         wc.provider = plugin->provider();
         wc.services = &tn->services_;
+        wc.fixed_now_ms = env->fixed_now_ms();
+        wc.max_concurrency = manifest.host.max_concurrency;
         Tenant *raw = tn.get();
         auto log = [raw](int level, const std::string &m) {
             raw->env_->logger().write(level, {raw->manifest_.tenant_id, raw->plugin_->provider(), ""}, m);

@@ -25,7 +25,9 @@ struct WorkerProcess::PendingCall {
 };
 
 namespace {
-constexpr uint64_t kCreditEvery = 64; // consumed results between two credit frames
+// Consumed results (or bytes) between two credit frames: a quarter of the worker's window.
+constexpr uint64_t kCreditEvery = 256;
+constexpr uint64_t kCreditEveryBytes = 256 * 1024;
 
 using ats::sdk::fill_error;
 } // namespace
@@ -82,7 +84,7 @@ std::shared_ptr<WorkerProcess> WorkerProcess::start(const Config &config, const 
     };
     if (auto why = wait_state(1); !why.empty()) fail(why, ATS_ERR_INTERNAL);
     wire::Out create(Type::h_create, 0);
-    create.str(config.tenant_id).str(config_json);
+    create.str(config.tenant_id).str(config_json).i64(config.fixed_now_ms).i32(config.max_concurrency);
     w->channel_->send(create);
     if (auto why = wait_state(2); !why.empty()) fail(why, ATS_ERR_INTERNAL);
     if (w->create_status_ != ATS_OK) {
@@ -128,58 +130,159 @@ std::shared_ptr<WorkerProcess::HostCall> WorkerProcess::host_call(uint64_t id) {
     return it == calls_.end() ? nullptr : it->second->host;
 }
 
+namespace {
+// The reader thread leaves the reading to the invoking threads until no call has run this long.
+constexpr auto kReaderIdle = std::chrono::milliseconds(20);
+} // namespace
+
 void WorkerProcess::reader() {
     wire::In in;
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(mu_);
+            while (!eof_ && !(calls_.empty() && std::chrono::steady_clock::now() - last_call_end_ >= kReaderIdle))
+                reader_cv_.wait_for(lock, kReaderIdle);
+        }
+        // Idle: sleeps until bytes arrive or the worker closes (a call starting meanwhile reads on
+        // its own thread; this one then finds the reading taken and waits again above).
+        if (!channel_->frame_buffered() && !channel_->wait_readable(-1)) continue;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (reading_ || (!eof_ && !calls_.empty())) continue; // a call's thread reads
+            reading_ = true;
+        }
+        bool ok = channel_->receive(in);
+        release_reading(nullptr, false);
+        if (!ok) break;
+        try {
+            dispatch(in);
+        } catch (const wire::Truncated &) { // a corrupt stream: treat the worker as dead
+            ::kill(pid_, SIGKILL);
+            break;
+        }
+    }
+    on_dead();
+}
+
+bool WorkerProcess::read_for(PendingCall &pc, std::chrono::milliseconds wait) {
+    {
+        std::lock_guard<std::mutex> lock(pc.mu);
+        if (!pc.frames.empty() || pc.dead) return false; // nothing to wait for
+    }
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (reading_ || eof_) return false;
+        reading_ = true;
+    }
+    auto until = std::chrono::steady_clock::now() + wait;
+    bool eof = false;
     try {
-        while (channel_->receive(in)) {
-            switch (in.type()) {
-            case Type::w_ready: {
-                std::lock_guard<std::mutex> lock(mu_);
-                startup_state_ = 1;
-                cv_.notify_all();
+        for (;;) {
+            {
+                std::lock_guard<std::mutex> lock(pc.mu);
+                if (!pc.frames.empty() || pc.dead) break;
+            }
+            if (!channel_->frame_buffered()) {
+                auto left =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+                if (left.count() <= 0 || !channel_->wait_readable(static_cast<int>(left.count()) + 1)) break;
+            }
+            wire::In in;
+            if (!channel_->receive(in)) {
+                eof = true;
                 break;
             }
-            case Type::w_load_failed: {
-                std::lock_guard<std::mutex> lock(mu_);
-                startup_state_ = -1;
-                startup_message_ = std::string(in.str());
-                cv_.notify_all();
-                break;
-            }
-            case Type::w_created: {
-                std::lock_guard<std::mutex> lock(mu_);
-                create_status_ = in.i32();
-                create_retryable_ = in.i32();
-                startup_message_ = std::string(in.str());
-                startup_state_ = 2;
-                cv_.notify_all();
-                break;
-            }
-            case Type::w_service: run_service(std::make_unique<wire::In>(std::move(in))); break;
-            case Type::w_record:
-            case Type::w_blob:
-            case Type::w_progress:
-            case Type::w_position:
-            case Type::w_done: {
-                std::shared_ptr<PendingCall> pc;
-                {
-                    std::lock_guard<std::mutex> lock(mu_);
-                    auto it = calls_.find(in.id());
-                    if (it != calls_.end()) pc = it->second;
-                }
-                if (!pc) break; // a call the host already gave up on
-                std::lock_guard<std::mutex> lock(pc->mu);
-                pc->frames.push_back(std::move(in));
-                pc->cv.notify_one();
-                break;
-            }
-            default: break;
-            }
+            dispatch(in);
         }
     } catch (const wire::Truncated &) { // a corrupt stream: treat the worker as dead
         ::kill(pid_, SIGKILL);
+        eof = true;
     }
-    on_dead();
+    try { // hand out what has arrived already: those calls need no reader to be woken for it
+        while (!eof && channel_->frame_buffered()) {
+            wire::In in;
+            if (!channel_->receive(in))
+                eof = true;
+            else
+                dispatch(in);
+        }
+    } catch (const wire::Truncated &) {
+        ::kill(pid_, SIGKILL);
+        eof = true;
+    }
+    release_reading(&pc, eof);
+    return true;
+}
+
+void WorkerProcess::release_reading(const PendingCall *self, bool eof) {
+    std::shared_ptr<PendingCall> next;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        reading_ = false;
+        if (eof) eof_ = true;
+        // A call still waiting for its frames takes over the reading (one with frames in hand
+        // reads again when it has handled them).
+        for (auto &kv : calls_) {
+            if (kv.second.get() == self) continue;
+            std::lock_guard<std::mutex> l(kv.second->mu);
+            if (kv.second->frames.empty() && !kv.second->dead) {
+                next = kv.second;
+                break;
+            }
+        }
+    }
+    if (eof) reader_cv_.notify_all(); // the reader thread sees the end and reaps the process
+    if (next) {
+        std::lock_guard<std::mutex> lock(next->mu);
+        next->cv.notify_one();
+    }
+}
+
+void WorkerProcess::dispatch(wire::In &in) {
+    switch (in.type()) {
+    case Type::w_ready: {
+        std::lock_guard<std::mutex> lock(mu_);
+        startup_state_ = 1;
+        cv_.notify_all();
+        break;
+    }
+    case Type::w_load_failed: {
+        std::lock_guard<std::mutex> lock(mu_);
+        startup_state_ = -1;
+        startup_message_ = std::string(in.str());
+        cv_.notify_all();
+        break;
+    }
+    case Type::w_created: {
+        std::lock_guard<std::mutex> lock(mu_);
+        create_status_ = in.i32();
+        create_retryable_ = in.i32();
+        startup_message_ = std::string(in.str());
+        startup_state_ = 2;
+        cv_.notify_all();
+        break;
+    }
+    case Type::w_service: run_service(std::make_unique<wire::In>(std::move(in))); break;
+    case Type::w_record:
+    case Type::w_blob:
+    case Type::w_progress:
+    case Type::w_position:
+    case Type::w_batch:
+    case Type::w_done: {
+        std::shared_ptr<PendingCall> pc;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            auto it = calls_.find(in.id());
+            if (it != calls_.end()) pc = it->second;
+        }
+        if (!pc) break; // a call the host already gave up on
+        std::lock_guard<std::mutex> lock(pc->mu);
+        pc->frames.push_back(std::move(in));
+        pc->cv.notify_one();
+        break;
+    }
+    default: break;
+    }
 }
 
 void WorkerProcess::on_dead() {
@@ -260,6 +363,7 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
         ~Unregister() {
             std::lock_guard<std::mutex> lock(w->mu_);
             w->calls_.erase(id);
+            w->last_call_end_ = std::chrono::steady_clock::now();
         }
     } unregister{this, hc.id};
 
@@ -274,80 +378,105 @@ int32_t WorkerProcess::invoke(const Call &call, const std::string &operation, co
         .u64(call.max_results);
     channel_->send(out); // a failure shows as the worker's death below
 
-    uint64_t consumed = 0, credited = 0;
+    uint64_t consumed = 0, credited = 0, consumed_bytes = 0, credited_bytes = 0;
     bool stop_sent = false, cancel_sent = false, timed_out = false;
     std::chrono::steady_clock::time_point cancel_at{};
-    // One result consumed; the first one the sink refuses sends STOP with the credit, so the
-    // worker stops producing (results already in flight are dropped in the loop below).
-    auto consumed_one = [&](int32_t more) {
-        ++consumed;
-        if (more == ATS_SINK_CONTINUE || stop_sent) return;
-        stop_sent = true;
+    auto credit = [&] {
         wire::Out c(Type::h_credit, hc.id);
-        c.u64(consumed).u8(1);
+        c.u64(consumed).u8(stop_sent ? 1 : 0).u64(consumed_bytes);
         channel_->send(c);
         credited = consumed;
+        credited_bytes = consumed_bytes;
+    };
+    // One result consumed; the first one the sink refuses sends STOP with the credit, so the
+    // worker stops producing (results already in flight are dropped in the loop below).
+    auto consumed_one = [&](int32_t more, size_t bytes) {
+        ++consumed;
+        consumed_bytes += bytes;
+        if (more == ATS_SINK_CONTINUE || stop_sent) {
+            // Credit while a batch is being handed out, not after it: the worker keeps producing.
+            if (consumed - credited >= kCreditEvery || consumed_bytes - credited_bytes >= kCreditEveryBytes) credit();
+            return;
+        }
+        stop_sent = true;
+        credit();
+    };
+    // One result, position or progress item (alone or from a batch). True for w_done.
+    int32_t rc = ATS_OK;
+    auto handle = [&](Type type, wire::View &f) {
+        switch (type) {
+        case Type::w_record: {
+            auto json = f.str();
+            bool after_stop = f.u8() != 0;
+            if (stop_sent && !after_stop) break; // was in flight when we said stop
+            consumed_one(sink.record(sink.user, json.data(), json.size()), json.size());
+            break;
+        }
+        case Type::w_blob: {
+            auto meta = f.str();
+            auto data = f.str();
+            bool after_stop = f.u8() != 0;
+            if (stop_sent && !after_stop) break;
+            int32_t more = sink.blob ? sink.blob(sink.user, meta.data(), meta.size(),
+                                                 reinterpret_cast<const uint8_t *>(data.data()), data.size())
+                                     : ATS_SINK_STOP;
+            consumed_one(more, meta.size() + data.size());
+            break;
+        }
+        case Type::w_position: {
+            uint64_t after = f.u64();
+            auto position = f.str();
+            // Only the position of the last result consumed (not of one dropped after STOP).
+            if (wants_position && after == consumed) sink.position(sink.user, position.data(), position.size());
+            break;
+        }
+        case Type::w_progress: {
+            std::string phase(f.str());
+            int64_t done = f.i64(), total = f.i64();
+            if (sink.progress) sink.progress(sink.user, phase.c_str(), done, total);
+            break;
+        }
+        case Type::w_done: {
+            rc = f.i32();
+            int32_t retryable = f.i32();
+            std::string msg(f.str());
+            if (rc != ATS_OK) fill_error(err, rc, msg, retryable != 0);
+            return true;
+        }
+        default: break;
+        }
+        return false;
     };
     std::deque<wire::In> batch;
     for (;;) {
         bool dead;
         {
+            // Read the socket on this thread when nobody else does: this call's frames then
+            // reach it without a hand-off; otherwise wait for them or for the reading to be free.
+            read_for(*pc, std::chrono::milliseconds(20));
             std::unique_lock<std::mutex> lock(pc->mu);
-            pc->cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return !pc->frames.empty() || pc->dead; });
+            pc->cv.wait_for(lock, std::chrono::milliseconds(20),
+                            [&] { return !pc->frames.empty() || pc->dead || (!reading_ && !eof_); });
             batch.swap(pc->frames);
             dead = pc->dead && batch.empty();
         }
-        for (auto &f : batch) {
-            switch (f.type()) {
-            case Type::w_record: {
-                auto json = f.str();
-                bool after_stop = f.u8() != 0;
-                if (stop_sent && !after_stop) break; // was in flight when we said stop
-                int32_t more = sink.record(sink.user, json.data(), json.size());
-                consumed_one(more);
-                break;
+        try {
+            for (auto &frame : batch) {
+                wire::View f = frame.rest();
+                if (frame.type() != Type::w_batch) {
+                    if (handle(frame.type(), f)) return rc;
+                    continue;
+                }
+                while (!f.at_end()) {
+                    wire::View item(f.take(f.u32()));
+                    handle(static_cast<Type>(item.u8()), item);
+                }
             }
-            case Type::w_blob: {
-                auto meta = f.str();
-                auto data = f.str();
-                bool after_stop = f.u8() != 0;
-                if (stop_sent && !after_stop) break;
-                int32_t more = sink.blob ? sink.blob(sink.user, meta.data(), meta.size(),
-                                                     reinterpret_cast<const uint8_t *>(data.data()), data.size())
-                                         : ATS_SINK_STOP;
-                consumed_one(more);
-                break;
-            }
-            case Type::w_position: {
-                uint64_t after = f.u64();
-                auto position = f.str();
-                // Only the position of the last result consumed (not of one dropped after STOP).
-                if (wants_position && after == consumed) sink.position(sink.user, position.data(), position.size());
-                break;
-            }
-            case Type::w_progress: {
-                std::string phase(f.str());
-                int64_t done = f.i64(), total = f.i64();
-                if (sink.progress) sink.progress(sink.user, phase.c_str(), done, total);
-                break;
-            }
-            case Type::w_done: {
-                int32_t rc = f.i32();
-                int32_t retryable = f.i32();
-                std::string msg(f.str());
-                if (rc != ATS_OK) fill_error(err, rc, msg, retryable != 0);
-                return rc;
-            }
-            default: break;
-            }
+        } catch (const wire::Truncated &) { // a corrupt stream: the worker is not trusted further
+            kill("corrupt frame");
         }
         batch.clear();
-        if (consumed - credited >= kCreditEvery) {
-            wire::Out c(Type::h_credit, hc.id);
-            c.u64(consumed).u8(stop_sent ? 1 : 0);
-            channel_->send(c);
-            credited = consumed;
-        }
+        if (consumed - credited >= kCreditEvery || consumed_bytes - credited_bytes >= kCreditEveryBytes) credit();
         if (dead) {
             std::string how = death();
             if (timed_out) {

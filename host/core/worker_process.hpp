@@ -43,6 +43,10 @@ public:
         std::string worker_path, plugin_path, tenant_id, provider;
         const ats_host_services_t *services = nullptr; // the tenant's table; outlives this object
         std::chrono::milliseconds start_timeout{30000};
+        // Answered by the worker itself (no round trip): the values the tenant's own
+        // now_unix_ms and max_concurrency give. fixed_now_ms -1 = the system clock.
+        int64_t fixed_now_ms = -1;
+        int32_t max_concurrency = 1;
     };
     // Starts the worker, loads the plugin and creates the instance. Throws HostError(plugin)
     // naming the provider, tenant and file when any of it fails (including a crash).
@@ -86,6 +90,10 @@ private:
     struct PendingCall; // frames routed to an invoking thread
     explicit WorkerProcess(Config config);
     void reader();
+    void dispatch(wire::In &in); // one frame read by whichever thread reads
+    bool read_for(PendingCall &pc, std::chrono::milliseconds wait);
+    // Gives up the reading; a call other than `self` still waiting for frames takes it over.
+    void release_reading(const PendingCall *self, bool eof);
     void on_dead();
     void run_service(std::unique_ptr<wire::In> frame);
     void post_service(std::function<void()> job);
@@ -106,6 +114,14 @@ private:
     uint64_t next_call_ = 0;
     std::map<uint64_t, std::shared_ptr<PendingCall>> calls_;
     std::set<ats_lock_t *> locks_; // held through this worker: released when it dies
+
+    // Who reads the socket: while calls run, one of their invoking threads (read_for), so a
+    // call's frames reach it without a hand-off; the reader thread when no call has run for a
+    // while (startup, service requests outside calls) and at the end of the stream.
+    std::atomic<bool> reading_{false}; // a thread is reading (changed under mu_)
+    std::atomic<bool> eof_{false};     // a reader saw the end: the reader thread takes over
+    std::condition_variable reader_cv_;
+    std::chrono::steady_clock::time_point last_call_end_{};
 
     // Service threads: service calls block (HTTP), so they never run on the reader thread.
     std::mutex pool_mu_;

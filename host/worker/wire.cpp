@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -50,6 +51,19 @@ bool Channel::receive(In &in) {
     in = In(rbuf_.substr(rpos_ + 4, n));
     rpos_ += 4 + static_cast<size_t>(n);
     return true;
+}
+
+bool Channel::frame_buffered() const {
+    if (rbuf_.size() - rpos_ < 4) return false;
+    uint32_t n = 0;
+    std::memcpy(&n, rbuf_.data() + rpos_, 4);
+    return rbuf_.size() - rpos_ >= 4 + static_cast<size_t>(n);
+}
+
+bool Channel::wait_readable(int timeout_ms) const {
+    pollfd p{fd_, POLLIN, 0};
+    int r = ::poll(&p, 1, timeout_ms);
+    return r > 0 || (r < 0 && errno != EINTR);
 }
 
 void Channel::shutdown() { ::shutdown(fd_, SHUT_RDWR); }

@@ -2,9 +2,10 @@
 // sets, and the flow-control window for records sent but not yet consumed by the host.
 #pragma once
 
+#include "wire.hpp"
+
 #include <atomic>
 #include <chrono>
-#include <string>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -16,15 +17,16 @@ struct WorkerCall {
     std::atomic<bool> cancelled{false};
     std::mutex mu;
     std::condition_variable cv;
-    uint64_t sent = 0, consumed = 0; // results
-    bool stop = false;               // the host's consumer wants no more
-    bool stop_reported = false;      // the plugin was told ATS_SINK_STOP once
-    bool last_dropped = false;       // the last result was refused unsent: no position follows it
-    uint64_t max_results = 0;        // the host takes no more (0 = no limit): STOP right after it
-    uint64_t results = 0;            // results queued, control records not counted
-    // Result frames not yet written: sent in one write when large, when the plugin must wait
+    uint64_t sent = 0, consumed = 0;             // results
+    uint64_t sent_bytes = 0, consumed_bytes = 0; // their payload bytes (json, or meta + data)
+    bool stop = false;                           // the host's consumer wants no more
+    bool stop_reported = false;                  // the plugin was told ATS_SINK_STOP once
+    bool last_dropped = false;                   // the last result was refused unsent: no position follows it
+    uint64_t max_results = 0;                    // the host takes no more (0 = no limit): STOP right after it
+    uint64_t results = 0;                        // results queued, control records not counted
+    // Results not yet written, as one w_batch frame: sent when large, when the plugin must wait
     // for credit, when invoke returns (with w_done), or by the flusher after about 1 ms.
-    std::string pending;
+    wire::Batch pending;
     std::chrono::steady_clock::time_point first_pending{};
     std::mutex send_mu; // keeps this call's batches in order
 };

@@ -10,6 +10,8 @@
 
 #include "ats_plugin.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <deque>
@@ -28,61 +30,101 @@ namespace {
 using namespace ats;
 using wire::Type;
 
-constexpr uint64_t kWindow = 256; // results in flight per call before the plugin waits
+// In flight per call (sent, not yet consumed by the host's caller) before the plugin waits:
+// whichever bound is reached first. The count bounds the read-ahead past a STOP; the bytes bound
+// the memory of large results.
+constexpr uint64_t kWindow = 1024;
+constexpr uint64_t kWindowBytes = 1024 * 1024;
 
 class Worker {
 public:
     Worker(int fd, std::shared_ptr<const host::LoadedPlugin> plugin)
         : channel_(fd), services_client_(channel_), plugin_(std::move(plugin)),
-          services_(worker::make_proxy_services(services_client_)) {}
+          services_(worker::make_proxy_services(services_client_)) {
+        services_client_.before_wait = [this] { ensure_reader(); }; // the reply must be read
+    }
 
     wire::Channel &channel() { return channel_; }
 
-    // The reader loop: returns when the host is gone or asked the worker to shut down.
-    void run() {
+    // Reads frames on a pool thread ("the leader"). A frame that starts a call is run right here,
+    // on the thread that read it: a call that never blocks then costs no thread hand-off. Whoever
+    // is about to block while a call runs here (a service waiting for its reply, a result waiting
+    // for credit, or the flusher noticing the call has run for a while) hands the reading to
+    // another pool thread first (ensure_reader), so replies, credits, cancellations and other
+    // calls are still read. Ends the process when the host is gone.
+    void lead() {
         wire::In in;
-        while (channel_.receive(in)) {
+        for (;;) {
+            if (!channel_.receive(in)) break;
             try {
-                switch (in.type()) {
-                case Type::h_create: {
-                    std::string tenant(in.str()), config(in.str());
-                    std::thread([this, tenant, config] { create(tenant, config); }).detach();
-                    break;
+                if (in.type() == Type::h_invoke) {
+                    auto job = start_invoke(in);
+                    inline_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
+                    reader_busy_ = true;
+                    job();
+                    if (!reader_busy_.exchange(false)) return; // another thread reads now
+                    continue;
                 }
-                case Type::h_invoke: start_invoke(in); break;
-                case Type::h_credit: {
-                    uint64_t consumed = in.u64();
-                    bool stop = in.u8() != 0;
-                    if (auto c = find(in.id())) {
-                        std::lock_guard<std::mutex> lock(c->mu);
-                        c->consumed = std::max(c->consumed, consumed);
-                        c->stop = c->stop || stop;
-                        c->cv.notify_all();
-                    }
-                    break;
-                }
-                case Type::h_cancel:
-                    if (auto c = find(in.id())) c->cancelled = true;
-                    break;
-                case Type::h_service_reply: services_client_.deliver(std::move(in)); break;
-                case Type::h_shutdown:
-                    // destroy() may call host services, whose replies this thread must read.
-                    std::thread([this] {
-                        if (instance_) plugin_->entry().destroy(instance_);
-                        instance_ = nullptr;
-                        plugin_.reset(); // deinit
-                        std::fflush(nullptr);
-                        _exit(0);
-                    }).detach();
-                    break;
-                default: break; // unknown frames from a newer host: ignored
-                }
+                dispatch(in);
             } catch (const wire::Truncated &) {
                 std::fprintf(stderr, "ats-plugin-worker: malformed frame from the host; exiting\n");
                 break;
             }
         }
         services_client_.fail_all();
+        std::fflush(nullptr);
+        _exit(0); // the host is gone: no destructors racing with plugin threads
+    }
+
+    // Called before anything that may block while a call runs on the reading thread.
+    void ensure_reader() {
+        if (reader_busy_.load(std::memory_order_relaxed) && reader_busy_.exchange(false)) post([this] { lead(); });
+    }
+
+    void start() {
+        post([this] { lead(); });
+        std::thread([this] { flusher(); }).detach();
+    }
+
+private:
+    void dispatch(wire::In &in) {
+        switch (in.type()) {
+        case Type::h_create: {
+            std::string tenant(in.str()), config(in.str());
+            services_client_.fixed_now_ms = in.i64();
+            services_client_.max_concurrency = in.i32();
+            std::thread([this, tenant, config] { create(tenant, config); }).detach();
+            break;
+        }
+        case Type::h_credit: {
+            uint64_t consumed = in.u64();
+            bool stop = in.u8() != 0;
+            uint64_t consumed_bytes = in.u64();
+            if (auto c = find(in.id())) {
+                std::lock_guard<std::mutex> lock(c->mu);
+                c->consumed = std::max(c->consumed, consumed);
+                c->consumed_bytes = std::max(c->consumed_bytes, consumed_bytes);
+                c->stop = c->stop || stop;
+                c->cv.notify_all();
+            }
+            break;
+        }
+        case Type::h_cancel:
+            if (auto c = find(in.id())) c->cancelled = true;
+            break;
+        case Type::h_service_reply: services_client_.deliver(std::move(in)); break;
+        case Type::h_shutdown:
+            // destroy() may call host services, whose replies this thread must read.
+            std::thread([this] {
+                if (instance_) plugin_->entry().destroy(instance_);
+                instance_ = nullptr;
+                plugin_.reset(); // deinit
+                std::fflush(nullptr);
+                _exit(0);
+            }).detach();
+            break;
+        default: break; // unknown frames from a newer host: ignored
+        }
     }
 
 private:
@@ -112,30 +154,41 @@ private:
         worker::WorkerCall *call;
     };
 
-    static constexpr size_t kFlushBytes = 32 * 1024;
+    static constexpr size_t kFlushBytes = 64 * 1024;
 
-    // Writes the call's pending frames (plus `tail`, e.g. w_done) in one write, in call order.
+    // Writes the call's pending batch (plus `tail`, e.g. w_done) in one write, in call order.
     void flush(worker::WorkerCall &c, const std::string &tail = {}) {
         std::lock_guard<std::mutex> order(c.send_mu);
         std::string batch;
         {
             std::lock_guard<std::mutex> lock(c.mu);
-            batch.swap(c.pending);
+            batch = c.pending.take(c.id);
         }
         batch += tail;
         if (!batch.empty()) channel_.send_raw(batch);
     }
 
-    // Queues one result frame; false when the host asked to stop (the frame is then queued only
+    static bool window_full(const worker::WorkerCall &c) {
+        return c.sent - c.consumed >= kWindow || c.sent_bytes - c.consumed_bytes >= kWindowBytes;
+    }
+
+    // Adds an item to the pending batch (c.mu held).
+    static wire::Batch &begin_item(worker::WorkerCall &c, Type type) {
+        if (c.pending.empty()) c.first_pending = std::chrono::steady_clock::now();
+        return c.pending.begin(type);
+    }
+
+    // Queues one result; false when the host asked to stop (the result is then queued only
     // when the plugin ignores STOP, marked after_stop so the host can tell).
     static bool queue_result(SinkCtx *s, Type type, std::string_view a, std::string_view b) {
         auto &c = *s->call;
         std::unique_lock<std::mutex> lock(c.mu);
-        if (!c.stop && c.sent - c.consumed >= kWindow) {
+        if (!c.stop && window_full(c)) {
             lock.unlock();
-            s->self->flush(c); // what the host has not seen yet, it cannot credit
+            s->self->flush(c);        // what the host has not seen yet, it cannot credit
+            s->self->ensure_reader(); // the credit must be read by someone
             lock.lock();
-            c.cv.wait(lock, [&] { return c.stop || c.sent - c.consumed < kWindow; });
+            c.cv.wait(lock, [&] { return c.stop || !window_full(c); });
         }
         bool after_stop = false;
         if (c.stop) {
@@ -148,13 +201,13 @@ private:
         }
         c.last_dropped = false;
         ++c.sent;
-        wire::Out out(type, c.id);
-        out.str(a);
-        if (type == Type::w_blob) out.str(b);
-        out.u8(after_stop ? 1 : 0);
+        c.sent_bytes += a.size() + b.size();
         bool first = c.pending.empty();
-        if (first) c.first_pending = std::chrono::steady_clock::now();
-        c.pending += out.frame();
+        auto &item = begin_item(c, type);
+        item.str(a);
+        if (type == Type::w_blob) item.str(b);
+        item.u8(after_stop ? 1 : 0);
+        c.pending.end();
         bool big = c.pending.size() >= kFlushBytes;
         bool wake = first && c.sent >= 2; // a stream: its results must not wait for the end
         // The host's consumer takes no more than max_results: stop the plugin now, not when the
@@ -192,22 +245,20 @@ private:
     }
     // Travels in order with the results; it names how many results preceded it, so the host
     // takes it only when that result is the last one it consumed.
+    // Travels in order with the results; it names how many results preceded it, so the host
+    // takes it only when that result is the last one it consumed.
     static void sink_position(void *user, const char *position, size_t len) {
-        auto *s = static_cast<SinkCtx *>(user);
-        std::lock_guard<std::mutex> lock(s->call->mu);
-        if (s->call->last_dropped) return;
-        wire::Out out(Type::w_position, s->call->id);
-        out.u64(s->call->sent).str(std::string_view(position ? position : "", position ? len : 0));
-        if (s->call->pending.empty()) s->call->first_pending = std::chrono::steady_clock::now();
-        s->call->pending += out.frame();
+        auto &c = *static_cast<SinkCtx *>(user)->call;
+        std::lock_guard<std::mutex> lock(c.mu);
+        if (c.last_dropped) return;
+        begin_item(c, Type::w_position).u64(c.sent).str(std::string_view(position ? position : "", position ? len : 0));
+        c.pending.end();
     }
     static void sink_progress(void *user, const char *phase, int64_t done, int64_t total) {
-        auto *s = static_cast<SinkCtx *>(user);
-        wire::Out out(Type::w_progress, s->call->id);
-        out.str(phase ? phase : "").i64(done).i64(total);
-        std::lock_guard<std::mutex> lock(s->call->mu);
-        if (s->call->pending.empty()) s->call->first_pending = std::chrono::steady_clock::now();
-        s->call->pending += out.frame();
+        auto &c = *static_cast<SinkCtx *>(user)->call;
+        std::lock_guard<std::mutex> lock(c.mu);
+        begin_item(c, Type::w_progress).str(phase ? phase : "").i64(done).i64(total);
+        c.pending.end();
     }
 
     // Sends what streams have queued for about a millisecond, so a slow stream's records are
@@ -218,15 +269,21 @@ private:
             {
                 // While streams have results waiting, look every millisecond; otherwise sleep until
                 // a stream queues its second result (a single-result call is flushed by its end),
-                // checking every 50 ms for a stream that stalled after its first.
+                // checking every 20 ms for a stream that stalled after its first, and for a call
+                // that holds the reading thread too long.
                 std::unique_lock<std::mutex> lock(flush_mu_);
-                flush_cv_.wait_for(lock, busy ? std::chrono::milliseconds(1) : std::chrono::milliseconds(50),
+                flush_cv_.wait_for(lock, busy ? std::chrono::milliseconds(1) : std::chrono::milliseconds(20),
                                    [&] { return busy || flush_wanted_; });
                 if (busy) flush_cv_.wait_for(lock, std::chrono::milliseconds(1), [] { return false; });
                 flush_wanted_ = false;
             }
             std::vector<std::shared_ptr<worker::WorkerCall>> due;
             auto now = std::chrono::steady_clock::now();
+            // A call that computes without blocking must not keep frames unread for long (a
+            // cancellation, another call): another thread takes over the reading.
+            if (reader_busy_ && now.time_since_epoch().count() - inline_since_ >=
+                                    std::chrono::steady_clock::duration(std::chrono::milliseconds(2)).count())
+                ensure_reader();
             {
                 std::lock_guard<std::mutex> lock(calls_mu_);
                 for (auto &kv : calls_) {
@@ -270,7 +327,7 @@ private:
         }).detach();
     }
 
-    void start_invoke(wire::In &in) {
+    std::function<void()> start_invoke(wire::In &in) {
         auto call = std::make_shared<worker::WorkerCall>();
         call->id = in.id();
         std::string op(in.str()), args(in.str()), request_id(in.str());
@@ -281,8 +338,8 @@ private:
             std::lock_guard<std::mutex> lock(calls_mu_);
             calls_[call->id] = call;
         }
-        post([this, call, op = std::move(op), args = std::move(args), request_id = std::move(request_id), accepts_blob,
-              accepts_position] {
+        return [this, call, op = std::move(op), args = std::move(args), request_id = std::move(request_id),
+                accepts_blob, accepts_position] {
             SinkCtx ctx{this, call.get()};
             ats_sink_t sink{};
             sink.struct_size = sizeof sink;
@@ -306,7 +363,7 @@ private:
             wire::Out out(Type::w_done, call->id);
             out.i32(rc).i32(err.retryable).str(rc == ATS_OK ? "" : err.message);
             flush(*call, out.frame()); // the last results and the end in one write
-        });
+        };
     }
 
     wire::Channel channel_;
@@ -324,10 +381,9 @@ private:
     std::deque<std::function<void()>> jobs_;
     size_t idle_ = 0;
 
-public:
-    void start_flusher() {
-        std::thread([this] { flusher(); }).detach();
-    }
+    // True while a call runs on the thread that read it and no other thread reads.
+    std::atomic<bool> reader_busy_{false};
+    std::atomic<int64_t> inline_since_{0}; // steady_clock ticks
 };
 
 int usage() {
@@ -385,8 +441,6 @@ int main(int argc, char **argv) {
     ats::wire::Out ready(Type::w_ready, 0);
     ready.str(""); // reserved (the provider is known to the host already)
     worker->channel().send(ready);
-    worker->start_flusher();
-    worker->run();
-    std::fflush(nullptr);
-    _exit(0); // the host is gone: no destructors racing with plugin threads
+    worker->start(); // the process ends on a pool thread when the host is gone
+    for (;;) ::pause();
 }

@@ -4,6 +4,7 @@
 
 #include "ats_plugin.hpp"
 
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -37,6 +38,7 @@ wire::In ServiceClient::wait(uint64_t id, wire::Out &out) {
     auto &slot = slots_[id];
     lock.unlock();
     bool sent = channel_.send(out);
+    if (before_wait) before_wait();
     lock.lock();
     cv_.wait(lock, [&] { return slot.done || failed_ || !sent; });
     wire::In reply = std::move(slot.reply);
@@ -218,21 +220,15 @@ void lock_release(void *hd, ats_lock_t *lock) {
     }
 }
 
+// The host's clock and the tenant's concurrency are known here: no round trip (the host's
+// handlers for them remain for workers that ask).
 int64_t now_unix_ms(void *hd) {
-    try {
-        return client(hd).request(Service::now_unix_ms, 0, [](wire::Out &) {}).i64();
-    } catch (...) {
-        return 0;
-    }
+    if (client(hd).fixed_now_ms >= 0) return client(hd).fixed_now_ms;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
-int32_t max_concurrency(void *hd) {
-    try {
-        return client(hd).request(Service::max_concurrency, 0, [](wire::Out &) {}).i32();
-    } catch (...) {
-        return 1;
-    }
-}
+int32_t max_concurrency(void *hd) { return client(hd).max_concurrency; }
 
 int32_t identity_hash(void *hd, const uint8_t *data, size_t len, char *out, size_t out_cap, ats_error_t *err) {
     if (!out || out_cap < ATS_IDENTITY_HASH_LEN + 1 || (!data && len)) {

@@ -7,6 +7,7 @@
 #include "ats_plugin.h"
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -38,6 +39,11 @@ public:
     void deliver(wire::In reply);
     // The host is gone: wake every waiter (they fail).
     void fail_all();
+    // Runs before a request waits for its reply (set once, before the first request).
+    std::function<void()> before_wait;
+    // Answered here without a round trip (h_create carries them; set before create() runs).
+    int64_t fixed_now_ms = -1; // -1: the system clock
+    int32_t max_concurrency = 1;
 
 private:
     struct Slot {

@@ -6,6 +6,8 @@
  *   HANG_IN_INVOKE       jobs.get never returns and never looks at is_cancelled
  *   HANG_IN_CHECK        check never returns and never looks at is_cancelled
  *   SEGV_EVERY_N=n       every n-th jobs.get of a process dereferences NULL
+ *   SEGV_IN_STREAM_AT=n  jobs.stream dereferences NULL after sending n records
+ *   IGNORES_STOP         jobs.stream sends every record although the sink answers STOP
  * Otherwise (and for the other operations) it behaves: check answers {"ok":true}, jobs.get
  * returns {"id":<job_id>,...}, jobs.stream sends {"count":n} records (default: provider_config
  * stream_count, 10) and honours
@@ -158,7 +160,14 @@ static int32_t invoke(ats_instance_t *instance, const ats_call_t *call, const ch
                 text, sizeof text,
                 "{\"id\":\"job-%ld\",\"name\":\"Job %ld\",\"status\":\"OPEN\",\"updated_at\":\"2026-01-01T00:00:00Z\"}",
                 i, i);
+#ifdef SEGV_IN_STREAM_AT
+            if (i == SEGV_IN_STREAM_AT) crash();
+#endif
+#ifdef IGNORES_STOP
+            sink->record(sink->user, text, (size_t)len);
+#else
             if (sink->record(sink->user, text, (size_t)len) != ATS_SINK_CONTINUE) return ATS_OK;
+#endif
         }
         return ATS_OK;
     }
