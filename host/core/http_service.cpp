@@ -133,11 +133,13 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
     const int max_attempts = std::max(1, policy_.retry.max_attempts);
     int64_t waited_ms = 0;
     HttpOutcome out;
-    auto pacer = rates_->get(tenant_id_, u.host + ":" + std::to_string(u.port), policy_.rate);
+    const std::string upstream = u.host + ":" + std::to_string(u.port);
+    auto pacer = rates_->get(tenant_id_, upstream, policy_.rate);
     // Waits for a token of the upstream's rate, then holds one of the tenant's max_concurrency
     // slots for the exchange only (not for backoffs); the answer teaches the rate controller.
     auto limited_send = [&](const net::HttpRequest &r) {
         int64_t paced_us = 0;
+        rates_->share(tenant_id_, upstream, *pacer, cls); // other instances' view of the account
         switch (pacer->acquire(cls, cancelled, &paced_us)) {
         case RateController::Admit::go: break;
         case RateController::Admit::cancelled:
@@ -168,6 +170,7 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         }
         pacer->on_response(RateSignal::read(
             resp.status, [&](const char *n) { return resp.header(n); }, std::time(nullptr)));
+        rates_->share(tenant_id_, upstream, *pacer, cls); // a lowered rate reaches the others at once
         return resp;
     };
     for (int attempt = 1;; ++attempt) {
