@@ -217,6 +217,11 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         int64_t backoff = policy_.retry.base_delay_ms << std::min(attempt - 1, 20);
         std::uniform_int_distribution<int64_t> jitter(backoff / 2, std::max<int64_t>(backoff / 2, backoff));
         int64_t wait = std::max<int64_t>(jitter(rng), server_wait);
+        // A short Retry-After is whole seconds rounded up; when the rate controller knows the
+        // refused window ends sooner, it holds every caller until then and the retry waits there.
+        if (out.response.status == 429 && server_wait < 2000)
+            if (int64_t hint = pacer->retry_hint_ms(RateController::steady_now_us()); hint >= 0)
+                wait = std::min(wait, hint);
         if (waited_ms + wait > policy_.retry.max_wait_ms) {
             if (log)
                 log(ATS_LOG_WARN, where(req) + ": " + why + "; not retrying: waiting " + std::to_string(wait) +

@@ -25,6 +25,8 @@ constexpr double kCreepPerSecond = 0.004;
 constexpr double kProbePerSecond = 0.01;
 constexpr double kMaxIncreasePerSecond = 0.5;
 constexpr double kMinRate = 0.05; // one request per 20 s: never stop entirely
+// Added to an estimated window end (answers arrive a little after the upstream counted them).
+constexpr int64_t kWindowMarginUs = 20000;
 
 bool all_digits(const std::string &s) {
     return !s.empty() &&
@@ -190,6 +192,19 @@ void RateController::decrease(int64_t now_us, int64_t window_us) {
         base = observed > 0 ? std::min(rate_, observed) : rate_ * 0.5;
     else
         base = observed > 0 ? observed : 1.0;
+    // The first refusal of an unpaced start: the burst that just used the window up began it, so
+    // the window ends one second after the burst's first answer (later than the upstream's own
+    // start of it: safe). Everybody waits until then - the requests refused now included
+    // (retry_hint_ms), instead of the whole second a rounded-up Retry-After asks for.
+    if (rate_ <= 0 && window_us == kSecond && n > 0) {
+        const int64_t first_ok = *std::find_if(successes_us_.begin(), successes_us_.end(),
+                                               [&](int64_t t) { return t > now_us - window_us; });
+        const int64_t end = first_ok + kSecond + kWindowMarginUs;
+        if (end > now_us && end > hold_until_us_) {
+            hold_until_us_ = first_window_end_us_ = end;
+            ++counters_.holds;
+        }
+    }
     set_rate(base * kDecrease, now_us);
     tokens_ = 0; // the current window is spent
     last_limit_ = base;
@@ -231,6 +246,7 @@ void RateController::on_response(const RateSignal &s, int64_t now_us) {
     const bool headers =
         !s.headers_malformed && s.limit > 0 && s.remaining >= 0 && s.remaining <= s.limit && s.reset_ms >= 0;
     auto hold = [&](int64_t until) {
+        upstream_hold_until_us_ = std::max(upstream_hold_until_us_, until);
         if (until <= hold_until_us_) return;
         hold_until_us_ = until;
         refill(now_us);
@@ -293,6 +309,12 @@ RateController::Admit RateController::acquire(CallClass c, const std::function<b
     }
 }
 
+int64_t RateController::retry_hint_ms(int64_t now_us) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!policy_.enabled || now_us >= first_window_end_us_) return -1;
+    return (first_window_end_us_ - now_us + 999) / 1000;
+}
+
 bool RateController::share_due(int64_t now_us, int64_t interval_us) {
     std::lock_guard<std::mutex> lock(mu_);
     if (sharing_ || !policy_.enabled || now_us < share_backoff_us_) return false;
@@ -308,7 +330,9 @@ RateController::ShareReport RateController::share_report(int64_t now_us) const {
     r.rate = rate_;
     r.lowered = lowered_ != lowered_shared_;
     r.lowered_mark = lowered_;
-    r.hold_ms = std::max<int64_t>(0, (hold_until_us_ - now_us) / 1000);
+    // Only what the upstream asked for: the first window's estimate is this instance's own burst,
+    // and a hold learned from the board is the board's already.
+    r.hold_ms = std::max<int64_t>(0, (upstream_hold_until_us_ - now_us) / 1000);
     r.seen_version = shared_version_;
     r.used = static_cast<double>(
         std::count_if(successes_us_.begin(), successes_us_.end(), [&](int64_t t) { return t > now_us - kSecond; }));

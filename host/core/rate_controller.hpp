@@ -14,7 +14,9 @@
 //     faster and faster (doubling every half second, up to 50% per second) to find a raised budget. Retry-After of 2 s or more holds every caller until then; a shorter
 //     one (a fixed one-second window) only delays the refused request, which the retry policy does.
 //   - before the first signal the rate is unknown and nothing is paced (unless a ceiling or a fixed
-//     rate is configured: then that is the starting rate).
+//     rate is configured: then that is the starting rate). The first 429 of such a start holds
+//     every caller until the window the burst used up ends (one second after its first answer),
+//     and retry_hint_ms() lets the refused requests retry then.
 //
 // Interactive first: calls made for a serve request (CallClass::interactive) go ahead of queued
 // background calls (a sync), and background calls leave `interactive_share` of the bucket's burst
@@ -72,6 +74,10 @@ public:
     int64_t poll(uint64_t ticket, int64_t now_us);
     void leave(uint64_t ticket);
     void on_response(const RateSignal &s, int64_t now_us);
+    // After the first refusal of an unpaced start, every caller is held until the end of the
+    // window the start used up (estimated from its first answer): a refused request may be sent
+    // again then (ms from now; -1 = no such estimate: follow Retry-After).
+    int64_t retry_hint_ms(int64_t now_us) const;
 
     // --- the blocking form on the real steady clock ---
     enum class Admit { go, cancelled, too_long };
@@ -154,6 +160,8 @@ private:
     double tokens_ = 0;
     int64_t refilled_us_ = 0;
     int64_t hold_until_us_ = 0;
+    int64_t first_window_end_us_ = -1;   // see retry_hint_ms()
+    int64_t upstream_hold_until_us_ = 0; // holds the upstream asked for (shared with other instances)
     int64_t last_decrease_us_ = -1, last_increase_us_ = -1, last_paced_us_ = -1;
     double last_limit_ = 0; // what succeeded per second when the last 429 (without headers) came
     int64_t above_limit_since_us_ = -1;

@@ -140,6 +140,7 @@ BOOST_AUTO_TEST_CASE(a_refusal_seen_by_one_instance_lowers_the_others_rate) {
     FixedWindow up{100};
     run({&a}, up, 0, 5 * kS); // A alone learns the budget
     const double learned = a.controller.snapshot().rate_per_second;
+    BOOST_TEST_MESSAGE("A alone: " << a.ok << " ok, " << a.refused << " refused, rate " << learned);
     BOOST_TEST(learned > 85.0);
     BOOST_TEST(learned <= 100.0);
 
