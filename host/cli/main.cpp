@@ -459,7 +459,9 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
                            {"received_429", p.received_429},
                            {"decreases", p.decreases},
                            {"holds", p.holds},
-                           {"granted", p.granted}};
+                           {"granted", p.granted},
+                           {"instances", p.instances},
+                           {"share", p.share}};
         char rate[32];
         std::snprintf(rate, sizeof rate, "%.1f", p.rate_per_second);
         rt.environment()->logger().write(ATS_LOG_INFO, {o.tenant, tenant->plugin()->provider(), r.request_id},

@@ -3,13 +3,18 @@
 #include "lock_manager.hpp"
 #include "private_files.hpp"
 #include "rate_controller.hpp"
+#include "rate_share.hpp"
 #include "redactor.hpp"
 #include "sqlite_state_store.hpp"
+
+#include "ats_plugin.h"
 
 #include <boost/filesystem.hpp>
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <unistd.h>
 
 namespace ats::host {
 
@@ -42,6 +47,20 @@ StateStore &HostEnvironment::state_locked() {
     if (!state_ && is_postgres_url(options_.state_url)) {
         ensure_private_dir(options_.data_dir, options_.allow_shared_data_dir); // generated keys live there
         state_ = open_state_store(options_.state_url);
+        // Instances on one database share each upstream account's rate (rate_share.hpp). Without
+        // the board each instance still paces on its own, so a failure here is only a warning.
+        try {
+            std::string instance = options_.instance_id;
+            if (instance.empty()) {
+                char host[256] = {0};
+                if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "unknown-host");
+                instance = std::string(host) + " pid " + std::to_string(::getpid());
+            }
+            rates_->share_through(std::make_shared<PgRateBoard>(options_.state_url, instance));
+        } catch (const std::exception &e) {
+            logger_->write(ATS_LOG_WARN, {},
+                           std::string("rate limits are not shared with other instances: ") + e.what());
+        }
     }
     if (!state_) {
         ensure_private_dir(options_.data_dir, options_.allow_shared_data_dir);

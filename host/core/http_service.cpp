@@ -133,11 +133,13 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
     const int max_attempts = std::max(1, policy_.retry.max_attempts);
     int64_t waited_ms = 0;
     HttpOutcome out;
-    auto pacer = rates_->get(tenant_id_, u.host + ":" + std::to_string(u.port), policy_.rate);
+    const std::string upstream = u.host + ":" + std::to_string(u.port);
+    auto pacer = rates_->get(tenant_id_, upstream, policy_.rate);
     // Waits for a token of the upstream's rate, then holds one of the tenant's max_concurrency
     // slots for the exchange only (not for backoffs); the answer teaches the rate controller.
     auto limited_send = [&](const net::HttpRequest &r) {
         int64_t paced_us = 0;
+        rates_->share(tenant_id_, upstream, *pacer, cls); // other instances' view of the account
         switch (pacer->acquire(cls, cancelled, &paced_us)) {
         case RateController::Admit::go: break;
         case RateController::Admit::cancelled:
@@ -168,6 +170,7 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         }
         pacer->on_response(RateSignal::read(
             resp.status, [&](const char *n) { return resp.header(n); }, std::time(nullptr)));
+        rates_->share(tenant_id_, upstream, *pacer, cls); // a lowered rate reaches the others at once
         return resp;
     };
     for (int attempt = 1;; ++attempt) {
@@ -214,6 +217,11 @@ HttpOutcome TenantHttp::send(net::HttpRequest req, bool idempotent, const Cancel
         int64_t backoff = policy_.retry.base_delay_ms << std::min(attempt - 1, 20);
         std::uniform_int_distribution<int64_t> jitter(backoff / 2, std::max<int64_t>(backoff / 2, backoff));
         int64_t wait = std::max<int64_t>(jitter(rng), server_wait);
+        // A short Retry-After is whole seconds rounded up; when the rate controller knows the
+        // refused window ends sooner, it holds every caller until then and the retry waits there.
+        if (out.response.status == 429 && server_wait < 2000)
+            if (int64_t hint = pacer->retry_hint_ms(RateController::steady_now_us()); hint >= 0)
+                wait = std::min(wait, hint);
         if (waited_ms + wait > policy_.retry.max_wait_ms) {
             if (log)
                 log(ATS_LOG_WARN, where(req) + ": " + why + "; not retrying: waiting " + std::to_string(wait) +

@@ -1,5 +1,7 @@
 #include "rate_controller.hpp"
 
+#include "rate_share.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -23,6 +25,8 @@ constexpr double kCreepPerSecond = 0.004;
 constexpr double kProbePerSecond = 0.01;
 constexpr double kMaxIncreasePerSecond = 0.5;
 constexpr double kMinRate = 0.05; // one request per 20 s: never stop entirely
+// Added to an estimated window end (answers arrive a little after the upstream counted them).
+constexpr int64_t kWindowMarginUs = 20000;
 
 bool all_digits(const std::string &s) {
     return !s.empty() &&
@@ -95,7 +99,7 @@ double RateController::clamp(double r) const {
     return std::max(r, kMinRate);
 }
 
-double RateController::burst() const { return std::max(1.0, rate_ * kBurstSeconds); }
+double RateController::burst() const { return std::max(1.0, pace() * kBurstSeconds); }
 
 // The interactive reserve: background calls leave this many tokens (at least one whole token when
 // the share is not 0, so an interactive call finds one at once).
@@ -108,7 +112,7 @@ double RateController::capacity() const { return burst() + reserve(); }
 
 void RateController::refill(int64_t now_us) {
     if (rate_ > 0 && now_us > refilled_us_)
-        tokens_ = std::min(capacity(), tokens_ + rate_ * static_cast<double>(now_us - refilled_us_) / kSecond);
+        tokens_ = std::min(capacity(), tokens_ + pace() * static_cast<double>(now_us - refilled_us_) / kSecond);
     refilled_us_ = std::max(refilled_us_, now_us);
 }
 
@@ -174,25 +178,40 @@ int64_t RateController::poll_locked(uint64_t ticket, int64_t now_us) {
         return grant();
     }
     const double missing = next ? need - tokens_ : 1.0;
-    return wait(static_cast<int64_t>(std::ceil(missing / rate_ * kSecond)));
+    return wait(static_cast<int64_t>(std::ceil(missing / pace() * kSecond)));
 }
 
 void RateController::decrease(int64_t now_us, int64_t window_us) {
     if (last_decrease_us_ >= 0 && now_us - last_decrease_us_ < kCooldownUs) return;
     auto n =
         std::count_if(successes_us_.begin(), successes_us_.end(), [&](int64_t t) { return t > now_us - window_us; });
-    double observed = static_cast<double>(n) * kSecond / static_cast<double>(window_us);
+    // What succeeded for the account: here, plus what the other instances reported (0 alone).
+    double observed = static_cast<double>(n) * kSecond / static_cast<double>(window_us) + others_used_;
     double base;
     if (rate_ > 0)
         base = observed > 0 ? std::min(rate_, observed) : rate_ * 0.5;
     else
         base = observed > 0 ? observed : 1.0;
+    // The first refusal of an unpaced start: the burst that just used the window up began it, so
+    // the window ends one second after the burst's first answer (later than the upstream's own
+    // start of it: safe). Everybody waits until then - the requests refused now included
+    // (retry_hint_ms), instead of the whole second a rounded-up Retry-After asks for.
+    if (rate_ <= 0 && window_us == kSecond && n > 0) {
+        const int64_t first_ok = *std::find_if(successes_us_.begin(), successes_us_.end(),
+                                               [&](int64_t t) { return t > now_us - window_us; });
+        const int64_t end = first_ok + kSecond + kWindowMarginUs;
+        if (end > now_us && end > hold_until_us_) {
+            hold_until_us_ = first_window_end_us_ = end;
+            ++counters_.holds;
+        }
+    }
     set_rate(base * kDecrease, now_us);
     tokens_ = 0; // the current window is spent
     last_limit_ = base;
     above_limit_since_us_ = -1;
     last_decrease_us_ = last_increase_us_ = now_us;
     ++counters_.decreases;
+    ++lowered_;
 }
 
 void RateController::increase(int64_t now_us) {
@@ -227,6 +246,7 @@ void RateController::on_response(const RateSignal &s, int64_t now_us) {
     const bool headers =
         !s.headers_malformed && s.limit > 0 && s.remaining >= 0 && s.remaining <= s.limit && s.reset_ms >= 0;
     auto hold = [&](int64_t until) {
+        upstream_hold_until_us_ = std::max(upstream_hold_until_us_, until);
         if (until <= hold_until_us_) return;
         hold_until_us_ = until;
         refill(now_us);
@@ -236,7 +256,11 @@ void RateController::on_response(const RateSignal &s, int64_t now_us) {
     if (headers) {
         headers_seen_ = true;
         window_us_ = std::max({window_us_, kSecond, s.reset_ms * 1000});
-        if (learn) set_rate(static_cast<double>(s.limit) * kSecond / static_cast<double>(window_us_), now_us);
+        if (learn) {
+            const double r = static_cast<double>(s.limit) * kSecond / static_cast<double>(window_us_);
+            if (rate_ > 0 && r < rate_) ++lowered_;
+            set_rate(r, now_us);
+        }
         if (s.remaining == 0 || s.status == 429) {
             if (s.reset_ms > 0) hold(now_us + s.reset_ms * 1000); // a reset in the past holds nobody
         } else {
@@ -285,6 +309,82 @@ RateController::Admit RateController::acquire(CallClass c, const std::function<b
     }
 }
 
+int64_t RateController::retry_hint_ms(int64_t now_us) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!policy_.enabled || now_us >= first_window_end_us_) return -1;
+    return (first_window_end_us_ - now_us + 999) / 1000;
+}
+
+bool RateController::share_due(int64_t now_us, int64_t interval_us) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (sharing_ || !policy_.enabled || now_us < share_backoff_us_) return false;
+    if (now_us < next_share_us_ && lowered_ == lowered_shared_) return false;
+    sharing_ = true;
+    next_share_us_ = now_us + interval_us;
+    return true;
+}
+
+RateController::ShareReport RateController::share_report(int64_t now_us) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    ShareReport r;
+    r.rate = rate_;
+    r.lowered = lowered_ != lowered_shared_;
+    r.lowered_mark = lowered_;
+    // Only what the upstream asked for: the first window's estimate is this instance's own burst,
+    // and a hold learned from the board is the board's already.
+    r.hold_ms = std::max<int64_t>(0, (upstream_hold_until_us_ - now_us) / 1000);
+    r.seen_version = shared_version_;
+    r.used = static_cast<double>(
+        std::count_if(successes_us_.begin(), successes_us_.end(), [&](int64_t t) { return t > now_us - kSecond; }));
+    r.limited = last_paced_us_ >= 0 && now_us - last_paced_us_ <= kSecond;
+    return r;
+}
+
+void RateController::share_apply(const ShareReport &sent, double account_rate, int64_t version, int64_t hold_ms,
+                                 const Others &others, int64_t now_us) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sharing_ = false;
+    lowered_shared_ = std::max(lowered_shared_, sent.lowered_mark);
+    shared_version_ = version;
+    refill(now_us);
+    instances_ = 1 + std::max(0, others.live);
+    others_used_ = std::max(0.0, others.used);
+    // A rate another instance lowered: the refusals behind it were this account's, so this
+    // instance treats it as its own decrease (slow creep back, 429s already in flight ignored).
+    if (account_rate > 0 && policy_.fixed_per_second <= 0 && account_rate != rate_) {
+        if (rate_ > 0 && account_rate < rate_) {
+            last_limit_ = account_rate / kDecrease;
+            above_limit_since_us_ = -1;
+            last_decrease_us_ = last_increase_us_ = now_us;
+        }
+        set_rate(account_rate, now_us);
+    }
+    // Max-min fair: an instance that does not use its share (never held back) keeps what it uses;
+    // the rest is split equally between this one and the others that want more. But never more
+    // than the others leave unused right now: a newcomer starts small and grows as the others,
+    // seeing it held back, give way at their next exchange - the sum never overshoots meanwhile.
+    // At least a twentieth, so that a stale report never stops this instance.
+    share_ = 1.0;
+    if (others.live > 0 && rate_ > 0) {
+        const double fair = (rate_ - others.used_by_unlimited) / (1.0 + others.limited);
+        const double unused = rate_ - others.used;
+        share_ = std::clamp(std::min(fair, unused) / rate_, 0.05, 1.0);
+    }
+    tokens_ = std::min(tokens_, capacity());
+    if (hold_ms > 0 && now_us + hold_ms * 1000 > hold_until_us_) {
+        hold_until_us_ = now_us + hold_ms * 1000;
+        refill(now_us);
+        tokens_ = 0;
+    }
+    cv_.notify_all();
+}
+
+void RateController::share_failed(int64_t now_us, int64_t retry_us) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sharing_ = false;
+    next_share_us_ = share_backoff_us_ = now_us + retry_us;
+}
+
 RateController::Snapshot RateController::snapshot() const {
     std::lock_guard<std::mutex> lock(mu_);
     Snapshot s = counters_;
@@ -294,6 +394,8 @@ RateController::Snapshot RateController::snapshot() const {
              : rate_ <= 0                   ? "unknown"
              : headers_seen_                ? "headers"
                                             : "learned";
+    s.instances = instances_;
+    s.share = share_;
     s.queued = static_cast<int>(queue_.size());
     s.queued_interactive = static_cast<int>(
         std::count_if(queue_.begin(), queue_.end(), [](const Waiter &w) { return w.cls == CallClass::interactive; }));
@@ -309,6 +411,25 @@ std::shared_ptr<RateController> RateControllers::get(const std::string &tenant, 
     else if (slot->policy() != policy)
         slot->set_policy(policy); // the manifest changed (hot reload)
     return slot;
+}
+
+void RateControllers::share_through(std::shared_ptr<RateBoard> board, int64_t interval_ms) {
+    std::lock_guard<std::mutex> lock(mu_);
+    board_ = std::move(board);
+    interval_us_ = std::max<int64_t>(1, interval_ms) * 1000;
+}
+
+void RateControllers::share(const std::string &tenant, const std::string &upstream, RateController &c, CallClass cls) {
+    std::shared_ptr<RateBoard> board;
+    int64_t interval_us;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        board = board_;
+        interval_us = interval_us_;
+    }
+    if (!board) return; // one instance (SQLite state): nothing to share
+    if (cls == CallClass::interactive && c.shared_once()) return;
+    share_rate(*board, tenant, upstream, c, interval_us, RateController::steady_now_us());
 }
 
 std::vector<RateControllers::Entry> RateControllers::snapshot(const std::string &tenant) const {

@@ -14,12 +14,20 @@
 //     faster and faster (doubling every half second, up to 50% per second) to find a raised budget. Retry-After of 2 s or more holds every caller until then; a shorter
 //     one (a fixed one-second window) only delays the refused request, which the retry policy does.
 //   - before the first signal the rate is unknown and nothing is paced (unless a ceiling or a fixed
-//     rate is configured: then that is the starting rate).
+//     rate is configured: then that is the starting rate). The first 429 of such a start holds
+//     every caller until the window the burst used up ends (one second after its first answer),
+//     and retry_hint_ms() lets the refused requests retry then.
 //
 // Interactive first: calls made for a serve request (CallClass::interactive) go ahead of queued
 // background calls (a sync), and background calls leave `interactive_share` of the bucket's burst
 // untouched, so an interactive call normally finds a token at once. When no interactive call
 // comes, the sync uses the whole rate.
+//
+// Several instances on one PostgreSQL state (rate_share.hpp): `rate_` is always the ACCOUNT's
+// rate (what the upstream allows the tenant as a whole); this instance paces at rate_ divided by
+// the number of instances that currently use the same (tenant, upstream). share_report() and
+// share_apply() are the two halves of an exchange with the shared board; a single instance never
+// calls them and behaves exactly as before (one instance: the whole rate).
 //
 // Time is passed in (microseconds of a monotonic clock) to every decision, so unit tests drive it
 // with a fake clock; acquire() is the blocking wrapper on the real clock. Thread-safe.
@@ -66,6 +74,10 @@ public:
     int64_t poll(uint64_t ticket, int64_t now_us);
     void leave(uint64_t ticket);
     void on_response(const RateSignal &s, int64_t now_us);
+    // After the first refusal of an unpaced start, every caller is held until the end of the
+    // window the start used up (estimated from its first answer): a refused request may be sent
+    // again then (ms from now; -1 = no such estimate: follow Retry-After).
+    int64_t retry_hint_ms(int64_t now_us) const;
 
     // --- the blocking form on the real steady clock ---
     enum class Admit { go, cancelled, too_long };
@@ -74,12 +86,49 @@ public:
     void on_response(const RateSignal &s); // real clock
     static int64_t steady_now_us();
 
+    // --- sharing across instances (rate_share.hpp) ---
+    struct ShareReport {
+        double rate = 0;           // this instance's view of the account's rate (0: unknown)
+        bool lowered = false;      // a refusal or a header lowered it since the last exchange
+        int64_t hold_ms = 0;       // callers held this much longer (Retry-After, remaining 0)
+        int64_t seen_version = -1; // the board's version this instance last adopted
+        uint64_t lowered_mark = 0; // hand back to share_apply()
+        double used = 0;           // what succeeded here during the last second
+        bool limited = false;      // callers were held back during the last second (it wants more)
+    };
+    // How the other live instances use the account (the board's answer).
+    struct Others {
+        int live = 0;    // other instances that exchanged lately
+        int limited = 0; // of them, those whose callers are held back
+        double used = 0; // requests per second they got through, all of them
+        double used_by_unlimited = 0;
+    };
+    // True (and the exchange marked as under way) when an exchange is due: none yet, the last
+    // one `interval_us` ago, or the rate was lowered since. Only one caller at a time gets true.
+    bool share_due(int64_t now_us, int64_t interval_us);
+    ShareReport share_report(int64_t now_us) const;
+    // The board's answer: the account's rate, its version, a hold, and how many instances use it.
+    // This instance paces at what the unlimited others leave, split equally with the limited ones.
+    void share_apply(const ShareReport &sent, double account_rate, int64_t version, int64_t hold_ms,
+                     const Others &others, int64_t now_us);
+    void share_failed(int64_t now_us, int64_t retry_us); // the board was unreachable: retry later
+    int share_instances() const {
+        std::lock_guard<std::mutex> lock(mu_);
+        return instances_;
+    }
+    bool shared_once() const {
+        std::lock_guard<std::mutex> lock(mu_);
+        return shared_version_ >= 0;
+    }
+
     struct Snapshot {
         double rate_per_second = 0; // 0: not known yet (not pacing)
         std::string mode;           // "off", "unknown", "fixed", "headers", "learned"
         int queued = 0, queued_interactive = 0;
         uint64_t granted = 0, paced = 0; // paced: grants that had to wait (sent later instead of refused)
         uint64_t received_429 = 0, holds = 0, decreases = 0;
+        int instances = 1;  // instances sharing the account's rate (rate_per_second is the account's)
+        double share = 1.0; // this instance's part of it
     };
     Snapshot snapshot() const;
     RatePolicy policy() const {
@@ -94,6 +143,7 @@ private:
         bool waited = false;
     };
     void refill(int64_t now_us);
+    double pace() const { return rate_ * share_; } // this instance's part of the account's rate
     double burst() const;
     double reserve() const;
     double capacity() const;
@@ -110,6 +160,8 @@ private:
     double tokens_ = 0;
     int64_t refilled_us_ = 0;
     int64_t hold_until_us_ = 0;
+    int64_t first_window_end_us_ = -1;   // see retry_hint_ms()
+    int64_t upstream_hold_until_us_ = 0; // holds the upstream asked for (shared with other instances)
     int64_t last_decrease_us_ = -1, last_increase_us_ = -1, last_paced_us_ = -1;
     double last_limit_ = 0; // what succeeded per second when the last 429 (without headers) came
     int64_t above_limit_since_us_ = -1;
@@ -119,11 +171,29 @@ private:
     std::list<Waiter> queue_;
     uint64_t next_ticket_ = 1;
     Snapshot counters_;
+    // Sharing across instances.
+    int instances_ = 1;
+    double share_ = 1.0;                        // of the account's rate, this instance's part
+    double others_used_ = 0;                    // requests per second the other instances got through (last exchange)
+    uint64_t lowered_ = 0, lowered_shared_ = 0; // lowerings of the rate, and how many the board knows
+    int64_t shared_version_ = -1, next_share_us_ = 0, share_backoff_us_ = 0;
+    bool sharing_ = false;
 };
 
-// One controller per (tenant, upstream host:port), shared by every caller in the process.
+class RateBoard;
+
+// One controller per (tenant, upstream host:port), shared by every caller in the process; with a
+// board (rate_share.hpp: instances on one PostgreSQL state), also across instances.
 class RateControllers {
 public:
+    // From now on every controller exchanges with `board` at most every `interval_ms` while it is
+    // used (and at once after its rate was lowered).
+    void share_through(std::shared_ptr<RateBoard> board, int64_t interval_ms = 300);
+    // Called by every sender before and after a request; cheap when no exchange is due. An
+    // interactive caller only makes a new controller's first exchange (it does not wait on the
+    // database otherwise: a background caller comes soon enough).
+    void share(const std::string &tenant, const std::string &upstream, RateController &c, CallClass cls);
+
     std::shared_ptr<RateController> get(const std::string &tenant, const std::string &upstream,
                                         const RatePolicy &policy);
     struct Entry {
@@ -135,6 +205,8 @@ public:
 private:
     mutable std::mutex mu_;
     std::map<std::pair<std::string, std::string>, std::shared_ptr<RateController>> by_key_;
+    std::shared_ptr<RateBoard> board_;
+    int64_t interval_us_ = 300000;
 };
 
 } // namespace ats::host

@@ -251,6 +251,9 @@ void ServeApp::add_service_routes() {
                 const auto &p = e.snapshot;
                 Labels pl{{"tenant", id}, {"provider", provider}, {"upstream", e.upstream}};
                 metrics_.set("ats_upstream_rate_per_second", pl, p.rate_per_second);
+                // Instances sharing the account's rate (PostgreSQL state), and this one's part of it.
+                metrics_.set("ats_upstream_rate_instances", pl, p.instances);
+                metrics_.set("ats_upstream_rate_share", pl, p.share);
                 metrics_.set("ats_upstream_429_received_total", pl, static_cast<double>(p.received_429));
                 metrics_.set("ats_upstream_429_avoided_total", pl, static_cast<double>(p.paced));
                 auto queue = [&](const char *cls, int n) {

@@ -112,14 +112,21 @@ SyncResult budget_sync(const Args &args, bool controller, uint64_t seed, std::ve
     SyncResult r;
     auto t0 = Clock::now();
     auto child = env.start_sync();
+    // The sync's end is seen within 10 ms (the wall time is not rounded up to a sampling step);
+    // the counters are sampled every 50 ms until the first Tracker answer (to see the start-up),
+    // then every 250 ms.
+    auto next_sample = t0;
     while (child->running()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (Clock::now() < next_sample) continue;
+        const bool started = !r.timeline.empty() && r.timeline.back().second.ok + r.timeline.back().second.refused > 0;
+        next_sample = Clock::now() + std::chrono::milliseconds(started ? 250 : 50);
         double t = std::chrono::duration<double>(Clock::now() - t0).count();
         if (next < schedule.size() && t >= schedule[next].first) set_budget(env.sandbox(), schedule[next++].second);
         r.timeline.emplace_back(t, tracker_tally(env.sandbox()));
     }
-    ProcessResult pr = child->wait();
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    ProcessResult pr = child->wait();
     r.tally = tracker_tally(env.sandbox());
     r.settled = settled_rate(env.log_path(), env.sandbox().tracker_port());
     if (pr.exit_code != 0) {
@@ -132,6 +139,31 @@ SyncResult budget_sync(const Args &args, bool controller, uint64_t seed, std::ve
     for (size_t i = 0; i < problems.size() && i < 3; ++i) std::printf("    problem: %s\n", problems[i].c_str());
     r.ok = problems.empty();
     return r;
+}
+
+// Accepted and refused Tracker requests per whole second of the run (printed; also returned).
+std::vector<std::pair<double, Tally>> print_timeline(const SyncResult &r) {
+    std::vector<std::pair<double, Tally>> seconds;
+    std::printf("      second: ok/429");
+    Tally last;
+    double next_edge = 1.0;
+    for (const auto &[t, tally] : r.timeline) {
+        if (t < next_edge) continue;
+        Tally d{tally.ok - last.ok, tally.refused - last.refused};
+        std::printf(" %.0f:%lld/%lld", next_edge, static_cast<long long>(d.ok), static_cast<long long>(d.refused));
+        seconds.emplace_back(next_edge, d);
+        last = tally;
+        next_edge += 1.0;
+    }
+    // Where the time outside the budget went: before the first Tracker answer (process start,
+    // sequential first calls) and after the last full second.
+    double first = -1;
+    for (const auto &[t, tally] : r.timeline)
+        if (first < 0 && tally.ok + tally.refused > 0) first = t;
+    std::printf(" (end %.2f s: %lld/%lld; first Tracker answer by %.2f s)\n", r.seconds,
+                static_cast<long long>(r.tally.ok - last.ok), static_cast<long long>(r.tally.refused - last.refused),
+                first);
+    return seconds;
 }
 
 struct Stat {
@@ -181,6 +213,7 @@ bool steady_budget(const Args &args, const char *label, int budget) {
                         run + 1, mode_name(controller), r.seconds, static_cast<long long>(r.tally.ok),
                         static_cast<long long>(r.tally.refused), bound, r.seconds / bound, r.settled,
                         r.ok ? "yes" : "NO");
+            print_timeline(r);
         }
         Stat rs = stat(ratio), ps = stat(refused_pct);
         std::printf("  RESULT %s %s: wall %s, successful requests %s, answers 429 %s (%s of successful), "
@@ -188,8 +221,8 @@ bool steady_budget(const Args &args, const char *label, int budget) {
                     label, mode_name(controller), fmt(stat(wall), " s").c_str(), fmt(stat(ok), "", 0).c_str(),
                     fmt(stat(refused), "", 0).c_str(), fmt(ps, "%", 1).c_str(), fmt(rs, "x", 3).c_str(),
                     fmt(stat(settled), "/s", 1).c_str());
-        std::printf("  TARGET %s %s: ratio <= 1.1x %s, 429s <= 2%% %s (median)\n", label, mode_name(controller),
-                    rs.median <= 1.1 ? "met" : "NOT met", ps.median <= 2.0 ? "met" : "NOT met");
+        std::printf("  TARGET %s %s: ratio <= 1.1x %s, 429s <= 2%% %s (in every run)\n", label, mode_name(controller),
+                    rs.max <= 1.1 ? "met" : "NOT met", ps.max <= 2.0 ? "met" : "NOT met");
     }
     return all_ok;
 }
@@ -208,21 +241,12 @@ bool changing_budget(const Args &args) {
             std::printf("    run %d %s: wall %.2f s, %lld ok + %lld answers 429, settled %.1f/s, correct: %s\n",
                         run + 1, mode_name(controller), r.seconds, static_cast<long long>(r.tally.ok),
                         static_cast<long long>(r.tally.refused), r.settled, r.ok ? "yes" : "NO");
-            std::printf("      second: ok/429");
-            Tally last;
-            double next_edge = 1.0;
             // Seconds after each change until a whole second had no 429 (down) or reached 90 ok (up).
             double down = -1, up = -1;
-            for (const auto &[t, tally] : r.timeline) {
-                if (t < next_edge) continue;
-                int64_t ok = tally.ok - last.ok, refused = tally.refused - last.refused;
-                std::printf(" %.0f:%lld/%lld", next_edge, static_cast<long long>(ok), static_cast<long long>(refused));
-                if (down < 0 && next_edge > 5.0 && next_edge <= 13.0 && refused == 0) down = next_edge - 4.0;
-                if (up < 0 && next_edge > 13.0 && ok >= 90) up = next_edge - 12.0;
-                last = tally;
-                next_edge += 1.0;
+            for (const auto &[edge, counts] : print_timeline(r)) {
+                if (down < 0 && edge > 5.0 && edge <= 13.0 && counts.refused == 0) down = edge - 4.0;
+                if (up < 0 && edge > 13.0 && counts.ok >= 90) up = edge - 12.0;
             }
-            std::printf("\n");
             wall.push_back(r.seconds);
             refused_pct.push_back(100.0 * static_cast<double>(r.tally.refused) /
                                   static_cast<double>(std::max<int64_t>(1, r.tally.ok)));
@@ -331,7 +355,7 @@ bool serve_reads(const Args &args) {
             set_budget(env.sandbox(), budget);
             std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // a fresh budget window
             auto alone = read_every_100ms(
-                s, path, [] { return true; }, 50);
+                s, path, [] { return true; }, 100);
 
             auto started = serve_call(s, "POST", "/v1/tenants/demo/sync");
             if (started.status != 202) throw std::runtime_error("starting the sync failed: " + started.body);
@@ -386,15 +410,24 @@ bool serve_reads(const Args &args) {
                 problems.empty() ? "yes" : "NO", rate_line.empty() ? "(no rate metric)" : rate_line.c_str());
         }
         Stat r = stat(ratio);
-        std::printf(
-            "  RESULT s %s: p99 alone %s, p99 during the sync %s, p50 during %s, p99 ratio %s  (target <= 2x: %s)\n",
-            mode_name(controller), fmt(stat(base_p99), " ms", 1).c_str(), fmt(stat(sync_p99), " ms", 1).c_str(),
-            fmt(stat(sync_p50), " ms", 1).c_str(), fmt(r, "x").c_str(), r.median <= 2.0 ? "met" : "NOT met");
+        std::printf("  RESULT s %s: p50 alone %s, p99 alone %s, p50 during the sync %s, p99 during the sync %s, p99 "
+                    "ratio %s  (target <= 2x: %s)\n",
+                    mode_name(controller), fmt(stat(base_p50), " ms", 1).c_str(), fmt(stat(base_p99), " ms", 1).c_str(),
+                    fmt(stat(sync_p50), " ms", 1).c_str(), fmt(stat(sync_p99), " ms", 1).c_str(), fmt(r, "x").c_str(),
+                    r.max <= 2.0 ? "met in every run" : "NOT met in every run");
     }
     return all_ok;
 }
 
 } // namespace
+
+// The machine's load average (1, 5, 15 minutes), so that figures from a busy machine read as such.
+std::string load_average() {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    in >> one >> five >> fifteen;
+    return in ? one + " " + five + " " + fifteen : "unknown";
+}
 
 int main(int argc, char **argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -428,6 +461,7 @@ int main(int argc, char **argv) {
         }
     }
     bool ok = true;
+    std::printf("load average at start: %s (%u cores)\n", load_average().c_str(), std::thread::hardware_concurrency());
     try {
         if (args.scenarios.find('a') != std::string::npos) ok = steady_budget(args, "a", 100) && ok;
         if (args.scenarios.find('b') != std::string::npos) ok = steady_budget(args, "b", 20) && ok;
@@ -437,5 +471,6 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "ats-bench-rate: %s\n", e.what());
         return 1;
     }
+    std::printf("\nload average at end: %s\n", load_average().c_str());
     return ok ? 0 : 1;
 }

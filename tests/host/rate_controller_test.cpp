@@ -157,7 +157,9 @@ BOOST_AUTO_TEST_CASE(stragglers_within_the_cool_down_do_not_cut_again) {
     for (int i = 0; i < 16; ++i) c.on_response(answer(429, {{"Retry-After", "1"}}), 100 * kMs + i * kMs);
     BOOST_TEST(c.snapshot().decreases == 1u);
     BOOST_TEST(c.snapshot().rate_per_second == 97.0, boost::test_tools::tolerance(0.01));
-    BOOST_TEST(c.snapshot().holds == 0u); // Retry-After 1: only the refused request waits
+    // Retry-After 1 holds nobody; only the first refusal of the unpaced start holds everyone until
+    // the end of the window that start used up (once, not per straggler).
+    BOOST_TEST(c.snapshot().holds == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(without_headers_it_settles_just_under_a_fixed_window_budget) {
@@ -279,4 +281,28 @@ BOOST_AUTO_TEST_CASE(one_controller_per_tenant_and_upstream) {
     BOOST_TEST(all.get("t1", "tracker:443", changed) == a); // a new manifest keeps the controller
     BOOST_TEST(a->snapshot().rate_per_second == 3.0);
     BOOST_TEST(all.snapshot("t1").size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(the_first_refusal_holds_everyone_until_the_window_the_burst_began_ends) {
+    RateController c(RatePolicy{}, 0);
+    // An unpaced start: 100 answers in the first 300 ms use the window up; then a 429 whose
+    // Retry-After (whole seconds) says 1 s although the window ends 0.7 s later.
+    int64_t now = 0;
+    for (int i = 0; i < 100; ++i, now += 3 * kMs) {
+        BOOST_TEST(try_take(c, CallClass::background, now) == 0);
+        c.on_response(answer(200), now);
+    }
+    BOOST_TEST(c.retry_hint_ms(now) == -1); // nothing refused yet
+    c.on_response(answer(429, {{"Retry-After", "1"}}), now);
+    // The window began with the first answer (t = 0): it ends at 1 s (+ a small margin).
+    const int64_t hint = c.retry_hint_ms(now);
+    BOOST_TEST(hint >= 1000 - now / kMs);
+    BOOST_TEST(hint <= 1000 - now / kMs + 50);
+    // Nobody goes into the spent window, interactive calls included...
+    BOOST_TEST(try_take(c, CallClass::background, now + 100 * kMs) > 0);
+    BOOST_TEST(try_take(c, CallClass::interactive, now + 100 * kMs) >= (1000 * kMs - now - 100 * kMs));
+    // ...and right after its end the paced traffic resumes, with no hint left for later refusals.
+    BOOST_TEST(try_take(c, CallClass::background, now + hint * kMs) == 0);
+    BOOST_TEST(c.retry_hint_ms(now + hint * kMs) == -1);
+    BOOST_TEST(c.snapshot().rate_per_second == 97.0, boost::test_tools::tolerance(0.5));
 }
