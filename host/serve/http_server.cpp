@@ -17,8 +17,11 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <csignal>
 #include <condition_variable>
 #include <future>
@@ -197,6 +200,38 @@ std::string header_value_safe(std::string_view v) {
         auto u = static_cast<unsigned char>(c);
         out += (u < 0x20 && u != '\t') || u == 0x7f ? ' ' : c;
     }
+    return out;
+}
+
+// A response's bytes as they go on the wire (status line, header, body), for a write made
+// outside Beast's own stream operations.
+struct StringSink {
+    std::string &out;
+    template <class Buffers>
+    size_t write_some(const Buffers &buffers, beast::error_code &ec) {
+        ec = {};
+        size_t n = 0;
+        for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+            asio::const_buffer b(*it);
+            out.append(static_cast<const char *>(b.data()), b.size());
+            n += b.size();
+        }
+        return n;
+    }
+    template <class Buffers>
+    size_t write_some(const Buffers &buffers) {
+        beast::error_code ec;
+        return write_some(buffers, ec);
+    }
+};
+
+template <class Body>
+std::string serialized(http::response<Body> &res) {
+    std::string out;
+    out.reserve(256 + res.body().size());
+    StringSink sink{out};
+    beast::error_code ec;
+    http::write(sink, res, ec);
     return out;
 }
 
@@ -503,6 +538,8 @@ public:
         if (closed_) return;
         closed_ = true;
         read_timer_.cancel();
+        std::lock_guard<std::mutex> socket_lock(socket_mu_); // not while a worker writes (send_from_worker)
+        socket_closed_ = true;
         beast::error_code ignored;
         // Plain close even for TLS: a close_notify would need another round trip and a peer we no
         // longer trust to answer; HTTP framing already tells the client where the message ended.
@@ -513,6 +550,34 @@ public:
     // Queues the handler's complete response (worker thread). False when the client is gone.
     bool write_final(std::shared_ptr<http::response<http::string_body>> res) {
         if (write_failed_) return false;
+        if constexpr (!tls) {
+            // A plain connection is answered from the worker's thread when the socket takes the
+            // whole response at once (the usual case): handing it to the strand would put one
+            // more thread wake-up on every response's path. What does not fit goes through the
+            // strand as before, with its write timeout.
+            auto wire = std::make_shared<std::string>(serialized(*res));
+            size_t sent = 0;
+            if (!send_from_worker(*wire, sent)) return false;
+            if (sent == wire->size()) return true;
+            asio::post(stream_.get_executor(), [self = this->shared_from_this(), wire, sent]() mutable {
+                if (self->closed_) {
+                    self->write_failed_ = true;
+                    return;
+                }
+                self->final_write_pending_ = true;
+                lowest(self->stream_).expires_after(self->timeout());
+                asio::async_write(self->stream_, asio::buffer(wire->data() + sent, wire->size() - sent),
+                                  [self, wire](beast::error_code ec, std::size_t) {
+                                      self->final_write_pending_ = false;
+                                      if (ec) self->write_failed_ = true;
+                                      if (self->after_write_) {
+                                          self->after_write_ = false;
+                                          self->after_handler();
+                                      }
+                                  });
+            });
+            return true;
+        }
         asio::post(stream_.get_executor(), [self = this->shared_from_this(), res]() mutable {
             if (self->closed_) {
                 self->write_failed_ = true;
@@ -529,6 +594,30 @@ public:
                 }
             });
         });
+        return true;
+    }
+
+    // One non-blocking send on the socket from the worker (plain connections only). While a
+    // handler runs, the strand has no operation on the socket; only close_now may touch it, and
+    // socket_mu_ keeps the two apart. False (and the connection failed) when it is gone.
+    bool send_from_worker(const std::string &wire, size_t &sent) {
+        std::lock_guard<std::mutex> lock(socket_mu_);
+        if (socket_closed_) {
+            write_failed_ = true;
+            return false;
+        }
+        int fd = lowest(stream_).socket().native_handle();
+        while (sent < wire.size()) {
+            ssize_t n = ::send(fd, wire.data() + sent, wire.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n > 0) {
+                sent += static_cast<size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+            write_failed_ = true;
+            return false;
+        }
         return true;
     }
 
@@ -556,7 +645,9 @@ private:
     bool busy_ = false;   // strand-only
     bool closed_ = false; // strand-only
     std::atomic<bool> write_failed_{false};
-    std::mutex pipe_mu_; // queue_chunk's queue, shared by the producer and the strand
+    std::mutex socket_mu_;       // a worker's send_from_worker against close_now
+    bool socket_closed_ = false; // under socket_mu_
+    std::mutex pipe_mu_;         // queue_chunk's queue, shared by the producer and the strand
     std::condition_variable pipe_cv_;
     std::string pipe_;
     bool pipe_writing_ = false;
