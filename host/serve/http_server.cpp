@@ -5,6 +5,7 @@
 #include "metrics.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -46,7 +47,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     Metrics &metrics;
     SignalHook on_signal;
 
-    asio::io_context ioc;
+    // One io_context per I/O thread, each run by its thread alone: a connection lives on one of
+    // them (round robin at accept), so the I/O threads never hand work to each other. With one
+    // io_context shared by several threads every post woke a second thread through the
+    // reactor (an epoll interrupt and a futex per hand-off, several per request). `more` comes
+    // before `ioc` so that it outlives it (a handler left in ioc may own a socket of `more`).
+    std::vector<std::unique_ptr<asio::io_context>> more;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> more_guards;
+    size_t next_context = 0; // acceptor only
+    asio::io_context ioc;    // the acceptor, signals, shutdown and a share of the connections
     std::optional<asio::ssl::context> ssl;
     tcp::acceptor acceptor;
     asio::signal_set signals;
@@ -104,10 +113,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::map<uint64_t, std::function<void(bool only_idle)>> closers;
 
     Impl(ServerConfig c, Dispatch d, Metrics &m, SignalHook s)
-        : cfg(std::move(c)), dispatch(std::move(d)), metrics(m), on_signal(std::move(s)),
-          ioc(std::max(1, cfg.io_threads)), acceptor(ioc), signals(ioc, SIGTERM, SIGINT, SIGHUP),
-          control(ioc.get_executor()), shutdown_timer(control),
-          workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
+        : cfg(std::move(c)), dispatch(std::move(d)), metrics(m), on_signal(std::move(s)), ioc(1), acceptor(ioc),
+          signals(ioc, SIGTERM, SIGINT, SIGHUP), control(ioc.get_executor()), shutdown_timer(control),
+          workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {
+        for (int i = 1; i < std::max(1, cfg.io_threads); ++i) {
+            more.push_back(std::make_unique<asio::io_context>(1));
+            more_guards.push_back(asio::make_work_guard(*more.back()));
+        }
+    }
+
+    asio::io_context &session_context() {
+        size_t i = next_context++ % (more.size() + 1);
+        return i == 0 ? ioc : *more[i - 1];
+    }
 
     uint64_t register_closer(std::function<void(bool)> f) {
         std::lock_guard<std::mutex> lock(closers_mutex);
@@ -760,7 +778,7 @@ void Session<Stream>::run_handler(HttpRequest &req) {
 } // namespace
 
 void HttpServer::Impl::do_accept() {
-    acceptor.async_accept(asio::make_strand(ioc),
+    acceptor.async_accept(asio::make_strand(session_context()),
                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                               self->on_accept(ec, std::move(socket));
                           });
@@ -830,6 +848,8 @@ void HttpServer::Impl::finish() {
     beast::error_code ignored;
     signals.cancel(ignored);
     ioc.stop();
+    for (auto &guard : more_guards) guard.reset();
+    for (auto &context : more) context->stop();
 }
 
 HttpServer::HttpServer(ServerConfig config, Dispatch dispatch, Metrics &metrics, SignalHook on_signal)
@@ -874,7 +894,7 @@ uint16_t HttpServer::port() const {
 
 void HttpServer::run() {
     std::vector<std::thread> threads;
-    for (int i = 1; i < std::max(1, impl_->cfg.io_threads); ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+    for (auto &context : impl_->more) threads.emplace_back([&context] { context->run(); });
     impl_->ioc.run();
     for (auto &t : threads) t.join();
 }
