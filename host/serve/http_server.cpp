@@ -553,10 +553,11 @@ private:
 
 public:
     void close_now() {
+        // Not while a worker writes to the socket or hands the connection back to reading.
+        std::lock_guard<std::recursive_mutex> socket_lock(socket_mu_);
         if (closed_) return;
         closed_ = true;
         read_timer_.cancel();
-        std::lock_guard<std::mutex> socket_lock(socket_mu_); // not while a worker writes (send_from_worker)
         socket_closed_ = true;
         beast::error_code ignored;
         // Plain close even for TLS: a close_notify would need another round trip and a peer we no
@@ -576,7 +577,10 @@ public:
             auto wire = std::make_shared<std::string>(serialized(*res));
             size_t sent = 0;
             if (!send_from_worker(*wire, sent)) return false;
-            if (sent == wire->size()) return true;
+            if (sent == wire->size()) {
+                answered_by_worker_ = true;
+                return true;
+            }
             asio::post(stream_.get_executor(), [self = this->shared_from_this(), wire, sent]() mutable {
                 if (self->closed_) {
                     self->write_failed_ = true;
@@ -619,7 +623,7 @@ public:
     // handler runs, the strand has no operation on the socket; only close_now may touch it, and
     // socket_mu_ keeps the two apart. False (and the connection failed) when it is gone.
     bool send_from_worker(const std::string &wire, size_t &sent) {
-        std::lock_guard<std::mutex> lock(socket_mu_);
+        std::lock_guard<std::recursive_mutex> lock(socket_mu_);
         if (socket_closed_) {
             write_failed_ = true;
             return false;
@@ -637,6 +641,17 @@ public:
             return false;
         }
         return true;
+    }
+
+    // The response went out whole from this worker (write_final): hand the connection back to
+    // reading from here, without waking its I/O thread for it. Nothing of the strand touches the
+    // connection while its handler runs (no read, no write is pending; the watchdog only acts
+    // when it claims the response, and the handler claimed it), except close_now, which
+    // socket_mu_ excludes; the read started here completes on the strand as usual.
+    void finish_on_worker() {
+        answered_by_worker_ = false;
+        std::lock_guard<std::recursive_mutex> lock(socket_mu_);
+        after_handler();
     }
 
     void after_handler() {
@@ -660,12 +675,13 @@ private:
     bool over_limit_;
     HttpServer::Impl::Admission admission_;
     bool keep_alive_ = false;
-    bool busy_ = false;   // strand-only
-    bool closed_ = false; // strand-only
+    // Strand-only, except in the worker's hand-back (finish_on_worker), hence atomic.
+    std::atomic<bool> busy_{false}, closed_{false};
+    bool answered_by_worker_ = false; // worker-only: write_final sent the whole response
     std::atomic<bool> write_failed_{false};
-    std::mutex socket_mu_;       // a worker's send_from_worker against close_now
-    bool socket_closed_ = false; // under socket_mu_
-    std::mutex pipe_mu_;         // queue_chunk's queue, shared by the producer and the strand
+    std::recursive_mutex socket_mu_; // a worker's send_from_worker/finish_on_worker against close_now
+    bool socket_closed_ = false;     // under socket_mu_
+    std::mutex pipe_mu_;             // queue_chunk's queue, shared by the producer and the strand
     std::condition_variable pipe_cv_;
     std::string pipe_;
     bool pipe_writing_ = false;
@@ -766,6 +782,7 @@ void Session<Stream>::run_handler(HttpRequest &req) {
     // A stream the handler left open cannot be completed honestly: drop the connection so the
     // client sees a truncated body instead of a clean end.
     if (writer.unfinished_stream()) write_failed_ = true;
+    if (answered_by_worker_) return finish_on_worker();
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
         // Strand order: a response queued by write_final() has started writing before this runs.
         if (self->final_write_pending_)
