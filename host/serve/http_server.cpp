@@ -325,8 +325,11 @@ public:
 
     // A stream's chunks: queued here and written by the strand without the producer waiting, so a
     // record costs no thread hand-off and no write of its own (one per record held NDJSON at a
-    // few MB/s); what queues up while a write is in flight goes out as one chunk. The producer
-    // waits only while kMaxQueued bytes are queued (a slow client), at most the write timeout.
+    // few MB/s); what queues up while a write is in flight goes out as one chunk. An idle strand
+    // is woken only once kFlushBytes are queued, or by a timer kFlushDelay after the first byte
+    // queued (a record waits at most that long): waking it for every record that found it idle
+    // cost a thread hand-off per record again whenever the client kept up. The producer waits
+    // only while kMaxQueued bytes are queued (a slow client), at most the write timeout.
     bool queue_chunk(std::string_view data) {
         std::unique_lock<std::mutex> lock(pipe_mu_);
         if (write_failed_) return false;
@@ -335,15 +338,23 @@ public:
             write_failed_ = true;
         if (write_failed_) return false;
         pipe_.append(data.data(), data.size());
-        if (!pipe_writing_) {
+        if (pipe_writing_) return true; // the write in flight takes it next
+        if (pipe_.size() >= kFlushBytes) {
             pipe_writing_ = true;
             asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->pipe_write(); });
+        } else if (!flush_armed_) {
+            flush_armed_ = true;
+            asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->arm_flush(); });
         }
         return true;
     }
     // Waits until every queued chunk is on the wire (true) or the connection failed (false).
     bool drain_chunks() {
         std::unique_lock<std::mutex> lock(pipe_mu_);
+        if (!pipe_writing_ && !pipe_.empty() && !write_failed_) { // what waits for the flush timer
+            pipe_writing_ = true;
+            asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->pipe_write(); });
+        }
         if (!pipe_cv_.wait_for(lock, timeout() + std::chrono::seconds(5),
                                [&] { return (!pipe_writing_ && pipe_.empty()) || write_failed_; }))
             write_failed_ = true;
@@ -363,6 +374,21 @@ public:
 
 private:
     static constexpr size_t kMaxQueued = 256 * 1024;
+    static constexpr size_t kFlushBytes = 32 * 1024;
+    static constexpr auto kFlushDelay = std::chrono::milliseconds(2);
+
+    void arm_flush() { // strand
+        flush_timer_.expires_after(kFlushDelay);
+        flush_timer_.async_wait([self = this->shared_from_this()](beast::error_code) {
+            {
+                std::lock_guard<std::mutex> lock(self->pipe_mu_);
+                self->flush_armed_ = false;
+                if (self->pipe_writing_ || self->pipe_.empty()) return;
+                self->pipe_writing_ = true;
+            }
+            self->pipe_write();
+        });
+    }
 
     void pipe_write() { // strand
         auto batch = std::make_shared<std::string>();
@@ -685,6 +711,8 @@ private:
     std::condition_variable pipe_cv_;
     std::string pipe_;
     bool pipe_writing_ = false;
+    bool flush_armed_ = false;                               // under pipe_mu_: arm_flush posted
+    asio::steady_timer flush_timer_{stream_.get_executor()}; // strand-only
     uint64_t closer_id_ = 0;
     std::string remote_;
 };
