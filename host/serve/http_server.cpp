@@ -5,6 +5,7 @@
 #include "metrics.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -17,8 +18,11 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <csignal>
 #include <condition_variable>
 #include <future>
@@ -43,7 +47,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     Metrics &metrics;
     SignalHook on_signal;
 
-    asio::io_context ioc;
+    // One io_context per I/O thread, each run by its thread alone: a connection lives on one of
+    // them (round robin at accept), so the I/O threads never hand work to each other. With one
+    // io_context shared by several threads every post woke a second thread through the
+    // reactor (an epoll interrupt and a futex per hand-off, several per request). `more` comes
+    // before `ioc` so that it outlives it (a handler left in ioc may own a socket of `more`).
+    std::vector<std::unique_ptr<asio::io_context>> more;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> more_guards;
+    size_t next_context = 0; // acceptor only
+    asio::io_context ioc;    // the acceptor, signals, shutdown and a share of the connections
     std::optional<asio::ssl::context> ssl;
     tcp::acceptor acceptor;
     asio::signal_set signals;
@@ -101,10 +113,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::map<uint64_t, std::function<void(bool only_idle)>> closers;
 
     Impl(ServerConfig c, Dispatch d, Metrics &m, SignalHook s)
-        : cfg(std::move(c)), dispatch(std::move(d)), metrics(m), on_signal(std::move(s)),
-          ioc(std::max(1, cfg.io_threads)), acceptor(ioc), signals(ioc, SIGTERM, SIGINT, SIGHUP),
-          control(ioc.get_executor()), shutdown_timer(control),
-          workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {}
+        : cfg(std::move(c)), dispatch(std::move(d)), metrics(m), on_signal(std::move(s)), ioc(1), acceptor(ioc),
+          signals(ioc, SIGTERM, SIGINT, SIGHUP), control(ioc.get_executor()), shutdown_timer(control),
+          workers(static_cast<size_t>(std::max(1, cfg.worker_threads))) {
+        for (int i = 1; i < std::max(1, cfg.io_threads); ++i) {
+            more.push_back(std::make_unique<asio::io_context>(1));
+            more_guards.push_back(asio::make_work_guard(*more.back()));
+        }
+    }
+
+    asio::io_context &session_context() {
+        size_t i = next_context++ % (more.size() + 1);
+        return i == 0 ? ioc : *more[i - 1];
+    }
 
     uint64_t register_closer(std::function<void(bool)> f) {
         std::lock_guard<std::mutex> lock(closers_mutex);
@@ -200,6 +221,38 @@ std::string header_value_safe(std::string_view v) {
     return out;
 }
 
+// A response's bytes as they go on the wire (status line, header, body), for a write made
+// outside Beast's own stream operations.
+struct StringSink {
+    std::string &out;
+    template <class Buffers>
+    size_t write_some(const Buffers &buffers, beast::error_code &ec) {
+        ec = {};
+        size_t n = 0;
+        for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+            asio::const_buffer b(*it);
+            out.append(static_cast<const char *>(b.data()), b.size());
+            n += b.size();
+        }
+        return n;
+    }
+    template <class Buffers>
+    size_t write_some(const Buffers &buffers) {
+        beast::error_code ec;
+        return write_some(buffers, ec);
+    }
+};
+
+template <class Body>
+std::string serialized(http::response<Body> &res) {
+    std::string out;
+    out.reserve(256 + res.body().size());
+    StringSink sink{out};
+    beast::error_code ec;
+    http::write(sink, res, ec);
+    return out;
+}
+
 template <class Stream>
 auto &lowest(Stream &s) {
     return beast::get_lowest_layer(s);
@@ -272,8 +325,11 @@ public:
 
     // A stream's chunks: queued here and written by the strand without the producer waiting, so a
     // record costs no thread hand-off and no write of its own (one per record held NDJSON at a
-    // few MB/s); what queues up while a write is in flight goes out as one chunk. The producer
-    // waits only while kMaxQueued bytes are queued (a slow client), at most the write timeout.
+    // few MB/s); what queues up while a write is in flight goes out as one chunk. An idle strand
+    // is woken only once kFlushBytes are queued, or by a timer kFlushDelay after the first byte
+    // queued (a record waits at most that long): waking it for every record that found it idle
+    // cost a thread hand-off per record again whenever the client kept up. The producer waits
+    // only while kMaxQueued bytes are queued (a slow client), at most the write timeout.
     bool queue_chunk(std::string_view data) {
         std::unique_lock<std::mutex> lock(pipe_mu_);
         if (write_failed_) return false;
@@ -282,15 +338,23 @@ public:
             write_failed_ = true;
         if (write_failed_) return false;
         pipe_.append(data.data(), data.size());
-        if (!pipe_writing_) {
+        if (pipe_writing_) return true; // the write in flight takes it next
+        if (pipe_.size() >= kFlushBytes) {
             pipe_writing_ = true;
             asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->pipe_write(); });
+        } else if (!flush_armed_) {
+            flush_armed_ = true;
+            asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->arm_flush(); });
         }
         return true;
     }
     // Waits until every queued chunk is on the wire (true) or the connection failed (false).
     bool drain_chunks() {
         std::unique_lock<std::mutex> lock(pipe_mu_);
+        if (!pipe_writing_ && !pipe_.empty() && !write_failed_) { // what waits for the flush timer
+            pipe_writing_ = true;
+            asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->pipe_write(); });
+        }
         if (!pipe_cv_.wait_for(lock, timeout() + std::chrono::seconds(5),
                                [&] { return (!pipe_writing_ && pipe_.empty()) || write_failed_; }))
             write_failed_ = true;
@@ -310,6 +374,21 @@ public:
 
 private:
     static constexpr size_t kMaxQueued = 256 * 1024;
+    static constexpr size_t kFlushBytes = 32 * 1024;
+    static constexpr auto kFlushDelay = std::chrono::milliseconds(2);
+
+    void arm_flush() { // strand
+        flush_timer_.expires_after(kFlushDelay);
+        flush_timer_.async_wait([self = this->shared_from_this()](beast::error_code) {
+            {
+                std::lock_guard<std::mutex> lock(self->pipe_mu_);
+                self->flush_armed_ = false;
+                if (self->pipe_writing_ || self->pipe_.empty()) return;
+                self->pipe_writing_ = true;
+            }
+            self->pipe_write();
+        });
+    }
 
     void pipe_write() { // strand
         auto batch = std::make_shared<std::string>();
@@ -500,9 +579,12 @@ private:
 
 public:
     void close_now() {
+        // Not while a worker writes to the socket or hands the connection back to reading.
+        std::lock_guard<std::recursive_mutex> socket_lock(socket_mu_);
         if (closed_) return;
         closed_ = true;
         read_timer_.cancel();
+        socket_closed_ = true;
         beast::error_code ignored;
         // Plain close even for TLS: a close_notify would need another round trip and a peer we no
         // longer trust to answer; HTTP framing already tells the client where the message ended.
@@ -513,6 +595,37 @@ public:
     // Queues the handler's complete response (worker thread). False when the client is gone.
     bool write_final(std::shared_ptr<http::response<http::string_body>> res) {
         if (write_failed_) return false;
+        if constexpr (!tls) {
+            // A plain connection is answered from the worker's thread when the socket takes the
+            // whole response at once (the usual case): handing it to the strand would put one
+            // more thread wake-up on every response's path. What does not fit goes through the
+            // strand as before, with its write timeout.
+            auto wire = std::make_shared<std::string>(serialized(*res));
+            size_t sent = 0;
+            if (!send_from_worker(*wire, sent)) return false;
+            if (sent == wire->size()) {
+                answered_by_worker_ = true;
+                return true;
+            }
+            asio::post(stream_.get_executor(), [self = this->shared_from_this(), wire, sent]() mutable {
+                if (self->closed_) {
+                    self->write_failed_ = true;
+                    return;
+                }
+                self->final_write_pending_ = true;
+                lowest(self->stream_).expires_after(self->timeout());
+                asio::async_write(self->stream_, asio::buffer(wire->data() + sent, wire->size() - sent),
+                                  [self, wire](beast::error_code ec, std::size_t) {
+                                      self->final_write_pending_ = false;
+                                      if (ec) self->write_failed_ = true;
+                                      if (self->after_write_) {
+                                          self->after_write_ = false;
+                                          self->after_handler();
+                                      }
+                                  });
+            });
+            return true;
+        }
         asio::post(stream_.get_executor(), [self = this->shared_from_this(), res]() mutable {
             if (self->closed_) {
                 self->write_failed_ = true;
@@ -530,6 +643,41 @@ public:
             });
         });
         return true;
+    }
+
+    // One non-blocking send on the socket from the worker (plain connections only). While a
+    // handler runs, the strand has no operation on the socket; only close_now may touch it, and
+    // socket_mu_ keeps the two apart. False (and the connection failed) when it is gone.
+    bool send_from_worker(const std::string &wire, size_t &sent) {
+        std::lock_guard<std::recursive_mutex> lock(socket_mu_);
+        if (socket_closed_) {
+            write_failed_ = true;
+            return false;
+        }
+        int fd = lowest(stream_).socket().native_handle();
+        while (sent < wire.size()) {
+            ssize_t n = ::send(fd, wire.data() + sent, wire.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n > 0) {
+                sent += static_cast<size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+            write_failed_ = true;
+            return false;
+        }
+        return true;
+    }
+
+    // The response went out whole from this worker (write_final): hand the connection back to
+    // reading from here, without waking its I/O thread for it. Nothing of the strand touches the
+    // connection while its handler runs (no read, no write is pending; the watchdog only acts
+    // when it claims the response, and the handler claimed it), except close_now, which
+    // socket_mu_ excludes; the read started here completes on the strand as usual.
+    void finish_on_worker() {
+        answered_by_worker_ = false;
+        std::lock_guard<std::recursive_mutex> lock(socket_mu_);
+        after_handler();
     }
 
     void after_handler() {
@@ -553,13 +701,18 @@ private:
     bool over_limit_;
     HttpServer::Impl::Admission admission_;
     bool keep_alive_ = false;
-    bool busy_ = false;   // strand-only
-    bool closed_ = false; // strand-only
+    // Strand-only, except in the worker's hand-back (finish_on_worker), hence atomic.
+    std::atomic<bool> busy_{false}, closed_{false};
+    bool answered_by_worker_ = false; // worker-only: write_final sent the whole response
     std::atomic<bool> write_failed_{false};
-    std::mutex pipe_mu_; // queue_chunk's queue, shared by the producer and the strand
+    std::recursive_mutex socket_mu_; // a worker's send_from_worker/finish_on_worker against close_now
+    bool socket_closed_ = false;     // under socket_mu_
+    std::mutex pipe_mu_;             // queue_chunk's queue, shared by the producer and the strand
     std::condition_variable pipe_cv_;
     std::string pipe_;
     bool pipe_writing_ = false;
+    bool flush_armed_ = false;                               // under pipe_mu_: arm_flush posted
+    asio::steady_timer flush_timer_{stream_.get_executor()}; // strand-only
     uint64_t closer_id_ = 0;
     std::string remote_;
 };
@@ -657,6 +810,7 @@ void Session<Stream>::run_handler(HttpRequest &req) {
     // A stream the handler left open cannot be completed honestly: drop the connection so the
     // client sees a truncated body instead of a clean end.
     if (writer.unfinished_stream()) write_failed_ = true;
+    if (answered_by_worker_) return finish_on_worker();
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
         // Strand order: a response queued by write_final() has started writing before this runs.
         if (self->final_write_pending_)
@@ -669,7 +823,7 @@ void Session<Stream>::run_handler(HttpRequest &req) {
 } // namespace
 
 void HttpServer::Impl::do_accept() {
-    acceptor.async_accept(asio::make_strand(ioc),
+    acceptor.async_accept(asio::make_strand(session_context()),
                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                               self->on_accept(ec, std::move(socket));
                           });
@@ -739,6 +893,8 @@ void HttpServer::Impl::finish() {
     beast::error_code ignored;
     signals.cancel(ignored);
     ioc.stop();
+    for (auto &guard : more_guards) guard.reset();
+    for (auto &context : more) context->stop();
 }
 
 HttpServer::HttpServer(ServerConfig config, Dispatch dispatch, Metrics &metrics, SignalHook on_signal)
@@ -783,7 +939,7 @@ uint16_t HttpServer::port() const {
 
 void HttpServer::run() {
     std::vector<std::thread> threads;
-    for (int i = 1; i < std::max(1, impl_->cfg.io_threads); ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+    for (auto &context : impl_->more) threads.emplace_back([&context] { context->run(); });
     impl_->ioc.run();
     for (auto &t : threads) t.join();
 }

@@ -1,11 +1,13 @@
 // http_server.hpp - the asynchronous HTTP/1.1 server of `ats-host serve` (Boost.Beast; the
 // implementation keeps Beast/Asio out of this header).
 //
-// Model: `io_threads` threads run the sockets (accept, TLS, parse, write); every request's
-// handler runs on one of `worker_threads` worker threads, where it may block on a plugin call.
-// Stream writes from a handler are posted to the connection's strand and the handler waits for
-// each, so a slow reader slows its own stream and nobody else's; a complete response is queued
-// and frees the worker at once. Keep-alive, optional TLS, limits on
+// Model: `io_threads` threads run the sockets (accept, TLS, parse, write), each with its own
+// connections; every request's handler runs on one of `worker_threads` worker threads, where it
+// may block on a plugin call. Stream writes from a handler are posted to the connection's strand
+// and the handler waits for each, so a slow reader slows its own stream and nobody else's; a
+// complete response goes out from the worker when the socket takes it whole at once (plain
+// connections: no thread hand-off on the response's path), else it is queued for the strand and
+// frees the worker at once. Keep-alive, optional TLS, limits on
 // header bytes, body bytes, header and request time, open connections overall and per remote
 // address; every refusal is a JSON 4xx/5xx and the server keeps serving.
 #pragma once

@@ -41,19 +41,24 @@ std::string Metrics::render_labels(const Labels &labels, const std::string &extr
     return out + "}";
 }
 
+// The label text is built before taking the lock: every request records four metrics, and
+// handlers on several threads queued on the lock while one of them built strings inside it.
 void Metrics::add(const std::string &name, const Labels &labels, double delta) {
+    std::string key = render_labels(labels);
     std::lock_guard<std::mutex> lock(mutex_);
-    families_[name].values[render_labels(labels)] += delta;
+    families_[name].values[key] += delta;
 }
 
 void Metrics::set(const std::string &name, const Labels &labels, double value) {
+    std::string key = render_labels(labels);
     std::lock_guard<std::mutex> lock(mutex_);
-    families_[name].values[render_labels(labels)] = value;
+    families_[name].values[key] = value;
 }
 
 void Metrics::observe(const std::string &name, const Labels &labels, double seconds) {
+    std::string key = render_labels(labels);
     std::lock_guard<std::mutex> lock(mutex_);
-    auto &h = families_[name].histograms[render_labels(labels)];
+    auto &h = families_[name].histograms[key];
     if (h.counts.empty()) h.counts.assign(buckets_.size(), 0);
     for (size_t i = 0; i < buckets_.size(); ++i) {
         if (seconds <= buckets_[i]) {

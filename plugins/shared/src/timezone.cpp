@@ -99,7 +99,20 @@ UtcSeconds parse_utc_iso8601(std::string_view text, std::string_view what) {
     bad_time(what, text, expected);
 }
 
-std::string format_utc_iso8601(UtcSeconds t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+// Every record's timestamps pass here: digits written directly, where date::format built an
+// ostringstream (locale, facets) per call and showed in a stream's profile.
+std::string format_utc_iso8601(UtcSeconds t) {
+    const auto day = date::floor<date::days>(t);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss<seconds> time{t - day};
+    const int year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999) return date::format("%Y-%m-%dT%H:%M:%SZ", t); // as before, rare
+    char text[24];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
+    return text;
+}
 
 TimeZone::TimeZone(std::string_view iana_name) : name_(iana_name), zone_(nullptr) {
     try {
