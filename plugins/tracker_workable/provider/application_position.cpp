@@ -30,6 +30,10 @@ std::optional<ApplicationPosition> ApplicationPosition::from_args(const bj::obje
     const bj::value *stream = o->if_contains("stream");
     if (!stream || !stream->is_string() || stream->get_string() != kStream) throw bad();
     ApplicationPosition pos;
+    if (const bj::value *w = o->if_contains("warning")) {
+        if (!w->is_string()) throw bad();
+        pos.warning = std::string(w->get_string());
+    }
     if (const bj::value *t = o->if_contains("tracker")) {
         if (!t->is_string() || o->contains("pending")) throw bad();
         pos.tracker_position = std::string(t->get_string());
@@ -47,6 +51,7 @@ std::optional<ApplicationPosition> ApplicationPosition::from_args(const bj::obje
 
 std::string ApplicationPosition::text() const {
     bj::object o{{"stream", kStream}};
+    if (!warning.empty()) o["warning"] = warning;
     if (pending_prefix) {
         o["pending"] = static_cast<int64_t>(*pending_prefix);
         o["key"] = last_key;

@@ -21,6 +21,10 @@ struct ApplicationPosition {
     std::optional<size_t> pending_prefix;
     std::string tracker_position; // Tracker's part: Tracker's position text ("" = from the start)
     std::string last_key;         // pending part: the last state key delivered
+    // The control record the listing's first call sent when its sync failed ("" = none): a
+    // resumed call sends it again, so every page of that listing says the Workable side was not
+    // refreshed (a resumed call does not sync, so it could not tell otherwise).
+    std::string warning;
 
     // The position in args["resume_after"], or nullopt without one. Throws INVALID_ARGUMENT
     // naming `operation` and resume_after when it is not a position this stream reported.

@@ -264,7 +264,7 @@ namespace {
 // after `from` when it is a position in this part.
 void stream_pending(ats::sdk::Host host, const JobMappingConfig &mapping, ats::sdk::Call &call,
                     const PendingFilter &filter, const std::map<std::string, std::string> &reasons,
-                    const std::optional<ApplicationPosition> &from, ats::sdk::Sink &sink) {
+                    const std::optional<ApplicationPosition> &from, const std::string &warning, ats::sdk::Sink &sink) {
     KnownJobs jobs(host, mapping);
     const int64_t now_ms = host.now_unix_ms();
     bool go_on = true;
@@ -301,6 +301,7 @@ void stream_pending(ats::sdk::Host host, const JobMappingConfig &mapping, ats::s
             go_on = sink.record(bj::serialize(pending_application(rec, status, opportunity, now_ms)));
             if (sink.wants_position()) {
                 ApplicationPosition here;
+                here.warning = warning;
                 here.pending_prefix = index;
                 here.last_key = std::string(key);
                 sink.position(here.text());
@@ -327,6 +328,11 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
         filter.job_ids = std::set<std::string>(ids->begin(), ids->end());
 
     std::map<std::string, std::string> reasons; // kombo id -> reason, from this run's summary
+    std::string warning;                        // the listing's control record, if its sync failed
+    if (from && !from->warning.empty()) {
+        warning = from->warning;
+        if (!sink.record(warning)) return;
+    }
     if (!from) {
         try {
             std::string summary = run_sync(call, RunOptions{}, &sink);
@@ -349,7 +355,8 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
                                         "applications and the pending ones: ") +
                                 e.what(),
                             call.raw());
-                if (!sink.record(workable_error_record(e))) return;
+                warning = workable_error_record(e);
+                if (!sink.record(warning)) return;
             }
         }
     }
@@ -370,8 +377,9 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
     bool stopped = false;
     std::function<void(const std::string &)> tracker_position;
     if (sink.wants_position())
-        tracker_position = [&sink](const std::string &p) {
+        tracker_position = [&sink, &warning](const std::string &p) {
             ApplicationPosition here;
+            here.warning = warning;
             here.tracker_position = p;
             sink.position(here.text());
         };
@@ -391,7 +399,7 @@ void WorkableTrackerProvider::stream_applications(ats::sdk::Call &call, const bj
                 return !stopped;
             },
             tracker_position);
-    if (!stopped) stream_pending(host(), sync_config_.jobs, call, filter, reasons, from, sink);
+    if (!stopped) stream_pending(host(), sync_config_.jobs, call, filter, reasons, from, warning, sink);
 }
 
 bool WorkableTrackerProvider::handle_operation(ats::sdk::Call &call, const std::string &operation,
