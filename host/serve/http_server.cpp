@@ -608,41 +608,41 @@ public:
                 return true;
             }
             asio::post(stream_.get_executor(), [self = this->shared_from_this(), wire, sent]() mutable {
-                if (self->closed_) {
-                    self->write_failed_ = true;
-                    return;
-                }
-                self->final_write_pending_ = true;
-                lowest(self->stream_).expires_after(self->timeout());
-                asio::async_write(self->stream_, asio::buffer(wire->data() + sent, wire->size() - sent),
-                                  [self, wire](beast::error_code ec, std::size_t) {
-                                      self->final_write_pending_ = false;
-                                      if (ec) self->write_failed_ = true;
-                                      if (self->after_write_) {
-                                          self->after_write_ = false;
-                                          self->after_handler();
-                                      }
-                                  });
+                self->final_write_on_strand([&](auto done) {
+                    asio::async_write(self->stream_, asio::buffer(wire->data() + sent, wire->size() - sent),
+                                      [wire, done](beast::error_code ec, std::size_t) { done(ec); });
+                });
             });
             return true;
         }
         asio::post(stream_.get_executor(), [self = this->shared_from_this(), res]() mutable {
-            if (self->closed_) {
-                self->write_failed_ = true;
-                return;
-            }
-            self->final_write_pending_ = true;
-            lowest(self->stream_).expires_after(self->timeout());
-            http::async_write(self->stream_, *res, [self, res](beast::error_code ec, std::size_t) {
-                self->final_write_pending_ = false;
-                if (ec) self->write_failed_ = true;
-                if (self->after_write_) {
-                    self->after_write_ = false;
-                    self->after_handler();
-                }
+            self->final_write_on_strand([&](auto done) {
+                http::async_write(self->stream_, *res, [res, done](beast::error_code ec, std::size_t) { done(ec); });
             });
         });
         return true;
+    }
+
+    // Strand: starts the handler's final write (`start(done)`; the write's completion calls
+    // done(ec) and keeps its buffers alive until then) under the write timeout, or marks the
+    // write failed when the connection closed meanwhile. Once written, the connection goes on
+    // with after_handler if the handler already returned.
+    template <class StartWrite>
+    void final_write_on_strand(StartWrite &&start) {
+        if (closed_) {
+            write_failed_ = true;
+            return;
+        }
+        final_write_pending_ = true;
+        lowest(stream_).expires_after(timeout());
+        start([self = this->shared_from_this()](beast::error_code ec) {
+            self->final_write_pending_ = false;
+            if (ec) self->write_failed_ = true;
+            if (self->after_write_) {
+                self->after_write_ = false;
+                self->after_handler();
+            }
+        });
     }
 
     // One non-blocking send on the socket from the worker (plain connections only). While a
