@@ -79,28 +79,44 @@ KomboApplicationPage parse_application_page(std::string_view body, int http_stat
     return page;
 }
 
+namespace {
+// The stored form's fields, each named once for both directions, in the order they are written.
+struct StoredField {
+    const char *name;
+    std::string KomboApplication::*text = nullptr;              // a text field, or
+    std::vector<std::string> KomboApplication::*list = nullptr; // a list of texts
+};
+const StoredField kStoredFields[] = {
+    {"id", &KomboApplication::id},
+    {"remote_id", &KomboApplication::remote_id},
+    {"outcome", &KomboApplication::outcome},
+    {"job_id", &KomboApplication::job_id},
+    {"job_remote_id", &KomboApplication::job_remote_id},
+    {"job_name", &KomboApplication::job_name},
+    {"candidate_id", &KomboApplication::candidate_id},
+    {"candidate_remote_id", &KomboApplication::candidate_remote_id},
+    {"first_name", &KomboApplication::first_name},
+    {"last_name", &KomboApplication::last_name},
+    {"emails", nullptr, &KomboApplication::emails},
+    {"phones", nullptr, &KomboApplication::phones},
+    {"phone_types", nullptr, &KomboApplication::phone_types},
+    {"source", &KomboApplication::source},
+    {"remote_created_at", &KomboApplication::remote_created_at},
+    {"remote_updated_at", &KomboApplication::remote_updated_at},
+    {"remote_deleted_at", &KomboApplication::remote_deleted_at},
+    {"current_stage_id", &KomboApplication::current_stage_id},
+    {"current_stage_name", &KomboApplication::current_stage_name},
+};
+} // namespace
+
 std::string application_to_json(const KomboApplication &a) {
     json::object o;
-    o["id"] = a.id;
-    o["remote_id"] = a.remote_id;
-    o["outcome"] = a.outcome;
-    o["job_id"] = a.job_id;
-    o["job_remote_id"] = a.job_remote_id;
-    o["job_name"] = a.job_name;
-    o["candidate_id"] = a.candidate_id;
-    o["candidate_remote_id"] = a.candidate_remote_id;
-    o["first_name"] = a.first_name;
-    o["last_name"] = a.last_name;
-    json::array e(a.emails.begin(), a.emails.end()), p(a.phones.begin(), a.phones.end());
-    o["emails"] = std::move(e);
-    o["phones"] = std::move(p);
-    o["phone_types"] = json::array(a.phone_types.begin(), a.phone_types.end());
-    o["source"] = a.source;
-    o["remote_created_at"] = a.remote_created_at;
-    o["remote_updated_at"] = a.remote_updated_at;
-    o["remote_deleted_at"] = a.remote_deleted_at;
-    o["current_stage_id"] = a.current_stage_id;
-    o["current_stage_name"] = a.current_stage_name;
+    for (const auto &f : kStoredFields) {
+        if (f.text)
+            o[f.name] = a.*f.text;
+        else
+            o[f.name] = json::array((a.*f.list).begin(), (a.*f.list).end());
+    }
     return json::serialize(o);
 }
 
@@ -108,33 +124,18 @@ KomboApplication application_from_json(std::string_view text) {
     json::value v = json::parse(text);
     const auto &o = v.as_object();
     KomboApplication a;
-    a.id = string_or_empty(o, "id");
-    a.remote_id = string_or_empty(o, "remote_id");
-    a.outcome = string_or_empty(o, "outcome");
-    a.job_id = string_or_empty(o, "job_id");
-    a.job_remote_id = string_or_empty(o, "job_remote_id");
-    a.job_name = string_or_empty(o, "job_name");
-    a.candidate_id = string_or_empty(o, "candidate_id");
-    a.candidate_remote_id = string_or_empty(o, "candidate_remote_id");
-    a.first_name = string_or_empty(o, "first_name");
-    a.last_name = string_or_empty(o, "last_name");
-    if (const auto *e = array_or_null(o, "emails"))
-        for (const auto &x : *e)
-            if (x.is_string()) a.emails.emplace_back(x.get_string());
-    if (const auto *p = array_or_null(o, "phones"))
-        for (const auto &x : *p)
-            if (x.is_string()) a.phones.emplace_back(x.get_string());
-    if (const auto *t = array_or_null(o, "phone_types"))
-        for (const auto &x : *t)
-            a.phone_types.emplace_back(x.is_string() ? std::string(x.get_string()) : std::string());
+    for (const auto &f : kStoredFields) {
+        if (f.text) {
+            a.*f.text = string_or_empty(o, f.name);
+        } else if (const auto *items = array_or_null(o, f.name)) {
+            // A null phone type reads as "" so that phone_types stays parallel to phones.
+            for (const auto &x : *items)
+                if (x.is_string() || f.list == &KomboApplication::phone_types)
+                    (a.*f.list).emplace_back(x.is_string() ? std::string(x.get_string()) : std::string());
+        }
+    }
     // Older records have no phone_types: keep the vectors parallel either way.
     a.phone_types.resize(a.phones.size());
-    a.source = string_or_empty(o, "source");
-    a.remote_created_at = string_or_empty(o, "remote_created_at");
-    a.remote_updated_at = string_or_empty(o, "remote_updated_at");
-    a.remote_deleted_at = string_or_empty(o, "remote_deleted_at");
-    a.current_stage_id = string_or_empty(o, "current_stage_id");
-    a.current_stage_name = string_or_empty(o, "current_stage_name");
     return a;
 }
 
