@@ -1,5 +1,7 @@
 #include "report_text.hpp"
 
+#include "json_text.hpp"
+
 #include "attention.hpp"
 
 #include <map>
@@ -11,13 +13,7 @@ namespace json = boost::json;
 namespace ats::cli {
 
 namespace {
-std::string str(const json::object &o, const char *k) {
-    const auto *v = o.if_contains(k);
-    if (!v) return {};
-    if (v->is_string()) return std::string(v->get_string());
-    if (v->is_null()) return {};
-    return json::serialize(*v);
-}
+std::string str(const json::object &o, const char *k) { return ats::cli::field_text(o, k); }
 
 int64_t num(const json::object &o, const char *k) {
     const auto *v = o.if_contains(k);

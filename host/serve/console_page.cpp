@@ -1,5 +1,7 @@
 #include "console_page.hpp"
 
+#include "json_text.hpp"
+
 #include "attention.hpp"
 #include "crypto.hpp"
 
@@ -12,11 +14,7 @@ namespace ats::serve {
 
 namespace {
 
-std::string str(const json::object &o, const char *k) {
-    const auto *v = o.if_contains(k);
-    if (!v || v->is_null()) return {};
-    return v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
-}
+std::string str(const json::object &o, const char *k) { return ats::cli::field_text(o, k); }
 
 int64_t num(const json::object *o, const char *group, const char *k) {
     if (!o) return 0;

@@ -1,5 +1,7 @@
 #include "sync/sync_state.hpp"
 
+#include "ats/shared/json.hpp"
+
 #include <boost/json.hpp>
 
 namespace json = boost::json;
@@ -7,10 +9,7 @@ namespace json = boost::json;
 namespace ats::tracker_workable {
 
 namespace {
-std::string str(const json::object &o, std::string_view k) {
-    auto it = o.find(k);
-    return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
-}
+using ats::shared::json::string_or_empty;
 std::optional<int64_t> parse_ms(const std::string &v) {
     try {
         size_t n = 0;
@@ -43,15 +42,15 @@ AppRecord decode_app_record(std::string_view text) {
     AppRecord r;
     if (ec || !v.is_object()) return r;
     const auto &o = v.get_object();
-    r.link_id = str(o, "l");
-    r.resource_id = str(o, "r");
-    r.opportunity_id = str(o, "o");
-    r.status = str(o, "s");
-    r.outcome = str(o, "oc");
-    r.stage = str(o, "st");
-    r.remote_updated_at = str(o, "u");
+    r.link_id = string_or_empty(o, "l");
+    r.resource_id = string_or_empty(o, "r");
+    r.opportunity_id = string_or_empty(o, "o");
+    r.status = string_or_empty(o, "s");
+    r.outcome = string_or_empty(o, "oc");
+    r.stage = string_or_empty(o, "st");
+    r.remote_updated_at = string_or_empty(o, "u");
     if (auto dp = o.find("dp"); dp != o.end() && dp->value().is_bool()) r.documents_pending = dp->value().get_bool();
-    r.workable_id = str(o, "w");
+    r.workable_id = string_or_empty(o, "w");
     return r;
 }
 
@@ -77,11 +76,11 @@ PendingRecord decode_pending(std::string_view text) {
         return r;
     }
     r.app = application_from_json(json::serialize(app->value()));
-    r.reason = str(o, "reason");
-    r.kind = str(o, "kind");
+    r.reason = string_or_empty(o, "reason");
+    r.kind = string_or_empty(o, "kind");
     if (auto f = o.find("failures"); f != o.end() && f->value().is_int64())
         r.failures = static_cast<int>(f->value().get_int64());
-    r.last_failed_at = str(o, "last_failed_at");
+    r.last_failed_at = string_or_empty(o, "last_failed_at");
     if (auto p = o.find("parked_at_ms"); p != o.end() && p->value().is_int64()) r.parked_at_ms = p->value().get_int64();
     return r;
 }
@@ -106,7 +105,7 @@ std::optional<std::pair<std::string, std::string>> SyncState::link_origin(const 
     boost::system::error_code ec;
     json::value j = json::parse(v, ec);
     if (ec || !j.is_object()) return std::nullopt;
-    return std::make_pair(str(j.get_object(), "k"), str(j.get_object(), "w"));
+    return std::make_pair(string_or_empty(j.get_object(), "k"), string_or_empty(j.get_object(), "w"));
 }
 
 void SyncState::scan(const std::string &prefix,
