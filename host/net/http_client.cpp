@@ -169,6 +169,9 @@ struct Connection {
     std::unique_ptr<beast::tcp_stream> plain;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer; // bytes read past the previous response stay with the connection
+    // Beast reads as much as the buffer's free capacity (at least 512 bytes): room for a typical
+    // answer up front lets it arrive in one read instead of several small ones.
+    Connection() { buffer.reserve(16 << 10); }
 
     beast::tcp_stream &tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 
@@ -224,16 +227,19 @@ struct HttpClient::Impl {
     }
 
     std::unique_ptr<Connection> take_idle(const std::string &origin) {
-        std::lock_guard<std::mutex> lk(mu);
-        auto it = idle.find(origin);
-        if (it == idle.end() || it->second.empty()) return nullptr;
-        while (!it->second.empty()) {
-            auto c = std::move(it->second.back()); // most recently used: least likely to be stale
-            it->second.pop_back();
+        for (;;) {
+            std::unique_ptr<Connection> c;
+            {
+                std::lock_guard<std::mutex> lk(mu);
+                auto it = idle.find(origin);
+                if (it == idle.end() || it->second.empty()) return nullptr;
+                c = std::move(it->second.back()); // most recently used: least likely to be stale
+                it->second.pop_back();
+            }
+            // Checked outside the lock: a system call under it made every other sender wait.
             if (c->looks_alive()) return c;
             c->close();
         }
-        return nullptr;
     }
 
     void give_back(const std::string &origin, std::unique_ptr<Connection> c) {

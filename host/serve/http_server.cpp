@@ -18,6 +18,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -26,8 +27,10 @@
 #include <csignal>
 #include <condition_variable>
 #include <future>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <type_traits>
 
@@ -70,6 +73,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::atomic<bool> force_cancel{false}; // shutdown deadline passed: cancel in-flight calls
     std::atomic<int> connections{0};       // admitted connections (see admit())
     std::atomic<int> in_flight{0};
+    std::atomic<int> queued{0};       // requests posted to `workers` and not yet started
+    std::atomic<int> busy_workers{0}; // workers running a handler or waiting for a connection's next request
+    // A worker may wait for its connection's next request (Session::next_request_on_worker) only
+    // while that holds up nobody: no request waits for a worker and another worker is free.
+    bool may_linger() const {
+        return !stopping && queued.load() == 0 && busy_workers.load() < std::max(1, cfg.worker_threads);
+    }
 
     // Admission: a connection counts against max_connections and its remote address's
     // max_connections_per_client. One over either limit is "overflow": it may still ask /healthz or
@@ -107,10 +117,34 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         --connections;
     }
 
-    // Per open connection: a function that closes it (only_idle = leave busy ones alone).
+    // Per open connection: a function that closes it (only_idle = leave busy ones alone), and one
+    // that checks its request watchdog (see watch_handlers).
+    struct Connection {
+        std::function<void(bool only_idle)> close;
+        std::function<void(std::chrono::steady_clock::time_point now)> watch;
+    };
     std::mutex closers_mutex;
     uint64_t next_id = 0;
-    std::map<uint64_t, std::function<void(bool only_idle)>> closers;
+    std::map<uint64_t, Connection> closers;
+
+    // The request watchdogs of all connections are checked here every kWatchdogScan, on the
+    // control strand: a per-request timer cost a thread wake-up on every request (its
+    // cancellation posts a completion to the connection's I/O thread).
+    static constexpr auto kWatchdogScan = std::chrono::milliseconds(100);
+    asio::steady_timer watchdog_timer{control};
+    void watch_handlers() {
+        std::vector<std::function<void(std::chrono::steady_clock::time_point)>> copy;
+        {
+            std::lock_guard<std::mutex> lock(closers_mutex);
+            for (auto &kv : closers) copy.push_back(kv.second.watch);
+        }
+        auto now = std::chrono::steady_clock::now();
+        for (auto &f : copy) f(now);
+        watchdog_timer.expires_after(kWatchdogScan);
+        watchdog_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (!ec) self->watch_handlers();
+        });
+    }
 
     Impl(ServerConfig c, Dispatch d, Metrics &m, SignalHook s)
         : cfg(std::move(c)), dispatch(std::move(d)), metrics(m), on_signal(std::move(s)), ioc(1), acceptor(ioc),
@@ -127,9 +161,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         return i == 0 ? ioc : *more[i - 1];
     }
 
-    uint64_t register_closer(std::function<void(bool)> f) {
+    uint64_t register_connection(Connection c) {
         std::lock_guard<std::mutex> lock(closers_mutex);
-        closers[++next_id] = std::move(f);
+        closers[++next_id] = std::move(c);
         return next_id;
     }
     void unregister_closer(uint64_t id) {
@@ -140,7 +174,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         std::vector<std::function<void(bool)>> copy;
         {
             std::lock_guard<std::mutex> lock(closers_mutex);
-            for (auto &kv : closers) copy.push_back(kv.second);
+            for (auto &kv : closers) copy.push_back(kv.second.close);
         }
         for (auto &f : copy) f(only_idle);
     }
@@ -158,6 +192,15 @@ std::string lower(std::string_view s) {
     std::string out(s);
     for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
+}
+
+// 16 hex digits, unique in practice: from a per-thread generator seeded once from the OS's
+// entropy. A request id needs no secrecy; OpenSSL's RAND_bytes cost a system call (getpid, its
+// fork check) on every request.
+std::string new_request_id() {
+    thread_local std::mt19937_64 gen{(static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}()};
+    uint64_t v = gen();
+    return to_hex(std::string_view(reinterpret_cast<const char *>(&v), sizeof v));
 }
 
 bool valid_request_id(const std::string &id) {
@@ -273,6 +316,7 @@ public:
     }
 
     ~Session() {
+        if (raw_fd_ >= 0) ::close(raw_fd_);
         server_->unregister_closer(closer_id_);
         server_->release(remote_, admission_);
         server_->metrics.set("ats_serve_open_connections", {}, server_->connections.load());
@@ -281,13 +325,20 @@ public:
     void start() {
         std::weak_ptr<Session> weak = this->shared_from_this();
         auto exec = stream_.get_executor();
-        closer_id_ = server_->register_closer([weak, exec](bool only_idle) {
+        HttpServer::Impl::Connection c;
+        c.close = [weak, exec](bool only_idle) {
             asio::post(exec, [weak, only_idle] {
                 if (auto self = weak.lock()) {
                     if (!only_idle || !self->busy_) self->close_now();
                 }
             });
-        });
+        };
+        c.watch = [weak, exec](std::chrono::steady_clock::time_point now) {
+            auto self = weak.lock();
+            if (!self || now.time_since_epoch().count() < self->watchdog_due_) return;
+            asio::post(exec, [self] { self->fire_watchdog(); });
+        };
+        closer_id_ = server_->register_connection(std::move(c));
         if constexpr (tls) {
             lowest(stream_).expires_after(header_timeout()); // a handshake trickled byte by byte holds nothing long
             stream_.async_handshake(asio::ssl::stream_base::server,
@@ -306,6 +357,10 @@ public:
     template <class Op>
     bool write_and_wait(Op op) {
         if (write_failed_) return false;
+        {
+            std::lock_guard<std::recursive_mutex> lock(socket_mu_);
+            attach();
+        }
         auto promise = std::make_shared<std::promise<beast::error_code>>();
         auto future = promise->get_future();
         asio::post(stream_.get_executor(), [self = this->shared_from_this(), op = std::move(op), promise]() mutable {
@@ -417,9 +472,18 @@ private:
     void do_read() {
         if (closed_) return;
         if (server_->stopping) return close_now();
+        new_parser();
+        read_header_more();
+    }
+
+    void new_parser() {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_->cfg.limits.max_header_bytes));
         parser_->body_limit(server_->cfg.limits.max_body_bytes);
+    }
+
+    // Reads (the rest of) a request's line and headers into parser_.
+    void read_header_more() {
         // The stream's own timeout would close the socket, leaving nobody to tell the client;
         // this timer only cancels the read, so on_read can still answer 408. The request line and
         // headers get the (short) header deadline, so a client trickling bytes cannot hold a
@@ -496,6 +560,16 @@ private:
                                        std::to_string(server_->cfg.limits.max_connections) + " connections (at most " +
                                        std::to_string(server_->cfg.limits.max_connections_per_client) + " per client)");
 
+        auto req = take_request();
+        if (!req) return reply_and_close(400, "malformed_request", "the request target is not a valid origin-form URL");
+        start_handler_bookkeeping();
+        ++server_->queued;
+        asio::post(server_->workers, [self = this->shared_from_this(), req] { self->run_handler(req); });
+    }
+
+    // The complete message in parser_ as a request; nullptr when its target is not a valid
+    // origin-form URL.
+    std::shared_ptr<HttpRequest> take_request() {
         auto msg = parser_->release();
         auto req = std::make_shared<HttpRequest>();
         req->received = std::chrono::steady_clock::now();
@@ -508,58 +582,69 @@ private:
             slot = slot.empty() ? std::string(field.value()) : slot + ", " + std::string(field.value());
         }
         std::string client_id = req->header("x-request-id");
-        req->request_id = valid_request_id(client_id) ? client_id : random_hex(8);
+        req->request_id = valid_request_id(client_id) ? client_id : new_request_id();
         req->body = std::move(msg.body());
         keep_alive_ = msg.keep_alive() && !over_limit_;
 
         auto parsed = boost::urls::parse_origin_form(req->target);
-        if (!parsed)
-            return reply_and_close(400, "malformed_request", "the request target is not a valid origin-form URL");
+        if (!parsed) return nullptr;
         // Still percent-encoded: the router splits on '/' first and decodes each segment after,
         // so "%2F" stays inside an id and never becomes a separator.
         req->path = std::string(parsed->encoded_path());
         for (auto param : parsed->params()) req->query.emplace(std::string(param.key), std::string(param.value));
+        return req;
+    }
 
+    void start_handler_bookkeeping() {
         busy_ = true;
         ++server_->in_flight;
         response_claimed_ = false;
         start_request_watchdog();
-        asio::post(server_->workers, [self = this->shared_from_this(), req] { self->run_handler(*req); });
     }
 
-    void run_handler(HttpRequest &req);
+    void run_handler(std::shared_ptr<HttpRequest> req);
+    bool handle_on_worker(HttpRequest &req);
+    std::shared_ptr<HttpRequest> next_request_on_worker();
 
     // A handler that has not begun its response `kWatchdogGrace` after the request timeout is
     // stuck (typically in a plugin that ignores cancellation): answer 503 from here and close the
     // connection. The worker thread stays with the handler until it returns; nobody waits for it.
     static constexpr auto kWatchdogGrace = std::chrono::milliseconds(2000);
     void start_request_watchdog() {
-        handler_timer_.expires_after(timeout() + kWatchdogGrace);
-        handler_timer_.async_wait([weak = std::weak_ptr<Session>(this->shared_from_this())](beast::error_code ec) {
-            auto self = weak.lock();
-            if (ec || !self || self->closed_ || !self->busy_ || !self->claim_response()) return;
-            auto res = std::make_shared<http::response<http::string_body>>(http::status::service_unavailable, 11);
-            res->set(http::field::server, "ats-host");
-            res->set(http::field::content_type, "application/json");
-            res->keep_alive(false);
-            res->body() = error_body("deadline",
-                                     "no response within the request timeout of " +
-                                         std::to_string(self->server_->cfg.limits.request_timeout_ms) +
-                                         " ms (the provider did not stop when cancelled)",
-                                     "");
-            res->prepare_payload();
-            self->server_->metrics.add("ats_serve_rejected_requests_total", {{"reason", "deadline"}});
-            self->write_failed_ = true; // the handler's own writes go nowhere from now on
-            self->final_write_pending_ = true;
-            lowest(self->stream_).expires_after(self->timeout());
-            http::async_write(self->stream_, *res, [self, res](beast::error_code, std::size_t) {
-                self->final_write_pending_ = false;
-                self->close_now();
-                if (self->after_write_) {
-                    self->after_write_ = false;
-                    self->after_handler();
-                }
-            });
+        watchdog_due_ = (std::chrono::steady_clock::now() + timeout() + kWatchdogGrace).time_since_epoch().count();
+    }
+    void stop_request_watchdog() { watchdog_due_ = kNoWatchdog; }
+
+    // Strand: the watchdog's deadline passed (watch_handlers).
+    void fire_watchdog() {
+        if (closed_ || !busy_ || std::chrono::steady_clock::now().time_since_epoch().count() < watchdog_due_ ||
+            !claim_response())
+            return;
+        auto res = std::make_shared<http::response<http::string_body>>(http::status::service_unavailable, 11);
+        res->set(http::field::server, "ats-host");
+        res->set(http::field::content_type, "application/json");
+        res->keep_alive(false);
+        res->body() = error_body("deadline",
+                                 "no response within the request timeout of " +
+                                     std::to_string(server_->cfg.limits.request_timeout_ms) +
+                                     " ms (the provider did not stop when cancelled)",
+                                 "");
+        res->prepare_payload();
+        server_->metrics.add("ats_serve_rejected_requests_total", {{"reason", "deadline"}});
+        write_failed_ = true; // the handler's own writes go nowhere from now on
+        {
+            std::lock_guard<std::recursive_mutex> lock(socket_mu_);
+            attach();
+        }
+        final_write_pending_ = true;
+        lowest(stream_).expires_after(timeout());
+        http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code, std::size_t) {
+            self->final_write_pending_ = false;
+            self->close_now();
+            if (self->after_write_) {
+                self->after_write_ = false;
+                self->after_handler();
+            }
         });
     }
 
@@ -588,6 +673,11 @@ public:
         beast::error_code ignored;
         // Plain close even for TLS: a close_notify would need another round trip and a peer we no
         // longer trust to answer; HTTP framing already tells the client where the message ended.
+        if (raw_fd_ >= 0) { // detached by a lingering worker (next_request_on_worker)
+            ::shutdown(raw_fd_, SHUT_RDWR);
+            ::close(raw_fd_);
+            raw_fd_ = -1;
+        }
         lowest(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
         lowest(stream_).close();
     }
@@ -606,6 +696,10 @@ public:
             if (sent == wire->size()) {
                 answered_by_worker_ = true;
                 return true;
+            }
+            {
+                std::lock_guard<std::recursive_mutex> lock(socket_mu_);
+                attach();
             }
             asio::post(stream_.get_executor(), [self = this->shared_from_this(), wire, sent]() mutable {
                 self->final_write_on_strand([&](auto done) {
@@ -654,7 +748,7 @@ public:
             write_failed_ = true;
             return false;
         }
-        int fd = lowest(stream_).socket().native_handle();
+        int fd = raw_fd_ >= 0 ? raw_fd_ : lowest(stream_).socket().native_handle();
         while (sent < wire.size()) {
             ssize_t n = ::send(fd, wire.data() + sent, wire.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
             if (n > 0) {
@@ -669,19 +763,27 @@ public:
         return true;
     }
 
-    // The response went out whole from this worker (write_final): hand the connection back to
-    // reading from here, without waking its I/O thread for it. Nothing of the strand touches the
-    // connection while its handler runs (no read, no write is pending; the watchdog only acts
-    // when it claims the response, and the handler claimed it), except close_now, which
-    // socket_mu_ excludes; the read started here completes on the strand as usual.
-    void finish_on_worker() {
-        answered_by_worker_ = false;
-        std::lock_guard<std::recursive_mutex> lock(socket_mu_);
-        after_handler();
+    // Takes the socket out of the I/O thread's reactor, which is otherwise woken by every request
+    // that arrives while a worker lingers for it (the descriptor is registered edge-triggered for
+    // input, whether a read is pending or not). Under socket_mu_, plain connections only.
+    void detach() {
+        beast::error_code ec;
+        auto &socket = lowest(stream_).socket();
+        v6_ = socket.local_endpoint(ec).protocol() == tcp::v6();
+        int fd = ec ? -1 : socket.release(ec);
+        if (!ec) raw_fd_ = fd;
+    }
+    // Gives the socket back to the reactor before anything on the strand may use it. Under socket_mu_.
+    void attach() {
+        if (raw_fd_ < 0) return;
+        beast::error_code ec;
+        lowest(stream_).socket().assign(v6_ ? tcp::v6() : tcp::v4(), raw_fd_, ec);
+        if (ec) ::close(raw_fd_); // the connection is lost: every later step finds the socket closed
+        raw_fd_ = -1;
     }
 
     void after_handler() {
-        handler_timer_.cancel();
+        stop_request_watchdog();
         busy_ = false;
         --server_->in_flight;
         if (write_failed_ || !keep_alive()) return close_now();
@@ -694,20 +796,28 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     asio::steady_timer read_timer_;
-    asio::steady_timer handler_timer_{stream_.get_executor()}; // the request watchdog
+    // The request watchdog's deadline (steady clock ticks; kNoWatchdog when no handler runs).
+    static constexpr int64_t kNoWatchdog = std::numeric_limits<int64_t>::max();
+    std::atomic<int64_t> watchdog_due_{kNoWatchdog};
     std::atomic<bool> response_claimed_{false};
     bool read_timed_out_ = false;                            // strand-only
     bool final_write_pending_ = false, after_write_ = false; // strand-only: write_final in flight
     bool over_limit_;
     HttpServer::Impl::Admission admission_;
     bool keep_alive_ = false;
-    // Strand-only, except in the worker's hand-back (finish_on_worker), hence atomic.
+    // Strand-only, except in the worker's hand-back (next_request_on_worker), hence atomic.
     std::atomic<bool> busy_{false}, closed_{false};
-    bool answered_by_worker_ = false; // worker-only: write_final sent the whole response
+    bool answered_by_worker_ = false;   // worker-only: write_final sent the whole response
+    static constexpr int kLingerMs = 2; // next_request_on_worker's wait for a busy client
     std::atomic<bool> write_failed_{false};
-    std::recursive_mutex socket_mu_; // a worker's send_from_worker/finish_on_worker against close_now
+    std::recursive_mutex socket_mu_; // a worker's send_from_worker/next_request_on_worker against close_now
     bool socket_closed_ = false;     // under socket_mu_
-    std::mutex pipe_mu_;             // queue_chunk's queue, shared by the producer and the strand
+    // While a worker lingers for the connection's next request, the socket may be detached from
+    // its I/O thread's reactor (next_request_on_worker): raw_fd_ is then its descriptor, else -1.
+    int raw_fd_ = -1;       // under socket_mu_
+    bool v6_ = false;       // under socket_mu_: the detached socket's protocol
+    int linger_streak_ = 0; // worker-only: requests in a row that came while a worker lingered
+    std::mutex pipe_mu_;    // queue_chunk's queue, shared by the producer and the strand
     std::condition_variable pipe_cv_;
     std::string pipe_;
     bool pipe_writing_ = false;
@@ -797,7 +907,21 @@ private:
 };
 
 template <class Stream>
-void Session<Stream>::run_handler(HttpRequest &req) {
+void Session<Stream>::run_handler(std::shared_ptr<HttpRequest> req) {
+    --server_->queued;
+    ++server_->busy_workers;
+    struct Leave {
+        std::atomic<int> &busy;
+        ~Leave() { --busy; }
+    } leave{server_->busy_workers};
+    // The connection's next requests too, while they follow at once (next_request_on_worker).
+    while (req && handle_on_worker(*req)) req = next_request_on_worker();
+}
+
+// Runs the handler of one request; true when its response went out whole from this thread and
+// the connection is this thread's to carry on with (else the strand carries on).
+template <class Stream>
+bool Session<Stream>::handle_on_worker(HttpRequest &req) {
     Writer<Stream> writer(*this, req);
     try {
         server_->dispatch(req, writer);
@@ -810,7 +934,10 @@ void Session<Stream>::run_handler(HttpRequest &req) {
     // A stream the handler left open cannot be completed honestly: drop the connection so the
     // client sees a truncated body instead of a clean end.
     if (writer.unfinished_stream()) write_failed_ = true;
-    if (answered_by_worker_) return finish_on_worker();
+    if (answered_by_worker_) {
+        answered_by_worker_ = false;
+        return true;
+    }
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
         // Strand order: a response queued by write_final() has started writing before this runs.
         if (self->final_write_pending_)
@@ -818,6 +945,101 @@ void Session<Stream>::run_handler(HttpRequest &req) {
         else
             self->after_handler();
     });
+    return false;
+}
+
+// The response went out whole from this worker (write_final). A client that keeps its connection
+// busy sends its next request at once: wait for it here, up to kLingerMs, and run it on this
+// thread - the I/O thread is not woken to read it and no other worker to run it (two thread
+// hand-offs a request). Only while no request waits for a worker and one stays free, so a
+// lingering worker never holds up another connection; otherwise, and when nothing comes in time
+// or the request arrives in pieces, the connection goes back to its strand as before.
+//
+// Nothing of the strand touches the connection meanwhile (busy_: no read or write is pending,
+// closers leave it alone, the watchdog was cancelled), except close_now, which socket_mu_
+// excludes: every step on the socket checks socket_closed_ under it. While a client keeps the
+// connection busy the socket stays detached from the reactor (detach): whatever hands the
+// connection to the strand attaches it first.
+template <class Stream>
+std::shared_ptr<HttpRequest> Session<Stream>::next_request_on_worker() {
+    int fd = -1;
+    {
+        std::lock_guard<std::recursive_mutex> lock(socket_mu_);
+        stop_request_watchdog();
+        --server_->in_flight;
+        if (write_failed_ || !keep_alive()) {
+            busy_ = false;
+            close_now();
+            return nullptr;
+        }
+        if (!server_->may_linger()) {
+            linger_streak_ = 0;
+            busy_ = false;
+            attach();
+            do_read();
+            return nullptr;
+        }
+        // Detached only once the client has shown it keeps the connection busy: a detach and the
+        // attach after it cost two system calls more than one wake-up of the I/O thread.
+        if (linger_streak_ > 0 && raw_fd_ < 0) detach();
+        fd = raw_fd_ >= 0 ? raw_fd_ : lowest(stream_).socket().native_handle();
+    }
+    // A pipelined request may be in the buffer already: then there is nothing to wait for.
+    const bool buffered = buffer_.size() > 0;
+    pollfd ready{fd, POLLIN, 0};
+    int polled = buffered ? 1 : ::poll(&ready, 1, kLingerMs);
+    std::lock_guard<std::recursive_mutex> lock(socket_mu_);
+    if (socket_closed_) return nullptr; // close_now ran meanwhile: nothing left to do
+    // From here on, every way but the last gives the connection back to its strand (busy_ false).
+    if (polled <= 0 || server_->stopping) {
+        linger_streak_ = 0;
+        busy_ = false;
+        attach();
+        do_read();
+        return nullptr;
+    }
+    new_parser();
+    parser_->eager(true);
+    if (!buffered) {
+        auto space = buffer_.prepare(16 << 10);
+        ssize_t got = ::recv(fd, space.data(), space.size(), MSG_DONTWAIT);
+        if (got <= 0) { // end of stream, reset or nothing after all: the strand's read finds out
+            linger_streak_ = 0;
+            busy_ = false;
+            attach();
+            do_read();
+            return nullptr;
+        }
+        buffer_.commit(static_cast<size_t>(got));
+    }
+    beast::error_code ec;
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+        size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec || used == 0) break;
+    }
+    if (ec == http::error::need_more) ec = {};
+    const bool complete = !ec && parser_->is_done() && transfer_encoding_problem(parser_->get()).empty();
+    if (auto req = complete ? take_request() : nullptr) {
+        ++linger_streak_;
+        start_handler_bookkeeping();
+        return req;
+    }
+    linger_streak_ = 0;
+    busy_ = false;
+    attach();
+    auto self = this->shared_from_this();
+    if (ec) // too large, malformed: the strand answers as for any read
+        asio::post(stream_.get_executor(), [self, ec] { self->on_read(ec, self->header_timeout()); });
+    else if (!parser_->is_header_done()) // the rest of the head is still on its way
+        asio::post(stream_.get_executor(), [self] { self->read_header_more(); });
+    else if (!complete) // a body still on its way, or a Transfer-Encoding to refuse
+        asio::post(stream_.get_executor(), [self] { self->on_header({}); });
+    else
+        asio::post(stream_.get_executor(), [self] {
+            self->reply_and_close(400, "malformed_request", "the request target is not a valid origin-form URL");
+        });
+    return nullptr;
 }
 
 } // namespace
@@ -892,6 +1114,7 @@ void HttpServer::Impl::shutdown_step() {
 void HttpServer::Impl::finish() {
     beast::error_code ignored;
     signals.cancel(ignored);
+    watchdog_timer.cancel();
     ioc.stop();
     for (auto &guard : more_guards) guard.reset();
     for (auto &context : more) context->stop();
@@ -929,6 +1152,7 @@ void HttpServer::start() {
     if (ec) throw std::runtime_error("--listen " + cfg.address + ":" + std::to_string(cfg.port) + ": " + ec.message());
     impl_->do_accept();
     impl_->wait_signal();
+    asio::post(impl_->control, [impl = impl_] { impl->watch_handlers(); });
 }
 
 uint16_t HttpServer::port() const {

@@ -7,7 +7,10 @@
 // and the handler waits for each, so a slow reader slows its own stream and nobody else's; a
 // complete response goes out from the worker when the socket takes it whole at once (plain
 // connections: no thread hand-off on the response's path), else it is queued for the strand and
-// frees the worker at once. Keep-alive, optional TLS, limits on
+// frees the worker at once. After a response sent whole, the worker waits up to 2 ms for the
+// connection's next request and runs it itself while no other request waits for a worker (a busy
+// client's requests then cost no hand-off). Request deadlines are checked by one scan every
+// 100 ms, not by a timer per request. Keep-alive, optional TLS, limits on
 // header bytes, body bytes, header and request time, open connections overall and per remote
 // address; every refusal is a JSON 4xx/5xx and the server keeps serving.
 #pragma once

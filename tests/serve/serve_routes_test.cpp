@@ -377,8 +377,14 @@ BOOST_AUTO_TEST_CASE(every_route_answers_and_matches_the_openapi_document) {
     BOOST_TEST_MESSAGE(rec.check_against_openapi(false));
 
     // The access log has the request, and the host log has the plugin's line with the same id.
-    std::string log = s.stderr_text();
-    BOOST_TEST(log.find("\"request_id\":\"trace-me-42\"") != std::string::npos);
+    // Access lines are buffered (EventLog::kFlushInterval): wait for the request's line.
+    std::string log;
+    for (int i = 0; i < 100; ++i) {
+        log = s.stderr_text();
+        if (log.find("\"type\":\"access\",\"request_id\":\"trace-me-42\"") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BOOST_TEST(log.find("\"type\":\"access\",\"request_id\":\"trace-me-42\"") != std::string::npos);
     bool plugin_line_traced = false;
     for (size_t pos = 0, end; (end = log.find('\n', pos)) != std::string::npos; pos = end + 1) {
         std::string line = log.substr(pos, end - pos);
