@@ -146,3 +146,55 @@ BOOST_AUTO_TEST_CASE(numbers_outside_double_range_and_control_bytes_in_ids_are_n
     BOOST_TEST(nul_query.status == 400);
     BOOST_TEST(message_of(nul_query).find("x\\u0000y@example.com") != std::string::npos, nul_query.body);
 }
+
+// After answering, the worker waits briefly for the connection's next request and reads it
+// itself (the socket out of its I/O thread's reactor meanwhile). Requests that come back to back,
+// pipelined, with their head or body in pieces, after a pause, or malformed, must all be answered
+// as on any connection: in order, each once, nothing left over taken for a request.
+BOOST_AUTO_TEST_CASE(a_busy_keep_alive_connection_is_served_in_order_however_its_requests_arrive) {
+    ServeInstance s;
+    RawConnection c(s.port());
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string seen;
+    auto count = [&](const std::string &needle) {
+        size_t n = 0;
+        for (size_t pos = seen.find(needle); pos != std::string::npos; pos = seen.find(needle, pos + 1)) ++n;
+        return n;
+    };
+    // Reads until `needle` has been seen `n` times in all (or 10 s passed).
+    auto wait_for = [&](const std::string &needle, size_t n) {
+        auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (count(needle) < n && !c.closed() && std::chrono::steady_clock::now() < deadline)
+            seen += c.read_some(100ms);
+        return count(needle);
+    };
+    const std::string ok = "{\"status\":\"ok\"}";
+    size_t answered = 0;
+    for (int i = 0; i < 50; ++i) { // back to back: each arrives while a worker waits for it
+        c.send(get);
+        BOOST_REQUIRE(wait_for(ok, ++answered) == answered);
+    }
+    c.send(get + get + get); // pipelined in one write
+    answered += 3;
+    BOOST_TEST(wait_for(ok, answered) == answered);
+    c.send("GET /healthz HTTP/1.1\r\nHo"); // the head in two pieces
+    std::this_thread::sleep_for(20ms);
+    c.send("st: x\r\n\r\n");
+    BOOST_TEST(wait_for(ok, ++answered) == answered);
+    // A body in two pieces, the next request right behind it: the body is the body, nothing more.
+    c.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234");
+    std::this_thread::sleep_for(20ms);
+    c.send("56789" + get);
+    BOOST_TEST(wait_for("method_not_allowed", 1) == 1u);
+    BOOST_TEST(wait_for(ok, ++answered) == answered);
+    std::this_thread::sleep_for(50ms); // longer than any wait for it: the I/O thread reads again
+    c.send(get);
+    BOOST_TEST(wait_for(ok, ++answered) == answered);
+    BOOST_TEST(count("HTTP/1.1 ") == answered + 1, "one response per request");
+    BOOST_TEST(count("HTTP/1.1 400") == 0u, seen);
+    c.send(get + "NOT HTTP AT ALL\r\n\r\n"); // an answer, then a malformed request: 400 and closed
+    seen += c.read_until_close(10s);
+    BOOST_TEST(count(ok) == answered + 1);
+    BOOST_TEST(count("HTTP/1.1 400") == 1u, seen);
+    BOOST_TEST(c.closed());
+}
