@@ -165,7 +165,10 @@ private:
             batch = c.pending.take(c.id);
         }
         batch += tail;
-        if (!batch.empty()) channel_.send_raw(batch);
+        if (batch.empty()) return;
+        channel_.send_raw(batch);
+        std::lock_guard<std::mutex> lock(c.mu);
+        c.pending.recycle(std::move(batch));
     }
 
     static bool window_full(const worker::WorkerCall &c) {
