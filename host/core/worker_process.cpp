@@ -233,7 +233,9 @@ void WorkerProcess::release_reading(const PendingCall *self, bool eof) {
     }
     if (eof) reader_cv_.notify_all(); // the reader thread sees the end and reaps the process
     if (next) {
-        std::lock_guard<std::mutex> lock(next->mu);
+        // Through its lock, so the wake cannot fall between its check of reading_ and its wait;
+        // notified after, so it does not wake into a lock still held.
+        { std::lock_guard<std::mutex> lock(next->mu); }
         next->cv.notify_one();
     }
 }
@@ -276,8 +278,12 @@ void WorkerProcess::dispatch(wire::In &in) {
             if (it != calls_.end()) pc = it->second;
         }
         if (!pc) break; // a call the host already gave up on
-        std::lock_guard<std::mutex> lock(pc->mu);
-        pc->frames.push_back(std::move(in));
+        {
+            std::lock_guard<std::mutex> lock(pc->mu);
+            pc->frames.push_back(std::move(in));
+        }
+        // Notified after unlocking: woken under the lock, the call's thread would at once block
+        // on it again (a futex wait and wake more per frame, the hottest path with several calls).
         pc->cv.notify_one();
         break;
     }
