@@ -172,7 +172,8 @@ BOOST_AUTO_TEST_CASE(a_busy_keep_alive_connection_is_served_in_order_however_its
     size_t answered = 0;
     for (int i = 0; i < 50; ++i) { // back to back: each arrives while a worker waits for it
         c.send(get);
-        BOOST_REQUIRE(wait_for(ok, ++answered) == answered);
+        ++answered;
+        BOOST_REQUIRE(wait_for(ok, answered) == answered);
     }
     c.send(get + get + get); // pipelined in one write
     answered += 3;
@@ -180,16 +181,19 @@ BOOST_AUTO_TEST_CASE(a_busy_keep_alive_connection_is_served_in_order_however_its
     c.send("GET /healthz HTTP/1.1\r\nHo"); // the head in two pieces
     std::this_thread::sleep_for(20ms);
     c.send("st: x\r\n\r\n");
-    BOOST_TEST(wait_for(ok, ++answered) == answered);
+    ++answered;
+    BOOST_TEST(wait_for(ok, answered) == answered);
     // A body in two pieces, the next request right behind it: the body is the body, nothing more.
     c.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234");
     std::this_thread::sleep_for(20ms);
     c.send("56789" + get);
     BOOST_TEST(wait_for("method_not_allowed", 1) == 1u);
-    BOOST_TEST(wait_for(ok, ++answered) == answered);
+    ++answered;
+    BOOST_TEST(wait_for(ok, answered) == answered);
     std::this_thread::sleep_for(50ms); // longer than any wait for it: the I/O thread reads again
     c.send(get);
-    BOOST_TEST(wait_for(ok, ++answered) == answered);
+    ++answered;
+    BOOST_TEST(wait_for(ok, answered) == answered);
     BOOST_TEST(count("HTTP/1.1 ") == answered + 1, "one response per request");
     BOOST_TEST(count("HTTP/1.1 400") == 0u, seen);
     c.send(get + "NOT HTTP AT ALL\r\n\r\n"); // an answer, then a malformed request: 400 and closed
