@@ -123,9 +123,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         std::function<void(bool only_idle)> close;
         std::function<void(std::chrono::steady_clock::time_point now)> watch;
     };
-    std::mutex closers_mutex;
+    std::mutex registry_mutex;
     uint64_t next_id = 0;
-    std::map<uint64_t, Connection> closers;
+    std::map<uint64_t, Connection> registry;
+    std::vector<Connection> registered() {
+        std::lock_guard<std::mutex> lock(registry_mutex);
+        std::vector<Connection> out;
+        out.reserve(registry.size());
+        for (auto &kv : registry) out.push_back(kv.second);
+        return out;
+    }
 
     // The request watchdogs of all connections are checked here every kWatchdogScan, on the
     // control strand: a per-request timer cost a thread wake-up on every request (its
@@ -133,13 +140,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     static constexpr auto kWatchdogScan = std::chrono::milliseconds(100);
     asio::steady_timer watchdog_timer{control};
     void watch_handlers() {
-        std::vector<std::function<void(std::chrono::steady_clock::time_point)>> copy;
-        {
-            std::lock_guard<std::mutex> lock(closers_mutex);
-            for (auto &kv : closers) copy.push_back(kv.second.watch);
-        }
         auto now = std::chrono::steady_clock::now();
-        for (auto &f : copy) f(now);
+        for (auto &c : registered()) c.watch(now);
         watchdog_timer.expires_after(kWatchdogScan);
         watchdog_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
             if (!ec) self->watch_handlers();
@@ -162,21 +164,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     }
 
     uint64_t register_connection(Connection c) {
-        std::lock_guard<std::mutex> lock(closers_mutex);
-        closers[++next_id] = std::move(c);
+        std::lock_guard<std::mutex> lock(registry_mutex);
+        registry[++next_id] = std::move(c);
         return next_id;
     }
-    void unregister_closer(uint64_t id) {
-        std::lock_guard<std::mutex> lock(closers_mutex);
-        closers.erase(id);
+    void unregister_connection(uint64_t id) {
+        std::lock_guard<std::mutex> lock(registry_mutex);
+        registry.erase(id);
     }
     void close_all(bool only_idle) {
-        std::vector<std::function<void(bool)>> copy;
-        {
-            std::lock_guard<std::mutex> lock(closers_mutex);
-            for (auto &kv : closers) copy.push_back(kv.second.close);
-        }
-        for (auto &f : copy) f(only_idle);
+        for (auto &c : registered()) c.close(only_idle);
     }
 
     void do_accept();
@@ -317,7 +314,7 @@ public:
 
     ~Session() {
         if (raw_fd_ >= 0) ::close(raw_fd_);
-        server_->unregister_closer(closer_id_);
+        server_->unregister_connection(registry_id_);
         server_->release(remote_, admission_);
         server_->metrics.set("ats_serve_open_connections", {}, server_->connections.load());
     }
@@ -338,7 +335,7 @@ public:
             if (!self || now.time_since_epoch().count() < self->watchdog_due_) return;
             asio::post(exec, [self] { self->fire_watchdog(); });
         };
-        closer_id_ = server_->register_connection(std::move(c));
+        registry_id_ = server_->register_connection(std::move(c));
         if constexpr (tls) {
             lowest(stream_).expires_after(header_timeout()); // a handshake trickled byte by byte holds nothing long
             stream_.async_handshake(asio::ssl::stream_base::server,
@@ -605,6 +602,14 @@ private:
     void run_handler(std::shared_ptr<HttpRequest> req);
     bool handle_on_worker(HttpRequest &req);
     std::shared_ptr<HttpRequest> next_request_on_worker();
+    // Under socket_mu_: the connection goes back to its strand, which reads its next request.
+    std::shared_ptr<HttpRequest> back_to_strand_reading() {
+        kept_busy_ = false;
+        busy_ = false;
+        attach();
+        do_read();
+        return nullptr;
+    }
 
     // A handler that has not begun its response `kWatchdogGrace` after the request timeout is
     // stuck (typically in a plugin that ignores cancellation): answer 503 from here and close the
@@ -814,16 +819,16 @@ private:
     bool socket_closed_ = false;     // under socket_mu_
     // While a worker lingers for the connection's next request, the socket may be detached from
     // its I/O thread's reactor (next_request_on_worker): raw_fd_ is then its descriptor, else -1.
-    int raw_fd_ = -1;       // under socket_mu_
-    bool v6_ = false;       // under socket_mu_: the detached socket's protocol
-    int linger_streak_ = 0; // worker-only: requests in a row that came while a worker lingered
-    std::mutex pipe_mu_;    // queue_chunk's queue, shared by the producer and the strand
+    int raw_fd_ = -1;        // under socket_mu_
+    bool v6_ = false;        // under socket_mu_: the detached socket's protocol
+    bool kept_busy_ = false; // worker-only: the last request came while a worker waited for it
+    std::mutex pipe_mu_;     // queue_chunk's queue, shared by the producer and the strand
     std::condition_variable pipe_cv_;
     std::string pipe_;
     bool pipe_writing_ = false;
     bool flush_armed_ = false;                               // under pipe_mu_: arm_flush posted
     asio::steady_timer flush_timer_{stream_.get_executor()}; // strand-only
-    uint64_t closer_id_ = 0;
+    uint64_t registry_id_ = 0;
     std::string remote_;
 };
 
@@ -973,15 +978,11 @@ std::shared_ptr<HttpRequest> Session<Stream>::next_request_on_worker() {
             return nullptr;
         }
         if (!server_->may_linger()) {
-            linger_streak_ = 0;
-            busy_ = false;
-            attach();
-            do_read();
-            return nullptr;
+            return back_to_strand_reading();
         }
         // Detached only once the client has shown it keeps the connection busy: a detach and the
         // attach after it cost two system calls more than one wake-up of the I/O thread.
-        if (linger_streak_ > 0 && raw_fd_ < 0) detach();
+        if (kept_busy_ && raw_fd_ < 0) detach();
         fd = raw_fd_ >= 0 ? raw_fd_ : lowest(stream_).socket().native_handle();
     }
     // A pipelined request may be in the buffer already: then there is nothing to wait for.
@@ -992,11 +993,7 @@ std::shared_ptr<HttpRequest> Session<Stream>::next_request_on_worker() {
     if (socket_closed_) return nullptr; // close_now ran meanwhile: nothing left to do
     // From here on, every way but the last gives the connection back to its strand (busy_ false).
     if (polled <= 0 || server_->stopping) {
-        linger_streak_ = 0;
-        busy_ = false;
-        attach();
-        do_read();
-        return nullptr;
+        return back_to_strand_reading();
     }
     new_parser();
     parser_->eager(true);
@@ -1004,11 +1001,7 @@ std::shared_ptr<HttpRequest> Session<Stream>::next_request_on_worker() {
         auto space = buffer_.prepare(16 << 10);
         ssize_t got = ::recv(fd, space.data(), space.size(), MSG_DONTWAIT);
         if (got <= 0) { // end of stream, reset or nothing after all: the strand's read finds out
-            linger_streak_ = 0;
-            busy_ = false;
-            attach();
-            do_read();
-            return nullptr;
+            return back_to_strand_reading();
         }
         buffer_.commit(static_cast<size_t>(got));
     }
@@ -1021,11 +1014,11 @@ std::shared_ptr<HttpRequest> Session<Stream>::next_request_on_worker() {
     if (ec == http::error::need_more) ec = {};
     const bool complete = !ec && parser_->is_done() && transfer_encoding_problem(parser_->get()).empty();
     if (auto req = complete ? take_request() : nullptr) {
-        ++linger_streak_;
+        kept_busy_ = true;
         start_handler_bookkeeping();
         return req;
     }
-    linger_streak_ = 0;
+    kept_busy_ = false;
     busy_ = false;
     attach();
     auto self = this->shared_from_this();
