@@ -34,8 +34,8 @@
  *      of the new minor takes part in it: one function or value, defined for everyone, with a
  *      stated fallback for a peer of an older minor (ats_sink_t.position: a stream without
  *      positions is not resumable; ats_host_services_t.identity_hash: keep raw keys). The field is
- *      documented with its minor and may be NULL only when it says so. In the tests: a 1.3 host
- *      runs a plugin with the 1.0 entry layout without reading past it (test_old_minor) and a 1.4
+ *      documented with its minor and may be NULL only when it says so. In the tests: a 1.4 host
+ *      runs a plugin with the 1.0 entry layout without reading past it (test_old_minor) and a 1.5
  *      plugin whose entry is longer than its own (test_newer_minor), tests/abi/loader_test.cpp.
  *   3. An EXTENSION (get_extension below; no minor, no struct of this header changes) when the
  *      capability is optional for plugins (most never implement it), is a whole interface (a
@@ -63,6 +63,10 @@
  *     Within 1.3, no minor (contents rules and inline helpers, compatible both ways): the growth
  *     rule above; ats_status_retryable(), the one retryable rule (readers also apply it to errors
  *     of older callees, so none changes meaning); get_extension's thread and lifetime rules.
+ *     1.4 appended ats_call_t.max_results (how many results the caller takes at most, so that a
+ *     stream may fetch its next upstream page ahead without fetching one nobody takes): a 1.3
+ *     host's ats_call_t ends before it (the plugin then reads nothing ahead), a 1.3 plugin never
+ *     reads it.
  *   - Host services (ats_host_services_t, versioned separately): 1.0 = initial; 1.1 appended
  *     identity_hash and, with it, the state op ATS_STATE_PUT_SECRET (data protection).
  *   - The operation table ATS_OPERATIONS and ats_result_shape_t (ats_operations.h) are
@@ -106,7 +110,7 @@ extern "C" {
 
 #define ATS_ABI_VERSION_MAJOR 1
 #ifndef ATS_ABI_VERSION_MINOR /* tests build plugins against other minors by defining this */
-#define ATS_ABI_VERSION_MINOR 3
+#define ATS_ABI_VERSION_MINOR 4
 #endif
 
 typedef struct ats_version {
@@ -269,6 +273,20 @@ typedef struct ats_call {
      * callable from any thread during the invoke. A plugin checks it between records and between
      * upstream requests and then returns ATS_ERR_CANCELLED. */
     int32_t (*is_cancelled)(void *call_data);
+
+    /* --- minor 4 --- (a plugin checks ATS_HAS_FIELD(call, ats_call_t, max_results))
+     *
+     * The most RESULT records the caller will take from this invoke (control records are not
+     * counted), so that a plugin can size its upstream reads: 0 = no limit (the caller reads the
+     * whole stream unless it is cancelled or fails), N = it answers ATS_SINK_STOP by the N-th
+     * result at the latest. A hint, never a rule for the plugin: record() still says when to stop,
+     * and a plugin that ignores the field is correct. A host sets it for every invoke (0 when it
+     * has no limit) and never understates what it takes. What a plugin may do with it: fetch the
+     * next upstream page while it delivers the current one ("read-ahead") when the caller's limit
+     * lies beyond the rows it has fetched, or ask upstream for fewer rows than its page size.
+     * Absent (a host of minor <= 3 built a shorter ats_call_t): the caller's limit is unknown, so
+     * the plugin fetches nothing the caller has not asked for yet. Set by the host, read-only. */
+    uint64_t max_results;
 } ats_call_t;
 
 /* ---------------------------------------------------------------------------------------------

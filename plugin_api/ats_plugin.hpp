@@ -34,6 +34,7 @@
 #include <map>
 #include <new>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -323,6 +324,12 @@ public:
     bool cancelled() const { return c_ && c_->is_cancelled && c_->is_cancelled(c_->call_data) != 0; }
     void throw_if_cancelled() const {
         if (cancelled()) throw Error(ATS_ERR_CANCELLED, "cancelled by the caller");
+    }
+    // ats_call_t.max_results (ABI 1.4): the most results the caller takes, 0 = all of them;
+    // std::nullopt when the host is older (the limit is unknown: read nothing ahead).
+    std::optional<uint64_t> max_results() const {
+        if (!ATS_HAS_FIELD(c_, ats_call_t, max_results)) return std::nullopt;
+        return c_->max_results;
     }
 
 private:

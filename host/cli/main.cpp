@@ -443,7 +443,8 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
 
     host::CallOptions copts;
     copts.cancelled = [] { return g_cancelled.load(); };
-    copts.cancel_grace = kCancelGrace - std::chrono::seconds(1); // a worker is killed before the watchdog fires
+    copts.cancel_grace = kCancelGrace - std::chrono::seconds(1);      // a worker is killed before the watchdog fires
+    if (o.limit) copts.max_results = static_cast<uint64_t>(*o.limit); // the sink stops there
     start_cancel_watchdog(operation, o.tenant);
     const int64_t started_ms = rt.environment()->now_unix_ms();
     auto r = tenant->invoke(operation, args, sink, copts);

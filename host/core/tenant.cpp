@@ -510,6 +510,7 @@ InvokeResult Tenant::invoke(const std::string &operation, const std::string &arg
     call.request_id = result.request_id.c_str();
     call.call_data = &call_state;
     call.is_cancelled = &call_cancelled;
+    call.max_results = options.max_results;
 
     ats_error_t err{};
     auto t0 = std::chrono::steady_clock::now();

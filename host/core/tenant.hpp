@@ -52,9 +52,11 @@ struct CallOptions {
     // The call's place at the upstream rate controllers; unset = from the operation: a sync is
     // background work, every other operation answers someone who waits (interactive).
     std::optional<CallClass> call_class;
-    // At most this many results are wanted (0 = no limit). A plugin in a worker process is told
-    // STOP right after the last one instead of when the host's STOP reaches it, so it does not
-    // read ahead upstream for results nobody takes (a resumed page then costs its own requests).
+    // At most this many results are wanted (0 = no limit); the sink must STOP by then. The plugin
+    // sees it as ats_call_t.max_results (ABI 1.4: it reads upstream pages ahead only within it),
+    // and a plugin in a worker process is told STOP right after the last one instead of when the
+    // host's STOP reaches it, so it does not read ahead upstream for results nobody takes (a
+    // resumed page then costs its own requests).
     uint64_t max_results = 0;
 };
 

@@ -356,6 +356,7 @@ private:
             c.request_id = request_id.c_str();
             c.call_data = call.get();
             c.is_cancelled = &worker::worker_is_cancelled;
+            c.max_results = call->max_results; // as the host's call said (h_invoke)
             ats_error_t err{};
             int32_t rc = plugin_->entry().invoke(instance_, &c, op.c_str(), args.data(), args.size(), &sink, &err);
             err.message[ATS_ERROR_MESSAGE_MAX - 1] = '\0';

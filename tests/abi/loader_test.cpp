@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(good_plugin_is_loaded_with_its_descriptor) {
     BOOST_TEST(p->display_name() == "Test ATS (test_good)");
     BOOST_TEST(p->plugin_version() == "1.0.0");
     BOOST_TEST(p->abi_version().major == 1u);
-    BOOST_TEST(p->abi_version().minor == 3u);
+    BOOST_TEST(p->abi_version().minor == 4u);
     BOOST_TEST(p->has_get_extension());
     BOOST_TEST(p->capability("candidates.find").support == ATS_LIMITED);
     BOOST_TEST(p->capability("candidates.find").reason == "matches on email only");
@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(another_major_is_refused_naming_both_versions_and_the_file)
     auto *r = rejected(*reg, "libatstest_other_major.so");
     BOOST_REQUIRE(r);
     BOOST_TEST(contains(r->reason, "ABI 2.0"));
-    BOOST_TEST(contains(r->reason, "ABI 1.3"));
+    BOOST_TEST(contains(r->reason, "ABI 1.4"));
     BOOST_TEST(r->path.find("libatstest_other_major.so") != std::string::npos);
     BOOST_TEST(reg->find("test_good"));
     BOOST_CHECK_EXCEPTION(PluginRegistry::load_one(test::test_plugin_path("other_major")), std::runtime_error,
@@ -106,8 +106,8 @@ BOOST_AUTO_TEST_CASE(a_newer_minor_plugin_works_and_its_unknown_operations_are_i
     auto reg = PluginRegistry::scan(e.dir({"newer_minor"}));
     auto p = reg->find("test_newer_minor");
     BOOST_REQUIRE(p);
-    BOOST_TEST(p->abi_version().minor == 4u);
-    BOOST_TEST(p->entry().struct_size > sizeof(ats_plugin_entry_t)); // the trailing 1.4 field
+    BOOST_TEST(p->abi_version().minor == 5u);
+    BOOST_TEST(p->entry().struct_size > sizeof(ats_plugin_entry_t)); // the trailing 1.5 field
     BOOST_REQUIRE_EQUAL(p->warnings().size(), 1u);
     BOOST_TEST(contains(p->warnings()[0], "future.operation"));
     BOOST_TEST(p->capability("future.operation").support == ATS_NOT_SUPPORTED);
@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(a_newer_minor_plugin_works_and_its_unknown_operations_are_i
     std::vector<std::string> out;
     BOOST_TEST(run(*t, "check", "{}", out).status == ATS_OK);
     BOOST_REQUIRE_EQUAL(out.size(), 1u);
-    BOOST_TEST(contains(out[0], "\"abi\":\"1.4\""));
+    BOOST_TEST(contains(out[0], "\"abi\":\"1.5\""));
 }
 
 BOOST_AUTO_TEST_CASE(an_older_minor_plugin_works_without_the_newer_fields) {

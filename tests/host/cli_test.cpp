@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(help_version_and_usage_errors) {
         BOOST_TEST(contains(r.out, std::string("Usage: ats-host ") + cmd), cmd);
         BOOST_TEST(contains(r.out, "Exit codes:"), cmd);
     }
-    BOOST_TEST(contains(run({"--version"}).out, "ATS ABI 1.3"));
+    BOOST_TEST(contains(run({"--version"}).out, "ATS ABI 1.4"));
     auto bad = run({"frobnicate"});
     BOOST_TEST(bad.exit_code == 2);
     BOOST_TEST(error_line(bad.err).at("code").as_string() == "usage");
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(help_version_and_usage_errors) {
 BOOST_AUTO_TEST_CASE(providers_lists_matrix_and_rejected_files_and_keeps_the_good_ones) {
     auto r = run({"providers"});
     BOOST_TEST(r.exit_code == 0);
-    BOOST_TEST(contains(r.out, "test_good - Test ATS (test_good) 1.0.0 (ABI 1.3)"));
+    BOOST_TEST(contains(r.out, "test_good - Test ATS (test_good) 1.0.0 (ABI 1.4)"));
     BOOST_TEST(contains(r.out, "candidates.find"));
     BOOST_TEST(contains(r.out, "matches on email only"));
     BOOST_TEST(contains(r.out, "the test ATS has no rejection"));
@@ -119,7 +119,7 @@ BOOST_AUTO_TEST_CASE(providers_lists_matrix_and_rejected_files_and_keeps_the_goo
         (o.at("status").as_string() == "ok" ? ok : rejected)++;
         if (o.at("status").as_string() == "ok" && o.at("provider").as_string() == "test_good") {
             // The REST API's spelling (host/core provider_json): every known operation, snake_case.
-            BOOST_TEST(o.at("abi_version").as_string() == "1.3");
+            BOOST_TEST(o.at("abi_version").as_string() == "1.4");
             std::map<std::string, std::string> support;
             for (const auto &op : o.at("operations").as_array())
                 support[std::string(op.at("operation").as_string())] = op.at("support").as_string().c_str();

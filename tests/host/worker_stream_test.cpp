@@ -26,13 +26,13 @@ struct Fixture {
     test::TempDir dir{"ats-worker-stream"};
     std::unique_ptr<host::Runtime> rt;
     // One tenant per plugin variant, each in its own worker process.
-    explicit Fixture(const std::vector<std::string> &variants) {
+    explicit Fixture(const std::vector<std::string> &variants, const std::string &isolation = "process") {
         test::make_plugin_dir(dir / "plugins", variants);
         boost::filesystem::create_directories(dir / "manifests");
         for (const auto &v : variants)
             std::ofstream(dir / "manifests" + "/" + v + ".json")
                 << R"({"tenant_id":")" << v << R"(","provider":"test_)" << v
-                << R"(","provider_config":{},"host":{"isolation":"process"}})";
+                << R"(","provider_config":{},"host":{"isolation":")" << isolation << R"("}})";
         host::Runtime::Options o;
         o.plugins_dir = dir / "plugins";
         o.manifests_dir = dir / "manifests";
@@ -137,4 +137,28 @@ BOOST_AUTO_TEST_CASE(a_call_that_never_returns_does_not_keep_the_worker_from_ser
     BOOST_TEST(in_order_from_zero(c.records));
     BOOST_TEST((hung.wait_for(std::chrono::seconds(0)) == std::future_status::timeout)); // still hung
     hung.get();                                                                          // killed at its deadline
+}
+
+// ABI 1.4: the plugin sees how many results its caller takes (ats_call_t.max_results), in the
+// host's process and in a worker alike, 0 when the caller takes all; a plain C plugin reads it
+// after ATS_HAS_FIELD.
+BOOST_AUTO_TEST_CASE(the_plugin_sees_the_callers_result_limit_in_either_isolation) {
+    for (std::string isolation : {"in_process", "process"}) {
+        Fixture f({"faulty"}, isolation);
+        auto t = f.rt->open_tenant("faulty");
+        for (uint64_t limit : {0u, 1u, 250u}) {
+            std::vector<std::string> got;
+            host::InvokeSink sink;
+            sink.on_record = [&](std::string_view r) {
+                got.emplace_back(r);
+                return true;
+            };
+            host::CallOptions o;
+            o.max_results = limit;
+            auto r = t->invoke(ATS_OP_JOBS_GET, R"({"job_id":"7","report_call":1})", sink, o);
+            BOOST_TEST(r.status == ATS_OK, isolation << ": " << r.message);
+            BOOST_REQUIRE_EQUAL(got.size(), 1u);
+            BOOST_TEST(got[0] == R"({"id":"7","max_results":)" + std::to_string(limit) + "}", isolation);
+        }
+    }
 }

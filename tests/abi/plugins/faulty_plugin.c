@@ -9,7 +9,8 @@
  *   SEGV_IN_STREAM_AT=n  jobs.stream dereferences NULL after sending n records
  *   IGNORES_STOP         jobs.stream sends every record although the sink answers STOP
  * Otherwise (and for the other operations) it behaves: check answers {"ok":true}, jobs.get
- * returns {"id":<job_id>,...}, jobs.stream sends {"count":n} records (default: provider_config
+ * returns {"id":<job_id>,...} ({"id":..,"max_results":<the call's ats_call_t.max_results, -1 when
+ * absent>} when the arguments hold "report_call"), jobs.stream sends {"count":n} records (default: provider_config
  * stream_count, 10) and honours
  * STOP and cancellation. No upstream, no state: what is measured or tested is the host. */
 #include "ats_plugin.h"
@@ -137,8 +138,15 @@ static int32_t invoke(ats_instance_t *instance, const ats_call_t *call, const ch
 #ifdef SEGV_EVERY_N
         if (n % SEGV_EVERY_N == 0) crash();
 #endif
-        char id[128];
+        char id[128], report[8];
         arg_text(args_json, args_len, "job_id", id, sizeof id);
+        arg_text(args_json, args_len, "report_call", report, sizeof report);
+        if (report[0]) { /* what this call's ats_call_t says (ABI 1.4 max_results; -1: absent) */
+            long long max_results = ATS_HAS_FIELD(call, ats_call_t, max_results) ? (long long)call->max_results : -1LL;
+            int len = snprintf(text, sizeof text, "{\"id\":\"%s\",\"max_results\":%lld}", id, max_results);
+            sink->record(sink->user, text, (size_t)len);
+            return ATS_OK;
+        }
         int len = snprintf(text, sizeof text, "{\"id\":\"%s\",\"name\":\"Job %s\",\"status\":\"OPEN\"}", id, id);
         sink->record(sink->user, text, (size_t)len);
         return ATS_OK;

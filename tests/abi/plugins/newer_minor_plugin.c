@@ -1,4 +1,4 @@
-/* A plugin built against a newer minor (1.4) whose entry struct has an extra trailing field and
+/* A plugin built against a newer minor (1.5) whose entry struct has an extra trailing field and
  * whose matrix names an operation this host does not know: the host must accept it, ignore what
  * it does not know, and call only the fields of its own minor. */
 #include "ats_plugin.h"
@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct entry_v1_4 {
+typedef struct entry_v1_5 {
     ats_plugin_entry_t v1_2;           /* everything this host knows ... */
-    int32_t (*a_future_function)(int); /* ... and a field appended in 1.4 */
-} entry_v1_4_t;
+    int32_t (*a_future_function)(int); /* ... and a field appended in 1.5 */
+} entry_v1_5_t;
 
 static const ats_capability_t caps[] = {
     {ATS_OP_CHECK, ATS_SUPPORTED, ""},
@@ -18,10 +18,10 @@ static const ats_capability_t caps[] = {
 
 static const ats_plugin_descriptor_t descriptor = {sizeof(ats_plugin_descriptor_t),
                                                    "test_newer_minor",
-                                                   "Test ATS 1.4",
-                                                   "1.4.0",
+                                                   "Test ATS 1.5",
+                                                   "1.5.0",
                                                    "ats-host tests",
-                                                   "Built against ABI 1.4.",
+                                                   "Built against ABI 1.5.",
                                                    caps,
                                                    2,
                                                    "{\"type\":\"object\"}"};
@@ -47,7 +47,7 @@ static int32_t n_create(const ats_host_services_t *s, const char *t, const char 
 static void n_destroy(ats_instance_t *i) { (void)i; }
 static int32_t n_invoke(ats_instance_t *i, const ats_call_t *call, const char *op, const char *a, size_t al,
                         const ats_sink_t *sink, ats_error_t *e) {
-    static const char ok[] = "{\"ok\":true,\"details\":{\"abi\":\"1.4\"}}";
+    static const char ok[] = "{\"ok\":true,\"details\":{\"abi\":\"1.5\"}}";
     (void)i;
     (void)call;
     (void)a;
@@ -67,5 +67,5 @@ static const void *n_ext(const char *id) {
 }
 static int32_t n_future(int x) { return x; }
 
-ATS_PLUGIN_EXPORT const entry_v1_4_t ats_plugin_entry = {
-    {sizeof(entry_v1_4_t), {1, 4}, n_init, n_deinit, n_desc, n_create, n_destroy, n_invoke, n_ext}, n_future};
+ATS_PLUGIN_EXPORT const entry_v1_5_t ats_plugin_entry = {
+    {sizeof(entry_v1_5_t), {1, 5}, n_init, n_deinit, n_desc, n_create, n_destroy, n_invoke, n_ext}, n_future};

@@ -110,6 +110,33 @@ BOOST_AUTO_TEST_CASE(overlapping_pages_are_deduplicated) {
                bj::serialize(stats)); // the fault really happened
 }
 
+// Streams fetch their next page while they hand out the current one, but only within what the
+// caller takes (ABI 1.4 ats_call_t.max_results; `call --limit` sets it). With pages of 4, a limit
+// of 5 needs pages 1 and 2 and costs exactly those: reading page 3 ahead while page 2 is handed
+// out would show here. Without a limit, a whole listing costs what it cost before, ceil((N+1)/P).
+BOOST_AUTO_TEST_CASE(streams_read_ahead_only_within_what_the_caller_takes) {
+    Sandbox sandbox;
+    const size_t n = tracker_state(sandbox).at("resources").as_array().size();
+    BOOST_TEST_REQUIRE(n > 9u);
+    TenantOptions small;
+    small.page_size = 4;
+    TrackerHost host(sandbox, small);
+    reset_counters(sandbox);
+    CallResult all = host.call("candidates.stream");
+    BOOST_TEST_REQUIRE(all.exit_code == 0, all.err);
+    BOOST_TEST(all.records.size() == n);
+    BOOST_TEST(tracker_counts(sandbox)["getRecords"] == static_cast<int64_t>((n + 1 + 3) / 4)); // ceil((N+1)/4)
+    for (size_t limit : {3u, 4u, 5u, 8u, 9u}) {
+        reset_counters(sandbox);
+        CallResult some = host.call("candidates.stream", {}, "", {"--limit", std::to_string(limit)});
+        BOOST_TEST_REQUIRE(some.exit_code == 0, some.err);
+        BOOST_TEST(some.records.size() == limit);
+        auto c = tracker_counts(sandbox);
+        BOOST_TEST(c["getRecords"] == static_cast<int64_t>((limit + 3) / 4),
+                   "--limit " << limit << ": " << describe(c));
+    }
+}
+
 // Each operation once, after resetting the counters: the measured Tracker requests equal the cost
 // the code documents (a fresh `ats-host` process per call, so the getSettings cache starts empty).
 BOOST_AUTO_TEST_CASE(request_cost_of_every_operation) {

@@ -116,12 +116,14 @@ CallResult TrackerHost::run(std::vector<std::string> args) {
     return r;
 }
 
-CallResult TrackerHost::call(const std::string &operation, const bj::object &args, const std::string &output_file) {
+CallResult TrackerHost::call(const std::string &operation, const bj::object &args, const std::string &output_file,
+                             const std::vector<std::string> &flags) {
     std::vector<std::string> a{"call", "--tenant", tenant_, operation, "--args", bj::serialize(args)};
     if (!output_file.empty()) {
         a.push_back("--output");
         a.push_back(output_file);
     }
+    a.insert(a.end(), flags.begin(), flags.end());
     return run(a);
 }
 

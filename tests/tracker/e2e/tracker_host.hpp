@@ -45,8 +45,9 @@ class TrackerHost {
 public:
     TrackerHost(Sandbox &sandbox, TenantOptions options = {});
 
-    // `ats-host call --tenant T OP --args JSON [--output FILE]`.
-    CallResult call(const std::string &operation, const bj::object &args = {}, const std::string &output_file = "");
+    // `ats-host call --tenant T OP --args JSON [--output FILE] [flags...]`.
+    CallResult call(const std::string &operation, const bj::object &args = {}, const std::string &output_file = "",
+                    const std::vector<std::string> &flags = {});
     // `ats-host check --tenant T`.
     CallResult check();
     // The argv and environment of `call` (to run several processes at once with ChildProcess).

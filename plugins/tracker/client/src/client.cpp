@@ -4,6 +4,8 @@
 
 #include <date/date.h>
 
+#include <future>
+#include <system_error>
 #include <unordered_set>
 
 namespace ats::tracker {
@@ -54,13 +56,13 @@ size_t TrackerClient::add_filter(bj::object &instructions, const std::optional<U
 
 void TrackerClient::page(std::string_view record_type, const bj::object &base_instructions,
                          const std::function<bool(const bj::object &)> &fn, const ats_call_t *call,
-                         const std::string &what, size_t extra_rows) const {
+                         const std::string &what, size_t extra_rows, std::optional<uint64_t> consumer_limit) const {
     // Pages may overlap (a documented quirk), and a record updated while we page moves to the
     // end of a lastupdated-sorted listing: every id is delivered once. Memory: one int64 per row.
     std::unordered_set<int64_t> seen;
     const int size =
         static_cast<int>(std::min<size_t>(500, static_cast<size_t>(options_.page_size) + extra_rows)); // A7
-    for (int64_t pagenum = 1;; ++pagenum) {
+    auto fetch = [&](int64_t pagenum) {
         bj::object instructions = base_instructions;
         instructions["recordtype"] = record_type;
         instructions["numrecords"] = size; // A7: at most 500
@@ -70,9 +72,28 @@ void TrackerClient::page(std::string_view record_type, const bj::object &base_in
             instructions["sortdir"] = "asc";
         }
         RequestContext ctx{call, true, what + " page " + std::to_string(pagenum)};
-        bj::object answer = wire_.call("getRecords", bj::object{{"instructions", std::move(instructions)}}, ctx);
+        return wire_.call("getRecords", bj::object{{"instructions", std::move(instructions)}}, ctx);
+    };
+    // Read-ahead: while page k's rows go to the consumer, page k+1 is already being fetched (and
+    // parsed) on a second thread, so upstream and consumer work at the same time. Only when the
+    // consumer is known to read past the rows fetched so far (it takes results from rows, so
+    // fewer rows than its limit cannot have satisfied it) and the host allows two requests at
+    // once: a listing never fetches a page the consumer would not have asked for anyway.
+    const bool may_read_ahead = consumer_limit && host_.max_concurrency() > 1;
+    uint64_t fetched = 0;
+    bj::object answer = fetch(1);
+    for (int64_t pagenum = 1;; ++pagenum) {
         const bj::array *rows = results_of(answer);
         size_t n = rows ? rows->size() : 0;
+        fetched += n;
+        const bool last = n < static_cast<size_t>(size); // A7: a short page is the last
+        std::future<bj::object> next;                    // its destructor waits for a fetch still running
+        if (!last && may_read_ahead && (*consumer_limit == 0 || fetched < *consumer_limit)) {
+            try {
+                next = std::async(std::launch::async, fetch, pagenum + 1);
+            } catch (const std::system_error &) { // no thread to be had: fetch it when needed
+            }
+        }
         for (size_t i = 0; i < n; ++i) {
             if (!(*rows)[i].is_object()) continue;
             const bj::object &row = (*rows)[i].get_object();
@@ -80,7 +101,8 @@ void TrackerClient::page(std::string_view record_type, const bj::object &base_in
             if (id != 0 && !seen.insert(id).second) continue; // repeated by an overlapping page
             if (!fn(row)) return;
         }
-        if (n < static_cast<size_t>(size)) return; // A7: a short page is the last
+        if (last) return;
+        answer = next.valid() ? next.get() : fetch(pagenum + 1);
     }
 }
 
@@ -122,7 +144,8 @@ void TrackerClient::for_each_resource(const RecordFilter &filter, const RowFn<Re
     if (!filter.search_text.empty()) ins["searchtext"] = filter.search_text;
     if (!filter.state.empty()) ins["state"] = filter.state;
     page(
-        "R", ins, [&](const bj::object &row) { return fn(parse_resource_row(row)); }, call, "R list", extra);
+        "R", ins, [&](const bj::object &row) { return fn(parse_resource_row(row)); }, call, "R list", extra,
+        filter.consumer_limit);
 }
 
 ResourceRow TrackerClient::get_resource(int64_t id, const ats_call_t *call) const {
@@ -192,7 +215,8 @@ void TrackerClient::for_each_link(const LinkFilter &filter, const RowFn<LinkRow>
         what += " of R " + std::to_string(*filter.resource_id);
     }
     page(
-        "OR", ins, [&](const bj::object &row) { return fn(parse_link_row(row)); }, call, what, extra);
+        "OR", ins, [&](const bj::object &row) { return fn(parse_link_row(row)); }, call, what, extra,
+        filter.consumer_limit);
 }
 
 LinkRow TrackerClient::get_link(int64_t id, const ats_call_t *call) const {
@@ -214,7 +238,8 @@ void TrackerClient::for_each_opportunity(const RecordFilter &filter, const RowFn
     if (!filter.state.empty()) ins["state"] = filter.state;
     if (!filter.search_text.empty()) ins["searchtext"] = filter.search_text;
     page(
-        "O", ins, [&](const bj::object &row) { return fn(parse_opportunity_row(row)); }, call, "O list", extra);
+        "O", ins, [&](const bj::object &row) { return fn(parse_opportunity_row(row)); }, call, "O list", extra,
+        filter.consumer_limit);
 }
 
 OpportunityRow TrackerClient::get_opportunity(int64_t id, const ats_call_t *call) const {

@@ -168,6 +168,7 @@ void TrackerProvider::op_jobs_stream(ats::sdk::Call &call, const bj::object &arg
     auto statuses = sj::optional_string_array(args, "statuses", std::string(ATS_OP_JOBS_STREAM) + " arguments");
     StreamPosition pos = StreamPosition::from_args(args, ATS_OP_JOBS_STREAM, "O").value_or(StreamPosition("O"));
     f.resume = pos.resume_from();
+    f.consumer_limit = call.max_results(); // every row goes to the sink (or is skipped)
     client().for_each_opportunity(
         f,
         [&](const OpportunityRow &row) {
@@ -201,9 +202,17 @@ void TrackerProvider::stream_tracker_applications(ats::sdk::Call &call, const bj
     auto job_ids = sj::optional_id_array(args, "job_ids", op + " arguments");
     StreamPosition pos = StreamPosition::from_args(args, op, "OR").value_or(StreamPosition("OR"));
     bool go_on = true;
+    uint64_t emitted = 0;
+    // What the consumer still takes, for the listing about to start (job_ids: one per job).
+    auto consumer_limit = [&]() -> std::optional<uint64_t> {
+        auto limit = call.max_results();
+        if (!limit || *limit == 0) return limit;
+        return *limit > emitted ? *limit - emitted : 1;
+    };
     auto each = [&](const LinkRow &row) {
         call.throw_if_cancelled();
         if (pos.delivered(row.last_updated, row.id)) return true;
+        ++emitted;
         go_on = emit_one(mapper().application(row));
         if (position) {
             pos.advance(row.last_updated, row.id);
@@ -216,6 +225,7 @@ void TrackerProvider::stream_tracker_applications(ats::sdk::Call &call, const bj
             throw ats::sdk::Error(ATS_ERR_INVALID_ARGUMENT,
                                   op + " argument 'resume_after': is a position of another stream");
         f.resume = pos.resume_from();
+        f.consumer_limit = consumer_limit();
         client().for_each_link(f, each, call.raw()); // A2
         return;
     }
@@ -225,6 +235,7 @@ void TrackerProvider::stream_tracker_applications(ats::sdk::Call &call, const bj
         while (pos.part() < i) pos.next_part();
         f.opportunity_id = tracker_id_arg(bj::object{{"job_ids[]", (*job_ids)[i]}}, "job_ids[]", op);
         f.resume = pos.resume_from();
+        f.consumer_limit = consumer_limit();
         client().for_each_link(f, each, call.raw()); // A2 opportunityid filter
         if (!go_on) return;
     }
@@ -240,6 +251,7 @@ void TrackerProvider::op_candidates_stream(ats::sdk::Call &call, const bj::objec
     f.updated_after = updated_after_arg(args, ATS_OP_CANDIDATES_STREAM);
     StreamPosition pos = StreamPosition::from_args(args, ATS_OP_CANDIDATES_STREAM, "R").value_or(StreamPosition("R"));
     f.resume = pos.resume_from();
+    f.consumer_limit = call.max_results(); // every row goes to the sink (or is skipped)
     client().for_each_resource(
         f,
         [&](const ResourceRow &row) {

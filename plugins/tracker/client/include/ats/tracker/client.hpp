@@ -73,13 +73,19 @@ struct RecordFilter {
     std::optional<ResumeFrom> resume;        // replaces updated_after when set
     std::string state;                       // getRecords `state`: "", "open", "won", "closed"
     std::string search_text;                 // getRecords `searchtext` (A12: names, substring)
+    // How many results the consumer of the listing takes at most (0 = all of them; a stream's
+    // ats_call_t.max_results): the next page is then fetched while this one is handed out. Unset
+    // (a lookup that may stop at any row, or a host that does not say): no page is fetched
+    // before the consumer asks for it.
+    std::optional<uint64_t> consumer_limit;
 };
 
 struct LinkFilter { // A2
     std::optional<int64_t> resource_id;
     std::optional<int64_t> opportunity_id;
     std::optional<UtcSeconds> updated_after;
-    std::optional<ResumeFrom> resume; // replaces updated_after when set
+    std::optional<ResumeFrom> resume;       // replaces updated_after when set
+    std::optional<uint64_t> consumer_limit; // as RecordFilter::consumer_limit
 };
 
 struct NewActivity {              // createActivity (A6)
@@ -184,9 +190,11 @@ public:
 
 private:
     // getRecords walk: numrecords/pagenum (A7), de-duplicating by id across overlapping pages.
+    // `consumer_limit`: see RecordFilter::consumer_limit (unset: no read-ahead).
     void page(std::string_view record_type, const boost::json::object &instructions,
               const std::function<bool(const boost::json::object &)> &fn, const ats_call_t *call,
-              const std::string &what, size_t extra_rows = 0) const;
+              const std::string &what, size_t extra_rows = 0,
+              std::optional<uint64_t> consumer_limit = std::nullopt) const;
     boost::json::object individual(std::string_view record_type, int64_t id, const ats_call_t *call) const;
     void add_filter(boost::json::object &instructions, const std::optional<UtcSeconds> &updated_after) const;
     // add_filter, or the resume point's watermark; returns the extra rows each page should ask for.
