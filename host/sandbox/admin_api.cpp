@@ -45,7 +45,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
     }
     try {
         if (what == "state" && req.method == "GET") {
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             json::object out = world_.doc;
             // Tokens are credentials: the state shows how many exist, never their values.
             auto &oauth = out["tracker"].as_object()["oauth"].as_object();
@@ -57,7 +57,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
             return json_reply(200, out);
         }
         if (what == "counters" && req.method == "GET") {
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             json::array rows;
             json::object totals{{"tracker", 0}, {"kombo", 0}};
             for (const auto &kv : counters_) {
@@ -74,12 +74,12 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
                                                 {"faults_injected", faults_.stats()}});
         }
         if (what == "writes" && req.method == "GET") {
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             return json_reply(200, json::object{{"writes", writes_}, {"kombo_write_violations", violations_}});
         }
         if (what == "expected" && req.method == "GET") {
             const std::string *pending = req.query_param("pending_status");
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             return json_reply(200, expected_end_state(world_, pending ? *pending : "Applied"));
         }
         if (what == "faults" && req.method == "GET") return json_reply(200, faults_.describe());
@@ -88,7 +88,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
             return json_reply(200, json::object{{"faults", faults_.describe()}});
         }
         if (what == "mutate" && req.method == "POST") {
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             return json_reply(200, apply_mutation(world_, clock_, body));
         }
         if (what == "violations" && (req.method == "GET" || req.method == "POST")) {
@@ -130,19 +130,19 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
                                            {"tracker_timezone", zone_.name()}});
         }
         if (what == "workable/application" && req.method == "POST") {
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             return json_reply(200, change_workable_application(world_, clock_.now(), body));
         }
         if (what == "tracker/link_status" && req.method == "POST") {
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             return json_reply(200, set_tracker_link_status(world_, clock_.now() + tracker_skew_ms_.load(), body));
         }
         if (what == "tracker/resource_field" && req.method == "POST") {
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             return json_reply(200, set_tracker_resource_field(world_, clock_.now() + tracker_skew_ms_.load(), body));
         }
         if (what == "tracker/document_field" && req.method == "POST") {
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             return json_reply(200, set_tracker_document_field(world_, clock_.now() + tracker_skew_ms_.load(), body));
         }
         if (what == "reset" && req.method == "POST") {
@@ -152,7 +152,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
             clock_.reset();
             tracker_skew_ms_ = config_.tracker_clock_skew_ms;
             broken_.set(config_.violate);
-            std::lock_guard<std::mutex> lock(mutex_);
+            auto lock = lock_world_for_change();
             counters_.clear();
             writes_.clear();
             violations_ = 0;

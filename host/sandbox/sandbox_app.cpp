@@ -81,6 +81,12 @@ Prepared SandboxApp::prepare(Service service, const HttpRequest &req) {
     return p;
 }
 
+std::unique_lock<std::mutex> SandboxApp::lock_world_for_change() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++world_.generation;
+    return lock;
+}
+
 void SandboxApp::count(Service service, const std::string &endpoint, const std::string &method,
                        const std::string &status) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -130,7 +136,8 @@ HttpResponse SandboxApp::execute(Service service, const HttpRequest &req, const 
         return response;
     }
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (service != Service::tracker || !tracker_read_only(prepared.endpoint)) ++world_.generation;
         if (service == Service::tracker) {
             // Tracker's own clock: every timestamp it writes and every updatedafter it evaluates.
             TrackerContext ctx{world_,

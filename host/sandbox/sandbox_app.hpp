@@ -57,6 +57,9 @@ private:
     HttpResponse admin(Service service, const HttpRequest &req);
     void load_world(const GeneratorParams &params, const std::string &fixture);
     void log_write(Service service, json::object entry);
+    // Takes mutex_ for a request that may change the world: what is derived from it and cached
+    // (World::row_keys) is rebuilt on next use.
+    std::unique_lock<std::mutex> lock_world_for_change();
 
     SandboxConfig config_;
     TrackerZone zone_;

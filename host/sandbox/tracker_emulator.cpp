@@ -127,6 +127,11 @@ void reset_tracker_oauth(World &world) {
         json::object{{"refresh_token", credentials::kTrackerSeedRefreshToken}, {"access_tokens", json::object{}}};
 }
 
+bool tracker_read_only(const std::string &endpoint) {
+    return endpoint == "getRecords" || endpoint == "getIndividualRecord" || endpoint == "getSettings" ||
+           endpoint == "checkPerson";
+}
+
 std::string tracker_endpoint(const HttpRequest &req) {
     std::string path = lower(req.path);
     if (path == "/oauth2/token") return "oauth2/token";

@@ -26,6 +26,9 @@ struct TrackerContext {
 // The counter/fault label of a Tracker request: the widget method name, "oauth2/token",
 // "oauth2/authorize", or "unknown".
 std::string tracker_endpoint(const HttpRequest &req);
+// True for the Widget API methods that only read (getRecords, getIndividualRecord, getSettings,
+// checkPerson): every other request may change the world.
+bool tracker_read_only(const std::string &endpoint);
 
 HttpResponse handle_tracker(TrackerContext &ctx, const HttpRequest &req);
 

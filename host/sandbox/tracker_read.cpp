@@ -239,6 +239,7 @@ HttpResponse get_records(TrackerContext &ctx, const json::object &call) {
     // The rows to look at: from an index when a filter names them (ids, a link's ends, the record a
     // document or activity is attached to), otherwise the whole collection.
     std::vector<const json::object *> pool;
+    bool whole_collection = false;
     if (by_ids) {
         for (std::int64_t id : wanted)
             if (const json::object *r = ctx.world.tracker_record(type, id)) pool.push_back(r);
@@ -249,70 +250,81 @@ HttpResponse get_records(TrackerContext &ctx, const json::object &call) {
     } else if ((type == "D" || type == "A") && !link_type.empty() && link_id) {
         for (const json::object *r : ctx.world.attached_to(type, link_type, *link_id)) pool.push_back(r);
     } else {
-        pool.reserve(ctx.world.tracker_list(collection).size());
-        for (const auto &v : ctx.world.tracker_list(collection)) pool.push_back(&v.as_object());
-    }
-    std::vector<const json::object *> rows;
-    for (const json::object *rp : pool) {
-        const auto &r = *rp;
-        // Fields are read only when a filter needs them: a full read pages through every row of
-        // the collection once per page, so each lookup here is paid rows x pages times.
-        if (by_ids && !wanted.count(int_or(r, "id", -1))) continue;
-        if (after || before) {
-            std::int64_t updated = seconds_floor(int_or(r, "updated_ms", int_or(r, "created_ms", 0)));
-            if (after && updated < *after) continue;   // A8: lastupdated >= updatedafter
-            if (before && updated > *before) continue; // sandbox choice: lastupdated <= updatedbefore
-        }
-        if (type == "O" && !state.empty() && state != lower_trim(str_of(r, "state"))) continue;
-        if (!search.empty()) {
-            if (type == "R" && !contains_ci(str_of(r, "firstname"), search) &&
-                !contains_ci(str_of(r, "lastname"), search) && !contains_ci(full_name(r), search))
-                continue;
-            if (type == "O" && !contains_ci(str_of(r, "name"), search)) continue;
-            if (type == "D" && !contains_ci(str_of(r, "filename"), search)) continue;
-            if (type == "A" && !contains_ci(str_of(r, "subject"), search)) continue;
-        }
-        if (type == "OR" && opp_filter && int_or(r, "opportunityid", -1) != *opp_filter) continue;
-        if (type == "OR" && res_filter && int_or(r, "resourceid", -1) != *res_filter) continue;
-        if ((type == "D" || type == "A") && !link_type.empty() && str_of(r, "linkrecordtype") != link_type) continue;
-        if ((type == "D" || type == "A") && link_id && int_or(r, "linkrecordid", -1) != *link_id) continue;
-        rows.push_back(&r);
+        whole_collection = true;
     }
     std::string sortfield = lower_trim(str_of(*ins, "sortfield"));
     bool desc = lower_trim(str_of(*ins, "sortdir")) == "desc";
-    auto key_of = [&](const json::object *r) -> std::int64_t {
-        if (sortfield == "lastupdateddatetime" || sortfield == "lastupdated") return int_or(*r, "updated_ms", 0);
-        if (sortfield == "datecreated" || sortfield == "dateadded") return int_or(*r, "created_ms", 0);
-        return 0;
-    };
     if (!sortfield.empty() && sortfield != "id" && sortfield != "lastupdateddatetime" && sortfield != "lastupdated" &&
         sortfield != "datecreated" && sortfield != "dateadded" && sortfield != "name")
         return error(99, "Invalid sortfield '" + sortfield + "'");
-    // Keys are computed once per row, not per comparison (json lookups dominated large reads).
-    struct Keyed {
-        std::string name;
-        std::int64_t key, id;
-        const json::object *row;
-    };
-    std::vector<Keyed> keyed;
-    keyed.reserve(rows.size());
-    for (const json::object *r : rows)
-        keyed.push_back(Keyed{sortfield == "name" ? (type == "R" ? full_name(*r) : str_of(*r, "name")) : std::string(),
-                              sortfield == "name" ? 0 : key_of(r), int_or(*r, "id", 0), r});
-    auto before_in_order = [&](const Keyed &a, const Keyed &b) {
-        if (a.name != b.name) return desc ? a.name > b.name : a.name < b.name;
-        if (a.key != b.key) return desc ? a.key > b.key : a.key < b.key;
-        return desc ? a.id > b.id : a.id < b.id;
+    const int sort_key = sortfield == "lastupdateddatetime" || sortfield == "lastupdated" ? 1
+                         : sortfield == "datecreated" || sortfield == "dateadded"         ? 2
+                                                                                          : 0;
+    // Whether a row passes the filters; fields other than its keys are read only when a filter
+    // needs them (a full listing looks at every row once per page).
+    auto passes = [&](const json::object &r, const World::RowKeys &k) {
+        if (by_ids && !wanted.count(k.id)) return false;
+        if (after || before) {
+            std::int64_t updated = seconds_floor(k.changed_ms);
+            if (after && updated < *after) return false;   // A8: lastupdated >= updatedafter
+            if (before && updated > *before) return false; // sandbox choice: lastupdated <= updatedbefore
+        }
+        if (type == "O" && !state.empty() && state != lower_trim(str_of(r, "state"))) return false;
+        if (!search.empty()) {
+            if (type == "R" && !contains_ci(str_of(r, "firstname"), search) &&
+                !contains_ci(str_of(r, "lastname"), search) && !contains_ci(full_name(r), search))
+                return false;
+            if (type == "O" && !contains_ci(str_of(r, "name"), search)) return false;
+            if (type == "D" && !contains_ci(str_of(r, "filename"), search)) return false;
+            if (type == "A" && !contains_ci(str_of(r, "subject"), search)) return false;
+        }
+        if (type == "OR" && opp_filter && int_or(r, "opportunityid", -1) != *opp_filter) return false;
+        if (type == "OR" && res_filter && int_or(r, "resourceid", -1) != *res_filter) return false;
+        if ((type == "D" || type == "A") && !link_type.empty() && str_of(r, "linkrecordtype") != link_type)
+            return false;
+        if ((type == "D" || type == "A") && link_id && int_or(r, "linkrecordid", -1) != *link_id) return false;
+        return true;
     };
     std::size_t start = static_cast<std::size_t>((pagenum - 1) * numrecords);
-    std::size_t end = std::min(rows.size(), start + static_cast<std::size_t>(numrecords));
-    // Only the rows up to this page's end need their order (the keys are unique: ties break on
-    // the id), and only the page itself sorted: O(rows + page log page) instead of O(rows log rows).
-    std::size_t first = ctx.overlap_pages ? 0 : std::min(start, keyed.size());
-    if (end < keyed.size()) std::nth_element(keyed.begin(), keyed.begin() + end, keyed.end(), before_in_order);
-    if (first > 0) std::nth_element(keyed.begin(), keyed.begin() + first, keyed.begin() + end, before_in_order);
-    std::sort(keyed.begin() + first, keyed.begin() + end, before_in_order);
-    for (std::size_t i = first; i < end; ++i) rows[i] = keyed[i].row;
+    const std::size_t page_end = start + static_cast<std::size_t>(numrecords);
+    // The listing's rows in order, up to this page's end.
+    std::vector<const json::object *> rows;
+    if (whole_collection && sortfield != "name") {
+        // The world keeps each collection's order (World::row_order): a page walks it up to its
+        // end, no sort per request.
+        const json::array &list = ctx.world.tracker_list(collection);
+        const auto &keys = ctx.world.row_keys(collection);
+        for (std::uint32_t i : ctx.world.row_order(collection, sort_key, desc)) {
+            if (rows.size() >= page_end) break;
+            const json::object &r = list[i].as_object();
+            if (passes(r, keys[i])) rows.push_back(&r);
+        }
+    } else {
+        if (whole_collection)
+            for (const auto &v : ctx.world.tracker_list(collection)) pool.push_back(&v.as_object());
+        struct Keyed {
+            std::string name;
+            std::int64_t key, id;
+            const json::object *row;
+        };
+        std::vector<Keyed> keyed;
+        for (const json::object *r : pool) {
+            World::RowKeys k = World::RowKeys::of(*r);
+            if (!passes(*r, k)) continue;
+            std::int64_t key = sort_key == 1 ? k.updated_ms : sort_key == 2 ? k.created_ms : 0;
+            keyed.push_back(
+                Keyed{sortfield == "name" ? (type == "R" ? full_name(*r) : str_of(*r, "name")) : std::string(), key,
+                      k.id, r});
+        }
+        std::size_t n = std::min(keyed.size(), page_end);
+        std::partial_sort(keyed.begin(), keyed.begin() + n, keyed.end(), [&](const Keyed &a, const Keyed &b) {
+            if (a.name != b.name) return desc ? a.name > b.name : a.name < b.name;
+            if (a.key != b.key) return desc ? a.key > b.key : a.key < b.key;
+            return desc ? a.id > b.id : a.id < b.id;
+        });
+        for (std::size_t i = 0; i < n; ++i) rows.push_back(keyed[i].row);
+    }
+    std::size_t end = std::min(rows.size(), page_end);
     if (ctx.overlap_pages && pagenum > 1) {
         // Fault "overlap": this page repeats the tail of the previous one (seen on the real service);
         // it still reaches the normal end so nothing is skipped.

@@ -2,6 +2,7 @@
 
 #include "text_util.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ats::sandbox {
@@ -12,6 +13,7 @@ const char *const kKomboCollections[] = {"jobs", "candidates", "applications", "
 } // namespace
 
 void World::reindex() {
+    ++generation;
     tracker_index_.clear();
     kombo_index_.clear();
     link_pair_.clear();
@@ -175,6 +177,42 @@ json::object &World::add_kombo(const std::string &collection, json::object recor
     kombo_index_[collection][id] = list.size() - 1;
     index_kombo_secondary(collection, list.back().as_object(), list.size() - 1);
     return list.back().as_object();
+}
+
+World::RowKeys World::RowKeys::of(const json::object &row) {
+    std::int64_t created = int_or(row, "created_ms", 0);
+    std::optional<std::int64_t> updated = int_of(row, "updated_ms");
+    return RowKeys{int_or(row, "id", 0), updated.value_or(0), created, updated.value_or(created)};
+}
+
+const std::vector<World::RowKeys> &World::row_keys(const char *collection) {
+    Keys &k = row_keys_[collection];
+    const json::array &list = tracker_list(collection);
+    if (!k.built || k.generation != generation || k.rows.size() != list.size()) {
+        k.rows.clear();
+        k.rows.reserve(list.size());
+        for (const auto &v : list) k.rows.push_back(RowKeys::of(v.as_object()));
+        for (auto &o : k.orders) o.clear();
+        k.generation = generation;
+        k.built = true;
+    }
+    return k.rows;
+}
+
+const std::vector<std::uint32_t> &World::row_order(const char *collection, int key, bool desc) {
+    const std::vector<RowKeys> &rows = row_keys(collection);
+    std::vector<std::uint32_t> &order = row_keys_[collection].orders[key * 2 + (desc ? 1 : 0)];
+    if (order.size() != rows.size()) {
+        order.resize(rows.size());
+        for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+        auto key_of = [&](const RowKeys &r) { return key == 1 ? r.updated_ms : key == 2 ? r.created_ms : 0; };
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            std::int64_t ka = key_of(rows[a]), kb = key_of(rows[b]);
+            if (ka != kb) return desc ? ka > kb : ka < kb;
+            return desc ? rows[a].id > rows[b].id : rows[a].id < rows[b].id;
+        });
+    }
+    return order;
 }
 
 } // namespace ats::sandbox

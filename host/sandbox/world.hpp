@@ -49,6 +49,26 @@ class World {
 public:
     json::object doc;
 
+    // Bumped whenever the document may have changed (every request but a Tracker read; SandboxApp
+    // does it under its lock, reindex() too): what is derived from `doc` and kept across requests
+    // is valid only for the generation it was built in.
+    std::uint64_t generation = 0;
+
+    // getRecords' sort and filter keys of a whole Tracker collection, one per row in list order:
+    // a full listing pages through every row once per page, and reading these fields from each
+    // JSON record on every page was most of the sandbox's time. Built on first use in a generation.
+    struct RowKeys {
+        std::int64_t id;         // 0 when absent
+        std::int64_t updated_ms; // 0 when absent (the sort key)
+        std::int64_t created_ms; // 0 when absent
+        std::int64_t changed_ms; // updated_ms, else created_ms (what updatedafter/before compare)
+        static RowKeys of(const json::object &row);
+    };
+    const std::vector<RowKeys> &row_keys(const char *collection);
+    // Positions of row_keys(collection) in listing order: by `key` (0 = none, 1 = updated_ms,
+    // 2 = created_ms), ties by id; descending when `desc`. Same lifetime as row_keys.
+    const std::vector<std::uint32_t> &row_order(const char *collection, int key, bool desc);
+
     // Rebuilds every index from `doc`; call after replacing `doc`.
     void reindex();
 
@@ -105,6 +125,13 @@ private:
     std::unordered_map<std::int64_t, std::vector<std::string>> contact_keys_of_;
     // "<collection>:<field>:<value>" -> positions
     std::unordered_map<std::string, std::vector<std::size_t>> kombo_multi_;
+    struct Keys {
+        std::uint64_t generation = 0;
+        bool built = false;
+        std::vector<RowKeys> rows;
+        std::vector<std::uint32_t> orders[6]; // [key * 2 + desc], empty until asked for
+    };
+    std::unordered_map<std::string, Keys> row_keys_;
 };
 
 } // namespace ats::sandbox
