@@ -16,6 +16,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -443,8 +444,9 @@ int run_operation(host::Runtime &rt, const cli::Options &o, const std::string &o
 
     host::CallOptions copts;
     copts.cancelled = [] { return g_cancelled.load(); };
-    copts.cancel_grace = kCancelGrace - std::chrono::seconds(1);      // a worker is killed before the watchdog fires
-    if (o.limit) copts.max_results = static_cast<uint64_t>(*o.limit); // the sink stops there
+    copts.cancel_grace = kCancelGrace - std::chrono::seconds(1); // a worker is killed before the watchdog fires
+    // The sink stops at --limit (after the first record at the latest: it counts before it checks).
+    if (o.limit) copts.max_results = static_cast<uint64_t>(std::max<long long>(1, *o.limit));
     start_cancel_watchdog(operation, o.tenant);
     const int64_t started_ms = rt.environment()->now_unix_ms();
     auto r = tenant->invoke(operation, args, sink, copts);
