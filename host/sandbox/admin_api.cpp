@@ -45,7 +45,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
     }
     try {
         if (what == "state" && req.method == "GET") {
-            auto lock = lock_world_for_change();
+            std::lock_guard<std::mutex> lock(mutex_); // reads only
             json::object out = world_.doc;
             // Tokens are credentials: the state shows how many exist, never their values.
             auto &oauth = out["tracker"].as_object()["oauth"].as_object();
@@ -57,7 +57,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
             return json_reply(200, out);
         }
         if (what == "counters" && req.method == "GET") {
-            auto lock = lock_world_for_change();
+            std::lock_guard<std::mutex> lock(mutex_); // reads only
             json::array rows;
             json::object totals{{"tracker", 0}, {"kombo", 0}};
             for (const auto &kv : counters_) {
@@ -74,7 +74,7 @@ HttpResponse SandboxApp::admin(Service service, const HttpRequest &req) {
                                                 {"faults_injected", faults_.stats()}});
         }
         if (what == "writes" && req.method == "GET") {
-            auto lock = lock_world_for_change();
+            std::lock_guard<std::mutex> lock(mutex_); // reads only
             return json_reply(200, json::object{{"writes", writes_}, {"kombo_write_violations", violations_}});
         }
         if (what == "expected" && req.method == "GET") {

@@ -137,7 +137,7 @@ HttpResponse SandboxApp::execute(Service service, const HttpRequest &req, const 
     }
     {
         std::unique_lock<std::mutex> lock(mutex_);
-        if (service != Service::tracker || !tracker_read_only(prepared.endpoint)) ++world_.generation;
+        if (service != Service::tracker || tracker_write(prepared.endpoint)) ++world_.generation;
         if (service == Service::tracker) {
             // Tracker's own clock: every timestamp it writes and every updatedafter it evaluates.
             TrackerContext ctx{world_,

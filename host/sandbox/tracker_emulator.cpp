@@ -114,12 +114,6 @@ json::value redacted(json::value body) {
     return body;
 }
 
-bool is_write(const std::string &method) {
-    static const char *const writes[] = {"createResource", "createResourceFromResume", "resourceApplication",
-                                         "updateRecord",   "createActivity",           "attachDocument"};
-    return std::find(std::begin(writes), std::end(writes), method) != std::end(writes);
-}
-
 } // namespace
 
 void reset_tracker_oauth(World &world) {
@@ -127,9 +121,10 @@ void reset_tracker_oauth(World &world) {
         json::object{{"refresh_token", credentials::kTrackerSeedRefreshToken}, {"access_tokens", json::object{}}};
 }
 
-bool tracker_read_only(const std::string &endpoint) {
-    return endpoint == "getRecords" || endpoint == "getIndividualRecord" || endpoint == "getSettings" ||
-           endpoint == "checkPerson";
+bool tracker_write(const std::string &method) {
+    static const char *const writes[] = {"createResource", "createResourceFromResume", "resourceApplication",
+                                         "updateRecord",   "createActivity",           "attachDocument"};
+    return std::find(std::begin(writes), std::end(writes), method) != std::end(writes);
 }
 
 std::string tracker_endpoint(const HttpRequest &req) {
@@ -222,7 +217,7 @@ HttpResponse handle_tracker(TrackerContext &ctx, const HttpRequest &req) {
                              json::object{{"Message", "No action was found on the controller 'Widget' that matches '" +
                                                           endpoint + "'."}});
 
-    if (is_write(endpoint)) {
+    if (tracker_write(endpoint)) {
         json::value result = json::parse(response.body, ec);
         json::object entry{{"service", "tracker"}, {"endpoint", endpoint}, {"request", redacted(body)}};
         if (!ec && result.is_object()) {

@@ -26,9 +26,9 @@ struct TrackerContext {
 // The counter/fault label of a Tracker request: the widget method name, "oauth2/token",
 // "oauth2/authorize", or "unknown".
 std::string tracker_endpoint(const HttpRequest &req);
-// True for the Widget API methods that only read (getRecords, getIndividualRecord, getSettings,
-// checkPerson): every other request may change the world.
-bool tracker_read_only(const std::string &endpoint);
+// True for the Widget API methods that change records (createResource, ..., attachDocument): they
+// are logged as writes, and they invalidate what the sandbox derived from the records.
+bool tracker_write(const std::string &method);
 
 HttpResponse handle_tracker(TrackerContext &ctx, const HttpRequest &req);
 

@@ -257,9 +257,10 @@ HttpResponse get_records(TrackerContext &ctx, const json::object &call) {
     if (!sortfield.empty() && sortfield != "id" && sortfield != "lastupdateddatetime" && sortfield != "lastupdated" &&
         sortfield != "datecreated" && sortfield != "dateadded" && sortfield != "name")
         return error(99, "Invalid sortfield '" + sortfield + "'");
-    const int sort_key = sortfield == "lastupdateddatetime" || sortfield == "lastupdated" ? 1
-                         : sortfield == "datecreated" || sortfield == "dateadded"         ? 2
-                                                                                          : 0;
+    const World::RowKeys::Sort sort = sortfield == "lastupdateddatetime" || sortfield == "lastupdated"
+                                          ? World::RowKeys::updated
+                                      : sortfield == "datecreated" || sortfield == "dateadded" ? World::RowKeys::created
+                                                                                               : World::RowKeys::none;
     // Whether a row passes the filters; fields other than its keys are read only when a filter
     // needs them (a full listing looks at every row once per page).
     auto passes = [&](const json::object &r, const World::RowKeys &k) {
@@ -294,7 +295,7 @@ HttpResponse get_records(TrackerContext &ctx, const json::object &call) {
         // end, no sort per request.
         const json::array &list = ctx.world.tracker_list(collection);
         const auto &keys = ctx.world.row_keys(collection);
-        for (std::uint32_t i : ctx.world.row_order(collection, sort_key, desc)) {
+        for (std::uint32_t i : ctx.world.row_order(collection, sort, desc)) {
             if (rows.size() >= page_end) break;
             const json::object &r = list[i].as_object();
             if (passes(r, keys[i])) rows.push_back(&r);
@@ -311,10 +312,9 @@ HttpResponse get_records(TrackerContext &ctx, const json::object &call) {
         for (const json::object *r : pool) {
             World::RowKeys k = World::RowKeys::of(*r);
             if (!passes(*r, k)) continue;
-            std::int64_t key = sort_key == 1 ? k.updated_ms : sort_key == 2 ? k.created_ms : 0;
             keyed.push_back(
-                Keyed{sortfield == "name" ? (type == "R" ? full_name(*r) : str_of(*r, "name")) : std::string(), key,
-                      k.id, r});
+                Keyed{sortfield == "name" ? (type == "R" ? full_name(*r) : str_of(*r, "name")) : std::string(),
+                      k.sort_key(sort), k.id, r});
         }
         std::size_t n = std::min(keyed.size(), page_end);
         std::partial_sort(keyed.begin(), keyed.begin() + n, keyed.end(), [&](const Keyed &a, const Keyed &b) {

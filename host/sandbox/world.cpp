@@ -188,26 +188,24 @@ World::RowKeys World::RowKeys::of(const json::object &row) {
 const std::vector<World::RowKeys> &World::row_keys(const char *collection) {
     Keys &k = row_keys_[collection];
     const json::array &list = tracker_list(collection);
-    if (!k.built || k.generation != generation || k.rows.size() != list.size()) {
+    if (k.generation != generation || k.rows.size() != list.size()) {
         k.rows.clear();
         k.rows.reserve(list.size());
         for (const auto &v : list) k.rows.push_back(RowKeys::of(v.as_object()));
         for (auto &o : k.orders) o.clear();
         k.generation = generation;
-        k.built = true;
     }
     return k.rows;
 }
 
-const std::vector<std::uint32_t> &World::row_order(const char *collection, int key, bool desc) {
+const std::vector<std::uint32_t> &World::row_order(const char *collection, RowKeys::Sort sort, bool desc) {
     const std::vector<RowKeys> &rows = row_keys(collection);
-    std::vector<std::uint32_t> &order = row_keys_[collection].orders[key * 2 + (desc ? 1 : 0)];
+    std::vector<std::uint32_t> &order = row_keys_[collection].orders[sort * 2 + (desc ? 1 : 0)];
     if (order.size() != rows.size()) {
         order.resize(rows.size());
         for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-        auto key_of = [&](const RowKeys &r) { return key == 1 ? r.updated_ms : key == 2 ? r.created_ms : 0; };
         std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-            std::int64_t ka = key_of(rows[a]), kb = key_of(rows[b]);
+            std::int64_t ka = rows[a].sort_key(sort), kb = rows[b].sort_key(sort);
             if (ka != kb) return desc ? ka > kb : ka < kb;
             return desc ? rows[a].id > rows[b].id : rows[a].id < rows[b].id;
         });

@@ -63,11 +63,14 @@ public:
         std::int64_t created_ms; // 0 when absent
         std::int64_t changed_ms; // updated_ms, else created_ms (what updatedafter/before compare)
         static RowKeys of(const json::object &row);
+        // The key a listing sorts by (ties broken by id).
+        enum Sort { none = 0, updated = 1, created = 2 };
+        std::int64_t sort_key(Sort s) const { return s == updated ? updated_ms : s == created ? created_ms : 0; }
     };
     const std::vector<RowKeys> &row_keys(const char *collection);
-    // Positions of row_keys(collection) in listing order: by `key` (0 = none, 1 = updated_ms,
-    // 2 = created_ms), ties by id; descending when `desc`. Same lifetime as row_keys.
-    const std::vector<std::uint32_t> &row_order(const char *collection, int key, bool desc);
+    // Positions of row_keys(collection) in listing order: by `sort`, ties by id; descending when
+    // `desc`. Same lifetime as row_keys.
+    const std::vector<std::uint32_t> &row_order(const char *collection, RowKeys::Sort sort, bool desc);
 
     // Rebuilds every index from `doc`; call after replacing `doc`.
     void reindex();
@@ -126,10 +129,9 @@ private:
     // "<collection>:<field>:<value>" -> positions
     std::unordered_map<std::string, std::vector<std::size_t>> kombo_multi_;
     struct Keys {
-        std::uint64_t generation = 0;
-        bool built = false;
+        std::uint64_t generation = ~std::uint64_t{0}; // built in this generation (never yet)
         std::vector<RowKeys> rows;
-        std::vector<std::uint32_t> orders[6]; // [key * 2 + desc], empty until asked for
+        std::vector<std::uint32_t> orders[6]; // [sort * 2 + desc], empty until asked for
     };
     std::unordered_map<std::string, Keys> row_keys_;
 };
